@@ -1,0 +1,247 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+import {
+  AUDIT_LOG,
+  type AuditAction,
+  type AuditLog,
+  type AuditResource,
+} from '../../../application/identity/ports.js';
+import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../../application/shared/ports.js';
+import { domainError } from '../../../domain/shared/errors.js';
+import { authHooks, bearerToken } from '../auth.js';
+import { DomainFailure } from '../errors.js';
+import { bearerAuth, errors, IsoDate, success } from '../schemas.js';
+import type { HttpRouteDeps } from '../server.js';
+import type { App } from '../types.js';
+import { adminProductRoutes } from '../catalog/admin-routes.js';
+import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes.js';
+
+const ACTION_BY_METHOD: Record<string, AuditAction> = {
+  GET: 'read',
+  POST: 'create',
+  PUT: 'update',
+  PATCH: 'update',
+  DELETE: 'delete',
+};
+const RESOURCE_BY_SEGMENT: Record<string, AuditResource> = {
+  products: 'product',
+  orders: 'order',
+  categories: 'category',
+  users: 'user',
+};
+
+function resourceOf(url: string): AuditResource {
+  const segment = /\/admin\/([^/?]+)/.exec(url)?.[1] ?? '';
+  return RESOURCE_BY_SEGMENT[segment] ?? 'system';
+}
+
+/**
+ * preHandler for destructive admin routes (compat 8): without `X-Admin-Confirmation: confirmed`
+ * they answer 400 with `requiresConfirmation: true`.
+ */
+export async function requireConfirmation(request: FastifyRequest): Promise<void> {
+  if (request.headers['x-admin-confirmation'] !== 'confirmed') {
+    throw new DomainFailure(
+      domainError(
+        'CONFIRMATION_REQUIRED',
+        'This operation requires confirmation: send the header X-Admin-Confirmation: confirmed',
+        { requiresConfirmation: true },
+      ),
+    );
+  }
+}
+
+const ActivitySchema = Type.Object({
+  _id: Type.String(),
+  user: Type.Union([Type.String(), Type.Null()]),
+  action: Type.String(),
+  resource: Type.String(),
+  resourceId: Type.Optional(Type.String()),
+  success: Type.Boolean(),
+  ipAddress: Type.String(),
+  userAgent: Type.String(),
+  details: Type.Object({}, { additionalProperties: true }),
+  errorMessage: Type.Union([Type.String(), Type.Null()]),
+  timestamp: IsoDate,
+});
+
+/**
+ * Everything under /api/admin: one guard (compat 8 messages) and one audit trail (compat rule 15)
+ * for every request, whichever context's routes it reaches.
+ */
+export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
+  const { authenticator } = authHooks(deps.resolve);
+  const audit = deps.resolve.get<AuditLog>(AUDIT_LOG);
+  const clock = deps.resolve.get<Clock>(CLOCK);
+  const ids = deps.resolve.get<IdGenerator>(ID_GENERATOR);
+
+  function base(request: FastifyRequest) {
+    return {
+      id: ids.next(),
+      ip: request.ip || 'unknown',
+      userAgent: request.headers['user-agent'] ?? '',
+      timestamp: clock.now(),
+    };
+  }
+
+  async function reject(
+    request: FastifyRequest,
+    error: ReturnType<typeof domainError>,
+    userId: string | null,
+    extra: Record<string, unknown>,
+  ): Promise<never> {
+    await audit.record({
+      ...base(request),
+      userId,
+      action: 'unauthorized_access',
+      resource: 'auth',
+      success: false,
+      details: { endpoint: request.originalUrl, method: request.method, ...extra },
+      errorMessage: error.message,
+    });
+    throw new DomainFailure(error);
+  }
+
+  app.addHook('onRequest', async (request) => {
+    const result = await authenticator.authenticate(bearerToken(request));
+    if (result.isErr()) {
+      const reason =
+        result.error.code === 'USER_DEACTIVATED'
+          ? 'User account deactivated'
+          : result.error.code === 'USER_NO_LONGER_EXISTS'
+            ? 'User no longer exists'
+            : 'Invalid or missing token';
+      const extra: Record<string, unknown> = { reason };
+      if (result.error.role) extra.userRole = result.error.role;
+      return reject(request, result.error, result.error.userId ?? null, extra);
+    }
+    const { user } = result.value;
+    if (user.role !== 'admin') {
+      return reject(request, domainError('ADMIN_REQUIRED', 'User does not have admin privileges'), user.id, {
+        reason: 'Insufficient privileges',
+        userRole: user.role,
+      });
+    }
+    request.principal = result.value;
+  });
+
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const principal = request.principal;
+    if (!principal) return; // rejected requests were recorded by the guard
+    const config = request.routeOptions.config.audit;
+    const failed = reply.statusCode >= 400;
+    await audit.record({
+      ...base(request),
+      userId: principal.user.id,
+      action: (config?.action as AuditAction | undefined) ?? ACTION_BY_METHOD[request.method] ?? 'read',
+      resource: (config?.resource as AuditResource | undefined) ?? resourceOf(request.url),
+      success: !failed,
+      details: { endpoint: request.originalUrl, method: request.method, statusCode: reply.statusCode },
+      errorMessage: failed ? `HTTP ${reply.statusCode}` : null,
+    });
+  });
+
+  const tags = ['admin'];
+
+  app.get(
+    '/test',
+    {
+      schema: {
+        tags,
+        summary: 'Check admin access',
+        security: bearerAuth,
+        response: {
+          200: success({
+            user: Type.Object({
+              id: Type.String(),
+              fullName: Type.String(),
+              email: Type.String(),
+              role: Type.String(),
+            }),
+          }),
+          ...errors(401, 403, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { user } = request.principal!;
+      return {
+        status: 'success' as const,
+        message: 'Admin access confirmed',
+        data: { user: { id: user.id, fullName: user.fullName, email: user.email, role: user.role } },
+      };
+    },
+  );
+
+  app.delete(
+    '/test-sensitive',
+    {
+      preHandler: requireConfirmation,
+      schema: {
+        tags,
+        summary: 'Check the confirmation header on a sensitive operation',
+        security: bearerAuth,
+        headers: Type.Object({ 'x-admin-confirmation': Type.Optional(Type.String()) }),
+        response: { 200: success({}), ...errors(400, 401, 403, 429) },
+      },
+    },
+    async () => ({ status: 'success' as const, message: 'Sensitive operation confirmed', data: {} }),
+  );
+
+  app.get(
+    '/activity-logs',
+    {
+      schema: {
+        tags,
+        summary: 'Admin activity log, newest first',
+        security: bearerAuth,
+        querystring: Type.Object(
+          {
+            page: Type.Integer({ minimum: 1, default: 1 }),
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: success({
+            activities: Type.Array(ActivitySchema),
+            pagination: Type.Object({
+              page: Type.Integer(),
+              limit: Type.Integer(),
+              total: Type.Integer(),
+              pages: Type.Integer(),
+            }),
+          }),
+          ...errors(400, 401, 403, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { page, limit } = request.query;
+      const { items, total } = await audit.list(page, limit);
+      return {
+        status: 'success' as const,
+        data: {
+          activities: items.map((e) => ({
+            _id: e.id,
+            user: e.userId,
+            action: e.action,
+            resource: e.resource,
+            ...(e.resourceId ? { resourceId: e.resourceId } : {}),
+            success: e.success,
+            ipAddress: e.ip,
+            userAgent: e.userAgent,
+            details: { ...e.details },
+            errorMessage: e.errorMessage,
+            timestamp: e.timestamp.toISOString(),
+          })),
+          pagination: { page, limit, total, pages: Math.ceil(total / limit) },
+        },
+      };
+    },
+  );
+
+  await app.register(adminProductRoutes, { ...deps, prefix: '/products' });
+  await app.register(adminOrderRoutes, { ...deps, prefix: '/orders' });
+  await app.register(adminAnalyticsRoutes, { ...deps, prefix: '/analytics' });
+}

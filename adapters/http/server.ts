@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import helmet from '@fastify/helmet';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Ajv } from 'ajv';
+import * as ajvFormats from 'ajv-formats';
+import { DomainFailure } from './errors.js';
+import type { App, Resolver, RouteDeps } from './types.js';
+import { identityRoutes } from './identity/routes.js';
+import { catalogRoutes } from './catalog/routes.js';
+import { cartRoutes } from './cart/routes.js';
+import { wishlistRoutes } from './wishlist/routes.js';
+import { orderingRoutes } from './ordering/routes.js';
+import { locationRoutes } from './location/routes.js';
+import { healthRoutes } from './health/routes.js';
+import { adminRoutes } from './admin/plugin.js';
+
+export interface RateLimitOptions {
+  readonly enabled: boolean;
+  /** The general per-IP budget over `windowMs` (compat 0.6: 1000 per 15 min). */
+  readonly max: number;
+  readonly windowMs: number;
+  /** login/register/forgot/reset: their own, smaller per-IP budget over `windowMs`. */
+  readonly authMax: number;
+  /** GET /wishlist is polled by the storefront (compat 13): its own per-caller budget, per `wishlistWindowMs`. */
+  readonly wishlistMax: number;
+  readonly wishlistWindowMs: number;
+}
+
+export interface HttpOptions {
+  readonly logger: FastifyBaseLogger | false;
+  readonly bodyLimitBytes: number;
+  readonly trustProxy: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly rateLimit: RateLimitOptions;
+  readonly environment: string;
+  readonly version: string;
+}
+
+/** Route-level rate-limit settings a context attaches with `config: { rateLimit: ... }`. */
+export interface RouteLimits {
+  readonly auth: { max: number; timeWindow: number; groupId: string };
+  readonly wishlistRead: {
+    max: number;
+    timeWindow: number;
+    groupId: string;
+    keyGenerator: (request: { ip: string; headers: Record<string, unknown> }) => string;
+  };
+}
+
+export interface HttpRouteDeps extends RouteDeps {
+  readonly limits: RouteLimits;
+}
+
+// ajv-formats is CommonJS with `exports.default`; under NodeNext the function is that default.
+const addFormats = ajvFormats.default as unknown as (ajv: Ajv) => Ajv;
+
+function makeAjv(coerceTypes: boolean | 'array'): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes,
+    useDefaults: true,
+    removeAdditional: false,
+    strict: false,
+  });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** The doubled prefix the storefront sends (compat 0.1): `/api/api/x` is served as `/api/x`. */
+export function stripDoubledApiPrefix(url: string): string {
+  if (url === '/api/api' || url.startsWith('/api/api/') || url.startsWith('/api/api?')) return url.slice(4);
+  return url;
+}
+
+function fieldOf(instancePath: string, params: Record<string, unknown>): string {
+  const path = instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const extra =
+    typeof params.missingProperty === 'string'
+      ? params.missingProperty
+      : typeof params.additionalProperty === 'string'
+        ? params.additionalProperty
+        : '';
+  return [path, extra].filter(Boolean).join('.') || '(root)';
+}
+
+export async function buildHttpServer(resolve: Resolver, options: HttpOptions): Promise<App> {
+  const app = Fastify({
+    logger: options.logger === false ? false : options.logger,
+    bodyLimit: options.bodyLimitBytes,
+    trustProxy: options.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    rewriteUrl: (req) => stripDoubledApiPrefix(req.url ?? '/'),
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+  }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  // Bodies are validated exactly (no coercion: "12" is not a number); query strings and params
+  // arrive as text and are coerced to the declared types.
+  const bodyAjv = makeAjv(false);
+  const textAjv = makeAjv('array');
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object),
+  );
+
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | DomainFailure, request, reply) => {
+    if (error instanceof DomainFailure) {
+      return reply
+        .status(error.statusCode)
+        .send({ status: 'error', message: error.message, code: error.error.code, ...error.error.details });
+    }
+    if (error.validation) {
+      const errors = error.validation.map((v) => ({
+        field: `${error.validationContext ?? 'body'}.${fieldOf(v.instancePath, v.params as Record<string, unknown>)}`,
+        message: v.message ?? 'is invalid',
+      }));
+      const message = `Invalid input: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`;
+      return reply.status(400).send({ status: 'error', message, code: 'VALIDATION_FAILED', errors });
+    }
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode === 429) {
+      return reply
+        .status(429)
+        .send({ status: 'error', error: error.message, message: error.message, code: 'RATE_LIMITED' });
+    }
+    if (statusCode >= 400 && statusCode < 500) {
+      const message =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+          ? 'Malformed JSON in request body'
+          : error.message;
+      return reply.status(statusCode).send({ status: 'error', message, code: error.code ?? 'BAD_REQUEST' });
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply
+      .status(500)
+      .send({
+        status: 'error',
+        message: 'Something went wrong on our side',
+        code: 'INTERNAL',
+        requestId: request.id,
+      });
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ status: 'fail', message: `Route ${request.originalUrl} not found` });
+  });
+
+  await app.register(helmet, {
+    // Swagger UI needs inline scripts/styles; the API itself serves JSON only.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'", "'unsafe-inline'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+      },
+    },
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+  });
+  await app.register(cors, {
+    origin: [...options.corsOrigins],
+    credentials: true,
+    methods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowedHeaders: [
+      'Content-Type',
+      'Authorization',
+      'X-Requested-With',
+      'X-Admin-Confirmation',
+      'X-Request-Id',
+    ],
+    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+  });
+
+  const rl = options.rateLimit;
+  if (rl.enabled) {
+    await app.register(rateLimit, {
+      global: true,
+      max: rl.max,
+      timeWindow: rl.windowMs,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        message: `Too many requests from this IP, please try again in ${context.after}`,
+      }),
+    });
+  }
+  const limits: RouteLimits = {
+    auth: { max: rl.authMax, timeWindow: rl.windowMs, groupId: 'auth' },
+    wishlistRead: {
+      max: rl.wishlistMax,
+      timeWindow: rl.wishlistWindowMs,
+      groupId: 'wishlist-read',
+      // Per caller (token) when there is one, so one shopper's polling tab never spends another's budget.
+      keyGenerator: (request) => {
+        const auth = request.headers.authorization;
+        return typeof auth === 'string' ? `${request.ip}:${auth.slice(-24)}` : request.ip;
+      },
+    },
+  };
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Amour Florals API',
+        version: options.version,
+        description:
+          'Every route is served under /api and, for the storefront, also under /api/api (compat 0.1). ' +
+          'Money is in major units (rupees) on the wire. Errors use {status: "error", message, code}.',
+      },
+      components: {
+        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  const deps: HttpRouteDeps = { resolve, limits };
+  await app.register(
+    async (api) => {
+      const scoped = api as unknown as App;
+      await scoped.register(healthRoutes, { ...deps, prefix: '/health', environment: options.environment });
+      await scoped.register(identityRoutes, { ...deps, prefix: '/auth' });
+      await scoped.register(catalogRoutes, deps);
+      await scoped.register(cartRoutes, { ...deps, prefix: '/cart' });
+      await scoped.register(wishlistRoutes, deps);
+      await scoped.register(orderingRoutes, { ...deps, prefix: '/orders' });
+      await scoped.register(locationRoutes, { ...deps, prefix: '/location' });
+      await scoped.register(adminRoutes, { ...deps, prefix: '/admin' });
+      scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api' },
+  );
+
+  app.get('/', { schema: { hide: true } }, async () => ({
+    status: 'success',
+    message: 'Amour Florals API',
+    timestamp: new Date().toISOString(),
+    environment: options.environment,
+    version: options.version,
+    endpoints: { api: '/api', docs: '/api/docs', openapi: '/api/openapi.json', health: '/api/health' },
+  }));
+
+  return app;
+}

@@ -1,0 +1,42 @@
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Principal } from '../../domain/identity/user.js';
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/** How driving adapters reach use cases: the composition root's container, seen narrowly. */
+export interface Resolver {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  get<T>(id: symbol | (abstract new (...args: any[]) => T)): T;
+}
+
+export interface RouteDeps {
+  readonly resolve: Resolver;
+}
+
+/** Audit overrides a route can declare in `config.audit`. */
+export interface AuditRouteConfig {
+  readonly action?: string;
+  readonly resource?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    audit?: AuditRouteConfig;
+  }
+}

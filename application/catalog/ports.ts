@@ -1,0 +1,65 @@
+import type { Result } from '../../domain/shared/result.js';
+import type { DomainError } from '../../domain/shared/errors.js';
+import type { Money } from '../../domain/shared/money.js';
+import type { Color, FlowerType, Occasion, Product } from '../../domain/catalog/product.js';
+import type { Category } from '../../domain/catalog/category.js';
+
+export const PRODUCT_SORTS = ['price-asc', 'price-desc', 'newest', 'rating', 'popularity'] as const;
+export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+/** Everything a catalog listing can ask of the store; every adapter must honour all of it. */
+export interface ProductQuery {
+  readonly occasion?: Occasion;
+  readonly flowerType?: FlowerType;
+  readonly color?: Color;
+  /** Resolved category ids (a slug is resolved by the use case; a parent includes its children). */
+  readonly categoryIds?: readonly string[];
+  readonly minPrice?: Money;
+  readonly maxPrice?: Money;
+  readonly inStock?: boolean;
+  readonly isFeatured?: boolean;
+  readonly isPopular?: boolean;
+  /** Case-insensitive match on name, description, tags, flower types and occasions. */
+  readonly text?: string;
+  readonly sort: ProductSort;
+  readonly page: number;
+  readonly limit: number;
+}
+
+export interface ProductRepository {
+  findById(id: string): Promise<Product | null>;
+  /** In the order of `ids`; missing ids are skipped. */
+  findByIds(ids: readonly string[]): Promise<Product[]>;
+  search(query: ProductQuery): Promise<{ items: Product[]; total: number }>;
+  /** Every product, for scoring lists such as "suggested"; small catalogs only. */
+  all(): Promise<Product[]>;
+  create(product: Product): Promise<Product>;
+  /** Optimistic: CONFLICT when the stored version differs from `product.version`. */
+  update(product: Product): Promise<Result<Product, DomainError>>;
+  delete(id: string): Promise<boolean>;
+  /**
+   * Atomically takes `quantity` units when at least that many are on hand and the product is
+   * available; answers false (and changes nothing) otherwise. Never lets stock go negative,
+   * whatever the interleaving of concurrent callers.
+   */
+  reserveStock(productId: string, quantity: number): Promise<boolean>;
+  /** Atomically puts `quantity` units back (compensation, cancellation). */
+  releaseStock(productId: string, quantity: number): Promise<void>;
+  /** Sets the stock to `stock` (admin/CLI). False when the product does not exist. */
+  setStock(productId: string, stock: number): Promise<boolean>;
+  /** Adds to the lifetime sales count (popularity). */
+  recordSale(productId: string, quantity: number): Promise<void>;
+}
+export const PRODUCT_REPOSITORY = Symbol.for('ProductRepository');
+
+export interface CategoryRepository {
+  findById(id: string): Promise<Category | null>;
+  findBySlug(slug: string): Promise<Category | null>;
+  /** Sorted by displayOrder, then name. */
+  list(filter?: { activeOnly?: boolean }): Promise<Category[]>;
+  /** CATEGORY_NAME_TAKEN when the name or slug is used. */
+  create(category: Category): Promise<Result<Category, DomainError>>;
+  update(category: Category): Promise<Result<Category, DomainError>>;
+  delete(id: string): Promise<boolean>;
+}
+export const CATEGORY_REPOSITORY = Symbol.for('CategoryRepository');

@@ -1,0 +1,54 @@
+import type { DomainEvent } from '../../domain/shared/events.js';
+
+/** Time comes from here, never from the system clock inside domain or application code. */
+export interface Clock {
+  now(): Date;
+}
+export const CLOCK = Symbol.for('Clock');
+
+/** New entity ids (24 hex characters). */
+export interface IdGenerator {
+  next(): string;
+}
+export const ID_GENERATOR = Symbol.for('IdGenerator');
+
+/** Randomness for things like order numbers and tokens; a seeded source in tests. */
+export interface RandomSource {
+  /** An integer in [0, maxExclusive). */
+  int(maxExclusive: number): number;
+  /** `bytes` random bytes as lowercase hex. */
+  hex(bytes: number): string;
+}
+export const RANDOM_SOURCE = Symbol.for('RandomSource');
+
+export type EventHandler = (event: DomainEvent) => void | Promise<void>;
+
+/** Published after persisting; subscribers (cache invalidation, mail, realtime) never block the caller's result. */
+export interface EventBus {
+  publish(events: readonly DomainEvent[]): Promise<void>;
+  subscribe(type: string, handler: EventHandler): void;
+}
+export const EVENT_BUS = Symbol.for('EventBus');
+
+/** Structured logging, as the application sees it. */
+export interface AppLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+export const APP_LOGGER = Symbol.for('AppLogger');
+
+/** What a page of results carries everywhere in the system. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly total: number;
+  readonly page: number;
+  readonly limit: number;
+}
+
+/** Work that runs once when a process starts, in binding order (seed the demo catalog, ensure an admin). */
+export interface StartupTask {
+  readonly name: string;
+  run(): Promise<void>;
+}
+export const STARTUP_TASK = Symbol.for('StartupTask');

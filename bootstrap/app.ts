@@ -1,0 +1,54 @@
+import type { Container } from 'inversify';
+import { pino, type Logger } from 'pino';
+import { buildHttpServer } from '../adapters/http/server.js';
+import type { App } from '../adapters/http/types.js';
+import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
+import { STARTUP_TASK, type StartupTask } from '../application/shared/ports.js';
+import type { Config } from './config.js';
+import { buildContainer } from './container.js';
+import type { SharedOverrides } from './modules/shared.js';
+
+export const VERSION = '0.1.0';
+
+export interface Application {
+  readonly app: App;
+  readonly container: Container;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logLevel, base: { service: 'amour-florals-api' } });
+}
+
+/** Builds the container, runs the startup tasks and the HTTP server (not yet listening). */
+export async function createApplication(
+  config: Config,
+  overrides: SharedOverrides = {},
+): Promise<Application> {
+  const logger = createLogger(config);
+  const container = buildContainer(config, new PinoAppLogger(logger), overrides);
+  await runStartupTasks(container);
+  const app = await buildHttpServer(container, {
+    logger: config.logLevel === 'silent' ? false : logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    corsOrigins: config.corsOrigins,
+    rateLimit: config.rateLimit,
+    environment: config.nodeEnv,
+    version: VERSION,
+  });
+  return {
+    app,
+    container,
+    logger,
+    close: async () => {
+      await app.close();
+    },
+  };
+}
+
+export async function runStartupTasks(container: Container): Promise<void> {
+  const tasks = container.isBound(STARTUP_TASK) ? container.getAll<StartupTask>(STARTUP_TASK) : [];
+  for (const task of tasks) await task.run();
+}

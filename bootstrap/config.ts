@@ -1,0 +1,151 @@
+/**
+ * The only place that reads the environment. Parsed and validated once at start; a bad value
+ * stops the process with one line naming the variable (see ConfigError).
+ */
+export interface Config {
+  readonly nodeEnv: string;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: string;
+  readonly publicUrl: string;
+  readonly frontendUrl: string;
+  readonly jwt: {
+    readonly secret: string;
+    readonly secretGenerated: boolean;
+    readonly expiresInSeconds: number;
+  };
+  readonly bcryptRounds: number;
+  readonly admin: { readonly email: string; readonly password: string | undefined };
+  readonly seedDemo: boolean;
+  readonly corsOrigins: readonly string[];
+  readonly bodyLimitBytes: number;
+  readonly trustProxy: boolean;
+  readonly rateLimit: {
+    readonly enabled: boolean;
+    readonly windowMs: number;
+    readonly max: number;
+    readonly authMax: number;
+    readonly wishlistMax: number;
+    readonly wishlistWindowMs: number;
+  };
+  readonly loginThrottle: { readonly maxFailures: number; readonly windowMs: number };
+  readonly mail: { readonly outboxDir: string; readonly from: string };
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string, value: string) {
+    super(`Invalid configuration: ${variable} ${problem} (got ${JSON.stringify(value)})`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function str(env: Env, name: string, fallback: string): string {
+  const v = env[name];
+  return v === undefined || v === '' ? fallback : v;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(name, `must be an integer from ${min} to ${max}`, raw);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, 'must be true or false', raw);
+}
+
+function url(env: Env, name: string, fallback: string): string {
+  const raw = str(env, name, fallback);
+  try {
+    new URL(raw);
+  } catch {
+    throw new ConfigError(name, 'must be an absolute URL', raw);
+  }
+  return raw.replace(/\/$/, '');
+}
+
+const DURATION = /^(\d+)\s*(s|m|h|d)?$/;
+function duration(env: Env, name: string, fallback: string): number {
+  const raw = str(env, name, fallback);
+  const m = DURATION.exec(raw.trim());
+  if (!m) throw new ConfigError(name, 'must be a number of seconds or a duration like 30d, 12h, 15m', raw);
+  const unit = { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+  return Number(m[1]) * unit;
+}
+
+export function loadConfig(env: Env, generateSecret: () => string): Config {
+  const nodeEnv = str(env, 'NODE_ENV', 'development');
+  const jwtSecretRaw = env.JWT_SECRET;
+  if (jwtSecretRaw !== undefined && jwtSecretRaw !== '' && jwtSecretRaw.length < 32) {
+    throw new ConfigError('JWT_SECRET', 'must be at least 32 characters', '<hidden>');
+  }
+  if (nodeEnv === 'production' && (jwtSecretRaw === undefined || jwtSecretRaw === '')) {
+    throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production', '');
+  }
+  const adminEmail = str(env, 'ADMIN_EMAIL', 'admin@amourflorals.local').toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail))
+    throw new ConfigError('ADMIN_EMAIL', 'must be an email', adminEmail);
+  const adminPassword = env.ADMIN_PASSWORD === '' ? undefined : env.ADMIN_PASSWORD;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters', '<hidden>');
+  }
+  const corsOrigins = str(env, 'CORS_ORIGINS', 'http://localhost:5173,http://localhost:5174')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new ConfigError(
+        'CORS_ORIGINS',
+        'must be a comma-separated list of origins like https://shop.example',
+        origin,
+      );
+    }
+  }
+  const port = int(env, 'PORT', 5000, 0, 65535);
+  return {
+    nodeEnv,
+    port,
+    host: str(env, 'HOST', '0.0.0.0'),
+    logLevel: str(env, 'LOG_LEVEL', nodeEnv === 'test' ? 'silent' : 'info'),
+    publicUrl: url(env, 'PUBLIC_URL', `http://localhost:${port}`),
+    frontendUrl: url(env, 'FRONTEND_URL', 'http://localhost:5173'),
+    jwt: {
+      secret: jwtSecretRaw || generateSecret(),
+      secretGenerated: !jwtSecretRaw,
+      expiresInSeconds: duration(env, 'JWT_EXPIRES_IN', '30d'),
+    },
+    bcryptRounds: int(env, 'BCRYPT_ROUNDS', 12, 4, 15),
+    admin: { email: adminEmail, password: adminPassword },
+    seedDemo: bool(env, 'SEED_DEMO', true),
+    corsOrigins,
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 50 * 1_048_576),
+    trustProxy: bool(env, 'TRUST_PROXY', false),
+    rateLimit: {
+      enabled: bool(env, 'RATE_LIMIT_ENABLED', true),
+      windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
+      max: int(env, 'RATE_LIMIT_MAX', 1000, 1, 100_000_000),
+      authMax: int(env, 'RATE_LIMIT_AUTH_MAX', 100, 1, 100_000_000),
+      wishlistMax: int(env, 'RATE_LIMIT_WISHLIST_MAX', 600, 1, 100_000_000),
+      wishlistWindowMs: int(env, 'RATE_LIMIT_WISHLIST_WINDOW_MS', 1000, 100, 24 * 3600_000),
+    },
+    loginThrottle: {
+      maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      windowMs: int(env, 'LOGIN_LOCKOUT_MS', 15 * 60_000, 1000, 24 * 3600_000),
+    },
+    mail: {
+      outboxDir: str(env, 'MAIL_OUTBOX_DIR', 'var/outbox'),
+      from: str(env, 'MAIL_FROM', 'Amour Florals <no-reply@amourflorals.local>'),
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import 'reflect-metadata';
+import { Container } from 'inversify';
+import type { AppLogger } from '../application/shared/ports.js';
+import type { Config } from './config.js';
+import { bindShared, type SharedOverrides } from './modules/shared.js';
+import { bindIdentity } from './modules/identity.js';
+import { bindCatalog } from './modules/catalog.js';
+import { bindCart } from './modules/cart.js';
+import { bindWishlist } from './modules/wishlist.js';
+import { bindOrdering } from './modules/ordering.js';
+import { bindLocation } from './modules/location.js';
+
+export const CONFIG = Symbol.for('Config');
+
+/** One container per process: each port bound to exactly one adapter, chosen from config. */
+export function buildContainer(
+  config: Config,
+  logger: AppLogger,
+  overrides: SharedOverrides = {},
+): Container {
+  const container = new Container();
+  container.bind(CONFIG).toConstantValue(config);
+  bindShared(container, logger, overrides);
+  bindIdentity(container, config);
+  bindCatalog(container, config);
+  bindCart(container, config);
+  bindWishlist(container, config);
+  bindOrdering(container, config);
+  bindLocation(container, config);
+  return container;
+}

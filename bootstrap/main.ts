@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import { ConfigError, loadConfig } from './config.js';
+import { createApplication } from './app.js';
+
+async function main(): Promise<void> {
+  const started = process.hrtime.bigint();
+  let config;
+  try {
+    config = loadConfig(process.env, () => randomBytes(48).toString('hex'));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const application = await createApplication(config);
+  const { app, logger } = application;
+  if (config.jwt.secretGenerated) {
+    logger.warn('JWT_SECRET is not set: using a random secret, so tokens end when the process does');
+  }
+  await app.listen({ port: config.port, host: config.host });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  logger.info(
+    { port: config.port, startupMs: Math.round(ms) },
+    `Amour Florals API listening on ${config.publicUrl}`,
+  );
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    application.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

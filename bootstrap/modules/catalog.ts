@@ -1,0 +1,6 @@
+import type { Container } from 'inversify';
+import type { Config } from '../config.js';
+
+export function bindCatalog(_container: Container, _config: Config): void {
+  // TODO: ports and use cases of the catalog context
+}

@@ -1,0 +1,29 @@
+import type { Container } from 'inversify';
+import {
+  APP_LOGGER,
+  CLOCK,
+  EVENT_BUS,
+  ID_GENERATOR,
+  RANDOM_SOURCE,
+  type AppLogger,
+  type Clock,
+  type RandomSource,
+} from '../../application/shared/ports.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { CryptoRandomSource, ObjectIdGenerator, SystemClock } from '../../adapters/system/system.js';
+import { InMemoryEventBus } from '../../adapters/system/in-memory-event-bus.js';
+import { bindClass } from './bind.js';
+
+export interface SharedOverrides {
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+}
+
+export function bindShared(container: Container, logger: AppLogger, overrides: SharedOverrides): void {
+  container.bind(APP_LOGGER).toConstantValue(logger);
+  container.bind(CLOCK).toConstantValue(overrides.clock ?? new SystemClock());
+  container.bind(RANDOM_SOURCE).toConstantValue(overrides.random ?? new CryptoRandomSource());
+  bindClass(container, ID_GENERATOR, ObjectIdGenerator, [CLOCK]);
+  bindClass(container, EVENT_BUS, InMemoryEventBus, [APP_LOGGER]);
+  container.bind(MemoryDatabase).toConstantValue(new MemoryDatabase());
+}

@@ -1,0 +1,68 @@
+/**
+ * Stable machine codes for every expected failure. The HTTP edge maps each code to a status in
+ * one table (adapters/http/error-table.ts); the CLI prints code and message. Add a code here
+ * first, then give it a status there: the type checker refuses a code without one.
+ */
+export const ERROR_CODES = [
+  // generic
+  'VALIDATION_FAILED',
+  'NOT_FOUND',
+  'CONFLICT',
+  'CONFIRMATION_REQUIRED',
+  'RATE_LIMITED',
+  // identity
+  'EMAIL_TAKEN',
+  'INVALID_CREDENTIALS',
+  'NOT_AUTHENTICATED',
+  'USER_NO_LONGER_EXISTS',
+  'USER_DEACTIVATED',
+  'FORBIDDEN',
+  'ADMIN_REQUIRED',
+  'INVALID_CURRENT_PASSWORD',
+  'RESET_TOKEN_INVALID',
+  'TOO_MANY_ATTEMPTS',
+  'MAIL_FAILED',
+  'ADDRESS_NOT_FOUND',
+  // catalog
+  'PRODUCT_NOT_FOUND',
+  'CATEGORY_NOT_FOUND',
+  'INVALID_CATEGORY',
+  'CATEGORY_NAME_TAKEN',
+  'CATEGORY_IN_USE',
+  'MISSING_FIELDS',
+  'INVALID_PRICE',
+  'NEGATIVE_STOCK',
+  'UNKNOWN_OPTION',
+  // cart
+  'INSUFFICIENT_STOCK',
+  'CART_NOT_FOUND',
+  'CART_ITEM_NOT_FOUND',
+  'INVALID_QUANTITY',
+  // wishlist
+  'NOT_IN_WISHLIST',
+  'MOVE_TO_CART_FAILED',
+  // ordering
+  'ORDER_NOT_FOUND',
+  'EMPTY_ORDER',
+  'ORDER_NOT_CANCELLABLE',
+  'INVALID_STATUS_TRANSITION',
+  // location
+  'PLACE_NOT_FOUND',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface DomainError {
+  readonly code: ErrorCode;
+  readonly message: string;
+  /** Extra fields the edge adds to the error body (e.g. `missingFields`). */
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+export function domainError(
+  code: ErrorCode,
+  message: string,
+  details?: Readonly<Record<string, unknown>>,
+): DomainError {
+  return details === undefined ? { code, message } : { code, message, details };
+}

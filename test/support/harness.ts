@@ -1,0 +1,101 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
+import { loadConfig, type Config } from '../../bootstrap/config.js';
+import { createApplication, type Application } from '../../bootstrap/app.js';
+import type { SharedOverrides } from '../../bootstrap/modules/shared.js';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
+export const ADMIN_EMAIL = 'admin@test.local';
+export const ADMIN_PASSWORD = 'admin-pass-123';
+
+/** Config for tests: fast hashing, no rate limits unless asked, mail to a fresh temp folder. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig(
+    {
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      JWT_SECRET: TEST_JWT_SECRET,
+      BCRYPT_ROUNDS: '4',
+      RATE_LIMIT_ENABLED: 'false',
+      ADMIN_EMAIL,
+      ADMIN_PASSWORD,
+      MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-outbox-')),
+      ...env,
+    },
+    () => 'generated-secret-generated-secret-generated',
+  );
+}
+
+export interface TestApp extends Application {
+  readonly config: Config;
+  /** fastify.inject with JSON in and out; `token` adds the bearer header. */
+  request(options: {
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
+    url: string;
+    token?: string;
+    body?: unknown;
+    headers?: Record<string, string>;
+  }): Promise<LightMyRequestResponse & { json<T = any>(): T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  overrides: SharedOverrides = {},
+): Promise<TestApp> {
+  const config = testConfig(env);
+  const application = await createApplication(config, overrides);
+  await application.app.ready();
+  return {
+    ...application,
+    config,
+    request: ({ method, url, token, body, headers }) =>
+      application.app.inject({
+        method,
+        url,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+        ...(body !== undefined ? { payload: body as object } : {}),
+      }),
+  };
+}
+
+let counter = 0;
+
+/** Registers a fresh shopper through the API and answers their token and user. */
+export async function registerUser(
+  t: TestApp,
+  overrides: Partial<{ fullName: string; email: string; password: string; phone: string }> = {},
+): Promise<{
+  token: string;
+  user: { _id: string; email: string; fullName: string; role: string };
+  password: string;
+}> {
+  counter += 1;
+  const password = overrides.password ?? 'shopper-pass-1';
+  const res = await t.request({
+    method: 'POST',
+    url: '/api/auth/register',
+    body: {
+      fullName: overrides.fullName ?? `Shopper ${counter}`,
+      email: overrides.email ?? `shopper${counter}.${Date.now()}@example.com`,
+      password,
+      phone: overrides.phone ?? '',
+      birthday: '',
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`register failed: ${res.statusCode} ${res.body}`);
+  const body = res.json();
+  return { token: body.token, user: body.data.user, password };
+}
+
+/** Logs in as the seeded admin (ADMIN_EMAIL / ADMIN_PASSWORD of the test config). */
+export async function loginAdmin(t: TestApp): Promise<string> {
+  const res = await t.request({
+    method: 'POST',
+    url: '/api/auth/login',
+    body: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+  });
+  if (res.statusCode !== 200) throw new Error(`admin login failed: ${res.statusCode} ${res.body}`);
+  return res.json().token;
+}
