@@ -32,7 +32,18 @@ export function authHooks(resolve: Resolver) {
     request.principal = result.isOk() ? result.value : null;
   }
 
-  return { requireAuth, optionalAuth, authenticator };
+  /**
+   * For admin-only routes outside /api/admin (e.g. product CRUD under /api/products): 401 as
+   * requireAuth, then 403 `User role not authorized to access this route` (compat 0.5).
+   */
+  async function requireAdmin(request: FastifyRequest): Promise<void> {
+    await requireAuth(request);
+    if (request.principal?.user.role !== 'admin') {
+      throw new DomainFailure(domainError('FORBIDDEN', 'User role not authorized to access this route'));
+    }
+  }
+
+  return { requireAuth, optionalAuth, requireAdmin, authenticator };
 }
 
 /** The principal of a route behind `requireAuth`. */

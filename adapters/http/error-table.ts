@@ -3,7 +3,8 @@ import type { ErrorCode } from '../../domain/shared/errors.js';
 /**
  * The one table from domain error codes to HTTP statuses. 401/403 are reserved for real
  * authentication/authorisation failures: the storefront logs the shopper out on either
- * (compat 0.5), so ordinary business failures never use them.
+ * (compat 0.5), so ordinary business failures never use them: a wrong password at login is a
+ * 400 `Invalid credentials`, which the login page shows as is (compat 1 allows either).
  */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 400,
@@ -12,7 +13,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   CONFIRMATION_REQUIRED: 400,
   RATE_LIMITED: 429,
   EMAIL_TAKEN: 400,
-  INVALID_CREDENTIALS: 401,
+  INVALID_CREDENTIALS: 400,
   NOT_AUTHENTICATED: 401,
   USER_NO_LONGER_EXISTS: 401,
   USER_DEACTIVATED: 401,

@@ -11,6 +11,8 @@ import * as ajvFormats from 'ajv-formats';
 import { DomainFailure } from './errors.js';
 import type { App, Resolver, RouteDeps } from './types.js';
 import { identityRoutes } from './identity/routes.js';
+import { userRoutes } from './identity/user-routes.js';
+import { favoritesRoutes } from './wishlist/favorites-routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { cartRoutes } from './cart/routes.js';
 import { wishlistRoutes } from './wishlist/routes.js';
@@ -142,14 +144,12 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       return reply.status(statusCode).send({ status: 'error', message, code: error.code ?? 'BAD_REQUEST' });
     }
     request.log.error({ err: error }, 'unhandled error');
-    return reply
-      .status(500)
-      .send({
-        status: 'error',
-        message: 'Something went wrong on our side',
-        code: 'INTERNAL',
-        requestId: request.id,
-      });
+    return reply.status(500).send({
+      status: 'error',
+      message: 'Something went wrong on our side',
+      code: 'INTERNAL',
+      requestId: request.id,
+    });
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -231,6 +231,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       const scoped = api as unknown as App;
       await scoped.register(healthRoutes, { ...deps, prefix: '/health', environment: options.environment });
       await scoped.register(identityRoutes, { ...deps, prefix: '/auth' });
+      await scoped.register(userRoutes, { ...deps, prefix: '/users' });
+      await scoped.register(favoritesRoutes, { ...deps, prefix: '/users/favorites' });
       await scoped.register(catalogRoutes, deps);
       await scoped.register(cartRoutes, { ...deps, prefix: '/cart' });
       await scoped.register(wishlistRoutes, deps);

@@ -1,0 +1,6 @@
+import type { HttpRouteDeps } from '../server.js';
+import type { App } from '../types.js';
+
+export async function favoritesRoutes(_app: App, _deps: HttpRouteDeps): Promise<void> {
+  // TODO: routes of this context
+}
