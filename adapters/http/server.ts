@@ -90,6 +90,60 @@ function fieldOf(instancePath: string, params: Record<string, unknown>): string 
   return [path, extra].filter(Boolean).join('.') || '(root)';
 }
 
+export interface RegisteredRoute {
+  readonly method: string;
+  readonly url: string;
+  readonly hidden: boolean;
+  readonly schema: unknown;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: readonly RegisteredRoute[];
+  }
+}
+
+interface ErrorAnswer {
+  readonly statusCode: number;
+  readonly body: { status: 'error'; message: string; code: string; [key: string]: unknown };
+}
+
+/** Every failure, whatever threw it, becomes one of these; nothing but a bug answers 500. */
+export function errorResponse(error: FastifyError | DomainFailure, requestId: string): ErrorAnswer {
+  if (error instanceof DomainFailure) {
+    return {
+      statusCode: error.statusCode,
+      body: { status: 'error', message: error.message, code: error.error.code, ...error.error.details },
+    };
+  }
+  if (error.validation) {
+    const errors = error.validation.map((v) => ({
+      field: `${error.validationContext ?? 'body'}.${fieldOf(v.instancePath, v.params as Record<string, unknown>)}`,
+      message: v.message ?? 'is invalid',
+    }));
+    const message = `Invalid input: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`;
+    return { statusCode: 400, body: { status: 'error', message, code: 'VALIDATION_FAILED', errors } };
+  }
+  const statusCode = error.statusCode ?? 500;
+  if (statusCode === 429) {
+    return {
+      statusCode,
+      body: { status: 'error', error: error.message, message: error.message, code: 'RATE_LIMITED' },
+    };
+  }
+  if (statusCode >= 400 && statusCode < 500) {
+    const message =
+      error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+        ? 'Malformed JSON in request body'
+        : error.message;
+    return { statusCode, body: { status: 'error', message, code: error.code ?? 'BAD_REQUEST' } };
+  }
+  return {
+    statusCode: 500,
+    body: { status: 'error', message: 'Something went wrong on our side', code: 'INTERNAL', requestId },
+  };
+}
+
 export async function buildHttpServer(resolve: Resolver, options: HttpOptions): Promise<App> {
   const app = Fastify({
     logger: options.logger === false ? false : options.logger,
@@ -111,45 +165,33 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object),
   );
 
+  // Every route as registered (method, url, schema), for the OpenAPI completeness test and tooling.
+  const registered: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      registered.push({
+        method: String(method),
+        url: route.url,
+        hidden: Boolean(route.schema?.hide),
+        schema: route.schema,
+      });
+    }
+  });
+  app.decorate('registeredRoutes', registered);
+
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   app.setErrorHandler((error: FastifyError | DomainFailure, request, reply) => {
-    if (error instanceof DomainFailure) {
-      return reply
-        .status(error.statusCode)
-        .send({ status: 'error', message: error.message, code: error.error.code, ...error.error.details });
+    const { statusCode, body } = errorResponse(error, request.id);
+    if (statusCode >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (request.routeOptions.config?.rawErrors) {
+      return reply.status(statusCode).send({ error: body.message, code: body.code });
     }
-    if (error.validation) {
-      const errors = error.validation.map((v) => ({
-        field: `${error.validationContext ?? 'body'}.${fieldOf(v.instancePath, v.params as Record<string, unknown>)}`,
-        message: v.message ?? 'is invalid',
-      }));
-      const message = `Invalid input: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`;
-      return reply.status(400).send({ status: 'error', message, code: 'VALIDATION_FAILED', errors });
-    }
-    const statusCode = error.statusCode ?? 500;
-    if (statusCode === 429) {
-      return reply
-        .status(429)
-        .send({ status: 'error', error: error.message, message: error.message, code: 'RATE_LIMITED' });
-    }
-    if (statusCode >= 400 && statusCode < 500) {
-      const message =
-        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
-          ? 'Malformed JSON in request body'
-          : error.message;
-      return reply.status(statusCode).send({ status: 'error', message, code: error.code ?? 'BAD_REQUEST' });
-    }
-    request.log.error({ err: error }, 'unhandled error');
-    return reply.status(500).send({
-      status: 'error',
-      message: 'Something went wrong on our side',
-      code: 'INTERNAL',
-      requestId: request.id,
-    });
+    return reply.status(statusCode).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {

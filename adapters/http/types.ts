@@ -38,5 +38,7 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     audit?: AuditRouteConfig;
+    /** Errors answer `{error, code}` without the envelope (the location routes, compat 9). */
+    rawErrors?: boolean;
   }
 }
