@@ -78,3 +78,69 @@ export interface AuditLog {
   list(page: number, limit: number): Promise<{ items: AuditEntry[]; total: number }>;
 }
 export const AUDIT_LOG = Symbol.for('AuditLog');
+
+// --- ports of the identity use cases ----------------------------------------------------------
+
+/** What a verified token says. Times in epoch seconds (JWT `iat`/`exp`). */
+export interface TokenClaims {
+  readonly userId: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number;
+}
+
+/** Signs and verifies bearer tokens (HS256 JWT with payload exactly `{id, iat, exp}`). */
+export interface TokenService {
+  /** A token for `userId` issued at `nowSeconds`, valid for the configured lifetime. */
+  sign(userId: string, nowSeconds: number): { token: string; claims: TokenClaims };
+  /** The claims of a well-formed, correctly signed, unexpired (at `nowSeconds`) token; else null. */
+  verify(token: string, nowSeconds: number): TokenClaims | null;
+}
+export const TOKEN_SERVICE = Symbol.for('TokenService');
+
+export interface PasswordHasher {
+  hash(plain: string): Promise<string>;
+  compare(plain: string, hash: string): Promise<boolean>;
+}
+export const PASSWORD_HASHER = Symbol.for('PasswordHasher');
+
+/** One-way digest of secrets (token ids, reset tokens): SHA-256 as lowercase hex. */
+export interface SecretDigest {
+  digest(value: string): string;
+}
+export const SECRET_DIGEST = Symbol.for('SecretDigest');
+
+/** Logged-out tokens, remembered until they would have expired anyway. */
+export interface TokenRevocationStore {
+  revoke(tokenId: string, until: Date): Promise<void>;
+  isRevoked(tokenId: string, now: Date): Promise<boolean>;
+}
+export const TOKEN_REVOCATION_STORE = Symbol.for('TokenRevocationStore');
+
+/** Password reset tokens, stored only as digests; one live token per user. */
+export interface PasswordResetStore {
+  /** Stores `tokenHash -> userId` until `expiresAt`, replacing the user's previous token. */
+  save(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
+  /** The user id when the token exists and `now` is before its expiry; removes it either way (single use). */
+  consume(tokenHash: string, now: Date): Promise<string | null>;
+}
+export const PASSWORD_RESET_STORE = Symbol.for('PasswordResetStore');
+
+/** Brute-force brake on login, per key (email + IP); see domain/identity/login-throttle.ts. */
+export interface LoginThrottle {
+  /** Atomically decides and counts one attempt. */
+  attempt(key: string, now: Date): Promise<{ allowed: true } | { allowed: false; retryAt: Date }>;
+  /** A successful login forgets the key's failures. */
+  reset(key: string): Promise<void>;
+}
+export const LOGIN_THROTTLE = Symbol.for('LoginThrottle');
+
+/** Settings the identity use cases need from configuration. */
+export interface IdentitySettings {
+  /** Base URL of the storefront, for links in mails (no trailing slash). */
+  readonly frontendUrl: string;
+  readonly resetTokenTtlMs: number;
+  readonly adminEmail: string;
+  /** When unset, the startup task generates one and logs it once. */
+  readonly adminPassword: string | undefined;
+}
+export const IDENTITY_SETTINGS = Symbol.for('IdentitySettings');

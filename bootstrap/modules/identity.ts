@@ -1,6 +1,140 @@
 import type { Container } from 'inversify';
+import {
+  AUDIT_LOG,
+  AUTHENTICATOR,
+  IDENTITY_SETTINGS,
+  LOGIN_THROTTLE,
+  PASSWORD_HASHER,
+  PASSWORD_RESET_STORE,
+  SECRET_DIGEST,
+  TOKEN_REVOCATION_STORE,
+  TOKEN_SERVICE,
+  USER_REPOSITORY,
+  type IdentitySettings,
+} from '../../application/identity/ports.js';
+import { MAILER } from '../../application/notifications/ports.js';
+import {
+  APP_LOGGER,
+  CLOCK,
+  ID_GENERATOR,
+  RANDOM_SOURCE,
+  STARTUP_TASK,
+  type AppLogger,
+} from '../../application/shared/ports.js';
+import { TokenAuthenticator } from '../../application/identity/authenticator.js';
+import { LoginUser, Logout, RegisterUser } from '../../application/identity/sessions.js';
+import {
+  ForgotPassword,
+  ResetPassword,
+  UpdateDetails,
+  UpdatePassword,
+} from '../../application/identity/account.js';
+import { AddAddress, RemoveAddress, UpdateAddress } from '../../application/identity/addresses.js';
+import { CreateAdmin, EnsureAdminAccount, SetUserActive } from '../../application/identity/admin-accounts.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
+import { MemoryAuditLog } from '../../adapters/persistence/memory/identity-audit-log.js';
+import {
+  MemoryPasswordResetStore,
+  MemoryTokenRevocationStore,
+} from '../../adapters/persistence/memory/identity-tokens.js';
+import { MemoryLoginThrottle } from '../../adapters/persistence/memory/identity-login-throttle.js';
+import { JwtTokenService } from '../../adapters/security/jwt-token-service.js';
+import { BcryptPasswordHasher } from '../../adapters/security/bcrypt-password-hasher.js';
+import { Sha256Digest } from '../../adapters/security/sha256-digest.js';
+import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
 import type { Config } from '../config.js';
+import { bindClass, bindUseCase } from './bind.js';
 
-export function bindIdentity(_container: Container, _config: Config): void {
-  // TODO: ports and use cases of the identity context
+export const RESET_TOKEN_TTL_MS = 60 * 60_000;
+
+export function bindIdentity(container: Container, config: Config): void {
+  const settings: IdentitySettings = {
+    frontendUrl: config.frontendUrl,
+    resetTokenTtlMs: RESET_TOKEN_TTL_MS,
+    adminEmail: config.admin.email,
+    adminPassword: config.admin.password,
+  };
+  container.bind(IDENTITY_SETTINGS).toConstantValue(settings);
+
+  // driven adapters
+  bindClass(container, USER_REPOSITORY, MemoryUserRepository, [MemoryDatabase]);
+  bindClass(container, AUDIT_LOG, MemoryAuditLog, [MemoryDatabase]);
+  bindClass(container, TOKEN_REVOCATION_STORE, MemoryTokenRevocationStore, [MemoryDatabase]);
+  bindClass(container, PASSWORD_RESET_STORE, MemoryPasswordResetStore, [MemoryDatabase]);
+  container
+    .bind(LOGIN_THROTTLE)
+    .toResolvedValue(
+      (db: MemoryDatabase) => new MemoryLoginThrottle(db, config.loginThrottle),
+      [MemoryDatabase],
+    )
+    .inSingletonScope();
+  container
+    .bind(TOKEN_SERVICE)
+    .toConstantValue(new JwtTokenService(config.jwt.secret, config.jwt.expiresInSeconds));
+  container.bind(PASSWORD_HASHER).toConstantValue(new BcryptPasswordHasher(config.bcryptRounds));
+  container.bind(SECRET_DIGEST).toConstantValue(new Sha256Digest());
+  // The notifications context's port; identity is its first user, so the default adapter is bound here.
+  container
+    .bind(MAILER)
+    .toResolvedValue(
+      (logger: AppLogger) => new OutboxMailer(config.mail.outboxDir, config.mail.from, logger),
+      [APP_LOGGER],
+    )
+    .inSingletonScope();
+
+  // use cases
+  bindClass(container, AUTHENTICATOR, TokenAuthenticator, [
+    TOKEN_SERVICE,
+    USER_REPOSITORY,
+    TOKEN_REVOCATION_STORE,
+    SECRET_DIGEST,
+    CLOCK,
+  ]);
+  bindUseCase(container, RegisterUser, [
+    USER_REPOSITORY,
+    PASSWORD_HASHER,
+    TOKEN_SERVICE,
+    ID_GENERATOR,
+    CLOCK,
+    MAILER,
+    APP_LOGGER,
+    IDENTITY_SETTINGS,
+  ]);
+  bindUseCase(container, LoginUser, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, LOGIN_THROTTLE, CLOCK]);
+  bindUseCase(container, Logout, [TOKEN_SERVICE, TOKEN_REVOCATION_STORE, SECRET_DIGEST, CLOCK]);
+  bindUseCase(container, UpdateDetails, [USER_REPOSITORY, CLOCK]);
+  bindUseCase(container, UpdatePassword, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, CLOCK]);
+  bindUseCase(container, ForgotPassword, [
+    USER_REPOSITORY,
+    PASSWORD_RESET_STORE,
+    SECRET_DIGEST,
+    RANDOM_SOURCE,
+    MAILER,
+    CLOCK,
+    APP_LOGGER,
+    IDENTITY_SETTINGS,
+  ]);
+  bindUseCase(container, ResetPassword, [
+    USER_REPOSITORY,
+    PASSWORD_RESET_STORE,
+    SECRET_DIGEST,
+    PASSWORD_HASHER,
+    TOKEN_SERVICE,
+    CLOCK,
+  ]);
+  bindUseCase(container, AddAddress, [USER_REPOSITORY, ID_GENERATOR, CLOCK]);
+  bindUseCase(container, UpdateAddress, [USER_REPOSITORY, CLOCK]);
+  bindUseCase(container, RemoveAddress, [USER_REPOSITORY, CLOCK]);
+  bindUseCase(container, CreateAdmin, [USER_REPOSITORY, PASSWORD_HASHER, ID_GENERATOR, CLOCK]);
+  bindUseCase(container, SetUserActive, [USER_REPOSITORY, CLOCK]);
+
+  // startup: the configured admin account exists
+  bindClass(container, STARTUP_TASK, EnsureAdminAccount, [
+    USER_REPOSITORY,
+    CreateAdmin,
+    RANDOM_SOURCE,
+    APP_LOGGER,
+    IDENTITY_SETTINGS,
+  ]);
 }

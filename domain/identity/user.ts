@@ -1,3 +1,6 @@
+import { Err, Ok, type Result } from '../shared/result.js';
+import { domainError, type DomainError } from '../shared/errors.js';
+
 export const ROLES = ['user', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -55,4 +58,313 @@ export interface Principal {
   /** Hash of the presented token, so logout can revoke exactly that token. */
   readonly tokenId: string;
   readonly tokenExpiresAt: Date;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules (compat 10) and pure state changes. Time and ids are passed in; every expected failure is
+// a Result, never an exception.
+// ---------------------------------------------------------------------------------------------
+
+/** Compat 10: "non-space/@ chars, @, non-space/@ chars, a dot, non-space/@ chars". */
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Compat 10: digits, whitespace, `-`, `(`, `)`, with an optional leading `+`. */
+export const PHONE_PATTERN = /^\+?[\d\s\-()]+$/;
+export const FULL_NAME_MAX = 50;
+export const PASSWORD_MIN = 6;
+/** bcrypt only reads the first 72 bytes of a password; longer ones are refused, not truncated. */
+export const PASSWORD_MAX_BYTES = 72;
+export const BIRTHDAY_MAX = 100;
+export const ADDRESS_FIELD_MAX = 200;
+export const MAX_ADDRESSES = 20;
+export const DEFAULT_COUNTRY = 'United States';
+export const DEFAULT_PREFERENCES: Preferences = {
+  emailNotifications: true,
+  smsNotifications: false,
+  newsletter: true,
+};
+
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+}
+
+/** One VALIDATION_FAILED naming every offending field (`errors` goes into the HTTP body). */
+export function validationFailed(errors: readonly FieldError[]): DomainError {
+  return domainError('VALIDATION_FAILED', errors.map((e) => e.message).join('. '), {
+    errors: errors.map((e) => ({ ...e })),
+  });
+}
+
+/** Emails are compared and stored trimmed and lowercased. */
+export function normalizeEmail(raw: string): string {
+  return raw.trim().toLowerCase();
+}
+
+function checkFullName(raw: string, errors: FieldError[]): string {
+  const value = raw.trim();
+  if (value === '') errors.push({ field: 'fullName', message: 'Please provide your full name' });
+  else if (value.length > FULL_NAME_MAX)
+    errors.push({ field: 'fullName', message: `Full name cannot be more than ${FULL_NAME_MAX} characters` });
+  return value;
+}
+
+function checkEmail(raw: string, errors: FieldError[]): string {
+  const value = normalizeEmail(raw);
+  if (value === '') errors.push({ field: 'email', message: 'Please provide an email' });
+  else if (!EMAIL_PATTERN.test(value) || value.length > 254)
+    errors.push({ field: 'email', message: 'Please provide a valid email' });
+  return value;
+}
+
+/** Returns the trimmed phone, or undefined for an empty one (the storefront sends ""). */
+function checkPhone(raw: string | undefined, errors: FieldError[]): string | undefined {
+  const value = raw?.trim() ?? '';
+  if (value === '') return undefined;
+  if (!PHONE_PATTERN.test(value) || value.length > 30)
+    errors.push({ field: 'phone', message: 'Please provide a valid phone number' });
+  return value;
+}
+
+function checkBirthday(raw: string | undefined, errors: FieldError[]): string | undefined {
+  const value = raw?.trim() ?? '';
+  if (value === '') return undefined;
+  if (value.length > BIRTHDAY_MAX)
+    errors.push({ field: 'birthday', message: `Birthday cannot be more than ${BIRTHDAY_MAX} characters` });
+  return value;
+}
+
+function utf8Length(value: string): number {
+  let bytes = 0;
+  for (const ch of value) {
+    const cp = ch.codePointAt(0) ?? 0;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}
+
+function checkPassword(raw: string, errors: FieldError[], field = 'password'): void {
+  if (raw.length < PASSWORD_MIN)
+    errors.push({ field, message: `Password must be at least ${PASSWORD_MIN} characters` });
+  else if (utf8Length(raw) > PASSWORD_MAX_BYTES)
+    errors.push({ field, message: `Password cannot be longer than ${PASSWORD_MAX_BYTES} bytes` });
+}
+
+/** A new password on its own (update/reset password). */
+export function validatePassword(password: string, field = 'password'): Result<string, DomainError> {
+  const errors: FieldError[] = [];
+  checkPassword(password, errors, field);
+  return errors.length ? Err(validationFailed(errors)) : Ok(password);
+}
+
+export interface RegistrationInput {
+  readonly fullName: string;
+  readonly email: string;
+  readonly password: string;
+  readonly phone?: string;
+  readonly birthday?: string;
+}
+
+export interface Registration {
+  readonly fullName: string;
+  readonly email: string;
+  readonly phone?: string;
+  readonly birthday?: string;
+}
+
+/** Compat 10 rules for a sign-up; the answer is normalised (trimmed, email lowercased, "" dropped). */
+export function validateRegistration(input: RegistrationInput): Result<Registration, DomainError> {
+  const errors: FieldError[] = [];
+  const fullName = checkFullName(input.fullName, errors);
+  const email = checkEmail(input.email, errors);
+  checkPassword(input.password, errors);
+  const phone = checkPhone(input.phone, errors);
+  const birthday = checkBirthday(input.birthday, errors);
+  if (errors.length) return Err(validationFailed(errors));
+  return Ok({
+    fullName,
+    email,
+    ...(phone !== undefined ? { phone } : {}),
+    ...(birthday !== undefined ? { birthday } : {}),
+  });
+}
+
+export interface NewUser extends Registration {
+  readonly id: string;
+  readonly passwordHash: string;
+  readonly role?: Role;
+  readonly now: Date;
+}
+
+/** A fresh account (already validated). Version 0: the first save stores 0, each update +1. */
+export function createUser(input: NewUser): User {
+  return {
+    id: input.id,
+    fullName: input.fullName,
+    email: normalizeEmail(input.email),
+    passwordHash: input.passwordHash,
+    ...(input.phone !== undefined ? { phone: input.phone } : {}),
+    ...(input.birthday !== undefined ? { birthday: input.birthday } : {}),
+    avatar: null,
+    role: input.role ?? 'user',
+    addresses: [],
+    favorites: [],
+    preferences: DEFAULT_PREFERENCES,
+    isActive: true,
+    createdAt: input.now,
+    updatedAt: input.now,
+    version: 0,
+  };
+}
+
+export interface DetailsInput {
+  readonly fullName?: string;
+  readonly email?: string;
+  /** "" removes the phone. */
+  readonly phone?: string;
+  /** "" removes the birthday. */
+  readonly birthday?: string;
+}
+
+/** Applies the fields present (profile page sends all four). */
+export function changeDetails(user: User, input: DetailsInput, now: Date): Result<User, DomainError> {
+  const errors: FieldError[] = [];
+  const fullName = input.fullName !== undefined ? checkFullName(input.fullName, errors) : user.fullName;
+  const email = input.email !== undefined ? checkEmail(input.email, errors) : user.email;
+  const phone = input.phone !== undefined ? checkPhone(input.phone, errors) : user.phone;
+  const birthday = input.birthday !== undefined ? checkBirthday(input.birthday, errors) : user.birthday;
+  if (errors.length) return Err(validationFailed(errors));
+  // Rebuild without the optional fields, then add them back only when set (never `undefined`).
+  const { phone: _p, birthday: _b, ...rest } = user;
+  return Ok({
+    ...rest,
+    fullName,
+    email,
+    ...(phone !== undefined ? { phone } : {}),
+    ...(birthday !== undefined ? { birthday } : {}),
+    updatedAt: now,
+  });
+}
+
+/** A new password hash; tokens issued before `now` (in whole seconds) stop working. */
+export function changePassword(user: User, passwordHash: string, now: Date): User {
+  return { ...user, passwordHash, passwordChangedAt: now, updatedAt: now };
+}
+
+export function recordLogin(user: User, now: Date): User {
+  return { ...user, lastLogin: now };
+}
+
+export function setActive(user: User, isActive: boolean, now: Date): User {
+  return user.isActive === isActive ? user : { ...user, isActive, updatedAt: now };
+}
+
+export function promoteToAdmin(user: User, now: Date): User {
+  return user.role === 'admin' ? user : { ...user, role: 'admin', updatedAt: now };
+}
+
+/**
+ * True when a token issued at `issuedAtSeconds` predates the last password change. Compared in
+ * whole seconds (a JWT's `iat` has no finer resolution): a token issued in the same second as the
+ * change is still accepted, so the fresh token answered by the change itself works.
+ */
+export function tokenPredatesPasswordChange(user: User, issuedAtSeconds: number): boolean {
+  if (!user.passwordChangedAt) return false;
+  return issuedAtSeconds < Math.floor(user.passwordChangedAt.getTime() / 1000);
+}
+
+// --- addresses ---------------------------------------------------------------------------------
+
+export interface AddressInput {
+  readonly type?: AddressType;
+  readonly street?: string;
+  readonly city?: string;
+  readonly state?: string;
+  readonly zipCode?: string;
+  readonly country?: string;
+  readonly isDefault?: boolean;
+}
+
+const ADDRESS_TEXT_FIELDS = ['street', 'city', 'state', 'zipCode', 'country'] as const;
+
+function checkAddressFields(input: AddressInput, required: boolean, errors: FieldError[]): AddressInput {
+  const out: Record<string, unknown> = {};
+  if (input.type !== undefined) {
+    if (!(ADDRESS_TYPES as readonly string[]).includes(input.type))
+      errors.push({ field: 'type', message: `Address type must be one of ${ADDRESS_TYPES.join(', ')}` });
+    else out.type = input.type;
+  }
+  for (const field of ADDRESS_TEXT_FIELDS) {
+    const raw = input[field];
+    if (raw === undefined) {
+      if (required && field !== 'country') errors.push({ field, message: `Please provide the ${field}` });
+      continue;
+    }
+    const value = raw.trim();
+    if (value === '') errors.push({ field, message: `Please provide the ${field}` });
+    else if (value.length > ADDRESS_FIELD_MAX)
+      errors.push({ field, message: `The ${field} cannot be more than ${ADDRESS_FIELD_MAX} characters` });
+    else out[field] = value;
+  }
+  if (input.isDefault !== undefined) out.isDefault = input.isDefault;
+  return out as AddressInput;
+}
+
+function withDefault(addresses: readonly Address[], defaultId: string): Address[] {
+  return addresses.map((a) => {
+    const isDefault = a.id === defaultId;
+    return a.isDefault === isDefault ? a : { ...a, isDefault };
+  });
+}
+
+/** Adds an address (type defaults to home, country to United States); at most one default. */
+export function addAddress(
+  user: User,
+  input: AddressInput,
+  id: string,
+  now: Date,
+): Result<User, DomainError> {
+  const errors: FieldError[] = [];
+  const clean = checkAddressFields(input, true, errors);
+  if (errors.length) return Err(validationFailed(errors));
+  if (user.addresses.length >= MAX_ADDRESSES) {
+    return Err(
+      validationFailed([{ field: 'addresses', message: `You can save at most ${MAX_ADDRESSES} addresses` }]),
+    );
+  }
+  const address: Address = {
+    id,
+    type: clean.type ?? 'home',
+    street: clean.street!,
+    city: clean.city!,
+    state: clean.state!,
+    zipCode: clean.zipCode!,
+    country: clean.country ?? DEFAULT_COUNTRY,
+    isDefault: clean.isDefault ?? false,
+  };
+  const list = [...user.addresses, address];
+  return Ok({ ...user, addresses: address.isDefault ? withDefault(list, id) : list, updatedAt: now });
+}
+
+/** Changes the fields present; ADDRESS_NOT_FOUND when the user has no such address. */
+export function updateAddress(
+  user: User,
+  addressId: string,
+  patch: AddressInput,
+  now: Date,
+): Result<User, DomainError> {
+  const current = user.addresses.find((a) => a.id === addressId);
+  if (!current) return Err(domainError('ADDRESS_NOT_FOUND', 'Address not found'));
+  const errors: FieldError[] = [];
+  const clean = checkAddressFields(patch, false, errors);
+  if (errors.length) return Err(validationFailed(errors));
+  const updated: Address = { ...current, ...clean } as Address;
+  let list = user.addresses.map((a) => (a.id === addressId ? updated : a));
+  if (updated.isDefault) list = withDefault(list, addressId);
+  return Ok({ ...user, addresses: list, updatedAt: now });
+}
+
+/** Removes the address if present (idempotent, as the original). */
+export function removeAddress(user: User, addressId: string, now: Date): User {
+  if (!user.addresses.some((a) => a.id === addressId)) return user;
+  return { ...user, addresses: user.addresses.filter((a) => a.id !== addressId), updatedAt: now };
 }

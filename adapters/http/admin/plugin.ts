@@ -141,6 +141,12 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
     });
   });
 
+  // Unknown paths or methods under /admin (e.g. POST /admin/test) pass the guard and the audit
+  // trail too (compat rule 15): without this scoped handler the root 404 would skip both hooks.
+  app.setNotFoundHandler((request, reply) => {
+    reply.status(404).send({ status: 'fail', message: `Route ${request.originalUrl} not found` });
+  });
+
   const tags = ['admin'];
 
   app.get(

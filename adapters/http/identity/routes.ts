@@ -1,6 +1,252 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+import { LoginUser, Logout, RegisterUser } from '../../../application/identity/sessions.js';
+import {
+  ForgotPassword,
+  ResetPassword,
+  UpdateDetails,
+  UpdatePassword,
+} from '../../../application/identity/account.js';
+import { authHooks, bearerToken, principalOf } from '../auth.js';
+import { unwrap } from '../errors.js';
+import { bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
+import { presentUser, tokenResponse, TokenResponseSchema, UserSchema } from './presenter.js';
 
-export async function identityRoutes(_app: App, _deps: HttpRouteDeps): Promise<void> {
-  // TODO: routes of this context
+const tags = ['auth'];
+
+// Text limits only bound the input; the value rules (compat 10) live in the domain, so HTTP and CLI
+// answer the same messages.
+const Text = (maxLength: number, description?: string) =>
+  Type.String({ maxLength, ...(description ? { description } : {}) });
+
+const RegisterBody = Type.Object(
+  {
+    fullName: Text(200, 'Required, at most 50 characters after trimming'),
+    email: Text(320),
+    password: Text(200, 'At least 6 characters'),
+    phone: Type.Optional(Text(60, 'Digits, spaces, -, ( ) and an optional leading +; "" for none')),
+    birthday: Type.Optional(Text(200, 'Free text; "" for none')),
+  },
+  { additionalProperties: false },
+);
+
+const LoginBody = Type.Object(
+  { email: Type.Optional(Text(320)), password: Type.Optional(Text(200)) },
+  { additionalProperties: false },
+);
+
+const DetailsBody = Type.Object(
+  {
+    fullName: Type.Optional(Text(200)),
+    email: Type.Optional(Text(320)),
+    phone: Type.Optional(Text(60)),
+    birthday: Type.Optional(Text(200)),
+  },
+  { additionalProperties: false },
+);
+
+const PasswordBody = Type.Object(
+  { currentPassword: Text(200), newPassword: Text(200, 'At least 6 characters') },
+  { additionalProperties: false },
+);
+
+const ForgotBody = Type.Object({ email: Text(320) }, { additionalProperties: false });
+const ResetBody = Type.Object(
+  { password: Text(200, 'At least 6 characters') },
+  { additionalProperties: false },
+);
+const ResetParams = Type.Object(
+  { resettoken: Type.String({ maxLength: 200 }) },
+  { additionalProperties: false },
+);
+
+const MeResponse = success({ user: UserSchema }, { user: UserSchema });
+const UserResponse = success({ user: UserSchema });
+const LogoutResponse = success({});
+
+export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
+  const { requireAuth } = authHooks(deps.resolve);
+  const register = deps.resolve.get(RegisterUser);
+  const login = deps.resolve.get(LoginUser);
+  const logout = deps.resolve.get(Logout);
+  const updateDetails = deps.resolve.get(UpdateDetails);
+  const updatePassword = deps.resolve.get(UpdatePassword);
+  const forgotPassword = deps.resolve.get(ForgotPassword);
+  const resetPassword = deps.resolve.get(ResetPassword);
+  const rateLimit = deps.limits.auth;
+
+  app.post(
+    '/register',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Create a shopper account and sign in',
+        body: RegisterBody,
+        response: { 201: TokenResponseSchema, ...errors(400, 429) },
+      },
+    },
+    async (request, reply) => {
+      const session = unwrap(await register.execute(request.body));
+      return reply.status(201).send(tokenResponse(session));
+    },
+  );
+
+  app.post(
+    '/login',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Sign in with email and password',
+        description:
+          'Wrong email or password answer the same 400 `Invalid credentials`. Repeated failures for one ' +
+          'email from one address are refused with 429 for a while.',
+        body: LoginBody,
+        response: { 200: TokenResponseSchema, ...errors(400, 401, 429) },
+      },
+    },
+    async (request) => {
+      const session = unwrap(await login.execute({ ...request.body, ip: request.ip }));
+      return tokenResponse(session);
+    },
+  );
+
+  app.get(
+    '/me',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'The signed-in user',
+        security: bearerAuth,
+        response: { 200: MeResponse, ...errors(401) },
+      },
+    },
+    async (request) => {
+      const user = presentUser(principalOf(request).user);
+      return { status: 'success' as const, user, data: { user } };
+    },
+  );
+
+  // Logout is not protected (compat 1): a valid token, if presented, is revoked; always 200.
+  // Its own scope accepts an empty JSON body (the admin layout POSTs without one).
+  await app.register(async (scope) => {
+    const json = scope.getDefaultJsonParser('error', 'error');
+    scope.removeContentTypeParser('application/json');
+    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+      const text = typeof body === 'string' ? body : body.toString('utf8');
+      if (text.trim() === '') return done(null, undefined);
+      json(request, text, done);
+    });
+    const handler = async (request: FastifyRequest) => {
+      unwrap(await logout.execute({ token: bearerToken(request) }));
+      return { status: 'success' as const, data: {} };
+    };
+    // Never 401 (a bad token is simply not revoked); 400 only for a malformed POST body, 429 from the
+    // general rate limit.
+    const schema = (method: string, ...statuses: number[]) => ({
+      tags,
+      summary: `Sign out (${method}): revokes the presented token, if any`,
+      response: { 200: LogoutResponse, ...errors(...statuses, 429) },
+    });
+    scope.get('/logout', { schema: schema('GET') }, handler);
+    scope.post(
+      '/logout',
+      {
+        // No body at all is fine too: validate an empty object then.
+        preValidation: async (request) => {
+          if (request.body === undefined || request.body === null) request.body = {};
+        },
+        schema: {
+          ...schema('POST', 400),
+          body: Type.Object({}, { additionalProperties: true, description: 'Ignored; may be absent' }),
+        },
+      },
+      handler,
+    );
+  });
+
+  app.put(
+    '/updatedetails',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Change name, email, phone or birthday',
+        security: bearerAuth,
+        body: DetailsBody,
+        response: { 200: UserResponse, ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const { user } = principalOf(request);
+      const updated = unwrap(await updateDetails.execute({ userId: user.id, ...request.body }));
+      return { status: 'success' as const, data: { user: presentUser(updated) } };
+    },
+  );
+
+  app.put(
+    '/updatepassword',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Change the password (older tokens stop working); answers a fresh token',
+        security: bearerAuth,
+        body: PasswordBody,
+        response: { 200: TokenResponseSchema, ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const { user } = principalOf(request);
+      const session = unwrap(await updatePassword.execute({ userId: user.id, ...request.body }));
+      return tokenResponse(session);
+    },
+  );
+
+  app.post(
+    '/forgotpassword',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Mail a password reset link',
+        description:
+          'Always answers `Password reset email sent`, whether or not the email has an account (no ' +
+          'account enumeration). The link is valid for 1 hour and works once.',
+        body: ForgotBody,
+        response: { 200: success({}), ...errors(400, 429) },
+      },
+    },
+    async (request) => {
+      const { message } = unwrap(await forgotPassword.execute(request.body));
+      return { status: 'success' as const, message, data: {} };
+    },
+  );
+
+  app.put(
+    '/resetpassword/:resettoken',
+    {
+      config: { rateLimit },
+      schema: {
+        tags,
+        summary: 'Choose a new password with a mailed reset token; answers a token',
+        params: ResetParams,
+        body: ResetBody,
+        response: { 200: TokenResponseSchema, ...errors(400, 429) },
+      },
+    },
+    async (request) => {
+      const session = unwrap(
+        await resetPassword.execute({
+          resetToken: request.params.resettoken,
+          password: request.body.password,
+        }),
+      );
+      return tokenResponse(session);
+    },
+  );
 }

@@ -1,0 +1,72 @@
+import { Err, Ok, type Result } from '../../../domain/shared/result.js';
+import { domainError, type DomainError } from '../../../domain/shared/errors.js';
+import { normalizeEmail, type User } from '../../../domain/identity/user.js';
+import type { UserRepository } from '../../../application/identity/ports.js';
+import type { MemoryDatabase } from './memory-database.js';
+
+export const USERS_COLLECTION = 'users';
+
+const emailTaken = (): DomainError => domainError('EMAIL_TAKEN', 'User already exists with this email');
+
+/**
+ * Users over the shared 'users' collection. The wishlist context changes `favorites` in the same
+ * records through its own adapter, so `update` never writes `favorites`: it keeps the stored list.
+ * Every method checks and writes without awaiting in between (atomic on one thread).
+ */
+export class MemoryUserRepository implements UserRepository {
+  private readonly users: Map<string, User>;
+
+  constructor(db: MemoryDatabase) {
+    this.users = db.collection<User>(USERS_COLLECTION);
+  }
+
+  private emailOwner(email: string): User | undefined {
+    for (const user of this.users.values()) if (user.email === email) return user;
+    return undefined;
+  }
+
+  async findById(id: string): Promise<User | null> {
+    return this.users.get(id) ?? null;
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    return this.emailOwner(normalizeEmail(email)) ?? null;
+  }
+
+  async create(user: User): Promise<Result<User, DomainError>> {
+    const email = normalizeEmail(user.email);
+    if (this.emailOwner(email)) return Err(emailTaken());
+    if (this.users.has(user.id)) return Err(domainError('CONFLICT', 'A user with this id already exists'));
+    const stored: User = { ...user, email };
+    this.users.set(stored.id, stored);
+    return Ok(stored);
+  }
+
+  async update(user: User): Promise<Result<User, DomainError>> {
+    const stored = this.users.get(user.id);
+    if (!stored) return Err(domainError('NOT_FOUND', 'User not found'));
+    if (stored.version !== user.version) {
+      return Err(domainError('CONFLICT', 'The account was changed meanwhile, please retry'));
+    }
+    const email = normalizeEmail(user.email);
+    const owner = this.emailOwner(email);
+    if (owner && owner.id !== user.id) return Err(emailTaken());
+    const saved: User = { ...user, email, favorites: stored.favorites, version: stored.version + 1 };
+    this.users.set(saved.id, saved);
+    return Ok(saved);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.users.delete(id);
+  }
+
+  async count(filter: { role?: User['role']; isActive?: boolean } = {}): Promise<number> {
+    let n = 0;
+    for (const u of this.users.values()) {
+      if (filter.role !== undefined && u.role !== filter.role) continue;
+      if (filter.isActive !== undefined && u.isActive !== filter.isActive) continue;
+      n += 1;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,139 @@
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import {
+  changeDetails,
+  changePassword,
+  EMAIL_PATTERN,
+  normalizeEmail,
+  validatePassword,
+  validationFailed,
+  type DetailsInput,
+  type User,
+} from '../../domain/identity/user.js';
+import type { AppLogger, Clock, RandomSource } from '../shared/ports.js';
+import type { Mailer } from '../notifications/ports.js';
+import type {
+  IdentitySettings,
+  PasswordHasher,
+  PasswordResetStore,
+  SecretDigest,
+  TokenService,
+  UserRepository,
+} from './ports.js';
+import { passwordResetMail } from './mails.js';
+import { modifyUser } from './save-user.js';
+import { issueSession, type Session } from './sessions.js';
+
+export class UpdateDetails {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: { userId: string } & DetailsInput): Promise<Result<User, DomainError>> {
+    const { userId, ...details } = input;
+    return modifyUser(this.users, userId, (user) => changeDetails(user, details, this.clock.now()));
+  }
+}
+
+export class UpdatePassword {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(input: {
+    userId: string;
+    currentPassword: string;
+    newPassword: string;
+  }): Promise<Result<Session, DomainError>> {
+    const valid = validatePassword(input.newPassword, 'newPassword');
+    if (valid.isErr()) return valid;
+    const user = await this.users.findById(input.userId);
+    if (!user) return Err(domainError('USER_NO_LONGER_EXISTS', 'User no longer exists'));
+    // 400, not 401: a 401 would log the shopper out (compat 0.5).
+    if (!(await this.hasher.compare(input.currentPassword, user.passwordHash))) {
+      return Err(domainError('INVALID_CURRENT_PASSWORD', 'Current password is incorrect'));
+    }
+    const hash = await this.hasher.hash(input.newPassword);
+    const now = this.clock.now();
+    const saved = await modifyUser(this.users, user.id, (u) => Ok(changePassword(u, hash, now)));
+    if (saved.isErr()) return saved;
+    return Ok(issueSession(this.tokens, saved.value, now));
+  }
+}
+
+export const RESET_TOKEN_BYTES = 32;
+
+/**
+ * Mails a single-use reset link to an existing account. Always answers the same success, whether
+ * or not the email exists (no account enumeration); mail failures are logged, not revealed.
+ */
+export class ForgotPassword {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly resets: PasswordResetStore,
+    private readonly digest: SecretDigest,
+    private readonly random: RandomSource,
+    private readonly mailer: Mailer,
+    private readonly clock: Clock,
+    private readonly logger: AppLogger,
+    private readonly settings: IdentitySettings,
+  ) {}
+
+  async execute(input: { email: string }): Promise<Result<{ message: string }, DomainError>> {
+    const email = normalizeEmail(input.email);
+    if (email === '') return Err(validationFailed([{ field: 'email', message: 'Please provide an email' }]));
+    if (!EMAIL_PATTERN.test(email)) {
+      return Err(validationFailed([{ field: 'email', message: 'Please provide a valid email' }]));
+    }
+    const answer = Ok({ message: 'Password reset email sent' });
+    const user = await this.users.findByEmail(email);
+    if (!user || !user.isActive) return answer;
+    const token = this.random.hex(RESET_TOKEN_BYTES);
+    const expiresAt = new Date(this.clock.now().getTime() + this.settings.resetTokenTtlMs);
+    await this.resets.save(this.digest.digest(token), user.id, expiresAt);
+    const link = `${this.settings.frontendUrl}/reset-password/${token}`;
+    try {
+      await this.mailer.send(
+        passwordResetMail(
+          user.email,
+          user.fullName,
+          link,
+          Math.round(this.settings.resetTokenTtlMs / 60_000),
+        ),
+      );
+    } catch (error) {
+      this.logger.error('password reset mail failed', { userId: user.id, error: String(error) });
+    }
+    return answer;
+  }
+}
+
+export class ResetPassword {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly resets: PasswordResetStore,
+    private readonly digest: SecretDigest,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: TokenService,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(input: { resetToken: string; password: string }): Promise<Result<Session, DomainError>> {
+    // A bad new password does not spend the token: the shopper can try again with the same link.
+    const valid = validatePassword(input.password);
+    if (valid.isErr()) return valid;
+    const invalid = domainError('RESET_TOKEN_INVALID', 'Invalid or expired reset token');
+    if (input.resetToken === '') return Err(invalid);
+    const userId = await this.resets.consume(this.digest.digest(input.resetToken), this.clock.now());
+    if (!userId) return Err(invalid);
+    const hash = await this.hasher.hash(input.password);
+    const now = this.clock.now();
+    const saved = await modifyUser(this.users, userId, (u) => Ok(changePassword(u, hash, now)));
+    if (saved.isErr()) return saved.error.code === 'NOT_FOUND' ? Err(invalid) : saved;
+    return Ok(issueSession(this.tokens, saved.value, now));
+  }
+}

@@ -1,0 +1,58 @@
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import { domainError } from '../../domain/shared/errors.js';
+import { tokenPredatesPasswordChange, type Principal, type User } from '../../domain/identity/user.js';
+import type { Clock } from '../shared/ports.js';
+import type {
+  AuthError,
+  Authenticator,
+  SecretDigest,
+  TokenRevocationStore,
+  TokenService,
+  UserRepository,
+} from './ports.js';
+
+export const NOT_AUTHORIZED_MESSAGE = 'Not authorized to access this route';
+
+function authError(
+  code: AuthError['code'],
+  message: string,
+  user?: { id: string; role?: User['role'] },
+): AuthError {
+  return {
+    ...domainError(code, message),
+    ...(user ? { userId: user.id } : {}),
+    ...(user?.role ? { role: user.role } : {}),
+  };
+}
+
+/**
+ * Bearer token -> Principal (compat 0.5 messages): missing, malformed, badly signed, expired,
+ * revoked or pre-password-change tokens are all NOT_AUTHENTICATED with the same text.
+ */
+export class TokenAuthenticator implements Authenticator {
+  constructor(
+    private readonly tokens: TokenService,
+    private readonly users: UserRepository,
+    private readonly revocations: TokenRevocationStore,
+    private readonly digest: SecretDigest,
+    private readonly clock: Clock,
+  ) {}
+
+  async authenticate(token: string | undefined): Promise<Result<Principal, AuthError>> {
+    if (!token) return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE));
+    const now = this.clock.now();
+    const claims = this.tokens.verify(token, Math.floor(now.getTime() / 1000));
+    if (!claims) return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE));
+    const tokenId = this.digest.digest(token);
+    if (await this.revocations.isRevoked(tokenId, now)) {
+      return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE, { id: claims.userId }));
+    }
+    const user = await this.users.findById(claims.userId);
+    if (!user) return Err(authError('USER_NO_LONGER_EXISTS', 'User no longer exists', { id: claims.userId }));
+    if (!user.isActive) return Err(authError('USER_DEACTIVATED', 'User account is deactivated', user));
+    if (tokenPredatesPasswordChange(user, claims.issuedAt)) {
+      return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE, user));
+    }
+    return Ok({ user, tokenId, tokenExpiresAt: new Date(claims.expiresAt * 1000) });
+  }
+}
