@@ -2,7 +2,8 @@ import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
 import type { Color, FlowerType, Occasion, Product } from '../../domain/catalog/product.js';
-import type { Category } from '../../domain/catalog/category.js';
+import type { Category, CategoryInput } from '../../domain/catalog/category.js';
+import type { ProductInput } from '../../domain/catalog/product-rules.js';
 
 export const PRODUCT_SORTS = ['price-asc', 'price-desc', 'newest', 'rating', 'popularity'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -63,3 +64,23 @@ export interface CategoryRepository {
   delete(id: string): Promise<boolean>;
 }
 export const CATEGORY_REPOSITORY = Symbol.for('CategoryRepository');
+
+/** One demo category; `parentSlug` names its parent among the demo categories. */
+export interface DemoCategorySeed {
+  readonly input: CategoryInput;
+  readonly parentSlug?: string;
+}
+
+/** One demo product, filed under the demo category with slug `categorySlug`. */
+export interface DemoProductSeed {
+  readonly input: Omit<ProductInput, 'categoryId'>;
+  readonly categorySlug: string;
+}
+
+/** The demo catalog content a fresh store is seeded with (an adapter supplies it). */
+export interface DemoCatalogSource {
+  categories(): readonly DemoCategorySeed[];
+  /** Oldest first: the seed gives later products later creation times. */
+  products(): readonly DemoProductSeed[];
+}
+export const DEMO_CATALOG = Symbol.for('DemoCatalogSource');

@@ -1,0 +1,427 @@
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
+import type { ProductView, CategoryView } from '../../../application/catalog/views.js';
+import type { CategoryInput, CategoryNode } from '../../../domain/catalog/category.js';
+import { COLORS, FLOWER_TYPES, OCCASIONS } from '../../../domain/catalog/product.js';
+import type { ImageInput, OptionInput, ProductInput } from '../../../domain/catalog/product-rules.js';
+import { fromMajor } from '../../../domain/shared/money.js';
+import type { Page } from '../../../application/shared/ports.js';
+import { Amount, IsoDate, ObjectId } from '../schemas.js';
+import {
+  CategorySchema,
+  ProductSchema,
+  presentCategory,
+  presentProduct,
+  type ProductJson,
+} from './presenter.js';
+
+/**
+ * Request schemas and wire conversions shared by the public catalog routes and the admin
+ * product routes. Prices arrive in major units (rupees) and are converted with `fromMajor`.
+ */
+
+export const OccasionSchema = Type.Enum([...OCCASIONS]);
+export const FlowerTypeSchema = Type.Enum([...FLOWER_TYPES]);
+export const ColorSchema = Type.Enum([...COLORS]);
+
+/** A category id or slug in a query or path (letters, digits, hyphens only). */
+export const CategoryKey = Type.String({
+  pattern: '^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$',
+  maxLength: 100,
+  description: 'Category id or slug',
+});
+
+const ImageBody = Type.Object(
+  {
+    _id: Type.Optional(ObjectId),
+    url: Type.String({ minLength: 1, maxLength: 2048 }),
+    public_id: Type.Optional(Type.String({ maxLength: 500 })),
+    alt: Type.Optional(Type.String({ maxLength: 300 })),
+    isPrimary: Type.Optional(Type.Boolean()),
+    variants: Type.Optional(
+      Type.Object(
+        {
+          thumbnail: Type.Optional(Type.String({ maxLength: 2048 })),
+          small: Type.Optional(Type.String({ maxLength: 2048 })),
+          medium: Type.Optional(Type.String({ maxLength: 2048 })),
+          large: Type.Optional(Type.String({ maxLength: 2048 })),
+          original: Type.Optional(Type.String({ maxLength: 2048 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    width: Type.Optional(Type.Integer({ minimum: 0 })),
+    height: Type.Optional(Type.Integer({ minimum: 0 })),
+    format: Type.Optional(Type.String({ maxLength: 20 })),
+    bytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    uploadedAt: Type.Optional(IsoDate),
+  },
+  { additionalProperties: false },
+);
+
+const OptionBody = Type.Object(
+  {
+    _id: Type.Optional(ObjectId),
+    name: Type.String({ minLength: 1, maxLength: 50 }),
+    price: Type.Number({ minimum: 0, description: 'Add-on over the base price, major units' }),
+    description: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Product create/update body. Every field is optional here so a create missing name,
+ * description, price or category reaches the use case and answers `Missing required fields`
+ * with `missingFields` (compat 8); types, enums and unknown fields are still checked.
+ * `price` and `stock` carry no bounds so the compat messages for them come from the rules.
+ */
+export const ProductBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ maxLength: 1000 })),
+    description: Type.Optional(Type.String({ maxLength: 10_000 })),
+    price: Type.Optional(Type.Number({ description: 'Major units (rupees); must be greater than 0' })),
+    originalPrice: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()])),
+    category: Type.Optional(
+      Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: 'Category id' }),
+    ),
+    images: Type.Optional(Type.Array(ImageBody, { maxItems: 20 })),
+    occasions: Type.Optional(Type.Array(OccasionSchema, { maxItems: OCCASIONS.length * 2 })),
+    flowerTypes: Type.Optional(Type.Array(FlowerTypeSchema, { maxItems: FLOWER_TYPES.length * 2 })),
+    colors: Type.Optional(Type.Array(ColorSchema, { maxItems: COLORS.length * 2 })),
+    sizes: Type.Optional(Type.Array(OptionBody, { maxItems: 10 })),
+    vases: Type.Optional(Type.Array(OptionBody, { maxItems: 10 })),
+    inventory: Type.Optional(
+      Type.Object(
+        {
+          stock: Type.Optional(Type.Integer({ description: 'Units on hand; cannot be negative' })),
+          lowStockThreshold: Type.Optional(Type.Integer({ minimum: 0 })),
+          isAvailable: Type.Optional(Type.Boolean()),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    stock: Type.Optional(Type.Integer({ description: 'Shorthand for inventory.stock' })),
+    tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50 })),
+    isFeatured: Type.Optional(Type.Boolean()),
+    isPopular: Type.Optional(Type.Boolean()),
+    seo: Type.Optional(
+      Type.Object(
+        {
+          title: Type.Optional(Type.String({ maxLength: 200 })),
+          description: Type.Optional(Type.String({ maxLength: 500 })),
+          keywords: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50 })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    careInstructions: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
+    deliveryInfo: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+export type ProductBodyJson = Static<typeof ProductBody>;
+
+function toImage(i: Static<typeof ImageBody>): ImageInput {
+  return {
+    url: i.url,
+    ...(i._id !== undefined ? { id: i._id } : {}),
+    ...(i.public_id !== undefined ? { publicId: i.public_id } : {}),
+    ...(i.alt !== undefined ? { alt: i.alt } : {}),
+    ...(i.isPrimary !== undefined ? { isPrimary: i.isPrimary } : {}),
+    ...(i.variants !== undefined ? { variants: i.variants } : {}),
+    ...(i.width !== undefined ? { width: i.width } : {}),
+    ...(i.height !== undefined ? { height: i.height } : {}),
+    ...(i.format !== undefined ? { format: i.format } : {}),
+    ...(i.bytes !== undefined ? { bytes: i.bytes } : {}),
+    ...(i.uploadedAt !== undefined ? { uploadedAt: new Date(i.uploadedAt) } : {}),
+  };
+}
+
+function toOption(o: Static<typeof OptionBody>): OptionInput {
+  return {
+    name: o.name,
+    price: fromMajor(o.price),
+    ...(o._id !== undefined ? { id: o._id } : {}),
+    ...(o.description !== undefined ? { description: o.description } : {}),
+  };
+}
+
+/** The body as rule input: major units to minor, `stock` folded into `inventory.stock`. */
+export function toProductInput(body: ProductBodyJson): ProductInput {
+  const stock = body.inventory?.stock ?? body.stock;
+  const inventory =
+    body.inventory !== undefined || body.stock !== undefined
+      ? {
+          ...(stock !== undefined ? { stock } : {}),
+          ...(body.inventory?.lowStockThreshold !== undefined
+            ? { lowStockThreshold: body.inventory.lowStockThreshold }
+            : {}),
+          ...(body.inventory?.isAvailable !== undefined ? { isAvailable: body.inventory.isAvailable } : {}),
+        }
+      : undefined;
+  return {
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.description !== undefined ? { description: body.description } : {}),
+    ...(body.price !== undefined ? { price: fromMajor(body.price) } : {}),
+    ...(body.originalPrice !== undefined
+      ? { originalPrice: body.originalPrice === null ? null : fromMajor(body.originalPrice) }
+      : {}),
+    ...(body.category !== undefined ? { categoryId: body.category === '' ? null : body.category } : {}),
+    ...(body.images !== undefined ? { images: body.images.map(toImage) } : {}),
+    ...(body.occasions !== undefined ? { occasions: body.occasions } : {}),
+    ...(body.flowerTypes !== undefined ? { flowerTypes: body.flowerTypes } : {}),
+    ...(body.colors !== undefined ? { colors: body.colors } : {}),
+    ...(body.sizes !== undefined ? { sizes: body.sizes.map(toOption) } : {}),
+    ...(body.vases !== undefined ? { vases: body.vases.map(toOption) } : {}),
+    ...(inventory !== undefined ? { inventory } : {}),
+    ...(body.tags !== undefined ? { tags: body.tags } : {}),
+    ...(body.isFeatured !== undefined ? { isFeatured: body.isFeatured } : {}),
+    ...(body.isPopular !== undefined ? { isPopular: body.isPopular } : {}),
+    ...(body.seo !== undefined ? { seo: body.seo } : {}),
+    ...(body.careInstructions !== undefined ? { careInstructions: body.careInstructions } : {}),
+    ...(body.deliveryInfo !== undefined ? { deliveryInfo: body.deliveryInfo } : {}),
+  };
+}
+
+/** On a create, `category: null` is as good as missing (`Missing required fields`). */
+export function toCreateInput(body: ProductBodyJson): ProductInput {
+  const input = toProductInput(body);
+  if (input.categoryId === null) {
+    const { categoryId: _dropped, ...rest } = input;
+    return rest;
+  }
+  return input;
+}
+
+// ---- listing --------------------------------------------------------------------------------
+
+export const LIST_SORTS = [
+  'price-asc',
+  'price-desc',
+  'newest',
+  'rating',
+  'popularity',
+  // the original's Mongo-style spellings
+  'price',
+  '-price',
+  '-createdAt',
+  'popular',
+  '-ratings.average',
+] as const;
+type ListSort = (typeof LIST_SORTS)[number];
+
+export function toProductSort(sort: ListSort | undefined) {
+  switch (sort) {
+    case undefined:
+    case '-createdAt':
+      return 'newest' as const;
+    case 'price':
+      return 'price-asc' as const;
+    case '-price':
+      return 'price-desc' as const;
+    case 'popular':
+      return 'popularity' as const;
+    case '-ratings.average':
+      return 'rating' as const;
+    default:
+      return sort;
+  }
+}
+
+const filterProps = {
+  occasion: Type.Optional(OccasionSchema),
+  flowerType: Type.Optional(FlowerTypeSchema),
+  color: Type.Optional(ColorSchema),
+  category: Type.Optional(CategoryKey),
+  minPrice: Type.Optional(Amount),
+  maxPrice: Type.Optional(Amount),
+  inStock: Type.Optional(Type.Boolean()),
+};
+
+export const ListQuery = Type.Object(
+  {
+    ...filterProps,
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    search: Type.Optional(Type.String({ maxLength: 100, description: 'Alias of q' })),
+    sort: Type.Optional(Type.Enum([...LIST_SORTS])),
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    fields: Type.Optional(
+      Type.String({
+        pattern: '^-?[A-Za-z_][A-Za-z0-9_.]*(,-?[A-Za-z_][A-Za-z0-9_.]*)*$',
+        maxLength: 500,
+        description: 'Comma list of fields to keep (or, prefixed with -, to drop); _id is always kept',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type ListQueryJson = Static<typeof ListQuery>;
+
+export const SearchQuery = Type.Object(
+  {
+    ...filterProps,
+    q: Type.Optional(Type.String({ maxLength: 100 })),
+    sort: Type.Optional(Type.Enum(['price', 'price-desc', 'rating', 'popular', 'newest'])),
+  },
+  { additionalProperties: false },
+);
+
+export const ShortListQuery = Type.Object(
+  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) },
+  { additionalProperties: false },
+);
+
+export function toFilters(q: {
+  occasion?: Static<typeof OccasionSchema>;
+  flowerType?: Static<typeof FlowerTypeSchema>;
+  color?: Static<typeof ColorSchema>;
+  category?: string;
+  minPrice?: number;
+  maxPrice?: number;
+  inStock?: boolean;
+  q?: string;
+  search?: string;
+}) {
+  const text = q.q ?? q.search;
+  return {
+    ...(q.occasion !== undefined ? { occasion: q.occasion } : {}),
+    ...(q.flowerType !== undefined ? { flowerType: q.flowerType } : {}),
+    ...(q.color !== undefined ? { color: q.color } : {}),
+    ...(q.category !== undefined ? { category: q.category } : {}),
+    ...(q.minPrice !== undefined ? { minPrice: fromMajor(q.minPrice) } : {}),
+    ...(q.maxPrice !== undefined ? { maxPrice: fromMajor(q.maxPrice) } : {}),
+    ...(q.inStock !== undefined ? { inStock: q.inStock } : {}),
+    ...(text !== undefined ? { text } : {}),
+  };
+}
+
+/** A product in a projected listing: any subset of the fields, `_id` always. */
+export const PartialProductSchema = Type.Partial(ProductSchema);
+
+export const PaginationSchema = Type.Object({
+  page: Type.Integer(),
+  limit: Type.Integer(),
+  total: Type.Integer(),
+  pages: Type.Integer(),
+  next: Type.Optional(Type.Object({ page: Type.Integer(), limit: Type.Integer() })),
+  prev: Type.Optional(Type.Object({ page: Type.Integer(), limit: Type.Integer() })),
+});
+
+export function paginationOf(page: Page<unknown>) {
+  const pages = Math.ceil(page.total / page.limit);
+  return {
+    page: page.page,
+    limit: page.limit,
+    total: page.total,
+    pages,
+    ...(page.page < pages ? { next: { page: page.page + 1, limit: page.limit } } : {}),
+    ...(page.page > 1 ? { prev: { page: page.page - 1, limit: page.limit } } : {}),
+  };
+}
+
+/** The original's `fields` projection over a presented product. */
+export function project(json: ProductJson, fields: string | undefined): Partial<ProductJson> {
+  if (fields === undefined) return json;
+  const names = fields.split(',').map((f) => f.trim());
+  const include = new Set(names.filter((n) => !n.startsWith('-')).map((n) => n.split('.')[0]!));
+  const exclude = new Set(names.filter((n) => n.startsWith('-')).map((n) => n.slice(1).split('.')[0]!));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(json)) {
+    const kept = k === '_id' || ((include.size === 0 || include.has(k)) && !exclude.has(k));
+    if (kept) out[k] = v;
+  }
+  return out as Partial<ProductJson>;
+}
+
+/** A product with its category populated (absent category: the plain id or null). */
+export function presentView(view: ProductView, extra?: { suggestionScore?: number }): ProductJson {
+  return presentProduct(view.product, view.category, extra);
+}
+
+// ---- categories -----------------------------------------------------------------------------
+
+const CategoryImageBody = Type.Object(
+  {
+    url: Type.String({ minLength: 1, maxLength: 2048 }),
+    alt: Type.Optional(Type.String({ maxLength: 300 })),
+  },
+  { additionalProperties: false },
+);
+
+const categoryProps = {
+  description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  image: Type.Optional(Type.Union([CategoryImageBody, Type.Null()])),
+  parentCategory: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+  isActive: Type.Optional(Type.Boolean()),
+  displayOrder: Type.Optional(Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 })),
+  seo: Type.Optional(
+    Type.Object(
+      {
+        title: Type.Optional(Type.String({ maxLength: 200 })),
+        description: Type.Optional(Type.String({ maxLength: 500 })),
+        slug: Type.Optional(Type.String({ maxLength: 100 })),
+      },
+      { additionalProperties: false },
+    ),
+  ),
+};
+
+export const CategoryCreateBody = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 500 }), ...categoryProps },
+  { additionalProperties: false },
+);
+export const CategoryUpdateBody = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), ...categoryProps },
+  { additionalProperties: false, minProperties: 1 },
+);
+
+export function toCategoryInput(body: Static<typeof CategoryUpdateBody>): CategoryInput {
+  return {
+    ...(body.name !== undefined ? { name: body.name } : {}),
+    ...(body.description !== undefined ? { description: body.description } : {}),
+    ...(body.image !== undefined ? { image: body.image } : {}),
+    ...(body.parentCategory !== undefined
+      ? { parentCategoryId: body.parentCategory === '' ? null : body.parentCategory }
+      : {}),
+    ...(body.isActive !== undefined ? { isActive: body.isActive } : {}),
+    ...(body.displayOrder !== undefined ? { displayOrder: body.displayOrder } : {}),
+    ...(body.seo !== undefined ? { seo: body.seo } : {}),
+  };
+}
+
+export function presentCategoryView(view: CategoryView) {
+  return presentCategory(view.category, view.parent);
+}
+
+/** How deep the tree answer nests (the schema is written out to this depth). */
+export const TREE_DEPTH = 6;
+
+function treeNodeSchema(depth: number): TSchema {
+  return Type.Object({
+    ...CategorySchema.properties,
+    children:
+      depth <= 1 ? Type.Array(Type.Object({}), { maxItems: 0 }) : Type.Array(treeNodeSchema(depth - 1)),
+  });
+}
+export const CategoryTreeSchema = Type.Array(treeNodeSchema(TREE_DEPTH));
+
+export interface CategoryTreeJson extends ReturnType<typeof presentCategory> {
+  children: CategoryTreeJson[];
+}
+
+export function presentTree(
+  nodes: readonly CategoryNode[],
+  parent: CategoryNode['category'] | null = null,
+  depth = TREE_DEPTH,
+): CategoryTreeJson[] {
+  return nodes.map((n) => ({
+    ...presentCategory(n.category, parent),
+    children: depth <= 1 ? [] : presentTree(n.children, n.category, depth - 1),
+  }));
+}
+
+export const DeletedResponse = Type.Object({
+  status: Type.Literal('success'),
+  message: Type.Optional(Type.String()),
+  data: Type.Null(),
+});

@@ -1,0 +1,137 @@
+import type { ProductQuery, ProductRepository } from '../../../application/catalog/ports.js';
+import type { Product } from '../../../domain/catalog/product.js';
+import { domainError, type DomainError } from '../../../domain/shared/errors.js';
+import { Err, Ok, type Result } from '../../../domain/shared/result.js';
+import type { MemoryDatabase } from './memory-database.js';
+
+/** True when `p` satisfies every filter of `q` (paging and sort aside). */
+export function matchesProductQuery(p: Product, q: ProductQuery): boolean {
+  if (q.occasion !== undefined && !p.occasions.includes(q.occasion)) return false;
+  if (q.flowerType !== undefined && !p.flowerTypes.includes(q.flowerType)) return false;
+  if (q.color !== undefined && !p.colors.includes(q.color)) return false;
+  if (q.categoryIds !== undefined && (p.categoryId === null || !q.categoryIds.includes(p.categoryId)))
+    return false;
+  if (q.minPrice !== undefined && p.price < q.minPrice) return false;
+  if (q.maxPrice !== undefined && p.price > q.maxPrice) return false;
+  if (q.inStock !== undefined) {
+    const inStock = p.inventory.isAvailable && p.inventory.stock > 0;
+    if (inStock !== q.inStock) return false;
+  }
+  if (q.isFeatured !== undefined && p.isFeatured !== q.isFeatured) return false;
+  if (q.isPopular !== undefined && p.isPopular !== q.isPopular) return false;
+  if (q.text !== undefined && q.text.trim() !== '') {
+    const needle = q.text.trim().toLowerCase();
+    const haystack = [p.name, p.description, ...p.tags, ...p.flowerTypes, ...p.occasions];
+    if (!haystack.some((s) => s.toLowerCase().includes(needle))) return false;
+  }
+  return true;
+}
+
+const byIdAsc = (a: Product, b: Product) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+const newestFirst = (a: Product, b: Product) => b.createdAt.getTime() - a.createdAt.getTime();
+
+/** The order of each sort; ties always end on the id, so every listing is deterministic. */
+export const PRODUCT_COMPARATORS: Record<ProductQuery['sort'], (a: Product, b: Product) => number> = {
+  'price-asc': (a, b) => a.price - b.price || newestFirst(a, b) || byIdAsc(a, b),
+  'price-desc': (a, b) => b.price - a.price || newestFirst(a, b) || byIdAsc(a, b),
+  newest: (a, b) => newestFirst(a, b) || byIdAsc(a, b),
+  rating: (a, b) =>
+    b.ratings.average - a.ratings.average ||
+    b.ratings.count - a.ratings.count ||
+    newestFirst(a, b) ||
+    byIdAsc(a, b),
+  popularity: (a, b) =>
+    b.salesCount - a.salesCount || b.ratings.count - a.ratings.count || newestFirst(a, b) || byIdAsc(a, b),
+};
+
+/**
+ * Products in the shared memory store. Every method reads and writes without awaiting in
+ * between, so each is atomic on Node's single thread (the stock guards rely on it).
+ */
+export class MemoryProductRepository implements ProductRepository {
+  private readonly rows: Map<string, Product>;
+
+  constructor(db: MemoryDatabase) {
+    this.rows = db.collection<Product>('products');
+  }
+
+  async findById(id: string): Promise<Product | null> {
+    return this.rows.get(id) ?? null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Product[]> {
+    const out: Product[] = [];
+    for (const id of ids) {
+      const p = this.rows.get(id);
+      if (p) out.push(p);
+    }
+    return out;
+  }
+
+  async search(query: ProductQuery): Promise<{ items: Product[]; total: number }> {
+    const matched = [...this.rows.values()].filter((p) => matchesProductQuery(p, query));
+    matched.sort(PRODUCT_COMPARATORS[query.sort]);
+    const page = Math.max(1, Math.floor(query.page));
+    const limit = Math.max(0, Math.floor(query.limit));
+    const start = (page - 1) * limit;
+    return { items: matched.slice(start, start + limit), total: matched.length };
+  }
+
+  async all(): Promise<Product[]> {
+    return [...this.rows.values()].sort(PRODUCT_COMPARATORS.newest);
+  }
+
+  async create(product: Product): Promise<Product> {
+    if (this.rows.has(product.id)) throw new Error(`Product ${product.id} already exists`);
+    this.rows.set(product.id, product);
+    return product;
+  }
+
+  async update(product: Product): Promise<Result<Product, DomainError>> {
+    const stored = this.rows.get(product.id);
+    if (!stored) return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
+    if (stored.version !== product.version) {
+      return Err(domainError('CONFLICT', 'The product was changed by someone else; please retry'));
+    }
+    const next: Product = { ...product, version: product.version + 1 };
+    this.rows.set(next.id, next);
+    return Ok(next);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.rows.delete(id);
+  }
+
+  async reserveStock(productId: string, quantity: number): Promise<boolean> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return false;
+    const p = this.rows.get(productId);
+    if (!p || !p.inventory.isAvailable || p.inventory.stock < quantity) return false;
+    this.rows.set(productId, this.withStock(p, p.inventory.stock - quantity));
+    return true;
+  }
+
+  async releaseStock(productId: string, quantity: number): Promise<void> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
+    const p = this.rows.get(productId);
+    if (p) this.rows.set(productId, this.withStock(p, p.inventory.stock + quantity));
+  }
+
+  async setStock(productId: string, stock: number): Promise<boolean> {
+    if (!Number.isSafeInteger(stock) || stock < 0) return false;
+    const p = this.rows.get(productId);
+    if (!p) return false;
+    this.rows.set(productId, this.withStock(p, stock));
+    return true;
+  }
+
+  async recordSale(productId: string, quantity: number): Promise<void> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
+    const p = this.rows.get(productId);
+    if (p) this.rows.set(productId, { ...p, salesCount: p.salesCount + quantity, version: p.version + 1 });
+  }
+
+  /** Stock changes bump the version, so an admin edit read before a checkout cannot undo it. */
+  private withStock(p: Product, stock: number): Product {
+    return { ...p, inventory: { ...p.inventory, stock }, version: p.version + 1 };
+  }
+}

@@ -1,0 +1,208 @@
+import { productEvent, stockChanged } from '../../domain/catalog/events.js';
+import type { Product } from '../../domain/catalog/product.js';
+import {
+  applyProductPatch,
+  createProduct,
+  productChanged,
+  validateProductInput,
+  withStock,
+  type ProductInput,
+} from '../../domain/catalog/product-rules.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import type { DomainEvent } from '../../domain/shared/events.js';
+import { isEntityId } from '../../domain/shared/ids.js';
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
+import type { CategoryRepository, ProductRepository } from './ports.js';
+import { joinCategory, type ProductView } from './views.js';
+
+/** How often a write re-reads and re-applies after a concurrent change (optimistic versions). */
+const MAX_ATTEMPTS = 5;
+
+const notFound = () => Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
+
+async function checkCategory(
+  categories: CategoryRepository,
+  categoryId: string | null | undefined,
+): Promise<Result<void, DomainError>> {
+  if (categoryId === undefined || categoryId === null) return Ok(undefined);
+  if (!isEntityId(categoryId) || !(await categories.findById(categoryId))) {
+    return Err(domainError('INVALID_CATEGORY', 'Invalid category ID'));
+  }
+  return Ok(undefined);
+}
+
+/**
+ * Reads the product, applies `change` and saves; on a version conflict (someone saved in
+ * between, e.g. a checkout took stock) reads again and re-applies.
+ */
+async function updateWithRetry(
+  products: ProductRepository,
+  id: string,
+  change: (current: Product) => Result<Product, DomainError>,
+): Promise<Result<{ before: Product; after: Product }, DomainError>> {
+  for (let attempt = 1; ; attempt++) {
+    const current = await products.findById(id);
+    if (!current) return notFound();
+    const next = change(current);
+    if (next.isErr()) return next;
+    if (!productChanged(current, next.value)) return Ok({ before: current, after: current });
+    const saved = await products.update(next.value);
+    if (saved.isOk()) return Ok({ before: current, after: saved.value });
+    if (saved.error.code !== 'CONFLICT' || attempt >= MAX_ATTEMPTS) return saved;
+  }
+}
+
+/** Admin create (compat 8 and rule 16): the rules, then the category must exist. */
+export class CreateProduct {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly categories: CategoryRepository,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(input: ProductInput): Promise<Result<ProductView, DomainError>> {
+    const now = this.clock.now();
+    const product = createProduct(input, { id: this.ids.next(), now, newId: () => this.ids.next() });
+    if (product.isErr()) return product;
+    const category = await checkCategory(this.categories, product.value.categoryId);
+    if (category.isErr()) return category;
+    const saved = await this.products.create(product.value);
+    await this.events.publish([productEvent('catalog.product-created', saved.id, now)]);
+    return Ok(await joinCategory(this.categories, saved));
+  }
+}
+
+/** Partial update (rule 17): the same rules on the fields present; untouched fields stay. */
+export class UpdateProduct {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly categories: CategoryRepository,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(input: { id: string; patch: ProductInput }): Promise<Result<ProductView, DomainError>> {
+    if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
+    const valid = validateProductInput(input.patch, 'update');
+    if (valid.isErr()) return valid;
+    const category = await checkCategory(this.categories, input.patch.categoryId);
+    if (category.isErr()) return category;
+    const now = this.clock.now();
+    const result = await updateWithRetry(this.products, input.id, (current) =>
+      applyProductPatch(current, input.patch, { now, newId: () => this.ids.next() }),
+    );
+    if (result.isErr()) return result;
+    const { before, after } = result.value;
+    if (before !== after) {
+      const events: DomainEvent[] = [productEvent('catalog.product-updated', after.id, now)];
+      if (before.inventory.stock !== after.inventory.stock) {
+        events.push(stockChanged(after.id, after.inventory.stock, now));
+      }
+      await this.events.publish(events);
+    }
+    return Ok(await joinCategory(this.categories, after));
+  }
+}
+
+export class DeleteProduct {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(input: { id: string }): Promise<Result<void, DomainError>> {
+    if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
+    if (!(await this.products.delete(input.id))) return notFound();
+    await this.events.publish([productEvent('catalog.product-deleted', input.id, this.clock.now())]);
+    return Ok(undefined);
+  }
+}
+
+export interface BulkUpdateResult {
+  readonly matchedCount: number;
+  readonly modifiedCount: number;
+}
+
+/**
+ * Rule 18/19: the same `updates` on every listed product. The updates are checked first against
+ * the rules and against every matched product, so an invalid request changes nothing.
+ */
+export class BulkUpdateProducts {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly categories: CategoryRepository,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(input: {
+    productIds: readonly string[];
+    updates: ProductInput;
+  }): Promise<Result<BulkUpdateResult, DomainError>> {
+    if (input.productIds.length === 0) {
+      return Err(domainError('VALIDATION_FAILED', 'productIds must name at least one product'));
+    }
+    if (input.productIds.some((id) => !isEntityId(id))) {
+      return Err(domainError('VALIDATION_FAILED', 'Invalid product ID in productIds'));
+    }
+    if (Object.values(input.updates).every((v) => v === undefined)) {
+      return Err(domainError('VALIDATION_FAILED', 'updates must change at least one field'));
+    }
+    const valid = validateProductInput(input.updates, 'update');
+    if (valid.isErr()) return valid;
+    const category = await checkCategory(this.categories, input.updates.categoryId);
+    if (category.isErr()) return category;
+    const now = this.clock.now();
+    const apply = (p: Product) => applyProductPatch(p, input.updates, { now, newId: () => this.ids.next() });
+
+    const ids = [...new Set(input.productIds)];
+    const matched = await this.products.findByIds(ids);
+    for (const p of matched) {
+      const dryRun = apply(p);
+      if (dryRun.isErr()) return dryRun;
+    }
+    let modifiedCount = 0;
+    const events: DomainEvent[] = [];
+    for (const p of matched) {
+      const result = await updateWithRetry(this.products, p.id, apply);
+      if (result.isErr()) {
+        if (result.error.code === 'PRODUCT_NOT_FOUND') continue; // deleted meanwhile
+        return result;
+      }
+      if (result.value.before !== result.value.after) {
+        modifiedCount += 1;
+        events.push(productEvent('catalog.product-updated', p.id, now));
+      }
+    }
+    await this.events.publish(events);
+    return Ok({ matchedCount: matched.length, modifiedCount });
+  }
+}
+
+/** Sets a product's stock (admin, CLI `product:stock <id> <n>`). */
+export class SetProductStock {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(input: { productId: string; stock: number }): Promise<Result<Product, DomainError>> {
+    if (!isEntityId(input.productId)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
+    const product = await this.products.findById(input.productId);
+    if (!product) return notFound();
+    const now = this.clock.now();
+    const checked = withStock(product, input.stock, now);
+    if (checked.isErr()) return checked;
+    if (!(await this.products.setStock(input.productId, input.stock))) return notFound();
+    await this.events.publish([stockChanged(input.productId, input.stock, now)]);
+    const after = await this.products.findById(input.productId);
+    return after ? Ok(after) : notFound();
+  }
+}

@@ -1,0 +1,77 @@
+import type { DomainEvent } from '../../../domain/shared/events.js';
+import type { Clock, EventBus, IdGenerator } from '../../../application/shared/ports.js';
+import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
+import { MemoryProductRepository } from '../../../adapters/persistence/memory/catalog-product-repository.js';
+import { MemoryCategoryRepository } from '../../../adapters/persistence/memory/catalog-category-repository.js';
+import { StaticDemoCatalog } from '../../../adapters/persistence/seed/demo-catalog.js';
+import {
+  BulkUpdateProducts,
+  CreateProduct,
+  DeleteProduct,
+  SetProductStock,
+  UpdateProduct,
+} from '../../../application/catalog/manage-products.js';
+import {
+  GetFeaturedProducts,
+  GetPopularProducts,
+  GetProduct,
+  GetSuggestedProducts,
+  ListProducts,
+  SearchProducts,
+} from '../../../application/catalog/product-queries.js';
+import {
+  CreateCategory,
+  DeleteCategory,
+  GetCategory,
+  GetCategoryTree,
+  ListCategories,
+  UpdateCategory,
+} from '../../../application/catalog/categories.js';
+import { SeedDemoCatalog } from '../../../application/catalog/seed-demo-catalog.js';
+import { FIXED_NOW, testId } from '../../support/fixtures.js';
+
+export class RecordingBus implements EventBus {
+  readonly published: DomainEvent[] = [];
+  async publish(events: readonly DomainEvent[]): Promise<void> {
+    this.published.push(...events);
+  }
+  subscribe(): void {}
+}
+
+/** The catalog use cases over the memory adapters, a fixed clock and fresh ids. */
+export function catalogKit() {
+  const db = new MemoryDatabase();
+  const products = new MemoryProductRepository(db);
+  const categories = new MemoryCategoryRepository(db);
+  let now = FIXED_NOW;
+  const clock: Clock = { now: () => now };
+  const ids: IdGenerator = { next: testId };
+  const bus = new RecordingBus();
+  return {
+    db,
+    products,
+    categories,
+    bus,
+    setNow: (d: Date) => {
+      now = d;
+    },
+    list: new ListProducts(products, categories),
+    search: new SearchProducts(products, categories),
+    featured: new GetFeaturedProducts(products, categories),
+    popular: new GetPopularProducts(products, categories),
+    suggested: new GetSuggestedProducts(products, categories),
+    get: new GetProduct(products, categories),
+    create: new CreateProduct(products, categories, clock, ids, bus),
+    update: new UpdateProduct(products, categories, clock, ids, bus),
+    remove: new DeleteProduct(products, clock, bus),
+    bulk: new BulkUpdateProducts(products, categories, clock, ids, bus),
+    setStock: new SetProductStock(products, clock, bus),
+    listCategories: new ListCategories(categories),
+    tree: new GetCategoryTree(categories),
+    getCategory: new GetCategory(categories),
+    createCategory: new CreateCategory(categories, clock, ids, bus),
+    updateCategory: new UpdateCategory(categories, clock, bus),
+    deleteCategory: new DeleteCategory(categories, products, clock, bus),
+    seed: new SeedDemoCatalog(products, categories, new StaticDemoCatalog(), clock, ids),
+  };
+}
