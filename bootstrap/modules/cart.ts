@@ -1,6 +1,25 @@
 import type { Container } from 'inversify';
+import { CART_REPOSITORY } from '../../application/cart/ports.js';
+import {
+  AddToCart,
+  ClearCart,
+  GetCart,
+  RemoveCartItem,
+  UpdateCartItem,
+} from '../../application/cart/use-cases.js';
+import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import { CLOCK, ID_GENERATOR } from '../../application/shared/ports.js';
+import { MemoryCartRepository } from '../../adapters/persistence/memory/cart-repository.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import type { Config } from '../config.js';
+import { bindClass, bindUseCase } from './bind.js';
 
-export function bindCart(_container: Container, _config: Config): void {
-  // TODO: ports and use cases of the cart context
+export function bindCart(container: Container, _config: Config): void {
+  bindClass(container, CART_REPOSITORY, MemoryCartRepository, [MemoryDatabase]);
+  const deps = [CART_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, ID_GENERATOR];
+  bindUseCase(container, GetCart, deps);
+  bindUseCase(container, AddToCart, deps);
+  bindUseCase(container, UpdateCartItem, deps);
+  bindUseCase(container, RemoveCartItem, deps);
+  bindUseCase(container, ClearCart, deps);
 }

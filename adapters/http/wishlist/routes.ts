@@ -1,6 +1,188 @@
+import { Type } from '@fastify/type-provider-typebox';
+import {
+  AddToWishlist,
+  ClearWishlist,
+  GetWishlist,
+  MoveWishlistItemToCart,
+  RemoveFromWishlist,
+} from '../../../application/wishlist/use-cases.js';
+import { MAX_PERSONAL_NOTE_LENGTH } from '../../../domain/cart/cart.js';
+import { authHooks, principalOf } from '../auth.js';
+import { CartSchema, OptionChoice, optionName, presentCart } from '../cart/presenter.js';
+import { unwrap } from '../errors.js';
+import { bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
+import { allowEmptyJsonBodies } from './empty-body.js';
+import { presentWishlist, ProductIdParams, rejectInvalid, WishlistSchema } from './presenter.js';
 
-export async function wishlistRoutes(_app: App, _deps: HttpRouteDeps): Promise<void> {
-  // TODO: routes of this context
+const tags = ['Wishlist'];
+const WishlistAnswer = success({ wishlist: WishlistSchema });
+
+/** The wishlist (= the user's favorites, compat 6), at /api/wishlist. Every route needs a token. */
+export async function wishlistRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
+  allowEmptyJsonBodies(app);
+  const { requireAuth } = authHooks(deps.resolve);
+  const getWishlist = deps.resolve.get(GetWishlist);
+  const addToWishlist = deps.resolve.get(AddToWishlist);
+  const removeFromWishlist = deps.resolve.get(RemoveFromWishlist);
+  const clearWishlist = deps.resolve.get(ClearWishlist);
+  const moveToCart = deps.resolve.get(MoveWishlistItemToCart);
+
+  app.get(
+    '/wishlist',
+    {
+      preHandler: requireAuth,
+      // Polled ~100-200 times/s per open tab (compat 13): its own budget, so it never starves other routes.
+      config: { rateLimit: deps.limits.wishlistRead },
+      schema: {
+        tags,
+        summary: 'The favorite products in insertion order (category as a plain id)',
+        security: bearerAuth,
+        response: { 200: WishlistAnswer, ...errors(401, 429) },
+      },
+    },
+    async (request) => {
+      const wishlist = unwrap(await getWishlist.execute({ userId: principalOf(request).user.id }));
+      return { status: 'success' as const, data: { wishlist: presentWishlist(wishlist) } };
+    },
+  );
+
+  app.post(
+    '/wishlist/:productId',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Add a product (no body); already present is a 200 without a duplicate',
+        security: bearerAuth,
+        params: ProductIdParams,
+        response: { 200: WishlistAnswer, ...errors(400, 401, 404) },
+      },
+    },
+    async (request) => {
+      const r = unwrap(
+        await addToWishlist.execute({
+          userId: principalOf(request).user.id,
+          productId: request.params.productId,
+        }),
+      );
+      return {
+        status: 'success' as const,
+        message: r.added ? 'Product added to wishlist' : 'Product already in wishlist',
+        data: { wishlist: presentWishlist(r.wishlist) },
+      };
+    },
+  );
+
+  app.delete(
+    '/wishlist/:productId',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Remove a product (an absent id is a no-op)',
+        security: bearerAuth,
+        params: ProductIdParams,
+        response: { 200: WishlistAnswer, ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const r = unwrap(
+        await removeFromWishlist.execute({
+          userId: principalOf(request).user.id,
+          productId: request.params.productId,
+        }),
+      );
+      return {
+        status: 'success' as const,
+        message: 'Product removed from wishlist',
+        data: { wishlist: presentWishlist(r.wishlist) },
+      };
+    },
+  );
+
+  app.delete(
+    '/wishlist',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Empty the wishlist',
+        security: bearerAuth,
+        response: { 200: WishlistAnswer, ...errors(401) },
+      },
+    },
+    async (request) => {
+      const wishlist = unwrap(await clearWishlist.execute({ userId: principalOf(request).user.id }));
+      return {
+        status: 'success' as const,
+        message: 'Wishlist cleared',
+        data: { wishlist: presentWishlist(wishlist) },
+      };
+    },
+  );
+
+  app.post(
+    '/wishlist/:productId/move-to-cart',
+    {
+      preHandler: requireAuth,
+      // Bad input is answered by the handler, so it too carries transactionAborted (compat 6).
+      attachValidation: true,
+      schema: {
+        tags,
+        summary: 'Move a product from the wishlist to the server cart, all or nothing',
+        description:
+          'Adds to the cart (merge rule and stock checks of POST /cart), then removes the id from the ' +
+          'favorites; if that fails the cart is restored. `price` is the client copy and ignored. Every ' +
+          'failure answers `transactionAborted: true` with wishlist and cart unchanged.',
+        security: bearerAuth,
+        params: ProductIdParams,
+        body: Type.Object(
+          {
+            quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1 })),
+            price: Type.Optional(
+              Type.Union([Type.Number(), Type.String(), Type.Null()], { description: 'Ignored' }),
+            ),
+            size: Type.Optional(OptionChoice),
+            vase: Type.Optional(OptionChoice),
+            personalNote: Type.Optional(Type.String({ maxLength: MAX_PERSONAL_NOTE_LENGTH })),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: success(
+            { wishlist: WishlistSchema, cart: CartSchema, transactionId: Type.String() },
+            { message: Type.String() },
+          ),
+          ...errors(400, 401, 404, 409),
+        },
+      },
+    },
+    async (request) => {
+      rejectInvalid(request, { transactionAborted: true });
+      const body = request.body ?? {};
+      const size = optionName(body.size);
+      const vase = optionName(body.vase);
+      const r = unwrap(
+        await moveToCart.execute({
+          userId: principalOf(request).user.id,
+          productId: request.params.productId,
+          quantity: body.quantity ?? 1,
+          ...(size !== undefined ? { size } : {}),
+          ...(vase !== undefined ? { vase } : {}),
+          ...(body.personalNote !== undefined ? { personalNote: body.personalNote } : {}),
+        }),
+      );
+      return {
+        status: 'success' as const,
+        message: 'Product moved from wishlist to cart atomically',
+        data: {
+          wishlist: presentWishlist(r.wishlist),
+          cart: presentCart(r.cart),
+          transactionId: r.transactionId,
+        },
+      };
+    },
+  );
 }

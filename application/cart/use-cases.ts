@@ -1,0 +1,114 @@
+import { addLine, clearCart, removeLine, updateLine } from '../../domain/cart/cart.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import { isEntityId } from '../../domain/shared/ids.js';
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import type { ProductRepository } from '../catalog/ports.js';
+import type { Clock, IdGenerator } from '../shared/ports.js';
+import { CartStore, type CartView } from './cart-store.js';
+import type { CartRepository } from './ports.js';
+
+export type { CartView } from './cart-store.js';
+
+/** Base of the cart use cases: every one of them needs the same four ports. */
+abstract class CartUseCase {
+  protected readonly store: CartStore;
+
+  constructor(
+    carts: CartRepository,
+    products: ProductRepository,
+    clock: Clock,
+    protected readonly ids: IdGenerator,
+  ) {
+    this.store = new CartStore(carts, products, clock, ids);
+  }
+}
+
+/** GET /cart: the user's cart (created empty if none), re-priced from the current products. */
+export class GetCart extends CartUseCase {
+  execute(input: { userId: string }): Promise<Result<CartView, DomainError>> {
+    return this.store.read(input.userId);
+  }
+}
+
+export interface AddToCartInput {
+  readonly userId: string;
+  readonly productId: string;
+  readonly quantity: number;
+  /** Option names; prices always come from the product. */
+  readonly size?: string;
+  readonly vase?: string;
+  readonly personalNote?: string;
+}
+
+/** POST /cart: adds a line or merges into the line with the same size, vase and note. */
+export class AddToCart extends CartUseCase {
+  async execute(input: AddToCartInput): Promise<Result<CartView, DomainError>> {
+    if (!isEntityId(input.productId)) return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
+    const lineId = this.ids.next();
+    const r = await this.store.mutate(input.userId, [input.productId], (cart, products, now) => {
+      const product = products.get(input.productId);
+      if (!product) return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
+      return addLine(
+        cart,
+        {
+          product,
+          quantity: input.quantity,
+          ...(input.size !== undefined ? { size: input.size } : {}),
+          ...(input.vase !== undefined ? { vase: input.vase } : {}),
+          ...(input.personalNote !== undefined ? { personalNote: input.personalNote } : {}),
+        },
+        lineId,
+        now,
+      ).map((added) => ({ cart: added.cart, extra: undefined }));
+    });
+    return r.map((m) => m.view);
+  }
+}
+
+export interface UpdateCartItemInput {
+  readonly userId: string;
+  readonly itemId: string;
+  readonly quantity?: number;
+  readonly personalNote?: string;
+}
+
+/** PUT /cart/:itemId: new quantity (stock-checked) and/or note. */
+export class UpdateCartItem extends CartUseCase {
+  async execute(input: UpdateCartItemInput): Promise<Result<CartView, DomainError>> {
+    const r = await this.store.mutate(input.userId, [], (cart, products, now) => {
+      const line = cart.items.find((i) => i.id === input.itemId);
+      if (!line) return Err(domainError('CART_ITEM_NOT_FOUND', 'Item not found in cart'));
+      return updateLine(
+        cart,
+        input.itemId,
+        {
+          ...(input.quantity !== undefined ? { quantity: input.quantity } : {}),
+          ...(input.personalNote !== undefined ? { personalNote: input.personalNote } : {}),
+        },
+        products.get(line.productId) ?? null,
+        now,
+      ).map((next) => ({ cart: next, extra: undefined }));
+    });
+    return r.map((m) => m.view);
+  }
+}
+
+/** DELETE /cart/:itemId: removes a line; an unknown line is a no-op. */
+export class RemoveCartItem extends CartUseCase {
+  async execute(input: { userId: string; itemId: string }): Promise<Result<CartView, DomainError>> {
+    const r = await this.store.mutate(input.userId, [], (cart, _products, now) =>
+      Ok({ cart: removeLine(cart, input.itemId, now), extra: undefined }),
+    );
+    return r.map((m) => m.view);
+  }
+}
+
+/** DELETE /cart: empties the cart (it stays, with no items). */
+export class ClearCart extends CartUseCase {
+  async execute(input: { userId: string }): Promise<Result<CartView, DomainError>> {
+    const r = await this.store.mutate(input.userId, [], (cart, _products, now) =>
+      Ok({ cart: clearCart(cart, now), extra: undefined }),
+    );
+    return r.map((m) => m.view);
+  }
+}

@@ -1,0 +1,203 @@
+import { addLine, takeBack } from '../../domain/cart/cart.js';
+import type { Product } from '../../domain/catalog/product.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import { isEntityId } from '../../domain/shared/ids.js';
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import { CartStore, type CartView } from '../cart/cart-store.js';
+import type { CartRepository } from '../cart/ports.js';
+import type { ProductRepository } from '../catalog/ports.js';
+import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
+import type { WishlistRepository } from './ports.js';
+
+function productNotFound(): DomainError {
+  return domainError('PRODUCT_NOT_FOUND', 'Product not found');
+}
+
+/** The wishlist's products in insertion order (deleted products dropped): one id read, one batch lookup. */
+async function productsOf(
+  wishlist: WishlistRepository,
+  products: ProductRepository,
+  userId: string,
+): Promise<Product[]> {
+  const ids = await wishlist.get(userId);
+  return ids.length === 0 ? [] : products.findByIds(ids);
+}
+
+/** GET /wishlist: polled heavily by the storefront (compat 13), so exactly two cheap reads. */
+export class GetWishlist {
+  constructor(
+    private readonly wishlist: WishlistRepository,
+    private readonly products: ProductRepository,
+  ) {}
+
+  async execute(input: { userId: string }): Promise<Result<Product[], DomainError>> {
+    return Ok(await productsOf(this.wishlist, this.products, input.userId));
+  }
+}
+
+/** POST /wishlist/:productId: appends unless present (`added` false then); unknown product: nothing changes. */
+export class AddToWishlist {
+  constructor(
+    private readonly wishlist: WishlistRepository,
+    private readonly products: ProductRepository,
+  ) {}
+
+  async execute(input: {
+    userId: string;
+    productId: string;
+  }): Promise<Result<{ added: boolean; wishlist: Product[] }, DomainError>> {
+    if (!isEntityId(input.productId)) return Err(productNotFound());
+    const product = await this.products.findById(input.productId);
+    if (!product) return Err(productNotFound());
+    const added = await this.wishlist.add(input.userId, input.productId);
+    return Ok({ added, wishlist: await productsOf(this.wishlist, this.products, input.userId) });
+  }
+}
+
+/** DELETE /wishlist/:productId: always succeeds (an absent id is a no-op). */
+export class RemoveFromWishlist {
+  constructor(
+    private readonly wishlist: WishlistRepository,
+    private readonly products: ProductRepository,
+  ) {}
+
+  async execute(input: {
+    userId: string;
+    productId: string;
+  }): Promise<Result<{ removed: boolean; wishlist: Product[] }, DomainError>> {
+    const removed = await this.wishlist.remove(input.userId, input.productId);
+    return Ok({ removed, wishlist: await productsOf(this.wishlist, this.products, input.userId) });
+  }
+}
+
+/** DELETE /wishlist. */
+export class ClearWishlist {
+  constructor(private readonly wishlist: WishlistRepository) {}
+
+  async execute(input: { userId: string }): Promise<Result<Product[], DomainError>> {
+    await this.wishlist.clear(input.userId);
+    return Ok([]);
+  }
+}
+
+export interface MoveToCartInput {
+  readonly userId: string;
+  readonly productId: string;
+  readonly quantity: number;
+  readonly size?: string;
+  readonly vase?: string;
+  readonly personalNote?: string;
+}
+
+export interface MoveToCartResult {
+  readonly wishlist: Product[];
+  readonly cart: CartView;
+  readonly transactionId: string;
+}
+
+function aborted(error: DomainError): DomainError {
+  return { ...error, details: { ...error.details, transactionAborted: true } };
+}
+
+/**
+ * POST /wishlist/:productId/move-to-cart, all or nothing without transactions (compat 6):
+ * validate, add to the server cart (the cart's merge rule and stock checks), then remove the id
+ * from favorites. When that removal fails (throws, or someone removed the id meanwhile), the cart
+ * is restored to its previous state. Every failure carries `transactionAborted: true`.
+ */
+export class MoveWishlistItemToCart {
+  private readonly store: CartStore;
+
+  constructor(
+    private readonly wishlist: WishlistRepository,
+    carts: CartRepository,
+    private readonly products: ProductRepository,
+    clock: Clock,
+    private readonly ids: IdGenerator,
+    private readonly logger: AppLogger,
+  ) {
+    this.store = new CartStore(carts, products, clock, ids);
+  }
+
+  async execute(input: MoveToCartInput): Promise<Result<MoveToCartResult, DomainError>> {
+    const r = await this.move(input);
+    return r.mapErr(aborted);
+  }
+
+  private async move(input: MoveToCartInput): Promise<Result<MoveToCartResult, DomainError>> {
+    const { userId, productId, quantity } = input;
+    if (!isEntityId(productId)) return Err(productNotFound());
+    const product = await this.products.findById(productId);
+    if (!product) return Err(productNotFound());
+    const favorites = await this.wishlist.get(userId);
+    if (!favorites.includes(productId)) {
+      return Err(domainError('NOT_IN_WISHLIST', 'Product not found in wishlist'));
+    }
+    if (!product.inventory.isAvailable || product.inventory.stock < quantity) {
+      return Err(domainError('INSUFFICIENT_STOCK', 'Insufficient stock'));
+    }
+
+    // Step 1: the cart (same rules as POST /cart).
+    const lineId = this.ids.next();
+    const added = await this.store.mutate(userId, [productId], (cart, products, now) => {
+      const current = products.get(productId);
+      if (!current) return Err(productNotFound());
+      return addLine(
+        cart,
+        {
+          product: current,
+          quantity,
+          ...(input.size !== undefined ? { size: input.size } : {}),
+          ...(input.vase !== undefined ? { vase: input.vase } : {}),
+          ...(input.personalNote !== undefined ? { personalNote: input.personalNote } : {}),
+        },
+        lineId,
+        now,
+      ).map((a) => ({ cart: a.cart, extra: a.itemId }));
+    });
+    if (added.isErr()) return added;
+    const mutation = added.value;
+
+    // Step 2: the favorites; on failure, compensate step 1.
+    let removed = false;
+    let cause: unknown;
+    try {
+      removed = await this.wishlist.remove(userId, productId);
+    } catch (error) {
+      cause = error;
+    }
+    if (!removed) {
+      const restored = await this.store.restore(userId, mutation, (cart, now) =>
+        takeBack(cart, mutation.extra, quantity, now),
+      );
+      const log = restored ? this.logger.warn.bind(this.logger) : this.logger.error.bind(this.logger);
+      log('move-to-cart aborted after the cart write', {
+        userId,
+        productId,
+        cartRestored: restored,
+        error:
+          cause instanceof Error
+            ? cause.message
+            : cause === undefined
+              ? 'not in wishlist any more'
+              : String(cause),
+      });
+      return Err(
+        cause === undefined
+          ? domainError('NOT_IN_WISHLIST', 'Product not found in wishlist')
+          : domainError(
+              'MOVE_TO_CART_FAILED',
+              restored
+                ? 'Could not move the product to the cart; nothing was changed'
+                : 'Could not move the product to the cart',
+            ),
+      );
+    }
+
+    return Ok({
+      wishlist: await productsOf(this.wishlist, this.products, userId),
+      cart: mutation.view,
+      transactionId: this.ids.next(),
+    });
+  }
+}
