@@ -1,10 +1,222 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { GetOrder, ListAllOrders } from '../../../application/ordering/queries.js';
+import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
+import { SalesAnalytics } from '../../../application/ordering/sales-analytics.js';
+import { domainError } from '../../../domain/shared/errors.js';
+import { toMajor } from '../../../domain/shared/money.js';
+import { fail, unwrap } from '../errors.js';
+import { bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
+import { dualOrderData, OrderSchema, presentOrder } from './presenter.js';
+import {
+  DualOrderData,
+  OrderListQuery,
+  OrderRefParams,
+  PaginationSchema,
+  StatusChangeBody,
+} from './schemas.js';
 
-export async function adminOrderRoutes(_app: App, _deps: HttpRouteDeps): Promise<void> {
-  // TODO
+const tags = ['admin'];
+
+/**
+ * /api/admin/orders: the admin guard and the audit trail already ran in the admin scope, so
+ * `request.principal` is the admin.
+ */
+export async function adminOrderRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
+  const listAll = deps.resolve.get(ListAllOrders);
+  const getOrder = deps.resolve.get(GetOrder);
+  const changeStatus = deps.resolve.get(ChangeOrderStatus);
+
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        summary: 'Every order, newest first, optionally by status',
+        security: bearerAuth,
+        querystring: OrderListQuery,
+        response: {
+          200: success(
+            { orders: Type.Array(OrderSchema), pagination: PaginationSchema },
+            { count: Type.Integer() },
+          ),
+          ...errors(400, 401, 403, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { status, page, limit } = request.query;
+      const result = unwrap(
+        await listAll.execute({ ...(status !== undefined ? { status } : {}), page, limit }),
+      );
+      return {
+        status: 'success' as const,
+        count: result.items.length,
+        data: {
+          orders: result.items.map(presentOrder),
+          pagination: { page, limit, total: result.total, pages: Math.ceil(result.total / limit) },
+        },
+      };
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One order by id or order number',
+        security: bearerAuth,
+        params: OrderRefParams,
+        response: { 200: success(DualOrderData), ...errors(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request) => {
+      const admin = request.principal!.user;
+      const order = unwrap(
+        await getOrder.execute({ order: request.params.id, userId: admin.id, isAdmin: true }),
+      );
+      return { status: 'success' as const, data: dualOrderData(order) };
+    },
+  );
+
+  app.put(
+    '/:id/status',
+    {
+      config: { audit: { action: 'status_change', resource: 'order' } },
+      schema: {
+        tags,
+        summary: 'Move an order along the fulfilment workflow',
+        description:
+          'pending -> confirmed | cancelled; confirmed -> processing | cancelled; processing -> shipped | ' +
+          'cancelled; shipped -> delivered. Cancelling returns the stock.',
+        security: bearerAuth,
+        params: OrderRefParams,
+        body: StatusChangeBody,
+        response: { 200: success({ order: OrderSchema }), ...errors(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request) => {
+      const admin = request.principal!.user;
+      const { status, trackingNumber, statusMessage, note } = request.body;
+      const order = unwrap(
+        await changeStatus.execute({
+          order: request.params.id,
+          status,
+          changedBy: admin.id,
+          ...(trackingNumber !== undefined ? { trackingNumber } : {}),
+          ...(statusMessage !== undefined ? { statusMessage } : {}),
+          ...(note !== undefined ? { note } : {}),
+        }),
+      );
+      return {
+        status: 'success' as const,
+        message: `Order status updated to ${order.status}`,
+        data: { order: presentOrder(order) },
+      };
+    },
+  );
 }
 
-export async function adminAnalyticsRoutes(_app: App, _deps: HttpRouteDeps): Promise<void> {
-  // TODO
+const DateParam = Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
+  description: 'ISO date (YYYY-MM-DD, a whole UTC day) or date-time',
+});
+
+const MetricsSchema = Type.Object({
+  totalRevenue: Type.Number(),
+  totalOrders: Type.Integer(),
+  averageOrderValue: Type.Number(),
+  totalShipping: Type.Number(),
+  totalTax: Type.Number(),
+  totalSubtotal: Type.Number(),
+});
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A date-only end bound covers its whole UTC day. */
+function parseBound(value: string | undefined, end: boolean): Date | undefined {
+  if (value === undefined) return undefined;
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) {
+    fail(domainError('VALIDATION_FAILED', `Invalid date: ${value}`));
+  }
+  return end && /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(date.getTime() + DAY_MS - 1) : date;
+}
+
+/** /api/admin/analytics (compat 8 and rule 20). */
+export async function adminAnalyticsRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
+  const analytics = deps.resolve.get(SalesAnalytics);
+
+  app.get(
+    '/sales',
+    {
+      schema: {
+        tags,
+        summary: 'Sales metrics, daily trends and top products',
+        description:
+          'Counts orders created in [startDate, endDate] whose status is neither pending nor cancelled. ' +
+          'The dashboard reads the four top-level numbers.',
+        security: bearerAuth,
+        querystring: Type.Object(
+          { startDate: Type.Optional(DateParam), endDate: Type.Optional(DateParam) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: Type.Object({
+            status: Type.Literal('success'),
+            totalProducts: Type.Integer(),
+            totalOrders: Type.Integer(),
+            totalRevenue: Type.Number(),
+            activeUsers: Type.Integer(),
+            data: Type.Object({
+              metrics: MetricsSchema,
+              trends: Type.Array(
+                Type.Object({ date: Type.String(), revenue: Type.Number(), orders: Type.Integer() }),
+              ),
+              topProducts: Type.Array(
+                Type.Object({
+                  productId: Type.String(),
+                  name: Type.String(),
+                  quantity: Type.Integer(),
+                  revenue: Type.Number(),
+                }),
+              ),
+            }),
+          }),
+          ...errors(400, 401, 403, 429),
+        },
+      },
+    },
+    async (request) => {
+      const from = parseBound(request.query.startDate, false);
+      const to = parseBound(request.query.endDate, true);
+      const report = unwrap(
+        await analytics.execute({
+          ...(from !== undefined ? { from } : {}),
+          ...(to !== undefined ? { to } : {}),
+        }),
+      );
+      const m = report.metrics;
+      return {
+        status: 'success' as const,
+        totalProducts: report.totalProducts,
+        totalOrders: m.totalOrders,
+        totalRevenue: toMajor(m.totalRevenue),
+        activeUsers: report.activeUsers,
+        data: {
+          metrics: {
+            totalRevenue: toMajor(m.totalRevenue),
+            totalOrders: m.totalOrders,
+            averageOrderValue: toMajor(m.averageOrderValue),
+            totalShipping: toMajor(m.totalShipping),
+            totalTax: toMajor(m.totalTax),
+            totalSubtotal: toMajor(m.totalSubtotal),
+          },
+          trends: report.trends.map((t) => ({ date: t.date, revenue: toMajor(t.revenue), orders: t.orders })),
+          topProducts: report.topProducts.map((p) => ({ ...p, revenue: toMajor(p.revenue) })),
+        },
+      };
+    },
+  );
 }

@@ -1,6 +1,250 @@
+import type { FastifyRequest } from 'fastify';
+import { Type } from '@fastify/type-provider-typebox';
+import { PlaceOrder, type PlaceOrderItemInput } from '../../../application/ordering/place-order.js';
+import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/ordering/queries.js';
+import { CancelOrder } from '../../../application/ordering/cancel-order.js';
+import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
+import { authHooks, principalOf } from '../auth.js';
+import { unwrap } from '../errors.js';
+import { bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
+import {
+  dualOrderData,
+  OrderSchema,
+  PopulatedOrderSchema,
+  presentOrder,
+  presentPopulatedOrder,
+} from './presenter.js';
+import {
+  CancelBody,
+  DualOrderData,
+  OrderListQuery,
+  OrderRefParams,
+  PaginationSchema,
+  PlaceOrderBody,
+  StatusChangeBody,
+  type PlaceOrderBodyJson,
+} from './schemas.js';
 
-export async function orderingRoutes(_app: App, _deps: HttpRouteDeps): Promise<void> {
-  // TODO: routes of this context
+type ItemBody = NonNullable<PlaceOrderBodyJson['items']>[number];
+
+function optionName(option: ItemBody['size']): string | undefined {
+  if (option === undefined) return undefined;
+  return typeof option === 'string' ? option : option.name;
+}
+
+function toItemInput(item: ItemBody): PlaceOrderItemInput {
+  const size = optionName(item.size);
+  const vase = optionName(item.vase);
+  return {
+    ...(item.product !== undefined ? { productId: item.product } : {}),
+    quantity: item.quantity,
+    ...(size !== undefined ? { size } : {}),
+    ...(vase !== undefined ? { vase } : {}),
+    ...(item.personalNote !== undefined ? { personalNote: item.personalNote } : {}),
+  };
+}
+
+/** Shoppers' orders under /api/orders (compat 5), plus the two admin routes the original kept here. */
+export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
+  const { requireAuth, requireAdmin } = authHooks(deps.resolve);
+  const placeOrder = deps.resolve.get(PlaceOrder);
+  const listMine = deps.resolve.get(ListMyOrders);
+  const getOrder = deps.resolve.get(GetOrder);
+  const cancelOrder = deps.resolve.get(CancelOrder);
+  const listAll = deps.resolve.get(ListAllOrders);
+  const changeStatus = deps.resolve.get(ChangeOrderStatus);
+  const tags = ['orders'];
+
+  app.post(
+    '/',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Place an order (from the request items, or from the server cart)',
+        description:
+          'Prices, shipping, tax and totals are computed by the server; client totals are ignored. ' +
+          'When there are no items, or any item has no `product` id (lines moved to the cart from the ' +
+          'wishlist), the order is placed from the server cart; `data.source` says which was used.',
+        security: bearerAuth,
+        body: PlaceOrderBody,
+        response: {
+          201: success({
+            ...DualOrderData,
+            source: Type.Union([Type.Literal('request'), Type.Literal('cart')]),
+          }),
+          ...errors(400, 401, 404, 409, 429),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { user } = principalOf(request);
+      const body = request.body;
+      const placed = unwrap(
+        await placeOrder.execute({
+          userId: user.id,
+          items: (body.items ?? []).map(toItemInput),
+          shippingAddress: body.shippingAddress,
+          ...(body.shippingMethod !== undefined ? { shippingMethod: body.shippingMethod } : {}),
+          ...(body.paymentInfo?.method !== undefined ? { paymentMethod: body.paymentInfo.method } : {}),
+          ...(body.notes !== undefined ? { notes: body.notes } : {}),
+        }),
+      );
+      reply.status(201);
+      return {
+        status: 'success' as const,
+        message: 'Order created successfully',
+        data: { ...dualOrderData(placed.order), source: placed.source },
+      };
+    },
+  );
+
+  const listSchema = {
+    tags,
+    summary: "The caller's orders, newest first",
+    security: bearerAuth,
+    response: {
+      200: success({ orders: Type.Array(PopulatedOrderSchema) }, { count: Type.Integer() }),
+      ...errors(401, 429),
+    },
+  };
+  const listHandler = async (request: FastifyRequest) => {
+    const { user } = principalOf(request);
+    const { orders, products } = unwrap(await listMine.execute({ userId: user.id }));
+    const byId = new Map(products.map((p) => [p.id, p]));
+    return {
+      status: 'success' as const,
+      count: orders.length,
+      data: { orders: orders.map((o) => presentPopulatedOrder(o, byId)) },
+    };
+  };
+  // Static paths are registered before `/:id` (and win over it in the router anyway).
+  app.get('/my-orders', { preHandler: requireAuth, schema: listSchema }, listHandler);
+  app.get(
+    '/',
+    { preHandler: requireAuth, schema: { ...listSchema, summary: 'Alias of /orders/my-orders' } },
+    listHandler,
+  );
+
+  app.get(
+    '/admin/all',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags,
+        summary: 'Every order (admin), newest first',
+        security: bearerAuth,
+        querystring: OrderListQuery,
+        response: {
+          200: success(
+            { orders: Type.Array(OrderSchema), pagination: PaginationSchema },
+            { count: Type.Integer() },
+          ),
+          ...errors(400, 401, 403, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { status, page, limit } = request.query;
+      const result = unwrap(
+        await listAll.execute({ ...(status !== undefined ? { status } : {}), page, limit }),
+      );
+      return {
+        status: 'success' as const,
+        count: result.items.length,
+        data: {
+          orders: result.items.map(presentOrder),
+          pagination: { page, limit, total: result.total, pages: Math.ceil(result.total / limit) },
+        },
+      };
+    },
+  );
+
+  app.get(
+    '/:id',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'One order (owner or admin); the order at the top of `data` and in `data.order`',
+        security: bearerAuth,
+        params: IdParams,
+        response: { 200: success(DualOrderData), ...errors(400, 401, 404, 429) },
+      },
+    },
+    async (request) => {
+      const { user } = principalOf(request);
+      const order = unwrap(
+        await getOrder.execute({ order: request.params.id, userId: user.id, isAdmin: user.role === 'admin' }),
+      );
+      return { status: 'success' as const, data: dualOrderData(order) };
+    },
+  );
+
+  app.put(
+    '/:id/cancel',
+    {
+      // The body is optional (a PUT may carry none); an absent one is validated as `{}`.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Cancel an own order while pending or confirmed; stock is returned',
+        security: bearerAuth,
+        params: IdParams,
+        body: CancelBody,
+        response: { 200: success({ order: OrderSchema }), ...errors(400, 401, 404, 409, 429) },
+      },
+    },
+    async (request) => {
+      const { user } = principalOf(request);
+      const reason = request.body.reason;
+      const order = unwrap(
+        await cancelOrder.execute({
+          orderId: request.params.id,
+          userId: user.id,
+          ...(reason !== undefined ? { reason } : {}),
+        }),
+      );
+      return { status: 'success' as const, message: 'Order cancelled', data: { order: presentOrder(order) } };
+    },
+  );
+
+  app.put(
+    '/:id/status',
+    {
+      preHandler: requireAdmin,
+      schema: {
+        tags,
+        summary: 'Move an order along the fulfilment workflow (admin)',
+        security: bearerAuth,
+        params: OrderRefParams,
+        body: StatusChangeBody,
+        response: { 200: success({ order: OrderSchema }), ...errors(400, 401, 403, 404, 409, 429) },
+      },
+    },
+    async (request) => {
+      const { user } = principalOf(request);
+      const { status, trackingNumber, statusMessage, note } = request.body;
+      const order = unwrap(
+        await changeStatus.execute({
+          order: request.params.id,
+          status,
+          changedBy: user.id,
+          ...(trackingNumber !== undefined ? { trackingNumber } : {}),
+          ...(statusMessage !== undefined ? { statusMessage } : {}),
+          ...(note !== undefined ? { note } : {}),
+        }),
+      );
+      return {
+        status: 'success' as const,
+        message: `Order status updated to ${order.status}`,
+        data: { order: presentOrder(order) },
+      };
+    },
+  );
 }

@@ -1,0 +1,115 @@
+import { Type, type Static } from '@fastify/type-provider-typebox';
+import { ORDER_STATUSES } from '../../../domain/ordering/status.js';
+import { PAYMENT_METHODS } from '../../../domain/ordering/status.js';
+import { SHIPPING_METHODS } from '../../../domain/ordering/pricing.js';
+import { ObjectId } from '../schemas.js';
+import { OrderProperties, OrderSchema } from './presenter.js';
+
+const nonBlank = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+
+/** A size or vase: its name, or `{name, price?}` (any client price is ignored). */
+const OptionInput = Type.Union([
+  Type.String({ maxLength: 100 }),
+  Type.Object(
+    { name: Type.String({ maxLength: 100 }), price: Type.Optional(Type.Number()) },
+    { additionalProperties: false },
+  ),
+]);
+
+/**
+ * What the checkout sends per line (compat 5.1): `product` is the catalog id when the local cart
+ * line has one; lines without it are ordered from the server cart (compat 13). `price`, `name`,
+ * `image`, `productId` are accepted and ignored.
+ */
+export const OrderItemInput = Type.Object(
+  {
+    product: Type.Optional(ObjectId),
+    productId: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Number()])),
+    quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
+    size: Type.Optional(OptionInput),
+    vase: Type.Optional(OptionInput),
+    personalNote: Type.Optional(Type.String({ maxLength: 500 })),
+    price: Type.Optional(Type.Number()),
+    name: Type.Optional(Type.String({ maxLength: 200 })),
+    image: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ShippingAddressInput = Type.Object(
+  {
+    fullName: nonBlank(100),
+    street: nonBlank(200),
+    city: nonBlank(100),
+    state: nonBlank(100),
+    zipCode: nonBlank(20),
+    country: Type.Optional(Type.String({ maxLength: 100 })),
+    phone: Type.Optional(Type.String({ maxLength: 30 })),
+  },
+  { additionalProperties: false },
+);
+
+export const PlaceOrderBody = Type.Object(
+  {
+    items: Type.Optional(Type.Array(OrderItemInput, { maxItems: 100 })),
+    shippingAddress: ShippingAddressInput,
+    // Client totals are accepted and ignored: the server prices every order.
+    subtotal: Type.Optional(Type.Number()),
+    discount: Type.Optional(Type.Number()),
+    total: Type.Optional(Type.Number()),
+    shippingFee: Type.Optional(Type.Number()),
+    tax: Type.Optional(Type.Number()),
+    shippingMethod: Type.Optional(Type.Union(SHIPPING_METHODS.map((m) => Type.Literal(m)))),
+    notes: Type.Optional(Type.String({ maxLength: 1000 })),
+    paymentInfo: Type.Optional(
+      Type.Object(
+        { method: Type.Optional(Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m)))) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type PlaceOrderBodyJson = Static<typeof PlaceOrderBody>;
+
+export const OrderStatusSchema = Type.Union(ORDER_STATUSES.map((s) => Type.Literal(s)));
+
+/** An order's id, or (admin routes) its order number `AF-#########`. */
+export const OrderRefParams = Type.Object(
+  { id: Type.String({ pattern: '^([0-9a-f]{24}|AF-[0-9]{9})$', description: 'Order id or order number' }) },
+  { additionalProperties: false },
+);
+
+export const StatusChangeBody = Type.Object(
+  {
+    status: OrderStatusSchema,
+    trackingNumber: Type.Optional(Type.String({ maxLength: 100 })),
+    statusMessage: Type.Optional(Type.String({ maxLength: 500 })),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false },
+);
+
+export const CancelBody = Type.Object(
+  { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { additionalProperties: false },
+);
+
+export const OrderListQuery = Type.Object(
+  {
+    status: Type.Optional(OrderStatusSchema),
+    page: Type.Integer({ minimum: 1, default: 1 }),
+    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  },
+  { additionalProperties: false },
+);
+
+export const PaginationSchema = Type.Object({
+  page: Type.Integer(),
+  limit: Type.Integer(),
+  total: Type.Integer(),
+  pages: Type.Integer(),
+});
+
+/** `data` of the dual-shape answers: the order's fields plus `order` (compat 5.1, 5.3). */
+export const DualOrderData = { ...OrderProperties, order: OrderSchema };

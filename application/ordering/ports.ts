@@ -1,0 +1,30 @@
+import type { Result } from '../../domain/shared/result.js';
+import type { DomainError } from '../../domain/shared/errors.js';
+import type { Order } from '../../domain/ordering/order.js';
+import type { OrderStatus } from '../../domain/ordering/status.js';
+import type { Page } from '../shared/ports.js';
+
+export interface OrderListFilter {
+  readonly status?: OrderStatus;
+  readonly userId?: string;
+}
+
+export interface OrderRepository {
+  /**
+   * Stores a new order (version 0) and answers it with version 1. CONFLICT with
+   * `details.field = 'orderNumber'` when the order number is taken (the caller renumbers and
+   * retries), CONFLICT with `details.field = 'id'` when the id exists.
+   */
+  create(order: Order): Promise<Result<Order, DomainError>>;
+  /** Optimistic: saves when the stored version equals `order.version`, answers `version + 1`; CONFLICT otherwise, ORDER_NOT_FOUND when gone. */
+  update(order: Order): Promise<Result<Order, DomainError>>;
+  findById(id: string): Promise<Order | null>;
+  findByNumber(orderNumber: string): Promise<Order | null>;
+  /** The user's orders, newest first. */
+  findByUser(userId: string): Promise<Order[]>;
+  /** Newest first. */
+  list(filter: OrderListFilter, page: number, limit: number): Promise<Page<Order>>;
+  /** Orders created in [from, to] (either end open when absent), oldest first. */
+  listCreatedBetween(from?: Date, to?: Date): Promise<Order[]>;
+}
+export const ORDER_REPOSITORY = Symbol.for('OrderRepository');

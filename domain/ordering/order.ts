@@ -1,0 +1,329 @@
+import { Err, Ok, type Result } from '../shared/result.js';
+import { domainError, type DomainError } from '../shared/errors.js';
+import type { DomainEvent } from '../shared/events.js';
+import type { Money } from '../shared/money.js';
+import { estimateDelivery, priceOrder, type ShippingMethod } from './pricing.js';
+import {
+  canTransition,
+  OWNER_CANCELLABLE,
+  type OrderProgressStatus,
+  type OrderStatus,
+  type PaymentMethod,
+  type PaymentStatus,
+} from './status.js';
+
+/** A chosen size or vase with its add-on price (over the unit price). */
+export interface OrderOption {
+  readonly name: string;
+  readonly price: Money;
+}
+
+export interface OrderLine {
+  readonly id: string;
+  readonly productId: string;
+  /** Copied from the product when ordered, so the order reads the same after catalog edits. */
+  readonly name: string;
+  /** The product's base price when ordered (options are priced separately). */
+  readonly unitPrice: Money;
+  readonly quantity: number;
+  readonly size?: OrderOption;
+  readonly vase?: OrderOption;
+  readonly personalNote?: string;
+  /** The product's first image URL. */
+  readonly image?: string;
+}
+
+export interface ShippingAddress {
+  readonly fullName: string;
+  readonly street: string;
+  readonly city: string;
+  readonly state: string;
+  readonly zipCode: string;
+  readonly country: string;
+  readonly phone?: string;
+}
+
+export interface PaymentInfo {
+  readonly method: PaymentMethod;
+  readonly paymentId?: string;
+  readonly status: PaymentStatus;
+}
+
+export interface StatusChange {
+  readonly status: OrderStatus;
+  /** The user id of whoever made the change. */
+  readonly changedBy: string;
+  readonly changedAt: Date;
+  readonly note?: string;
+}
+
+/** Where the lines came from: the request's items, or the shopper's server cart (compat 13). */
+export type OrderSource = 'request' | 'cart';
+
+/** The Order aggregate's state. Money in minor units. */
+export interface Order {
+  readonly id: string;
+  readonly orderNumber: string;
+  readonly userId: string;
+  readonly items: readonly OrderLine[];
+  readonly shippingAddress: ShippingAddress;
+  readonly paymentInfo: PaymentInfo;
+  readonly paymentStatus: PaymentStatus;
+  /** Fulfilment status, moved only along the state machine in status.ts. */
+  readonly status: OrderStatus;
+  /** What the storefront shows: follows `status`, plus payment-driven values. */
+  readonly orderStatus: OrderProgressStatus;
+  readonly subtotal: Money;
+  readonly shippingFee: Money;
+  readonly tax: Money;
+  readonly discount: Money;
+  readonly total: Money;
+  readonly shippingMethod: ShippingMethod;
+  readonly estimatedDelivery: Date;
+  readonly trackingNumber?: string;
+  readonly statusMessage?: string;
+  readonly notes?: string;
+  readonly statusHistory: readonly StatusChange[];
+  readonly source: OrderSource;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /** 0 for an order never saved; incremented by every save. */
+  readonly version: number;
+}
+
+export interface OrderLineSummary {
+  readonly productId: string;
+  readonly quantity: number;
+}
+
+export type OrderPlaced = DomainEvent<
+  'OrderPlaced',
+  {
+    orderId: string;
+    orderNumber: string;
+    userId: string;
+    total: Money;
+    source: OrderSource;
+    items: OrderLineSummary[];
+  }
+>;
+export type OrderStatusChanged = DomainEvent<
+  'OrderStatusChanged',
+  {
+    orderId: string;
+    orderNumber: string;
+    userId: string;
+    from: OrderStatus;
+    to: OrderStatus;
+    changedBy: string;
+  }
+>;
+export type OrderCancelled = DomainEvent<
+  'OrderCancelled',
+  { orderId: string; orderNumber: string; userId: string; changedBy: string; items: OrderLineSummary[] }
+>;
+export type OrderEvent = OrderPlaced | OrderStatusChanged | OrderCancelled;
+
+/** An aggregate change together with the events it recorded (published after persisting). */
+export interface OrderChange {
+  readonly order: Order;
+  readonly events: readonly OrderEvent[];
+}
+
+export const DEFAULT_COUNTRY = 'United States';
+
+export interface NewOrder {
+  readonly id: string;
+  readonly orderNumber: string;
+  readonly userId: string;
+  readonly items: readonly OrderLine[];
+  readonly shippingAddress: Omit<ShippingAddress, 'country'> & { readonly country?: string };
+  readonly shippingMethod?: ShippingMethod;
+  readonly paymentMethod?: PaymentMethod;
+  readonly notes?: string;
+  readonly source: OrderSource;
+  readonly now: Date;
+}
+
+const REQUIRED_ADDRESS_FIELDS = ['fullName', 'street', 'city', 'state', 'zipCode'] as const;
+
+function blankToUndefined(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+/** Lines and quantities the aggregate insists on (the HTTP schema checks them too). */
+function checkLines(items: readonly OrderLine[]): DomainError | null {
+  if (items.length === 0) return domainError('EMPTY_ORDER', 'No items to order');
+  for (const line of items) {
+    if (!Number.isSafeInteger(line.quantity) || line.quantity < 1) {
+      return domainError(
+        'INVALID_QUANTITY',
+        `Quantity for ${line.name} must be a whole number of at least 1`,
+      );
+    }
+    for (const price of [line.unitPrice, line.size?.price ?? 0, line.vase?.price ?? 0]) {
+      if (!Number.isSafeInteger(price) || price < 0) {
+        return domainError('INVALID_PRICE', `Invalid price for ${line.name}`);
+      }
+    }
+  }
+  return null;
+}
+
+export function summarizeLines(items: readonly OrderLine[]): OrderLineSummary[] {
+  return items.map((l) => ({ productId: l.productId, quantity: l.quantity }));
+}
+
+/** A new pending order, priced by the server. */
+export function placeOrder(input: NewOrder): Result<OrderChange, DomainError> {
+  const lineProblem = checkLines(input.items);
+  if (lineProblem) return Err(lineProblem);
+
+  const given = input.shippingAddress;
+  const missingFields = REQUIRED_ADDRESS_FIELDS.filter((f) => !blankToUndefined(given[f]));
+  if (missingFields.length > 0) {
+    return Err(
+      domainError('VALIDATION_FAILED', `Shipping address is missing: ${missingFields.join(', ')}`, {
+        missingFields: missingFields.map((f) => `shippingAddress.${f}`),
+      }),
+    );
+  }
+  const phone = blankToUndefined(given.phone);
+  const shippingAddress: ShippingAddress = {
+    fullName: given.fullName.trim(),
+    street: given.street.trim(),
+    city: given.city.trim(),
+    state: given.state.trim(),
+    zipCode: given.zipCode.trim(),
+    country: blankToUndefined(given.country) ?? DEFAULT_COUNTRY,
+    ...(phone !== undefined ? { phone } : {}),
+  };
+
+  const shippingMethod = input.shippingMethod ?? 'standard';
+  const totals = priceOrder(input.items, shippingMethod);
+  const notes = blankToUndefined(input.notes);
+  const order: Order = {
+    id: input.id,
+    orderNumber: input.orderNumber,
+    userId: input.userId,
+    items: input.items,
+    shippingAddress,
+    paymentInfo: { method: input.paymentMethod ?? 'card', status: 'pending' },
+    paymentStatus: 'pending',
+    status: 'pending',
+    orderStatus: 'pending',
+    ...totals,
+    shippingMethod,
+    estimatedDelivery: estimateDelivery(input.now, shippingMethod),
+    ...(notes !== undefined ? { notes } : {}),
+    statusHistory: [
+      { status: 'pending', changedBy: input.userId, changedAt: input.now, note: 'Order placed' },
+    ],
+    source: input.source,
+    createdAt: input.now,
+    updatedAt: input.now,
+    version: 0,
+  };
+  const event: OrderPlaced = {
+    type: 'OrderPlaced',
+    occurredAt: input.now,
+    payload: {
+      orderId: order.id,
+      orderNumber: order.orderNumber,
+      userId: order.userId,
+      total: order.total,
+      source: order.source,
+      items: summarizeLines(order.items),
+    },
+  };
+  return Ok({ order, events: [event] });
+}
+
+/** The same new order under another number (after a clash), its events included. */
+export function renumber(change: OrderChange, orderNumber: string): OrderChange {
+  return {
+    order: { ...change.order, orderNumber },
+    events: change.events.map((e) => ({ ...e, payload: { ...e.payload, orderNumber } }) as OrderEvent),
+  };
+}
+
+export interface StatusChangeInput {
+  readonly to: OrderStatus;
+  readonly by: string;
+  readonly at: Date;
+  readonly note?: string;
+  readonly trackingNumber?: string;
+  readonly statusMessage?: string;
+}
+
+/**
+ * Moves the order along one allowed edge of the state machine; anything else is
+ * INVALID_STATUS_TRANSITION naming both ends. Appends to the history and records the events.
+ */
+export function changeStatus(order: Order, input: StatusChangeInput): Result<OrderChange, DomainError> {
+  const from = order.status;
+  const { to } = input;
+  if (!canTransition(from, to)) {
+    return Err(
+      domainError('INVALID_STATUS_TRANSITION', `Cannot change order status from ${from} to ${to}`, {
+        from,
+        to,
+      }),
+    );
+  }
+  const note = blankToUndefined(input.note);
+  const trackingNumber = blankToUndefined(input.trackingNumber);
+  const statusMessage = blankToUndefined(input.statusMessage);
+  // `orderStatus` follows fulfilment (the storefront shows it first); a refund stays visible.
+  const orderStatus: OrderProgressStatus = order.orderStatus === 'refunded' ? 'refunded' : to;
+  const next: Order = {
+    ...order,
+    status: to,
+    orderStatus,
+    ...(trackingNumber !== undefined ? { trackingNumber } : {}),
+    ...(statusMessage !== undefined ? { statusMessage } : {}),
+    statusHistory: [
+      ...order.statusHistory,
+      { status: to, changedBy: input.by, changedAt: input.at, ...(note !== undefined ? { note } : {}) },
+    ],
+    updatedAt: input.at,
+  };
+  const base = { orderId: order.id, orderNumber: order.orderNumber, userId: order.userId };
+  const events: OrderEvent[] = [
+    {
+      type: 'OrderStatusChanged',
+      occurredAt: input.at,
+      payload: { ...base, from, to, changedBy: input.by },
+    },
+  ];
+  if (to === 'cancelled') {
+    events.push({
+      type: 'OrderCancelled',
+      occurredAt: input.at,
+      payload: { ...base, changedBy: input.by, items: summarizeLines(order.items) },
+    });
+  }
+  return Ok({ order: next, events });
+}
+
+/** The owner's cancellation: only while pending or confirmed (compat 5.4). */
+export function cancelByOwner(
+  order: Order,
+  input: { readonly by: string; readonly at: Date; readonly reason?: string },
+): Result<OrderChange, DomainError> {
+  if (!OWNER_CANCELLABLE.includes(order.status)) {
+    return Err(domainError('ORDER_NOT_CANCELLABLE', 'Cannot cancel order in current status'));
+  }
+  const reason = blankToUndefined(input.reason);
+  return changeStatus(order, {
+    to: 'cancelled',
+    by: input.by,
+    at: input.at,
+    note: reason !== undefined ? `Cancelled by customer: ${reason}` : 'Cancelled by customer',
+  });
+}
+
+export function isOwnedBy(order: Order, userId: string): boolean {
+  return order.userId === userId;
+}
