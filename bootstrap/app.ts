@@ -17,8 +17,9 @@ export interface Application {
   close(): Promise<void>;
 }
 
-export function createLogger(config: Config): Logger {
-  return pino({ level: config.logLevel, base: { service: 'amour-florals-api' } });
+/** JSON logs to stdout (fd 1), or to another file descriptor such as stderr (2) for the CLI. */
+export function createLogger(config: Pick<Config, 'logLevel'>, fd = 1): Logger {
+  return pino({ level: config.logLevel, base: { service: 'amour-florals-api' } }, pino.destination(fd));
 }
 
 /** Builds the container, runs the startup tasks and the HTTP server (not yet listening). */

@@ -7,6 +7,9 @@ import type {
 } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Principal } from '../../domain/identity/user.js';
+import type { Resolver } from '../resolver.js';
+
+export type { Resolver };
 
 export type App = FastifyInstance<
   RawServerDefault,
@@ -15,12 +18,6 @@ export type App = FastifyInstance<
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
-
-/** How driving adapters reach use cases: the composition root's container, seen narrowly. */
-export interface Resolver {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  get<T>(id: symbol | (abstract new (...args: any[]) => T)): T;
-}
 
 export interface RouteDeps {
   readonly resolve: Resolver;

@@ -1,0 +1,35 @@
+import { randomBytes } from 'node:crypto';
+import { runCli } from '../adapters/cli/program.js';
+import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createLogger } from './app.js';
+import { buildContainer } from './container.js';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(process.env, () => randomBytes(48).toString('hex'));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  // Logs go to stderr so command output stays clean for scripts.
+  const logger = createLogger({ ...config, logLevel: process.env.LOG_LEVEL ?? 'warn' }, 2);
+  const container = buildContainer(config, new PinoAppLogger(logger));
+  return runCli(process.argv.slice(2), container, {
+    out: process.stdout,
+    err: process.stderr,
+    isTty: Boolean(process.stdout.isTTY),
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
