@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { Type, type TSchema, type TProperties } from '@fastify/type-provider-typebox';
 
 /** A 24-hex entity id, as MongoDB would emit it. Anything else is a 400 before any lookup. */
@@ -67,3 +68,8 @@ export function success<D extends TProperties, T extends TProperties = Record<ne
 }
 
 export const bearerAuth = [{ bearerAuth: [] }];
+
+/** preValidation for routes whose body is optional: an absent body is validated as `{}`. */
+export async function absentBodyAsEmptyObject(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}

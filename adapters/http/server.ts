@@ -157,6 +157,17 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+  // An empty JSON body is "no body": the storefront POSTs some calls without one (wishlist add,
+  // logout, compat 0.6) and clients differ on whether they still send the content type. Anything
+  // else goes through Fastify's own prototype-poisoning-safe parser.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+
   // Bodies are validated exactly (no coercion: "12" is not a number); query strings and params
   // arrive as text and are coerced to the declared types.
   const bodyAjv = makeAjv(false);

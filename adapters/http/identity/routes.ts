@@ -9,7 +9,7 @@ import {
 } from '../../../application/identity/account.js';
 import { authHooks, bearerToken, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, success } from '../schemas.js';
+import { absentBodyAsEmptyObject, bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { presentUser, tokenResponse, TokenResponseSchema, UserSchema } from './presenter.js';
@@ -132,42 +132,30 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   );
 
   // Logout is not protected (compat 1): a valid token, if presented, is revoked; always 200.
-  // Its own scope accepts an empty JSON body (the admin layout POSTs without one).
-  await app.register(async (scope) => {
-    const json = scope.getDefaultJsonParser('error', 'error');
-    scope.removeContentTypeParser('application/json');
-    scope.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-      const text = typeof body === 'string' ? body : body.toString('utf8');
-      if (text.trim() === '') return done(null, undefined);
-      json(request, text, done);
-    });
-    const handler = async (request: FastifyRequest) => {
-      unwrap(await logout.execute({ token: bearerToken(request) }));
-      return { status: 'success' as const, data: {} };
-    };
-    // Never 401 (a bad token is simply not revoked); 400 only for a malformed POST body, 429 from the
-    // general rate limit.
-    const schema = (method: string, ...statuses: number[]) => ({
-      tags,
-      summary: `Sign out (${method}): revokes the presented token, if any`,
-      response: { 200: LogoutResponse, ...errors(...statuses, 429) },
-    });
-    scope.get('/logout', { schema: schema('GET') }, handler);
-    scope.post(
-      '/logout',
-      {
-        // No body at all is fine too: validate an empty object then.
-        preValidation: async (request) => {
-          if (request.body === undefined || request.body === null) request.body = {};
-        },
-        schema: {
-          ...schema('POST', 400),
-          body: Type.Object({}, { additionalProperties: true, description: 'Ignored; may be absent' }),
-        },
-      },
-      handler,
-    );
+  const logoutHandler = async (request: FastifyRequest) => {
+    unwrap(await logout.execute({ token: bearerToken(request) }));
+    return { status: 'success' as const, data: {} };
+  };
+  // Never 401 (a bad token is simply not revoked); 400 only for a malformed POST body, 429 from the
+  // general rate limit.
+  const logoutSchema = (method: string, ...statuses: number[]) => ({
+    tags,
+    summary: `Sign out (${method}): revokes the presented token, if any`,
+    response: { 200: LogoutResponse, ...errors(...statuses, 429) },
   });
+  app.get('/logout', { schema: logoutSchema('GET') }, logoutHandler);
+  app.post(
+    '/logout',
+    {
+      // The admin layout POSTs without a body.
+      preValidation: absentBodyAsEmptyObject,
+      schema: {
+        ...logoutSchema('POST', 400),
+        body: Type.Object({}, { additionalProperties: true, description: 'Ignored; may be absent' }),
+      },
+    },
+    logoutHandler,
+  );
 
   app.put(
     '/updatedetails',

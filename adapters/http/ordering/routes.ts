@@ -6,7 +6,7 @@ import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, IdParams, success } from '../schemas.js';
+import { absentBodyAsEmptyObject, bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import {
@@ -186,10 +186,8 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   app.put(
     '/:id/cancel',
     {
-      // The body is optional (a PUT may carry none); an absent one is validated as `{}`.
-      preValidation: async (request) => {
-        if (request.body === undefined || request.body === null) request.body = {};
-      },
+      // The body is optional (a PUT may carry none).
+      preValidation: absentBodyAsEmptyObject,
       preHandler: requireAuth,
       schema: {
         tags,

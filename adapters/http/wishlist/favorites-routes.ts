@@ -5,7 +5,6 @@ import { unwrap } from '../errors.js';
 import { bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
-import { allowEmptyJsonBodies } from './empty-body.js';
 import { presentWishlist, ProductIdParams, WishlistSchema } from './presenter.js';
 
 const tags = ['Wishlist'];
@@ -13,7 +12,6 @@ const FavoritesAnswer = success({ favorites: WishlistSchema });
 
 /** /api/users/favorites: the same data as /wishlist under the original's user routes. */
 export async function favoritesRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
-  allowEmptyJsonBodies(app);
   const { requireAuth } = authHooks(deps.resolve);
   const getWishlist = deps.resolve.get(GetWishlist);
   const addToWishlist = deps.resolve.get(AddToWishlist);

@@ -13,7 +13,6 @@ import { unwrap } from '../errors.js';
 import { bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
-import { allowEmptyJsonBodies } from './empty-body.js';
 import { presentWishlist, ProductIdParams, rejectInvalid, WishlistSchema } from './presenter.js';
 
 const tags = ['Wishlist'];
@@ -21,7 +20,6 @@ const WishlistAnswer = success({ wishlist: WishlistSchema });
 
 /** The wishlist (= the user's favorites, compat 6), at /api/wishlist. Every route needs a token. */
 export async function wishlistRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
-  allowEmptyJsonBodies(app);
   const { requireAuth } = authHooks(deps.resolve);
   const getWishlist = deps.resolve.get(GetWishlist);
   const addToWishlist = deps.resolve.get(AddToWishlist);

@@ -44,6 +44,20 @@ describe('HTTP edge: envelope, limits, headers', () => {
     expect(enveloped.json()).to.include({ status: 'error', message: 'Malformed JSON in request body' });
   });
 
+  it('an empty JSON body is "no body": fine where the body is optional, a 400 where it is required', async () => {
+    const headers = { 'content-type': 'application/json' };
+    const optional = await t.app.inject({
+      method: 'POST',
+      url: '/api/api/auth/logout',
+      headers,
+      payload: '',
+    });
+    expect(optional.statusCode).to.equal(200);
+    const required = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers, payload: '  ' });
+    expect(required.statusCode).to.equal(400);
+    expect(required.json()).to.include({ status: 'error', code: 'VALIDATION_FAILED' });
+  });
+
   it('an oversized body is a 413 with a message, never a 500', async () => {
     const res = await t.request({
       method: 'POST',
