@@ -22,14 +22,17 @@ export function createLogger(config: Pick<Config, 'logLevel'>, fd = 1): Logger {
   return pino({ level: config.logLevel, base: { service: 'amour-florals-api' } }, pino.destination(fd));
 }
 
-/** Builds the container, runs the startup tasks and the HTTP server (not yet listening). */
+/** Builds the container, runs the startup tasks and readies the HTTP server (not yet listening). */
 export async function createApplication(
   config: Config,
   overrides: SharedOverrides = {},
 ): Promise<Application> {
   const logger = createLogger(config);
   const container = buildContainer(config, new PinoAppLogger(logger), overrides);
-  await runStartupTasks(container);
+  // Startup tasks (seed, admin account: a bcrypt hash on a worker thread) run while the HTTP
+  // server compiles its schemas; both must finish before the application counts as started.
+  const startup = runStartupTasks(container);
+  startup.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
   const app = await buildHttpServer(container, {
     logger: config.logLevel === 'silent' ? false : logger,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -39,12 +42,15 @@ export async function createApplication(
     environment: config.nodeEnv,
     version: VERSION,
   });
+  await Promise.all([app.ready(), startup]);
   return {
     app,
     container,
     logger,
     close: async () => {
       await app.close();
+      // Deactivates the singletons: worker threads, and later connections, are released here.
+      await container.unbindAllAsync();
     },
   };
 }

@@ -15,6 +15,8 @@ export interface Config {
     readonly expiresInSeconds: number;
   };
   readonly bcryptRounds: number;
+  /** Worker threads for password hashing; 0 hashes on the main thread. Undefined: one per core (max 4). */
+  readonly hashWorkers: number | undefined;
   readonly admin: { readonly email: string; readonly password: string | undefined };
   readonly seedDemo: boolean;
   readonly corsOrigins: readonly string[];
@@ -126,6 +128,10 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       expiresInSeconds: duration(env, 'JWT_EXPIRES_IN', '30d'),
     },
     bcryptRounds: int(env, 'BCRYPT_ROUNDS', 12, 4, 15),
+    hashWorkers:
+      env.HASH_WORKERS === undefined || env.HASH_WORKERS === ''
+        ? undefined
+        : int(env, 'HASH_WORKERS', 0, 0, 64),
     admin: { email: adminEmail, password: adminPassword },
     seedDemo: bool(env, 'SEED_DEMO', true),
     corsOrigins,

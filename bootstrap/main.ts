@@ -20,11 +20,10 @@ async function main(): Promise<void> {
     logger.warn('JWT_SECRET is not set: using a random secret, so tokens end when the process does');
   }
   await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  logger.info(
-    { port: config.port, startupMs: Math.round(ms) },
-    `Amour Florals API listening on ${config.publicUrl}`,
-  );
+  logger.info({ port, startupMs: Math.round(ms) }, `Amour Florals API listening on port ${port}`);
 
   const shutdown = (signal: string) => {
     logger.info({ signal }, 'shutting down');

@@ -1,18 +1,131 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import bcrypt from 'bcryptjs';
 import type { PasswordHasher } from '../../application/identity/ports.js';
 
-export class BcryptPasswordHasher implements PasswordHasher {
-  constructor(private readonly rounds: number) {}
+type Job = { op: 'hash'; plain: string; rounds: number } | { op: 'compare'; plain: string; hash: string };
 
-  hash(plain: string): Promise<string> {
-    return bcrypt.hash(plain, this.rounds);
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * The worker's code, as an ES module in a data: URL so it needs no file of its own and runs the
+ * same under tsx, mocha and compiled output. bcryptjs is imported by absolute URL, resolved here.
+ */
+function workerSource(bcryptUrl: string): string {
+  return `
+import bcrypt from ${JSON.stringify(bcryptUrl)};
+import { parentPort } from 'node:worker_threads';
+parentPort.on('message', async ({ id, job }) => {
+  try {
+    const value = job.op === 'hash'
+      ? await bcrypt.hash(job.plain, job.rounds)
+      : await bcrypt.compare(job.plain, job.hash);
+    parentPort.postMessage({ id, value });
+  } catch (error) {
+    parentPort.postMessage({ id, error: String(error && error.message || error) });
+  }
+});`;
+}
+
+/** One worker thread and the jobs it owes answers for. */
+class HashWorker {
+  readonly pending = new Map<number, Pending>();
+  private readonly worker: Worker;
+
+  constructor(source: URL, onExit: (w: HashWorker) => void) {
+    this.worker = new Worker(source);
+    this.worker.unref(); // never keeps the process alive
+    this.worker.on('message', ({ id, value, error }: { id: number; value?: unknown; error?: string }) => {
+      const p = this.pending.get(id);
+      if (!p) return;
+      this.pending.delete(id);
+      if (error !== undefined) p.reject(new Error(error));
+      else p.resolve(value);
+    });
+    const fail = (error: Error) => {
+      for (const p of this.pending.values()) p.reject(error);
+      this.pending.clear();
+      onExit(this);
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`hash worker exited with code ${code}`)));
+  }
+
+  run(id: number, job: Job): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, job });
+    });
+  }
+
+  terminate(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+/** One worker per core, at most 4. */
+export const DEFAULT_HASH_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
+
+/**
+ * bcrypt on worker threads. bcryptjs is pure JavaScript: at cost 12 one hash is ~300 ms of CPU,
+ * which on the main thread would stall every other request during each login. A small pool of
+ * `workers` threads does the hashing while the event loop keeps serving; `workers: 0` hashes on
+ * the main thread (tests at cost 4, where a thread costs more than the hash).
+ */
+export class BcryptPasswordHasher implements PasswordHasher {
+  private readonly workers: HashWorker[] = [];
+  private readonly source = new URL(
+    `data:text/javascript,${encodeURIComponent(workerSource(pathToFileURL(createRequire(import.meta.url).resolve('bcryptjs')).href))}`,
+  );
+  private nextId = 0;
+
+  constructor(
+    private readonly rounds: number,
+    private readonly size: number = DEFAULT_HASH_WORKERS,
+  ) {}
+
+  async hash(plain: string): Promise<string> {
+    return (await this.dispatch({ op: 'hash', plain, rounds: this.rounds })) as string;
   }
 
   async compare(plain: string, hash: string): Promise<boolean> {
     try {
-      return await bcrypt.compare(plain, hash);
+      return (await this.dispatch({ op: 'compare', plain, hash })) === true;
     } catch {
-      return false;
+      return false; // a malformed hash is a mismatch, not a failure
     }
+  }
+
+  /** Ends the worker threads (tests, graceful shutdown); new jobs start fresh ones. */
+  async close(): Promise<void> {
+    const workers = this.workers.splice(0);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  private dispatch(job: Job): Promise<unknown> {
+    if (this.size === 0) {
+      return job.op === 'hash' ? bcrypt.hash(job.plain, job.rounds) : bcrypt.compare(job.plain, job.hash);
+    }
+    this.nextId += 1;
+    return this.leastBusy().run(this.nextId, job);
+  }
+
+  private leastBusy(): HashWorker {
+    if (this.workers.length < this.size) {
+      const idle = this.workers.find((w) => w.pending.size === 0);
+      if (idle) return idle;
+      const worker = new HashWorker(this.source, (dead) => {
+        const i = this.workers.indexOf(dead);
+        if (i >= 0) this.workers.splice(i, 1);
+      });
+      this.workers.push(worker);
+      return worker;
+    }
+    return this.workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
   }
 }

@@ -72,7 +72,11 @@ export function bindIdentity(container: Container, config: Config): void {
   container
     .bind(TOKEN_SERVICE)
     .toConstantValue(new JwtTokenService(config.jwt.secret, config.jwt.expiresInSeconds));
-  container.bind(PASSWORD_HASHER).toConstantValue(new BcryptPasswordHasher(config.bcryptRounds));
+  container
+    .bind<BcryptPasswordHasher>(PASSWORD_HASHER)
+    .toResolvedValue(() => new BcryptPasswordHasher(config.bcryptRounds, config.hashWorkers))
+    .inSingletonScope()
+    .onDeactivation((hasher) => hasher.close());
   container.bind(SECRET_DIGEST).toConstantValue(new Sha256Digest());
   // The notifications context's port; identity is its first user, so the default adapter is bound here.
   container

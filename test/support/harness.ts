@@ -18,6 +18,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
       LOG_LEVEL: 'silent',
       JWT_SECRET: TEST_JWT_SECRET,
       BCRYPT_ROUNDS: '4',
+      // At cost 4 a worker thread costs more than the hash; test/adapters/security covers the pool.
+      HASH_WORKERS: '0',
       RATE_LIMIT_ENABLED: 'false',
       ADMIN_EMAIL,
       ADMIN_PASSWORD,

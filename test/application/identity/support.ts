@@ -76,7 +76,7 @@ export function identityKit(options: { adminPassword?: string; maxFailures?: num
   const db = new MemoryDatabase();
   const users = new MemoryUserRepository(db);
   const tokens = new JwtTokenService(SECRET, 3600);
-  const hasher = new BcryptPasswordHasher(4);
+  const hasher = new BcryptPasswordHasher(4, 0);
   const digest = new Sha256Digest();
   const revocations = new MemoryTokenRevocationStore(db);
   const resets = new MemoryPasswordResetStore(db);

@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const compiled = import.meta.url.endsWith('.js');
+// Under `npm test` this is the TypeScript entry point run by tsx; under `test:dist` the compiled one.
+const entry = resolve(here, '..', '..', 'bootstrap', compiled ? 'main.js' : 'main.ts');
+const nodeArgs = compiled ? [entry] : ['--import', 'tsx', entry];
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The README's start command with no configuration at all: a real process, real pino logs, the
+ * embedded store seeded with the demo catalog and an admin whose generated password is logged once.
+ */
+describe('npm start on the embedded default (a real process, no configuration)', () => {
+  let child: ChildProcess;
+  const lines: LogLine[] = [];
+  let base = '';
+
+  before(async function () {
+    this.timeout(30_000);
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1' };
+    env.MAIL_OUTBOX_DIR = mkdtempSync(join(tmpdir(), 'af-start-'));
+    child = spawn(process.execPath, nodeArgs, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    base = await new Promise<string>((resolvePort, reject) => {
+      let buffer = '';
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
+      child.stdout!.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const raw = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          try {
+            const line = JSON.parse(raw) as LogLine;
+            lines.push(line);
+            if (typeof line.port === 'number' && typeof line.startupMs === 'number')
+              resolvePort(`http://127.0.0.1:${line.port}`);
+          } catch {
+            // not a JSON log line
+          }
+        }
+      });
+    });
+  });
+
+  after(() => {
+    child?.kill('SIGTERM');
+  });
+
+  it('logs a start-up time and serves the seeded demo shop', async () => {
+    const started = lines.find((l) => typeof l.startupMs === 'number');
+    expect(started?.startupMs).to.be.a('number');
+    const res = await fetch(`${base}/api/api/products/suggested`);
+    expect(res.status).to.equal(200);
+    const body = (await res.json()) as { data: { products: unknown[] } };
+    expect(body.data.products).to.have.length(8);
+    const all = (await (await fetch(`${base}/api/products?limit=100`)).json()) as {
+      pagination: { total: number };
+    };
+    expect(all.pagination.total).to.be.at.least(30);
+  });
+
+  it('prints the generated admin password once, and it logs the admin in', async () => {
+    const notices = lines.filter((l) => typeof l.password === 'string');
+    expect(notices).to.have.length(1);
+    const { email, password } = notices[0] as unknown as { email: string; password: string };
+    expect(email).to.equal('admin@amourflorals.local');
+    const login = await fetch(`${base}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    expect(login.status).to.equal(200);
+    const { token } = (await login.json()) as { token: string };
+    const admin = await fetch(`${base}/api/admin/test`, { headers: { authorization: `Bearer ${token}` } });
+    expect(admin.status).to.equal(200);
+  });
+
+  it('writes request logs with a request id', async () => {
+    await fetch(`${base}/api/health`, { headers: { 'x-request-id': 'start-test-1' } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.some((l) => l.reqId === 'start-test-1')).to.equal(true);
+  });
+});
