@@ -53,16 +53,19 @@ async function updateWithRetry(
   }
 }
 
-/** Admin create (compat 8 and rule 16): the rules, then the category must exist. */
-export class CreateProduct {
+/** Base of the product writes that apply the rules: they check categories, stamp times, make ids and publish. */
+abstract class ProductWrite {
   constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly events: EventBus,
+    protected readonly products: ProductRepository,
+    protected readonly categories: CategoryRepository,
+    protected readonly clock: Clock,
+    protected readonly ids: IdGenerator,
+    protected readonly events: EventBus,
   ) {}
+}
 
+/** Admin create (compat 8 and rule 16): the rules, then the category must exist. */
+export class CreateProduct extends ProductWrite {
   async execute(input: ProductInput): Promise<Result<ProductView, DomainError>> {
     const now = this.clock.now();
     const product = createProduct(input, { id: this.ids.next(), now, newId: () => this.ids.next() });
@@ -76,15 +79,7 @@ export class CreateProduct {
 }
 
 /** Partial update (rule 17): the same rules on the fields present; untouched fields stay. */
-export class UpdateProduct {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly events: EventBus,
-  ) {}
-
+export class UpdateProduct extends ProductWrite {
   async execute(input: { id: string; patch: ProductInput }): Promise<Result<ProductView, DomainError>> {
     if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
     const valid = validateProductInput(input.patch, 'update');
@@ -132,15 +127,7 @@ export interface BulkUpdateResult {
  * Rule 18/19: the same `updates` on every listed product. The updates are checked first against
  * the rules and against every matched product, so an invalid request changes nothing.
  */
-export class BulkUpdateProducts {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
-    private readonly events: EventBus,
-  ) {}
-
+export class BulkUpdateProducts extends ProductWrite {
   async execute(input: {
     productIds: readonly string[];
     updates: ProductInput;

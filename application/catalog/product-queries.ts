@@ -71,13 +71,33 @@ function checkLimit(value: number, max: number, label: string): Result<void, Dom
   return Ok(undefined);
 }
 
-/** The catalog listing: filters, sort, page (default 1) and limit (default 12, at most 100). */
-export class ListProducts {
+/** The `limit` of a short list: default 8, at most 50. */
+function shortListLimit(input: { limit?: number }): Result<number, DomainError> {
+  const limit = input.limit ?? DEFAULT_SHORT_LIST;
+  return checkLimit(limit, MAX_SHORT_LIST, 'limit').map(() => limit);
+}
+
+/** Base of the product reads: each one reads the products and joins their categories. */
+abstract class ProductRead {
   constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
+    protected readonly products: ProductRepository,
+    protected readonly categories: CategoryRepository,
   ) {}
 
+  /** Up to the short-list limit of the products with a flag, in `criteria.sort` order. */
+  protected async flagged(
+    input: { limit?: number },
+    criteria: Pick<ProductQuery, 'isFeatured' | 'isPopular' | 'sort'>,
+  ): Promise<Result<ProductView[], DomainError>> {
+    const limit = shortListLimit(input);
+    if (limit.isErr()) return limit;
+    const { items } = await this.products.search({ ...criteria, page: 1, limit: limit.value });
+    return Ok(await joinCategories(this.categories, items));
+  }
+}
+
+/** The catalog listing: filters, sort, page (default 1) and limit (default 12, at most 100). */
+export class ListProducts extends ProductRead {
   async execute(input: ListProductsInput): Promise<Result<Page<ProductView>, DomainError>> {
     const page = input.page ?? 1;
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
@@ -111,12 +131,7 @@ const SEARCH_SORT_TO_QUERY: Record<SearchSort, ProductSort> = {
 export const SEARCH_RESULT_CAP = 1000;
 
 /** Compat 2.3 `/products/search`: text over name/description/tags (and flower types, occasions). */
-export class SearchProducts {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
-  ) {}
-
+export class SearchProducts extends ProductRead {
   async execute(input: ProductFilters & { sort?: SearchSort }): Promise<Result<ProductView[], DomainError>> {
     if (input.minPrice !== undefined && input.maxPrice !== undefined && input.minPrice > input.maxPrice) {
       return Err(domainError('VALIDATION_FAILED', 'minPrice cannot be greater than maxPrice'));
@@ -133,34 +148,16 @@ export class SearchProducts {
 }
 
 /** Up to `limit` (default 8) featured products, newest first. */
-export class GetFeaturedProducts {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
-  ) {}
-
-  async execute(input: { limit?: number } = {}): Promise<Result<ProductView[], DomainError>> {
-    const limit = input.limit ?? DEFAULT_SHORT_LIST;
-    const check = checkLimit(limit, MAX_SHORT_LIST, 'limit');
-    if (check.isErr()) return check;
-    const { items } = await this.products.search({ isFeatured: true, sort: 'newest', page: 1, limit });
-    return Ok(await joinCategories(this.categories, items));
+export class GetFeaturedProducts extends ProductRead {
+  execute(input: { limit?: number } = {}): Promise<Result<ProductView[], DomainError>> {
+    return this.flagged(input, { isFeatured: true, sort: 'newest' });
   }
 }
 
 /** Up to `limit` (default 8) popular products, best rated first. */
-export class GetPopularProducts {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
-  ) {}
-
-  async execute(input: { limit?: number } = {}): Promise<Result<ProductView[], DomainError>> {
-    const limit = input.limit ?? DEFAULT_SHORT_LIST;
-    const check = checkLimit(limit, MAX_SHORT_LIST, 'limit');
-    if (check.isErr()) return check;
-    const { items } = await this.products.search({ isPopular: true, sort: 'rating', page: 1, limit });
-    return Ok(await joinCategories(this.categories, items));
+export class GetPopularProducts extends ProductRead {
+  execute(input: { limit?: number } = {}): Promise<Result<ProductView[], DomainError>> {
+    return this.flagged(input, { isPopular: true, sort: 'rating' });
   }
 }
 
@@ -169,17 +166,11 @@ export interface SuggestedProductView extends ProductView {
 }
 
 /** The home page list (compat 2.1): in-stock products by suggestion score. */
-export class GetSuggestedProducts {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
-  ) {}
-
+export class GetSuggestedProducts extends ProductRead {
   async execute(input: { limit?: number } = {}): Promise<Result<SuggestedProductView[], DomainError>> {
-    const limit = input.limit ?? DEFAULT_SHORT_LIST;
-    const check = checkLimit(limit, MAX_SHORT_LIST, 'limit');
-    if (check.isErr()) return check;
-    const ranked = rankSuggestions(await this.products.all(), limit);
+    const limit = shortListLimit(input);
+    if (limit.isErr()) return limit;
+    const ranked = rankSuggestions(await this.products.all(), limit.value);
     const views = await joinCategories(
       this.categories,
       ranked.map((r) => r.product),
@@ -189,12 +180,7 @@ export class GetSuggestedProducts {
 }
 
 /** One product with its category; 404 `Product not found`. */
-export class GetProduct {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly categories: CategoryRepository,
-  ) {}
-
+export class GetProduct extends ProductRead {
   async execute(input: { id: string }): Promise<Result<ProductView, DomainError>> {
     if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
     const product = await this.products.findById(input.id);

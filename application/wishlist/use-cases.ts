@@ -5,6 +5,7 @@ import { isEntityId } from '../../domain/shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { CartStore, type CartView } from '../cart/cart-store.js';
 import type { CartRepository } from '../cart/ports.js';
+import type { AddToCartInput } from '../cart/use-cases.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import type { WishlistRepository } from './ports.js';
@@ -23,50 +24,51 @@ async function productsOf(
   return ids.length === 0 ? [] : products.findByIds(ids);
 }
 
-/** GET /wishlist: polled heavily by the storefront (compat 13), so exactly two cheap reads. */
-export class GetWishlist {
+/** Base of the use cases that answer the wishlist's products. */
+abstract class WishlistProductsUseCase {
   constructor(
-    private readonly wishlist: WishlistRepository,
-    private readonly products: ProductRepository,
+    protected readonly wishlist: WishlistRepository,
+    protected readonly products: ProductRepository,
   ) {}
 
+  protected productsOf(userId: string): Promise<Product[]> {
+    return productsOf(this.wishlist, this.products, userId);
+  }
+}
+
+/** A product on a user's wishlist. */
+export interface WishlistItemInput {
+  readonly userId: string;
+  readonly productId: string;
+}
+
+/** GET /wishlist: polled heavily by the storefront (compat 13), so exactly two cheap reads. */
+export class GetWishlist extends WishlistProductsUseCase {
   async execute(input: { userId: string }): Promise<Result<Product[], DomainError>> {
-    return Ok(await productsOf(this.wishlist, this.products, input.userId));
+    return Ok(await this.productsOf(input.userId));
   }
 }
 
 /** POST /wishlist/:productId: appends unless present (`added` false then); unknown product: nothing changes. */
-export class AddToWishlist {
-  constructor(
-    private readonly wishlist: WishlistRepository,
-    private readonly products: ProductRepository,
-  ) {}
-
-  async execute(input: {
-    userId: string;
-    productId: string;
-  }): Promise<Result<{ added: boolean; wishlist: Product[] }, DomainError>> {
+export class AddToWishlist extends WishlistProductsUseCase {
+  async execute(
+    input: WishlistItemInput,
+  ): Promise<Result<{ added: boolean; wishlist: Product[] }, DomainError>> {
     if (!isEntityId(input.productId)) return Err(productNotFound());
     const product = await this.products.findById(input.productId);
     if (!product) return Err(productNotFound());
     const added = await this.wishlist.add(input.userId, input.productId);
-    return Ok({ added, wishlist: await productsOf(this.wishlist, this.products, input.userId) });
+    return Ok({ added, wishlist: await this.productsOf(input.userId) });
   }
 }
 
 /** DELETE /wishlist/:productId: always succeeds (an absent id is a no-op). */
-export class RemoveFromWishlist {
-  constructor(
-    private readonly wishlist: WishlistRepository,
-    private readonly products: ProductRepository,
-  ) {}
-
-  async execute(input: {
-    userId: string;
-    productId: string;
-  }): Promise<Result<{ removed: boolean; wishlist: Product[] }, DomainError>> {
+export class RemoveFromWishlist extends WishlistProductsUseCase {
+  async execute(
+    input: WishlistItemInput,
+  ): Promise<Result<{ removed: boolean; wishlist: Product[] }, DomainError>> {
     const removed = await this.wishlist.remove(input.userId, input.productId);
-    return Ok({ removed, wishlist: await productsOf(this.wishlist, this.products, input.userId) });
+    return Ok({ removed, wishlist: await this.productsOf(input.userId) });
   }
 }
 
@@ -80,14 +82,8 @@ export class ClearWishlist {
   }
 }
 
-export interface MoveToCartInput {
-  readonly userId: string;
-  readonly productId: string;
-  readonly quantity: number;
-  readonly size?: string;
-  readonly vase?: string;
-  readonly personalNote?: string;
-}
+/** The line to add to the cart: the same as POST /cart takes. */
+export type MoveToCartInput = AddToCartInput;
 
 export interface MoveToCartResult {
   readonly wishlist: Product[];

@@ -7,46 +7,51 @@ import {
   ListCategories,
   UpdateCategory,
 } from '../../../application/catalog/categories.js';
-import { CreateProduct, DeleteProduct, UpdateProduct } from '../../../application/catalog/manage-products.js';
 import {
   GetFeaturedProducts,
   GetPopularProducts,
-  GetProduct,
   GetSuggestedProducts,
-  ListProducts,
   SearchProducts,
 } from '../../../application/catalog/product-queries.js';
+import type { ProductView } from '../../../application/catalog/views.js';
 import { authHooks } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
-import { CategorySchema, ProductSchema, presentProduct } from './presenter.js';
+import { CategorySchema, ProductSchema } from './presenter.js';
+import {
+  registerCreateProduct,
+  registerDeleteProduct,
+  registerGetProduct,
+  registerListProducts,
+  registerUpdateProduct,
+} from './product-operations.js';
 import {
   CategoryCreateBody,
   CategoryKey,
   CategoryTreeSchema,
   CategoryUpdateBody,
   DeletedResponse,
-  ListQuery,
-  PaginationSchema,
-  PartialProductSchema,
-  ProductBody,
   SearchQuery,
   ShortListQuery,
-  paginationOf,
   presentCategoryView,
   presentTree,
   presentView,
-  project,
   toCategoryInput,
-  toCreateInput,
   toFilters,
-  toProductInput,
-  toProductSort,
 } from './wire.js';
 
 const productList = success({ products: Type.Array(ProductSchema) }, { count: Type.Integer() });
+
+/** A product list answer (`productList`): the count, then the products, categories populated. */
+function listAnswer(views: readonly ProductView[]) {
+  return {
+    status: 'success' as const,
+    count: views.length,
+    data: { products: views.map((v) => presentView(v)) },
+  };
+}
 
 /**
  * Public catalog under /api (compat 2 and 3): /products and /categories. Reads need no token
@@ -54,15 +59,10 @@ const productList = success({ products: Type.Array(ProductSchema) }, { count: Ty
  */
 export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   const { requireAdmin } = authHooks(deps.resolve);
-  const listProducts = deps.resolve.get(ListProducts);
   const searchProducts = deps.resolve.get(SearchProducts);
   const featured = deps.resolve.get(GetFeaturedProducts);
   const popular = deps.resolve.get(GetPopularProducts);
   const suggested = deps.resolve.get(GetSuggestedProducts);
-  const getProduct = deps.resolve.get(GetProduct);
-  const createProduct = deps.resolve.get(CreateProduct);
-  const updateProduct = deps.resolve.get(UpdateProduct);
-  const deleteProduct = deps.resolve.get(DeleteProduct);
   const listCategories = deps.resolve.get(ListCategories);
   const categoryTree = deps.resolve.get(GetCategoryTree);
   const getCategory = deps.resolve.get(GetCategory);
@@ -72,40 +72,12 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
 
   const tags = ['products'];
 
-  app.get(
-    '/products',
-    {
-      schema: {
-        tags,
-        summary: 'List products with filters, sort, paging and field projection (category populated)',
-        querystring: ListQuery,
-        response: {
-          200: success(
-            { products: Type.Array(PartialProductSchema) },
-            { count: Type.Integer(), pagination: PaginationSchema },
-          ),
-          ...errors(400, 429),
-        },
-      },
-    },
-    async (request) => {
-      const q = request.query;
-      const page = unwrap(
-        await listProducts.execute({
-          ...toFilters(q),
-          sort: toProductSort(q.sort),
-          ...(q.page !== undefined ? { page: q.page } : {}),
-          ...(q.limit !== undefined ? { limit: q.limit } : {}),
-        }),
-      );
-      return {
-        status: 'success' as const,
-        count: page.items.length,
-        pagination: paginationOf(page),
-        data: { products: page.items.map((v) => project(presentView(v), q.fields)) },
-      };
-    },
-  );
+  registerListProducts(app, deps, {
+    path: '/products',
+    tags,
+    summary: 'List products with filters, sort, paging and field projection (category populated)',
+    public: true,
+  });
 
   app.get(
     '/products/search',
@@ -122,11 +94,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
       const views = unwrap(
         await searchProducts.execute({ ...toFilters(q), ...(q.sort !== undefined ? { sort: q.sort } : {}) }),
       );
-      return {
-        status: 'success' as const,
-        count: views.length,
-        data: { products: views.map((v) => presentView(v)) },
-      };
+      return listAnswer(views);
     },
   );
 
@@ -140,14 +108,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         response: { 200: productList, ...errors(400, 429) },
       },
     },
-    async (request) => {
-      const views = unwrap(await featured.execute(request.query));
-      return {
-        status: 'success' as const,
-        count: views.length,
-        data: { products: views.map((v) => presentView(v)) },
-      };
-    },
+    async (request) => listAnswer(unwrap(await featured.execute(request.query))),
   );
 
   app.get(
@@ -160,14 +121,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         response: { 200: productList, ...errors(400, 429) },
       },
     },
-    async (request) => {
-      const views = unwrap(await popular.execute(request.query));
-      return {
-        status: 'success' as const,
-        count: views.length,
-        data: { products: views.map((v) => presentView(v)) },
-      };
-    },
+    async (request) => listAnswer(unwrap(await popular.execute(request.query))),
   );
 
   app.get(
@@ -190,79 +144,34 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
     },
   );
 
-  app.get(
-    '/products/:id',
-    {
-      schema: {
-        tags,
-        summary: 'One product, category populated',
-        params: IdParams,
-        response: { 200: success({ product: ProductSchema }), ...errors(400, 404, 429) },
-      },
-    },
-    async (request) => {
-      const view = unwrap(await getProduct.execute({ id: request.params.id }));
-      return { status: 'success' as const, data: { product: presentView(view) } };
-    },
-  );
+  registerGetProduct(app, deps, {
+    path: '/products/:id',
+    tags,
+    summary: 'One product, category populated',
+    public: true,
+  });
 
-  app.post(
-    '/products',
-    {
-      preHandler: requireAdmin,
-      schema: {
-        tags,
-        summary: 'Create a product (admin)',
-        security: bearerAuth,
-        body: ProductBody,
-        response: { 201: success({ product: ProductSchema }), ...errors(400, 401, 403, 429) },
-      },
-    },
-    async (request, reply) => {
-      const view = unwrap(await createProduct.execute(toCreateInput(request.body)));
-      reply.status(201);
-      return { status: 'success' as const, data: { product: presentProduct(view.product) } };
-    },
-  );
+  registerCreateProduct(app, deps, {
+    path: '/products',
+    tags,
+    summary: 'Create a product (admin)',
+    preHandler: requireAdmin,
+  });
 
-  app.put(
-    '/products/:id',
-    {
-      preHandler: requireAdmin,
-      schema: {
-        tags,
-        summary: 'Update a product, partially (admin)',
-        security: bearerAuth,
-        params: IdParams,
-        body: ProductBody,
-        response: { 200: success({ product: ProductSchema }), ...errors(400, 401, 403, 404, 409, 429) },
-      },
-    },
-    async (request) => {
-      const view = unwrap(
-        await updateProduct.execute({ id: request.params.id, patch: toProductInput(request.body) }),
-      );
-      return { status: 'success' as const, data: { product: presentView(view) } };
-    },
-  );
+  registerUpdateProduct(app, deps, {
+    path: '/products/:id',
+    tags,
+    summary: 'Update a product, partially (admin)',
+    preHandler: requireAdmin,
+  });
 
-  app.delete(
-    '/products/:id',
-    {
-      preHandler: requireAdmin,
-      schema: {
-        tags,
-        summary: 'Delete a product (admin)',
-        security: bearerAuth,
-        params: IdParams,
-        response: { 200: DeletedResponse, ...errors(400, 401, 403, 404, 429) },
-      },
-    },
-    async (request) => {
-      unwrap(await deleteProduct.execute({ id: request.params.id }));
-      return { status: 'success' as const, message: 'Product deleted', data: null };
-    },
-  );
+  registerDeleteProduct(app, deps, {
+    path: '/products/:id',
+    tags,
+    summary: 'Delete a product (admin)',
+    preHandler: requireAdmin,
+    message: 'Product deleted',
+  });
 
   // ---- categories ---------------------------------------------------------------------------
   const ctags = ['categories'];

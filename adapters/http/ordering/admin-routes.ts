@@ -1,6 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import { GetOrder, ListAllOrders } from '../../../application/ordering/queries.js';
-import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
+import { GetOrder } from '../../../application/ordering/queries.js';
 import { SalesAnalytics } from '../../../application/ordering/sales-analytics.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { toMajor } from '../../../domain/shared/money.js';
@@ -8,14 +7,9 @@ import { fail, unwrap } from '../errors.js';
 import { bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
-import { dualOrderData, OrderSchema, presentOrder } from './presenter.js';
-import {
-  DualOrderData,
-  OrderListQuery,
-  OrderRefParams,
-  PaginationSchema,
-  StatusChangeBody,
-} from './schemas.js';
+import { registerChangeOrderStatus, registerListAllOrders } from './admin-operations.js';
+import { dualOrderData } from './presenter.js';
+import { DualOrderData, OrderRefParams } from './schemas.js';
 
 const tags = ['admin'];
 
@@ -24,42 +18,13 @@ const tags = ['admin'];
  * `request.principal` is the admin.
  */
 export async function adminOrderRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
-  const listAll = deps.resolve.get(ListAllOrders);
   const getOrder = deps.resolve.get(GetOrder);
-  const changeStatus = deps.resolve.get(ChangeOrderStatus);
 
-  app.get(
-    '/',
-    {
-      schema: {
-        tags,
-        summary: 'Every order, newest first, optionally by status',
-        security: bearerAuth,
-        querystring: OrderListQuery,
-        response: {
-          200: success(
-            { orders: Type.Array(OrderSchema), pagination: PaginationSchema },
-            { count: Type.Integer() },
-          ),
-          ...errors(400, 401, 403, 429),
-        },
-      },
-    },
-    async (request) => {
-      const { status, page, limit } = request.query;
-      const result = unwrap(
-        await listAll.execute({ ...(status !== undefined ? { status } : {}), page, limit }),
-      );
-      return {
-        status: 'success' as const,
-        count: result.items.length,
-        data: {
-          orders: result.items.map(presentOrder),
-          pagination: { page, limit, total: result.total, pages: Math.ceil(result.total / limit) },
-        },
-      };
-    },
-  );
+  registerListAllOrders(app, deps, {
+    path: '/',
+    tags,
+    summary: 'Every order, newest first, optionally by status',
+  });
 
   app.get(
     '/:id',
@@ -81,42 +46,15 @@ export async function adminOrderRoutes(app: App, deps: HttpRouteDeps): Promise<v
     },
   );
 
-  app.put(
-    '/:id/status',
-    {
-      config: { audit: { action: 'status_change', resource: 'order' } },
-      schema: {
-        tags,
-        summary: 'Move an order along the fulfilment workflow',
-        description:
-          'pending -> confirmed | cancelled; confirmed -> processing | cancelled; processing -> shipped | ' +
-          'cancelled; shipped -> delivered. Cancelling returns the stock.',
-        security: bearerAuth,
-        params: OrderRefParams,
-        body: StatusChangeBody,
-        response: { 200: success({ order: OrderSchema }), ...errors(400, 401, 403, 404, 409, 429) },
-      },
-    },
-    async (request) => {
-      const admin = request.principal!.user;
-      const { status, trackingNumber, statusMessage, note } = request.body;
-      const order = unwrap(
-        await changeStatus.execute({
-          order: request.params.id,
-          status,
-          changedBy: admin.id,
-          ...(trackingNumber !== undefined ? { trackingNumber } : {}),
-          ...(statusMessage !== undefined ? { statusMessage } : {}),
-          ...(note !== undefined ? { note } : {}),
-        }),
-      );
-      return {
-        status: 'success' as const,
-        message: `Order status updated to ${order.status}`,
-        data: { order: presentOrder(order) },
-      };
-    },
-  );
+  registerChangeOrderStatus(app, deps, {
+    path: '/:id/status',
+    tags,
+    summary: 'Move an order along the fulfilment workflow',
+    description:
+      'pending -> confirmed | cancelled; confirmed -> processing | cancelled; processing -> shipped | ' +
+      'cancelled; shipped -> delivered. Cancelling returns the stock.',
+    config: { audit: { action: 'status_change', resource: 'order' } },
+  });
 }
 
 const DateParam = Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {

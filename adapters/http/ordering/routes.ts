@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { PlaceOrder, type PlaceOrderItemInput } from '../../../application/ordering/place-order.js';
-import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/ordering/queries.js';
+import { GetOrder, ListMyOrders } from '../../../application/ordering/queries.js';
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
-import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
 import { authHooks, principalOf } from '../auth.js';
+import { registerChangeOrderStatus, registerListAllOrders } from './admin-operations.js';
 import { unwrap } from '../errors.js';
 import { absentBodyAsEmptyObject, bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
@@ -16,16 +16,7 @@ import {
   presentOrder,
   presentPopulatedOrder,
 } from './presenter.js';
-import {
-  CancelBody,
-  DualOrderData,
-  OrderListQuery,
-  OrderRefParams,
-  PaginationSchema,
-  PlaceOrderBody,
-  StatusChangeBody,
-  type PlaceOrderBodyJson,
-} from './schemas.js';
+import { CancelBody, DualOrderData, PlaceOrderBody, type PlaceOrderBodyJson } from './schemas.js';
 
 type ItemBody = NonNullable<PlaceOrderBodyJson['items']>[number];
 
@@ -53,8 +44,6 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   const listMine = deps.resolve.get(ListMyOrders);
   const getOrder = deps.resolve.get(GetOrder);
   const cancelOrder = deps.resolve.get(CancelOrder);
-  const listAll = deps.resolve.get(ListAllOrders);
-  const changeStatus = deps.resolve.get(ChangeOrderStatus);
   const tags = ['orders'];
 
   app.post(
@@ -128,39 +117,12 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     listHandler,
   );
 
-  app.get(
-    '/admin/all',
-    {
-      preHandler: requireAdmin,
-      schema: {
-        tags,
-        summary: 'Every order (admin), newest first',
-        security: bearerAuth,
-        querystring: OrderListQuery,
-        response: {
-          200: success(
-            { orders: Type.Array(OrderSchema), pagination: PaginationSchema },
-            { count: Type.Integer() },
-          ),
-          ...errors(400, 401, 403, 429),
-        },
-      },
-    },
-    async (request) => {
-      const { status, page, limit } = request.query;
-      const result = unwrap(
-        await listAll.execute({ ...(status !== undefined ? { status } : {}), page, limit }),
-      );
-      return {
-        status: 'success' as const,
-        count: result.items.length,
-        data: {
-          orders: result.items.map(presentOrder),
-          pagination: { page, limit, total: result.total, pages: Math.ceil(result.total / limit) },
-        },
-      };
-    },
-  );
+  registerListAllOrders(app, deps, {
+    path: '/admin/all',
+    tags,
+    summary: 'Every order (admin), newest first',
+    preHandler: requireAdmin,
+  });
 
   app.get(
     '/:id',
@@ -212,37 +174,10 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     },
   );
 
-  app.put(
-    '/:id/status',
-    {
-      preHandler: requireAdmin,
-      schema: {
-        tags,
-        summary: 'Move an order along the fulfilment workflow (admin)',
-        security: bearerAuth,
-        params: OrderRefParams,
-        body: StatusChangeBody,
-        response: { 200: success({ order: OrderSchema }), ...errors(400, 401, 403, 404, 409, 429) },
-      },
-    },
-    async (request) => {
-      const { user } = principalOf(request);
-      const { status, trackingNumber, statusMessage, note } = request.body;
-      const order = unwrap(
-        await changeStatus.execute({
-          order: request.params.id,
-          status,
-          changedBy: user.id,
-          ...(trackingNumber !== undefined ? { trackingNumber } : {}),
-          ...(statusMessage !== undefined ? { statusMessage } : {}),
-          ...(note !== undefined ? { note } : {}),
-        }),
-      );
-      return {
-        status: 'success' as const,
-        message: `Order status updated to ${order.status}`,
-        data: { order: presentOrder(order) },
-      };
-    },
-  );
+  registerChangeOrderStatus(app, deps, {
+    path: '/:id/status',
+    tags,
+    summary: 'Move an order along the fulfilment workflow (admin)',
+    preHandler: requireAdmin,
+  });
 }

@@ -1,11 +1,5 @@
 import { Type } from '@fastify/type-provider-typebox';
-import {
-  AddToWishlist,
-  ClearWishlist,
-  GetWishlist,
-  MoveWishlistItemToCart,
-  RemoveFromWishlist,
-} from '../../../application/wishlist/use-cases.js';
+import { ClearWishlist, MoveWishlistItemToCart } from '../../../application/wishlist/use-cases.js';
 import { MAX_PERSONAL_NOTE_LENGTH } from '../../../domain/cart/cart.js';
 import { authHooks, principalOf } from '../auth.js';
 import { CartSchema, OptionChoice, optionName, presentCart } from '../cart/presenter.js';
@@ -13,92 +7,35 @@ import { unwrap } from '../errors.js';
 import { bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
+import { registerWishlistOperations, type WishlistAnswers } from './operations.js';
 import { presentWishlist, ProductIdParams, rejectInvalid, WishlistSchema } from './presenter.js';
 
 const tags = ['Wishlist'];
 const WishlistAnswer = success({ wishlist: WishlistSchema });
+const WISHLIST: WishlistAnswers = {
+  key: 'wishlist',
+  countOnRead: false,
+  added: 'Product added to wishlist',
+  alreadyPresent: 'Product already in wishlist',
+  removed: 'Product removed from wishlist',
+};
 
 /** The wishlist (= the user's favorites, compat 6), at /api/wishlist. Every route needs a token. */
 export async function wishlistRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   const { requireAuth } = authHooks(deps.resolve);
-  const getWishlist = deps.resolve.get(GetWishlist);
-  const addToWishlist = deps.resolve.get(AddToWishlist);
-  const removeFromWishlist = deps.resolve.get(RemoveFromWishlist);
   const clearWishlist = deps.resolve.get(ClearWishlist);
   const moveToCart = deps.resolve.get(MoveWishlistItemToCart);
 
-  app.get(
-    '/wishlist',
-    {
-      preHandler: requireAuth,
-      // Polled ~100-200 times/s per open tab (compat 13): its own budget, so it never starves other routes.
-      config: { rateLimit: deps.limits.wishlistRead },
-      schema: {
-        tags,
-        summary: 'The favorite products in insertion order (category as a plain id)',
-        security: bearerAuth,
-        response: { 200: WishlistAnswer, ...errors(401, 429) },
-      },
+  registerWishlistOperations(app, deps, WISHLIST, {
+    listPath: '/wishlist',
+    itemPath: '/wishlist/:productId',
+    tags,
+    summaries: {
+      read: 'The favorite products in insertion order (category as a plain id)',
+      add: 'Add a product (no body); already present is a 200 without a duplicate',
+      remove: 'Remove a product (an absent id is a no-op)',
     },
-    async (request) => {
-      const wishlist = unwrap(await getWishlist.execute({ userId: principalOf(request).user.id }));
-      return { status: 'success' as const, data: { wishlist: presentWishlist(wishlist) } };
-    },
-  );
-
-  app.post(
-    '/wishlist/:productId',
-    {
-      preHandler: requireAuth,
-      schema: {
-        tags,
-        summary: 'Add a product (no body); already present is a 200 without a duplicate',
-        security: bearerAuth,
-        params: ProductIdParams,
-        response: { 200: WishlistAnswer, ...errors(400, 401, 404) },
-      },
-    },
-    async (request) => {
-      const r = unwrap(
-        await addToWishlist.execute({
-          userId: principalOf(request).user.id,
-          productId: request.params.productId,
-        }),
-      );
-      return {
-        status: 'success' as const,
-        message: r.added ? 'Product added to wishlist' : 'Product already in wishlist',
-        data: { wishlist: presentWishlist(r.wishlist) },
-      };
-    },
-  );
-
-  app.delete(
-    '/wishlist/:productId',
-    {
-      preHandler: requireAuth,
-      schema: {
-        tags,
-        summary: 'Remove a product (an absent id is a no-op)',
-        security: bearerAuth,
-        params: ProductIdParams,
-        response: { 200: WishlistAnswer, ...errors(400, 401) },
-      },
-    },
-    async (request) => {
-      const r = unwrap(
-        await removeFromWishlist.execute({
-          userId: principalOf(request).user.id,
-          productId: request.params.productId,
-        }),
-      );
-      return {
-        status: 'success' as const,
-        message: 'Product removed from wishlist',
-        data: { wishlist: presentWishlist(r.wishlist) },
-      };
-    },
-  );
+  });
 
   app.delete(
     '/wishlist',
