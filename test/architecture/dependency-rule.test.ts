@@ -1,10 +1,12 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { expect } from 'chai';
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+// The project root, whether this runs from test/ or compiled from dist/test/ (it reads the sources).
+const above = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = existsSync(join(above, 'README.md')) ? above : resolve(above, '..');
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];
