@@ -32,6 +32,23 @@ export interface Config {
   };
   readonly loginThrottle: { readonly maxFailures: number; readonly windowMs: number };
   readonly mail: { readonly outboxDir: string; readonly from: string };
+  /** MongoDB (or a MongoDB-wire server) for every repository; null: the in-memory store. */
+  readonly mongo: { readonly uri: string } | null;
+  /** Redis for cache, rate limits, token revocation and event fan-out; null: in-process. */
+  readonly redis: { readonly url: string } | null;
+  /** SMTP for mail; null: the outbox folder. */
+  readonly smtp: { readonly url: string } | null;
+  /** Cloudinary for product images; null: the local folder served under /uploads. */
+  readonly cloudinary: { readonly url: string } | null;
+  readonly uploads: { readonly dir: string; readonly maxBytes: number };
+  /** Cache-aside lifetimes (seconds) of the seed document. */
+  readonly cacheTtl: {
+    readonly productsSeconds: number;
+    readonly searchSeconds: number;
+    readonly categoriesSeconds: number;
+  };
+  /** Stock held for an order being placed expires after ttlMs; a sweeper returns it every sweepIntervalMs. */
+  readonly stockReservation: { readonly ttlMs: number; readonly sweepIntervalMs: number };
 }
 
 export class ConfigError extends Error {
@@ -64,6 +81,30 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, 'must be true or false', raw);
+}
+
+function serviceUrl(env: Env, name: string, protocols: readonly string[]): { url: string } | null {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `must be a URL (${protocols.join(' or ')})`, redact(raw));
+  }
+  if (!protocols.includes(parsed.protocol.replace(/:$/, ''))) {
+    throw new ConfigError(
+      name,
+      `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+      redact(raw),
+    );
+  }
+  return { url: raw };
+}
+
+/** Hides the password of a URL in error messages. */
+function redact(raw: string): string {
+  return raw.replace(/\/\/([^:/@]+):([^@]+)@/, '//$1:***@');
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -152,6 +193,26 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     mail: {
       outboxDir: str(env, 'MAIL_OUTBOX_DIR', 'var/outbox'),
       from: str(env, 'MAIL_FROM', 'Amour Florals <no-reply@amourflorals.local>'),
+    },
+    mongo: (() => {
+      const m = serviceUrl(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
+      return m ? { uri: m.url } : null;
+    })(),
+    redis: serviceUrl(env, 'REDIS_URL', ['redis', 'rediss']),
+    smtp: serviceUrl(env, 'SMTP_URL', ['smtp', 'smtps']),
+    cloudinary: serviceUrl(env, 'CLOUDINARY_URL', ['cloudinary']),
+    uploads: {
+      dir: str(env, 'UPLOADS_DIR', 'var/uploads'),
+      maxBytes: int(env, 'UPLOAD_MAX_BYTES', 5 * 1_048_576, 1024, 50 * 1_048_576),
+    },
+    cacheTtl: {
+      productsSeconds: int(env, 'CACHE_TTL_PRODUCTS_SECONDS', 30 * 60, 1, 7 * 86400),
+      searchSeconds: int(env, 'CACHE_TTL_SEARCH_SECONDS', 15 * 60, 1, 7 * 86400),
+      categoriesSeconds: int(env, 'CACHE_TTL_CATEGORIES_SECONDS', 6 * 3600, 1, 7 * 86400),
+    },
+    stockReservation: {
+      ttlMs: int(env, 'STOCK_RESERVATION_TTL_MS', 15 * 60_000, 1000, 24 * 3600_000),
+      sweepIntervalMs: int(env, 'STOCK_SWEEP_INTERVAL_MS', 60_000, 100, 3600_000),
     },
   };
 }

@@ -34,11 +34,7 @@ import { CreateAdmin, EnsureAdminAccount, SetUserActive } from '../../applicatio
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
 import { MemoryAuditLog } from '../../adapters/persistence/memory/identity-audit-log.js';
-import {
-  MemoryPasswordResetStore,
-  MemoryTokenRevocationStore,
-} from '../../adapters/persistence/memory/identity-tokens.js';
-import { MemoryLoginThrottle } from '../../adapters/persistence/memory/identity-login-throttle.js';
+import { MemoryPasswordResetStore } from '../../adapters/persistence/memory/identity-tokens.js';
 import { JwtTokenService } from '../../adapters/security/jwt-token-service.js';
 import { BcryptPasswordHasher } from '../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../adapters/security/sha256-digest.js';
@@ -60,15 +56,7 @@ export function bindIdentity(container: Container, config: Config): void {
   // driven adapters
   bindClass(container, USER_REPOSITORY, MemoryUserRepository, [MemoryDatabase]);
   bindClass(container, AUDIT_LOG, MemoryAuditLog, [MemoryDatabase]);
-  bindClass(container, TOKEN_REVOCATION_STORE, MemoryTokenRevocationStore, [MemoryDatabase]);
   bindClass(container, PASSWORD_RESET_STORE, MemoryPasswordResetStore, [MemoryDatabase]);
-  container
-    .bind(LOGIN_THROTTLE)
-    .toResolvedValue(
-      (db: MemoryDatabase) => new MemoryLoginThrottle(db, config.loginThrottle),
-      [MemoryDatabase],
-    )
-    .inSingletonScope();
   container
     .bind(TOKEN_SERVICE)
     .toConstantValue(new JwtTokenService(config.jwt.secret, config.jwt.expiresInSeconds));

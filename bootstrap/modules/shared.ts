@@ -12,7 +12,6 @@ import {
 import { HEALTH_INDICATOR, type HealthIndicator } from '../../application/health/ports.js';
 import { CheckHealth } from '../../application/health/check-health.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryStoreHealth } from '../../adapters/persistence/memory/memory-health.js';
 import { CryptoRandomSource, ObjectIdGenerator, SystemClock } from '../../adapters/system/system.js';
 import { InMemoryEventBus } from '../../adapters/system/in-memory-event-bus.js';
 import { bindClass } from './bind.js';
@@ -29,7 +28,6 @@ export function bindShared(container: Container, logger: AppLogger, overrides: S
   bindClass(container, ID_GENERATOR, ObjectIdGenerator, [CLOCK]);
   bindClass(container, EVENT_BUS, InMemoryEventBus, [APP_LOGGER]);
   container.bind(MemoryDatabase).toConstantValue(new MemoryDatabase());
-  container.bind(HEALTH_INDICATOR).to(MemoryStoreHealth).inSingletonScope();
   container
     .bind(CheckHealth)
     .toResolvedValue(
