@@ -11,6 +11,20 @@ import type { DomainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
 import { toMajor } from '../../domain/shared/money.js';
 import type { Resolver } from '../resolver.js';
+import type { Connection } from 'mongoose';
+import { MONGO_CONNECTION } from '../persistence/mongo/connection.js';
+import { ensureIndexes } from '../persistence/mongo/indexes.js';
+import { MigrationLockedError, MigrationRunner } from '../persistence/mongo/migrations.js';
+import {
+  AUDIT_LOG,
+  PASSWORD_RESET_STORE,
+  TOKEN_REVOCATION_STORE,
+  USER_REPOSITORY,
+} from '../../application/identity/ports.js';
+import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
+import { CART_REPOSITORY } from '../../application/cart/ports.js';
+import { ORDER_REPOSITORY, STOCK_RESERVATION_REPOSITORY } from '../../application/ordering/ports.js';
+import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 
 export interface CliIo {
   readonly out: Writable;
@@ -26,6 +40,36 @@ class CliFailure extends Error {
   constructor(readonly error: DomainError) {
     super(`${error.code}: ${error.message}`);
   }
+}
+
+/** A command that cannot run as configured (exit 2, like bad usage). */
+class CliUnavailable extends Error {}
+
+/** Ports whose Mongo adapters declare indexes; resolving them registers their models. */
+const MONGO_BACKED_PORTS: readonly symbol[] = [
+  USER_REPOSITORY,
+  AUDIT_LOG,
+  PASSWORD_RESET_STORE,
+  TOKEN_REVOCATION_STORE,
+  WISHLIST_REPOSITORY,
+  CART_REPOSITORY,
+  ORDER_REPOSITORY,
+  PRODUCT_REPOSITORY,
+  CATEGORY_REPOSITORY,
+  STOCK_RESERVATION_REPOSITORY,
+];
+
+async function mongoConnection(resolve: Resolver): Promise<Connection> {
+  let connection: Connection;
+  try {
+    connection = resolve.get<Connection>(MONGO_CONNECTION);
+  } catch {
+    throw new CliUnavailable(
+      'MONGODB_URI is not set: this command needs a MongoDB database (the embedded store has no indexes or migrations)',
+    );
+  }
+  await connection.asPromise();
+  return connection;
 }
 
 function ok<T>(result: Result<T, DomainError>): T {
@@ -142,6 +186,70 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
       print(`${product.name}: stock ${product.inventory.stock} (price ${toMajor(product.price)})`);
     });
 
+  program
+    .command('db:indexes')
+    .description('create (if missing) and list every declared MongoDB index, per collection')
+    .action(async () => {
+      const connection = await mongoConnection(resolve);
+      for (const port of MONGO_BACKED_PORTS) {
+        try {
+          resolve.get(port);
+        } catch {
+          // not bound in this build: no model to register
+        }
+      }
+      const reports = await ensureIndexes(connection);
+      let collection = '';
+      for (const r of [...reports].sort((a, b) => a.collection.localeCompare(b.collection))) {
+        if (r.collection !== collection) {
+          collection = r.collection;
+          print(collection);
+        }
+        const { background: _b, ...options } = r.options;
+        const extra = Object.keys(options).length ? ` ${JSON.stringify(options)}` : '';
+        print(`  ${r.name} ${JSON.stringify(r.keys)}${extra}: ${r.status}`);
+      }
+      const unsupported = reports.filter((r) => r.status === 'unsupported').length;
+      print(
+        `${reports.length} indexes: ${reports.length - unsupported} created, ${unsupported} unsupported by this server`,
+      );
+    });
+
+  program
+    .command('migrate')
+    .description('apply (up), revert the last (down) or list (status) database migrations')
+    .argument('<direction>', 'up, down or status', (value: string) => {
+      if (!['up', 'down', 'status'].includes(value))
+        throw new InvalidArgumentError('must be up, down or status');
+      return value as 'up' | 'down' | 'status';
+    })
+    .action(async (direction: 'up' | 'down' | 'status') => {
+      const connection = await mongoConnection(resolve);
+      const runner = new MigrationRunner(connection.db!);
+      try {
+        if (direction === 'up') {
+          const applied = await runner.up();
+          for (const m of applied) print(`Applied ${String(m.version).padStart(3, '0')}-${m.name}`);
+          print(applied.length ? `${applied.length} migration(s) applied` : 'Nothing to apply: up to date');
+        } else if (direction === 'down') {
+          const reverted = await runner.down();
+          print(
+            reverted
+              ? `Reverted ${String(reverted.version).padStart(3, '0')}-${reverted.name}`
+              : 'Nothing to revert',
+          );
+        } else {
+          for (const s of await runner.status()) {
+            const state = s.appliedAt ? `applied ${s.appliedAt.toISOString()}` : 'pending';
+            print(`${String(s.version).padStart(3, '0')}-${s.name}: ${state}`);
+          }
+        }
+      } catch (error) {
+        if (error instanceof MigrationLockedError) throw new CliUnavailable(error.message);
+        throw error;
+      }
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return 0;
@@ -149,6 +257,10 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
     if (error instanceof CliFailure) {
       io.err.write(`Error ${error.message}\n`);
       return 1;
+    }
+    if (error instanceof CliUnavailable) {
+      io.err.write(`${error.message}\n`);
+      return 2;
     }
     if (error instanceof CommanderError) {
       return error.exitCode === 0 ? 0 : 2;

@@ -40,11 +40,25 @@ export interface ProductRepository {
   delete(id: string): Promise<boolean>;
   /**
    * Atomically takes `quantity` units when at least that many are on hand and the product is
-   * available; answers false (and changes nothing) otherwise. Never lets stock go negative,
-   * whatever the interleaving of concurrent callers.
+   * available, and marks them as held by `reservationId` (stock and marker move in one write);
+   * answers false (and changes nothing) otherwise, including when `reservationId` already holds
+   * stock here (so a retried reserve is a no-op). Never lets stock go negative, whatever the
+   * interleaving of concurrent callers.
    */
-  reserveStock(productId: string, quantity: number): Promise<boolean>;
-  /** Atomically puts `quantity` units back (compensation, cancellation). */
+  reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean>;
+  /**
+   * Keeps the stock `reservationId` took and forgets the marker (no stock change). True when the
+   * marker was there; false when it was not (already committed or released, or no product).
+   */
+  commitReservation(productId: string, reservationId: string): Promise<boolean>;
+  /**
+   * Puts back the `quantity` units `reservationId` took, at most once: only while the marker is
+   * there, removing it in the same write. True when this call released them.
+   */
+  releaseReservation(productId: string, reservationId: string, quantity: number): Promise<boolean>;
+  /** The reservation ids holding stock of the product that are neither committed nor released. */
+  pendingReservations(productId: string): Promise<string[]>;
+  /** Atomically puts `quantity` units back (cancellation, refund); not tied to a reservation. */
   releaseStock(productId: string, quantity: number): Promise<void>;
   /** Sets the stock to `stock` (admin/CLI). False when the product does not exist. */
   setStock(productId: string, stock: number): Promise<boolean>;

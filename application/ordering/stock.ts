@@ -9,6 +9,11 @@ export interface StockNeed {
   readonly name: string;
 }
 
+/** A need taken (or to be taken) under a reservation id, the marker the product carries meanwhile. */
+export interface HeldStock extends StockNeed {
+  readonly reservationId: string;
+}
+
 export function stockNeeds(
   lines: readonly Pick<OrderLine, 'productId' | 'quantity' | 'name'>[],
 ): StockNeed[] {
@@ -27,31 +32,42 @@ export function stockNeeds(
   );
 }
 
-/** Puts every need back (compensation and cancellation). */
+/** Puts every need back by quantity (cancellation, refund: stock that an order had kept). */
 export async function releaseAll(products: ProductRepository, needs: readonly StockNeed[]): Promise<void> {
   for (const need of needs) await products.releaseStock(need.productId, need.quantity);
 }
 
 /**
- * Takes stock for every need with the repository's guarded decrement. When one cannot be taken,
- * the ones already taken are put back and the missing need is answered; null when all were taken.
+ * Puts back what each reservation holds. Guarded by the product's marker, so a reservation that
+ * was never taken, or was already committed or released, changes nothing.
+ */
+export async function releaseHeld(products: ProductRepository, held: readonly HeldStock[]): Promise<void> {
+  for (const h of held) await products.releaseReservation(h.productId, h.reservationId, h.quantity);
+}
+
+/**
+ * Takes stock for every need with the repository's guarded decrement, each under its reservation
+ * id. When one cannot be taken, the ones already taken are put back and the missing need is
+ * answered; null when all were taken. When a call throws, every reservation up to the failing one
+ * is released (the failing one may have been applied before the error) and the error rethrown.
  */
 export async function reserveAll(
   products: ProductRepository,
-  needs: readonly StockNeed[],
+  held: readonly HeldStock[],
 ): Promise<StockNeed | null> {
-  const taken: StockNeed[] = [];
-  try {
-    for (const need of needs) {
-      if (!(await products.reserveStock(need.productId, need.quantity))) {
-        await releaseAll(products, taken);
-        return need;
-      }
-      taken.push(need);
+  for (let i = 0; i < held.length; i++) {
+    const h = held[i]!;
+    let taken: boolean;
+    try {
+      taken = await products.reserveStock(h.productId, h.quantity, h.reservationId);
+    } catch (error) {
+      await releaseHeld(products, held.slice(0, i + 1));
+      throw error;
     }
-  } catch (error) {
-    await releaseAll(products, taken);
-    throw error;
+    if (!taken) {
+      await releaseHeld(products, held.slice(0, i));
+      return h;
+    }
   }
   return null;
 }

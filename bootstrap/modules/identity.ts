@@ -19,7 +19,6 @@ import {
   ID_GENERATOR,
   RANDOM_SOURCE,
   STARTUP_TASK,
-  type AppLogger,
 } from '../../application/shared/ports.js';
 import { TokenAuthenticator } from '../../application/identity/authenticator.js';
 import { LoginUser, Logout, RegisterUser } from '../../application/identity/sessions.js';
@@ -35,10 +34,14 @@ import { MemoryDatabase } from '../../adapters/persistence/memory/memory-databas
 import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
 import { MemoryAuditLog } from '../../adapters/persistence/memory/identity-audit-log.js';
 import { MemoryPasswordResetStore } from '../../adapters/persistence/memory/identity-tokens.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
+import { MongoUserRepository } from '../../adapters/persistence/mongo/identity-user-repository.js';
+import { MongoAuditLog } from '../../adapters/persistence/mongo/identity-audit-log.js';
+import { MongoPasswordResetStore } from '../../adapters/persistence/mongo/identity-tokens.js';
+import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 import { JwtTokenService } from '../../adapters/security/jwt-token-service.js';
 import { BcryptPasswordHasher } from '../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../adapters/security/sha256-digest.js';
-import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
 import type { Config } from '../config.js';
 import { bindClass, bindUseCase } from './bind.js';
 
@@ -54,9 +57,21 @@ export function bindIdentity(container: Container, config: Config): void {
   container.bind(IDENTITY_SETTINGS).toConstantValue(settings);
 
   // driven adapters
-  bindClass(container, USER_REPOSITORY, MemoryUserRepository, [MemoryDatabase]);
-  bindClass(container, AUDIT_LOG, MemoryAuditLog, [MemoryDatabase]);
-  bindClass(container, PASSWORD_RESET_STORE, MemoryPasswordResetStore, [MemoryDatabase]);
+  if (config.mongo) {
+    bindClass(container, USER_REPOSITORY, MongoUserRepository, [MONGO_CONNECTION]);
+    bindClass(container, AUDIT_LOG, MongoAuditLog, [MONGO_CONNECTION]);
+    bindClass(container, PASSWORD_RESET_STORE, MongoPasswordResetStore, [MONGO_CONNECTION]);
+    bindMongoRepositoriesAtStart(container, 'identity', [
+      USER_REPOSITORY,
+      AUDIT_LOG,
+      PASSWORD_RESET_STORE,
+      TOKEN_REVOCATION_STORE,
+    ]);
+  } else {
+    bindClass(container, USER_REPOSITORY, MemoryUserRepository, [MemoryDatabase]);
+    bindClass(container, AUDIT_LOG, MemoryAuditLog, [MemoryDatabase]);
+    bindClass(container, PASSWORD_RESET_STORE, MemoryPasswordResetStore, [MemoryDatabase]);
+  }
   container
     .bind(TOKEN_SERVICE)
     .toConstantValue(new JwtTokenService(config.jwt.secret, config.jwt.expiresInSeconds));
@@ -66,14 +81,7 @@ export function bindIdentity(container: Container, config: Config): void {
     .inSingletonScope()
     .onDeactivation((hasher) => hasher.close());
   container.bind(SECRET_DIGEST).toConstantValue(new Sha256Digest());
-  // The notifications context's port; identity is its first user, so the default adapter is bound here.
-  container
-    .bind(MAILER)
-    .toResolvedValue(
-      (logger: AppLogger) => new OutboxMailer(config.mail.outboxDir, config.mail.from, logger),
-      [APP_LOGGER],
-    )
-    .inSingletonScope();
+  // MAILER (used below) is bound by bootstrap/modules/notifications.ts.
 
   // use cases
   bindClass(container, AUTHENTICATOR, TokenAuthenticator, [

@@ -1,8 +1,16 @@
 import type { Container } from 'inversify';
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mongoose';
+import { APP_LOGGER, type AppLogger } from '../../application/shared/ports.js';
 import { LOGIN_THROTTLE, TOKEN_REVOCATION_STORE } from '../../application/identity/ports.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { MemoryTokenRevocationStore } from '../../adapters/persistence/memory/identity-tokens.js';
 import { MemoryLoginThrottle } from '../../adapters/persistence/memory/identity-login-throttle.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
+import { MongoTokenRevocationStore } from '../../adapters/persistence/mongo/identity-tokens.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { RedisTokenRevocationStore } from '../../adapters/cache/redis-token-revocation-store.js';
+import { RedisLoginThrottle } from '../../adapters/cache/redis-login-throttle.js';
 import type { Config } from '../config.js';
 import { bindClass } from './bind.js';
 
@@ -11,7 +19,37 @@ import { bindClass } from './bind.js';
  * on the embedded default; Redis (REDIS_URL) makes them shared across instances.
  */
 export function bindSessions(container: Container, config: Config): void {
-  bindClass(container, TOKEN_REVOCATION_STORE, MemoryTokenRevocationStore, [MemoryDatabase]);
+  if (config.redis) {
+    // Redis: shared at once by every instance; MongoDB (when configured) keeps the durable copy
+    // and answers while Redis is away (see RedisTokenRevocationStore for the degradation).
+    container
+      .bind(TOKEN_REVOCATION_STORE)
+      .toResolvedValue(
+        (redis: Redis, prefix: string, logger: AppLogger, connection: Connection | undefined) =>
+          new RedisTokenRevocationStore(
+            redis,
+            prefix,
+            logger,
+            connection ? new MongoTokenRevocationStore(connection) : null,
+          ),
+        [REDIS_CLIENT, REDIS_KEY_PREFIX, APP_LOGGER, { serviceIdentifier: MONGO_CONNECTION, optional: true }],
+      )
+      .inSingletonScope();
+    container
+      .bind(LOGIN_THROTTLE)
+      .toResolvedValue(
+        (redis: Redis, prefix: string, logger: AppLogger) =>
+          new RedisLoginThrottle(redis, prefix, config.loginThrottle, logger),
+        [REDIS_CLIENT, REDIS_KEY_PREFIX, APP_LOGGER],
+      )
+      .inSingletonScope();
+    return;
+  }
+  if (config.mongo) {
+    bindClass(container, TOKEN_REVOCATION_STORE, MongoTokenRevocationStore, [MONGO_CONNECTION]);
+  } else {
+    bindClass(container, TOKEN_REVOCATION_STORE, MemoryTokenRevocationStore, [MemoryDatabase]);
+  }
   container
     .bind(LOGIN_THROTTLE)
     .toResolvedValue(

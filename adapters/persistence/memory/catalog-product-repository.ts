@@ -50,9 +50,12 @@ export const PRODUCT_COMPARATORS: Record<ProductQuery['sort'], (a: Product, b: P
  */
 export class MemoryProductRepository implements ProductRepository {
   private readonly rows: Map<string, Product>;
+  /** Per product, the reservation ids holding stock that are not yet committed (the Mongo adapter's `reservationIds`). */
+  private readonly held: Map<string, readonly string[]>;
 
   constructor(db: MemoryDatabase) {
     this.rows = db.collection<Product>('products');
+    this.held = db.collection<readonly string[]>('products.reservations');
   }
 
   async findById(id: string): Promise<Product | null> {
@@ -99,15 +102,36 @@ export class MemoryProductRepository implements ProductRepository {
   }
 
   async delete(id: string): Promise<boolean> {
+    this.held.delete(id);
     return this.rows.delete(id);
   }
 
-  async reserveStock(productId: string, quantity: number): Promise<boolean> {
+  async reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean> {
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return false;
     const p = this.rows.get(productId);
     if (!p || !p.inventory.isAvailable || p.inventory.stock < quantity) return false;
+    const held = this.held.get(productId) ?? [];
+    if (held.includes(reservationId)) return false;
     this.rows.set(productId, this.withStock(p, p.inventory.stock - quantity));
+    this.held.set(productId, [...held, reservationId]);
     return true;
+  }
+
+  async commitReservation(productId: string, reservationId: string): Promise<boolean> {
+    return this.forget(productId, reservationId);
+  }
+
+  async releaseReservation(productId: string, reservationId: string, quantity: number): Promise<boolean> {
+    const p = this.rows.get(productId);
+    if (!p || !this.forget(productId, reservationId)) return false;
+    if (Number.isSafeInteger(quantity) && quantity > 0) {
+      this.rows.set(productId, this.withStock(p, p.inventory.stock + quantity));
+    }
+    return true;
+  }
+
+  async pendingReservations(productId: string): Promise<string[]> {
+    return [...(this.held.get(productId) ?? [])];
   }
 
   async releaseStock(productId: string, quantity: number): Promise<void> {
@@ -128,6 +152,16 @@ export class MemoryProductRepository implements ProductRepository {
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
     const p = this.rows.get(productId);
     if (p) this.rows.set(productId, { ...p, salesCount: p.salesCount + quantity, version: p.version + 1 });
+  }
+
+  /** Removes the marker; true when it was there. */
+  private forget(productId: string, reservationId: string): boolean {
+    const held = this.held.get(productId);
+    if (!held?.includes(reservationId)) return false;
+    const rest = held.filter((r) => r !== reservationId);
+    if (rest.length === 0) this.held.delete(productId);
+    else this.held.set(productId, rest);
+    return true;
   }
 
   /** Stock changes bump the version, so an admin edit read before a checkout cannot undo it. */

@@ -8,6 +8,8 @@ import { MemoryProductRepository } from '../../../adapters/persistence/memory/ca
 import { MemoryCartRepository } from '../../../adapters/persistence/memory/cart-repository.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
+import { MemoryStockReservationRepository } from '../../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
+import { SweepStockReservations } from '../../../application/ordering/sweep-stock-reservations.js';
 import { PlaceOrder, type PlaceOrderInput } from '../../../application/ordering/place-order.js';
 import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/ordering/queries.js';
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
@@ -74,8 +76,21 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
   const carts = new MemoryCartRepository(db);
   const orders = new MemoryOrderRepository(db);
   const users = new MemoryUserRepository(db);
+  const reservations = new MemoryStockReservationRepository(db);
+  const policy = { ttlMs: 15 * 60_000, sweepIntervalMs: 60_000 };
 
-  const place = new PlaceOrder(orders, products, carts, clock, ids, random, bus, logger);
+  const place = new PlaceOrder(
+    orders,
+    products,
+    carts,
+    clock,
+    ids,
+    random,
+    bus,
+    logger,
+    reservations,
+    policy,
+  );
   const kit = {
     db,
     clock,
@@ -85,7 +100,10 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
     carts,
     orders,
     users,
+    reservations,
+    policy,
     place,
+    sweep: new SweepStockReservations(reservations, products, orders, clock),
     listMine: new ListMyOrders(orders, products),
     get: new GetOrder(orders),
     listAll: new ListAllOrders(orders),

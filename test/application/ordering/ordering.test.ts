@@ -119,7 +119,8 @@ describe('application/ordering: PlaceOrder', () => {
       }),
     );
     const reserve = sinon.spy(k.products, 'reserveStock');
-    const release = sinon.spy(k.products, 'releaseStock');
+    const release = sinon.spy(k.products, 'releaseReservation');
+    const releaseByQuantity = sinon.spy(k.products, 'releaseStock');
     const result = await k.place.execute(
       k.input(userId, {
         items: [
@@ -132,13 +133,18 @@ describe('application/ordering: PlaceOrder', () => {
       code: 'INSUFFICIENT_STOCK',
       message: 'Insufficient stock for Second',
     });
-    expect(reserve.args).to.deep.equal([
+    expect(reserve.args.map((a) => a.slice(0, 2))).to.deep.equal([
       [first.id, 3],
       [second.id, 2],
     ]);
-    expect(release.args).to.deep.equal([[first.id, 3]]);
+    // the 1st line's stock goes back under the reservation that took it
+    const firstReservation = reserve.args[0]![2];
+    expect(release.args).to.deep.equal([[first.id, firstReservation, 3]]);
+    expect(releaseByQuantity.called).to.equal(false);
     expect(await k.stockOf(first.id)).to.equal(20);
     expect(await k.stockOf(second.id)).to.equal(1);
+    expect(await k.products.pendingReservations(first.id)).to.deep.equal([]);
+    expect(await k.reservations.expired(new Date(8.64e15), 10)).to.deep.equal([]);
     expect((await k.orders.list({}, 1, 10)).total).to.equal(0);
     expect(k.bus.published).to.deep.equal([]);
   });

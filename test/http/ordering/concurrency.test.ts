@@ -20,7 +20,8 @@ function withLatency<T extends object>(target: T, methods: (keyof T & string)[])
     sinon.stub(target, name).callsFake((async (...args: unknown[]) => {
       await tick();
       const result = await original(...args);
-      if (name === 'reserveStock' || name === 'releaseStock') afterStockMove?.();
+      if (name === 'reserveStock' || name === 'releaseStock' || name === 'releaseReservation')
+        afterStockMove?.();
       return result;
     }) as never);
   }
@@ -42,6 +43,8 @@ describe('http/ordering: concurrent orders never oversell', () => {
       'findById',
       'findByIds',
       'reserveStock',
+      'commitReservation',
+      'releaseReservation',
       'releaseStock',
       'recordSale',
       'setStock',

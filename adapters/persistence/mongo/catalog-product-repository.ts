@@ -1,0 +1,391 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { ProductQuery, ProductRepository } from '../../../application/catalog/ports.js';
+import type {
+  Color,
+  FlowerType,
+  Occasion,
+  Product,
+  ProductImage,
+  ProductOption,
+} from '../../../domain/catalog/product.js';
+import { domainError, type DomainError } from '../../../domain/shared/errors.js';
+import { Err, Ok, type Result } from '../../../domain/shared/result.js';
+import { DocumentLock, type DocumentLockOptions } from './document-lock.js';
+
+/** A product as stored: the domain fields, `_id` for the id, and the reservation markers. */
+interface ProductDoc {
+  _id: string;
+  name: string;
+  description: string;
+  price: number;
+  originalPrice?: number;
+  images: ProductImage[];
+  categoryId: string | null;
+  occasions: Occasion[];
+  flowerTypes: FlowerType[];
+  colors: Color[];
+  sizes: ProductOption[];
+  vases: ProductOption[];
+  inventory: { stock: number; lowStockThreshold: number; isAvailable: boolean };
+  ratings: { average: number; count: number };
+  tags: string[];
+  isFeatured: boolean;
+  isPopular: boolean;
+  seo: { title?: string; description?: string; keywords: string[] };
+  careInstructions?: string;
+  deliveryInfo?: string;
+  salesCount: number;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  /** Reservation ids whose stock this product handed out and that are not yet committed. */
+  reservationIds: string[];
+}
+
+const optionSchema = new Schema<ProductOption>(
+  { id: String, name: String, price: Number, description: String },
+  { _id: false },
+);
+
+const imageSchema = new Schema<ProductImage>(
+  {
+    id: String,
+    publicId: String,
+    url: String,
+    variants: { thumbnail: String, small: String, medium: String, large: String, original: String },
+    alt: String,
+    isPrimary: Boolean,
+    width: Number,
+    height: Number,
+    format: String,
+    bytes: Number,
+    uploadedAt: Date,
+  },
+  { _id: false, minimize: true },
+);
+
+export const productSchema = new Schema<ProductDoc>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    description: { type: String, default: '' },
+    price: { type: Number, required: true },
+    originalPrice: Number,
+    images: { type: [imageSchema], default: [] },
+    categoryId: { type: String, default: null },
+    occasions: { type: [String], default: [] },
+    flowerTypes: { type: [String], default: [] },
+    colors: { type: [String], default: [] },
+    sizes: { type: [optionSchema], default: [] },
+    vases: { type: [optionSchema], default: [] },
+    inventory: {
+      stock: { type: Number, required: true },
+      lowStockThreshold: { type: Number, required: true },
+      isAvailable: { type: Boolean, required: true },
+    },
+    ratings: { average: { type: Number, default: 0 }, count: { type: Number, default: 0 } },
+    tags: { type: [String], default: [] },
+    isFeatured: { type: Boolean, default: false },
+    isPopular: { type: Boolean, default: false },
+    seo: { title: String, description: String, keywords: { type: [String], default: [] } },
+    careInstructions: String,
+    deliveryInfo: String,
+    salesCount: { type: Number, default: 0 },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+    version: { type: Number, required: true },
+    reservationIds: { type: [String], default: [] },
+  },
+  { collection: 'products', versionKey: false, timestamps: false, minimize: false },
+);
+// Catalog filters and sorts (price within a category, facets, home-page flags, the sorts).
+productSchema.index({ categoryId: 1, price: 1 });
+productSchema.index({ price: 1 });
+productSchema.index({ occasions: 1 });
+productSchema.index({ flowerTypes: 1 });
+productSchema.index({ colors: 1 });
+productSchema.index({ isFeatured: 1 });
+productSchema.index({ isPopular: 1 });
+productSchema.index({ createdAt: -1 });
+productSchema.index({ 'ratings.average': -1 });
+productSchema.index({ salesCount: -1 });
+// Full-text search for real MongoDB (FerretDB refuses it). Search does not use it: it matches
+// substrings with an escaped, case-insensitive regex, as the memory adapter does.
+productSchema.index(
+  { name: 'text', description: 'text', tags: 'text' },
+  { name: 'product_text', weights: { name: 10, tags: 5, description: 1 } },
+);
+
+export function productModel(connection: Connection): Model<ProductDoc> {
+  return (connection.models.Product ??
+    connection.model('Product', productSchema)) as unknown as Model<ProductDoc>;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The Mongo filter equivalent of `matchesProductQuery` (memory adapter). */
+export function productFilter(q: ProductQuery): Record<string, unknown> {
+  const and: Record<string, unknown>[] = [];
+  if (q.occasion !== undefined) and.push({ occasions: q.occasion });
+  if (q.flowerType !== undefined) and.push({ flowerTypes: q.flowerType });
+  if (q.color !== undefined) and.push({ colors: q.color });
+  if (q.categoryIds !== undefined) and.push({ categoryId: { $in: [...q.categoryIds] } });
+  if (q.minPrice !== undefined) and.push({ price: { $gte: q.minPrice } });
+  if (q.maxPrice !== undefined) and.push({ price: { $lte: q.maxPrice } });
+  if (q.inStock === true) and.push({ 'inventory.isAvailable': true, 'inventory.stock': { $gt: 0 } });
+  if (q.inStock === false) {
+    and.push({ $or: [{ 'inventory.isAvailable': { $ne: true } }, { 'inventory.stock': { $lte: 0 } }] });
+  }
+  if (q.isFeatured !== undefined) and.push({ isFeatured: q.isFeatured });
+  if (q.isPopular !== undefined) and.push({ isPopular: q.isPopular });
+  if (q.text !== undefined && q.text.trim() !== '') {
+    const re = { $regex: escapeRegex(q.text.trim()), $options: 'i' };
+    and.push({
+      $or: ['name', 'description', 'tags', 'flowerTypes', 'occasions'].map((field) => ({ [field]: re })),
+    });
+  }
+  return and.length === 0 ? {} : { $and: and };
+}
+
+/** The memory adapter's comparators as Mongo sorts; every sort ends on `_id`. */
+export const PRODUCT_SORT_SPECS: Record<ProductQuery['sort'], Record<string, 1 | -1>> = {
+  'price-asc': { price: 1, createdAt: -1, _id: 1 },
+  'price-desc': { price: -1, createdAt: -1, _id: 1 },
+  newest: { createdAt: -1, _id: 1 },
+  rating: { 'ratings.average': -1, 'ratings.count': -1, createdAt: -1, _id: 1 },
+  popularity: { salesCount: -1, 'ratings.count': -1, createdAt: -1, _id: 1 },
+};
+
+const OPTIONAL_FIELDS = ['originalPrice', 'careInstructions', 'deliveryInfo'] as const;
+
+function cleanOption(o: ProductOption): ProductOption {
+  return {
+    id: o.id,
+    name: o.name,
+    price: o.price,
+    ...(o.description !== undefined && o.description !== null ? { description: o.description } : {}),
+  };
+}
+
+function cleanImage(i: ProductImage): ProductImage {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(i)) {
+    if (v === undefined || v === null) continue;
+    if (k === 'variants') {
+      const variants = Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined && x !== null),
+      );
+      if (Object.keys(variants).length > 0) out.variants = variants;
+      continue;
+    }
+    out[k] = v;
+  }
+  return out as unknown as ProductImage;
+}
+
+function toDomain(d: ProductDoc): Product {
+  return {
+    id: d._id,
+    name: d.name,
+    description: d.description,
+    price: d.price,
+    ...(d.originalPrice !== undefined && d.originalPrice !== null ? { originalPrice: d.originalPrice } : {}),
+    images: (d.images ?? []).map(cleanImage),
+    categoryId: d.categoryId ?? null,
+    occasions: [...(d.occasions ?? [])],
+    flowerTypes: [...(d.flowerTypes ?? [])],
+    colors: [...(d.colors ?? [])],
+    sizes: (d.sizes ?? []).map(cleanOption),
+    vases: (d.vases ?? []).map(cleanOption),
+    inventory: {
+      stock: d.inventory.stock,
+      lowStockThreshold: d.inventory.lowStockThreshold,
+      isAvailable: d.inventory.isAvailable,
+    },
+    ratings: { average: d.ratings?.average ?? 0, count: d.ratings?.count ?? 0 },
+    tags: [...(d.tags ?? [])],
+    isFeatured: d.isFeatured,
+    isPopular: d.isPopular,
+    seo: {
+      ...(d.seo?.title !== undefined && d.seo.title !== null ? { title: d.seo.title } : {}),
+      ...(d.seo?.description !== undefined && d.seo.description !== null
+        ? { description: d.seo.description }
+        : {}),
+      keywords: [...(d.seo?.keywords ?? [])],
+    },
+    ...(d.careInstructions !== undefined && d.careInstructions !== null
+      ? { careInstructions: d.careInstructions }
+      : {}),
+    ...(d.deliveryInfo !== undefined && d.deliveryInfo !== null ? { deliveryInfo: d.deliveryInfo } : {}),
+    salesCount: d.salesCount ?? 0,
+    createdAt: new Date(d.createdAt),
+    updatedAt: new Date(d.updatedAt),
+    version: d.version,
+  };
+}
+
+/** The stored fields of a product, reservation markers aside. */
+function toFields(p: Product): Omit<ProductDoc, '_id' | 'reservationIds'> {
+  const { id: _id, ...fields } = p;
+  return JSON.parse(JSON.stringify(fields), (key, value) =>
+    (key === 'createdAt' || key === 'updatedAt' || key === 'uploadedAt') && typeof value === 'string'
+      ? new Date(value)
+      : value,
+  ) as Omit<ProductDoc, '_id' | 'reservationIds'>;
+}
+
+/**
+ * Products in MongoDB. Every write is one guarded single-document update: optimistic `version`
+ * for edits, `stock >= n` and the reservation marker for stock, so no transaction is needed.
+ * On a server whose single-document updates are not atomic (FerretDB), each write to a product
+ * holds that product's DocumentLock.
+ */
+export class MongoProductRepository implements ProductRepository {
+  private readonly model: Model<ProductDoc>;
+  private readonly lock: DocumentLock;
+
+  constructor(connection: Connection, lockOptions: DocumentLockOptions = {}) {
+    this.model = productModel(connection);
+    this.lock = new DocumentLock(connection, lockOptions);
+  }
+
+  /** One guarded update of one product, made exclusive where the server needs it. */
+  private write(productId: string, filter: Record<string, unknown>, update: Record<string, unknown>) {
+    return this.lock.exclusive(`products:${productId}`, () =>
+      this.model.collection.updateOne({ ...filter, _id: productId as never }, update as never),
+    );
+  }
+
+  async findById(id: string): Promise<Product | null> {
+    const doc = await this.model.findById(id).lean<ProductDoc>();
+    return doc ? toDomain(doc) : null;
+  }
+
+  async findByIds(ids: readonly string[]): Promise<Product[]> {
+    if (ids.length === 0) return [];
+    const docs = await this.model.find({ _id: { $in: [...new Set(ids)] } }).lean<ProductDoc[]>();
+    const byId = new Map(docs.map((d) => [d._id, toDomain(d)]));
+    return ids.flatMap((id) => {
+      const p = byId.get(id);
+      return p ? [p] : [];
+    });
+  }
+
+  async search(query: ProductQuery): Promise<{ items: Product[]; total: number }> {
+    const filter = productFilter(query);
+    const page = Math.max(1, Math.floor(query.page));
+    const limit = Math.max(0, Math.floor(query.limit));
+    const [docs, total] = await Promise.all([
+      limit === 0
+        ? Promise.resolve([] as ProductDoc[])
+        : this.model
+            .find(filter)
+            .sort(PRODUCT_SORT_SPECS[query.sort])
+            .skip((page - 1) * limit)
+            .limit(limit)
+            .lean<ProductDoc[]>(),
+      this.model.countDocuments(filter),
+    ]);
+    return { items: docs.map(toDomain), total };
+  }
+
+  async all(): Promise<Product[]> {
+    const docs = await this.model.find({}).sort(PRODUCT_SORT_SPECS.newest).lean<ProductDoc[]>();
+    return docs.map(toDomain);
+  }
+
+  async create(product: Product): Promise<Product> {
+    await this.model.collection.insertOne({
+      _id: product.id,
+      ...toFields(product),
+      reservationIds: [],
+    } as never);
+    return product;
+  }
+
+  async update(product: Product): Promise<Result<Product, DomainError>> {
+    const next: Product = { ...product, version: product.version + 1 };
+    const fields = toFields(next);
+    const $unset: Record<string, ''> = {};
+    for (const key of OPTIONAL_FIELDS) if (next[key] === undefined) $unset[key] = '';
+    const result = await this.write(
+      product.id,
+      { version: product.version },
+      Object.keys($unset).length > 0 ? { $set: fields, $unset } : { $set: fields },
+    );
+    if (result.matchedCount === 1) return Ok(next);
+    const exists = await this.model.exists({ _id: product.id });
+    if (!exists) return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
+    return Err(domainError('CONFLICT', 'The product was changed by someone else; please retry'));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const result = await this.model.deleteOne({ _id: id });
+    return result.deletedCount === 1;
+  }
+
+  async reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return false;
+    const result = await this.write(
+      productId,
+      {
+        'inventory.isAvailable': true,
+        'inventory.stock': { $gte: quantity },
+        reservationIds: { $ne: reservationId },
+      },
+      { $inc: { 'inventory.stock': -quantity, version: 1 }, $push: { reservationIds: reservationId } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async commitReservation(productId: string, reservationId: string): Promise<boolean> {
+    const result = await this.write(
+      productId,
+      { reservationIds: reservationId },
+      { $pull: { reservationIds: reservationId } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async releaseReservation(productId: string, reservationId: string, quantity: number): Promise<boolean> {
+    const n = Number.isSafeInteger(quantity) && quantity > 0 ? quantity : 0;
+    const result = await this.write(
+      productId,
+      { reservationIds: reservationId },
+      {
+        ...(n > 0 ? { $inc: { 'inventory.stock': n, version: 1 } } : {}),
+        $pull: { reservationIds: reservationId },
+      },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async pendingReservations(productId: string): Promise<string[]> {
+    const doc = await this.model
+      .findById(productId, { reservationIds: 1 })
+      .lean<Pick<ProductDoc, '_id' | 'reservationIds'>>();
+    return [...(doc?.reservationIds ?? [])];
+  }
+
+  async releaseStock(productId: string, quantity: number): Promise<void> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
+    await this.write(productId, {}, { $inc: { 'inventory.stock': quantity, version: 1 } });
+  }
+
+  async setStock(productId: string, stock: number): Promise<boolean> {
+    if (!Number.isSafeInteger(stock) || stock < 0) return false;
+    const result = await this.write(
+      productId,
+      {},
+      { $set: { 'inventory.stock': stock }, $inc: { version: 1 } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async recordSale(productId: string, quantity: number): Promise<void> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
+    await this.write(productId, {}, { $inc: { salesCount: quantity, version: 1 } });
+  }
+}

@@ -1,0 +1,230 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { Err, Ok, type Result } from '../../../domain/shared/result.js';
+import { domainError, type DomainError } from '../../../domain/shared/errors.js';
+import {
+  DEFAULT_PREFERENCES,
+  normalizeEmail,
+  type Address,
+  type User,
+} from '../../../domain/identity/user.js';
+import type { UserRepository } from '../../../application/identity/ports.js';
+import { DocumentLock } from './document-lock.js';
+
+export const USERS_COLLECTION = 'users';
+
+/** A stored user. Older documents may lack fields; the mapper defaults them. */
+export interface UserDocument {
+  _id: string;
+  fullName: string;
+  email: string;
+  passwordHash: string;
+  phone?: string;
+  birthday?: string;
+  avatar?: string | null;
+  role?: User['role'];
+  addresses?: Array<Omit<Address, 'id'> & { id?: string; _id?: unknown }>;
+  favorites?: string[];
+  preferences?: Partial<User['preferences']>;
+  isActive?: boolean;
+  lastLogin?: Date;
+  passwordChangedAt?: Date;
+  createdAt: Date;
+  updatedAt?: Date;
+  version?: number;
+}
+
+const AddressSchema = new Schema(
+  {
+    id: { type: String, required: true },
+    type: { type: String, required: true },
+    street: String,
+    city: String,
+    state: String,
+    zipCode: String,
+    country: String,
+    isDefault: Boolean,
+  },
+  { _id: false },
+);
+
+export const USER_SCHEMA = new Schema<UserDocument>(
+  {
+    _id: { type: String, required: true },
+    fullName: { type: String, required: true },
+    email: { type: String, required: true },
+    passwordHash: { type: String, required: true },
+    phone: String,
+    birthday: String,
+    avatar: { type: String, default: null },
+    role: { type: String, default: 'user' },
+    addresses: { type: [AddressSchema], default: [] },
+    favorites: { type: [String], default: [] },
+    preferences: {
+      emailNotifications: Boolean,
+      smsNotifications: Boolean,
+      newsletter: Boolean,
+    },
+    isActive: { type: Boolean, default: true },
+    lastLogin: Date,
+    passwordChangedAt: Date,
+    createdAt: { type: Date, required: true },
+    updatedAt: Date,
+    version: { type: Number, default: 0 },
+  },
+  { versionKey: false, collection: USERS_COLLECTION, minimize: false, id: false },
+);
+// Emails are stored lowercased, so a plain unique index is a case-insensitive one.
+USER_SCHEMA.index({ email: 1 }, { unique: true });
+USER_SCHEMA.index({ role: 1, isActive: 1 });
+
+export function userModel(connection: Connection): Model<UserDocument> {
+  return (connection.models.User ?? connection.model('User', USER_SCHEMA)) as unknown as Model<UserDocument>;
+}
+
+/** E11000 on MongoDB; FerretDB's findAndModify answers a SQLite "UNIQUE constraint failed" instead. */
+export function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: number; message?: string } | null;
+  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
+}
+
+export function userFromDocument(doc: UserDocument): User {
+  const addresses: Address[] = (doc.addresses ?? []).map((a) => ({
+    id: a.id ?? String(a._id),
+    type: a.type,
+    street: a.street,
+    city: a.city,
+    state: a.state,
+    zipCode: a.zipCode,
+    country: a.country,
+    isDefault: a.isDefault ?? false,
+  }));
+  return {
+    id: doc._id,
+    fullName: doc.fullName,
+    email: doc.email,
+    passwordHash: doc.passwordHash,
+    ...(doc.phone != null ? { phone: doc.phone } : {}),
+    ...(doc.birthday != null ? { birthday: doc.birthday } : {}),
+    avatar: doc.avatar ?? null,
+    role: doc.role ?? 'user',
+    addresses,
+    favorites: [...(doc.favorites ?? [])],
+    preferences: {
+      emailNotifications: doc.preferences?.emailNotifications ?? DEFAULT_PREFERENCES.emailNotifications,
+      smsNotifications: doc.preferences?.smsNotifications ?? DEFAULT_PREFERENCES.smsNotifications,
+      newsletter: doc.preferences?.newsletter ?? DEFAULT_PREFERENCES.newsletter,
+    },
+    isActive: doc.isActive ?? true,
+    ...(doc.lastLogin != null ? { lastLogin: doc.lastLogin } : {}),
+    ...(doc.passwordChangedAt != null ? { passwordChangedAt: doc.passwordChangedAt } : {}),
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt ?? doc.createdAt,
+    version: doc.version ?? 0,
+  };
+}
+
+const OPTIONAL_FIELDS = ['phone', 'birthday', 'lastLogin', 'passwordChangedAt'] as const;
+
+/** Every field but `_id` and `favorites` (the wishlist context's), and the optional ones that are absent. */
+function profileFields(user: User): { set: Record<string, unknown>; unset: Record<string, ''> } {
+  const { id: _id, favorites: _favorites, addresses, ...rest } = user;
+  const set: Record<string, unknown> = { ...rest, addresses: addresses.map((a) => ({ ...a })) };
+  const unset: Record<string, ''> = {};
+  for (const field of OPTIONAL_FIELDS) {
+    if (user[field] === undefined) {
+      delete set[field];
+      unset[field] = '';
+    }
+  }
+  return { set, unset };
+}
+
+const emailTaken = (): DomainError => domainError('EMAIL_TAKEN', 'User already exists with this email');
+
+/**
+ * Users in the `users` collection (string `_id`, unique lowercase `email`). The wishlist context
+ * changes `favorites` in the same documents with its own atomic updates, so `update` never
+ * writes `favorites`: it is a guarded `findOneAndUpdate({_id, version})` of the other fields.
+ */
+export class MongoUserRepository implements UserRepository {
+  private readonly users: Model<UserDocument>;
+  private readonly locks: DocumentLock;
+
+  constructor(connection: Connection) {
+    this.users = userModel(connection);
+    this.locks = new DocumentLock(connection);
+  }
+
+  async findById(id: string): Promise<User | null> {
+    const doc = await this.users.findById(id).lean<UserDocument>().exec();
+    return doc ? userFromDocument(doc) : null;
+  }
+
+  async findByEmail(email: string): Promise<User | null> {
+    const doc = await this.users
+      .findOne({ email: normalizeEmail(email) })
+      .lean<UserDocument>()
+      .exec();
+    return doc ? userFromDocument(doc) : null;
+  }
+
+  async create(user: User): Promise<Result<User, DomainError>> {
+    const stored: User = { ...user, email: normalizeEmail(user.email) };
+    const { set } = profileFields(stored);
+    try {
+      await this.users.collection.insertOne({
+        _id: stored.id,
+        ...set,
+        favorites: [...stored.favorites],
+      } as never);
+      return Ok(stored);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // FerretDB does not say which index refused: look.
+      if (await this.users.exists({ email: stored.email })) return Err(emailTaken());
+      return Err(domainError('CONFLICT', 'A user with this id already exists'));
+    }
+  }
+
+  async update(user: User): Promise<Result<User, DomainError>> {
+    // The same key as the wishlist's writes: on FerretDB an update rewrites the whole document.
+    return this.locks.exclusive(`users:${user.id}`, () => this.guardedUpdate(user));
+  }
+
+  private async guardedUpdate(user: User): Promise<Result<User, DomainError>> {
+    const email = normalizeEmail(user.email);
+    const { set, unset } = profileFields({ ...user, email });
+    set.version = user.version + 1;
+    let doc: UserDocument | null;
+    try {
+      doc = (await this.users.collection.findOneAndUpdate(
+        {
+          _id: user.id,
+          // A document written without a version counts as version 0.
+          ...(user.version === 0
+            ? { $or: [{ version: 0 }, { version: { $exists: false } }] }
+            : { version: user.version }),
+        } as never,
+        { $set: set, ...(Object.keys(unset).length ? { $unset: unset } : {}) },
+        { returnDocument: 'after' },
+      )) as UserDocument | null;
+    } catch (error) {
+      if (isDuplicateKey(error)) return Err(emailTaken());
+      throw error;
+    }
+    if (doc) return Ok(userFromDocument(doc));
+    if (!(await this.users.exists({ _id: user.id }))) return Err(domainError('NOT_FOUND', 'User not found'));
+    return Err(domainError('CONFLICT', 'The account was changed meanwhile, please retry'));
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.users.deleteOne({ _id: id }).exec();
+  }
+
+  async count(filter: { role?: User['role']; isActive?: boolean } = {}): Promise<number> {
+    const query: Record<string, unknown> = {};
+    if (filter.role !== undefined) query.role = filter.role === 'user' ? { $ne: 'admin' } : 'admin';
+    if (filter.isActive !== undefined) query.isActive = filter.isActive ? { $ne: false } : false;
+    return this.users.countDocuments(query).exec();
+  }
+}

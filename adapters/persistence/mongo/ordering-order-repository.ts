@@ -1,0 +1,280 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { Err, Ok, type Result } from '../../../domain/shared/result.js';
+import { domainError, type DomainError } from '../../../domain/shared/errors.js';
+import type { Order, OrderLine, OrderOption, StatusChange } from '../../../domain/ordering/order.js';
+import { makeOrderNumber } from '../../../domain/ordering/order-number.js';
+import type { OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
+import type { Page } from '../../../application/shared/ports.js';
+import { DocumentLock } from './document-lock.js';
+
+export const ORDERS_COLLECTION = 'orders';
+
+/**
+ * A stored order: the aggregate's fields (money in minor units) with `_id` = order id, plus
+ * `totalAmount` (= total, the original schema's name). Documents written by other tools may lack
+ * `orderNumber`, `totalAmount` and other fields: the mapper defaults them (compat rule 20) and
+ * migration 002 backfills them.
+ */
+type OrderDocument = { _id: string; totalAmount?: number } & Partial<Omit<Order, 'id'>>;
+
+const OptionSchema = new Schema({ name: String, price: Number }, { _id: false });
+
+export const ORDER_SCHEMA = new Schema(
+  {
+    _id: { type: String, required: true },
+    orderNumber: { type: String, required: true },
+    userId: { type: String, required: true },
+    items: [
+      new Schema(
+        {
+          id: String,
+          productId: String,
+          name: String,
+          unitPrice: Number,
+          quantity: Number,
+          size: OptionSchema,
+          vase: OptionSchema,
+          personalNote: String,
+          image: String,
+        },
+        { _id: false },
+      ),
+    ],
+    shippingAddress: {
+      fullName: String,
+      street: String,
+      city: String,
+      state: String,
+      zipCode: String,
+      country: String,
+      phone: String,
+    },
+    paymentInfo: { method: String, paymentId: String, status: String },
+    paymentStatus: String,
+    status: { type: String, required: true },
+    orderStatus: String,
+    subtotal: Number,
+    shippingFee: Number,
+    tax: Number,
+    discount: Number,
+    total: { type: Number, required: true },
+    totalAmount: Number,
+    shippingMethod: String,
+    estimatedDelivery: Date,
+    trackingNumber: String,
+    statusMessage: String,
+    notes: String,
+    statusHistory: [
+      new Schema({ status: String, changedBy: String, changedAt: Date, note: String }, { _id: false }),
+    ],
+    source: String,
+    createdAt: { type: Date, required: true },
+    updatedAt: Date,
+    version: { type: Number, default: 0 },
+  },
+  { versionKey: false, collection: ORDERS_COLLECTION, id: false },
+);
+ORDER_SCHEMA.index({ orderNumber: 1 }, { unique: true });
+ORDER_SCHEMA.index({ userId: 1, createdAt: -1 });
+ORDER_SCHEMA.index({ status: 1, createdAt: -1 });
+ORDER_SCHEMA.index({ createdAt: 1 });
+
+function orderModel(connection: Connection): Model<OrderDocument> {
+  return (connection.models.Order ??
+    connection.model('Order', ORDER_SCHEMA)) as unknown as Model<OrderDocument>;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: number; message?: string } | null;
+  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
+}
+
+/** The order number a document without one gets: stable, derived from its creation time and id. */
+export function defaultOrderNumber(id: string, createdAt: Date): string {
+  const n = Number.parseInt(id.slice(-6), 16);
+  return makeOrderNumber(createdAt, Number.isFinite(n) ? n % 1000 : 0);
+}
+
+const option = (o: OrderOption): OrderOption => ({ name: o.name, price: o.price });
+
+function lineFromDocument(l: OrderLine): OrderLine {
+  return {
+    id: l.id,
+    productId: l.productId,
+    name: l.name,
+    unitPrice: l.unitPrice,
+    quantity: l.quantity,
+    ...(l.size ? { size: option(l.size) } : {}),
+    ...(l.vase ? { vase: option(l.vase) } : {}),
+    ...(l.personalNote != null ? { personalNote: l.personalNote } : {}),
+    ...(l.image != null ? { image: l.image } : {}),
+  };
+}
+
+function changeFromDocument(c: StatusChange): StatusChange {
+  return {
+    status: c.status,
+    changedBy: c.changedBy,
+    changedAt: c.changedAt,
+    ...(c.note != null ? { note: c.note } : {}),
+  };
+}
+
+export function orderFromDocument(doc: OrderDocument): Order {
+  const createdAt = doc.createdAt ?? new Date(0);
+  const total = doc.total ?? doc.totalAmount ?? 0;
+  const a = doc.shippingAddress;
+  const status = doc.status ?? 'pending';
+  const paymentStatus = doc.paymentStatus ?? doc.paymentInfo?.status ?? 'pending';
+  return {
+    id: doc._id,
+    orderNumber: doc.orderNumber ?? defaultOrderNumber(doc._id, createdAt),
+    userId: doc.userId ?? '',
+    items: (doc.items ?? []).map(lineFromDocument),
+    shippingAddress: {
+      fullName: a?.fullName ?? '',
+      street: a?.street ?? '',
+      city: a?.city ?? '',
+      state: a?.state ?? '',
+      zipCode: a?.zipCode ?? '',
+      country: a?.country ?? 'United States',
+      ...(a?.phone != null ? { phone: a.phone } : {}),
+    },
+    paymentInfo: {
+      method: doc.paymentInfo?.method ?? 'card',
+      ...(doc.paymentInfo?.paymentId != null ? { paymentId: doc.paymentInfo.paymentId } : {}),
+      status: doc.paymentInfo?.status ?? paymentStatus,
+    },
+    paymentStatus,
+    status,
+    orderStatus: doc.orderStatus ?? status,
+    subtotal: doc.subtotal ?? total,
+    shippingFee: doc.shippingFee ?? 0,
+    tax: doc.tax ?? 0,
+    discount: doc.discount ?? 0,
+    total,
+    shippingMethod: doc.shippingMethod ?? 'standard',
+    estimatedDelivery: doc.estimatedDelivery ?? createdAt,
+    ...(doc.trackingNumber != null ? { trackingNumber: doc.trackingNumber } : {}),
+    ...(doc.statusMessage != null ? { statusMessage: doc.statusMessage } : {}),
+    ...(doc.notes != null ? { notes: doc.notes } : {}),
+    statusHistory: (doc.statusHistory ?? []).map(changeFromDocument),
+    source: doc.source ?? 'request',
+    createdAt,
+    updatedAt: doc.updatedAt ?? createdAt,
+    version: doc.version ?? 0,
+  };
+}
+
+function toDocument(order: Order): OrderDocument {
+  const { id, ...rest } = order;
+  // A structured clone drops nothing but `undefined`s (the domain never holds them).
+  return { _id: id, ...structuredClone(rest), totalAmount: order.total };
+}
+
+/** Matches the stored version; a document written without one counts as version 0. */
+function versionIs(version: number): Record<string, unknown> {
+  return version === 0 ? { $or: [{ version: 0 }, { version: { $exists: false } }] } : { version };
+}
+
+const numberTaken = (): DomainError =>
+  domainError('CONFLICT', 'Order number already in use', { field: 'orderNumber' });
+
+/**
+ * Orders in `orders` (`_id` = order id) with a unique `orderNumber` index. create inserts (a
+ * duplicate names the field it hit, so PlaceOrder renumbers on `orderNumber`); update replaces
+ * the whole document guarded by its version.
+ */
+export class MongoOrderRepository implements OrderRepository {
+  private readonly orders: Model<OrderDocument>;
+  private readonly locks: DocumentLock;
+
+  constructor(connection: Connection) {
+    this.orders = orderModel(connection);
+    this.locks = new DocumentLock(connection);
+  }
+
+  async create(order: Order): Promise<Result<Order, DomainError>> {
+    const stored: Order = { ...order, version: order.version + 1 };
+    try {
+      await this.orders.collection.insertOne(toDocument(stored) as never);
+      return Ok(stored);
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw error;
+      // FerretDB does not say which index refused: look (the id first, as the contract says).
+      if (await this.orders.collection.countDocuments({ _id: order.id } as never)) {
+        return Err(domainError('CONFLICT', 'An order with this id already exists', { field: 'id' }));
+      }
+      return Err(numberTaken());
+    }
+  }
+
+  async update(order: Order): Promise<Result<Order, DomainError>> {
+    const stored: Order = { ...order, version: order.version + 1 };
+    let matched: number;
+    try {
+      const result = await this.locks.exclusive(`orders:${order.id}`, () =>
+        this.orders.collection.replaceOne(
+          { _id: order.id, ...versionIs(order.version) } as never,
+          toDocument(stored),
+        ),
+      );
+      matched = result.matchedCount;
+    } catch (error) {
+      if (isDuplicateKey(error)) return Err(numberTaken());
+      throw error;
+    }
+    if (matched === 1) return Ok(stored);
+    if (!(await this.orders.collection.countDocuments({ _id: order.id } as never))) {
+      return Err(domainError('ORDER_NOT_FOUND', 'Order not found'));
+    }
+    return Err(domainError('CONFLICT', 'The order was changed by someone else, please retry'));
+  }
+
+  async findById(id: string): Promise<Order | null> {
+    const doc = await this.orders.collection.findOne<OrderDocument>({ _id: id } as never);
+    return doc ? orderFromDocument(doc) : null;
+  }
+
+  async findByNumber(orderNumber: string): Promise<Order | null> {
+    const doc = await this.orders.collection.findOne<OrderDocument>({ orderNumber });
+    return doc ? orderFromDocument(doc) : null;
+  }
+
+  async findByUser(userId: string): Promise<Order[]> {
+    const docs = await this.orders.collection
+      .find<OrderDocument>({ userId })
+      .sort({ createdAt: -1, _id: -1 })
+      .toArray();
+    return docs.map(orderFromDocument);
+  }
+
+  async list(filter: OrderListFilter, page: number, limit: number): Promise<Page<Order>> {
+    const query: Record<string, unknown> = {};
+    if (filter.status !== undefined) query.status = filter.status;
+    if (filter.userId !== undefined) query.userId = filter.userId;
+    if (limit < 1)
+      return { items: [], total: await this.orders.collection.countDocuments(query), page, limit };
+    const [docs, total] = await Promise.all([
+      this.orders.collection
+        .find<OrderDocument>(query)
+        .sort({ createdAt: -1, _id: -1 })
+        .skip(Math.max(0, (page - 1) * limit))
+        .limit(limit)
+        .toArray(),
+      this.orders.collection.countDocuments(query),
+    ]);
+    return { items: docs.map(orderFromDocument), total, page, limit };
+  }
+
+  async listCreatedBetween(from?: Date, to?: Date): Promise<Order[]> {
+    const createdAt: Record<string, Date> = {};
+    if (from) createdAt.$gte = from;
+    if (to) createdAt.$lte = to;
+    const docs = await this.orders.collection
+      .find<OrderDocument>(Object.keys(createdAt).length ? { createdAt } : {})
+      .sort({ createdAt: 1, _id: 1 })
+      .toArray();
+    return docs.map(orderFromDocument);
+  }
+}

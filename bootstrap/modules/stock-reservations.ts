@@ -1,0 +1,111 @@
+import type { Container } from 'inversify';
+import type { Config } from '../config.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryStockReservationRepository } from '../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
+import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
+import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import {
+  ORDER_REPOSITORY,
+  STOCK_RESERVATION_POLICY,
+  STOCK_RESERVATION_REPOSITORY,
+  type StockReservationPolicy,
+} from '../../application/ordering/ports.js';
+import { SweepStockReservations } from '../../application/ordering/sweep-stock-reservations.js';
+import {
+  APP_LOGGER,
+  CLOCK,
+  STARTUP_TASK,
+  type AppLogger,
+  type StartupTask,
+} from '../../application/shared/ports.js';
+import { bindClass, bindUseCase } from './bind.js';
+import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+
+/**
+ * Runs the reservation sweeper once at start (settling what a previous process left behind) and
+ * then every `sweepIntervalMs` on an unref'd timer (it never keeps the process alive). Sweeps
+ * never overlap; `stop()` (on container deactivation) ends the schedule.
+ */
+export class ReservationSweepSchedule implements StartupTask {
+  readonly name = 'sweep expired stock reservations';
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly sweeper: SweepStockReservations,
+    private readonly policy: StockReservationPolicy,
+    private readonly logger: AppLogger,
+  ) {}
+
+  async run(): Promise<void> {
+    if (this.stopped) return;
+    await this.sweepOnce();
+    if (this.stopped || this.timer) return;
+    this.timer = setInterval(() => void this.sweepOnce(), this.policy.sweepIntervalMs);
+    this.timer.unref();
+  }
+
+  /** One sweep now, unless one is under way (then that one is awaited). */
+  sweepOnce(): Promise<void> {
+    this.running ??= this.sweep().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const result = await this.sweeper.execute();
+      if (result.isErr()) {
+        this.logger.warn('stock reservation sweep failed', { code: result.error.code });
+        return;
+      }
+      const { committed, released, dropped } = result.value;
+      if (committed + released + dropped > 0) {
+        this.logger.info('expired stock reservations settled', { committed, released, dropped });
+      }
+    } catch (error) {
+      this.logger.warn('stock reservation sweep failed', { error: String(error) });
+    }
+  }
+}
+
+/** The reservation store (memory or Mongo), its policy, the sweeper use case and its schedule. */
+export function bindStockReservations(container: Container, config: Config): void {
+  if (config.mongo) {
+    bindClass(container, STOCK_RESERVATION_REPOSITORY, MongoStockReservationRepository, [MONGO_CONNECTION]);
+    bindMongoRepositoriesAtStart(container, 'stock reservations', [STOCK_RESERVATION_REPOSITORY]);
+  } else {
+    bindClass(container, STOCK_RESERVATION_REPOSITORY, MemoryStockReservationRepository, [MemoryDatabase]);
+  }
+  container
+    .bind<StockReservationPolicy>(STOCK_RESERVATION_POLICY)
+    .toConstantValue({ ...config.stockReservation });
+  bindUseCase(container, SweepStockReservations, [
+    STOCK_RESERVATION_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    ORDER_REPOSITORY,
+    CLOCK,
+  ]);
+  container
+    .bind(ReservationSweepSchedule)
+    .toResolvedValue(
+      (sweeper: SweepStockReservations, policy: StockReservationPolicy, logger: AppLogger) =>
+        new ReservationSweepSchedule(sweeper, policy, logger),
+      [SweepStockReservations, STOCK_RESERVATION_POLICY, APP_LOGGER],
+    )
+    .inSingletonScope()
+    .onDeactivation((schedule) => schedule.stop());
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue((schedule: ReservationSweepSchedule) => schedule, [ReservationSweepSchedule]);
+}

@@ -1,0 +1,412 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import {
+  PRODUCT_SORTS,
+  type CategoryRepository,
+  type ProductQuery,
+  type ProductRepository,
+} from '../../../application/catalog/ports.js';
+import { createCategory } from '../../../domain/catalog/category.js';
+import { COLORS, FLOWER_TYPES, OCCASIONS, type Product } from '../../../domain/catalog/product.js';
+import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+
+/** Fresh, empty repositories over one store (the two see the same data). */
+export interface CatalogStores {
+  products: ProductRepository;
+  categories: CategoryRepository;
+}
+
+export interface CatalogContractOptions {
+  fresh(): Promise<CatalogStores>;
+  /** fast-check runs of the search property (a real database is slower than a Map). */
+  readonly runs: number;
+}
+
+const CATS = ['c00000000000000000000001', 'c00000000000000000000002', 'c00000000000000000000003'];
+const MISSING = 'f00000000000000000000000';
+
+const productArb = fc.record({
+  name: fc.constantFrom('Red Rose', 'Lily Love', 'Tulip Time', 'Orchid', 'Mixed Joy', 'a.b (c)*'),
+  description: fc.constantFrom('fresh', 'Lovely ROSES', 'a gift', 'x+y'),
+  price: fc.integer({ min: 1, max: 20 }).map((n) => n * 10000),
+  categoryId: fc.constantFrom(null, ...CATS),
+  occasions: fc.subarray([...OCCASIONS]),
+  flowerTypes: fc.subarray([...FLOWER_TYPES]),
+  colors: fc.subarray([...COLORS]),
+  stock: fc.integer({ min: 0, max: 3 }),
+  isAvailable: fc.boolean(),
+  isFeatured: fc.boolean(),
+  isPopular: fc.boolean(),
+  average: fc.integer({ min: 0, max: 5 }),
+  count: fc.integer({ min: 0, max: 3 }),
+  salesCount: fc.integer({ min: 0, max: 3 }),
+  tags: fc.subarray(['gift', 'romantic', 'sale']),
+  minutes: fc.integer({ min: 0, max: 5 }),
+});
+
+const queryArb: fc.Arbitrary<ProductQuery> = fc.record(
+  {
+    occasion: fc.constantFrom(...OCCASIONS),
+    flowerType: fc.constantFrom(...FLOWER_TYPES),
+    color: fc.constantFrom(...COLORS),
+    categoryIds: fc.subarray(CATS),
+    minPrice: fc.integer({ min: 0, max: 200000 }),
+    maxPrice: fc.integer({ min: 0, max: 200000 }),
+    inStock: fc.boolean(),
+    isFeatured: fc.boolean(),
+    isPopular: fc.boolean(),
+    // regex metacharacters must match literally
+    text: fc.constantFrom(
+      'rose',
+      'LILY',
+      'gift',
+      'birthday',
+      'seasonal',
+      'zzz',
+      '.',
+      '(c)*',
+      'x+y',
+      ' Rose ',
+    ),
+    sort: fc.constantFrom(...PRODUCT_SORTS),
+    page: fc.integer({ min: 1, max: 4 }),
+    limit: fc.integer({ min: 1, max: 10 }),
+  },
+  { requiredKeys: ['sort', 'page', 'limit'] },
+);
+
+/** The filters, written independently of the adapters. */
+function satisfies(p: Product, q: ProductQuery): boolean {
+  const text = q.text?.trim().toLowerCase();
+  return (
+    (q.occasion === undefined || p.occasions.includes(q.occasion)) &&
+    (q.flowerType === undefined || p.flowerTypes.includes(q.flowerType)) &&
+    (q.color === undefined || p.colors.includes(q.color)) &&
+    (q.categoryIds === undefined || (p.categoryId !== null && q.categoryIds.includes(p.categoryId))) &&
+    (q.minPrice === undefined || p.price >= q.minPrice) &&
+    (q.maxPrice === undefined || p.price <= q.maxPrice) &&
+    (q.inStock === undefined || (p.inventory.isAvailable && p.inventory.stock > 0) === q.inStock) &&
+    (q.isFeatured === undefined || p.isFeatured === q.isFeatured) &&
+    (q.isPopular === undefined || p.isPopular === q.isPopular) &&
+    (text === undefined ||
+      text === '' ||
+      [p.name, p.description, ...p.tags, ...p.flowerTypes, ...p.occasions].some((s) =>
+        s.toLowerCase().includes(text),
+      ))
+  );
+}
+
+/** The full order of each sort, ties ending on the id (the port's promise), written independently. */
+function expectedOrder(a: Product, b: Product, sort: ProductQuery['sort']): number {
+  const newest = b.createdAt.getTime() - a.createdAt.getTime();
+  const id = a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  switch (sort) {
+    case 'price-asc':
+      return a.price - b.price || newest || id;
+    case 'price-desc':
+      return b.price - a.price || newest || id;
+    case 'newest':
+      return newest || id;
+    case 'rating':
+      return b.ratings.average - a.ratings.average || b.ratings.count - a.ratings.count || newest || id;
+    case 'popularity':
+      return b.salesCount - a.salesCount || b.ratings.count - a.ratings.count || newest || id;
+  }
+}
+
+/** A product with every optional field set, to prove the mapping loses nothing. */
+function fullProduct(): Product {
+  return makeProduct({
+    originalPrice: 159900,
+    images: [
+      {
+        id: testId(),
+        publicId: 'amour/roses-1',
+        url: 'https://img.example/roses.jpg',
+        variants: { thumbnail: 'https://img.example/t.jpg', large: 'https://img.example/l.jpg' },
+        alt: 'Roses',
+        isPrimary: true,
+        width: 800,
+        height: 600,
+        format: 'jpg',
+        bytes: 12345,
+        uploadedAt: FIXED_NOW,
+      },
+      { id: testId(), url: 'https://img.example/2.jpg', isPrimary: false },
+    ],
+    categoryId: CATS[0]!,
+    sizes: [
+      { id: testId(), name: 'standard', price: 0, description: 'The usual' },
+      { id: testId(), name: 'deluxe', price: 50000 },
+    ],
+    ratings: { average: 4.25, count: 8 },
+    tags: ['gift', 'romantic'],
+    isFeatured: true,
+    seo: { title: 'Roses', description: 'Red roses', keywords: ['roses', 'red'] },
+    careInstructions: 'Water daily',
+    deliveryInfo: 'Same day',
+    salesCount: 7,
+    updatedAt: new Date(FIXED_NOW.getTime() + 1000),
+  });
+}
+
+export function productRepositoryContract(options: CatalogContractOptions): void {
+  let products: ProductRepository;
+  beforeEach(async () => {
+    ({ products } = await options.fresh());
+  });
+
+  it('stores and answers a product field for field (every optional field, and none)', async () => {
+    const full = fullProduct();
+    const bare = makeProduct({ images: [], sizes: [], vases: [], tags: [], occasions: [] });
+    expect(await products.create(full)).to.deep.equal(full);
+    await products.create(bare);
+    expect(await products.findById(full.id)).to.deep.equal(full);
+    expect(await products.findById(bare.id)).to.deep.equal(bare);
+    expect(await products.findById(MISSING)).to.equal(null);
+    let duplicate: unknown;
+    try {
+      await products.create(full);
+    } catch (error) {
+      duplicate = error;
+    }
+    expect(duplicate).to.be.instanceOf(Error);
+  });
+
+  it('findByIds keeps the order asked (duplicates too) and skips missing ids; all() is newest first', async () => {
+    const a = await products.create(makeProduct({ createdAt: new Date(FIXED_NOW.getTime() + 1) }));
+    const b = await products.create(makeProduct({ createdAt: new Date(FIXED_NOW.getTime() + 2) }));
+    const c = await products.create(makeProduct({ createdAt: new Date(FIXED_NOW.getTime() + 3) }));
+    const found = await products.findByIds([c.id, MISSING, a.id, c.id]);
+    expect(found.map((p) => p.id)).to.deep.equal([c.id, a.id, c.id]);
+    expect(await products.findByIds([])).to.deep.equal([]);
+    expect((await products.all()).map((p) => p.id)).to.deep.equal([c.id, b.id, a.id]);
+  });
+
+  it('property: search answers exactly the filtered products, in the sort order, paged, with the total', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(productArb, { maxLength: 25 }), queryArb, async (rows, query) => {
+        ({ products } = await options.fresh());
+        const stored: Product[] = [];
+        for (const r of rows) {
+          stored.push(
+            await products.create(
+              makeProduct({
+                name: r.name,
+                description: r.description,
+                price: r.price,
+                categoryId: r.categoryId,
+                occasions: r.occasions,
+                flowerTypes: r.flowerTypes,
+                colors: r.colors,
+                inventory: { stock: r.stock, lowStockThreshold: 1, isAvailable: r.isAvailable },
+                isFeatured: r.isFeatured,
+                isPopular: r.isPopular,
+                ratings: { average: r.average, count: r.count },
+                salesCount: r.salesCount,
+                tags: r.tags,
+                createdAt: new Date(FIXED_NOW.getTime() + r.minutes * 60_000),
+              }),
+            ),
+          );
+        }
+        const expected = stored
+          .filter((p) => satisfies(p, query))
+          .sort((a, b) => expectedOrder(a, b, query.sort))
+          .map((p) => p.id);
+        const start = (query.page - 1) * query.limit;
+        const { items, total } = await products.search(query);
+        expect(total).to.equal(expected.length);
+        expect(items.map((p) => p.id)).to.deep.equal(expected.slice(start, start + query.limit));
+      }),
+      { numRuns: options.runs },
+    );
+  });
+
+  it('search with limit 0 answers no items but the total', async () => {
+    await products.create(makeProduct());
+    await products.create(makeProduct());
+    expect(await products.search({ sort: 'newest', page: 1, limit: 0 })).to.deep.equal({
+      items: [],
+      total: 2,
+    });
+  });
+
+  it('reserveStock never oversells under concurrent callers and refuses unavailable products', async () => {
+    const p = await products.create(
+      makeProduct({ inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
+    );
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => products.reserveStock(p.id, 1, `r${i}`)),
+    );
+    expect(results.filter(Boolean)).to.have.length(5);
+    expect((await products.findById(p.id))!.inventory.stock).to.equal(0);
+    expect((await products.pendingReservations(p.id)).sort()).to.deep.equal(
+      results.flatMap((ok, i) => (ok ? [`r${i}`] : [])).sort(),
+    );
+    expect(await products.reserveStock(p.id, 1, 'late')).to.equal(false);
+    await products.releaseStock(p.id, 2);
+    expect((await products.findById(p.id))!.inventory.stock).to.equal(2);
+    expect(await products.reserveStock(p.id, 3, 'big')).to.equal(false);
+    expect(await products.reserveStock(p.id, 0, 'zero')).to.equal(false);
+    expect(await products.reserveStock(p.id, -1, 'neg')).to.equal(false);
+    expect(await products.reserveStock(MISSING, 1, 'ghost')).to.equal(false);
+    const off = await products.create(
+      makeProduct({ inventory: { stock: 9, lowStockThreshold: 1, isAvailable: false } }),
+    );
+    expect(await products.reserveStock(off.id, 1, 'off')).to.equal(false);
+    expect((await products.findById(off.id))!.inventory.stock).to.equal(9);
+    expect(await products.pendingReservations(off.id)).to.deep.equal([]);
+  });
+
+  it('a reservation is taken once, committed or released at most once, and only by its own id', async () => {
+    const p = await products.create(
+      makeProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
+    );
+    const stock = async () => (await products.findById(p.id))!.inventory.stock;
+    expect(await products.reserveStock(p.id, 3, 'a')).to.equal(true);
+    expect(await products.reserveStock(p.id, 3, 'a')).to.equal(false); // a retry is a no-op
+    expect(await products.reserveStock(p.id, 2, 'b')).to.equal(true);
+    expect(await stock()).to.equal(5);
+    expect(await products.pendingReservations(p.id)).to.deep.equal(['a', 'b']);
+
+    // commit keeps the stock taken and forgets the marker, once
+    expect(await products.commitReservation(p.id, 'a')).to.equal(true);
+    expect(await products.commitReservation(p.id, 'a')).to.equal(false);
+    expect(await products.releaseReservation(p.id, 'a', 3)).to.equal(false);
+    expect(await stock()).to.equal(5);
+
+    // release puts it back at most once, even when two callers race
+    const races = await Promise.all([
+      products.releaseReservation(p.id, 'b', 2),
+      products.releaseReservation(p.id, 'b', 2),
+      products.releaseReservation(p.id, 'b', 2),
+    ]);
+    expect(races.filter(Boolean)).to.have.length(1);
+    expect(await stock()).to.equal(7);
+    expect(await products.commitReservation(p.id, 'b')).to.equal(false);
+    expect(await products.pendingReservations(p.id)).to.deep.equal([]);
+
+    // unknown ids and products change nothing
+    expect(await products.releaseReservation(p.id, 'never', 4)).to.equal(false);
+    expect(await products.releaseReservation(MISSING, 'a', 4)).to.equal(false);
+    expect(await products.commitReservation(MISSING, 'a')).to.equal(false);
+    expect(await products.pendingReservations(MISSING)).to.deep.equal([]);
+    expect(await stock()).to.equal(7);
+
+    // the same id may hold stock again once settled; a reservation survives a product edit
+    expect(await products.reserveStock(p.id, 1, 'a')).to.equal(true);
+    const current = (await products.findById(p.id))!;
+    expect((await products.update({ ...current, name: 'Edited' })).isOk()).to.equal(true);
+    expect(await products.pendingReservations(p.id)).to.deep.equal(['a']);
+    expect(await products.releaseReservation(p.id, 'a', 1)).to.equal(true);
+    expect(await stock()).to.equal(7);
+  });
+
+  it('update is optimistic, stock changes bump the version, setStock and recordSale work', async () => {
+    const p = await products.create(makeProduct());
+    const first = await products.update({ ...p, name: 'A' });
+    expect(first.isOk() && first.value.version).to.equal(2);
+    expect((await products.findById(p.id))!.version).to.equal(2);
+    const stale = await products.update({ ...p, name: 'B' });
+    expect(stale.isErr() && stale.error.code).to.equal('CONFLICT');
+    expect(await products.reserveStock(p.id, 1, 'r1')).to.equal(true);
+    const afterReserve = (await products.findById(p.id))!;
+    expect(afterReserve.version).to.equal(3);
+    expect(await products.setStock(p.id, 42)).to.equal(true);
+    expect(await products.setStock(p.id, -1)).to.equal(false);
+    expect(await products.setStock(p.id, 1.5)).to.equal(false);
+    expect(await products.setStock(MISSING, 1)).to.equal(false);
+    await products.recordSale(p.id, 3);
+    await products.recordSale(MISSING, 3);
+    const now = (await products.findById(p.id))!;
+    expect([now.inventory.stock, now.salesCount, now.name]).to.deep.equal([42, 3, 'A']);
+    const missing = await products.update(makeProduct());
+    expect(missing.isErr() && missing.error.code).to.equal('PRODUCT_NOT_FOUND');
+    expect(await products.delete(p.id)).to.equal(true);
+    expect(await products.delete(p.id)).to.equal(false);
+    expect(await products.findById(p.id)).to.equal(null);
+  });
+
+  it('update clears optional fields left out and keeps the rest exactly', async () => {
+    const full = await products.create(fullProduct());
+    const { originalPrice: _o, careInstructions: _c, deliveryInfo: _d, ...rest } = full;
+    const saved = await products.update({ ...rest, seo: { keywords: [] }, images: [] });
+    expect(saved.isOk()).to.equal(true);
+    const expected: Product = { ...rest, seo: { keywords: [] }, images: [], version: full.version + 1 };
+    expect(saved.unwrap()).to.deep.equal(expected);
+    expect(await products.findById(full.id)).to.deep.equal(expected);
+  });
+}
+
+export function categoryRepositoryContract(options: CatalogContractOptions): void {
+  let categories: CategoryRepository;
+  beforeEach(async () => {
+    ({ categories } = await options.fresh());
+  });
+  const make = (name: string, slug?: string) =>
+    createCategory({ name, ...(slug ? { seo: { slug } } : {}) }, { id: testId(), now: FIXED_NOW }).unwrap();
+
+  it('keeps names and slugs unique, case-insensitively', async () => {
+    expect((await categories.create(make('Roses'))).isOk()).to.equal(true);
+    const dupName = await categories.create(make('  ROSES ', 'other'));
+    expect(dupName.isErr() && dupName.error).to.deep.equal({
+      code: 'CATEGORY_NAME_TAKEN',
+      message: 'Category name already exists',
+    });
+    const dupSlug = await categories.create(make('Roses!', 'Roses'));
+    expect(dupSlug.isErr() && dupSlug.error).to.deep.equal({
+      code: 'CATEGORY_NAME_TAKEN',
+      message: 'A category with this slug already exists',
+    });
+    expect((await categories.findBySlug('ROSES'))?.name).to.equal('Roses');
+    expect(await categories.findBySlug('nope')).to.equal(null);
+    expect(await categories.list()).to.have.length(1);
+  });
+
+  it('stores and answers a category field for field', async () => {
+    const full = {
+      ...make('Wedding Flowers'),
+      description: 'For the day',
+      image: { url: 'https://img.example/w.jpg', alt: 'Wedding' },
+      parentCategoryId: 'c00000000000000000000009',
+      displayOrder: 3,
+      seo: { title: 'Weddings', description: 'Wedding flowers', slug: 'wedding-flowers' },
+    };
+    const bare = make('Plain');
+    expect((await categories.create(full)).unwrap()).to.deep.equal(full);
+    await categories.create(bare);
+    expect(await categories.findById(full.id)).to.deep.equal(full);
+    expect(await categories.findById(bare.id)).to.deep.equal(bare);
+    expect(await categories.findById(MISSING)).to.equal(null);
+    const { description: _d, image: _i, ...cleared } = full;
+    const saved = (await categories.update(cleared)).unwrap();
+    expect(saved).to.deep.equal({ ...cleared, version: full.version + 1 });
+    expect(await categories.findById(full.id)).to.deep.equal(saved);
+    expect(await categories.delete(full.id)).to.equal(true);
+    expect(await categories.delete(full.id)).to.equal(false);
+  });
+
+  it('lists by display order then name, filters active, updates optimistically', async () => {
+    const b = { ...make('Bravo'), displayOrder: 1 };
+    const a = { ...make('Alpha'), displayOrder: 2 };
+    const c = { ...make('charlie'), displayOrder: 1, isActive: false };
+    for (const x of [a, b, c]) await categories.create(x);
+    expect((await categories.list()).map((x) => x.name)).to.deep.equal(['Bravo', 'charlie', 'Alpha']);
+    expect((await categories.list({ activeOnly: true })).map((x) => x.name)).to.deep.equal([
+      'Bravo',
+      'Alpha',
+    ]);
+    const renamed = await categories.update({ ...a, name: 'bravo' });
+    expect(renamed.isErr() && renamed.error.code).to.equal('CATEGORY_NAME_TAKEN');
+    const ok = await categories.update({ ...a, name: 'Alpha 2' });
+    expect(ok.isOk() && ok.value.version).to.equal(2);
+    const stale = await categories.update({ ...a, name: 'Alpha 3' });
+    expect(stale.isErr() && stale.error.code).to.equal('CONFLICT');
+    const gone = await categories.update(make('Ghost'));
+    expect(gone.isErr() && gone.error.code).to.equal('CATEGORY_NOT_FOUND');
+    // its own name and slug are no clash
+    const again = await categories.update({ ...ok.unwrap(), displayOrder: 9 });
+    expect(again.isOk() && again.value.displayOrder).to.equal(9);
+  });
+}

@@ -1,0 +1,63 @@
+import { expect } from 'chai';
+import { DocumentLock } from '../../../adapters/persistence/mongo/document-lock.js';
+import { describeWith } from '../../support/services.js';
+import { useMongo } from '../../support/mongo.js';
+
+describeWith(['mongo'], 'adapters/mongo DocumentLock', function () {
+  this.timeout(30_000);
+  const mongo = useMongo('locks');
+  const locks = () => mongo.connection().db!.collection('document_locks');
+  const counters = () => mongo.connection().db!.collection('counters');
+
+  beforeEach(async () => {
+    new DocumentLock(mongo.connection()); // registers its model
+    await mongo.reset();
+  });
+
+  it('makes a read-then-write exclusive: 25 concurrent increments lose none', async () => {
+    const lock = new DocumentLock(mongo.connection(), { mode: 'always' });
+    await counters().insertOne({ _id: 'c' as never, n: 0 });
+    await Promise.all(
+      Array.from({ length: 25 }, () =>
+        lock.exclusive('counters:c', async () => {
+          const doc = await counters().findOne({ _id: 'c' as never });
+          await new Promise((resolve) => setImmediate(resolve));
+          await counters().updateOne({ _id: 'c' as never }, { $set: { n: (doc!.n as number) + 1 } });
+        }),
+      ),
+    );
+    expect((await counters().findOne({ _id: 'c' as never }))!.n).to.equal(25);
+    expect(await locks().countDocuments({})).to.equal(0);
+  });
+
+  it('releases the lock when the work throws, and answers what the work answers', async () => {
+    const lock = new DocumentLock(mongo.connection(), { mode: 'always' });
+    const failed = await lock
+      .exclusive('k', async () => {
+        throw new Error('work failed');
+      })
+      .catch((error: unknown) => error);
+    expect((failed as Error).message).to.equal('work failed');
+    expect(await locks().countDocuments({})).to.equal(0);
+    expect(await lock.exclusive('k', async () => 42)).to.equal(42);
+  });
+
+  it('takes over a lock whose holder died (lease expired), and times out on a live one', async () => {
+    const lock = new DocumentLock(mongo.connection(), { mode: 'always', waitMs: 100 });
+    await locks().insertOne({ _id: 'dead' as never, token: 'x', expiresAt: new Date(Date.now() - 1000) });
+    expect(await lock.exclusive('dead', async () => 'taken over')).to.equal('taken over');
+    await locks().insertOne({ _id: 'live' as never, token: 'y', expiresAt: new Date(Date.now() + 60_000) });
+    const timedOut = await lock.exclusive('live', async () => 'never').catch((error: unknown) => error);
+    expect((timedOut as Error).message).to.equal('Timed out waiting for the lock on live');
+  });
+
+  it('auto mode locks on FerretDB only (whose updates are not atomic); never mode runs the work directly', async () => {
+    const info = await mongo.connection().db!.admin().command({ buildInfo: 1 });
+    const ferret = 'ferretdbVersion' in info;
+    const auto = new DocumentLock(mongo.connection());
+    const held = await auto.exclusive('auto', async () => locks().countDocuments({ _id: 'auto' as never }));
+    expect(held).to.equal(ferret ? 1 : 0);
+    const never = new DocumentLock(mongo.connection(), { mode: 'never' });
+    expect(await never.exclusive('n', async () => locks().countDocuments({}))).to.equal(0);
+  });
+});

@@ -1,0 +1,208 @@
+import { expect } from 'chai';
+import type { UserRepository } from '../../../application/identity/ports.js';
+import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
+import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
+import { MemoryWishlistRepository } from '../../../adapters/persistence/memory/wishlist-repository.js';
+import { MongoUserRepository } from '../../../adapters/persistence/mongo/identity-user-repository.js';
+import { MongoWishlistRepository } from '../../../adapters/persistence/mongo/wishlist-repository.js';
+import type { WishlistRepository } from '../../../application/wishlist/ports.js';
+import { describeWith } from '../../support/services.js';
+import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { newUser, useMongo } from './support.js';
+
+interface Subject {
+  users: UserRepository;
+  /** The wishlist port over the same store, to show `update` keeps its `favorites`. */
+  wishlist: WishlistRepository;
+}
+
+const clock = { now: () => FIXED_NOW };
+
+function userRepositoryContract(make: () => Promise<Subject>): void {
+  it('creates, finds by id and by email case-insensitively, storing the email lowercased', async () => {
+    const { users } = await make();
+    const user = newUser({ email: '  Mixed.Case@Example.COM ', phone: '+91 98765 43210' });
+    const created = await users.create(user);
+    expect(created.isOk() && created.value).to.deep.equal({ ...user, email: 'mixed.case@example.com' });
+    expect(await users.findById(user.id)).to.deep.equal({ ...user, email: 'mixed.case@example.com' });
+    expect((await users.findByEmail('MIXED.case@example.com'))?.id).to.equal(user.id);
+    expect(await users.findByEmail('nobody@example.com')).to.equal(null);
+    expect(await users.findById('f00000000000000000000000')).to.equal(null);
+  });
+
+  it('round-trips every field, including addresses, dates and optional ones', async () => {
+    const { users } = await make();
+    const user = newUser({
+      birthday: '1990-01-01',
+      phone: '123',
+      role: 'admin',
+      avatar: 'https://img/a.png',
+      isActive: false,
+      lastLogin: new Date('2026-05-01T00:00:00.000Z'),
+      passwordChangedAt: new Date('2026-05-02T00:00:00.000Z'),
+      preferences: { emailNotifications: false, smsNotifications: true, newsletter: false },
+      addresses: [
+        {
+          id: testId(),
+          type: 'work',
+          street: '1 MG Road',
+          city: 'Mumbai',
+          state: 'MH',
+          zipCode: '400001',
+          country: 'India',
+          isDefault: true,
+        },
+      ],
+    });
+    await users.create(user);
+    expect(await users.findById(user.id)).to.deep.equal(user);
+  });
+
+  it('refuses a taken email (any case) with EMAIL_TAKEN and a taken id with CONFLICT', async () => {
+    const { users } = await make();
+    const user = newUser({ email: 'taken@example.com' });
+    await users.create(user);
+    const again = await users.create(newUser({ email: 'TAKEN@example.com' }));
+    expect(again.isErr() && again.error).to.deep.equal({
+      code: 'EMAIL_TAKEN',
+      message: 'User already exists with this email',
+    });
+    const sameId = await users.create(newUser({ id: user.id }));
+    expect(sameId.isErr() && sameId.error.code).to.equal('CONFLICT');
+  });
+
+  it('concurrent registrations of one email: exactly one succeeds', async () => {
+    const { users } = await make();
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        users.create(newUser({ email: i % 2 ? 'race@x.io' : 'RACE@x.io' })),
+      ),
+    );
+    expect(results.filter((r) => r.isOk())).to.have.length(1);
+    expect(results.filter((r) => r.isErr() && r.error.code === 'EMAIL_TAKEN')).to.have.length(5);
+  });
+
+  it('update is optimistic: stores version + 1, a stale version is a CONFLICT, a gone user NOT_FOUND', async () => {
+    const { users } = await make();
+    const user = newUser();
+    await users.create(user);
+    const first = await users.update({ ...user, fullName: 'Asha R.' });
+    expect(first.isOk() && first.value.version).to.equal(1);
+    expect((await users.findById(user.id))?.fullName).to.equal('Asha R.');
+    const stale = await users.update({ ...user, fullName: 'Stale' });
+    expect(stale.isErr() && stale.error.code).to.equal('CONFLICT');
+    expect((await users.findById(user.id))?.fullName).to.equal('Asha R.');
+    const missing = await users.update(newUser());
+    expect(missing.isErr() && missing.error.code).to.equal('NOT_FOUND');
+  });
+
+  it('parallel updates at one version: exactly one wins', async () => {
+    const { users } = await make();
+    const user = newUser();
+    await users.create(user);
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => users.update({ ...user, fullName: `Name ${i}` })),
+    );
+    expect(results.filter((r) => r.isOk())).to.have.length(1);
+    expect(results.filter((r) => r.isErr() && r.error.code === 'CONFLICT')).to.have.length(4);
+    expect((await users.findById(user.id))?.version).to.equal(1);
+  });
+
+  it('update lowercases a new email, refuses another user’s email, and removes cleared optional fields', async () => {
+    const { users } = await make();
+    const a = newUser({ phone: '555', birthday: 'May' });
+    const b = newUser({ email: 'b@example.com' });
+    await users.create(a);
+    await users.create(b);
+    const taken = await users.update({ ...a, email: 'B@Example.com' });
+    expect(taken.isErr() && taken.error.code).to.equal('EMAIL_TAKEN');
+    const { phone: _p, birthday: _b, ...withoutOptional } = a;
+    const saved = await users.update({ ...withoutOptional, email: 'New@Example.com' });
+    expect(saved.isOk() && saved.value).to.deep.equal({
+      ...withoutOptional,
+      email: 'new@example.com',
+      version: 1,
+    });
+    expect(await users.findById(a.id)).to.deep.equal({
+      ...withoutOptional,
+      email: 'new@example.com',
+      version: 1,
+    });
+    expect((await users.findByEmail('new@example.com'))?.id).to.equal(a.id);
+  });
+
+  it('update never writes favorites: a wishlist change in between survives a profile save', async () => {
+    const { users, wishlist } = await make();
+    const user = newUser();
+    await users.create(user);
+    expect(await wishlist.add(user.id, 'p1')).to.equal(true);
+    const saved = await users.update({ ...user, fullName: 'Still here', favorites: ['zzz'] });
+    expect(saved.isOk() && saved.value.favorites).to.deep.equal(['p1']);
+    const stored = await users.findById(user.id);
+    expect(stored?.favorites).to.deep.equal(['p1']);
+    expect(stored?.version).to.equal(1);
+  });
+
+  it('delete removes; count filters by role and active flag', async () => {
+    const { users } = await make();
+    const a = newUser();
+    await users.create(a);
+    await users.create(newUser({ role: 'admin' }));
+    await users.create(newUser({ isActive: false }));
+    expect(await users.count()).to.equal(3);
+    expect(await users.count({ role: 'admin' })).to.equal(1);
+    expect(await users.count({ role: 'user' })).to.equal(2);
+    expect(await users.count({ isActive: false })).to.equal(1);
+    expect(await users.count({ role: 'user', isActive: true })).to.equal(1);
+    await users.delete(a.id);
+    await users.delete(a.id);
+    expect(await users.findById(a.id)).to.equal(null);
+    expect(await users.count()).to.equal(2);
+  });
+}
+
+describe('contract/identity UserRepository', () => {
+  describe('memory', () => {
+    userRepositoryContract(async () => {
+      const db = new MemoryDatabase();
+      return { users: new MemoryUserRepository(db), wishlist: new MemoryWishlistRepository(db, clock) };
+    });
+  });
+
+  describeWith(['mongo'], 'mongo', () => {
+    const mongo = useMongo('users');
+    userRepositoryContract(async () => {
+      const subject = {
+        users: new MongoUserRepository(mongo.connection()),
+        wishlist: new MongoWishlistRepository(mongo.connection(), clock),
+      };
+      await mongo.reset();
+      return subject;
+    });
+
+    it('reads a legacy document lacking version, favorites and preferences with defaults, and updates it', async () => {
+      const users = new MongoUserRepository(mongo.connection());
+      await mongo.reset();
+      const id = testId();
+      await mongo
+        .connection()
+        .db!.collection('users')
+        .insertOne({
+          _id: id,
+          fullName: 'Old',
+          email: 'old@example.com',
+          passwordHash: 'h',
+          createdAt: FIXED_NOW,
+        } as never);
+      const user = (await users.findById(id))!;
+      expect(user).to.deep.include({ version: 0, favorites: [], role: 'user', isActive: true, avatar: null });
+      expect(user.preferences).to.deep.equal({
+        emailNotifications: true,
+        smsNotifications: false,
+        newsletter: true,
+      });
+      const saved = await users.update({ ...user, fullName: 'New' });
+      expect(saved.isOk() && saved.value.version).to.equal(1);
+    });
+  });
+});

@@ -1,0 +1,215 @@
+import { expect } from 'chai';
+import type { OrderRepository } from '../../../application/ordering/ports.js';
+import { changeStatus, placeOrder, type Order } from '../../../domain/ordering/order.js';
+import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
+import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
+import {
+  defaultOrderNumber,
+  MongoOrderRepository,
+} from '../../../adapters/persistence/mongo/ordering-order-repository.js';
+import { describeWith } from '../../support/services.js';
+import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { useMongo } from '../identity/support.js';
+
+let numbers = 0;
+const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);
+
+function newOrder(overrides: { userId?: string; at?: Date; id?: string; orderNumber?: string } = {}): Order {
+  numbers += 1;
+  const order = placeOrder({
+    id: overrides.id ?? testId(),
+    orderNumber: overrides.orderNumber ?? `AF-${String(100_000_000 + numbers)}`,
+    userId: overrides.userId ?? testId(),
+    items: [
+      {
+        id: testId(),
+        productId: testId(),
+        name: 'Red Roses',
+        unitPrice: 129900,
+        quantity: 2,
+        size: { name: 'deluxe', price: 50000 },
+        personalNote: 'For you',
+        image: 'https://img/r.jpg',
+      },
+      { id: testId(), productId: testId(), name: 'Lilies', unitPrice: 5000, quantity: 1 },
+    ],
+    shippingAddress: { fullName: 'Asha', street: '1 Road', city: 'Pune', state: 'MH', zipCode: '411001' },
+    shippingMethod: 'express',
+    notes: 'Ring twice',
+    source: 'request',
+    now: overrides.at ?? FIXED_NOW,
+  }).unwrap().order;
+  return order;
+}
+
+function contract(make: () => Promise<OrderRepository>): void {
+  it('create stores version 1 and every field round-trips; finds by id and by number', async () => {
+    const orders = await make();
+    const order = newOrder();
+    const created = await orders.create(order);
+    expect(created.isOk() && created.value).to.deep.equal({ ...order, version: 1 });
+    expect(await orders.findById(order.id)).to.deep.equal({ ...order, version: 1 });
+    expect(await orders.findByNumber(order.orderNumber)).to.deep.equal({ ...order, version: 1 });
+    expect(await orders.findById('f00000000000000000000000')).to.equal(null);
+    expect(await orders.findByNumber('AF-000000000')).to.equal(null);
+  });
+
+  it('a taken order number is a CONFLICT naming orderNumber; a taken id names id', async () => {
+    const orders = await make();
+    const order = newOrder();
+    await orders.create(order);
+    const sameNumber = await orders.create(newOrder({ orderNumber: order.orderNumber }));
+    expect(sameNumber.isErr() && sameNumber.error).to.deep.equal({
+      code: 'CONFLICT',
+      message: 'Order number already in use',
+      details: { field: 'orderNumber' },
+    });
+    const sameId = await orders.create(newOrder({ id: order.id }));
+    expect(sameId.isErr() && sameId.error.details).to.deep.equal({ field: 'id' });
+  });
+
+  it('parallel creates with one order number: exactly one wins, the others name orderNumber', async () => {
+    const orders = await make();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => orders.create(newOrder({ orderNumber: 'AF-555555555' }))),
+    );
+    expect(results.filter((r) => r.isOk())).to.have.length(1);
+    expect(results.filter((r) => r.isErr() && r.error.details?.field === 'orderNumber')).to.have.length(4);
+  });
+
+  it('update is optimistic (version + 1, stale CONFLICT, gone ORDER_NOT_FOUND) and drops cleared fields', async () => {
+    const orders = await make();
+    const order = (await orders.create(newOrder())).unwrap();
+    const shipped = changeStatus(order, { to: 'confirmed', by: 'admin', at: minutes(5), note: 'ok' }).unwrap()
+      .order;
+    const { notes: _notes, ...withoutNotes } = shipped;
+    const saved = await orders.update({ ...withoutNotes, trackingNumber: 'TRK1' });
+    expect(saved.isOk() && saved.value.version).to.equal(2);
+    expect(await orders.findById(order.id)).to.deep.equal({
+      ...withoutNotes,
+      trackingNumber: 'TRK1',
+      version: 2,
+    });
+    const stale = await orders.update(order);
+    expect(stale.isErr() && stale.error.code).to.equal('CONFLICT');
+    const gone = await orders.update(newOrder());
+    expect(gone.isErr() && gone.error.code).to.equal('ORDER_NOT_FOUND');
+  });
+
+  it('update to a taken order number is a CONFLICT naming orderNumber; to a free one moves it', async () => {
+    const orders = await make();
+    const a = (await orders.create(newOrder())).unwrap();
+    const b = (await orders.create(newOrder())).unwrap();
+    const clash = await orders.update({ ...b, orderNumber: a.orderNumber });
+    expect(clash.isErr() && clash.error.details).to.deep.equal({ field: 'orderNumber' });
+    const moved = await orders.update({ ...b, orderNumber: 'AF-999999999' });
+    expect(moved.isOk()).to.equal(true);
+    expect((await orders.findByNumber('AF-999999999'))?.id).to.equal(b.id);
+    expect(await orders.findByNumber(b.orderNumber)).to.equal(null);
+  });
+
+  it('parallel updates at one version: exactly one wins', async () => {
+    const orders = await make();
+    const order = (await orders.create(newOrder())).unwrap();
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => orders.update({ ...order, notes: `note ${i}` })),
+    );
+    expect(results.filter((r) => r.isOk())).to.have.length(1);
+    expect((await orders.findById(order.id))?.version).to.equal(2);
+  });
+
+  it("findByUser answers the user's orders newest first (ties by id, descending)", async () => {
+    const orders = await make();
+    const userId = testId();
+    const a = newOrder({ userId, at: minutes(1) });
+    const b = newOrder({ userId, at: minutes(3) });
+    const c = newOrder({ userId, at: minutes(2) });
+    const d = newOrder({ userId, at: minutes(2) });
+    for (const o of [a, b, c, d, newOrder({ at: minutes(9) })]) await orders.create(o);
+    expect((await orders.findByUser(userId)).map((o) => o.id)).to.deep.equal([b.id, d.id, c.id, a.id]);
+    expect(await orders.findByUser(testId())).to.deep.equal([]);
+  });
+
+  it('list filters by status and user, newest first, paged, with the total', async () => {
+    const orders = await make();
+    const userId = testId();
+    const created: Order[] = [];
+    for (let i = 0; i < 7; i++) {
+      created.push(
+        (await orders.create(newOrder({ userId: i < 5 ? userId : testId(), at: minutes(i) }))).unwrap(),
+      );
+    }
+    const confirmed = changeStatus(created[1]!, { to: 'confirmed', by: 'a', at: minutes(10) }).unwrap().order;
+    await orders.update(confirmed);
+    const all = await orders.list({}, 1, 3);
+    expect(all.total).to.equal(7);
+    expect(all.items.map((o) => o.id)).to.deep.equal([created[6]!.id, created[5]!.id, created[4]!.id]);
+    expect([all.page, all.limit]).to.deep.equal([1, 3]);
+    const page3 = await orders.list({}, 3, 3);
+    expect(page3.items.map((o) => o.id)).to.deep.equal([created[0]!.id]);
+    const mine = await orders.list({ userId }, 2, 2);
+    expect(mine.total).to.equal(5);
+    expect(mine.items.map((o) => o.id)).to.deep.equal([created[2]!.id, created[1]!.id]);
+    const byStatus = await orders.list({ status: 'confirmed' }, 1, 10);
+    expect(byStatus.items.map((o) => o.id)).to.deep.equal([created[1]!.id]);
+    expect((await orders.list({ status: 'pending', userId }, 1, 10)).total).to.equal(4);
+    expect((await orders.list({ status: 'shipped' }, 1, 10)).items).to.deep.equal([]);
+  });
+
+  it('listCreatedBetween answers [from, to] inclusive, oldest first, either end open', async () => {
+    const orders = await make();
+    const at = [0, 1, 2, 3, 4].map(minutes);
+    const created: Order[] = [];
+    for (const t of at) created.push((await orders.create(newOrder({ at: t }))).unwrap());
+    const ids = (list: Order[]) => list.map((o) => o.id);
+    expect(ids(await orders.listCreatedBetween(at[1], at[3]))).to.deep.equal(ids(created.slice(1, 4)));
+    expect(ids(await orders.listCreatedBetween(at[3]))).to.deep.equal(ids(created.slice(3)));
+    expect(ids(await orders.listCreatedBetween(undefined, at[1]))).to.deep.equal(ids(created.slice(0, 2)));
+    expect(ids(await orders.listCreatedBetween())).to.deep.equal(ids(created));
+    expect(await orders.listCreatedBetween(minutes(60))).to.deep.equal([]);
+  });
+}
+
+describe('contract/ordering OrderRepository', () => {
+  describe('memory', () => {
+    contract(async () => new MemoryOrderRepository(new MemoryDatabase()));
+  });
+
+  describeWith(['mongo'], 'mongo', () => {
+    const mongo = useMongo('orders');
+    contract(async () => {
+      const repo = new MongoOrderRepository(mongo.connection());
+      await mongo.reset();
+      return repo;
+    });
+
+    it('compat 20: a document inserted without orderNumber/totalAmount reads with defaults and stores them on save', async () => {
+      const orders = new MongoOrderRepository(mongo.connection());
+      await mongo.reset();
+      const id = testId();
+      const createdAt = minutes(1);
+      await mongo
+        .connection()
+        .db!.collection('orders')
+        .insertOne({ _id: id, userId: 'u1', status: 'delivered', total: 25000, createdAt } as never);
+      const order = (await orders.findById(id))!;
+      expect(order).to.deep.include({
+        orderNumber: defaultOrderNumber(id, createdAt),
+        total: 25000,
+        subtotal: 25000,
+        status: 'delivered',
+        orderStatus: 'delivered',
+        version: 0,
+      });
+      expect(order.orderNumber).to.match(/^AF-\d{9}$/);
+      expect((await orders.listCreatedBetween()).map((o) => o.id)).to.deep.equal([id]);
+      const saved = await orders.update({ ...order, notes: 'backfilled' });
+      expect(saved.isOk() && saved.value.version).to.equal(1);
+      const raw = await mongo
+        .connection()
+        .db!.collection('orders')
+        .findOne({ _id: id } as never);
+      expect([raw?.orderNumber, raw?.totalAmount, raw?.version]).to.deep.equal([order.orderNumber, 25000, 1]);
+    });
+  });
+});
