@@ -26,9 +26,40 @@ export type EventHandler = (event: DomainEvent) => void | Promise<void>;
 /** Published after persisting; subscribers (cache invalidation, mail, realtime) never block the caller's result. */
 export interface EventBus {
   publish(events: readonly DomainEvent[]): Promise<void>;
-  subscribe(type: string, handler: EventHandler): void;
+  /**
+   * `handler` runs for events of `type` ('*': every type) published in this process. With
+   * `fromOtherInstances` it also runs for those other instances publish (Redis fan-out): only for
+   * handlers whose effect is per instance (invalidate a local cache, push to this process's
+   * sockets), never for ones that must happen once (send a mail).
+   */
+  subscribe(type: string, handler: EventHandler, options?: SubscribeOptions): void;
+}
+export interface SubscribeOptions {
+  readonly fromOtherInstances?: boolean;
 }
 export const EVENT_BUS = Symbol.for('EventBus');
+
+/**
+ * Cache-aside store shared by every instance (Redis) or local to the process. Entries live in
+ * namespaces; `invalidate(namespace)` drops all of a namespace's entries at once, for every
+ * instance. Never throws: a cache that is away answers misses and stores nothing.
+ */
+export interface Cache {
+  get<T>(namespace: string, key: string): Promise<T | undefined>;
+  set<T>(namespace: string, key: string, value: T, ttlSeconds: number): Promise<void>;
+  /**
+   * The cached value, else `compute()` stored for `ttlSeconds` (unless it answers undefined).
+   * Race-free against `invalidate`: a value computed before an invalidation is never served after it.
+   */
+  remember<T>(
+    namespace: string,
+    key: string,
+    ttlSeconds: number,
+    compute: () => Promise<T | undefined>,
+  ): Promise<T | undefined>;
+  invalidate(namespace: string): Promise<void>;
+}
+export const CACHE = Symbol.for('Cache');
 
 /** Structured logging, as the application sees it. */
 export interface AppLogger {

@@ -1,4 +1,5 @@
 import type { Container } from 'inversify';
+import type { Redis } from 'ioredis';
 import {
   APP_LOGGER,
   CLOCK,
@@ -7,6 +8,7 @@ import {
   RANDOM_SOURCE,
   type AppLogger,
   type Clock,
+  type EventBus,
   type RandomSource,
 } from '../../application/shared/ports.js';
 import { HEALTH_INDICATOR, type HealthIndicator } from '../../application/health/ports.js';
@@ -14,6 +16,8 @@ import { CheckHealth } from '../../application/health/check-health.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { CryptoRandomSource, ObjectIdGenerator, SystemClock } from '../../adapters/system/system.js';
 import { InMemoryEventBus } from '../../adapters/system/in-memory-event-bus.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { RedisEventBus } from '../../adapters/cache/redis-event-bus.js';
 import { bindClass } from './bind.js';
 
 export interface SharedOverrides {
@@ -26,7 +30,22 @@ export function bindShared(container: Container, logger: AppLogger, overrides: S
   container.bind(CLOCK).toConstantValue(overrides.clock ?? new SystemClock());
   container.bind(RANDOM_SOURCE).toConstantValue(overrides.random ?? new CryptoRandomSource());
   bindClass(container, ID_GENERATOR, ObjectIdGenerator, [CLOCK]);
-  bindClass(container, EVENT_BUS, InMemoryEventBus, [APP_LOGGER]);
+  // With Redis (REDIS_URL, bound by bindInfrastructure) events also fan out to the other instances.
+  container
+    .bind<EventBus>(EVENT_BUS)
+    .toResolvedValue(
+      (logger: AppLogger, redis: Redis | undefined, prefix: string | undefined): EventBus =>
+        redis ? new RedisEventBus(redis, `${prefix ?? 'af:'}events`, logger) : new InMemoryEventBus(logger),
+      [
+        APP_LOGGER,
+        { serviceIdentifier: REDIS_CLIENT, optional: true },
+        { serviceIdentifier: REDIS_KEY_PREFIX, optional: true },
+      ],
+    )
+    .inSingletonScope()
+    .onDeactivation((bus) => {
+      if (bus instanceof RedisEventBus) bus.close();
+    });
   container.bind(MemoryDatabase).toConstantValue(new MemoryDatabase());
   container
     .bind(CheckHealth)

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import type { Redis } from 'ioredis';
+import type { LoginThrottle, TokenRevocationStore } from '../../../application/identity/ports.js';
+import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
+import { MemoryTokenRevocationStore } from '../../../adapters/persistence/memory/identity-tokens.js';
+import { MemoryLoginThrottle } from '../../../adapters/persistence/memory/identity-login-throttle.js';
+import { RedisTokenRevocationStore } from '../../../adapters/cache/redis-token-revocation-store.js';
+import { RedisLoginThrottle } from '../../../adapters/cache/redis-login-throttle.js';
+import { describeWith, serviceUrl } from '../../support/services.js';
+import { readyClient, reconnect, silentLogger } from './redis-support.js';
+
+const POLICY = { maxFailures: 3, windowMs: 60_000 };
+
+function revocationContract(make: () => Promise<TokenRevocationStore>): void {
+  let store: TokenRevocationStore;
+  beforeEach(async () => {
+    store = await make();
+  });
+  const now = () => new Date();
+
+  it('a token never revoked is not revoked', async () => {
+    expect(await store.isRevoked(randomUUID(), now())).to.equal(false);
+  });
+
+  it('a revoked token is revoked until `until`, then no longer', async () => {
+    const t = Date.now();
+    await store.revoke('tok-1', new Date(t + 60_000));
+    expect(await store.isRevoked('tok-1', new Date(t))).to.equal(true);
+    expect(await store.isRevoked('tok-1', new Date(t + 59_999))).to.equal(true);
+    expect(await store.isRevoked('tok-1', new Date(t + 60_000))).to.equal(false);
+    expect(await store.isRevoked('tok-2', new Date(t))).to.equal(false);
+  });
+
+  it('revoking twice keeps the later expiry', async () => {
+    const t = Date.now();
+    await store.revoke('tok-3', new Date(t + 1000));
+    await store.revoke('tok-3', new Date(t + 5000));
+    expect(await store.isRevoked('tok-3', new Date(t + 3000))).to.equal(true);
+  });
+}
+
+function throttleContract(make: () => Promise<LoginThrottle>): void {
+  let throttle: LoginThrottle;
+  beforeEach(async () => {
+    throttle = await make();
+  });
+  const t0 = Date.now();
+  const at = (ms: number) => new Date(t0 + ms);
+
+  it('allows maxFailures attempts in a window, then blocks until the window ends', async () => {
+    for (let i = 0; i < POLICY.maxFailures; i += 1) {
+      expect(await throttle.attempt('k', at(i))).to.deep.equal({ allowed: true });
+    }
+    expect(await throttle.attempt('k', at(10))).to.deep.equal({
+      allowed: false,
+      retryAt: at(POLICY.windowMs),
+    });
+    expect(await throttle.attempt('k', at(POLICY.windowMs - 1))).to.deep.equal({
+      allowed: false,
+      retryAt: at(POLICY.windowMs),
+    });
+    expect(await throttle.attempt('k', at(POLICY.windowMs))).to.deep.equal({ allowed: true });
+  });
+
+  it('keys are independent', async () => {
+    for (let i = 0; i < POLICY.maxFailures; i += 1) await throttle.attempt('a', at(i));
+    expect((await throttle.attempt('a', at(5))).allowed).to.equal(false);
+    expect((await throttle.attempt('b', at(5))).allowed).to.equal(true);
+  });
+
+  it('reset forgets the failures', async () => {
+    for (let i = 0; i < POLICY.maxFailures; i += 1) await throttle.attempt('r', at(i));
+    await throttle.reset('r');
+    expect(await throttle.attempt('r', at(10))).to.deep.equal({ allowed: true });
+  });
+
+  it('parallel attempts never let more than maxFailures through', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, () => throttle.attempt('p', at(1))));
+    expect(results.filter((r) => r.allowed)).to.have.length(POLICY.maxFailures);
+  });
+}
+
+describe('contract: TokenRevocationStore and LoginThrottle (memory)', () => {
+  describe('revocation', () =>
+    revocationContract(async () => new MemoryTokenRevocationStore(new MemoryDatabase())));
+  describe('throttle', () =>
+    throttleContract(async () => new MemoryLoginThrottle(new MemoryDatabase(), POLICY)));
+});
+
+describeWith(['redis'], 'contract: TokenRevocationStore and LoginThrottle (redis)', () => {
+  let redis: Redis;
+  let other: Redis;
+  before(async () => {
+    redis = await readyClient(serviceUrl('redis'));
+    other = await readyClient(serviceUrl('redis'));
+  });
+  after(() => {
+    redis?.disconnect();
+    other?.disconnect();
+  });
+  const prefix = () => `af:test-${randomUUID()}:`;
+
+  describe('revocation', () =>
+    revocationContract(async () => new RedisTokenRevocationStore(redis, prefix(), silentLogger)));
+  describe('throttle', () =>
+    throttleContract(async () => new RedisLoginThrottle(redis, prefix(), POLICY, silentLogger)));
+
+  it('a revocation on one instance is honoured by another on the same Redis', async () => {
+    const p = prefix();
+    const a = new RedisTokenRevocationStore(redis, p, silentLogger);
+    const b = new RedisTokenRevocationStore(other, p, silentLogger);
+    expect(await b.isRevoked('shared', new Date())).to.equal(false);
+    await a.revoke('shared', new Date(Date.now() + 60_000));
+    expect(await b.isRevoked('shared', new Date())).to.equal(true);
+  });
+
+  it('failed logins are counted across instances', async () => {
+    const p = prefix();
+    const a = new RedisLoginThrottle(redis, p, POLICY, silentLogger);
+    const b = new RedisLoginThrottle(other, p, POLICY, silentLogger);
+    const now = new Date();
+    await a.attempt('x', now);
+    await b.attempt('x', now);
+    await a.attempt('x', now);
+    expect((await b.attempt('x', now)).allowed).to.equal(false);
+  });
+
+  it('Redis away: revocations made here are still honoured, others fail open, and reach Redis on return', async () => {
+    const p = prefix();
+    const lost = await readyClient(serviceUrl('redis'));
+    try {
+      const a = new RedisTokenRevocationStore(lost, p, silentLogger);
+      const b = new RedisTokenRevocationStore(other, p, silentLogger);
+      const until = new Date(Date.now() + 60_000);
+      await b.revoke('seen-before', until);
+      expect(await a.isRevoked('seen-before', new Date())).to.equal(true); // seen, and remembered
+      await b.revoke('unseen', until);
+      lost.disconnect();
+      expect(await a.isRevoked('seen-before', new Date())).to.equal(true);
+      expect(await a.isRevoked('unseen', new Date())).to.equal(false); // fail-open, documented
+      await a.revoke('during-outage', until);
+      expect(await a.isRevoked('during-outage', new Date())).to.equal(true);
+      expect(await b.isRevoked('during-outage', new Date())).to.equal(false);
+      await reconnect(lost);
+      expect(await a.isRevoked('unseen', new Date())).to.equal(true); // flushes, then asks Redis
+      expect(await b.isRevoked('during-outage', new Date())).to.equal(true);
+    } finally {
+      lost.disconnect();
+    }
+  });
+
+  it('Redis away with a durable store: checks go to the durable store (nothing fails open)', async () => {
+    const p = prefix();
+    const lost = await readyClient(serviceUrl('redis'));
+    try {
+      const durable = new MemoryTokenRevocationStore(new MemoryDatabase());
+      const a = new RedisTokenRevocationStore(lost, p, silentLogger, durable);
+      const b = new RedisTokenRevocationStore(other, p, silentLogger, durable);
+      await b.revoke('elsewhere', new Date(Date.now() + 60_000));
+      lost.disconnect();
+      expect(await a.isRevoked('elsewhere', new Date())).to.equal(true);
+      expect(await a.isRevoked('never', new Date())).to.equal(false);
+    } finally {
+      lost.disconnect();
+    }
+  });
+
+  it('Redis away: the login throttle keeps braking in this instance', async () => {
+    const lost = await readyClient(serviceUrl('redis'));
+    const t = new RedisLoginThrottle(lost, prefix(), POLICY, silentLogger);
+    lost.disconnect();
+    const now = new Date();
+    for (let i = 0; i < POLICY.maxFailures; i += 1)
+      expect((await t.attempt('o', now)).allowed).to.equal(true);
+    expect((await t.attempt('o', now)).allowed).to.equal(false);
+  });
+});
