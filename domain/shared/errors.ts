@@ -48,6 +48,11 @@ export const ERROR_CODES = [
   'INVALID_STATUS_TRANSITION',
   // location
   'PLACE_NOT_FOUND',
+  // media
+  'IMAGE_NOT_FOUND',
+  'INVALID_IMAGE',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_STORE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -15,6 +15,7 @@ import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { adminProductRoutes } from '../catalog/admin-routes.js';
 import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes.js';
+import { productImageRoutes } from '../media/routes.js';
 
 const ACTION_BY_METHOD: Record<string, AuditAction> = {
   GET: 'read',
@@ -248,6 +249,7 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   );
 
   await app.register(adminProductRoutes, { ...deps, prefix: '/products' });
+  await app.register(productImageRoutes, { ...deps, prefix: '/products' });
   await app.register(adminOrderRoutes, { ...deps, prefix: '/orders' });
   await app.register(adminAnalyticsRoutes, { ...deps, prefix: '/analytics' });
 }

@@ -1,0 +1,237 @@
+import { productEvent } from '../../domain/catalog/events.js';
+import type { Product, ProductImage } from '../../domain/catalog/product.js';
+import { ACCEPTED_MIME_TYPES, sniffImage } from '../../domain/media/image-format.js';
+import { addImage, removeImage, reorderImages } from '../../domain/media/product-images.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import { isEntityId } from '../../domain/shared/ids.js';
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import type { CategoryRepository, ProductRepository } from '../catalog/ports.js';
+import { joinCategory, type ProductView } from '../catalog/views.js';
+import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
+import type { ImageStore, MediaSettings } from './ports.js';
+
+/** How often a change re-reads and re-applies after a concurrent save (optimistic versions). */
+const MAX_ATTEMPTS = 5;
+
+const invalidProductId = () => Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
+
+/**
+ * The admin's product image operations (compat 8: `:id/images` add, remove, reorder; plus the
+ * upload). Each reads the product, applies a pure change from domain/media and saves with the
+ * product's version, retrying on CONFLICT (a checkout may have saved stock in between), then
+ * publishes `catalog.product-updated` so caches drop the product.
+ */
+abstract class ProductImageChange {
+  constructor(
+    protected readonly products: ProductRepository,
+    protected readonly categories: CategoryRepository,
+    protected readonly clock: Clock,
+    protected readonly events: EventBus,
+  ) {}
+
+  protected async change<T>(
+    productId: string,
+    apply: (current: Product, now: Date) => Result<{ product: Product; extra: T }, DomainError>,
+  ): Promise<Result<{ view: ProductView; extra: T }, DomainError>> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.products.findById(productId);
+      if (!current) return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
+      const now = this.clock.now();
+      const next = apply(current, now);
+      if (next.isErr()) return next;
+      const saved = await this.products.update(next.value.product);
+      if (saved.isOk()) {
+        await this.events.publish([productEvent('catalog.product-updated', productId, now)]);
+        return Ok({ view: await joinCategory(this.categories, saved.value), extra: next.value.extra });
+      }
+      if (saved.error.code !== 'CONFLICT' || attempt >= MAX_ATTEMPTS) return saved;
+    }
+  }
+}
+
+export interface ImageDetails {
+  readonly alt?: string;
+  readonly isPrimary?: boolean;
+}
+
+/** Adds an image by URL (one already hosted somewhere, e.g. uploaded to Cloudinary by a client). */
+export class AddProductImage extends ProductImageChange {
+  constructor(
+    products: ProductRepository,
+    categories: CategoryRepository,
+    clock: Clock,
+    events: EventBus,
+    private readonly ids: IdGenerator,
+  ) {
+    super(products, categories, clock, events);
+  }
+
+  async execute(
+    input: { productId: string; url: string; publicId?: string } & ImageDetails,
+  ): Promise<Result<ProductView, DomainError>> {
+    if (!isEntityId(input.productId)) return invalidProductId();
+    const url = input.url.trim();
+    if (!/^https?:\/\/\S+$/i.test(url)) {
+      return Err(domainError('VALIDATION_FAILED', 'Image url must be an http(s) URL'));
+    }
+    const publicId = input.publicId?.trim();
+    const image: ProductImage = {
+      id: this.ids.next(),
+      url,
+      isPrimary: input.isPrimary ?? false,
+      ...(publicId ? { publicId } : {}),
+      ...(input.alt !== undefined ? { alt: input.alt } : {}),
+    };
+    const result = await this.change(input.productId, (current, now) =>
+      addImage(current, { ...image, uploadedAt: now }, now).map((product) => ({ product, extra: null })),
+    );
+    return result.map((r) => r.view);
+  }
+}
+
+export interface UploadInput extends ImageDetails {
+  readonly productId: string;
+  readonly bytes: Uint8Array;
+  readonly filename: string;
+  /** The content type the client declared; the bytes are checked too. */
+  readonly declaredMimeType: string;
+}
+
+/**
+ * Stores an uploaded image and adds it to the product. Only JPEG, PNG, WebP and GIF, recognised
+ * by their bytes (the declared type must be one of those too); IMAGE_TOO_LARGE over the limit.
+ * If the product cannot take the image after all, the stored file is removed again.
+ */
+export class UploadProductImage extends ProductImageChange {
+  constructor(
+    products: ProductRepository,
+    categories: CategoryRepository,
+    clock: Clock,
+    events: EventBus,
+    private readonly ids: IdGenerator,
+    private readonly store: ImageStore,
+    private readonly logger: AppLogger,
+    private readonly settings: MediaSettings,
+  ) {
+    super(products, categories, clock, events);
+  }
+
+  async execute(input: UploadInput): Promise<Result<ProductView, DomainError>> {
+    if (!isEntityId(input.productId)) return invalidProductId();
+    if (input.bytes.length > this.settings.maxUploadBytes) {
+      return Err(
+        domainError('IMAGE_TOO_LARGE', `Image is larger than ${this.settings.maxUploadBytes} bytes`, {
+          maxBytes: this.settings.maxUploadBytes,
+        }),
+      );
+    }
+    if (input.bytes.length === 0) return Err(domainError('INVALID_IMAGE', 'The uploaded file is empty'));
+    const sniffed = sniffImage(input.bytes);
+    const declared = input.declaredMimeType.toLowerCase().split(';')[0]!.trim();
+    if (!sniffed || !ACCEPTED_MIME_TYPES.includes(declared)) {
+      return Err(
+        domainError('INVALID_IMAGE', 'Only JPEG, PNG, WebP and GIF images are accepted', {
+          acceptedTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
+        }),
+      );
+    }
+    // Cheap early answer before storing anything; the save below checks again.
+    if (!(await this.products.findById(input.productId))) {
+      return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
+    }
+
+    let stored;
+    try {
+      stored = await this.store.upload({
+        bytes: input.bytes,
+        filename: input.filename,
+        format: sniffed.format,
+        mimeType: sniffed.mimeType,
+        ...(sniffed.width !== undefined ? { width: sniffed.width } : {}),
+        ...(sniffed.height !== undefined ? { height: sniffed.height } : {}),
+      });
+    } catch (error) {
+      this.logger.error('image upload failed', { productId: input.productId, error: String(error) });
+      return Err(domainError('IMAGE_STORE_FAILED', 'The image could not be stored, please try again'));
+    }
+
+    const imageId = this.ids.next();
+    const result = await this.change(input.productId, (current, now) =>
+      addImage(
+        current,
+        {
+          id: imageId,
+          publicId: stored.publicId,
+          url: stored.url,
+          variants: stored.variants,
+          isPrimary: input.isPrimary ?? false,
+          ...(input.alt !== undefined ? { alt: input.alt } : {}),
+          ...(stored.width !== undefined ? { width: stored.width } : {}),
+          ...(stored.height !== undefined ? { height: stored.height } : {}),
+          format: stored.format,
+          bytes: stored.bytes,
+          uploadedAt: now,
+        },
+        now,
+      ).map((product) => ({ product, extra: null })),
+    );
+    if (result.isErr()) {
+      await this.store.remove(stored.publicId).catch((error: unknown) => {
+        this.logger.error('orphan image left in the store', {
+          publicId: stored.publicId,
+          error: String(error),
+        });
+      });
+      return result;
+    }
+    return Ok(result.value.view);
+  }
+}
+
+/**
+ * Takes the image off the product, then deletes it from the store when it has a public id. A
+ * store failure is logged (the product no longer shows the image either way).
+ */
+export class RemoveProductImage extends ProductImageChange {
+  constructor(
+    products: ProductRepository,
+    categories: CategoryRepository,
+    clock: Clock,
+    events: EventBus,
+    private readonly store: ImageStore,
+    private readonly logger: AppLogger,
+  ) {
+    super(products, categories, clock, events);
+  }
+
+  async execute(input: { productId: string; imageId: string }): Promise<Result<ProductView, DomainError>> {
+    if (!isEntityId(input.productId)) return invalidProductId();
+    const result = await this.change(input.productId, (current, now) =>
+      removeImage(current, input.imageId, now).map(({ product, removed }) => ({ product, extra: removed })),
+    );
+    if (result.isErr()) return result;
+    const { publicId } = result.value.extra;
+    if (publicId !== undefined) {
+      try {
+        await this.store.remove(publicId);
+      } catch (error) {
+        this.logger.error('image removal from the store failed', { publicId, error: String(error) });
+      }
+    }
+    return Ok(result.value.view);
+  }
+}
+
+/** Puts the product's images in the given order (a permutation of the current ids). */
+export class ReorderProductImages extends ProductImageChange {
+  async execute(input: {
+    productId: string;
+    imageIds: readonly string[];
+  }): Promise<Result<ProductView, DomainError>> {
+    if (!isEntityId(input.productId)) return invalidProductId();
+    const result = await this.change(input.productId, (current, now) =>
+      reorderImages(current, input.imageIds, now).map((product) => ({ product, extra: null })),
+    );
+    return result.map((r) => r.view);
+  }
+}

@@ -1,0 +1,252 @@
+import type { Order, OrderLine } from '../../domain/ordering/order.js';
+import { lineTotal } from '../../domain/ordering/pricing.js';
+import type { OrderStatus } from '../../domain/ordering/status.js';
+import { toMajor, type Money } from '../../domain/shared/money.js';
+import type { MailMessage } from './ports.js';
+
+/**
+ * The mails the shop sends, as pure functions of their data: a plain-text part and an HTML part
+ * with the same content. Every interpolated value is escaped in the HTML part.
+ */
+
+const SIGNATURE_TEXT = 'With love,\nAmour Florals';
+const SIGNATURE_HTML = '<p>With love,<br>Amour Florals</p>';
+
+/** `&`, `<`, `>`, `"` and `'` as numeric character references: safe in text and in attribute values. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** Tagged template for HTML: every `${value}` is escaped; `raw(...)` marks trusted markup. */
+class Raw {
+  constructor(readonly html: string) {}
+}
+export function raw(html: string): Raw {
+  return new Raw(html);
+}
+function html(strings: TemplateStringsArray, ...values: unknown[]): string {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    const text = value instanceof Raw ? value.html : escapeHtml(String(value));
+    out += text + (strings[i + 1] ?? '');
+  });
+  return out;
+}
+
+/** A whole HTML document around a body fragment (mail clients want one). */
+function page(title: string, body: string): string {
+  return (
+    '<!doctype html><html><head><meta charset="utf-8">' +
+    html`<title>${title}</title>` +
+    '</head><body style="font-family:Georgia,serif;color:#3b2a2f;max-width:640px;margin:auto">' +
+    body +
+    '</body></html>'
+  );
+}
+
+const RUPEES = new Intl.NumberFormat('en-IN', {
+  style: 'currency',
+  currency: 'INR',
+  minimumFractionDigits: 2,
+  maximumFractionDigits: 2,
+});
+
+/** Minor units as rupees, e.g. 129900 -> "₹1,299.00". */
+export function formatRupees(amount: Money): string {
+  return RUPEES.format(toMajor(amount));
+}
+
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
+
+/** e.g. "Friday, 14 March 2025" (UTC, so the same on every server). */
+export function formatDate(date: Date): string {
+  return LONG_DATE.format(date);
+}
+
+const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
+  pending: 'Pending',
+  confirmed: 'Confirmed',
+  processing: 'Being prepared',
+  shipped: 'Shipped',
+  delivered: 'Delivered',
+  cancelled: 'Cancelled',
+};
+
+export function statusLabel(status: OrderStatus): string {
+  return STATUS_LABELS[status] ?? status;
+}
+
+export function welcomeMail(to: string, fullName: string, frontendUrl: string): MailMessage {
+  return {
+    to,
+    subject: 'Welcome to Amour Florals',
+    text: `Hello ${fullName},\n\nWelcome to Amour Florals! Your account is ready: ${frontendUrl}\n\n${SIGNATURE_TEXT}`,
+    html: page(
+      'Welcome to Amour Florals',
+      html`<p>Hello ${fullName},</p>
+        <p>Welcome to Amour Florals! Your account is ready: <a href="${frontendUrl}">${frontendUrl}</a></p>` +
+        SIGNATURE_HTML,
+    ),
+  };
+}
+
+export function passwordResetMail(
+  to: string,
+  fullName: string,
+  link: string,
+  validMinutes: number,
+): MailMessage {
+  return {
+    to,
+    subject: 'Amour Florals password reset',
+    text:
+      `Hello ${fullName},\n\nSomeone asked to reset the password of your Amour Florals account. ` +
+      `Open this link within ${validMinutes} minutes to choose a new one:\n\n${link}\n\n` +
+      'If this was not you, ignore this message: your password stays the same.',
+    html: page(
+      'Amour Florals password reset',
+      html`<p>Hello ${fullName},</p>
+        <p>Someone asked to reset the password of your Amour Florals account.</p> ` +
+        html`Open this link within ${validMinutes} minutes to choose a new one:</p>` +
+        html`<p><a href="${link}">${link}</a></p>` +
+        '<p>If this was not you, ignore this message: your password stays the same.</p>',
+    ),
+  };
+}
+
+/** "Red Roses (Large, Glass vase)": the line's name with its chosen options. */
+function lineTitle(line: OrderLine): string {
+  const options = [line.size?.name, line.vase?.name].filter((o): o is string => Boolean(o));
+  return options.length > 0 ? `${line.name} (${options.join(', ')})` : line.name;
+}
+
+/** Each line's unit price includes its options' add-ons. */
+function unitWithOptions(line: OrderLine): Money {
+  return line.unitPrice + (line.size?.price ?? 0) + (line.vase?.price ?? 0);
+}
+
+function totalsRows(order: Order): [string, string][] {
+  const rows: [string, string][] = [
+    ['Subtotal', formatRupees(order.subtotal)],
+    [`Shipping (${order.shippingMethod})`, formatRupees(order.shippingFee)],
+    ['Tax', formatRupees(order.tax)],
+  ];
+  if (order.discount > 0) rows.push(['Discount', `-${formatRupees(order.discount)}`]);
+  rows.push(['Total', formatRupees(order.total)]);
+  return rows;
+}
+
+function addressLines(order: Order): string[] {
+  const a = order.shippingAddress;
+  return [
+    a.fullName,
+    a.street,
+    `${a.city}, ${a.state} ${a.zipCode}`,
+    a.country,
+    ...(a.phone ? [a.phone] : []),
+  ];
+}
+
+/** Sent when an order is placed: the lines, quantities, prices, totals and estimated delivery. */
+export function orderConfirmationMail(to: string, fullName: string, order: Order): MailMessage {
+  const delivery = formatDate(order.estimatedDelivery);
+  const itemsText = order.items
+    .map((line) => {
+      const head = `- ${lineTitle(line)} x ${line.quantity} @ ${formatRupees(unitWithOptions(line))} = ${formatRupees(lineTotal(line))}`;
+      return line.personalNote ? `${head}\n  Note: ${line.personalNote}` : head;
+    })
+    .join('\n');
+  const totalsText = totalsRows(order)
+    .map(([label, value]) => `${label}: ${value}`)
+    .join('\n');
+  const text =
+    `Hello ${fullName},\n\nThank you for your order ${order.orderNumber}. We have received it and ` +
+    `will let you know as it progresses.\n\nItems:\n${itemsText}\n\n${totalsText}\n\n` +
+    `Estimated delivery: ${delivery}\n\nShipping to:\n${addressLines(order).join('\n')}\n\n${SIGNATURE_TEXT}`;
+
+  const cell = 'style="padding:4px 8px;border-bottom:1px solid #eee"';
+  const rightCell = 'style="padding:4px 8px;border-bottom:1px solid #eee;text-align:right"';
+  const itemRows = order.items
+    .map(
+      (line) =>
+        html`<tr>
+          <td ${raw(cell)}>${lineTitle(line)}</td>
+        </tr>` +
+        (line.personalNote ? html`<br /><em>Note: ${line.personalNote}</em>` : '') +
+        html`</td><td ${raw(rightCell)}>${line.quantity}</td>` +
+        html`<td ${raw(rightCell)}>${formatRupees(unitWithOptions(line))}</td>` +
+        html`<td ${raw(rightCell)}>${formatRupees(lineTotal(line))}</td></tr>`,
+    )
+    .join('');
+  const totalRows = totalsRows(order)
+    .map(
+      ([label, value]) =>
+        html`<tr>
+          <td colspan="3" ${raw(rightCell)}>${label}</td>
+          <td ${raw(rightCell)}>${value}</td>
+        </tr>`,
+    )
+    .join('');
+  const body =
+    html`<p>Hello ${fullName},</p>` +
+    html`<p>
+      Thank you for your order <strong>${order.orderNumber}</strong>. We have received it and will let you
+      know as it progresses.
+    </p>` +
+    '<table style="border-collapse:collapse;width:100%">' +
+    '<thead><tr><th align="left">Item</th><th align="right">Qty</th><th align="right">Price</th><th align="right">Amount</th></tr></thead>' +
+    `<tbody>${itemRows}${totalRows}</tbody></table>` +
+    html`<p>Estimated delivery: <strong>${delivery}</strong></p>` +
+    `<p>Shipping to:<br>${addressLines(order)
+      .map((l) => escapeHtml(l))
+      .join('<br>')}</p>` +
+    SIGNATURE_HTML;
+  return {
+    to,
+    subject: `Your Amour Florals order ${order.orderNumber}`,
+    text,
+    html: page(`Order ${order.orderNumber}`, body),
+  };
+}
+
+/** Sent when an order's status changes: the new status, the tracking number when there is one. */
+export function orderStatusMail(
+  to: string,
+  fullName: string,
+  order: Order,
+  status: OrderStatus,
+): MailMessage {
+  const label = statusLabel(status);
+  const lines: string[] = [];
+  if (order.trackingNumber) lines.push(`Tracking number: ${order.trackingNumber}`);
+  if (order.statusMessage) lines.push(order.statusMessage);
+  if (status !== 'cancelled' && status !== 'delivered') {
+    lines.push(`Estimated delivery: ${formatDate(order.estimatedDelivery)}`);
+  }
+  const text =
+    `Hello ${fullName},\n\nYour order ${order.orderNumber} is now: ${label}.\n\n` +
+    (lines.length > 0 ? `${lines.join('\n')}\n\n` : '') +
+    `Order total: ${formatRupees(order.total)}\n\n${SIGNATURE_TEXT}`;
+  const body =
+    html`<p>Hello ${fullName},</p>
+      <p>Your order <strong>${order.orderNumber}</strong> is now: <strong>${label}</strong>.</p>` +
+    (order.trackingNumber ? html`<p>Tracking number: <strong>${order.trackingNumber}</strong></p>` : '') +
+    (order.statusMessage ? html`<p>${order.statusMessage}</p>` : '') +
+    (status !== 'cancelled' && status !== 'delivered'
+      ? html`<p>Estimated delivery: ${formatDate(order.estimatedDelivery)}</p>`
+      : '') +
+    html`<p>Order total: ${formatRupees(order.total)}</p>` +
+    SIGNATURE_HTML;
+  return {
+    to,
+    subject: `Your Amour Florals order ${order.orderNumber} is ${label.toLowerCase()}`,
+    text,
+    html: page(`Order ${order.orderNumber}`, body),
+  };
+}

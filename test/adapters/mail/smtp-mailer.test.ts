@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import sinon from 'sinon';
+import { SmtpMailer } from '../../../adapters/mail/smtp-mailer.js';
+import type { AppLogger } from '../../../application/shared/ports.js';
+import { orderStatusMail, welcomeMail } from '../../../application/notifications/templates.js';
+import { SmtpSink } from '../../support/mail/smtp-sink.js';
+
+function logger(): AppLogger & { info: sinon.SinonSpy; warn: sinon.SinonSpy; error: sinon.SinonSpy } {
+  return { info: sinon.spy(), warn: sinon.spy(), error: sinon.spy() };
+}
+
+describe('SmtpMailer (nodemailer) against a real SMTP server', () => {
+  let sink: SmtpSink;
+  before(async () => {
+    sink = await new SmtpSink().start();
+  });
+  after(async () => sink.stop());
+  beforeEach(() => {
+    sink.refuse = false;
+  });
+
+  it('delivers from, to, subject and both the text and the html part', async () => {
+    const log = logger();
+    const mailer = new SmtpMailer({ url: sink.url, from: 'Amour Florals <shop@florals.test>' }, log);
+    await mailer.send({
+      to: 'asha@example.com',
+      subject: 'Hello there',
+      text: 'Plain body with ₹1,299.00',
+      html: '<p>HTML body with &#8377;</p>',
+    });
+    const mail = await sink.waitFor((m) => m.subject === 'Hello there');
+    expect(mail.envelopeFrom).to.equal('shop@florals.test');
+    expect(mail.envelopeTo).to.deep.equal(['asha@example.com']);
+    expect(mail.from).to.equal('Amour Florals <shop@florals.test>');
+    expect(mail.to).to.equal('asha@example.com');
+    expect(mail.partTypes).to.deep.equal(['text/plain', 'text/html']);
+    expect(mail.text).to.equal('Plain body with ₹1,299.00');
+    expect(mail.html).to.equal('<p>HTML body with &#8377;</p>');
+    expect(
+      log.info.calledWithMatch('mail sent over SMTP', { to: 'asha@example.com', subject: 'Hello there' }),
+    ).to.be.true;
+    // the body (it may carry a reset link) is never logged
+    expect(JSON.stringify(log.info.args)).not.to.contain('Plain body');
+    await mailer.close();
+  });
+
+  it('a template arrives with every interpolated value escaped in the html part and intact in the text', async () => {
+    const mailer = new SmtpMailer({ url: sink.url, from: 'shop@florals.test' }, logger());
+    const evil = '<script>alert("x")</script> & Co';
+    await mailer.send(welcomeMail('evil@example.com', evil, 'https://shop.example/?a=1&b=2'));
+    const mail = await sink.waitFor((m) => m.to === 'evil@example.com');
+    expect(mail.subject).to.equal('Welcome to Amour Florals');
+    expect(mail.text).to.contain(`Hello ${evil},`);
+    expect(mail.text).to.contain('https://shop.example/?a=1&b=2');
+    expect(mail.html).not.to.contain('<script>');
+    expect(mail.html).to.contain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62; &#38; Co');
+    expect(mail.html).to.contain('href="https://shop.example/?a=1&#38;b=2"');
+    await mailer.close();
+  });
+
+  it('sends a non-ASCII subject encoded and decodable', async () => {
+    const mailer = new SmtpMailer({ url: sink.url, from: 'shop@florals.test' }, logger());
+    await mailer.send({ to: 'priya@example.com', subject: 'Fleurs für dich ✿', text: 't', html: '<p>h</p>' });
+    const mail = await sink.waitFor((m) => m.to === 'priya@example.com');
+    expect(mail.subject).to.equal('Fleurs für dich ✿');
+    await mailer.close();
+  });
+
+  it('rejects when the server refuses the message', async () => {
+    sink.refuse = true;
+    const mailer = new SmtpMailer({ url: sink.url, from: 'shop@florals.test' }, logger());
+    const message = orderStatusMail('x@example.com', 'X', sampleOrder(), 'shipped');
+    let error: unknown;
+    try {
+      await mailer.send(message);
+    } catch (e) {
+      error = e;
+    }
+    expect(String(error)).to.match(/550|Mailbox unavailable/);
+    await mailer.close();
+  });
+
+  it('rejects when no server listens', async () => {
+    const mailer = new SmtpMailer(
+      { url: 'smtp://127.0.0.1:1', from: 'shop@florals.test', connectionTimeoutMs: 2000 },
+      logger(),
+    );
+    let error: unknown;
+    try {
+      await mailer.send({ to: 'a@example.com', subject: 's', text: 't', html: 'h' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).to.be.instanceOf(Error);
+    await mailer.close();
+  });
+});
+
+function sampleOrder() {
+  const at = new Date('2025-03-10T10:00:00Z');
+  return {
+    id: 'a'.repeat(24),
+    orderNumber: 'AF-123456789',
+    userId: 'b'.repeat(24),
+    items: [],
+    shippingAddress: {
+      fullName: 'X',
+      street: 'S',
+      city: 'Pune',
+      state: 'MH',
+      zipCode: '411001',
+      country: 'India',
+    },
+    paymentInfo: { method: 'card' as const, status: 'pending' as const },
+    paymentStatus: 'pending' as const,
+    status: 'shipped' as const,
+    orderStatus: 'shipped' as const,
+    subtotal: 0,
+    shippingFee: 0,
+    tax: 0,
+    discount: 0,
+    total: 0,
+    shippingMethod: 'standard' as const,
+    estimatedDelivery: at,
+    statusHistory: [],
+    source: 'request' as const,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+}
