@@ -1,6 +1,8 @@
 import type { Container } from 'inversify';
 import { pino, type Logger } from 'pino';
+import type { Redis } from 'ioredis';
 import { buildHttpServer } from '../adapters/http/server.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../adapters/cache/redis-client.js';
 import type { App } from '../adapters/http/types.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
 import { STARTUP_TASK, type StartupTask } from '../application/shared/ports.js';
@@ -38,7 +40,17 @@ export async function createApplication(
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     corsOrigins: config.corsOrigins,
-    rateLimit: config.rateLimit,
+    rateLimit: {
+      ...config.rateLimit,
+      ...(container.isBound(REDIS_CLIENT)
+        ? {
+            redis: {
+              client: container.get<Redis>(REDIS_CLIENT),
+              nameSpace: `${container.get<string>(REDIS_KEY_PREFIX)}rl:`,
+            },
+          }
+        : {}),
+    },
     environment: config.nodeEnv,
     version: VERSION,
   });

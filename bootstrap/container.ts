@@ -4,6 +4,7 @@ import type { AppLogger } from '../application/shared/ports.js';
 import type { Config } from './config.js';
 import { bindShared, type SharedOverrides } from './modules/shared.js';
 import { bindInfrastructure } from './modules/infrastructure.js';
+import { bindCache } from './modules/cache.js';
 import { bindIdentity } from './modules/identity.js';
 import { bindSessions } from './modules/sessions.js';
 import { bindCatalog } from './modules/catalog.js';
@@ -11,6 +12,8 @@ import { bindCart } from './modules/cart.js';
 import { bindWishlist } from './modules/wishlist.js';
 import { bindOrdering } from './modules/ordering.js';
 import { bindLocation } from './modules/location.js';
+import { bindNotifications } from './modules/notifications.js';
+import { bindMedia } from './modules/media.js';
 
 export const CONFIG = Symbol.for('Config');
 
@@ -24,6 +27,7 @@ export function buildContainer(
   container.bind(CONFIG).toConstantValue(config);
   bindShared(container, logger, overrides);
   bindInfrastructure(container, config);
+  bindCache(container, config);
   bindIdentity(container, config);
   bindSessions(container, config);
   bindCatalog(container, config);
@@ -31,5 +35,7 @@ export function buildContainer(
   bindWishlist(container, config);
   bindOrdering(container, config);
   bindLocation(container, config);
+  bindNotifications(container, config);
+  bindMedia(container, config);
   return container;
 }

@@ -5,6 +5,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
+import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
@@ -21,6 +22,7 @@ import { orderingRoutes } from './ordering/routes.js';
 import { locationRoutes } from './location/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { adminRoutes } from './admin/plugin.js';
+import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
 
 export interface RateLimitOptions {
   readonly enabled: boolean;
@@ -32,6 +34,11 @@ export interface RateLimitOptions {
   /** GET /wishlist is polled by the storefront (compat 13): its own per-caller budget, per `wishlistWindowMs`. */
   readonly wishlistMax: number;
   readonly wishlistWindowMs: number;
+  /**
+   * Counters on Redis, shared by every instance; when Redis errors a request is let through
+   * (skipOnError) rather than refused. Absent: counters in this process.
+   */
+  readonly redis?: { readonly client: Redis; readonly nameSpace: string };
 }
 
 export interface HttpOptions {
@@ -256,6 +263,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       global: true,
       max: rl.max,
       timeWindow: rl.windowMs,
+      ...(rl.redis ? { redis: rl.redis.client, nameSpace: rl.redis.nameSpace, skipOnError: true } : {}),
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         message: `Too many requests from this IP, please try again in ${context.after}`,
@@ -292,6 +300,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     },
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  // multipart/form-data (image uploads) and, with the local image store, /uploads.
+  await registerUploads(app, resolve.get<UploadsHttpSettings>(UPLOADS_HTTP));
 
   const deps: HttpRouteDeps = { resolve, limits };
   await app.register(

@@ -1,61 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { expect } from 'chai';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const compiled = import.meta.url.endsWith('.js');
-// Under `npm test` this is the TypeScript entry point run by tsx; under `test:dist` the compiled one.
-const entry = resolve(here, '..', '..', 'bootstrap', compiled ? 'main.js' : 'main.ts');
-const nodeArgs = compiled ? [entry] : ['--import', 'tsx', entry];
-
-interface LogLine {
-  level: number;
-  msg: string;
-  [key: string]: unknown;
-}
+import { startServer, type LogLine, type ServerProcess } from '../support/process.js';
 
 /**
  * The README's start command with no configuration at all: a real process, real pino logs, the
  * embedded store seeded with the demo catalog and an admin whose generated password is logged once.
  */
 describe('npm start on the embedded default (a real process, no configuration)', () => {
-  let child: ChildProcess;
-  const lines: LogLine[] = [];
+  let server: ServerProcess;
+  let lines: LogLine[];
   let base = '';
 
   before(async function () {
     this.timeout(30_000);
-    const env: Record<string, string> = { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1' };
-    env.MAIL_OUTBOX_DIR = mkdtempSync(join(tmpdir(), 'af-start-'));
-    child = spawn(process.execPath, nodeArgs, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    base = await new Promise<string>((resolvePort, reject) => {
-      let buffer = '';
-      child.once('exit', (code) => reject(new Error(`exited early with ${code}`)));
-      child.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString();
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const raw = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          try {
-            const line = JSON.parse(raw) as LogLine;
-            lines.push(line);
-            if (typeof line.port === 'number' && typeof line.startupMs === 'number')
-              resolvePort(`http://127.0.0.1:${line.port}`);
-          } catch {
-            // not a JSON log line
-          }
-        }
-      });
-    });
+    server = await startServer({ MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-start-')) });
+    ({ base, lines } = server);
   });
 
-  after(() => {
-    child?.kill('SIGTERM');
-  });
+  after(async () => server?.stop());
 
   it('logs a start-up time and serves the seeded demo shop', async () => {
     const started = lines.find((l) => typeof l.startupMs === 'number');

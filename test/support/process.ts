@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const compiled = import.meta.url.endsWith('.js');
+// Under `npm test` the TypeScript entry point runs through tsx; under `test:dist` the compiled one.
+const entry = resolve(here, '..', '..', 'bootstrap', compiled ? 'main.js' : 'main.ts');
+const nodeArgs = compiled ? [entry] : ['--import', 'tsx', entry];
+
+export interface LogLine {
+  level: number;
+  msg: string;
+  [key: string]: unknown;
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly base: string;
+  readonly lines: LogLine[];
+  stop(): Promise<void>;
+}
+
+// Servers a test started must not outlive the test run, whatever happens to its after() hooks.
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts the service as a real process (PORT=0) and resolves once it logs its port. */
+export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const child = spawn(process.execPath, nodeArgs, {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    // stderr is piped too (and echoed), so a runner reading our output never waits on the child.
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  const lines: LogLine[] = [];
+  const base = await new Promise<string>((resolvePort, reject) => {
+    let buffer = '';
+    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const raw = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        try {
+          const line = JSON.parse(raw) as LogLine;
+          lines.push(line);
+          if (typeof line.port === 'number' && typeof line.startupMs === 'number') {
+            resolvePort(`http://127.0.0.1:${line.port}`);
+          }
+        } catch {
+          // not a JSON log line
+        }
+      }
+    });
+  });
+  return {
+    child,
+    base,
+    lines,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
