@@ -109,6 +109,11 @@ productSchema.index({ isPopular: 1 });
 productSchema.index({ createdAt: -1 });
 productSchema.index({ 'ratings.average': -1 });
 productSchema.index({ salesCount: -1 });
+// Partial (MongoDB): the `inStock` filter only ever looks at available products.
+productSchema.index(
+  { 'inventory.stock': 1 },
+  { name: 'available_stock_partial', partialFilterExpression: { 'inventory.isAvailable': true } },
+);
 // Full-text search for real MongoDB (FerretDB refuses it). Search does not use it: it matches
 // substrings with an escaped, case-insensitive regex, as the memory adapter does.
 productSchema.index(

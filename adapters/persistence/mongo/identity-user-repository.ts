@@ -76,6 +76,11 @@ export const USER_SCHEMA = new Schema<UserDocument>(
 // Emails are stored lowercased, so a plain unique index is a case-insensitive one.
 USER_SCHEMA.index({ email: 1 }, { unique: true });
 USER_SCHEMA.index({ role: 1, isActive: 1 });
+// Partial (MongoDB): admin look-ups (start-up, CLI) touch a handful of documents, not every shopper.
+USER_SCHEMA.index(
+  { email: 1, role: 1 },
+  { name: 'admins_partial', partialFilterExpression: { role: 'admin' } },
+);
 
 export function userModel(connection: Connection): Model<UserDocument> {
   return (connection.models.User ?? connection.model('User', USER_SCHEMA)) as unknown as Model<UserDocument>;
