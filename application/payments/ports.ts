@@ -1,0 +1,103 @@
+import type { Result } from '../../domain/shared/result.js';
+import type { DomainError } from '../../domain/shared/errors.js';
+import type { Money } from '../../domain/shared/money.js';
+
+/**
+ * The payment gateway as the application sees it: Stripe-shaped (payment intents, customers,
+ * saved methods, refunds). Adapters: the Stripe SDK (STRIPE_SECRET_KEY) and a fake gateway for
+ * the embedded default and tests that understands Stripe's test payment-method ids
+ * (`pm_card_visa` succeeds, `pm_card_chargeDeclined` and
+ * `pm_card_chargeDeclinedInsufficientFunds` decline, `pm_card_authenticationRequired` requires
+ * action). Amounts are integer minor units. Every mutating call takes an idempotency key that the
+ * adapter forwards (Stripe's `Idempotency-Key`), so a retried call never charges twice.
+ */
+export type IntentStatus =
+  | 'requires_payment_method'
+  | 'requires_confirmation'
+  | 'requires_action'
+  | 'processing'
+  | 'succeeded'
+  | 'canceled';
+
+export interface GatewayIntent {
+  readonly id: string;
+  readonly clientSecret: string;
+  readonly amount: Money;
+  readonly currency: string;
+  readonly status: IntentStatus;
+  /** Our order id, stored in the intent's metadata. */
+  readonly orderId: string;
+  readonly customerId?: string;
+  /** The latest charge's id once captured (refunds refer to it). */
+  readonly chargeId?: string;
+  /** Why the last attempt failed (decline code / message). */
+  readonly failure?: { readonly code: string; readonly message: string };
+}
+
+export interface GatewayRefund {
+  readonly id: string;
+  readonly intentId: string;
+  readonly amount: Money;
+  readonly status: 'pending' | 'succeeded' | 'failed';
+}
+
+export interface SavedPaymentMethod {
+  readonly id: string;
+  readonly brand: string;
+  readonly last4: string;
+  readonly expMonth: number;
+  readonly expYear: number;
+}
+
+export interface PaymentGateway {
+  /** The adapter's name on the wire and in the order (`stripe`, `fake`). */
+  readonly name: string;
+  createIntent(input: {
+    readonly orderId: string;
+    readonly amount: Money;
+    readonly currency: string;
+    readonly customerId?: string;
+    readonly idempotencyKey: string;
+  }): Promise<GatewayIntent>;
+  confirmIntent(input: {
+    readonly intentId: string;
+    readonly paymentMethod: string;
+    readonly idempotencyKey: string;
+  }): Promise<GatewayIntent>;
+  retrieveIntent(intentId: string): Promise<GatewayIntent | null>;
+  refund(input: { readonly intentId: string; readonly amount: Money; readonly idempotencyKey: string }): Promise<GatewayRefund>;
+  /** The gateway customer of one of our users, created on first use. */
+  ensureCustomer(input: { readonly userId: string; readonly email: string; readonly name: string }): Promise<string>;
+  listPaymentMethods(customerId: string): Promise<SavedPaymentMethod[]>;
+  /** Saves a method to the customer (Stripe: attach), never seeing card data. */
+  attachPaymentMethod(input: {
+    readonly customerId: string;
+    readonly paymentMethod: string;
+    readonly idempotencyKey: string;
+  }): Promise<SavedPaymentMethod>;
+  /** For clients that collect a card for later (Stripe setup intent). */
+  createSetupIntent(input: { readonly customerId: string; readonly idempotencyKey: string }): Promise<{
+    readonly id: string;
+    readonly clientSecret: string;
+  }>;
+}
+export const PAYMENT_GATEWAY = Symbol.for('PaymentGateway');
+
+/** A webhook event after its signature was verified (Stripe's event format). */
+export interface GatewayEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly created: number;
+  /** `data.object` of the event: an intent for payment_intent.*, a charge for charge.refunded. */
+  readonly object: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Checks the `Stripe-Signature` header over the raw body with STRIPE_WEBHOOK_SECRET (whichever
+ * gateway is active, so the fake gateway's intents can be driven by signed events like
+ * `stripe trigger` drives test mode). Forged or stale signatures: WEBHOOK_SIGNATURE_INVALID.
+ */
+export interface WebhookVerifier {
+  verify(rawBody: string, signatureHeader: string | undefined): Result<GatewayEvent, DomainError>;
+}
+export const WEBHOOK_VERIFIER = Symbol.for('WebhookVerifier');
