@@ -1,0 +1,40 @@
+import type { Container } from 'inversify';
+import {
+  DEFAULT_IDEMPOTENCY_SETTINGS,
+  IDEMPOTENCY_SETTINGS,
+  IDEMPOTENCY_STORE,
+  type IdempotencySettings,
+} from '../../application/idempotency/ports.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryIdempotencyStore } from '../../adapters/persistence/memory/idempotency-store.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
+import { MongoIdempotencyStore } from '../../adapters/persistence/mongo/idempotency-store.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { RedisIdempotencyStore } from '../../adapters/cache/redis-idempotency-store.js';
+import type { Config } from '../config.js';
+import { bindClass } from './bind.js';
+import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+
+/**
+ * Idempotency keys (issue 4): on Redis when REDIS_URL is set (shared by every instance, atomic
+ * scripts), else on MongoDB (claims are inserts of a unique _id), else in the process. Keys
+ * outlive a restart of the API on Redis and MongoDB. Lease 60 s, answers kept 24 h, a duplicate
+ * waits up to 3 s for the first request's answer.
+ */
+export function bindIdempotency(
+  container: Container,
+  config: Config,
+  settings: IdempotencySettings = DEFAULT_IDEMPOTENCY_SETTINGS,
+): void {
+  container.bind<IdempotencySettings>(IDEMPOTENCY_SETTINGS).toConstantValue(settings);
+  if (config.redis) {
+    bindClass(container, IDEMPOTENCY_STORE, RedisIdempotencyStore, [REDIS_CLIENT, REDIS_KEY_PREFIX]);
+    return;
+  }
+  if (config.mongo) {
+    bindClass(container, IDEMPOTENCY_STORE, MongoIdempotencyStore, [MONGO_CONNECTION]);
+    bindMongoRepositoriesAtStart(container, 'idempotency', [IDEMPOTENCY_STORE]);
+    return;
+  }
+  bindClass(container, IDEMPOTENCY_STORE, MemoryIdempotencyStore, [MemoryDatabase]);
+}
