@@ -40,6 +40,12 @@ export interface Config {
   readonly smtp: { readonly url: string } | null;
   /** Cloudinary for product images; null: the local folder served under /uploads. */
   readonly cloudinary: { readonly url: string } | null;
+  /** Stripe (STRIPE_SECRET_KEY); null: the in-memory fake gateway. */
+  readonly stripe: { readonly secretKey: string } | null;
+  /** Verifies `Stripe-Signature` on /api/payments/webhook whichever gateway is active. */
+  readonly stripeWebhookSecret: string;
+  /** The storefront's Razorpay-shaped flow: public key id and the HMAC secret of `verify`. */
+  readonly razorpay: { readonly keyId: string; readonly keySecret: string; readonly configured: boolean };
   readonly uploads: { readonly dir: string; readonly maxBytes: number };
   /** Cache-aside lifetimes (seconds) of the seed document. */
   readonly cacheTtl: {
@@ -59,6 +65,36 @@ export class ConfigError extends Error {
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
+
+/** Documented development defaults (README); refused when NODE_ENV=production. */
+export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_amour_florals_development_only';
+export const DEV_RAZORPAY_KEY_ID = 'rzp_test_amourflorals';
+export const DEV_RAZORPAY_KEY_SECRET = 'amour-florals-razorpay-development-secret';
+
+/**
+ * In production an unset secret is never the documented one: a random secret takes its place,
+ * so unsigned webhooks and unverifiable payments are simply refused.
+ */
+function paymentsConfig(
+  env: Env,
+  nodeEnv: string,
+  generateSecret: () => string,
+): Pick<Config, 'stripe' | 'stripeWebhookSecret' | 'razorpay'> {
+  const production = nodeEnv === 'production';
+  const secretKey = str(env, 'STRIPE_SECRET_KEY', '');
+  const webhookSecret = str(env, 'STRIPE_WEBHOOK_SECRET', '');
+  const keyId = str(env, 'RAZORPAY_KEY_ID', '');
+  const keySecret = str(env, 'RAZORPAY_KEY_SECRET', '');
+  return {
+    stripe: secretKey ? { secretKey } : null,
+    stripeWebhookSecret: webhookSecret || (production ? generateSecret() : DEV_STRIPE_WEBHOOK_SECRET),
+    razorpay: {
+      keyId: keyId || DEV_RAZORPAY_KEY_ID,
+      keySecret: keySecret || (production ? generateSecret() : DEV_RAZORPAY_KEY_SECRET),
+      configured: keyId !== '' && keySecret !== '',
+    },
+  };
+}
 
 function str(env: Env, name: string, fallback: string): string {
   const v = env[name];
@@ -201,6 +237,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     redis: serviceUrl(env, 'REDIS_URL', ['redis', 'rediss']),
     smtp: serviceUrl(env, 'SMTP_URL', ['smtp', 'smtps']),
     cloudinary: serviceUrl(env, 'CLOUDINARY_URL', ['cloudinary']),
+    ...paymentsConfig(env, nodeEnv, generateSecret),
     uploads: {
       dir: str(env, 'UPLOADS_DIR', 'var/uploads'),
       maxBytes: int(env, 'UPLOAD_MAX_BYTES', 5 * 1_048_576, 1024, 50 * 1_048_576),

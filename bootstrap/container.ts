@@ -14,6 +14,8 @@ import { bindOrdering } from './modules/ordering.js';
 import { bindLocation } from './modules/location.js';
 import { bindNotifications } from './modules/notifications.js';
 import { bindMedia } from './modules/media.js';
+import { bindPayments } from './modules/payments.js';
+import { bindIdempotency } from './modules/idempotency.js';
 
 export const CONFIG = Symbol.for('Config');
 
@@ -37,5 +39,7 @@ export function buildContainer(
   bindLocation(container, config);
   bindNotifications(container, config);
   bindMedia(container, config);
+  bindPayments(container, config);
+  bindIdempotency(container, config);
   return container;
 }

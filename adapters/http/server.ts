@@ -22,6 +22,7 @@ import { orderingRoutes } from './ordering/routes.js';
 import { locationRoutes } from './location/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { adminRoutes } from './admin/plugin.js';
+import { paymentsRoutes } from './payments/routes.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
 
 export interface RateLimitOptions {
@@ -253,8 +254,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       'X-Requested-With',
       'X-Admin-Confirmation',
       'X-Request-Id',
+      'Idempotency-Key',
     ],
-    exposedHeaders: ['X-Request-Id', 'Retry-After'],
+    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
 
   const rl = options.rateLimit;
@@ -318,6 +320,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(orderingRoutes, { ...deps, prefix: '/orders' });
       await scoped.register(locationRoutes, { ...deps, prefix: '/location' });
       await scoped.register(adminRoutes, { ...deps, prefix: '/admin' });
+      await scoped.register(paymentsRoutes, { ...deps, prefix: '/payments' });
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -1,6 +1,7 @@
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
+import type { PaymentRecord } from '../../domain/payments/payment.js';
 
 /**
  * The payment gateway as the application sees it: Stripe-shaped (payment intents, customers,
@@ -65,9 +66,17 @@ export interface PaymentGateway {
     readonly idempotencyKey: string;
   }): Promise<GatewayIntent>;
   retrieveIntent(intentId: string): Promise<GatewayIntent | null>;
-  refund(input: { readonly intentId: string; readonly amount: Money; readonly idempotencyKey: string }): Promise<GatewayRefund>;
+  refund(input: {
+    readonly intentId: string;
+    readonly amount: Money;
+    readonly idempotencyKey: string;
+  }): Promise<GatewayRefund>;
   /** The gateway customer of one of our users, created on first use. */
-  ensureCustomer(input: { readonly userId: string; readonly email: string; readonly name: string }): Promise<string>;
+  ensureCustomer(input: {
+    readonly userId: string;
+    readonly email: string;
+    readonly name: string;
+  }): Promise<string>;
   listPaymentMethods(customerId: string): Promise<SavedPaymentMethod[]>;
   /** Saves a method to the customer (Stripe: attach), never seeing card data. */
   attachPaymentMethod(input: {
@@ -101,3 +110,72 @@ export interface WebhookVerifier {
   verify(rawBody: string, signatureHeader: string | undefined): Result<GatewayEvent, DomainError>;
 }
 export const WEBHOOK_VERIFIER = Symbol.for('WebhookVerifier');
+
+// ---- Payment records, processed webhook events, the storefront's Razorpay-shaped flow ----
+
+/** Payment records (one per gateway intent / gateway order). */
+export interface PaymentRepository {
+  /** Stores a new record (version 0 -> 1); CONFLICT when its id or intent id exists. */
+  create(record: PaymentRecord): Promise<Result<PaymentRecord, DomainError>>;
+  /** Optimistic: saves when the stored version equals `record.version` (answers version + 1); CONFLICT otherwise, PAYMENT_NOT_FOUND when gone. */
+  update(record: PaymentRecord): Promise<Result<PaymentRecord, DomainError>>;
+  findById(id: string): Promise<PaymentRecord | null>;
+  findByIntentId(intentId: string): Promise<PaymentRecord | null>;
+  /** The order's records, newest first. */
+  findByOrderId(orderId: string): Promise<PaymentRecord[]>;
+}
+export const PAYMENT_REPOSITORY = Symbol.for('PaymentRepository');
+
+/**
+ * Webhook events already taken (exactly-once processing): `claim` inserts the event id BEFORE the
+ * event is applied and answers true only for the first claimant (unique key: insert wins), so
+ * duplicated and concurrent deliveries are no-ops. `release` forgets a claim whose processing
+ * failed, so the gateway's retry runs it again.
+ */
+export interface ProcessedEventStore {
+  claim(eventId: string, type: string, at: Date): Promise<boolean>;
+  release(eventId: string): Promise<void>;
+}
+export const PROCESSED_EVENT_STORE = Symbol.for('ProcessedEventStore');
+
+/** The storefront's gateway (compat 7): Razorpay orders and their HMAC payment signatures. */
+export interface GatewayOrder {
+  readonly id: string;
+  readonly amount: Money;
+  readonly currency: string;
+  readonly receipt: string;
+}
+export interface CheckoutGateway {
+  readonly name: string;
+  /** The public key id the checkout widget opens with. */
+  readonly keyId: string;
+  createOrder(input: {
+    readonly amount: Money;
+    readonly currency: string;
+    readonly receipt: string;
+    readonly idempotencyKey: string;
+  }): Promise<GatewayOrder>;
+  /** Hex HMAC-SHA256 of `<order_id>|<payment_id>` under the key secret, compared in constant time. */
+  verifyPaymentSignature(input: {
+    readonly orderId: string;
+    readonly paymentId: string;
+    readonly signature: string;
+  }): boolean;
+  /** Refunds part or all of a captured payment (Razorpay: `payments.refund`). */
+  refund(input: {
+    readonly paymentId: string;
+    readonly amount: Money;
+    readonly idempotencyKey: string;
+  }): Promise<{
+    readonly id: string;
+    readonly amount: Money;
+  }>;
+}
+export const CHECKOUT_GATEWAY = Symbol.for('CheckoutGateway');
+
+/** Store-wide payment settings. */
+export interface PaymentSettings {
+  /** ISO currency of every order (amounts are in its minor units). */
+  readonly currency: string;
+}
+export const PAYMENT_SETTINGS = Symbol.for('PaymentSettings');

@@ -85,6 +85,16 @@ export interface Order {
   readonly notes?: string;
   readonly statusHistory: readonly StatusChange[];
   readonly source: OrderSource;
+  /** Payment lifecycle (domain/ordering/payment.ts); absent until the first payment event. */
+  readonly paidAt?: Date;
+  readonly refundedAt?: Date;
+  /** Refunded so far, minor units; absent = 0; never above total. */
+  readonly refundAmount?: Money;
+  /** The gateway intent (Stripe-shaped) last created for this order. */
+  readonly paymentIntentId?: string;
+  readonly razorpayOrderId?: string;
+  readonly razorpayPaymentId?: string;
+  readonly razorpaySignature?: string;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** 0 for an order never saved; incremented by every save. */

@@ -6,6 +6,7 @@ import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { authHooks, principalOf } from '../auth.js';
 import { registerChangeOrderStatus, registerListAllOrders } from './admin-operations.js';
 import { unwrap } from '../errors.js';
+import { idempotent, IdempotencyKeyHeaders, replayable } from '../idempotency.js';
 import { absentBodyAsEmptyObject, bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
@@ -44,27 +45,34 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   const listMine = deps.resolve.get(ListMyOrders);
   const getOrder = deps.resolve.get(GetOrder);
   const cancelOrder = deps.resolve.get(CancelOrder);
+  const idempotency = idempotent(deps);
   const tags = ['orders'];
 
   app.post(
     '/',
     {
-      preHandler: requireAuth,
+      preHandler: [requireAuth, idempotency.preHandler],
+      onSend: idempotency.onSend,
       schema: {
         tags,
         summary: 'Place an order (from the request items, or from the server cart)',
         description:
           'Prices, shipping, tax and totals are computed by the server; client totals are ignored. ' +
           'When there are no items, or any item has no `product` id (lines moved to the cart from the ' +
-          'wishlist), the order is placed from the server cart; `data.source` says which was used.',
+          'wishlist), the order is placed from the server cart; `data.source` says which was used. ' +
+          'With an `Idempotency-Key` a retry answers the first response (`Idempotent-Replayed: true`) ' +
+          'and never places a second order.',
         security: bearerAuth,
+        headers: IdempotencyKeyHeaders,
         body: PlaceOrderBody,
         response: {
-          201: success({
-            ...DualOrderData,
-            source: Type.Union([Type.Literal('request'), Type.Literal('cart')]),
-          }),
-          ...errors(400, 401, 404, 409, 429),
+          201: replayable(
+            success({
+              ...DualOrderData,
+              source: Type.Union([Type.Literal('request'), Type.Literal('cart')]),
+            }),
+          ),
+          ...errors(400, 401, 404, 409, 422, 429),
         },
       },
     },

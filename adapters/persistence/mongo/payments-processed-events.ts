@@ -1,0 +1,51 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { ProcessedEventStore } from '../../../application/payments/ports.js';
+
+interface ProcessedEventDocument {
+  _id: string;
+  type: string;
+  at: Date;
+}
+
+/** `_id` = the gateway's event id: the primary key is the unique index, so the first insert wins. */
+export const PROCESSED_EVENT_SCHEMA = new Schema<ProcessedEventDocument>(
+  {
+    _id: { type: String, required: true },
+    type: { type: String, required: true },
+    at: { type: Date, required: true },
+  },
+  { versionKey: false, collection: 'payment_events', id: false },
+);
+PROCESSED_EVENT_SCHEMA.index({ at: 1 });
+
+function model(connection: Connection): Model<ProcessedEventDocument> {
+  return (connection.models.PaymentEvent ??
+    connection.model('PaymentEvent', PROCESSED_EVENT_SCHEMA)) as unknown as Model<ProcessedEventDocument>;
+}
+
+function isDuplicateKey(error: unknown): boolean {
+  const e = error as { code?: number; message?: string } | null;
+  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
+}
+
+export class MongoProcessedEventStore implements ProcessedEventStore {
+  private readonly events: Model<ProcessedEventDocument>;
+
+  constructor(connection: Connection) {
+    this.events = model(connection);
+  }
+
+  async claim(eventId: string, type: string, at: Date): Promise<boolean> {
+    try {
+      await this.events.collection.insertOne({ _id: eventId, type, at } as never);
+      return true;
+    } catch (error) {
+      if (isDuplicateKey(error)) return false;
+      throw error;
+    }
+  }
+
+  async release(eventId: string): Promise<void> {
+    await this.events.collection.deleteOne({ _id: eventId } as never);
+  }
+}

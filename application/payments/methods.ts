@@ -1,0 +1,83 @@
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import type { UserRepository } from '../identity/ports.js';
+import type { AppLogger } from '../shared/ports.js';
+import type { PaymentGateway, SavedPaymentMethod } from './ports.js';
+import { callGateway } from './support.js';
+
+async function customerOf(
+  users: UserRepository,
+  gateway: PaymentGateway,
+  userId: string,
+): Promise<Result<string, DomainError>> {
+  const user = await users.findById(userId);
+  if (!user) return Err(domainError('USER_NO_LONGER_EXISTS', 'User no longer exists'));
+  return callGateway(() =>
+    gateway.ensureCustomer({ userId: user.id, email: user.email, name: user.fullName }),
+  );
+}
+
+/** GET /payments/methods: the caller's saved methods at the gateway (brand, last4, expiry only). */
+export class ListPaymentMethods {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly gateway: PaymentGateway,
+  ) {}
+
+  async execute(input: { readonly userId: string }): Promise<Result<SavedPaymentMethod[], DomainError>> {
+    const customer = await customerOf(this.users, this.gateway, input.userId);
+    if (customer.isErr()) return customer;
+    return callGateway(() => this.gateway.listPaymentMethods(customer.value));
+  }
+}
+
+/** POST /payments/methods: attaches a gateway payment-method id to the caller's customer. */
+export class SavePaymentMethod {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly logger: AppLogger,
+  ) {}
+
+  async execute(input: {
+    readonly userId: string;
+    readonly paymentMethod: string;
+  }): Promise<Result<SavedPaymentMethod, DomainError>> {
+    const customer = await customerOf(this.users, this.gateway, input.userId);
+    if (customer.isErr()) return customer;
+    const saved = await callGateway(() =>
+      this.gateway.attachPaymentMethod({
+        customerId: customer.value,
+        paymentMethod: input.paymentMethod,
+        idempotencyKey: `attach:${customer.value}:${input.paymentMethod}`,
+      }),
+    );
+    if (saved.isErr()) {
+      this.logger.warn('saving a payment method failed', { details: saved.error.details });
+      return Err(domainError('VALIDATION_FAILED', 'Invalid payment method', { ...saved.error.details }));
+    }
+    return Ok(saved.value);
+  }
+}
+
+/** POST /payments/methods/setup-intent: a setup intent for collecting a card for later. */
+export class CreateSetupIntent {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly gateway: PaymentGateway,
+    private readonly ids: { next(): string },
+  ) {}
+
+  async execute(input: {
+    readonly userId: string;
+  }): Promise<Result<{ readonly id: string; readonly clientSecret: string }, DomainError>> {
+    const customer = await customerOf(this.users, this.gateway, input.userId);
+    if (customer.isErr()) return customer;
+    return callGateway(() =>
+      this.gateway.createSetupIntent({
+        customerId: customer.value,
+        idempotencyKey: `setup:${this.ids.next()}`,
+      }),
+    );
+  }
+}

@@ -1,0 +1,80 @@
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import type { Order } from '../../domain/ordering/order.js';
+import type { PaymentChange } from '../../domain/ordering/payment.js';
+import type { PaymentRecord } from '../../domain/payments/payment.js';
+import type { OrderRepository } from '../ordering/ports.js';
+import type { EventBus } from '../shared/ports.js';
+import type { PaymentRepository } from './ports.js';
+
+/** Optimistic saves lost to a concurrent writer are retried on a fresh read this many times. */
+export const PAYMENT_SAVE_ATTEMPTS = 8;
+
+export const orderNotFound = (): DomainError => domainError('ORDER_NOT_FOUND', 'Order not found');
+export const paymentNotFound = (): DomainError => domainError('PAYMENT_NOT_FOUND', 'Payment not found');
+export const gatewayFailed = (message = 'Payment gateway error'): DomainError =>
+  domainError('PAYMENT_GATEWAY_FAILED', message);
+
+/**
+ * Applies a payment transition to the order with optimistic retries; a transition that finds
+ * the event already applied (`changed` false) saves nothing. Events are published once, by the
+ * writer that won.
+ */
+export async function changeOrder(
+  orders: OrderRepository,
+  bus: EventBus,
+  orderId: string,
+  transition: (order: Order) => Result<PaymentChange, DomainError>,
+): Promise<Result<{ order: Order; changed: boolean }, DomainError>> {
+  for (let attempt = 0; ; attempt++) {
+    const order = await orders.findById(orderId);
+    if (!order) return Err(orderNotFound());
+    const change = transition(order);
+    if (change.isErr()) return change;
+    if (!change.value.changed) return Ok({ order, changed: false });
+    const saved = await orders.update(change.value.order);
+    if (saved.isErr()) {
+      if (saved.error.code === 'CONFLICT' && attempt + 1 < PAYMENT_SAVE_ATTEMPTS) continue;
+      return saved;
+    }
+    await bus.publish(change.value.events);
+    return Ok({ order: saved.value, changed: true });
+  }
+}
+
+/** The same for a payment record: `transition` answers null when nothing changes. */
+export async function changeRecord(
+  payments: PaymentRepository,
+  recordId: string,
+  transition: (record: PaymentRecord) => PaymentRecord | null,
+): Promise<Result<PaymentRecord, DomainError>> {
+  for (let attempt = 0; ; attempt++) {
+    const record = await payments.findById(recordId);
+    if (!record) return Err(paymentNotFound());
+    const next = transition(record);
+    if (next === null) return Ok(record);
+    const saved = await payments.update(next);
+    if (saved.isErr()) {
+      if (saved.error.code === 'CONFLICT' && attempt + 1 < PAYMENT_SAVE_ATTEMPTS) continue;
+      return saved;
+    }
+    return saved;
+  }
+}
+
+/** Runs a gateway call; a thrown error becomes PAYMENT_GATEWAY_FAILED (logged by the caller). */
+export async function callGateway<T>(
+  work: () => Promise<T>,
+  message?: string,
+): Promise<Result<T, DomainError & { cause?: unknown }>> {
+  try {
+    return Ok(await work());
+  } catch (error) {
+    const code = (error as { code?: unknown } | null)?.code;
+    return Err(
+      domainError('PAYMENT_GATEWAY_FAILED', message ?? 'Payment gateway error', {
+        ...(typeof code === 'string' ? { gatewayCode: code } : {}),
+      }),
+    );
+  }
+}

@@ -1,0 +1,156 @@
+import type { Container } from 'inversify';
+import Stripe from 'stripe';
+import { StripeGateway } from '../../adapters/payments/stripe-gateway.js';
+import type { Config } from '../config.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryPaymentRepository } from '../../adapters/persistence/memory/payments-records.js';
+import { MemoryProcessedEventStore } from '../../adapters/persistence/memory/payments-processed-events.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
+import { MongoPaymentRepository } from '../../adapters/persistence/mongo/payments-records.js';
+import { MongoProcessedEventStore } from '../../adapters/persistence/mongo/payments-processed-events.js';
+import { FakePaymentGateway } from '../../adapters/payments/fake-gateway.js';
+import { FakeCheckoutGateway } from '../../adapters/payments/fake-checkout-gateway.js';
+import { RazorpayCheckoutGateway } from '../../adapters/payments/razorpay-checkout-gateway.js';
+import { StripeWebhookVerifier } from '../../adapters/payments/webhook-verifier.js';
+import {
+  CHECKOUT_GATEWAY,
+  PAYMENT_GATEWAY,
+  PAYMENT_REPOSITORY,
+  PAYMENT_SETTINGS,
+  PROCESSED_EVENT_STORE,
+  WEBHOOK_VERIFIER,
+  type CheckoutGateway,
+  type PaymentGateway,
+  type PaymentSettings,
+  type WebhookVerifier,
+} from '../../application/payments/ports.js';
+import { PaymentSettlement } from '../../application/payments/settlement.js';
+import { ConfirmPayment, CreatePaymentIntent } from '../../application/payments/intents.js';
+import { HandlePaymentWebhook } from '../../application/payments/webhooks.js';
+import {
+  CreateSetupIntent,
+  ListPaymentMethods,
+  SavePaymentMethod,
+} from '../../application/payments/methods.js';
+import {
+  GetPaymentStatus,
+  RefundCancelledOrders,
+  RefundPayment,
+} from '../../application/payments/status-and-refunds.js';
+import { CreateCheckoutOrder, VerifyCheckoutPayment } from '../../application/payments/checkout.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
+import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, STARTUP_TASK } from '../../application/shared/ports.js';
+import { bindClass, bindUseCase } from './bind.js';
+import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+
+/** The store's currency: order totals are in its minor units (the storefront pays in INR). */
+export const STORE_CURRENCY = 'INR';
+
+/**
+ * Payments: the Stripe-shaped gateway (Stripe SDK with STRIPE_SECRET_KEY, else the in-memory
+ * fake), the storefront's Razorpay-shaped checkout gateway, the webhook verifier (always
+ * STRIPE_WEBHOOK_SECRET), payment records and processed webhook events (Mongo or memory).
+ */
+export function bindPayments(container: Container, config: Config): void {
+  // ---- The Stripe-shaped gateway ----
+  if (config.stripe) {
+    const { secretKey } = config.stripe;
+    // Retries are safe: every mutating call carries our own idempotency key.
+    container
+      .bind<PaymentGateway>(PAYMENT_GATEWAY)
+      .toResolvedValue(
+        () => new StripeGateway(new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000 })),
+      )
+      .inSingletonScope();
+  } else {
+    container.bind<PaymentGateway>(PAYMENT_GATEWAY).toConstantValue(new FakePaymentGateway());
+  }
+  container
+    .bind<WebhookVerifier>(WEBHOOK_VERIFIER)
+    .toConstantValue(new StripeWebhookVerifier(config.stripeWebhookSecret));
+
+  // ---- The storefront's Razorpay-shaped checkout (compat 7) ----
+  // With RAZORPAY_KEY_ID + RAZORPAY_KEY_SECRET: the razorpay SDK; else the fake, which creates
+  // `order_...` ids and checks signatures exactly as for the real gateway (HMAC under the secret).
+  if (config.razorpay.configured) {
+    container
+      .bind<CheckoutGateway>(CHECKOUT_GATEWAY)
+      .toConstantValue(
+        new RazorpayCheckoutGateway({ keyId: config.razorpay.keyId, keySecret: config.razorpay.keySecret }),
+      );
+  } else {
+    container
+      .bind<CheckoutGateway>(CHECKOUT_GATEWAY)
+      .toConstantValue(new FakeCheckoutGateway(config.razorpay.keyId, config.razorpay.keySecret));
+  }
+  container.bind<PaymentSettings>(PAYMENT_SETTINGS).toConstantValue({ currency: STORE_CURRENCY });
+
+  // ---- Records ----
+  if (config.mongo) {
+    bindClass(container, PAYMENT_REPOSITORY, MongoPaymentRepository, [MONGO_CONNECTION]);
+    bindClass(container, PROCESSED_EVENT_STORE, MongoProcessedEventStore, [MONGO_CONNECTION]);
+    bindMongoRepositoriesAtStart(container, 'payments', [PAYMENT_REPOSITORY, PROCESSED_EVENT_STORE]);
+  } else {
+    bindClass(container, PAYMENT_REPOSITORY, MemoryPaymentRepository, [MemoryDatabase]);
+    bindClass(container, PROCESSED_EVENT_STORE, MemoryProcessedEventStore, [MemoryDatabase]);
+  }
+
+  // ---- Use cases ----
+  bindClass(container, PaymentSettlement, PaymentSettlement, [
+    ORDER_REPOSITORY,
+    PAYMENT_REPOSITORY,
+    PAYMENT_GATEWAY,
+    CHECKOUT_GATEWAY,
+    CLOCK,
+    EVENT_BUS,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, CreatePaymentIntent, [
+    ORDER_REPOSITORY,
+    PAYMENT_REPOSITORY,
+    PAYMENT_GATEWAY,
+    PAYMENT_SETTINGS,
+    CLOCK,
+    ID_GENERATOR,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, ConfirmPayment, [
+    ORDER_REPOSITORY,
+    PAYMENT_REPOSITORY,
+    PAYMENT_GATEWAY,
+    PaymentSettlement,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, HandlePaymentWebhook, [
+    WEBHOOK_VERIFIER,
+    PROCESSED_EVENT_STORE,
+    PAYMENT_REPOSITORY,
+    PaymentSettlement,
+    CLOCK,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, ListPaymentMethods, [USER_REPOSITORY, PAYMENT_GATEWAY]);
+  bindUseCase(container, SavePaymentMethod, [USER_REPOSITORY, PAYMENT_GATEWAY, APP_LOGGER]);
+  bindUseCase(container, CreateSetupIntent, [USER_REPOSITORY, PAYMENT_GATEWAY, ID_GENERATOR]);
+  bindUseCase(container, GetPaymentStatus, [ORDER_REPOSITORY, PAYMENT_REPOSITORY]);
+  bindUseCase(container, RefundPayment, [PaymentSettlement]);
+  bindUseCase(container, CreateCheckoutOrder, [
+    ORDER_REPOSITORY,
+    USER_REPOSITORY,
+    PAYMENT_REPOSITORY,
+    CHECKOUT_GATEWAY,
+    PAYMENT_SETTINGS,
+    CLOCK,
+    ID_GENERATOR,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, VerifyCheckoutPayment, [
+    ORDER_REPOSITORY,
+    PAYMENT_REPOSITORY,
+    CHECKOUT_GATEWAY,
+    PaymentSettlement,
+  ]);
+  bindUseCase(container, RefundCancelledOrders, [EVENT_BUS, ORDER_REPOSITORY, PaymentSettlement, APP_LOGGER]);
+  container.bind(STARTUP_TASK).toService(RefundCancelledOrders);
+}

@@ -1,0 +1,233 @@
+import { Err, Ok, type Result } from '../shared/result.js';
+import { domainError, type DomainError } from '../shared/errors.js';
+import type { DomainEvent } from '../shared/events.js';
+import type { Money } from '../shared/money.js';
+import type { Order, OrderStatusChanged } from './order.js';
+import type { OrderProgressStatus, PaymentMethod, PaymentStatus } from './status.js';
+
+/**
+ * The order's payment lifecycle, part of the Order aggregate's state machine:
+ *
+ *   pending ──pay──▶ completed ──refund──▶ partially_refunded ──refund──▶ refunded
+ *      │  ▲                 └──────────────refund (all)──────────────────▶ refunded
+ *     fail│pay (another card)
+ *      ▼  │
+ *     failed
+ *
+ * One capture: once completed, further payment events change nothing (idempotent), and so do
+ * failures arriving late (out of order). `refunded` is terminal. `refundAmount` accumulates and
+ * never exceeds `total`. `orderStatus` follows (compat 5.5): `confirmed` on payment,
+ * `payment_failed`, `refunded`; the fulfilment `status` moves pending -> confirmed on payment.
+ */
+export type OrderPaid = DomainEvent<
+  'OrderPaid',
+  { orderId: string; orderNumber: string; userId: string; amount: Money; paymentId: string }
+>;
+export type OrderPaymentFailed = DomainEvent<
+  'OrderPaymentFailed',
+  { orderId: string; orderNumber: string; userId: string; code: string }
+>;
+export type OrderRefunded = DomainEvent<
+  'OrderRefunded',
+  { orderId: string; orderNumber: string; userId: string; amount: Money; refundedTotal: Money }
+>;
+export type PaymentEvent = OrderPaid | OrderPaymentFailed | OrderRefunded | OrderStatusChanged;
+
+/** The result of a payment transition: `changed` false when the event was already applied. */
+export interface PaymentChange {
+  readonly order: Order;
+  readonly events: readonly PaymentEvent[];
+  readonly changed: boolean;
+}
+
+const CAPTURED: readonly PaymentStatus[] = ['completed', 'partially_refunded', 'refunded'];
+
+export function isPaid(order: Order): boolean {
+  return CAPTURED.includes(order.paymentStatus);
+}
+
+export function refundedSoFar(order: Order): Money {
+  return order.refundAmount ?? 0;
+}
+
+/** What may still be refunded (0 when never paid). */
+export function refundable(order: Order): Money {
+  return isPaid(order) ? order.total - refundedSoFar(order) : 0;
+}
+
+const unchanged = (order: Order): PaymentChange => ({ order, events: [], changed: false });
+
+function base(order: Order) {
+  return { orderId: order.id, orderNumber: order.orderNumber, userId: order.userId };
+}
+
+/** Links the gateway's intent or order to a not yet paid order (a paid order: ORDER_ALREADY_PAID). */
+export function attachPaymentReference(
+  order: Order,
+  ref: { readonly paymentIntentId?: string; readonly razorpayOrderId?: string; readonly at: Date },
+): Result<Order, DomainError> {
+  if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
+  if (order.status === 'cancelled') {
+    return Err(domainError('CONFLICT', 'Cannot pay for a cancelled order'));
+  }
+  return Ok({
+    ...order,
+    ...(ref.paymentIntentId !== undefined ? { paymentIntentId: ref.paymentIntentId } : {}),
+    ...(ref.razorpayOrderId !== undefined ? { razorpayOrderId: ref.razorpayOrderId } : {}),
+    updatedAt: ref.at,
+  });
+}
+
+export interface PaymentCaptured {
+  readonly paymentId: string;
+  readonly method?: PaymentMethod;
+  readonly by: string;
+  readonly at: Date;
+  readonly razorpayPaymentId?: string;
+  readonly razorpaySignature?: string;
+}
+
+/** pending/failed -> completed, once; any later capture event is a no-op. */
+export function recordPayment(order: Order, input: PaymentCaptured): PaymentChange {
+  if (isPaid(order)) return unchanged(order);
+  const confirm = order.status === 'pending';
+  const orderStatus: OrderProgressStatus = order.status === 'pending' ? 'confirmed' : order.orderStatus;
+  const next: Order = {
+    ...order,
+    paymentStatus: 'completed',
+    paymentInfo: {
+      method: input.method ?? order.paymentInfo.method,
+      paymentId: input.paymentId,
+      status: 'completed',
+    },
+    status: confirm ? 'confirmed' : order.status,
+    orderStatus: orderStatus === 'payment_failed' ? 'confirmed' : orderStatus,
+    paidAt: input.at,
+    ...(input.razorpayPaymentId !== undefined ? { razorpayPaymentId: input.razorpayPaymentId } : {}),
+    ...(input.razorpaySignature !== undefined ? { razorpaySignature: input.razorpaySignature } : {}),
+    statusHistory: [
+      ...order.statusHistory,
+      {
+        status: confirm ? 'confirmed' : order.status,
+        changedBy: input.by,
+        changedAt: input.at,
+        note: `Payment completed (${input.paymentId})`,
+      },
+    ],
+    updatedAt: input.at,
+  };
+  const events: PaymentEvent[] = [
+    {
+      type: 'OrderPaid',
+      occurredAt: input.at,
+      payload: { ...base(order), amount: order.total, paymentId: input.paymentId },
+    },
+  ];
+  if (confirm) {
+    events.push({
+      type: 'OrderStatusChanged',
+      occurredAt: input.at,
+      payload: { ...base(order), from: 'pending', to: 'confirmed', changedBy: input.by },
+    });
+  }
+  return { order: next, events, changed: true };
+}
+
+/** pending -> failed; already failed, or paid (a late failure of an earlier attempt): no-op. */
+export function recordPaymentFailure(
+  order: Order,
+  input: { readonly code: string; readonly by: string; readonly at: Date },
+): PaymentChange {
+  if (order.paymentStatus !== 'pending') return unchanged(order);
+  const next: Order = {
+    ...order,
+    paymentStatus: 'failed',
+    paymentInfo: { ...order.paymentInfo, status: 'failed' },
+    orderStatus: order.status === 'pending' ? 'payment_failed' : order.orderStatus,
+    statusHistory: [
+      ...order.statusHistory,
+      {
+        status: order.status,
+        changedBy: input.by,
+        changedAt: input.at,
+        note: `Payment failed (${input.code})`,
+      },
+    ],
+    updatedAt: input.at,
+  };
+  return {
+    order: next,
+    events: [
+      { type: 'OrderPaymentFailed', occurredAt: input.at, payload: { ...base(order), code: input.code } },
+    ],
+    changed: true,
+  };
+}
+
+function applyRefundTotal(
+  order: Order,
+  refundedTotal: Money,
+  by: string,
+  at: Date,
+  note: string,
+): PaymentChange {
+  const amount = refundedTotal - refundedSoFar(order);
+  const status: PaymentStatus = refundedTotal >= order.total ? 'refunded' : 'partially_refunded';
+  const next: Order = {
+    ...order,
+    paymentStatus: status,
+    paymentInfo: { ...order.paymentInfo, status },
+    orderStatus: 'refunded',
+    refundAmount: refundedTotal,
+    refundedAt: at,
+    statusHistory: [...order.statusHistory, { status: order.status, changedBy: by, changedAt: at, note }],
+    updatedAt: at,
+  };
+  return {
+    order: next,
+    events: [{ type: 'OrderRefunded', occurredAt: at, payload: { ...base(order), amount, refundedTotal } }],
+    changed: true,
+  };
+}
+
+/** A refund of `amount` more (admin, cancellation): only of a paid order, never above the total. */
+export function recordRefund(
+  order: Order,
+  input: { readonly amount: Money; readonly by: string; readonly at: Date; readonly reason?: string },
+): Result<PaymentChange, DomainError> {
+  if (!isPaid(order)) return Err(domainError('ORDER_NOT_PAID', 'Order has not been paid'));
+  if (!Number.isSafeInteger(input.amount) || input.amount <= 0) {
+    return Err(domainError('VALIDATION_FAILED', 'Refund amount must be positive'));
+  }
+  if (input.amount > refundable(order)) {
+    return Err(
+      domainError('REFUND_EXCEEDS_PAYMENT', 'Refund amount exceeds the amount paid', {
+        refundable: refundable(order),
+      }),
+    );
+  }
+  const reason = input.reason?.trim();
+  return Ok(
+    applyRefundTotal(
+      order,
+      refundedSoFar(order) + input.amount,
+      input.by,
+      input.at,
+      reason ? `Refunded: ${reason}` : 'Refunded',
+    ),
+  );
+}
+
+/**
+ * The gateway's cumulative refunded total (Stripe's `charge.amount_refunded`): idempotent and
+ * order-independent — a total at or below what is recorded changes nothing; clamped to `total`.
+ */
+export function syncRefundedTotal(
+  order: Order,
+  input: { readonly refundedTotal: Money; readonly by: string; readonly at: Date },
+): PaymentChange {
+  if (!isPaid(order)) return unchanged(order);
+  const target = Math.min(order.total, Math.max(0, Math.trunc(input.refundedTotal)));
+  if (target <= refundedSoFar(order)) return unchanged(order);
+  return applyRefundTotal(order, target, input.by, input.at, 'Refunded (gateway)');
+}

@@ -1,0 +1,182 @@
+import { expect } from 'chai';
+import Stripe from 'stripe';
+import { validatePaymentVerification } from 'razorpay/dist/utils/razorpay-utils.js';
+import { FakePaymentGateway } from '../../../adapters/payments/fake-gateway.js';
+import { FakeCheckoutGateway } from '../../../adapters/payments/fake-checkout-gateway.js';
+import { StripeWebhookVerifier } from '../../../adapters/payments/webhook-verifier.js';
+import {
+  razorpayPaymentSignature,
+  verifyRazorpayPaymentSignature,
+} from '../../../adapters/payments/razorpay-signature.js';
+
+describe('adapters/payments', () => {
+  describe('FakePaymentGateway', () => {
+    it('is deterministic and honours idempotency keys', async () => {
+      const a = new FakePaymentGateway();
+      const b = new FakePaymentGateway();
+      const input = { orderId: 'o1', amount: 1000, currency: 'INR', idempotencyKey: 'k1' };
+      const first = await a.createIntent(input);
+      expect(await b.createIntent(input)).to.deep.equal(first);
+      expect(await a.createIntent(input)).to.equal(first);
+      expect((await a.createIntent({ ...input, idempotencyKey: 'k2' })).id).to.not.equal(first.id);
+      expect(first).to.include({
+        status: 'requires_payment_method',
+        currency: 'inr',
+        amount: 1000,
+        orderId: 'o1',
+      });
+    });
+
+    it('understands the Stripe test payment methods and captures once', async () => {
+      const g = new FakePaymentGateway();
+      const intent = await g.createIntent({
+        orderId: 'o',
+        amount: 500,
+        currency: 'inr',
+        idempotencyKey: 'i',
+      });
+      const declined = await g.confirmIntent({
+        intentId: intent.id,
+        paymentMethod: 'pm_card_chargeDeclined',
+        idempotencyKey: 'c1',
+      });
+      expect(declined.status).to.equal('requires_payment_method');
+      expect(declined.failure?.code).to.equal('card_declined');
+      const funds = await g.confirmIntent({
+        intentId: intent.id,
+        paymentMethod: 'pm_card_chargeDeclinedInsufficientFunds',
+        idempotencyKey: 'c2',
+      });
+      expect(funds.failure?.code).to.equal('insufficient_funds');
+      const action = await g.confirmIntent({
+        intentId: intent.id,
+        paymentMethod: 'pm_card_authenticationRequired',
+        idempotencyKey: 'c3',
+      });
+      expect(action.status).to.equal('requires_action');
+      const ok = await g.confirmIntent({
+        intentId: intent.id,
+        paymentMethod: 'pm_card_visa',
+        idempotencyKey: 'c4',
+      });
+      expect(ok.status).to.equal('succeeded');
+      expect(ok.failure).to.equal(undefined);
+      expect(ok.chargeId).to.match(/^ch_/);
+      await g.confirmIntent({ intentId: intent.id, paymentMethod: 'pm_card_visa', idempotencyKey: 'c5' });
+      expect(g.captureCount(intent.id)).to.equal(1);
+      const refund = await g.refund({ intentId: intent.id, amount: 200, idempotencyKey: 'r1' });
+      expect(await g.refund({ intentId: intent.id, amount: 200, idempotencyKey: 'r1' })).to.equal(refund);
+      expect(g.refundedTotal(intent.id)).to.equal(200);
+      let refused: unknown;
+      try {
+        await g.refund({ intentId: intent.id, amount: 301, idempotencyKey: 'r2' });
+      } catch (error) {
+        refused = error;
+      }
+      expect((refused as { code: string }).code).to.equal('amount_too_large');
+    });
+
+    it('keeps customers and saved methods per user', async () => {
+      const g = new FakePaymentGateway();
+      const c = await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' });
+      expect(await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' })).to.equal(c);
+      const saved = await g.attachPaymentMethod({
+        customerId: c,
+        paymentMethod: 'pm_card_mastercard',
+        idempotencyKey: 'a',
+      });
+      expect(saved).to.include({ brand: 'mastercard', last4: '4444' });
+      expect(await g.listPaymentMethods(c)).to.deep.equal([saved]);
+      const intent = await g.createIntent({ orderId: 'o', amount: 5, currency: 'inr', idempotencyKey: 'x' });
+      expect(
+        (await g.confirmIntent({ intentId: intent.id, paymentMethod: saved.id, idempotencyKey: 'y' })).status,
+      ).to.equal('succeeded');
+      expect((await g.createSetupIntent({ customerId: c, idempotencyKey: 's' })).clientSecret).to.match(
+        /^seti_/,
+      );
+    });
+  });
+
+  describe('StripeWebhookVerifier', () => {
+    const stripe = new Stripe('sk_test_unused');
+    const payload = JSON.stringify({
+      id: 'evt_1',
+      type: 'charge.refunded',
+      created: 5,
+      data: { object: { id: 'ch_1' } },
+    });
+    const verifier = new StripeWebhookVerifier('whsec_unit');
+
+    it('accepts SDK-signed events and answers id, type, created and the object', () => {
+      const header = stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_unit' });
+      expect(verifier.verify(payload, header).unwrap()).to.deep.equal({
+        id: 'evt_1',
+        type: 'charge.refunded',
+        created: 5,
+        object: { id: 'ch_1' },
+      });
+    });
+
+    it('refuses missing, forged and stale signatures', () => {
+      expect(verifier.verify(payload, undefined).unwrapErr().details).to.deep.equal({
+        reason: 'missing Stripe-Signature header',
+      });
+      const forged = stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_other' });
+      expect(verifier.verify(payload, forged).unwrapErr()).to.deep.include({
+        code: 'WEBHOOK_SIGNATURE_INVALID',
+        details: { reason: 'mismatch' },
+      });
+      const stale = stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: 'whsec_unit',
+        timestamp: Math.floor(Date.now() / 1000) - 301,
+      });
+      expect(verifier.verify(payload, stale).unwrapErr().details).to.deep.equal({ reason: 'stale' });
+    });
+  });
+
+  describe('Razorpay-shaped signatures', () => {
+    it('match the official SDK util and are checked in constant time', () => {
+      const sig = razorpayPaymentSignature('order_1', 'pay_1', 'secret');
+      expect(
+        validatePaymentVerification({ order_id: 'order_1', payment_id: 'pay_1' }, sig, 'secret'),
+      ).to.equal(true);
+      expect(
+        verifyRazorpayPaymentSignature({ orderId: 'order_1', paymentId: 'pay_1', signature: sig }, 'secret'),
+      ).to.equal(true);
+      expect(
+        verifyRazorpayPaymentSignature(
+          { orderId: 'order_1', paymentId: 'pay_1', signature: sig.toUpperCase() },
+          'secret',
+        ),
+      ).to.equal(true);
+      expect(
+        verifyRazorpayPaymentSignature({ orderId: 'order_1', paymentId: 'pay_2', signature: sig }, 'secret'),
+      ).to.equal(false);
+      expect(
+        verifyRazorpayPaymentSignature({ orderId: 'order_1', paymentId: 'pay_1', signature: 'zz' }, 'secret'),
+      ).to.equal(false);
+    });
+
+    it('the fake checkout gateway makes order_ ids, idempotent by key', async () => {
+      const g = new FakeCheckoutGateway('rzp_test_x', 'secret');
+      const o = await g.createOrder({
+        amount: 100,
+        currency: 'INR',
+        receipt: 'order_a',
+        idempotencyKey: 'k',
+      });
+      expect(o.id).to.match(/^order_/);
+      expect(
+        await g.createOrder({ amount: 100, currency: 'INR', receipt: 'order_a', idempotencyKey: 'k' }),
+      ).to.equal(o);
+      expect(
+        g.verifyPaymentSignature({
+          orderId: o.id,
+          paymentId: 'pay',
+          signature: razorpayPaymentSignature(o.id, 'pay', 'secret'),
+        }),
+      ).to.equal(true);
+    });
+  });
+});

@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import type { PaymentRepository, ProcessedEventStore } from '../../../application/payments/ports.js';
+import {
+  markRefundedTotal,
+  markSucceeded,
+  newPaymentRecord,
+  type PaymentRecord,
+} from '../../../domain/payments/payment.js';
+import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
+import { MemoryPaymentRepository } from '../../../adapters/persistence/memory/payments-records.js';
+import { MemoryProcessedEventStore } from '../../../adapters/persistence/memory/payments-processed-events.js';
+import { MongoPaymentRepository } from '../../../adapters/persistence/mongo/payments-records.js';
+import { MongoProcessedEventStore } from '../../../adapters/persistence/mongo/payments-processed-events.js';
+import { describeWith } from '../../support/services.js';
+import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { useMongo } from '../../support/mongo.js';
+
+const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);
+
+function record(overrides: { orderId?: string; intentId?: string; at?: Date } = {}): PaymentRecord {
+  return newPaymentRecord({
+    id: testId(),
+    orderId: overrides.orderId ?? testId(),
+    userId: testId(),
+    gateway: 'fake',
+    intentId: overrides.intentId ?? `pi_${testId()}`,
+    amount: 205592,
+    currency: 'inr',
+    now: overrides.at ?? FIXED_NOW,
+  });
+}
+
+function paymentContract(make: () => Promise<PaymentRepository>): void {
+  it('creates (version 1) and finds by id, intent id and order (newest first), reading back equal', async () => {
+    const repo = await make();
+    const orderId = testId();
+    const first = (await repo.create(record({ orderId, at: minutes(1) }))).unwrap();
+    const second = (await repo.create(record({ orderId, at: minutes(2) }))).unwrap();
+    expect(first.version).to.equal(1);
+    expect(await repo.findById(first.id)).to.deep.equal(first);
+    expect(await repo.findByIntentId(second.intentId)).to.deep.equal(second);
+    expect((await repo.findByOrderId(orderId)).map((r) => r.id)).to.deep.equal([second.id, first.id]);
+    expect(await repo.findByIntentId('pi_missing')).to.equal(null);
+    expect(await repo.findByOrderId(testId())).to.deep.equal([]);
+  });
+
+  it('refuses a second record for the same intent or id (CONFLICT naming the field)', async () => {
+    const repo = await make();
+    const r = (await repo.create(record())).unwrap();
+    const sameIntent = await repo.create(record({ intentId: r.intentId }));
+    expect(sameIntent.unwrapErr()).to.deep.include({ code: 'CONFLICT', details: { field: 'intentId' } });
+    const sameId = await repo.create({ ...record(), id: r.id });
+    expect(sameId.unwrapErr()).to.deep.include({ code: 'CONFLICT', details: { field: 'id' } });
+  });
+
+  it('updates optimistically: the stale writer gets CONFLICT; a missing record PAYMENT_NOT_FOUND; all fields survive', async () => {
+    const repo = await make();
+    const r = (await repo.create(record())).unwrap();
+    const paid = markSucceeded(r, { gatewayPaymentId: 'ch_1', at: minutes(3), eventId: 'evt_1' })!;
+    const saved = (await repo.update(paid)).unwrap();
+    expect(saved.version).to.equal(2);
+    expect(await repo.findById(r.id)).to.deep.equal(saved);
+    const stale = await repo.update(markRefundedTotal(paid, { refundedTotal: 10, at: minutes(4) })!);
+    expect(stale.unwrapErr().code).to.equal('CONFLICT');
+    const refunded = (
+      await repo.update(markRefundedTotal(saved, { refundedTotal: 100, at: minutes(4) })!)
+    ).unwrap();
+    expect(await repo.findById(r.id)).to.deep.equal(refunded);
+    expect(refunded).to.deep.include({
+      status: 'partially_refunded',
+      refundedAmount: 100,
+      gatewayPaymentId: 'ch_1',
+    });
+    expect((await repo.update({ ...record(), version: 1 })).unwrapErr().code).to.equal('PAYMENT_NOT_FOUND');
+  });
+
+  it('concurrent updates of one version: exactly one wins', async () => {
+    const repo = await make();
+    const r = (await repo.create(record())).unwrap();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        repo.update(
+          markRefundedTotal(markSucceeded(r, { at: minutes(1) })!, { refundedTotal: i + 1, at: minutes(2) })!,
+        ),
+      ),
+    );
+    expect(results.filter((x) => x.isOk())).to.have.length(1);
+  });
+}
+
+function eventsContract(make: () => Promise<ProcessedEventStore>): void {
+  it('the first claim of an event id wins; released claims can be taken again', async () => {
+    const store = await make();
+    const id = `evt_${testId()}`;
+    expect(await store.claim(id, 'payment_intent.succeeded', FIXED_NOW)).to.equal(true);
+    expect(await store.claim(id, 'payment_intent.succeeded', FIXED_NOW)).to.equal(false);
+    await store.release(id);
+    expect(await store.claim(id, 'payment_intent.succeeded', FIXED_NOW)).to.equal(true);
+    await store.release('evt_never_claimed');
+  });
+
+  it('20 concurrent claims of one id: exactly one true', async () => {
+    const store = await make();
+    const id = `evt_${testId()}`;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => store.claim(id, 'charge.refunded', FIXED_NOW)),
+    );
+    expect(results.filter(Boolean)).to.have.length(1);
+  });
+}
+
+describe('contract/payments PaymentRepository and ProcessedEventStore', () => {
+  describe('memory', () => {
+    paymentContract(async () => new MemoryPaymentRepository(new MemoryDatabase()));
+    eventsContract(async () => new MemoryProcessedEventStore(new MemoryDatabase()));
+  });
+
+  describeWith(['mongo'], 'mongo', () => {
+    const mongo = useMongo('payments');
+    paymentContract(async () => {
+      const repo = new MongoPaymentRepository(mongo.connection());
+      await mongo.reset();
+      return repo;
+    });
+    eventsContract(async () => {
+      const store = new MongoProcessedEventStore(mongo.connection());
+      await mongo.reset();
+      return store;
+    });
+  });
+});
