@@ -317,15 +317,18 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   app.post(
     '/methods/setup-intent',
     {
-      preHandler: [requireAuth, absentBodyAsEmptyObject],
+      preValidation: absentBodyAsEmptyObject, // the body may be absent
+      preHandler: [requireAuth, idem.preHandler],
+      onSend: idem.onSend,
       schema: {
         tags,
         summary: 'A setup intent, to collect a card for later with the client SDK',
         security: bearerAuth,
+        headers: IdempotencyKeyHeaders,
         body: Type.Object({}, { additionalProperties: false }),
         response: {
-          201: success({ setupIntentId: Type.String(), clientSecret: Type.String() }),
-          ...errors(400, 401, 502),
+          201: replayable(success({ setupIntentId: Type.String(), clientSecret: Type.String() })),
+          ...errors(400, 401, 422, 502),
         },
       },
     },

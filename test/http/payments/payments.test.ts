@@ -334,6 +334,23 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
         const setup = await post('/api/payments/methods/setup-intent', {}, fresh.token);
         expect(setup.statusCode).to.equal(201);
         expect(setup.json().data.clientSecret).to.match(/^seti_/);
+        // No body at all is fine, and a retried request with the same key answers the same intent.
+        const once = await t.request({
+          method: 'POST',
+          url: '/api/payments/methods/setup-intent',
+          token: fresh.token,
+          headers: { 'idempotency-key': 'setup-1' },
+        });
+        const twice = await t.request({
+          method: 'POST',
+          url: '/api/payments/methods/setup-intent',
+          token: fresh.token,
+          headers: { 'idempotency-key': 'setup-1' },
+        });
+        expect(once.statusCode).to.equal(201);
+        expect(twice.statusCode).to.equal(201);
+        expect(twice.headers['idempotent-replayed']).to.equal('true');
+        expect(twice.json().data.setupIntentId).to.equal(once.json().data.setupIntentId);
       });
 
       it('refuses unknown methods and card data (400), no token (401)', async () => {
