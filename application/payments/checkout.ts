@@ -2,7 +2,6 @@ import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
 import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
-import { isPaid } from '../../domain/ordering/payment.js';
 import { newPaymentRecord } from '../../domain/payments/payment.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { OrderRepository } from '../ordering/ports.js';
@@ -10,7 +9,7 @@ import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import { linkOrder, recordFor } from './intents.js';
 import type { CheckoutGateway, PaymentRepository, PaymentSettings } from './ports.js';
 import type { PaymentSettlement } from './settlement.js';
-import { callGateway, orderNotFound } from './support.js';
+import { callGateway, findPayableOrder, orderNotFound } from './support.js';
 
 export interface CheckoutOrderView {
   readonly gatewayOrderId: string;
@@ -44,12 +43,9 @@ export class CreateCheckoutOrder {
     readonly orderId: string;
     readonly userId: string;
   }): Promise<Result<CheckoutOrderView, DomainError>> {
-    const order = await this.orders.findById(input.orderId);
-    if (!order || !isOwnedBy(order, input.userId)) return Err(orderNotFound());
-    if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
-    if (order.status === 'cancelled') {
-      return Err(domainError('CONFLICT', 'Cannot pay for a cancelled order'));
-    }
+    const payable = await findPayableOrder(this.orders, input.orderId, input.userId);
+    if (payable.isErr()) return payable;
+    const order = payable.value;
     const currency = this.settings.currency.toUpperCase();
     // A retry reuses the order's gateway order (the real gateway has no idempotency keys).
     const known = order.razorpayOrderId ? await this.payments.findByIntentId(order.razorpayOrderId) : null;

@@ -1,7 +1,7 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
-import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
+import type { Order } from '../../domain/ordering/order.js';
 import { attachPaymentReference, isPaid } from '../../domain/ordering/payment.js';
 import { isCaptured, newPaymentRecord, type PaymentRecord } from '../../domain/payments/payment.js';
 import type { OrderRepository } from '../ordering/ports.js';
@@ -14,7 +14,13 @@ import type {
   PaymentSettings,
 } from './ports.js';
 import type { PaymentSettlement } from './settlement.js';
-import { callGateway, orderNotFound, paymentNotFound, PAYMENT_SAVE_ATTEMPTS } from './support.js';
+import {
+  callGateway,
+  findPayableOrder,
+  orderNotFound,
+  paymentNotFound,
+  PAYMENT_SAVE_ATTEMPTS,
+} from './support.js';
 
 export interface IntentView {
   readonly paymentId: string;
@@ -86,12 +92,9 @@ export class CreatePaymentIntent {
     readonly orderId: string;
     readonly userId: string;
   }): Promise<Result<IntentView, DomainError>> {
-    const order = await this.orders.findById(input.orderId);
-    if (!order || !isOwnedBy(order, input.userId)) return Err(orderNotFound());
-    if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
-    if (order.status === 'cancelled') {
-      return Err(domainError('CONFLICT', 'Cannot pay for a cancelled order'));
-    }
+    const payable = await findPayableOrder(this.orders, input.orderId, input.userId);
+    if (payable.isErr()) return payable;
+    const order = payable.value;
     const currency = this.settings.currency.toLowerCase();
     const intent = await callGateway(() =>
       this.gateway.createIntent({

@@ -1,7 +1,7 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import type { Order } from '../../domain/ordering/order.js';
-import type { PaymentChange } from '../../domain/ordering/payment.js';
+import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
+import { isPaid, type PaymentChange } from '../../domain/ordering/payment.js';
 import type { PaymentRecord } from '../../domain/payments/payment.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { EventBus } from '../shared/ports.js';
@@ -12,6 +12,22 @@ export const PAYMENT_SAVE_ATTEMPTS = 8;
 
 export const orderNotFound = (): DomainError => domainError('ORDER_NOT_FOUND', 'Order not found');
 export const paymentNotFound = (): DomainError => domainError('PAYMENT_NOT_FOUND', 'Payment not found');
+/**
+ * The caller's order, when it can still be paid: another user's order is not found (never a
+ * 403, which logs the storefront out), a paid one ORDER_ALREADY_PAID, a cancelled one CONFLICT.
+ */
+export async function findPayableOrder(
+  orders: OrderRepository,
+  orderId: string,
+  userId: string,
+): Promise<Result<Order, DomainError>> {
+  const order = await orders.findById(orderId);
+  if (!order || !isOwnedBy(order, userId)) return Err(orderNotFound());
+  if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
+  if (order.status === 'cancelled') return Err(domainError('CONFLICT', 'Cannot pay for a cancelled order'));
+  return Ok(order);
+}
+
 export const gatewayFailed = (message = 'Payment gateway error'): DomainError =>
   domainError('PAYMENT_GATEWAY_FAILED', message);
 
