@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { CreateProduct, DeleteProduct, UpdateProduct } from '../../../application/catalog/manage-products.js';
 import { GetProduct, ListProducts } from '../../../application/catalog/product-queries.js';
+import { RecordProductView } from '../../../application/discovery/use-cases.js';
 import { unwrap } from '../errors.js';
 import { atMount, type RouteMount } from '../route-mount.js';
 import { errors, IdParams, success } from '../schemas.js';
@@ -77,6 +78,8 @@ export function registerListProducts(
 /** One product, category populated; 404 `Product not found`. */
 export function registerGetProduct(app: App, deps: RouteDeps, mount: RouteMount): void {
   const getProduct = deps.resolve.get(GetProduct);
+  // Public product pages count as views (trending); a failed count never fails the read.
+  const recordView = mount.public ? deps.resolve.get(RecordProductView) : undefined;
   app.get(
     mount.path,
     atMount(mount, {
@@ -85,6 +88,7 @@ export function registerGetProduct(app: App, deps: RouteDeps, mount: RouteMount)
     }),
     async (request) => {
       const view = unwrap(await getProduct.execute({ id: request.params.id }));
+      await recordView?.execute({ productId: view.product.id }).catch(() => undefined);
       return { status: 'success' as const, data: { product: presentView(view) } };
     },
   );

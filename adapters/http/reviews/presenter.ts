@@ -1,0 +1,66 @@
+import { Type } from '@fastify/type-provider-typebox';
+import { helpfulVotes, reportedCount, REVIEW_LIMITS, type Review } from '../../../domain/reviews/review.js';
+import { IsoDate } from '../schemas.js';
+
+export const ReviewSchema = Type.Object({
+  _id: Type.String(),
+  product: Type.String(),
+  user: Type.Object({ _id: Type.String(), fullName: Type.String() }),
+  rating: Type.Integer(),
+  title: Type.String(),
+  comment: Type.String(),
+  images: Type.Array(Type.String()),
+  status: Type.Union([Type.Literal('pending'), Type.Literal('approved'), Type.Literal('rejected')]),
+  isVerifiedPurchase: Type.Boolean(),
+  helpfulVotes: Type.Integer(),
+  reportedCount: Type.Integer(),
+  createdAt: IsoDate,
+  updatedAt: IsoDate,
+});
+
+export function presentReview(r: Review) {
+  return {
+    _id: r.id,
+    product: r.productId,
+    user: { _id: r.userId, fullName: r.userName },
+    rating: r.rating,
+    title: r.title,
+    comment: r.comment,
+    images: [...r.images],
+    status: r.status,
+    isVerifiedPurchase: r.isVerifiedPurchase,
+    helpfulVotes: helpfulVotes(r),
+    reportedCount: reportedCount(r),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
+}
+
+export const PaginationSchema = Type.Object({
+  page: Type.Integer(),
+  limit: Type.Integer(),
+  total: Type.Integer(),
+  pages: Type.Integer(),
+});
+
+const ImageUrl = Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://\\S+$' });
+
+export const ReviewCreateBody = Type.Object(
+  {
+    rating: Type.Integer({ minimum: 1, maximum: 5 }),
+    title: Type.Optional(Type.String({ maxLength: REVIEW_LIMITS.titleMax })),
+    comment: Type.String({ minLength: 1, maxLength: REVIEW_LIMITS.commentMax }),
+    images: Type.Optional(Type.Array(ImageUrl, { maxItems: REVIEW_LIMITS.imagesMax })),
+  },
+  { additionalProperties: false },
+);
+
+export const ReviewUpdateBody = Type.Object(
+  {
+    rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+    title: Type.Optional(Type.String({ maxLength: REVIEW_LIMITS.titleMax })),
+    comment: Type.Optional(Type.String({ minLength: 1, maxLength: REVIEW_LIMITS.commentMax })),
+    images: Type.Optional(Type.Array(ImageUrl, { maxItems: REVIEW_LIMITS.imagesMax })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);

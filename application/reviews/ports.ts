@@ -1,0 +1,38 @@
+import type { DomainError } from '../../domain/shared/errors.js';
+import type { Result } from '../../domain/shared/result.js';
+import type { Review, ReviewStatus } from '../../domain/reviews/review.js';
+
+export const REVIEW_SORTS = ['newest', 'helpful', 'rating'] as const;
+export type ReviewSort = (typeof REVIEW_SORTS)[number];
+
+export interface ReviewPage {
+  readonly items: Review[];
+  readonly total: number;
+}
+
+export interface ReviewRepository {
+  /** CONFLICT when the user already reviewed the product (unique user + product), or the id exists. */
+  create(review: Review): Promise<Result<Review, DomainError>>;
+  findById(id: string): Promise<Review | null>;
+  /** Optimistic: saves when the stored version equals `review.version`, answers version + 1; CONFLICT otherwise (NOT_FOUND when gone). */
+  update(review: Review): Promise<Result<Review, DomainError>>;
+  delete(id: string): Promise<boolean>;
+  /** Reviews of a product with `status`, sorted (ties: newest, then id), paged from 1. */
+  listByProduct(
+    productId: string,
+    status: ReviewStatus,
+    sort: ReviewSort,
+    page: number,
+    limit: number,
+  ): Promise<ReviewPage>;
+  /** The ratings (1-5) of every approved review of the product. */
+  approvedRatings(productId: string): Promise<number[]>;
+  /** Reviews with `status`, oldest first (moderation queue), paged from 1. */
+  listByStatus(status: ReviewStatus, page: number, limit: number): Promise<ReviewPage>;
+  /**
+   * Atomically applies `change` to the stored review (no lost update whatever the interleaving);
+   * `change` answering its argument unchanged writes nothing. Null when there is no such review.
+   */
+  modify(id: string, change: (review: Review) => Review): Promise<Review | null>;
+}
+export const REVIEW_REPOSITORY = Symbol.for('ReviewRepository');

@@ -1,0 +1,252 @@
+import { productEvent } from '../../domain/catalog/events.js';
+import {
+  createReview,
+  editReview,
+  moderateReview,
+  reportReview,
+  summarizeRatings,
+  voteHelpful,
+  type RatingSummary,
+  type Review,
+  type ReviewContent,
+  type ReviewStatus,
+} from '../../domain/reviews/review.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import type { ProductRepository } from '../catalog/ports.js';
+import type { OrderRepository } from '../ordering/ports.js';
+import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
+import type { ReviewPage, ReviewRepository, ReviewSort } from './ports.js';
+
+const reviewNotFound = () => domainError('NOT_FOUND', 'Review not found');
+const productNotFound = () => domainError('PRODUCT_NOT_FOUND', 'Product not found');
+
+/**
+ * Makes the product's `ratings` equal the aggregate of its APPROVED reviews (average rounded to
+ * one decimal, count). Reads the product BEFORE the reviews and saves optimistically, retrying on
+ * a version conflict: whichever recompute saves last read the reviews after every earlier write.
+ */
+export class RecomputeProductRatings {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly products: ProductRepository,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(input: { productId: string }): Promise<Result<RatingSummary, DomainError>> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const product = await this.products.findById(input.productId);
+      if (!product) return Err(productNotFound());
+      const summary = summarizeRatings(await this.reviews.approvedRatings(input.productId));
+      if (product.ratings.average === summary.average && product.ratings.count === summary.count) {
+        return Ok(summary);
+      }
+      const now = this.clock.now();
+      const saved = await this.products.update({
+        ...product,
+        ratings: { average: summary.average, count: summary.count },
+        updatedAt: now,
+      });
+      if (saved.isOk()) {
+        await this.events.publish([productEvent('catalog.product-updated', product.id, now)]);
+        return Ok(summary);
+      }
+      if (saved.error.code !== 'CONFLICT') return Err(saved.error);
+    }
+    return Err(domainError('CONFLICT', 'The product kept changing; try again'));
+  }
+}
+
+/** True when one of the user's DELIVERED orders contains the product. */
+async function hasDeliveredPurchase(
+  orders: OrderRepository,
+  userId: string,
+  productId: string,
+): Promise<boolean> {
+  const mine = await orders.findByUser(userId);
+  return mine.some((o) => o.status === 'delivered' && o.items.some((l) => l.productId === productId));
+}
+
+export interface CreateReviewInput extends ReviewContent {
+  readonly productId: string;
+  readonly userId: string;
+  readonly userName: string;
+}
+
+export class CreateReview {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly products: ProductRepository,
+    private readonly orders: OrderRepository,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(input: CreateReviewInput): Promise<Result<Review, DomainError>> {
+    const product = await this.products.findById(input.productId);
+    if (!product) return Err(productNotFound());
+    const created = createReview({
+      ...input,
+      id: this.ids.next(),
+      isVerifiedPurchase: await hasDeliveredPurchase(this.orders, input.userId, input.productId),
+      now: this.clock.now(),
+    });
+    if (created.isErr()) return created;
+    const saved = await this.reviews.create(created.value);
+    if (saved.isErr() && saved.error.code === 'CONFLICT') {
+      return Err(domainError('CONFLICT', 'You have already reviewed this product'));
+    }
+    return saved;
+  }
+}
+
+export interface ProductReviewsAnswer extends ReviewPage {
+  readonly summary: RatingSummary;
+}
+
+export class ListProductReviews {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly products: ProductRepository,
+  ) {}
+
+  async execute(input: {
+    productId: string;
+    sort: ReviewSort;
+    page: number;
+    limit: number;
+  }): Promise<Result<ProductReviewsAnswer, DomainError>> {
+    const product = await this.products.findById(input.productId);
+    if (!product) return Err(productNotFound());
+    const page = await this.reviews.listByProduct(
+      input.productId,
+      'approved',
+      input.sort,
+      input.page,
+      input.limit,
+    );
+    const summary = summarizeRatings(await this.reviews.approvedRatings(input.productId));
+    return Ok({ ...page, summary });
+  }
+}
+
+/** Saves a change to an existing review with optimistic retries, then recomputes the product's ratings. */
+async function changeReview(
+  reviews: ReviewRepository,
+  ratings: RecomputeProductRatings,
+  id: string,
+  change: (review: Review) => Result<Review, DomainError>,
+): Promise<Result<Review, DomainError>> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const current = await reviews.findById(id);
+    if (!current) return Err(reviewNotFound());
+    const next = change(current);
+    if (next.isErr()) return next;
+    const saved = await reviews.update(next.value);
+    if (saved.isOk()) {
+      await ratings.execute({ productId: saved.value.productId });
+      return saved;
+    }
+    if (saved.error.code !== 'CONFLICT') return saved;
+  }
+  return Err(domainError('CONFLICT', 'The review kept changing; try again'));
+}
+
+export class UpdateReview {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly ratings: RecomputeProductRatings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The author only (another user's review answers 404); the edit goes back to pending. */
+  execute(input: {
+    id: string;
+    userId: string;
+    patch: Partial<ReviewContent>;
+  }): Promise<Result<Review, DomainError>> {
+    return changeReview(this.reviews, this.ratings, input.id, (review) =>
+      review.userId !== input.userId
+        ? Err(reviewNotFound())
+        : editReview(review, input.patch, this.clock.now()),
+    );
+  }
+}
+
+export class DeleteReview {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly ratings: RecomputeProductRatings,
+  ) {}
+
+  /** The author or an admin; another user's review answers 404. */
+  async execute(input: {
+    id: string;
+    userId: string;
+    isAdmin: boolean;
+  }): Promise<Result<Review, DomainError>> {
+    const review = await this.reviews.findById(input.id);
+    if (!review || (!input.isAdmin && review.userId !== input.userId)) return Err(reviewNotFound());
+    if (!(await this.reviews.delete(review.id))) return Err(reviewNotFound());
+    await this.ratings.execute({ productId: review.productId });
+    return Ok(review);
+  }
+}
+
+export class VoteReviewHelpful {
+  constructor(private readonly reviews: ReviewRepository) {}
+
+  /** Approved reviews only; one vote per user (a repeat is a no-op answering the same count). */
+  async execute(input: { id: string; userId: string }): Promise<Result<Review, DomainError>> {
+    const current = await this.reviews.findById(input.id);
+    if (!current || current.status !== 'approved') return Err(reviewNotFound());
+    const saved = await this.reviews.modify(input.id, (r) => voteHelpful(r, input.userId));
+    return saved ? Ok(saved) : Err(reviewNotFound());
+  }
+}
+
+export class ReportReview {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly ratings: RecomputeProductRatings,
+    private readonly clock: Clock,
+  ) {}
+
+  /** One report per user; past the threshold an approved review goes back to pending. */
+  async execute(input: { id: string; userId: string }): Promise<Result<Review, DomainError>> {
+    const current = await this.reviews.findById(input.id);
+    if (!current || current.status !== 'approved') return Err(reviewNotFound());
+    const now = this.clock.now();
+    const saved = await this.reviews.modify(input.id, (r) => reportReview(r, input.userId, now));
+    if (!saved) return Err(reviewNotFound());
+    if (saved.status !== 'approved') await this.ratings.execute({ productId: saved.productId });
+    return Ok(saved);
+  }
+}
+
+export class ListReviewsByStatus {
+  constructor(private readonly reviews: ReviewRepository) {}
+
+  async execute(input: {
+    status: ReviewStatus;
+    page: number;
+    limit: number;
+  }): Promise<Result<ReviewPage, DomainError>> {
+    return Ok(await this.reviews.listByStatus(input.status, input.page, input.limit));
+  }
+}
+
+export class ModerateReview {
+  constructor(
+    private readonly reviews: ReviewRepository,
+    private readonly ratings: RecomputeProductRatings,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: { id: string; status: 'approved' | 'rejected' }): Promise<Result<Review, DomainError>> {
+    return changeReview(this.reviews, this.ratings, input.id, (review) =>
+      Ok(moderateReview(review, input.status, this.clock.now())),
+    );
+  }
+}
