@@ -13,7 +13,19 @@ export interface CartView {
   /** The current product of every line, by id. */
   readonly products: ReadonlyMap<string, Product>;
   readonly subtotal: Money;
+  /** subtotal - discount (the promo's item discount; shipping codes take 0 off here). */
   readonly total: Money;
+  /** The applied promo code, re-validated on this read (absent when none is applied). */
+  readonly promo?: CartPromo;
+}
+
+export interface CartPromo {
+  readonly code: string;
+  readonly valid: boolean;
+  readonly discount: Money;
+  readonly freeShipping: boolean;
+  /** Why the code does not apply now (when `valid` is false). */
+  readonly reason?: DomainError;
 }
 
 export interface CartChange<E> {

@@ -1,8 +1,18 @@
-import { addLine, clearCart, removeLine, updateLine } from '../../domain/cart/cart.js';
+import {
+  addLine,
+  applyPromoCode,
+  clearCart,
+  lineTotal,
+  removeLine,
+  removePromoCode,
+  updateLine,
+} from '../../domain/cart/cart.js';
+import type { PromoLine } from '../../domain/promotions/promo-code.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../../domain/shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { ProductRepository } from '../catalog/ports.js';
+import type { PromoEvaluator } from '../promotions/use-cases.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { CartStore, type CartView } from './cart-store.js';
 import type { CartRepository } from './ports.js';
@@ -18,15 +28,45 @@ abstract class CartUseCase {
     products: ProductRepository,
     clock: Clock,
     protected readonly ids: IdGenerator,
+    protected readonly promos?: PromoEvaluator,
   ) {
     this.store = new CartStore(carts, products, clock, ids);
   }
+
+  /** Re-validates the cart's promo code against its current lines: discount or the reason. */
+  protected async withPromo(r: Result<CartView, DomainError>): Promise<Result<CartView, DomainError>> {
+    if (r.isErr() || !this.promos || r.value.cart.promoCode === undefined) return r;
+    const view = r.value;
+    const code = view.cart.promoCode!;
+    const checked = await this.promos.evaluate(code, view.cart.userId, promoLinesOf(view), 0);
+    if (checked.isErr()) {
+      return Ok({
+        ...view,
+        total: view.subtotal,
+        promo: { code, valid: false, discount: 0, freeShipping: false, reason: checked.error },
+      });
+    }
+    const { discount, freeShipping } = checked.value.discount;
+    return Ok({
+      ...view,
+      total: view.subtotal - discount,
+      promo: { code, valid: true, discount, freeShipping },
+    });
+  }
+}
+
+/** The cart's lines as a promotion sees them (category of each line's current product). */
+export function promoLinesOf(view: CartView): PromoLine[] {
+  return view.cart.items.flatMap((item) => {
+    const product = view.products.get(item.productId);
+    return product ? [{ categoryId: product.categoryId ?? '', total: lineTotal(item) }] : [];
+  });
 }
 
 /** GET /cart: the user's cart (created empty if none), re-priced from the current products. */
 export class GetCart extends CartUseCase {
-  execute(input: { userId: string }): Promise<Result<CartView, DomainError>> {
-    return this.store.read(input.userId);
+  async execute(input: { userId: string }): Promise<Result<CartView, DomainError>> {
+    return this.withPromo(await this.store.read(input.userId));
   }
 }
 
@@ -61,7 +101,7 @@ export class AddToCart extends CartUseCase {
         now,
       ).map((added) => ({ cart: added.cart, extra: undefined }));
     });
-    return r.map((m) => m.view);
+    return this.withPromo(r.map((m) => m.view));
   }
 }
 
@@ -89,7 +129,7 @@ export class UpdateCartItem extends CartUseCase {
         now,
       ).map((next) => ({ cart: next, extra: undefined }));
     });
-    return r.map((m) => m.view);
+    return this.withPromo(r.map((m) => m.view));
   }
 }
 
@@ -99,7 +139,7 @@ export class RemoveCartItem extends CartUseCase {
     const r = await this.store.mutate(input.userId, [], (cart, _products, now) =>
       Ok({ cart: removeLine(cart, input.itemId, now), extra: undefined }),
     );
-    return r.map((m) => m.view);
+    return this.withPromo(r.map((m) => m.view));
   }
 }
 
@@ -109,6 +149,35 @@ export class ClearCart extends CartUseCase {
     const r = await this.store.mutate(input.userId, [], (cart, _products, now) =>
       Ok({ cart: clearCart(cart, now), extra: undefined }),
     );
-    return r.map((m) => m.view);
+    return this.withPromo(r.map((m) => m.view));
+  }
+}
+
+/**
+ * POST /cart/apply-promo: the code must apply to the cart as it is now (else its reason, 4xx);
+ * then the cart stores it (it is re-validated on every later read).
+ */
+export class ApplyPromoToCart extends CartUseCase {
+  async execute(input: { userId: string; code: string }): Promise<Result<CartView, DomainError>> {
+    if (!this.promos) return Err(domainError('PROMO_NOT_FOUND', 'Promo code not found'));
+    const current = await this.store.read(input.userId);
+    if (current.isErr()) return current;
+    const checked = await this.promos.evaluate(input.code, input.userId, promoLinesOf(current.value), 0);
+    if (checked.isErr()) return checked;
+    const code = checked.value.promo.code;
+    const r = await this.store.mutate(input.userId, [], (cart, _products, now) =>
+      Ok({ cart: applyPromoCode(cart, code, now), extra: undefined }),
+    );
+    return this.withPromo(r.map((m) => m.view));
+  }
+}
+
+/** DELETE /cart/remove-promo: forgets the applied code (no-op without one). */
+export class RemovePromoFromCart extends CartUseCase {
+  async execute(input: { userId: string }): Promise<Result<CartView, DomainError>> {
+    const r = await this.store.mutate(input.userId, [], (cart, _products, now) =>
+      Ok({ cart: removePromoCode(cart, now), extra: undefined }),
+    );
+    return this.withPromo(r.map((m) => m.view));
   }
 }

@@ -12,7 +12,11 @@ import {
   type OrderSource,
 } from '../../domain/ordering/order.js';
 import { makeOrderNumber } from '../../domain/ordering/order-number.js';
-import type { ShippingMethod } from '../../domain/ordering/pricing.js';
+import { SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricing.js';
+import type { PromoLine } from '../../domain/promotions/promo-code.js';
+import type { Money } from '../../domain/shared/money.js';
+import type { PromoCodeRepository } from '../promotions/ports.js';
+import type { PromoEvaluator } from '../promotions/use-cases.js';
 import type { PaymentMethod } from '../../domain/ordering/status.js';
 import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
@@ -50,6 +54,8 @@ export interface PlaceOrderInput {
   readonly shippingMethod?: ShippingMethod;
   readonly paymentMethod?: PaymentMethod;
   readonly notes?: string;
+  /** A promo code; when absent, the code applied to the shopper's server cart (if any). */
+  readonly promoCode?: string;
 }
 
 export interface PlacedOrder {
@@ -106,6 +112,8 @@ export class PlaceOrder {
     private readonly logger: AppLogger,
     private readonly reservations: StockReservationRepository,
     private readonly policy: Pick<StockReservationPolicy, 'ttlMs'>,
+    private readonly promoCodes?: PromoCodeRepository,
+    private readonly promoEvaluator?: PromoEvaluator,
   ) {}
 
   async execute(input: PlaceOrderInput): Promise<Result<PlacedOrder, DomainError>> {
@@ -136,18 +144,41 @@ export class PlaceOrder {
     }
     if (drafts.length === 0) return Err(domainError('EMPTY_ORDER', 'No items to order'));
 
-    const lines = await this.priceLines(drafts);
-    if (lines.isErr()) return lines;
+    const priced = await this.priceLines(drafts);
+    if (priced.isErr()) return priced;
+
+    // The promo code: the request's, else the one applied to the server cart. It must apply now
+    // (else the order is refused with its reason); it is redeemed below, before stock is taken.
+    const promoCode =
+      input.promoCode ?? (cart ?? (await this.carts.findByUserId(input.userId)))?.promoCode ?? undefined;
+    let discount: Money = 0;
+    let redeemedCode: string | null = null;
+    if (promoCode !== undefined) {
+      if (!this.promoEvaluator || !this.promoCodes) {
+        return Err(domainError('PROMO_NOT_FOUND', 'Promo code not found'));
+      }
+      const shippingFee = SHIPPING_FEES[input.shippingMethod ?? 'standard'];
+      const promoLines: PromoLine[] = priced.value.lines.map((l) => ({
+        categoryId: priced.value.categories.get(l.productId) ?? '',
+        total: (l.unitPrice + (l.size?.price ?? 0) + (l.vase?.price ?? 0)) * l.quantity,
+      }));
+      const evaluated = await this.promoEvaluator.evaluate(promoCode, input.userId, promoLines, shippingFee);
+      if (evaluated.isErr()) return evaluated;
+      discount = evaluated.value.discount.discount;
+      redeemedCode = evaluated.value.promo.code;
+    }
 
     const now = this.clock.now();
     const number = await this.freeOrderNumber(now);
     if (number.isErr()) return number;
 
     const placed = placeOrder({
+      ...(discount > 0 ? { discount } : {}),
+      ...(redeemedCode !== null ? { promoCode: redeemedCode } : {}),
       id: this.ids.next(),
       orderNumber: number.value,
       userId: input.userId,
-      items: lines.value,
+      items: priced.value.lines,
       shippingAddress: input.shippingAddress,
       ...(input.shippingMethod !== undefined ? { shippingMethod: input.shippingMethod } : {}),
       ...(input.paymentMethod !== undefined ? { paymentMethod: input.paymentMethod } : {}),
@@ -158,6 +189,56 @@ export class PlaceOrder {
     if (placed.isErr()) return placed;
 
     const pending = placed.value.order;
+    if (redeemedCode !== null) {
+      // Atomic and bounded in the repository: exactly the remaining uses succeed under a race.
+      const redeemed = await this.promoCodes!.redeem(redeemedCode, input.userId, pending.id, now);
+      if (redeemed.isErr()) return redeemed;
+    }
+    try {
+      const result = await this.placeWithStock(
+        placed.value,
+        pending,
+        now,
+        source,
+        cart,
+        drafts,
+        redeemedCode,
+      );
+      if (result.isErr() && redeemedCode !== null) await this.releasePromo(redeemedCode, pending.id);
+      return result;
+    } catch (error) {
+      if (redeemedCode !== null) await this.releasePromoUnlessStored(redeemedCode, pending.id);
+      throw error;
+    }
+  }
+
+  /** Compensation for the redemption: an order that was not placed gives its use back. */
+  private async releasePromo(code: string, orderId: string): Promise<void> {
+    try {
+      await this.promoCodes!.release(code, orderId);
+    } catch (error) {
+      this.logger.warn('releasing a promo redemption failed', { orderId, error: String(error) });
+    }
+  }
+
+  private async releasePromoUnlessStored(code: string, orderId: string): Promise<void> {
+    try {
+      if (await this.orders.findById(orderId)) return;
+    } catch {
+      return;
+    }
+    await this.releasePromo(code, orderId);
+  }
+
+  private async placeWithStock(
+    change: OrderChange,
+    pending: Order,
+    now: Date,
+    source: OrderSource,
+    cart: Cart | null,
+    drafts: readonly LineDraft[],
+    usedCode: string | null,
+  ): Promise<Result<PlacedOrder, DomainError>> {
     const held: HeldStock[] = stockNeeds(pending.items).map((need) => ({
       ...need,
       reservationId: this.ids.next(),
@@ -186,7 +267,7 @@ export class PlaceOrder {
 
     let saved: Result<OrderChange, DomainError>;
     try {
-      saved = await this.save(placed.value, now);
+      saved = await this.save(change, now);
     } catch (error) {
       await this.settleAfterFailedSave(pending.id, held);
       throw error;
@@ -198,7 +279,7 @@ export class PlaceOrder {
     const { order, events } = saved.value;
 
     await this.commit(order, held);
-    await this.afterPlacing(order, held, cart, drafts);
+    await this.afterPlacing(order, held, cart, drafts, usedCode);
     await this.events.publish(events);
     return Ok({ order, source });
   }
@@ -288,7 +369,9 @@ export class PlaceOrder {
   }
 
   /** Catalog prices for every line; unknown products and option names are refused. */
-  private async priceLines(drafts: readonly LineDraft[]): Promise<Result<OrderLine[], DomainError>> {
+  private async priceLines(
+    drafts: readonly LineDraft[],
+  ): Promise<Result<{ lines: OrderLine[]; categories: Map<string, string> }, DomainError>> {
     const ids = [...new Set(drafts.map((d) => d.productId))];
     const found = await this.products.findByIds(ids);
     const byId = new Map(found.map((p) => [p.id, p]));
@@ -314,7 +397,7 @@ export class PlaceOrder {
         ...(image !== undefined ? { image } : {}),
       });
     }
-    return Ok(lines);
+    return Ok({ lines, categories: new Map(found.map((p) => [p.id, p.categoryId ?? ''])) });
   }
 
   private option(
@@ -361,6 +444,7 @@ export class PlaceOrder {
     needs: readonly StockNeed[],
     cart: Cart | null,
     drafts: readonly LineDraft[],
+    usedCode: string | null = null,
   ): Promise<void> {
     try {
       for (const need of needs) await this.products.recordSale(need.productId, need.quantity);
@@ -373,7 +457,11 @@ export class PlaceOrder {
       let current: Cart | null = cart;
       for (let attempt = 0; attempt < CART_CLEAR_ATTEMPTS && current; attempt++) {
         const remaining = current.items.filter((i) => !ordered.has(i.id));
-        const result = await this.carts.save({ ...current, items: remaining, updatedAt: order.createdAt });
+        const { promoCode: applied, ...rest } = current;
+        // The cart's code was spent on this order (or replaced by the request's): it is dropped.
+        const keepCode = applied !== undefined && order.discount === 0 && applied !== usedCode;
+        const next = keepCode ? { ...current, items: remaining } : { ...rest, items: remaining };
+        const result = await this.carts.save({ ...next, updatedAt: order.createdAt });
         if (result.isOk()) return;
         current = await this.carts.findByUserId(order.userId);
       }

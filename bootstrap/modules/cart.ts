@@ -2,11 +2,14 @@ import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import {
   AddToCart,
+  ApplyPromoToCart,
   ClearCart,
   GetCart,
   RemoveCartItem,
+  RemovePromoFromCart,
   UpdateCartItem,
 } from '../../application/cart/use-cases.js';
+import { PromoEvaluator } from '../../application/promotions/use-cases.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { CLOCK, ID_GENERATOR } from '../../application/shared/ports.js';
 import { MemoryCartRepository } from '../../adapters/persistence/memory/cart-repository.js';
@@ -24,10 +27,12 @@ export function bindCart(container: Container, config: Config): void {
   } else {
     bindClass(container, CART_REPOSITORY, MemoryCartRepository, [MemoryDatabase]);
   }
-  const deps = [CART_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, ID_GENERATOR];
+  const deps = [CART_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, ID_GENERATOR, PromoEvaluator];
   bindUseCase(container, GetCart, deps);
   bindUseCase(container, AddToCart, deps);
   bindUseCase(container, UpdateCartItem, deps);
   bindUseCase(container, RemoveCartItem, deps);
   bindUseCase(container, ClearCart, deps);
+  bindUseCase(container, ApplyPromoToCart, deps);
+  bindUseCase(container, RemovePromoFromCart, deps);
 }

@@ -29,6 +29,8 @@ export interface Cart {
   readonly updatedAt: Date;
   /** 0 for a cart never saved; incremented by every save. */
   readonly version: number;
+  /** The promo code the shopper applied (uppercase); re-validated on every read. */
+  readonly promoCode?: string;
 }
 
 /*
@@ -344,4 +346,16 @@ export function repriceCart(
     });
   }
   return changed ? { cart: { ...cart, items, updatedAt: now }, changed } : { cart, changed };
+}
+
+/** Stores the applied promo code (uppercase); the caller has validated it. */
+export function applyPromoCode(cart: Cart, code: string, now: Date): Cart {
+  const upper = code.trim().toUpperCase();
+  return cart.promoCode === upper ? cart : { ...cart, promoCode: upper, updatedAt: now };
+}
+
+export function removePromoCode(cart: Cart, now: Date): Cart {
+  if (cart.promoCode === undefined) return cart;
+  const { promoCode: _removed, ...rest } = cart;
+  return { ...rest, updatedAt: now };
 }

@@ -23,7 +23,21 @@ export const CartSchema = Type.Object({
   user: Type.String(),
   items: Type.Array(CartItemSchema),
   subtotal: Type.Number({ description: 'Sum of (price + size.price + vase.price) * quantity, major units' }),
-  total: Type.Number({ description: 'Equals subtotal (no promotions yet), major units' }),
+  promoCode: Type.Optional(Type.String({ description: 'The applied promo code (uppercase)' })),
+  discount: Type.Number({
+    description: "The applied code's discount on the items, major units (0 when none)",
+  }),
+  freeShipping: Type.Optional(
+    Type.Boolean({ description: 'A valid shipping code: the order waives its shipping fee' }),
+  ),
+  promoValid: Type.Optional(Type.Boolean()),
+  promoError: Type.Optional(
+    Type.Object(
+      { code: Type.String(), message: Type.String() },
+      { description: 'Why the applied code gives no discount now' },
+    ),
+  ),
+  total: Type.Number({ description: 'subtotal - discount, major units' }),
   createdAt: IsoDate,
   updatedAt: IsoDate,
   __v: Type.Integer(),
@@ -55,6 +69,17 @@ export function presentCart(view: CartView): CartJson {
     user: cart.userId,
     items,
     subtotal: toMajor(view.subtotal),
+    ...(view.promo
+      ? {
+          promoCode: view.promo.code,
+          promoValid: view.promo.valid,
+          ...(view.promo.freeShipping ? { freeShipping: true } : {}),
+          ...(view.promo.reason
+            ? { promoError: { code: view.promo.reason.code, message: view.promo.reason.message } }
+            : {}),
+        }
+      : {}),
+    discount: toMajor(view.promo?.discount ?? 0),
     total: toMajor(view.total),
     createdAt: cart.createdAt.toISOString(),
     updatedAt: cart.updatedAt.toISOString(),

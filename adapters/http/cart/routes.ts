@@ -1,9 +1,11 @@
 import { Type } from '@fastify/type-provider-typebox';
 import {
   AddToCart,
+  ApplyPromoToCart,
   ClearCart,
   GetCart,
   RemoveCartItem,
+  RemovePromoFromCart,
   UpdateCartItem,
 } from '../../../application/cart/use-cases.js';
 import { MAX_PERSONAL_NOTE_LENGTH } from '../../../domain/cart/cart.js';
@@ -28,6 +30,49 @@ export async function cartRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   const updateItem = deps.resolve.get(UpdateCartItem);
   const removeItem = deps.resolve.get(RemoveCartItem);
   const clearCart = deps.resolve.get(ClearCart);
+  const applyPromo = deps.resolve.get(ApplyPromoToCart);
+  const removePromo = deps.resolve.get(RemovePromoFromCart);
+
+  app.post(
+    '/apply-promo',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary:
+          'Apply a promo code to the cart (case-insensitive); refused with its reason when it does not apply',
+        security: bearerAuth,
+        body: Type.Object(
+          { code: Type.String({ minLength: 1, maxLength: 64 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: CartAnswer, ...errors(400, 401, 404, 409) },
+      },
+    },
+    async (request) => {
+      const view = unwrap(
+        await applyPromo.execute({ userId: principalOf(request).user.id, code: request.body.code }),
+      );
+      return { status: 'success' as const, data: { cart: presentCart(view) } };
+    },
+  );
+
+  app.delete(
+    '/remove-promo',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Remove the applied promo code from the cart',
+        security: bearerAuth,
+        response: { 200: CartAnswer, ...errors(401) },
+      },
+    },
+    async (request) => {
+      const view = unwrap(await removePromo.execute({ userId: principalOf(request).user.id }));
+      return { status: 'success' as const, data: { cart: presentCart(view) } };
+    },
+  );
 
   app.get(
     '/',

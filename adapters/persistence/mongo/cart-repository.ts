@@ -27,6 +27,7 @@ interface CartDocument {
   createdAt: Date;
   updatedAt: Date;
   version: number;
+  promoCode?: string | null;
 }
 
 const OptionSchema = new Schema<OptionDocument>(
@@ -55,6 +56,7 @@ export const CART_SCHEMA = new Schema<CartDocument>(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     version: { type: Number, required: true },
+    promoCode: { type: String, default: null },
   },
   { versionKey: false, collection: 'carts', id: false },
 );
@@ -104,6 +106,7 @@ function fromDocument(doc: CartDocument): Cart {
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt ?? doc.createdAt,
     version: doc.version ?? 1,
+    ...(doc.promoCode ? { promoCode: doc.promoCode } : {}),
   };
 }
 
@@ -137,6 +140,7 @@ export class MongoCartRepository implements CartRepository {
       createdAt: next.createdAt,
       updatedAt: next.updatedAt,
       version: next.version,
+      promoCode: next.promoCode ?? null,
     };
     if (cart.version === 0) {
       try {

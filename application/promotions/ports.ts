@@ -1,0 +1,33 @@
+import type { PromoCode } from '../../domain/promotions/promo-code.js';
+import type { DomainError } from '../../domain/shared/errors.js';
+import type { Result } from '../../domain/shared/result.js';
+
+export interface PromoCodeRepository {
+  /** Stores a new code (version 0 -> 1); PROMO_CODE_TAKEN when the (uppercase) code exists. */
+  create(promo: PromoCode): Promise<Result<PromoCode, DomainError>>;
+  /**
+   * Optimistic save of the editable fields (never `usedCount`, which only redeem/release move):
+   * when the stored version equals `promo.version`, answers `version + 1`; CONFLICT otherwise,
+   * PROMO_NOT_FOUND when gone, PROMO_CODE_TAKEN when the new code belongs to another promo.
+   */
+  update(promo: PromoCode): Promise<Result<PromoCode, DomainError>>;
+  findById(id: string): Promise<PromoCode | null>;
+  /** Case-insensitive. */
+  findByCode(code: string): Promise<PromoCode | null>;
+  /** Newest first. */
+  list(): Promise<PromoCode[]>;
+  /**
+   * Atomic and bounded: records a redemption of `code` for `orderId` and increments `usedCount`
+   * only while `usedCount < usageLimit` (PROMO_EXHAUSTED) and the user's redemptions are below
+   * `perUserLimit` (PROMO_ALREADY_USED); PROMO_NOT_FOUND for an unknown code. Idempotent per
+   * (code, orderId): redeeming again for the same order answers Ok without counting twice.
+   */
+  redeem(code: string, userId: string, orderId: string, at: Date): Promise<Result<PromoCode, DomainError>>;
+  /** Undoes the redemption of `code` for `orderId` exactly once; true when this call undid it. */
+  release(code: string, orderId: string): Promise<boolean>;
+  /** The codes redeemed for an order (uppercase). */
+  redeemedFor(orderId: string): Promise<string[]>;
+  /** How many live redemptions of `code` the user holds. */
+  userRedemptions(code: string, userId: string): Promise<number>;
+}
+export const PROMO_CODE_REPOSITORY = Symbol.for('PromoCodeRepository');

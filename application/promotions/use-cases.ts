@@ -1,0 +1,252 @@
+import {
+  checkEligibility,
+  checkPromo,
+  createPromo,
+  deactivatePromo,
+  DEFAULT_TIER,
+  normalizeCode,
+  updatePromo,
+  type PromoCode,
+  type PromoDiscount,
+  type PromoDraft,
+  type PromoLine,
+} from '../../domain/promotions/promo-code.js';
+import { lineTotal } from '../../domain/cart/cart.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import { isEntityId } from '../../domain/shared/ids.js';
+import type { Money } from '../../domain/shared/money.js';
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import type { CartRepository } from '../cart/ports.js';
+import type { ProductRepository } from '../catalog/ports.js';
+import type { OrderRepository } from '../ordering/ports.js';
+import type { AppLogger, Clock, EventBus, IdGenerator, StartupTask } from '../shared/ports.js';
+import type { DomainEvent } from '../../domain/shared/events.js';
+import type { PromoCodeRepository } from './ports.js';
+
+const notFound = () => domainError('PROMO_NOT_FOUND', 'Promo code not found');
+
+/** POST /promos and the CLI's promo:create. */
+export class CreatePromoCode {
+  constructor(
+    private readonly promos: PromoCodeRepository,
+    private readonly clock: Clock,
+    private readonly ids: IdGenerator,
+  ) {}
+
+  async execute(input: { draft: PromoDraft; createdBy: string }): Promise<Result<PromoCode, DomainError>> {
+    const promo = createPromo(this.ids.next(), input.draft, input.createdBy, this.clock.now());
+    if (promo.isErr()) return promo;
+    return this.promos.create(promo.value);
+  }
+}
+
+export class ListPromoCodes {
+  constructor(private readonly promos: PromoCodeRepository) {}
+
+  async execute(): Promise<Result<PromoCode[], DomainError>> {
+    return Ok(await this.promos.list());
+  }
+}
+
+export class UpdatePromoCode {
+  constructor(
+    private readonly promos: PromoCodeRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(input: { id: string; draft: PromoDraft }): Promise<Result<PromoCode, DomainError>> {
+    if (!isEntityId(input.id)) return Err(notFound());
+    const current = await this.promos.findById(input.id);
+    if (!current) return Err(notFound());
+    const next = updatePromo(current, input.draft, this.clock.now());
+    if (next.isErr()) return next;
+    return this.promos.update(next.value);
+  }
+}
+
+export class DeactivatePromoCode {
+  constructor(
+    private readonly promos: PromoCodeRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(input: { id: string }): Promise<Result<PromoCode, DomainError>> {
+    if (!isEntityId(input.id)) return Err(notFound());
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const current = await this.promos.findById(input.id);
+      if (!current) return Err(notFound());
+      const next = deactivatePromo(current, this.clock.now());
+      if (next === current) return Ok(current);
+      const saved = await this.promos.update(next);
+      if (saved.isOk() || saved.error.code !== 'CONFLICT') return saved;
+    }
+    return Err(domainError('CONFLICT', 'The promo code is busy; please retry'));
+  }
+}
+
+export interface PromoEvaluation {
+  readonly promo: PromoCode;
+  readonly discount: PromoDiscount;
+}
+
+/**
+ * Checks a code for a shopper against priced lines: the one evaluation the cart, validate and
+ * PlaceOrder share. Membership tiers: users carry none yet, so every shopper is DEFAULT_TIER.
+ */
+export class PromoEvaluator {
+  constructor(
+    private readonly promos: PromoCodeRepository,
+    private readonly orders: OrderRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async evaluate(
+    code: string,
+    userId: string,
+    lines: readonly PromoLine[],
+    shippingFee: Money,
+    opts: { excludeOrderId?: string } = {},
+  ): Promise<Result<PromoEvaluation, DomainError>> {
+    const promo = await this.promos.findByCode(normalizeCode(code));
+    if (!promo) return Err(notFound());
+    const [userRedemptions, isFirstOrder] = await Promise.all([
+      this.promos.userRedemptions(promo.code, userId),
+      this.isFirstOrder(userId, opts.excludeOrderId),
+    ]);
+    const checked = checkPromo(promo, {
+      now: this.clock.now(),
+      lines,
+      shippingFee,
+      userRedemptions,
+      isFirstOrder,
+      tier: DEFAULT_TIER,
+    });
+    return checked.map((discount) => ({ promo, discount }));
+  }
+
+  async isFirstOrder(userId: string, excludeOrderId?: string): Promise<boolean> {
+    const orders = await this.orders.findByUser(userId);
+    return orders.filter((o) => o.id !== excludeOrderId && o.status !== 'cancelled').length === 0;
+  }
+}
+
+/** Lines of the shopper's server cart, priced from the current products, with their categories. */
+export async function cartPromoLines(
+  carts: CartRepository,
+  products: ProductRepository,
+  userId: string,
+): Promise<PromoLine[]> {
+  const cart = await carts.findByUserId(userId);
+  if (!cart || cart.items.length === 0) return [];
+  const found = await products.findByIds([...new Set(cart.items.map((i) => i.productId))]);
+  const byId = new Map(found.map((p) => [p.id, p]));
+  const lines: PromoLine[] = [];
+  for (const item of cart.items) {
+    const product = byId.get(item.productId);
+    if (!product) continue;
+    lines.push({
+      categoryId: product.categoryId ?? '',
+      total: lineTotal({ ...item, unitPrice: product.price }),
+    });
+  }
+  return lines;
+}
+
+export interface PromoValidation {
+  readonly code: string;
+  readonly valid: boolean;
+  readonly promo?: PromoCode;
+  readonly subtotal: Money;
+  readonly discount: Money;
+  readonly freeShipping: boolean;
+  readonly reason?: DomainError;
+}
+
+/** GET /promos/validate/:code: valid + discount, or the reason it does not apply. */
+export class ValidatePromoCode {
+  constructor(
+    private readonly evaluator: PromoEvaluator,
+    private readonly carts: CartRepository,
+    private readonly products: ProductRepository,
+  ) {}
+
+  async execute(input: {
+    code: string;
+    userId: string;
+    subtotal?: Money;
+  }): Promise<Result<PromoValidation, DomainError>> {
+    const lines: PromoLine[] =
+      input.subtotal !== undefined
+        ? [{ categoryId: '', total: input.subtotal }]
+        : await cartPromoLines(this.carts, this.products, input.userId);
+    const subtotal = lines.reduce((s, l) => s + l.total, 0);
+    const code = normalizeCode(input.code);
+    const r = await this.evaluator.evaluate(code, input.userId, lines, 0);
+    if (r.isErr()) {
+      return Ok({ code, valid: false, subtotal, discount: 0, freeShipping: false, reason: r.error });
+    }
+    return Ok({
+      code,
+      valid: true,
+      promo: r.value.promo,
+      subtotal,
+      discount: r.value.discount.discount,
+      freeShipping: r.value.discount.freeShipping,
+    });
+  }
+}
+
+/** GET /promos/user-eligible: active, current, not exhausted codes the caller may still use. */
+export class ListUserEligiblePromos {
+  constructor(
+    private readonly promos: PromoCodeRepository,
+    private readonly evaluator: PromoEvaluator,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(input: { userId: string }): Promise<Result<PromoCode[], DomainError>> {
+    const now = this.clock.now().getTime();
+    const isFirstOrder = await this.evaluator.isFirstOrder(input.userId);
+    const eligible: PromoCode[] = [];
+    for (const promo of await this.promos.list()) {
+      if (!promo.isActive) continue;
+      if (promo.validFrom && now < promo.validFrom.getTime()) continue;
+      if (promo.validUntil && now > promo.validUntil.getTime()) continue;
+      if (promo.usageLimit !== undefined && promo.usedCount >= promo.usageLimit) continue;
+      if (checkEligibility(promo, { isFirstOrder, tier: DEFAULT_TIER }).isErr()) continue;
+      if ((await this.promos.userRedemptions(promo.code, input.userId)) >= promo.perUserLimit) continue;
+      eligible.push(promo);
+    }
+    return Ok(eligible);
+  }
+}
+
+/**
+ * Gives a redemption back when its order is cancelled or its payment fails (subscribed at start;
+ * release is idempotent per (code, order), so a repeated event undoes nothing twice).
+ */
+export class ReleasePromoRedemptions implements StartupTask {
+  readonly name = 'promotions: release redemptions of cancelled or unpaid orders';
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly promos: PromoCodeRepository,
+    private readonly logger: AppLogger,
+  ) {}
+
+  async run(): Promise<void> {
+    for (const type of ['OrderCancelled', 'OrderPaymentFailed']) {
+      this.bus.subscribe(type, (event: DomainEvent) =>
+        this.releaseFor((event.payload as { orderId: string }).orderId),
+      );
+    }
+  }
+
+  async releaseFor(orderId: string): Promise<void> {
+    try {
+      for (const code of await this.promos.redeemedFor(orderId)) await this.promos.release(code, orderId);
+    } catch (error) {
+      this.logger.warn('releasing a promo redemption failed', { orderId, error: String(error) });
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import { expect } from 'chai';
+import type { EventBus, EventHandler } from '../../../application/shared/ports.js';
+import { ReleasePromoRedemptions } from '../../../application/promotions/use-cases.js';
+import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
+import { MemoryPromoCodeRepository } from '../../../adapters/persistence/memory/promotions-repository.js';
+import { createPromo } from '../../../domain/promotions/promo-code.js';
+import { FIXED_NOW, testId } from '../../support/fixtures.js';
+
+class RecordingBus implements EventBus {
+  readonly handlers = new Map<string, EventHandler>();
+  async publish(): Promise<void> {}
+  subscribe(type: string, handler: EventHandler): void {
+    this.handlers.set(type, handler);
+  }
+}
+
+describe('application/promotions ReleasePromoRedemptions', () => {
+  for (const type of ['OrderCancelled', 'OrderPaymentFailed']) {
+    it(`${type} gives the order's redemption back, once`, async () => {
+      const repo = new MemoryPromoCodeRepository(new MemoryDatabase());
+      await repo.create(
+        createPromo(
+          testId(),
+          { code: 'BACK5', type: 'fixed', value: 500, usageLimit: 1 },
+          'admin',
+          FIXED_NOW,
+        ).unwrap(),
+      );
+      await repo.redeem('BACK5', 'u1', 'order-1', FIXED_NOW);
+      await repo.redeem('BACK5', 'u2', 'order-2', FIXED_NOW);
+      const bus = new RecordingBus();
+      const logger = { info() {}, warn() {}, error() {} };
+      await new ReleasePromoRedemptions(bus, repo, logger).run();
+      const handler = bus.handlers.get(type)!;
+      await handler({ type, occurredAt: FIXED_NOW, payload: { orderId: 'order-1' } });
+      await handler({ type, occurredAt: FIXED_NOW, payload: { orderId: 'order-1' } });
+      expect((await repo.findByCode('back5'))!.usedCount).to.equal(0);
+      expect(await repo.redeemedFor('order-1')).to.deep.equal([]);
+      expect((await repo.redeem('BACK5', 'u3', 'order-3', FIXED_NOW)).isOk()).to.equal(true);
+    });
+  }
+});
