@@ -16,6 +16,10 @@ import { bindNotifications } from './modules/notifications.js';
 import { bindMedia } from './modules/media.js';
 import { bindPayments } from './modules/payments.js';
 import { bindIdempotency } from './modules/idempotency.js';
+import { bindInventory } from './modules/inventory.js';
+import { bindPromotions } from './modules/promotions.js';
+import { bindReviews } from './modules/reviews.js';
+import { bindDiscovery } from './modules/discovery.js';
 
 export const CONFIG = Symbol.for('Config');
 
@@ -41,5 +45,9 @@ export function buildContainer(
   bindMedia(container, config);
   bindPayments(container, config);
   bindIdempotency(container, config);
+  bindPromotions(container, config);
+  bindInventory(container, config);
+  bindReviews(container, config);
+  bindDiscovery(container, config);
   return container;
 }

@@ -4,10 +4,16 @@ import cliProgress from 'cli-progress';
 import { CreateAdmin } from '../../application/identity/admin-accounts.js';
 import { SeedDemoCatalog } from '../../application/catalog/seed-demo-catalog.js';
 import { SetProductStock } from '../../application/catalog/manage-products.js';
+import { ListLowStock, RestockProduct, VerifyStockLedger } from '../../application/inventory/use-cases.js';
+import { STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY } from '../../application/inventory/ports.js';
 import { ChangeOrderStatus } from '../../application/ordering/change-order-status.js';
+import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
+import { CreatePromoCode } from '../../application/promotions/use-cases.js';
+import { PROMO_TYPES, type PromoType } from '../../domain/promotions/promo-code.js';
+import { fromMajor } from '../../domain/shared/money.js';
 import { RANDOM_SOURCE, type RandomSource } from '../../application/shared/ports.js';
 import { ORDER_STATUSES, type OrderStatus } from '../../domain/ordering/status.js';
-import type { DomainError } from '../../domain/shared/errors.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
 import { toMajor } from '../../domain/shared/money.js';
 import type { Resolver } from '../resolver.js';
@@ -57,6 +63,9 @@ const MONGO_BACKED_PORTS: readonly symbol[] = [
   PRODUCT_REPOSITORY,
   CATEGORY_REPOSITORY,
   STOCK_RESERVATION_REPOSITORY,
+  STOCK_LEDGER,
+  STOCK_NOTIFY_REPOSITORY,
+  PROMO_CODE_REPOSITORY,
 ];
 
 async function mongoConnection(resolve: Resolver): Promise<Connection> {
@@ -82,6 +91,28 @@ function nonNegativeInteger(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
     throw new InvalidArgumentError('must be a whole number >= 0');
   return n;
+}
+
+function nonNegativeAmount(value: string): number {
+  const n = Number(value);
+  if (!/^\d+(\.\d{1,2})?$/.test(value) || !Number.isFinite(n)) {
+    throw new InvalidArgumentError('must be an amount >= 0 with at most 2 decimals');
+  }
+  return n;
+}
+
+function promoType(value: string): PromoType {
+  if (!(PROMO_TYPES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${PROMO_TYPES.join(', ')}`);
+  }
+  return value as PromoType;
+}
+
+function isoDate(value: string): Date {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime()))
+    throw new InvalidArgumentError('must be an ISO date, e.g. 2026-12-31T23:59:59Z');
+  return d;
 }
 
 function orderStatus(value: string): OrderStatus {
@@ -185,6 +216,111 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
       const product = ok(await resolve.get(SetProductStock).execute({ productId, stock }));
       print(`${product.name}: stock ${product.inventory.stock} (price ${toMajor(product.price)})`);
     });
+
+  program
+    .command('inventory:low-stock')
+    .description('list products at or below their low-stock threshold')
+    .action(async () => {
+      const items = ok(await resolve.get(ListLowStock).execute());
+      if (items.length === 0) print('No product is low on stock');
+      for (const i of items)
+        print(`${i.product.id}  ${i.product.name}: stock ${i.stock} (threshold ${i.threshold})`);
+    });
+
+  program
+    .command('inventory:restock')
+    .description('receive stock for a product (a restock movement; back-in-stock mails go out)')
+    .argument('<productId>', 'product id (24 hex characters)')
+    .argument('<quantity>', 'units received', nonNegativeInteger)
+    .option('--reference <reference>', 'delivery or purchase-order reference')
+    .action(async (productId: string, quantity: number, options: { reference?: string }) => {
+      const done = ok(
+        await resolve.get(RestockProduct).execute({
+          productId,
+          quantity,
+          actor: CLI_ACTOR,
+          ...(options.reference !== undefined ? { reference: options.reference } : {}),
+        }),
+      );
+      print(
+        `${done.product.name}: stock ${done.before} -> ${done.after} (reference ${done.reference}, ${done.notified} back-in-stock mails)`,
+      );
+    });
+
+  program
+    .command('inventory:verify')
+    .description('reconcile the stock ledger: stock must equal the sum of movements for every product')
+    .action(async () => {
+      const check = ok(await resolve.get(VerifyStockLedger).execute());
+      print(`Checked ${check.checked} products; settled ${check.settled} parked movements`);
+      for (const m of check.mismatches)
+        print(`MISMATCH ${m.productId}: stock ${m.stock}, ledger ${m.ledger}`);
+      if (check.mismatches.length > 0) {
+        throw new CliFailure(
+          domainError('CONFLICT', `${check.mismatches.length} products do not match their ledger`),
+        );
+      }
+      print('Ledger OK');
+    });
+
+  program
+    .command('promo:create')
+    .description('create a promo code (the same use case as POST /api/promos)')
+    .argument('<code>', 'the code (case-insensitive; stored uppercase)')
+    .argument('<type>', `one of ${PROMO_TYPES.join(', ')}`, promoType)
+    .argument(
+      '<value>',
+      'percentage: percent (10 = 10 %); fixed: amount in major units; shipping: 0',
+      nonNegativeAmount,
+    )
+    .option('--min <amount>', 'minimum order subtotal (major units)', nonNegativeAmount)
+    .option('--max-discount <amount>', 'cap on the discount (major units)', nonNegativeAmount)
+    .option('--limit <uses>', 'total redemptions allowed', nonNegativeInteger)
+    .option('--per-user <uses>', 'redemptions allowed per shopper (default 1)', nonNegativeInteger)
+    .option('--from <date>', 'valid from (ISO date)', isoDate)
+    .option('--until <date>', 'valid until (ISO date)', isoDate)
+    .action(
+      async (
+        code: string,
+        type: PromoType,
+        value: number,
+        options: {
+          min?: number;
+          maxDiscount?: number;
+          limit?: number;
+          perUser?: number;
+          from?: Date;
+          until?: Date;
+        },
+      ) => {
+        const promo = ok(
+          await resolve.get(CreatePromoCode).execute({
+            createdBy: CLI_ACTOR,
+            draft: {
+              code,
+              type,
+              value:
+                type === 'percentage' ? Math.round(value * 100) : type === 'fixed' ? fromMajor(value) : 0,
+              ...(options.min !== undefined ? { minOrderAmount: fromMajor(options.min) } : {}),
+              ...(options.maxDiscount !== undefined ? { maxDiscount: fromMajor(options.maxDiscount) } : {}),
+              ...(options.limit !== undefined ? { usageLimit: options.limit } : {}),
+              ...(options.perUser !== undefined ? { perUserLimit: options.perUser } : {}),
+              ...(options.from !== undefined ? { validFrom: options.from } : {}),
+              ...(options.until !== undefined ? { validUntil: options.until } : {}),
+            },
+          }),
+        );
+        const shown =
+          promo.type === 'percentage'
+            ? `${promo.value / 100} %`
+            : promo.type === 'fixed'
+              ? `${toMajor(promo.value)} off`
+              : 'free shipping';
+        print(
+          `Promo ${promo.code} (${promo.id}): ${shown}, min ${toMajor(promo.minOrderAmount)}, limit ${promo.usageLimit ?? 'none'}`,
+        );
+      },
+    );
 
   program
     .command('db:indexes')

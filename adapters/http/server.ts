@@ -18,11 +18,15 @@ import { favoritesRoutes } from './wishlist/favorites-routes.js';
 import { catalogRoutes } from './catalog/routes.js';
 import { cartRoutes } from './cart/routes.js';
 import { wishlistRoutes } from './wishlist/routes.js';
+import { reviewRoutes } from './reviews/routes.js';
+import { discoveryRoutes } from './discovery/routes.js';
 import { orderingRoutes } from './ordering/routes.js';
 import { locationRoutes } from './location/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { adminRoutes } from './admin/plugin.js';
 import { paymentsRoutes } from './payments/routes.js';
+import { promotionsRoutes } from './promotions/routes.js';
+import { inventoryRoutes } from './inventory/routes.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
 
 export interface RateLimitOptions {
@@ -314,13 +318,17 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(identityRoutes, { ...deps, prefix: '/auth' });
       await scoped.register(userRoutes, { ...deps, prefix: '/users' });
       await scoped.register(favoritesRoutes, { ...deps, prefix: '/users/favorites' });
+      await scoped.register(discoveryRoutes, deps);
       await scoped.register(catalogRoutes, deps);
       await scoped.register(cartRoutes, { ...deps, prefix: '/cart' });
       await scoped.register(wishlistRoutes, deps);
+      await scoped.register(reviewRoutes, deps);
       await scoped.register(orderingRoutes, { ...deps, prefix: '/orders' });
       await scoped.register(locationRoutes, { ...deps, prefix: '/location' });
       await scoped.register(adminRoutes, { ...deps, prefix: '/admin' });
       await scoped.register(paymentsRoutes, { ...deps, prefix: '/payments' });
+      await scoped.register(promotionsRoutes, { ...deps, prefix: '/promos' });
+      await scoped.register(inventoryRoutes, deps);
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

@@ -4,6 +4,7 @@ import type { Money } from '../../domain/shared/money.js';
 import type { Color, FlowerType, Occasion, Product } from '../../domain/catalog/product.js';
 import type { Category, CategoryInput } from '../../domain/catalog/category.js';
 import type { ProductInput } from '../../domain/catalog/product-rules.js';
+import type { MovementMeta } from '../../domain/inventory/movement.js';
 
 export const PRODUCT_SORTS = ['price-asc', 'price-desc', 'newest', 'rating', 'popularity'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -59,9 +60,19 @@ export interface ProductRepository {
   /** The reservation ids holding stock of the product that are neither committed nor released. */
   pendingReservations(productId: string): Promise<string[]>;
   /** Atomically puts `quantity` units back (cancellation, refund); not tied to a reservation. */
-  releaseStock(productId: string, quantity: number): Promise<void>;
+  releaseStock(productId: string, quantity: number, meta?: MovementMeta): Promise<void>;
   /** Sets the stock to `stock` (admin/CLI). False when the product does not exist. */
-  setStock(productId: string, stock: number): Promise<boolean>;
+  setStock(productId: string, stock: number, meta?: MovementMeta): Promise<boolean>;
+  /**
+   * Atomically adds `delta` (signed; restock or adjustment) unless the result would be negative.
+   * Stock methods, `create` (an `initial` movement) and `update` (an `adjustment` when the stock
+   * differs) record a ledger movement in the same write as the stock change (see StockLedger).
+   */
+  adjustStock(
+    productId: string,
+    delta: number,
+    meta?: MovementMeta,
+  ): Promise<{ ok: true; before: number; after: number } | { ok: false; reason: 'not_found' | 'negative' }>;
   /** Adds to the lifetime sales count (popularity). */
   recordSale(productId: string, quantity: number): Promise<void>;
 }

@@ -250,3 +250,19 @@ export function orderStatusMail(
     html: page(`Order ${order.orderNumber}`, body),
   };
 }
+
+/** Back in stock: sent once per "notify me" request when the product's stock goes from 0 to > 0. */
+export function backInStockMail(to: string, productName: string): MailMessage {
+  const subject = `Back in stock: ${productName}`;
+  const text = `Good news! ${productName} is back in stock at Amour Florals.\n\n${SIGNATURE_TEXT}`;
+  return {
+    to,
+    subject,
+    text,
+    html: page(
+      subject,
+      html`<p>Good news! <strong>${productName}</strong> is back in stock at Amour Florals.</p>` +
+        SIGNATURE_HTML,
+    ),
+  };
+}

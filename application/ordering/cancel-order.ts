@@ -41,7 +41,10 @@ export class CancelOrder {
         if (saved.error.code === 'CONFLICT' && attempt + 1 < SAVE_ATTEMPTS) continue;
         return saved;
       }
-      await releaseAll(this.products, stockNeeds(saved.value.items));
+      await releaseAll(this.products, stockNeeds(saved.value.items), {
+        actor: input.userId,
+        reference: saved.value.id,
+      });
       await this.events.publish(change.value.events);
       return Ok(saved.value);
     }

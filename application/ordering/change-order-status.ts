@@ -47,7 +47,12 @@ export class ChangeOrderStatus {
         if (saved.error.code === 'CONFLICT' && attempt + 1 < SAVE_ATTEMPTS) continue;
         return saved;
       }
-      if (saved.value.status === 'cancelled') await releaseAll(this.products, stockNeeds(saved.value.items));
+      if (saved.value.status === 'cancelled') {
+        await releaseAll(this.products, stockNeeds(saved.value.items), {
+          actor: input.changedBy,
+          reference: saved.value.id,
+        });
+      }
       await this.events.publish(change.value.events);
       return Ok(saved.value);
     }

@@ -1,5 +1,6 @@
 import type { OrderLine } from '../../domain/ordering/order.js';
 import type { ProductRepository } from '../catalog/ports.js';
+import type { MovementMeta } from '../../domain/inventory/movement.js';
 
 /** One stock movement per product: lines of the same product are summed, in product-id order. */
 export interface StockNeed {
@@ -32,9 +33,16 @@ export function stockNeeds(
   );
 }
 
-/** Puts every need back by quantity (cancellation, refund: stock that an order had kept). */
-export async function releaseAll(products: ProductRepository, needs: readonly StockNeed[]): Promise<void> {
-  for (const need of needs) await products.releaseStock(need.productId, need.quantity);
+/**
+ * Puts every need back by quantity (cancellation, refund: stock that an order had kept); `meta`
+ * names the order and who did it on the ledger's `cancellation` movements.
+ */
+export async function releaseAll(
+  products: ProductRepository,
+  needs: readonly StockNeed[],
+  meta?: MovementMeta,
+): Promise<void> {
+  for (const need of needs) await products.releaseStock(need.productId, need.quantity, meta);
 }
 
 /**

@@ -7,6 +7,8 @@ import { MongoOrderRepository } from '../../adapters/persistence/mongo/ordering-
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { PlaceOrder } from '../../application/ordering/place-order.js';
+import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
+import { PromoEvaluator } from '../../application/promotions/use-cases.js';
 import { GetOrder, ListAllOrders, ListMyOrders } from '../../application/ordering/queries.js';
 import { CancelOrder } from '../../application/ordering/cancel-order.js';
 import { ChangeOrderStatus } from '../../application/ordering/change-order-status.js';
@@ -38,6 +40,8 @@ export function bindOrdering(container: Container, config: Config): void {
     APP_LOGGER,
     STOCK_RESERVATION_REPOSITORY,
     STOCK_RESERVATION_POLICY,
+    PROMO_CODE_REPOSITORY,
+    PromoEvaluator,
   ]);
   bindUseCase(container, ListMyOrders, [ORDER_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, GetOrder, [ORDER_REPOSITORY]);

@@ -77,6 +77,8 @@ export interface Order {
   readonly shippingFee: Money;
   readonly tax: Money;
   readonly discount: Money;
+  /** The promo code redeemed for this order (uppercase), when one gave the discount. */
+  readonly promoCode?: string;
   readonly total: Money;
   readonly shippingMethod: ShippingMethod;
   readonly estimatedDelivery: Date;
@@ -153,6 +155,9 @@ export interface NewOrder {
   readonly notes?: string;
   readonly source: OrderSource;
   readonly now: Date;
+  /** A promo code's discount (minor units, computed by domain/promotions); 0 when absent. */
+  readonly discount?: Money;
+  readonly promoCode?: string;
 }
 
 const REQUIRED_ADDRESS_FIELDS = ['fullName', 'street', 'city', 'state', 'zipCode'] as const;
@@ -211,7 +216,7 @@ export function placeOrder(input: NewOrder): Result<OrderChange, DomainError> {
   };
 
   const shippingMethod = input.shippingMethod ?? 'standard';
-  const totals = priceOrder(input.items, shippingMethod);
+  const totals = priceOrder(input.items, shippingMethod, input.discount ?? 0);
   const notes = blankToUndefined(input.notes);
   const order: Order = {
     id: input.id,
@@ -227,6 +232,7 @@ export function placeOrder(input: NewOrder): Result<OrderChange, DomainError> {
     shippingMethod,
     estimatedDelivery: estimateDelivery(input.now, shippingMethod),
     ...(notes !== undefined ? { notes } : {}),
+    ...(input.promoCode !== undefined ? { promoCode: input.promoCode } : {}),
     statusHistory: [
       { status: 'pending', changedBy: input.userId, changedAt: input.now, note: 'Order placed' },
     ],

@@ -65,6 +65,17 @@ export const ERROR_CODES = [
   'INVALID_IMAGE',
   'IMAGE_TOO_LARGE',
   'IMAGE_STORE_FAILED',
+  // promotions (issue 5)
+  'PROMO_NOT_FOUND',
+  'PROMO_EXPIRED',
+  'PROMO_NOT_YET_VALID',
+  'PROMO_BELOW_MINIMUM',
+  'PROMO_CATEGORY_MISMATCH',
+  'PROMO_EXHAUSTED',
+  'PROMO_ALREADY_USED',
+  'PROMO_INACTIVE',
+  'PROMO_NOT_ELIGIBLE',
+  'PROMO_CODE_TAKEN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

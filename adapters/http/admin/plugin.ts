@@ -16,6 +16,7 @@ import type { App } from '../types.js';
 import { adminProductRoutes } from '../catalog/admin-routes.js';
 import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes.js';
 import { productImageRoutes } from '../media/routes.js';
+import { adminReviewRoutes } from '../reviews/admin-routes.js';
 
 const ACTION_BY_METHOD: Record<string, AuditAction> = {
   GET: 'read',
@@ -252,4 +253,5 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   await app.register(productImageRoutes, { ...deps, prefix: '/products' });
   await app.register(adminOrderRoutes, { ...deps, prefix: '/orders' });
   await app.register(adminAnalyticsRoutes, { ...deps, prefix: '/analytics' });
+  await app.register(adminReviewRoutes, { ...deps, prefix: '/reviews' });
 }

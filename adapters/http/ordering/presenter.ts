@@ -69,6 +69,7 @@ function orderProperties(product: TSchema) {
     trackingNumber: Type.Optional(Type.String()),
     statusMessage: Type.Optional(Type.String()),
     notes: Type.Optional(Type.String()),
+    promoCode: Type.Optional(Type.String({ description: 'The promo code that gave `discount`' })),
     statusHistory: Type.Array(
       Type.Object({
         status: Type.String(),
@@ -152,6 +153,7 @@ function presentBase(o: Order) {
     ...(o.trackingNumber !== undefined ? { trackingNumber: o.trackingNumber } : {}),
     ...(o.statusMessage !== undefined ? { statusMessage: o.statusMessage } : {}),
     ...(o.notes !== undefined ? { notes: o.notes } : {}),
+    ...(o.promoCode !== undefined ? { promoCode: o.promoCode } : {}),
     statusHistory: o.statusHistory.map((h) => ({
       status: h.status,
       changedBy: h.changedBy,

@@ -87,6 +87,7 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           ...(body.shippingMethod !== undefined ? { shippingMethod: body.shippingMethod } : {}),
           ...(body.paymentInfo?.method !== undefined ? { paymentMethod: body.paymentInfo.method } : {}),
           ...(body.notes !== undefined ? { notes: body.notes } : {}),
+          ...(body.promoCode !== undefined ? { promoCode: body.promoCode } : {}),
         }),
       );
       reply.status(201);

@@ -61,6 +61,13 @@ export const PlaceOrderBody = Type.Object(
     tax: Type.Optional(Type.Number()),
     shippingMethod: Type.Optional(Type.Union(SHIPPING_METHODS.map((m) => Type.Literal(m)))),
     notes: Type.Optional(Type.String({ maxLength: 1000 })),
+    promoCode: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'A promo code; when absent, the code applied to the server cart (if any) is used',
+      }),
+    ),
     paymentInfo: Type.Optional(
       Type.Object(
         { method: Type.Optional(Type.Union(PAYMENT_METHODS.map((m) => Type.Literal(m)))) },

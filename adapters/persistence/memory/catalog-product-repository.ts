@@ -3,6 +3,8 @@ import type { Product } from '../../../domain/catalog/product.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import type { MemoryDatabase } from './memory-database.js';
+import { movementId } from '../movement-id.js';
+import type { MovementMeta, MovementReason, StockMovement } from '../../../domain/inventory/movement.js';
 
 /** True when `p` satisfies every filter of `q` (paging and sort aside). */
 export function matchesProductQuery(p: Product, q: ProductQuery): boolean {
@@ -52,10 +54,27 @@ export class MemoryProductRepository implements ProductRepository {
   private readonly rows: Map<string, Product>;
   /** Per product, the reservation ids holding stock that are not yet committed (the Mongo adapter's `reservationIds`). */
   private readonly held: Map<string, readonly string[]>;
+  /** The stock ledger, written in the same synchronous step as each stock change. */
+  private readonly movements: Map<string, StockMovement>;
 
   constructor(db: MemoryDatabase) {
     this.rows = db.collection<Product>('products');
     this.held = db.collection<readonly string[]>('products.reservations');
+    this.movements = db.collection<StockMovement>('stock.movements');
+  }
+
+  private record(productId: string, quantity: number, reason: MovementReason, meta: MovementMeta = {}): void {
+    if (quantity === 0) return;
+    const id = movementId();
+    this.movements.set(id, {
+      id,
+      productId,
+      quantity,
+      reason: meta.reason ?? reason,
+      actor: meta.actor ?? 'system',
+      reference: meta.reference ?? '',
+      at: new Date(),
+    });
   }
 
   async findById(id: string): Promise<Product | null> {
@@ -87,6 +106,7 @@ export class MemoryProductRepository implements ProductRepository {
   async create(product: Product): Promise<Product> {
     if (this.rows.has(product.id)) throw new Error(`Product ${product.id} already exists`);
     this.rows.set(product.id, product);
+    this.record(product.id, product.inventory.stock, 'initial');
     return product;
   }
 
@@ -98,6 +118,7 @@ export class MemoryProductRepository implements ProductRepository {
     }
     const next: Product = { ...product, version: product.version + 1 };
     this.rows.set(next.id, next);
+    this.record(next.id, next.inventory.stock - stored.inventory.stock, 'adjustment', { actor: 'admin' });
     return Ok(next);
   }
 
@@ -114,6 +135,7 @@ export class MemoryProductRepository implements ProductRepository {
     if (held.includes(reservationId)) return false;
     this.rows.set(productId, this.withStock(p, p.inventory.stock - quantity));
     this.held.set(productId, [...held, reservationId]);
+    this.record(productId, -quantity, 'sale', { actor: 'checkout', reference: reservationId });
     return true;
   }
 
@@ -126,6 +148,10 @@ export class MemoryProductRepository implements ProductRepository {
     if (!p || !this.forget(productId, reservationId)) return false;
     if (Number.isSafeInteger(quantity) && quantity > 0) {
       this.rows.set(productId, this.withStock(p, p.inventory.stock + quantity));
+      this.record(productId, quantity, 'reservation_release', {
+        actor: 'checkout',
+        reference: reservationId,
+      });
     }
     return true;
   }
@@ -134,18 +160,35 @@ export class MemoryProductRepository implements ProductRepository {
     return [...(this.held.get(productId) ?? [])];
   }
 
-  async releaseStock(productId: string, quantity: number): Promise<void> {
+  async releaseStock(productId: string, quantity: number, meta?: MovementMeta): Promise<void> {
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
     const p = this.rows.get(productId);
-    if (p) this.rows.set(productId, this.withStock(p, p.inventory.stock + quantity));
+    if (!p) return;
+    this.rows.set(productId, this.withStock(p, p.inventory.stock + quantity));
+    this.record(productId, quantity, 'cancellation', meta);
   }
 
-  async setStock(productId: string, stock: number): Promise<boolean> {
+  async setStock(productId: string, stock: number, meta?: MovementMeta): Promise<boolean> {
     if (!Number.isSafeInteger(stock) || stock < 0) return false;
     const p = this.rows.get(productId);
     if (!p) return false;
     this.rows.set(productId, this.withStock(p, stock));
+    this.record(productId, stock - p.inventory.stock, 'adjustment', meta);
     return true;
+  }
+
+  async adjustStock(
+    productId: string,
+    delta: number,
+    meta?: MovementMeta,
+  ): Promise<{ ok: true; before: number; after: number } | { ok: false; reason: 'not_found' | 'negative' }> {
+    const p = this.rows.get(productId);
+    if (!p) return { ok: false, reason: 'not_found' };
+    const before = p.inventory.stock;
+    if (!Number.isSafeInteger(delta) || before + delta < 0) return { ok: false, reason: 'negative' };
+    this.rows.set(productId, this.withStock(p, before + delta));
+    this.record(productId, delta, 'adjustment', meta);
+    return { ok: true, before, after: before + delta };
   }
 
   async recordSale(productId: string, quantity: number): Promise<void> {

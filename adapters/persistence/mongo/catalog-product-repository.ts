@@ -11,6 +11,9 @@ import type {
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { DocumentLock, type DocumentLockOptions } from './document-lock.js';
+import type { MovementMeta, MovementReason } from '../../../domain/inventory/movement.js';
+import { insertMovement, movementModel, type MovementDoc } from './inventory-ledger.js';
+import { movementId } from '../movement-id.js';
 
 /** A product as stored: the domain fields, `_id` for the id, and the reservation markers. */
 interface ProductDoc {
@@ -40,6 +43,11 @@ interface ProductDoc {
   version: number;
   /** Reservation ids whose stock this product handed out and that are not yet committed. */
   reservationIds: string[];
+  /**
+   * Ledger movements written in the same update as the stock change they describe, by id, until
+   * they are copied to `stock_movements` (then unset). Stock == ledger + these, after every write.
+   */
+  pendingMovements: Record<string, MovementDoc>;
 }
 
 const optionSchema = new Schema<ProductOption>(
@@ -95,6 +103,7 @@ export const productSchema = new Schema<ProductDoc>(
     updatedAt: { type: Date, required: true },
     version: { type: Number, required: true },
     reservationIds: { type: [String], default: [] },
+    pendingMovements: { type: Schema.Types.Mixed, default: {} },
   },
   { collection: 'products', versionKey: false, timestamps: false, minimize: false },
 );
@@ -232,13 +241,13 @@ function toDomain(d: ProductDoc): Product {
 }
 
 /** The stored fields of a product, reservation markers aside. */
-function toFields(p: Product): Omit<ProductDoc, '_id' | 'reservationIds'> {
+function toFields(p: Product): Omit<ProductDoc, '_id' | 'reservationIds' | 'pendingMovements'> {
   const { id: _id, ...fields } = p;
   return JSON.parse(JSON.stringify(fields), (key, value) =>
     (key === 'createdAt' || key === 'updatedAt' || key === 'uploadedAt') && typeof value === 'string'
       ? new Date(value)
       : value,
-  ) as Omit<ProductDoc, '_id' | 'reservationIds'>;
+  ) as Omit<ProductDoc, '_id' | 'reservationIds' | 'pendingMovements'>;
 }
 
 /**
@@ -250,10 +259,87 @@ function toFields(p: Product): Omit<ProductDoc, '_id' | 'reservationIds'> {
 export class MongoProductRepository implements ProductRepository {
   private readonly model: Model<ProductDoc>;
   private readonly lock: DocumentLock;
+  private readonly movements: Model<MovementDoc>;
 
   constructor(connection: Connection, lockOptions: DocumentLockOptions = {}) {
     this.model = productModel(connection);
     this.lock = new DocumentLock(connection, lockOptions);
+    this.movements = movementModel(connection);
+  }
+
+  private movement(productId: string, quantity: number, reason: MovementReason, meta: MovementMeta = {}) {
+    return {
+      _id: movementId(),
+      productId,
+      quantity,
+      reason: meta.reason ?? reason,
+      actor: meta.actor ?? 'system',
+      reference: meta.reference ?? '',
+      at: new Date(),
+    } satisfies MovementDoc;
+  }
+
+  private static park(m: MovementDoc): Record<string, MovementDoc> {
+    return { [`pendingMovements.${m._id}`]: m };
+  }
+
+  /** Copies a parked movement to the ledger (idempotent), then removes it from its product. */
+  private async flush(m: MovementDoc): Promise<void> {
+    await insertMovement(this.movements, m);
+    await this.write(m.productId, {}, { $unset: { [`pendingMovements.${m._id}`]: '' } });
+  }
+
+  /** Flushes every movement still parked on any product (after a crash); answers how many. */
+  async settlePending(): Promise<number> {
+    const docs = await this.model
+      .find({}, { pendingMovements: 1 })
+      .lean<Pick<ProductDoc, '_id' | 'pendingMovements'>[]>();
+    let n = 0;
+    for (const d of docs) {
+      for (const m of Object.values(d.pendingMovements ?? {})) {
+        await this.flush({ ...m, at: new Date(m.at) });
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Compare-and-set on the stock: reads the product, asks `next` for the new stock, writes it
+   * guarded by the version read (under the lock where the server needs one), with a movement of
+   * the difference; retries when another writer got in between.
+   */
+  private async casStock(
+    productId: string,
+    next: (stock: number) => number | null,
+    reason: MovementReason,
+    meta?: MovementMeta,
+  ): Promise<{ ok: true; before: number; after: number } | { ok: false; reason: 'not_found' | 'negative' }> {
+    for (;;) {
+      const outcome = await this.lock.exclusive(`products:${productId}`, async () => {
+        const doc = await this.model
+          .findById(productId, { inventory: 1, version: 1 })
+          .lean<Pick<ProductDoc, '_id' | 'inventory' | 'version'>>();
+        if (!doc) return { ok: false as const, reason: 'not_found' as const };
+        const before = doc.inventory.stock;
+        const after = next(before);
+        if (after === null || after < 0) return { ok: false as const, reason: 'negative' as const };
+        const m = after !== before ? this.movement(productId, after - before, reason, meta) : null;
+        const result = await this.model.collection.updateOne(
+          { _id: productId as never, version: doc.version },
+          {
+            $set: { 'inventory.stock': after, ...(m ? MongoProductRepository.park(m) : {}) },
+            $inc: { version: 1 },
+          } as never,
+        );
+        if (result.matchedCount !== 1) return null;
+        return { ok: true as const, before, after, m };
+      });
+      if (outcome === null) continue;
+      if (!outcome.ok) return outcome;
+      if (outcome.m) await this.flush(outcome.m);
+      return { ok: true, before: outcome.before, after: outcome.after };
+    }
   }
 
   /** One guarded update of one product, made exclusive where the server needs it. */
@@ -302,11 +388,15 @@ export class MongoProductRepository implements ProductRepository {
   }
 
   async create(product: Product): Promise<Product> {
+    const m =
+      product.inventory.stock !== 0 ? this.movement(product.id, product.inventory.stock, 'initial') : null;
     await this.model.collection.insertOne({
       _id: product.id,
       ...toFields(product),
       reservationIds: [],
+      pendingMovements: m ? { [m._id]: m } : {},
     } as never);
+    if (m) await this.flush(m);
     return product;
   }
 
@@ -315,12 +405,24 @@ export class MongoProductRepository implements ProductRepository {
     const fields = toFields(next);
     const $unset: Record<string, ''> = {};
     for (const key of OPTIONAL_FIELDS) if (next[key] === undefined) $unset[key] = '';
-    const result = await this.write(
-      product.id,
-      { version: product.version },
-      Object.keys($unset).length > 0 ? { $set: fields, $unset } : { $set: fields },
-    );
-    if (result.matchedCount === 1) return Ok(next);
+    const outcome = await this.lock.exclusive(`products:${product.id}`, async () => {
+      const stored = await this.model
+        .findOne({ _id: product.id, version: product.version }, { inventory: 1 })
+        .lean<Pick<ProductDoc, '_id' | 'inventory'>>();
+      if (!stored) return { matched: false, m: null };
+      const delta = next.inventory.stock - stored.inventory.stock;
+      const m = delta !== 0 ? this.movement(product.id, delta, 'adjustment', { actor: 'admin' }) : null;
+      const $set = { ...fields, ...(m ? MongoProductRepository.park(m) : {}) };
+      const result = await this.model.collection.updateOne(
+        { _id: product.id as never, version: product.version },
+        (Object.keys($unset).length > 0 ? { $set, $unset } : { $set }) as never,
+      );
+      return { matched: result.matchedCount === 1, m };
+    });
+    if (outcome.matched) {
+      if (outcome.m) await this.flush(outcome.m);
+      return Ok(next);
+    }
     const exists = await this.model.exists({ _id: product.id });
     if (!exists) return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
     return Err(domainError('CONFLICT', 'The product was changed by someone else; please retry'));
@@ -333,6 +435,7 @@ export class MongoProductRepository implements ProductRepository {
 
   async reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean> {
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return false;
+    const m = this.movement(productId, -quantity, 'sale', { actor: 'checkout', reference: reservationId });
     const result = await this.write(
       productId,
       {
@@ -340,9 +443,15 @@ export class MongoProductRepository implements ProductRepository {
         'inventory.stock': { $gte: quantity },
         reservationIds: { $ne: reservationId },
       },
-      { $inc: { 'inventory.stock': -quantity, version: 1 }, $push: { reservationIds: reservationId } },
+      {
+        $inc: { 'inventory.stock': -quantity, version: 1 },
+        $push: { reservationIds: reservationId },
+        $set: MongoProductRepository.park(m),
+      },
     );
-    return result.matchedCount === 1;
+    if (result.matchedCount !== 1) return false;
+    await this.flush(m);
+    return true;
   }
 
   async commitReservation(productId: string, reservationId: string): Promise<boolean> {
@@ -356,15 +465,21 @@ export class MongoProductRepository implements ProductRepository {
 
   async releaseReservation(productId: string, reservationId: string, quantity: number): Promise<boolean> {
     const n = Number.isSafeInteger(quantity) && quantity > 0 ? quantity : 0;
+    const m =
+      n > 0
+        ? this.movement(productId, n, 'reservation_release', { actor: 'checkout', reference: reservationId })
+        : null;
     const result = await this.write(
       productId,
       { reservationIds: reservationId },
       {
-        ...(n > 0 ? { $inc: { 'inventory.stock': n, version: 1 } } : {}),
+        ...(m ? { $inc: { 'inventory.stock': n, version: 1 }, $set: MongoProductRepository.park(m) } : {}),
         $pull: { reservationIds: reservationId },
       },
     );
-    return result.matchedCount === 1;
+    if (result.matchedCount !== 1) return false;
+    if (m) await this.flush(m);
+    return true;
   }
 
   async pendingReservations(productId: string): Promise<string[]> {
@@ -374,19 +489,26 @@ export class MongoProductRepository implements ProductRepository {
     return [...(doc?.reservationIds ?? [])];
   }
 
-  async releaseStock(productId: string, quantity: number): Promise<void> {
+  async releaseStock(productId: string, quantity: number, meta?: MovementMeta): Promise<void> {
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
-    await this.write(productId, {}, { $inc: { 'inventory.stock': quantity, version: 1 } });
-  }
-
-  async setStock(productId: string, stock: number): Promise<boolean> {
-    if (!Number.isSafeInteger(stock) || stock < 0) return false;
+    const m = this.movement(productId, quantity, 'cancellation', meta);
     const result = await this.write(
       productId,
       {},
-      { $set: { 'inventory.stock': stock }, $inc: { version: 1 } },
+      { $inc: { 'inventory.stock': quantity, version: 1 }, $set: MongoProductRepository.park(m) },
     );
-    return result.matchedCount === 1;
+    if (result.matchedCount === 1) await this.flush(m);
+  }
+
+  async setStock(productId: string, stock: number, meta?: MovementMeta): Promise<boolean> {
+    if (!Number.isSafeInteger(stock) || stock < 0) return false;
+    const outcome = await this.casStock(productId, () => stock, 'adjustment', meta);
+    return outcome.ok;
+  }
+
+  async adjustStock(productId: string, delta: number, meta?: MovementMeta) {
+    if (!Number.isSafeInteger(delta)) return { ok: false as const, reason: 'negative' as const };
+    return this.casStock(productId, (stock) => stock + delta, 'adjustment', meta);
   }
 
   async recordSale(productId: string, quantity: number): Promise<void> {

@@ -64,6 +64,7 @@ export const ORDER_SCHEMA = new Schema(
     trackingNumber: String,
     statusMessage: String,
     notes: String,
+    promoCode: String,
     statusHistory: [
       new Schema({ status: String, changedBy: String, changedAt: Date, note: String }, { _id: false }),
     ],
@@ -165,6 +166,7 @@ export function orderFromDocument(doc: OrderDocument): Order {
     ...(doc.trackingNumber != null ? { trackingNumber: doc.trackingNumber } : {}),
     ...(doc.statusMessage != null ? { statusMessage: doc.statusMessage } : {}),
     ...(doc.notes != null ? { notes: doc.notes } : {}),
+    ...(doc.promoCode != null ? { promoCode: doc.promoCode } : {}),
     statusHistory: (doc.statusHistory ?? []).map(changeFromDocument),
     source: doc.source ?? 'request',
     ...(doc.paidAt != null ? { paidAt: doc.paidAt } : {}),
