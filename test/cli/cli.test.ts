@@ -1,38 +1,15 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
-import { runCli } from '../../adapters/cli/program.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../application/catalog/ports.js';
 import { USER_REPOSITORY, type UserRepository } from '../../application/identity/ports.js';
 import { PlaceOrder } from '../../application/ordering/place-order.js';
-import { buildContainer } from '../../bootstrap/container.js';
 import type { Container } from 'inversify';
-import { testConfig } from '../support/harness.js';
+import { cli, cliContainer } from '../support/cli.js';
 import { makeProduct } from '../support/fixtures.js';
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-const silent = { info() {}, warn() {}, error() {} };
-
-async function cli(container: Container, ...argv: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, container, { out: out.stream, err: err.stream, isTty: false });
-  return { code, out: out.text(), err: err.text() };
-}
 
 describe('CLI (same use cases, same container)', () => {
   let container: Container;
   beforeEach(() => {
-    container = buildContainer(testConfig({ SEED_DEMO: 'false' }), silent);
+    container = cliContainer();
   });
 
   it('--help lists every command', async () => {

@@ -1,37 +1,14 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { Container } from 'inversify';
-import { runCli } from '../../adapters/cli/program.js';
+import { cli, cliContainer } from '../support/cli.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../application/catalog/ports.js';
 import { STOCK_LEDGER, type StockLedger } from '../../application/inventory/ports.js';
-import { buildContainer } from '../../bootstrap/container.js';
 import { makeProduct } from '../support/fixtures.js';
-import { testConfig } from '../support/harness.js';
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-const silent = { info() {}, warn() {}, error() {} };
-
-async function cli(container: Container, ...argv: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, container, { out: out.stream, err: err.stream, isTty: false });
-  return { code, out: out.text(), err: err.text() };
-}
 
 describe('CLI inventory commands', () => {
   let container: Container;
   beforeEach(() => {
-    container = buildContainer(testConfig({ SEED_DEMO: 'false' }), silent);
+    container = cliContainer();
   });
 
   it('inventory:low-stock lists products at or below their threshold', async () => {

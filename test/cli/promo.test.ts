@@ -1,35 +1,12 @@
-import { Writable } from 'node:stream';
 import { expect } from 'chai';
 import type { Container } from 'inversify';
-import { runCli } from '../../adapters/cli/program.js';
+import { cli, cliContainer } from '../support/cli.js';
 import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../application/promotions/ports.js';
-import { buildContainer } from '../../bootstrap/container.js';
-import { testConfig } from '../support/harness.js';
-
-function sink() {
-  let text = '';
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      text += String(chunk);
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-const silent = { info() {}, warn() {}, error() {} };
-
-async function cli(container: Container, ...argv: string[]) {
-  const out = sink();
-  const err = sink();
-  const code = await runCli(argv, container, { out: out.stream, err: err.stream, isTty: false });
-  return { code, out: out.text(), err: err.text() };
-}
 
 describe('CLI promo:create', () => {
   let container: Container;
   beforeEach(() => {
-    container = buildContainer(testConfig({ SEED_DEMO: 'false' }), silent);
+    container = cliContainer();
   });
 
   it('creates a code through the use case, with its options in minor units', async () => {
