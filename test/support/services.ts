@@ -1,4 +1,4 @@
-import { createConnection } from 'node:net';
+import { spawnSync } from 'node:child_process';
 
 /**
  * The external services some suites need (MongoDB-wire server, Redis). Their addresses come from
@@ -18,62 +18,63 @@ export function serviceUrl(service: Service): string {
   return process.env[ENV[service]] || DEFAULTS[service];
 }
 
-function reachable(url: string): Promise<boolean> {
+/**
+ * Whether a TCP connection to the service opens, asked synchronously (a short child process), so
+ * suites can be declared skipped up front: mocha then runs none of their hooks, not even `after`.
+ */
+function reachableSync(url: string): boolean {
   const parsed = new URL(url.replace(/^mongodb(\+srv)?:/, 'http:').replace(/^rediss?:/, 'http:'));
   const port = Number(parsed.port || (url.startsWith('redis') ? 6379 : 27017));
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: parsed.hostname, port, timeout: 1000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
+  const probe =
+    "const s=require('node:net').createConnection({host:process.argv[1],port:+process.argv[2],timeout:1000});" +
+    "s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));s.on('timeout',()=>process.exit(1));";
+  const result = spawnSync(process.execPath, ['-e', probe, parsed.hostname, String(port)], { timeout: 3000 });
+  return result.status === 0;
 }
 
-const checked = new Map<Service, Promise<boolean>>();
+const checked = new Map<Service, boolean>();
 const announced = new Set<string>();
 
-export function isAvailable(service: Service): Promise<boolean> {
-  let p = checked.get(service);
-  if (!p) {
-    p = reachable(serviceUrl(service));
-    checked.set(service, p);
+export function isAvailable(service: Service): boolean {
+  let up = checked.get(service);
+  if (up === undefined) {
+    up = reachableSync(serviceUrl(service));
+    checked.set(service, up);
   }
-  return p;
+  return up;
 }
 
 /**
- * `describe` for suites that need services: skips them (announcing it once per service, loudly)
- * when a service is down, or fails with REQUIRE_SERVICES=1.
+ * `describe` for suites that need services. When one is down the suite is declared skipped
+ * (announced once per service, loudly), or, with REQUIRE_SERVICES=1, fails.
  */
 export function describeWith(
   services: readonly Service[],
   title: string,
   body: (this: Mocha.Suite) => void,
 ): void {
-  describe(title, function () {
-    before(async function () {
-      for (const service of services) {
-        if (await isAvailable(service)) continue;
-        const line = `${ENV[service]} ${serviceUrl(service)} is unreachable`;
-        if (process.env.REQUIRE_SERVICES === '1')
-          throw new Error(`${line} and REQUIRE_SERVICES=1: start it with \`npm run services\``);
-        if (!announced.has(service)) {
-          announced.add(service);
-          console.warn(
-            `\n  !!! SKIPPING every suite that needs ${service}: ${line} (run \`npm run services\`) !!!\n`,
-          );
-        }
-        this.skip();
-      }
+  const missing = services.filter((service) => !isAvailable(service));
+  if (missing.length === 0) {
+    describe(title, body);
+    return;
+  }
+  const lines = missing.map((service) => `${ENV[service]} ${serviceUrl(service)} is unreachable`);
+  if (process.env.REQUIRE_SERVICES === '1') {
+    describe(title, () => {
+      it('has its services', () => {
+        throw new Error(`${lines.join('; ')} and REQUIRE_SERVICES=1: start them with \`npm run services\``);
+      });
     });
-    body.call(this);
-  });
+    return;
+  }
+  for (const [i, service] of missing.entries()) {
+    if (announced.has(service)) continue;
+    announced.add(service);
+    console.warn(
+      `\n  !!! SKIPPING every suite that needs ${service}: ${lines[i]} (run \`npm run services\`) !!!\n`,
+    );
+  }
+  describe.skip(title, body);
 }
 
 let dbCounter = 0;
