@@ -13,13 +13,12 @@ import {
   GetSuggestedProducts,
   SearchProducts,
 } from '../../../application/catalog/product-queries.js';
-import type { ProductView } from '../../../application/catalog/views.js';
 import { authHooks } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
-import { CategorySchema, ProductSchema } from './presenter.js';
+import { CategorySchema } from './presenter.js';
 import {
   registerCreateProduct,
   registerDeleteProduct,
@@ -33,6 +32,8 @@ import {
   CategoryTreeSchema,
   CategoryUpdateBody,
   DeletedResponse,
+  listAnswer,
+  ProductListAnswer,
   SearchQuery,
   ShortListQuery,
   presentCategoryView,
@@ -41,17 +42,6 @@ import {
   toCategoryInput,
   toFilters,
 } from './wire.js';
-
-const productList = success({ products: Type.Array(ProductSchema) }, { count: Type.Integer() });
-
-/** A product list answer (`productList`): the count, then the products, categories populated. */
-function listAnswer(views: readonly ProductView[]) {
-  return {
-    status: 'success' as const,
-    count: views.length,
-    data: { products: views.map((v) => presentView(v)) },
-  };
-}
 
 /**
  * Public catalog under /api (compat 2 and 3): /products and /categories. Reads need no token
@@ -86,7 +76,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         tags,
         summary: 'Search products by text and filters (no paging)',
         querystring: SearchQuery,
-        response: { 200: productList, ...errors(400, 429) },
+        response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
     async (request) => {
@@ -105,7 +95,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         tags,
         summary: 'Featured products (up to limit, default 8)',
         querystring: ShortListQuery,
-        response: { 200: productList, ...errors(400, 429) },
+        response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
     async (request) => listAnswer(unwrap(await featured.execute(request.query))),
@@ -118,7 +108,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         tags,
         summary: 'Popular products (up to limit, default 8)',
         querystring: ShortListQuery,
-        response: { 200: productList, ...errors(400, 429) },
+        response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
     async (request) => listAnswer(unwrap(await popular.execute(request.query))),
@@ -131,7 +121,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         tags,
         summary: 'Home page suggestions: in-stock products by suggestion score (compat 2.1)',
         querystring: ShortListQuery,
-        response: { 200: productList, ...errors(400, 429) },
+        response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
     async (request) => {

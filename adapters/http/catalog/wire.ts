@@ -5,7 +5,7 @@ import { COLORS, FLOWER_TYPES, OCCASIONS } from '../../../domain/catalog/product
 import type { ImageInput, OptionInput, ProductInput } from '../../../domain/catalog/product-rules.js';
 import { fromMajor } from '../../../domain/shared/money.js';
 import type { Page } from '../../../application/shared/ports.js';
-import { Amount, IsoDate, ObjectId } from '../schemas.js';
+import { Amount, IsoDate, ObjectId, success } from '../schemas.js';
 import {
   CategorySchema,
   ProductSchema,
@@ -425,3 +425,14 @@ export const DeletedResponse = Type.Object({
   message: Type.Optional(Type.String()),
   data: Type.Null(),
 });
+
+/** A short product list answer (`{status, count, data: {products}}`, categories populated) and its schema. */
+export const ProductListAnswer = success({ products: Type.Array(ProductSchema) }, { count: Type.Integer() });
+
+export function listAnswer(views: readonly ProductView[]) {
+  return {
+    status: 'success' as const,
+    count: views.length,
+    data: { products: views.map((v) => presentView(v)) },
+  };
+}

@@ -1,27 +1,14 @@
-import { Type } from '@fastify/type-provider-typebox';
 import {
   GetRecommendations,
   GetRelatedProducts,
   GetTrendingProducts,
 } from '../../../application/discovery/use-cases.js';
-import type { ProductView } from '../../../application/catalog/views.js';
 import { authHooks } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, IdParams, success } from '../schemas.js';
+import { bearerAuth, errors, IdParams } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
-import { ProductSchema } from '../catalog/presenter.js';
-import { presentView, ShortListQuery } from '../catalog/wire.js';
-
-const productList = success({ products: Type.Array(ProductSchema) }, { count: Type.Integer() });
-
-function listAnswer(views: readonly ProductView[]) {
-  return {
-    status: 'success' as const,
-    count: views.length,
-    data: { products: views.map((v) => presentView(v)) },
-  };
-}
+import { listAnswer, ProductListAnswer, ShortListQuery } from '../catalog/wire.js';
 
 /**
  * Related, trending and recommended products under /api/products. Registered before the catalog
@@ -41,7 +28,7 @@ export async function discoveryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
         tags,
         summary: 'Trending: units ordered and product views over 14 days, half-life 3 days (default 8)',
         querystring: ShortListQuery,
-        response: { 200: productList, ...errors(400, 429) },
+        response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
     async (request) => listAnswer(unwrap(await trending.execute(request.query))),
@@ -57,7 +44,7 @@ export async function discoveryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
           'For the caller: like their favorites and orders, minus recently bought; anonymous or new: suggested',
         security: [...bearerAuth, {}],
         querystring: ShortListQuery,
-        response: { 200: productList, ...errors(400, 429) },
+        response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
     async (request) => {
@@ -76,7 +63,7 @@ export async function discoveryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
         summary: 'Related: same category / occasion / flower type / colour, and bought together (default 8)',
         params: IdParams,
         querystring: ShortListQuery,
-        response: { 200: productList, ...errors(400, 404, 429) },
+        response: { 200: ProductListAnswer, ...errors(400, 404, 429) },
       },
     },
     async (request) => listAnswer(unwrap(await related.execute({ id: request.params.id, ...request.query }))),
