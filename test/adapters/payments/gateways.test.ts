@@ -133,6 +133,51 @@ describe('adapters/payments', () => {
       });
       expect(verifier.verify(payload, stale).unwrapErr().details).to.deep.equal({ reason: 'stale' });
     });
+
+    it('applies the tolerance both ways: a signature dated beyond it in the future is refused', () => {
+      const now = Math.floor(Date.now() / 1000);
+      const at = (timestamp: number) =>
+        stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_unit', timestamp });
+      expect(verifier.verify(payload, at(now + 301)).unwrapErr()).to.deep.include({
+        code: 'WEBHOOK_SIGNATURE_INVALID',
+        details: { reason: 'future' },
+      });
+      expect(verifier.verify(payload, at(now + 365 * 86400)).unwrapErr().details).to.deep.equal({
+        reason: 'future',
+      });
+      // Within the tolerance either way (clock skew): accepted.
+      expect(verifier.verify(payload, at(now + 240)).isOk()).to.equal(true);
+      expect(verifier.verify(payload, at(now - 240)).isOk()).to.equal(true);
+    });
+
+    it('checks both bounds against the clock it is given, and reads the timestamp the SDK verified', () => {
+      const signedAt = 1_700_000_000;
+      const header = stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: 'whsec_unit',
+        timestamp: signedAt,
+      });
+      const at = (seconds: number) => new StripeWebhookVerifier('whsec_unit', 300, () => seconds * 1000);
+      expect(at(signedAt).verify(payload, header).isOk()).to.equal(true);
+      expect(
+        at(signedAt - 301)
+          .verify(payload, header)
+          .unwrapErr().details,
+      ).to.deep.equal({ reason: 'future' });
+      expect(
+        at(signedAt + 301)
+          .verify(payload, header)
+          .unwrapErr().details,
+      ).to.deep.equal({ reason: 'stale' });
+      // A second, earlier `t=` in front of a future-dated signature: the SDK verifies the last one,
+      // so the check must not read the first one and let the future signature through.
+      const future = stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: 'whsec_unit',
+        timestamp: signedAt + 3600,
+      });
+      expect(at(signedAt).verify(payload, `t=${signedAt},${future}`).isErr()).to.equal(true);
+    });
   });
 
   describe('Razorpay-shaped signatures', () => {
