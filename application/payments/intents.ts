@@ -19,6 +19,7 @@ import {
   findPayableOrder,
   orderNotFound,
   paymentNotFound,
+  paymentsDisabled,
   PAYMENT_SAVE_ATTEMPTS,
 } from './support.js';
 
@@ -92,6 +93,7 @@ export class CreatePaymentIntent {
     readonly orderId: string;
     readonly userId: string;
   }): Promise<Result<IntentView, DomainError>> {
+    if (!this.settings.cardPaymentsEnabled) return Err(paymentsDisabled());
     const payable = await findPayableOrder(this.orders, input.orderId, input.userId);
     if (payable.isErr()) return payable;
     const order = payable.value;
@@ -157,6 +159,7 @@ export class ConfirmPayment {
     private readonly orders: OrderRepository,
     private readonly payments: PaymentRepository,
     private readonly gateway: PaymentGateway,
+    private readonly settings: PaymentSettings,
     private readonly settlement: PaymentSettlement,
     private readonly logger: AppLogger,
   ) {}
@@ -166,6 +169,7 @@ export class ConfirmPayment {
     readonly paymentMethod: string;
     readonly userId: string;
   }): Promise<Result<ConfirmView, DomainError>> {
+    if (!this.settings.cardPaymentsEnabled) return Err(paymentsDisabled());
     const record = await this.payments.findByIntentId(input.paymentIntentId);
     if (!record || record.userId !== input.userId || record.gateway !== this.gateway.name) {
       return Err(paymentNotFound());

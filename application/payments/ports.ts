@@ -177,5 +177,9 @@ export const CHECKOUT_GATEWAY = Symbol.for('CheckoutGateway');
 export interface PaymentSettings {
   /** ISO currency of every order (amounts are in its minor units). */
   readonly currency: string;
+  /** The Stripe-shaped card flow (intents, confirm, saved methods); off: PAYMENTS_DISABLED. */
+  readonly cardPaymentsEnabled: boolean;
+  /** The storefront's Razorpay-shaped flow (create-order, verify); off: PAYMENTS_DISABLED. */
+  readonly checkoutEnabled: boolean;
 }
 export const PAYMENT_SETTINGS = Symbol.for('PaymentSettings');

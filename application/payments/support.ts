@@ -4,8 +4,9 @@ import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
 import { isPaid, type PaymentChange } from '../../domain/ordering/payment.js';
 import type { PaymentRecord } from '../../domain/payments/payment.js';
 import type { OrderRepository } from '../ordering/ports.js';
+import type { UserRepository } from '../identity/ports.js';
 import type { EventBus } from '../shared/ports.js';
-import type { PaymentRepository } from './ports.js';
+import type { PaymentGateway, PaymentRepository } from './ports.js';
 
 /** Optimistic saves lost to a concurrent writer are retried on a fresh read this many times. */
 export const PAYMENT_SAVE_ATTEMPTS = 8;
@@ -27,6 +28,23 @@ export async function findPayableOrder(
   if (order.status === 'cancelled') return Err(domainError('CONFLICT', 'Cannot pay for a cancelled order'));
   return Ok(order);
 }
+
+/** The gateway customer of one of our users (created at the gateway on first use). */
+export async function customerOf(
+  users: UserRepository,
+  gateway: PaymentGateway,
+  userId: string,
+): Promise<Result<string, DomainError>> {
+  const user = await users.findById(userId);
+  if (!user) return Err(domainError('USER_NO_LONGER_EXISTS', 'User no longer exists'));
+  return callGateway(() =>
+    gateway.ensureCustomer({ userId: user.id, email: user.email, name: user.fullName }),
+  );
+}
+
+/** The flow has no gateway on this deployment (config): 503, never a fake answer. */
+export const paymentsDisabled = (): DomainError =>
+  domainError('PAYMENTS_DISABLED', 'Payments are not available on this deployment');
 
 export const gatewayFailed = (message = 'Payment gateway error'): DomainError =>
   domainError('PAYMENT_GATEWAY_FAILED', message);

@@ -28,6 +28,7 @@ async function world(payments?: PaymentRepository) {
   const clock = { now: () => FIXED_NOW };
   const ids = { next: testId };
   const bus = new InMemoryEventBus(silent);
+  const settings = { currency: 'INR', cardPaymentsEnabled: true, checkoutEnabled: true };
   const settlement = new PaymentSettlement(
     orders,
     records,
@@ -60,12 +61,12 @@ async function world(payments?: PaymentRepository) {
     )
   ).unwrap();
   const intent = (
-    await new CreatePaymentIntent(orders, records, gateway, { currency: 'INR' }, clock, ids, silent).execute({
+    await new CreatePaymentIntent(orders, records, gateway, settings, clock, ids, silent).execute({
       orderId: order.id,
       userId,
     })
   ).unwrap();
-  const confirm = new ConfirmPayment(orders, records, gateway, settlement, silent);
+  const confirm = new ConfirmPayment(orders, records, gateway, settings, settlement, silent);
   const send = (id: string, type: string, object: Record<string, unknown>) => {
     const payload = JSON.stringify({ id, type, created: 1, data: { object } });
     return webhook.execute({

@@ -227,6 +227,12 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
             { id: intent },
             { timestamp: Math.floor(Date.now() / 1000) - 600 },
           ),
+          // Dated in the future beyond the tolerance (the SDK alone only bounds the past).
+          signedEvent(
+            'payment_intent.succeeded',
+            { id: intent },
+            { timestamp: Math.floor(Date.now() / 1000) + 3600 },
+          ),
         ];
         for (const c of cases) {
           const res = await deliver(t, c);
