@@ -48,6 +48,9 @@ export class UnavailablePaymentGateway implements PaymentGateway {
   async attachPaymentMethod(): Promise<SavedPaymentMethod> {
     return this.refuse();
   }
+  async findPaymentMethod(): Promise<{ readonly customerId: string | null } | null> {
+    return this.refuse();
+  }
   async createSetupIntent(): Promise<{ readonly id: string; readonly clientSecret: string }> {
     return this.refuse();
   }

@@ -3,7 +3,7 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { AppLogger } from '../shared/ports.js';
 import type { PaymentGateway, PaymentSettings, SavedPaymentMethod } from './ports.js';
-import { callGateway, customerOf, paymentsDisabled } from './support.js';
+import { callGateway, checkMethodOwnership, customerOf, paymentsDisabled } from './support.js';
 
 /** GET /payments/methods: the caller's saved methods at the gateway (brand, last4, expiry only). */
 export class ListPaymentMethods {
@@ -21,7 +21,10 @@ export class ListPaymentMethods {
   }
 }
 
-/** POST /payments/methods: attaches a gateway payment-method id to the caller's customer. */
+/**
+ * POST /payments/methods: attaches a gateway payment-method id to the caller's customer. A
+ * method already saved to another customer is PAYMENT_METHOD_NOT_FOUND, whatever the gateway.
+ */
 export class SavePaymentMethod {
   constructor(
     private readonly users: UserRepository,
@@ -37,6 +40,13 @@ export class SavePaymentMethod {
     if (!this.settings.cardPaymentsEnabled) return Err(paymentsDisabled());
     const customer = await customerOf(this.users, this.gateway, input.userId);
     if (customer.isErr()) return customer;
+    const owned = await checkMethodOwnership(this.gateway, input.paymentMethod, async () => customer);
+    if (owned.isErr()) {
+      if (owned.error.code === 'PAYMENT_METHOD_NOT_FOUND') {
+        this.logger.warn("refused another customer's payment method", { userId: input.userId });
+      }
+      return owned;
+    }
     const saved = await callGateway(() =>
       this.gateway.attachPaymentMethod({
         customerId: customer.value,

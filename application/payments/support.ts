@@ -46,6 +46,28 @@ export async function customerOf(
 export const paymentsDisabled = (): DomainError =>
   domainError('PAYMENTS_DISABLED', 'Payments are not available on this deployment');
 
+export const paymentMethodNotFound = (): DomainError =>
+  domainError('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
+
+/**
+ * A payment method the caller may use: one saved to ANOTHER gateway customer is refused (as if
+ * unknown); unsaved and unknown methods pass (the gateway itself refuses unknown ones). The
+ * caller's customer is only looked up (created on first use) when the method is saved to one.
+ */
+export async function checkMethodOwnership(
+  gateway: PaymentGateway,
+  paymentMethod: string,
+  callerCustomer: () => Promise<Result<string, DomainError>>,
+): Promise<Result<void, DomainError>> {
+  const found = await callGateway(() => gateway.findPaymentMethod(paymentMethod));
+  if (found.isErr()) return found;
+  const owner = found.value?.customerId ?? null;
+  if (owner === null) return Ok(undefined);
+  const mine = await callerCustomer();
+  if (mine.isErr()) return mine;
+  return mine.value === owner ? Ok(undefined) : Err(paymentMethodNotFound());
+}
+
 export const gatewayFailed = (message = 'Payment gateway error'): DomainError =>
   domainError('PAYMENT_GATEWAY_FAILED', message);
 

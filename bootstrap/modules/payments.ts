@@ -137,6 +137,7 @@ export function bindPayments(container: Container, config: Config): void {
   bindUseCase(container, ConfirmPayment, [
     ORDER_REPOSITORY,
     PAYMENT_REPOSITORY,
+    USER_REPOSITORY,
     PAYMENT_GATEWAY,
     PAYMENT_SETTINGS,
     PaymentSettlement,

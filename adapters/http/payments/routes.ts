@@ -176,7 +176,8 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         description:
           'Captures at most once: confirming a paid intent answers the paid order. `requires_action` ' +
           '(3-D Secure) answers 200 with the client secret; a decline is 402 PAYMENT_DECLINED with ' +
-          '`declineCode` (card_declined, insufficient_funds, ...), and the order shows payment_failed.',
+          '`declineCode` (card_declined, insufficient_funds, ...), and the order shows payment_failed. ' +
+          'A method saved to another customer is 404 PAYMENT_METHOD_NOT_FOUND (nothing is charged).',
         security: bearerAuth,
         headers: IdempotencyKeyHeaders,
         body: Type.Object(
@@ -304,7 +305,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         body: Type.Object({ paymentMethod: PaymentMethodId }, { additionalProperties: false }),
         response: {
           201: replayable(success({ method: SavedMethodSchema })),
-          ...errors(400, 401, 422, 502, 503),
+          ...errors(400, 401, 404, 422, 502, 503),
         },
       },
     },

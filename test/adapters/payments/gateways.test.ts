@@ -11,12 +11,10 @@ import {
 
 describe('adapters/payments', () => {
   describe('FakePaymentGateway', () => {
-    it('is deterministic and honours idempotency keys', async () => {
+    it('honours idempotency keys', async () => {
       const a = new FakePaymentGateway();
-      const b = new FakePaymentGateway();
       const input = { orderId: 'o1', amount: 1000, currency: 'INR', idempotencyKey: 'k1' };
       const first = await a.createIntent(input);
-      expect(await b.createIntent(input)).to.deep.equal(first);
       expect(await a.createIntent(input)).to.equal(first);
       expect((await a.createIntent({ ...input, idempotencyKey: 'k2' })).id).to.not.equal(first.id);
       expect(first).to.include({
@@ -94,6 +92,42 @@ describe('adapters/payments', () => {
       expect((await g.createSetupIntent({ customerId: c, idempotencyKey: 's' })).clientSecret).to.match(
         /^seti_/,
       );
+    });
+
+    it("ids are random, not counters: one's own saved method does not reveal another's", async () => {
+      const a = new FakePaymentGateway();
+      const b = new FakePaymentGateway();
+      const methods: string[] = [];
+      for (const g of [a, b]) {
+        const customer = await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' });
+        for (const key of ['k1', 'k2']) {
+          const saved = await g.attachPaymentMethod({
+            customerId: customer,
+            paymentMethod: 'pm_card_visa',
+            idempotencyKey: key,
+          });
+          methods.push(saved.id);
+        }
+      }
+      // Same calls in the same order on two gateways: different ids (the old counters repeated).
+      expect(new Set(methods).size).to.equal(4);
+      for (const id of methods) expect(id).to.match(/^pm_[0-9A-Za-z]{24}$/);
+      const intent = await a.createIntent({ orderId: 'o', amount: 5, currency: 'inr', idempotencyKey: 'i' });
+      expect(intent.id).to.match(/^pi_[0-9A-Za-z]{24}$/);
+      expect(intent.clientSecret).to.match(new RegExp(`^${intent.id}_secret_[0-9A-Za-z]{24}$`));
+    });
+
+    it('tells who a payment method is saved to: its customer, null for test ids, unknown null', async () => {
+      const g = new FakePaymentGateway();
+      const c = await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' });
+      const saved = await g.attachPaymentMethod({
+        customerId: c,
+        paymentMethod: 'pm_card_visa',
+        idempotencyKey: 'a',
+      });
+      expect(await g.findPaymentMethod(saved.id)).to.deep.equal({ customerId: c });
+      expect(await g.findPaymentMethod('pm_card_visa')).to.deep.equal({ customerId: null });
+      expect(await g.findPaymentMethod('pm_unknown')).to.equal(null);
     });
   });
 

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
+import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
 import { MemoryPaymentRepository } from '../../../adapters/persistence/memory/payments-records.js';
 import { MemoryProcessedEventStore } from '../../../adapters/persistence/memory/payments-processed-events.js';
 import { FakePaymentGateway } from '../../../adapters/payments/fake-gateway.js';
@@ -66,7 +67,15 @@ async function world(payments?: PaymentRepository) {
       userId,
     })
   ).unwrap();
-  const confirm = new ConfirmPayment(orders, records, gateway, settings, settlement, silent);
+  const confirm = new ConfirmPayment(
+    orders,
+    records,
+    new MemoryUserRepository(db),
+    gateway,
+    settings,
+    settlement,
+    silent,
+  );
   const send = (id: string, type: string, object: Record<string, unknown>) => {
     const payload = JSON.stringify({ id, type, created: 1, data: { object } });
     return webhook.execute({

@@ -91,6 +91,7 @@ describe('HTTP /api/payments when a flow has no real gateway', function () {
       const paths = (await t.request({ method: 'GET', url: '/api/openapi.json' })).json().paths;
       expect(paths['/api/payments/create-order'].post.responses).to.have.property('503');
       expect(paths['/api/payments/create-intent'].post.responses).to.have.property('503');
+      expect(paths['/api/payments/methods'].post.responses).to.have.property('404');
     });
   });
 
