@@ -68,6 +68,8 @@ async function main(): Promise<void> {
   const config = loadConfig(
     {
       NODE_ENV: 'production',
+      // Production refuses to start without a real card gateway; the bench takes no payments.
+      CARD_PAYMENTS_ENABLED: 'false',
       JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
       LOG_LEVEL: 'silent',
       RATE_LIMIT_ENABLED: 'false',

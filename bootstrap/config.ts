@@ -40,12 +40,28 @@ export interface Config {
   readonly smtp: { readonly url: string } | null;
   /** Cloudinary for product images; null: the local folder served under /uploads. */
   readonly cloudinary: { readonly url: string } | null;
-  /** Stripe (STRIPE_SECRET_KEY); null: the in-memory fake gateway. */
+  /** Stripe (STRIPE_SECRET_KEY); null: the in-memory fake gateway (never in production). */
   readonly stripe: { readonly secretKey: string } | null;
+  /**
+   * CARD_PAYMENTS_ENABLED: the Stripe-shaped card flow (create-intent, confirm, saved methods).
+   * Production refuses to start with it on and no STRIPE_SECRET_KEY; off, those routes answer
+   * 503 PAYMENTS_DISABLED.
+   */
+  readonly cardPaymentsEnabled: boolean;
   /** Verifies `Stripe-Signature` on /api/payments/webhook whichever gateway is active. */
   readonly stripeWebhookSecret: string;
-  /** The storefront's Razorpay-shaped flow: public key id and the HMAC secret of `verify`. */
-  readonly razorpay: { readonly keyId: string; readonly keySecret: string; readonly configured: boolean };
+  /**
+   * The storefront's Razorpay-shaped flow: public key id and the HMAC secret of `verify`.
+   * `configured`: both variables set (the Razorpay SDK). `enabled`: create-order and verify
+   * work; outside production the in-memory fake stands in, in production only the real keys do
+   * (otherwise both answer 503 PAYMENTS_DISABLED and `keyId` is empty, never the dev id).
+   */
+  readonly razorpay: {
+    readonly keyId: string;
+    readonly keySecret: string;
+    readonly configured: boolean;
+    readonly enabled: boolean;
+  };
   readonly uploads: { readonly dir: string; readonly maxBytes: number };
   /** Cache-aside lifetimes (seconds) of the seed document. */
   readonly cacheTtl: {
@@ -73,25 +89,64 @@ export const DEV_RAZORPAY_KEY_SECRET = 'amour-florals-razorpay-development-secre
 
 /**
  * In production an unset secret is never the documented one: a random secret takes its place,
- * so unsigned webhooks and unverifiable payments are simply refused.
+ * so unsigned webhooks and unverifiable payments are simply refused. The documented development
+ * values themselves are refused there, and so is taking payments without a real gateway: the
+ * card flow needs STRIPE_SECRET_KEY unless CARD_PAYMENTS_ENABLED=false; the storefront's
+ * Razorpay flow without both Razorpay variables is disabled (the original refusing to start
+ * without them was a defect: compat 12), and one variable without the other is a mistake.
  */
 function paymentsConfig(
   env: Env,
   nodeEnv: string,
   generateSecret: () => string,
-): Pick<Config, 'stripe' | 'stripeWebhookSecret' | 'razorpay'> {
+): Pick<Config, 'stripe' | 'cardPaymentsEnabled' | 'stripeWebhookSecret' | 'razorpay'> {
   const production = nodeEnv === 'production';
   const secretKey = str(env, 'STRIPE_SECRET_KEY', '');
   const webhookSecret = str(env, 'STRIPE_WEBHOOK_SECRET', '');
   const keyId = str(env, 'RAZORPAY_KEY_ID', '');
   const keySecret = str(env, 'RAZORPAY_KEY_SECRET', '');
+  const cardPaymentsEnabled = bool(env, 'CARD_PAYMENTS_ENABLED', true);
+  const configured = keyId !== '' && keySecret !== '';
+  if (production) {
+    if (cardPaymentsEnabled && secretKey === '') {
+      throw new ConfigError(
+        'STRIPE_SECRET_KEY',
+        'is required when NODE_ENV=production (or set CARD_PAYMENTS_ENABLED=false)',
+        '',
+      );
+    }
+    const devValues: readonly (readonly [string, string, string])[] = [
+      ['STRIPE_WEBHOOK_SECRET', webhookSecret, DEV_STRIPE_WEBHOOK_SECRET],
+      ['RAZORPAY_KEY_ID', keyId, DEV_RAZORPAY_KEY_ID],
+      ['RAZORPAY_KEY_SECRET', keySecret, DEV_RAZORPAY_KEY_SECRET],
+    ];
+    for (const [name, value, dev] of devValues) {
+      if (value === dev) {
+        throw new ConfigError(
+          name,
+          'must not be the development default when NODE_ENV=production',
+          '<hidden>',
+        );
+      }
+    }
+    if ((keyId === '') !== (keySecret === '')) {
+      const missing = keyId === '' ? 'RAZORPAY_KEY_ID' : 'RAZORPAY_KEY_SECRET';
+      throw new ConfigError(
+        missing,
+        'is required when NODE_ENV=production and the other Razorpay variable is set',
+        '',
+      );
+    }
+  }
   return {
     stripe: secretKey ? { secretKey } : null,
+    cardPaymentsEnabled,
     stripeWebhookSecret: webhookSecret || (production ? generateSecret() : DEV_STRIPE_WEBHOOK_SECRET),
     razorpay: {
-      keyId: keyId || DEV_RAZORPAY_KEY_ID,
+      keyId: keyId || (production ? '' : DEV_RAZORPAY_KEY_ID),
       keySecret: keySecret || (production ? generateSecret() : DEV_RAZORPAY_KEY_SECRET),
-      configured: keyId !== '' && keySecret !== '',
+      configured,
+      enabled: configured || !production,
     },
   };
 }

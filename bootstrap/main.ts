@@ -19,6 +19,16 @@ async function main(): Promise<void> {
   if (config.jwt.secretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random secret, so tokens end when the process does');
   }
+  if (!config.cardPaymentsEnabled) {
+    logger.warn(
+      'Card payments are disabled (CARD_PAYMENTS_ENABLED=false): they answer 503 PAYMENTS_DISABLED',
+    );
+  }
+  if (!config.razorpay.enabled) {
+    logger.warn(
+      'RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET are not set: the storefront checkout (create-order, verify) answers 503 PAYMENTS_DISABLED',
+    );
+  }
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

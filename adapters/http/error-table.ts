@@ -54,6 +54,10 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   REFUND_EXCEEDS_PAYMENT: 400,
   PAYMENT_SIGNATURE_INVALID: 400,
   PAYMENT_GATEWAY_FAILED: 502,
+  // Another customer's saved method is answered like an unknown one (never 403, compat 0.5).
+  PAYMENT_METHOD_NOT_FOUND: 404,
+  // This deployment takes no payments through that flow (no gateway configured): not a bug, not the client's.
+  PAYMENTS_DISABLED: 503,
   PLACE_NOT_FOUND: 404,
   IMAGE_NOT_FOUND: 404,
   INVALID_IMAGE: 400,

@@ -42,6 +42,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: 'Semantically invalid',
   429: 'Too many requests',
   502: 'A downstream service failed',
+  503: 'Not available on this deployment (e.g. PAYMENTS_DISABLED)',
 };
 
 /** Error responses for a route's schema, so the OpenAPI document lists every failure. */

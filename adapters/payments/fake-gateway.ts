@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Money } from '../../domain/shared/money.js';
 import type {
   GatewayIntent,
@@ -7,8 +8,8 @@ import type {
 } from '../../application/payments/ports.js';
 
 /**
- * The embedded default's gateway: Stripe's payment-intent model in memory, deterministic (ids
- * are counters), understanding Stripe's test payment-method ids:
+ * The embedded default's gateway (development and tests only: production refuses to bind it):
+ * Stripe's payment-intent model in memory, understanding Stripe's test payment-method ids:
  * - `pm_card_visa` (and `pm_card_mastercard`, `pm_card_amex`, and methods saved here) succeed;
  * - `pm_card_chargeDeclined` -> `card_declined`, `pm_card_chargeDeclinedInsufficientFunds` ->
  *   `insufficient_funds` (the intent goes back to requires_payment_method, as Stripe's does);
@@ -16,7 +17,9 @@ import type {
  * - anything else -> `resource_missing`.
  * Every mutating call honours its idempotency key: the same key answers the first result. An
  * intent is captured at most once; confirming a succeeded intent answers it unchanged.
- * Every method body runs without awaiting, so concurrent calls are serialised.
+ * Ids are random like Stripe's (`pm_` + 24 base62 characters), never counters: a saved method's
+ * id is not guessable from one's own. Every method body runs without awaiting, so concurrent
+ * calls are serialised.
  */
 const CARDS: Readonly<Record<string, { brand: string; last4: string }>> = {
   pm_card_visa: { brand: 'visa', last4: '4242' },
@@ -45,24 +48,36 @@ export class FakeGatewayError extends Error {
   }
 }
 
-function seq(prefix: string, n: number): string {
-  return `${prefix}_fake${String(n).padStart(14, '0')}`;
+const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+/** `<prefix>_` + `length` random base62 characters (rejection sampling: no modulo bias). */
+export function randomGatewayId(prefix: string, length = 24): string {
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length)) {
+      if (byte < 248 && out.length < length) out += BASE62[byte % 62];
+    }
+  }
+  return `${prefix}_${out}`;
 }
 
 export class FakePaymentGateway implements PaymentGateway {
   readonly name = 'fake';
-  private counter = 0;
   private readonly intents = new Map<string, GatewayIntent>();
   private readonly refunded = new Map<string, Money>();
   private readonly captures = new Map<string, number>();
   private readonly customers = new Map<string, string>();
   private readonly methods = new Map<string, SavedPaymentMethod[]>();
-  private readonly savedMethods = new Map<string, SavedPaymentMethod>();
+  /** Saved method id -> the customer it is saved to. */
+  private readonly savedMethods = new Map<string, string>();
   private readonly idempotent = new Map<string, unknown>();
 
   private next(prefix: string): string {
-    this.counter += 1;
-    return seq(prefix, this.counter);
+    return randomGatewayId(prefix);
+  }
+
+  private secretFor(id: string): string {
+    return `${id}_secret_${randomGatewayId('s').slice(2)}`;
   }
 
   /** The same key answers the first result (a retried call never acts twice). */
@@ -93,7 +108,7 @@ export class FakePaymentGateway implements PaymentGateway {
       const id = this.next('pi');
       const intent: GatewayIntent = {
         id,
-        clientSecret: `${id}_secret_${String(this.counter).padStart(8, '0')}`,
+        clientSecret: this.secretFor(id),
         amount: input.amount,
         currency: input.currency.toLowerCase(),
         status: 'requires_payment_method',
@@ -197,9 +212,15 @@ export class FakePaymentGateway implements PaymentGateway {
       }
       const saved: SavedPaymentMethod = { id: this.next('pm'), ...card, expMonth: 12, expYear: 2034 };
       this.methods.set(input.customerId, [...(this.methods.get(input.customerId) ?? []), saved]);
-      this.savedMethods.set(saved.id, saved);
+      this.savedMethods.set(saved.id, input.customerId);
       return saved;
     });
+  }
+
+  async findPaymentMethod(paymentMethod: string): Promise<{ readonly customerId: string | null } | null> {
+    const owner = this.savedMethods.get(paymentMethod);
+    if (owner !== undefined) return { customerId: owner };
+    return CARDS[paymentMethod] ? { customerId: null } : null;
   }
 
   async createSetupIntent(input: { readonly customerId: string; readonly idempotencyKey: string }): Promise<{
@@ -208,7 +229,7 @@ export class FakePaymentGateway implements PaymentGateway {
   }> {
     return this.once('setup', input.idempotencyKey, () => {
       const id = this.next('seti');
-      return { id, clientSecret: `${id}_secret_${String(this.counter).padStart(8, '0')}` };
+      return { id, clientSecret: this.secretFor(id) };
     });
   }
 }

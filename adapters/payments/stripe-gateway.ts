@@ -142,6 +142,17 @@ export class StripeGateway implements PaymentGateway {
     return saved;
   }
 
+  /** GET /v1/payment_methods/:id: its `customer` (null when not attached); unknown: null. */
+  async findPaymentMethod(paymentMethod: string): Promise<{ readonly customerId: string | null } | null> {
+    try {
+      const method = await this.stripe.paymentMethods.retrieve(paymentMethod);
+      return { customerId: idOf(method.customer) ?? null };
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw error;
+    }
+  }
+
   async createSetupIntent(input: {
     readonly customerId: string;
     readonly idempotencyKey: string;

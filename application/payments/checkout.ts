@@ -9,7 +9,7 @@ import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import { linkOrder, recordFor } from './intents.js';
 import type { CheckoutGateway, PaymentRepository, PaymentSettings } from './ports.js';
 import type { PaymentSettlement } from './settlement.js';
-import { callGateway, findPayableOrder, orderNotFound } from './support.js';
+import { callGateway, findPayableOrder, orderNotFound, paymentsDisabled } from './support.js';
 
 export interface CheckoutOrderView {
   readonly gatewayOrderId: string;
@@ -43,6 +43,8 @@ export class CreateCheckoutOrder {
     readonly orderId: string;
     readonly userId: string;
   }): Promise<Result<CheckoutOrderView, DomainError>> {
+    // Never a fake gateway order (or the dev key id) where no real gateway is configured.
+    if (!this.settings.checkoutEnabled) return Err(paymentsDisabled());
     const payable = await findPayableOrder(this.orders, input.orderId, input.userId);
     if (payable.isErr()) return payable;
     const order = payable.value;
@@ -117,6 +119,7 @@ export class VerifyCheckoutPayment {
     private readonly orders: OrderRepository,
     private readonly payments: PaymentRepository,
     private readonly checkout: CheckoutGateway,
+    private readonly settings: PaymentSettings,
     private readonly settlement: PaymentSettlement,
   ) {}
 
@@ -127,6 +130,7 @@ export class VerifyCheckoutPayment {
     readonly gatewayPaymentId: string;
     readonly signature: string;
   }): Promise<Result<{ readonly order: Order; readonly paymentId: string }, DomainError>> {
+    if (!this.settings.checkoutEnabled) return Err(paymentsDisabled());
     const order = await this.orders.findById(input.orderId);
     if (!order || !isOwnedBy(order, input.userId)) return Err(orderNotFound());
     const invalid = () => Err(domainError('PAYMENT_SIGNATURE_INVALID', 'Invalid payment signature'));

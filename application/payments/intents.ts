@@ -14,11 +14,15 @@ import type {
   PaymentSettings,
 } from './ports.js';
 import type { PaymentSettlement } from './settlement.js';
+import type { UserRepository } from '../identity/ports.js';
 import {
   callGateway,
+  checkMethodOwnership,
+  customerOf,
   findPayableOrder,
   orderNotFound,
   paymentNotFound,
+  paymentsDisabled,
   PAYMENT_SAVE_ATTEMPTS,
 } from './support.js';
 
@@ -92,6 +96,7 @@ export class CreatePaymentIntent {
     readonly orderId: string;
     readonly userId: string;
   }): Promise<Result<IntentView, DomainError>> {
+    if (!this.settings.cardPaymentsEnabled) return Err(paymentsDisabled());
     const payable = await findPayableOrder(this.orders, input.orderId, input.userId);
     if (payable.isErr()) return payable;
     const order = payable.value;
@@ -151,12 +156,16 @@ export interface ConfirmView {
  * POST /payments/confirm: confirms the caller's intent with a payment method id (never card
  * data). Captured once: a confirm after the capture (or after the success webhook) answers the
  * paid order without calling the gateway. A decline is PAYMENT_DECLINED after recording it.
+ * A method saved to another customer is PAYMENT_METHOD_NOT_FOUND before the gateway is asked
+ * to charge it (and the order is left as it was).
  */
 export class ConfirmPayment {
   constructor(
     private readonly orders: OrderRepository,
     private readonly payments: PaymentRepository,
+    private readonly users: UserRepository,
     private readonly gateway: PaymentGateway,
+    private readonly settings: PaymentSettings,
     private readonly settlement: PaymentSettlement,
     private readonly logger: AppLogger,
   ) {}
@@ -166,6 +175,7 @@ export class ConfirmPayment {
     readonly paymentMethod: string;
     readonly userId: string;
   }): Promise<Result<ConfirmView, DomainError>> {
+    if (!this.settings.cardPaymentsEnabled) return Err(paymentsDisabled());
     const record = await this.payments.findByIntentId(input.paymentIntentId);
     if (!record || record.userId !== input.userId || record.gateway !== this.gateway.name) {
       return Err(paymentNotFound());
@@ -176,6 +186,18 @@ export class ConfirmPayment {
       return Ok({ paymentIntentId: record.intentId, status: 'succeeded', clientSecret: '', order });
     }
     if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
+    const owned = await checkMethodOwnership(this.gateway, input.paymentMethod, () =>
+      customerOf(this.users, this.gateway, input.userId),
+    );
+    if (owned.isErr()) {
+      if (owned.error.code === 'PAYMENT_METHOD_NOT_FOUND') {
+        this.logger.warn("refused another customer's payment method", {
+          userId: input.userId,
+          intentId: record.intentId,
+        });
+      }
+      return owned;
+    }
     const intent = await callGateway(() =>
       this.gateway.confirmIntent({
         intentId: record.intentId,

@@ -84,6 +84,13 @@ export interface PaymentGateway {
     readonly paymentMethod: string;
     readonly idempotencyKey: string;
   }): Promise<SavedPaymentMethod>;
+  /**
+   * Who a payment method belongs to: `customerId` is the gateway customer it is saved to, null
+   * when it is not saved to any (a one-off method, a test id); null when the gateway does not
+   * know it. The application refuses another customer's saved method (ownership is checked
+   * above the adapters, so every gateway honours it).
+   */
+  findPaymentMethod(paymentMethod: string): Promise<{ readonly customerId: string | null } | null>;
   /** For clients that collect a card for later (Stripe setup intent). */
   createSetupIntent(input: { readonly customerId: string; readonly idempotencyKey: string }): Promise<{
     readonly id: string;
@@ -177,5 +184,9 @@ export const CHECKOUT_GATEWAY = Symbol.for('CheckoutGateway');
 export interface PaymentSettings {
   /** ISO currency of every order (amounts are in its minor units). */
   readonly currency: string;
+  /** The Stripe-shaped card flow (intents, confirm, saved methods); off: PAYMENTS_DISABLED. */
+  readonly cardPaymentsEnabled: boolean;
+  /** The storefront's Razorpay-shaped flow (create-order, verify); off: PAYMENTS_DISABLED. */
+  readonly checkoutEnabled: boolean;
 }
 export const PAYMENT_SETTINGS = Symbol.for('PaymentSettings');

@@ -4,8 +4,9 @@ import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
 import { isPaid, type PaymentChange } from '../../domain/ordering/payment.js';
 import type { PaymentRecord } from '../../domain/payments/payment.js';
 import type { OrderRepository } from '../ordering/ports.js';
+import type { UserRepository } from '../identity/ports.js';
 import type { EventBus } from '../shared/ports.js';
-import type { PaymentRepository } from './ports.js';
+import type { PaymentGateway, PaymentRepository } from './ports.js';
 
 /** Optimistic saves lost to a concurrent writer are retried on a fresh read this many times. */
 export const PAYMENT_SAVE_ATTEMPTS = 8;
@@ -26,6 +27,45 @@ export async function findPayableOrder(
   if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
   if (order.status === 'cancelled') return Err(domainError('CONFLICT', 'Cannot pay for a cancelled order'));
   return Ok(order);
+}
+
+/** The gateway customer of one of our users (created at the gateway on first use). */
+export async function customerOf(
+  users: UserRepository,
+  gateway: PaymentGateway,
+  userId: string,
+): Promise<Result<string, DomainError>> {
+  const user = await users.findById(userId);
+  if (!user) return Err(domainError('USER_NO_LONGER_EXISTS', 'User no longer exists'));
+  return callGateway(() =>
+    gateway.ensureCustomer({ userId: user.id, email: user.email, name: user.fullName }),
+  );
+}
+
+/** The flow has no gateway on this deployment (config): 503, never a fake answer. */
+export const paymentsDisabled = (): DomainError =>
+  domainError('PAYMENTS_DISABLED', 'Payments are not available on this deployment');
+
+export const paymentMethodNotFound = (): DomainError =>
+  domainError('PAYMENT_METHOD_NOT_FOUND', 'Payment method not found');
+
+/**
+ * A payment method the caller may use: one saved to ANOTHER gateway customer is refused (as if
+ * unknown); unsaved and unknown methods pass (the gateway itself refuses unknown ones). The
+ * caller's customer is only looked up (created on first use) when the method is saved to one.
+ */
+export async function checkMethodOwnership(
+  gateway: PaymentGateway,
+  paymentMethod: string,
+  callerCustomer: () => Promise<Result<string, DomainError>>,
+): Promise<Result<void, DomainError>> {
+  const found = await callGateway(() => gateway.findPaymentMethod(paymentMethod));
+  if (found.isErr()) return found;
+  const owner = found.value?.customerId ?? null;
+  if (owner === null) return Ok(undefined);
+  const mine = await callerCustomer();
+  if (mine.isErr()) return mine;
+  return mine.value === owner ? Ok(undefined) : Err(paymentMethodNotFound());
 }
 
 export const gatewayFailed = (message = 'Payment gateway error'): DomainError =>

@@ -13,6 +13,10 @@ import { FakeCheckoutGateway } from '../../adapters/payments/fake-checkout-gatew
 import { RazorpayCheckoutGateway } from '../../adapters/payments/razorpay-checkout-gateway.js';
 import { StripeWebhookVerifier } from '../../adapters/payments/webhook-verifier.js';
 import {
+  UnavailableCheckoutGateway,
+  UnavailablePaymentGateway,
+} from '../../adapters/payments/unavailable-gateways.js';
+import {
   CHECKOUT_GATEWAY,
   PAYMENT_GATEWAY,
   PAYMENT_REPOSITORY,
@@ -49,11 +53,14 @@ export const STORE_CURRENCY = 'INR';
 
 /**
  * Payments: the Stripe-shaped gateway (Stripe SDK with STRIPE_SECRET_KEY, else the in-memory
- * fake), the storefront's Razorpay-shaped checkout gateway, the webhook verifier (always
- * STRIPE_WEBHOOK_SECRET), payment records and processed webhook events (Mongo or memory).
+ * fake outside production, else none: card payments disabled), the storefront's Razorpay-shaped
+ * checkout gateway, the webhook verifier (always STRIPE_WEBHOOK_SECRET), payment records and
+ * processed webhook events (Mongo or memory).
  */
 export function bindPayments(container: Container, config: Config): void {
+  const production = config.nodeEnv === 'production';
   // ---- The Stripe-shaped gateway ----
+  // A Stripe key stays bound when card payments are turned off, so earlier payments can be refunded.
   if (config.stripe) {
     const { secretKey } = config.stripe;
     // Retries are safe: every mutating call carries our own idempotency key.
@@ -63,6 +70,11 @@ export function bindPayments(container: Container, config: Config): void {
         () => new StripeGateway(new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000 })),
       )
       .inSingletonScope();
+  } else if (!config.cardPaymentsEnabled) {
+    container.bind<PaymentGateway>(PAYMENT_GATEWAY).toConstantValue(new UnavailablePaymentGateway());
+  } else if (production) {
+    // loadConfig already refuses this; a hand-built config must not reach the fake either.
+    throw new Error('The fake payment gateway is never used in production: set STRIPE_SECRET_KEY');
   } else {
     container.bind<PaymentGateway>(PAYMENT_GATEWAY).toConstantValue(new FakePaymentGateway());
   }
@@ -79,12 +91,19 @@ export function bindPayments(container: Container, config: Config): void {
       .toConstantValue(
         new RazorpayCheckoutGateway({ keyId: config.razorpay.keyId, keySecret: config.razorpay.keySecret }),
       );
-  } else {
+  } else if (config.razorpay.enabled && !production) {
     container
       .bind<CheckoutGateway>(CHECKOUT_GATEWAY)
       .toConstantValue(new FakeCheckoutGateway(config.razorpay.keyId, config.razorpay.keySecret));
+  } else {
+    // Production without both Razorpay keys: create-order and verify answer PAYMENTS_DISABLED.
+    container.bind<CheckoutGateway>(CHECKOUT_GATEWAY).toConstantValue(new UnavailableCheckoutGateway());
   }
-  container.bind<PaymentSettings>(PAYMENT_SETTINGS).toConstantValue({ currency: STORE_CURRENCY });
+  container.bind<PaymentSettings>(PAYMENT_SETTINGS).toConstantValue({
+    currency: STORE_CURRENCY,
+    cardPaymentsEnabled: config.cardPaymentsEnabled,
+    checkoutEnabled: config.razorpay.enabled && (config.razorpay.configured || !production),
+  });
 
   // ---- Records ----
   if (config.mongo) {
@@ -118,7 +137,9 @@ export function bindPayments(container: Container, config: Config): void {
   bindUseCase(container, ConfirmPayment, [
     ORDER_REPOSITORY,
     PAYMENT_REPOSITORY,
+    USER_REPOSITORY,
     PAYMENT_GATEWAY,
+    PAYMENT_SETTINGS,
     PaymentSettlement,
     APP_LOGGER,
   ]);
@@ -130,9 +151,14 @@ export function bindPayments(container: Container, config: Config): void {
     CLOCK,
     APP_LOGGER,
   ]);
-  bindUseCase(container, ListPaymentMethods, [USER_REPOSITORY, PAYMENT_GATEWAY]);
-  bindUseCase(container, SavePaymentMethod, [USER_REPOSITORY, PAYMENT_GATEWAY, APP_LOGGER]);
-  bindUseCase(container, CreateSetupIntent, [USER_REPOSITORY, PAYMENT_GATEWAY, ID_GENERATOR]);
+  bindUseCase(container, ListPaymentMethods, [USER_REPOSITORY, PAYMENT_GATEWAY, PAYMENT_SETTINGS]);
+  bindUseCase(container, SavePaymentMethod, [USER_REPOSITORY, PAYMENT_GATEWAY, PAYMENT_SETTINGS, APP_LOGGER]);
+  bindUseCase(container, CreateSetupIntent, [
+    USER_REPOSITORY,
+    PAYMENT_GATEWAY,
+    PAYMENT_SETTINGS,
+    ID_GENERATOR,
+  ]);
   bindUseCase(container, GetPaymentStatus, [ORDER_REPOSITORY, PAYMENT_REPOSITORY]);
   bindUseCase(container, RefundPayment, [PaymentSettlement]);
   bindUseCase(container, CreateCheckoutOrder, [
@@ -149,6 +175,7 @@ export function bindPayments(container: Container, config: Config): void {
     ORDER_REPOSITORY,
     PAYMENT_REPOSITORY,
     CHECKOUT_GATEWAY,
+    PAYMENT_SETTINGS,
     PaymentSettlement,
   ]);
   bindUseCase(container, RefundCancelledOrders, [EVENT_BUS, ORDER_REPOSITORY, PaymentSettlement, APP_LOGGER]);

@@ -150,11 +150,12 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         summary: 'Create (or answer the existing) payment intent for one of your orders',
         description:
           "Amount and currency come only from the order. Another user's order is 404; a paid order 409 " +
-          'ORDER_ALREADY_PAID. Retries answer the same intent.',
+          'ORDER_ALREADY_PAID. Retries answer the same intent. 503 PAYMENTS_DISABLED when card ' +
+          'payments are turned off (CARD_PAYMENTS_ENABLED=false).',
         security: bearerAuth,
         headers: IdempotencyKeyHeaders,
         body: Type.Object({ orderId: ObjectId }, { additionalProperties: false }),
-        response: { 200: replayable(success(IntentData)), ...errors(400, 401, 404, 409, 422, 502) },
+        response: { 200: replayable(success(IntentData)), ...errors(400, 401, 404, 409, 422, 502, 503) },
       },
     },
     async (request) => {
@@ -175,7 +176,8 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         description:
           'Captures at most once: confirming a paid intent answers the paid order. `requires_action` ' +
           '(3-D Secure) answers 200 with the client secret; a decline is 402 PAYMENT_DECLINED with ' +
-          '`declineCode` (card_declined, insufficient_funds, ...), and the order shows payment_failed.',
+          '`declineCode` (card_declined, insufficient_funds, ...), and the order shows payment_failed. ' +
+          'A method saved to another customer is 404 PAYMENT_METHOD_NOT_FOUND (nothing is charged).',
         security: bearerAuth,
         headers: IdempotencyKeyHeaders,
         body: Type.Object(
@@ -191,7 +193,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
               order: OrderSchema,
             }),
           ),
-          ...errors(400, 401, 402, 404, 409, 422, 502),
+          ...errors(400, 401, 402, 404, 409, 422, 502, 503),
         },
       },
     },
@@ -278,7 +280,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         tags,
         summary: 'Your saved payment methods (brand, last 4 digits, expiry; never card data)',
         security: bearerAuth,
-        response: { 200: success({ methods: Type.Array(SavedMethodSchema) }), ...errors(401, 502) },
+        response: { 200: success({ methods: Type.Array(SavedMethodSchema) }), ...errors(401, 502, 503) },
       },
     },
     async (request) => {
@@ -301,7 +303,10 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         security: bearerAuth,
         headers: IdempotencyKeyHeaders,
         body: Type.Object({ paymentMethod: PaymentMethodId }, { additionalProperties: false }),
-        response: { 201: replayable(success({ method: SavedMethodSchema })), ...errors(400, 401, 422, 502) },
+        response: {
+          201: replayable(success({ method: SavedMethodSchema })),
+          ...errors(400, 401, 404, 422, 502, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -328,7 +333,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         body: Type.Object({}, { additionalProperties: false }),
         response: {
           201: replayable(success({ setupIntentId: Type.String(), clientSecret: Type.String() })),
-          ...errors(400, 401, 422, 502),
+          ...errors(400, 401, 422, 502, 503),
         },
       },
     },
@@ -446,7 +451,8 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         description:
           'The client `amount` and `currency` are accepted and IGNORED: the order total is charged. ' +
           '`data.amount` is in minor units (paise), as the checkout widget expects. 400 `Amount and ' +
-          'order ID are required`.',
+          'order ID are required`. 503 PAYMENTS_DISABLED when no Razorpay keys are configured in ' +
+          'production (never a fake gateway order).',
         security: bearerAuth,
         headers: IdempotencyKeyHeaders,
         body: Type.Object(
@@ -474,7 +480,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
               }),
             }),
           ),
-          ...errors(400, 401, 404, 409, 422, 502),
+          ...errors(400, 401, 404, 409, 422, 502, 503),
         },
       },
     },
@@ -532,7 +538,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         ),
         response: {
           200: replayable(success({ order: OrderSchema, paymentId: Type.String() })),
-          ...errors(400, 401, 404, 409, 422, 502),
+          ...errors(400, 401, 404, 409, 422, 502, 503),
         },
       },
     },

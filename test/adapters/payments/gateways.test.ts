@@ -11,12 +11,10 @@ import {
 
 describe('adapters/payments', () => {
   describe('FakePaymentGateway', () => {
-    it('is deterministic and honours idempotency keys', async () => {
+    it('honours idempotency keys', async () => {
       const a = new FakePaymentGateway();
-      const b = new FakePaymentGateway();
       const input = { orderId: 'o1', amount: 1000, currency: 'INR', idempotencyKey: 'k1' };
       const first = await a.createIntent(input);
-      expect(await b.createIntent(input)).to.deep.equal(first);
       expect(await a.createIntent(input)).to.equal(first);
       expect((await a.createIntent({ ...input, idempotencyKey: 'k2' })).id).to.not.equal(first.id);
       expect(first).to.include({
@@ -95,6 +93,42 @@ describe('adapters/payments', () => {
         /^seti_/,
       );
     });
+
+    it("ids are random, not counters: one's own saved method does not reveal another's", async () => {
+      const a = new FakePaymentGateway();
+      const b = new FakePaymentGateway();
+      const methods: string[] = [];
+      for (const g of [a, b]) {
+        const customer = await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' });
+        for (const key of ['k1', 'k2']) {
+          const saved = await g.attachPaymentMethod({
+            customerId: customer,
+            paymentMethod: 'pm_card_visa',
+            idempotencyKey: key,
+          });
+          methods.push(saved.id);
+        }
+      }
+      // Same calls in the same order on two gateways: different ids (the old counters repeated).
+      expect(new Set(methods).size).to.equal(4);
+      for (const id of methods) expect(id).to.match(/^pm_[0-9A-Za-z]{24}$/);
+      const intent = await a.createIntent({ orderId: 'o', amount: 5, currency: 'inr', idempotencyKey: 'i' });
+      expect(intent.id).to.match(/^pi_[0-9A-Za-z]{24}$/);
+      expect(intent.clientSecret).to.match(new RegExp(`^${intent.id}_secret_[0-9A-Za-z]{24}$`));
+    });
+
+    it('tells who a payment method is saved to: its customer, null for test ids, unknown null', async () => {
+      const g = new FakePaymentGateway();
+      const c = await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' });
+      const saved = await g.attachPaymentMethod({
+        customerId: c,
+        paymentMethod: 'pm_card_visa',
+        idempotencyKey: 'a',
+      });
+      expect(await g.findPaymentMethod(saved.id)).to.deep.equal({ customerId: c });
+      expect(await g.findPaymentMethod('pm_card_visa')).to.deep.equal({ customerId: null });
+      expect(await g.findPaymentMethod('pm_unknown')).to.equal(null);
+    });
   });
 
   describe('StripeWebhookVerifier', () => {
@@ -132,6 +166,51 @@ describe('adapters/payments', () => {
         timestamp: Math.floor(Date.now() / 1000) - 301,
       });
       expect(verifier.verify(payload, stale).unwrapErr().details).to.deep.equal({ reason: 'stale' });
+    });
+
+    it('applies the tolerance both ways: a signature dated beyond it in the future is refused', () => {
+      const now = Math.floor(Date.now() / 1000);
+      const at = (timestamp: number) =>
+        stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_unit', timestamp });
+      expect(verifier.verify(payload, at(now + 301)).unwrapErr()).to.deep.include({
+        code: 'WEBHOOK_SIGNATURE_INVALID',
+        details: { reason: 'future' },
+      });
+      expect(verifier.verify(payload, at(now + 365 * 86400)).unwrapErr().details).to.deep.equal({
+        reason: 'future',
+      });
+      // Within the tolerance either way (clock skew): accepted.
+      expect(verifier.verify(payload, at(now + 240)).isOk()).to.equal(true);
+      expect(verifier.verify(payload, at(now - 240)).isOk()).to.equal(true);
+    });
+
+    it('checks both bounds against the clock it is given, and reads the timestamp the SDK verified', () => {
+      const signedAt = 1_700_000_000;
+      const header = stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: 'whsec_unit',
+        timestamp: signedAt,
+      });
+      const at = (seconds: number) => new StripeWebhookVerifier('whsec_unit', 300, () => seconds * 1000);
+      expect(at(signedAt).verify(payload, header).isOk()).to.equal(true);
+      expect(
+        at(signedAt - 301)
+          .verify(payload, header)
+          .unwrapErr().details,
+      ).to.deep.equal({ reason: 'future' });
+      expect(
+        at(signedAt + 301)
+          .verify(payload, header)
+          .unwrapErr().details,
+      ).to.deep.equal({ reason: 'stale' });
+      // A second, earlier `t=` in front of a future-dated signature: the SDK verifies the last one,
+      // so the check must not read the first one and let the future signature through.
+      const future = stripe.webhooks.generateTestHeaderString({
+        payload,
+        secret: 'whsec_unit',
+        timestamp: signedAt + 3600,
+      });
+      expect(at(signedAt).verify(payload, `t=${signedAt},${future}`).isErr()).to.equal(true);
     });
   });
 

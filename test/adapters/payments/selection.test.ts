@@ -1,8 +1,21 @@
 import { expect } from 'chai';
 import type { Container } from 'inversify';
-import { PAYMENT_GATEWAY, type PaymentGateway } from '../../../application/payments/ports.js';
+import {
+  CHECKOUT_GATEWAY,
+  PAYMENT_GATEWAY,
+  PAYMENT_SETTINGS,
+  type CheckoutGateway,
+  type PaymentGateway,
+  type PaymentSettings,
+} from '../../../application/payments/ports.js';
 import { StripeGateway } from '../../../adapters/payments/stripe-gateway.js';
 import { FakePaymentGateway } from '../../../adapters/payments/fake-gateway.js';
+import { FakeCheckoutGateway } from '../../../adapters/payments/fake-checkout-gateway.js';
+import { RazorpayCheckoutGateway } from '../../../adapters/payments/razorpay-checkout-gateway.js';
+import {
+  UnavailableCheckoutGateway,
+  UnavailablePaymentGateway,
+} from '../../../adapters/payments/unavailable-gateways.js';
 import { buildContainer } from '../../../bootstrap/container.js';
 import { testConfig } from '../../support/harness.js';
 
@@ -15,10 +28,13 @@ describe('payments: the gateway is chosen by configuration', () => {
     containers = [];
   });
 
+  function container(env: Record<string, string>): Container {
+    const built = buildContainer(testConfig(env), silent);
+    containers.push(built);
+    return built;
+  }
   function gateway(env: Record<string, string>): PaymentGateway {
-    const container = buildContainer(testConfig(env), silent);
-    containers.push(container);
-    return container.get<PaymentGateway>(PAYMENT_GATEWAY);
+    return container(env).get<PaymentGateway>(PAYMENT_GATEWAY);
   }
 
   it('binds the Stripe SDK adapter when STRIPE_SECRET_KEY is set', () => {
@@ -31,5 +47,66 @@ describe('payments: the gateway is chosen by configuration', () => {
     const g = gateway({});
     expect(g).to.be.instanceOf(FakePaymentGateway);
     expect(g.name).to.not.equal('stripe');
+  });
+
+  it('binds the fake gateways on the embedded default, every flow enabled', () => {
+    const c = container({});
+    expect(c.get<CheckoutGateway>(CHECKOUT_GATEWAY)).to.be.instanceOf(FakeCheckoutGateway);
+    expect(c.get<PaymentSettings>(PAYMENT_SETTINGS)).to.deep.equal({
+      currency: 'INR',
+      cardPaymentsEnabled: true,
+      checkoutEnabled: true,
+    });
+  });
+
+  it('production with card payments disabled and no Razorpay keys: no fake anywhere, both flows off', () => {
+    const c = container({ NODE_ENV: 'production', CARD_PAYMENTS_ENABLED: 'false' });
+    expect(c.get<PaymentGateway>(PAYMENT_GATEWAY)).to.be.instanceOf(UnavailablePaymentGateway);
+    const checkout = c.get<CheckoutGateway>(CHECKOUT_GATEWAY);
+    expect(checkout).to.be.instanceOf(UnavailableCheckoutGateway);
+    expect(checkout.keyId).to.equal('');
+    expect(c.get<PaymentSettings>(PAYMENT_SETTINGS)).to.include({
+      cardPaymentsEnabled: false,
+      checkoutEnabled: false,
+    });
+  });
+
+  it('production with the real keys: the Stripe and Razorpay SDK adapters', () => {
+    const c = container({
+      NODE_ENV: 'production',
+      STRIPE_SECRET_KEY: 'sk_live_selection',
+      RAZORPAY_KEY_ID: 'rzp_live_selection',
+      RAZORPAY_KEY_SECRET: 'live-secret',
+    });
+    expect(c.get<PaymentGateway>(PAYMENT_GATEWAY)).to.be.instanceOf(StripeGateway);
+    expect(c.get<CheckoutGateway>(CHECKOUT_GATEWAY)).to.be.instanceOf(RazorpayCheckoutGateway);
+    expect(c.get<PaymentSettings>(PAYMENT_SETTINGS)).to.include({
+      cardPaymentsEnabled: true,
+      checkoutEnabled: true,
+    });
+  });
+
+  it('a Stripe key with card payments disabled keeps the SDK bound (refunds of earlier payments) but the flow off', () => {
+    const c = container({ STRIPE_SECRET_KEY: 'sk_test_selection', CARD_PAYMENTS_ENABLED: 'false' });
+    expect(c.get<PaymentGateway>(PAYMENT_GATEWAY)).to.be.instanceOf(StripeGateway);
+    expect(c.get<PaymentSettings>(PAYMENT_SETTINGS).cardPaymentsEnabled).to.equal(false);
+  });
+
+  it('never binds the fake gateways in production, even from a hand-built config', () => {
+    const config = {
+      ...testConfig({ NODE_ENV: 'production', CARD_PAYMENTS_ENABLED: 'false' }),
+      cardPaymentsEnabled: true,
+    };
+    expect(() => buildContainer(config, silent)).to.throw(/never used in production/);
+    const checkout = buildContainer(
+      {
+        ...testConfig({ NODE_ENV: 'production', CARD_PAYMENTS_ENABLED: 'false' }),
+        razorpay: { keyId: 'k', keySecret: 's', configured: false, enabled: true },
+      },
+      silent,
+    );
+    containers.push(checkout);
+    expect(checkout.get<CheckoutGateway>(CHECKOUT_GATEWAY)).to.be.instanceOf(UnavailableCheckoutGateway);
+    expect(checkout.get<PaymentSettings>(PAYMENT_SETTINGS).checkoutEnabled).to.equal(false);
   });
 });

@@ -465,6 +465,30 @@ describe('StripeGateway (official SDK) against a local server speaking the Strip
       expect(paid.customerId).to.equal(customerId);
     });
 
+    it('findPaymentMethod GETs /v1/payment_methods/:id: its customer, null when unattached, null when unknown', async () => {
+      const customerId = await gateway.ensureCustomer({
+        userId: 'u-pm3',
+        email: 'pm3@amour.test',
+        name: 'P',
+      });
+      const saved = await gateway.attachPaymentMethod({
+        customerId,
+        paymentMethod: 'pm_card_visa',
+        idempotencyKey: key('attach'),
+      });
+      fake.resetRequests();
+      expect(await gateway.findPaymentMethod(saved.id)).to.deep.equal({ customerId });
+      const get = only();
+      expect(get.method).to.equal('GET');
+      expect(get.path).to.equal(`/v1/payment_methods/${saved.id}`);
+      expect(await gateway.findPaymentMethod('pm_card_mastercard')).to.deep.equal({ customerId: null });
+      expect(await gateway.findPaymentMethod('pm_unknown')).to.equal(null);
+      fake.failWith = { status: 500 };
+      expect(await rejection(gateway.findPaymentMethod(saved.id))).to.be.instanceOf(
+        Stripe.errors.StripeAPIError,
+      );
+    });
+
     it('attaching an unknown payment method is thrown', async () => {
       const customerId = await gateway.ensureCustomer({
         userId: 'u-pm2',

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import Stripe from 'stripe';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
+import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
 import { MemoryPaymentRepository } from '../../../adapters/persistence/memory/payments-records.js';
 import { MemoryProcessedEventStore } from '../../../adapters/persistence/memory/payments-processed-events.js';
 import { FakePaymentGateway } from '../../../adapters/payments/fake-gateway.js';
@@ -28,6 +29,7 @@ async function world(payments?: PaymentRepository) {
   const clock = { now: () => FIXED_NOW };
   const ids = { next: testId };
   const bus = new InMemoryEventBus(silent);
+  const settings = { currency: 'INR', cardPaymentsEnabled: true, checkoutEnabled: true };
   const settlement = new PaymentSettlement(
     orders,
     records,
@@ -60,12 +62,20 @@ async function world(payments?: PaymentRepository) {
     )
   ).unwrap();
   const intent = (
-    await new CreatePaymentIntent(orders, records, gateway, { currency: 'INR' }, clock, ids, silent).execute({
+    await new CreatePaymentIntent(orders, records, gateway, settings, clock, ids, silent).execute({
       orderId: order.id,
       userId,
     })
   ).unwrap();
-  const confirm = new ConfirmPayment(orders, records, gateway, settlement, silent);
+  const confirm = new ConfirmPayment(
+    orders,
+    records,
+    new MemoryUserRepository(db),
+    gateway,
+    settings,
+    settlement,
+    silent,
+  );
   const send = (id: string, type: string, object: Record<string, unknown>) => {
     const payload = JSON.stringify({ id, type, created: 1, data: { object } });
     return webhook.execute({

@@ -227,6 +227,12 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
             { id: intent },
             { timestamp: Math.floor(Date.now() / 1000) - 600 },
           ),
+          // Dated in the future beyond the tolerance (the SDK alone only bounds the past).
+          signedEvent(
+            'payment_intent.succeeded',
+            { id: intent },
+            { timestamp: Math.floor(Date.now() / 1000) + 3600 },
+          ),
         ];
         for (const c of cases) {
           const res = await deliver(t, c);
@@ -351,6 +357,52 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
         expect(twice.statusCode).to.equal(201);
         expect(twice.headers['idempotent-replayed']).to.equal('true');
         expect(twice.json().data.setupIntentId).to.equal(once.json().data.setupIntentId);
+      });
+
+      it("another customer's saved method can be neither used nor saved (404 PAYMENT_METHOD_NOT_FOUND); the owner can use it", async () => {
+        const owner = await registerUser(t);
+        const saved = await post('/api/payments/methods', { paymentMethod: 'pm_card_visa' }, owner.token);
+        expect(saved.statusCode, saved.body).to.equal(201);
+        const methodId: string = saved.json().data.method.id;
+
+        // The thief pays their own order with the owner's saved method id: refused, nothing charged.
+        const order = await placeOrder(t, other.token);
+        const intent = await intentFor(order._id, other.token);
+        const stolen = await post(
+          '/api/payments/confirm',
+          { paymentIntentId: intent, paymentMethod: methodId },
+          other.token,
+        );
+        expect(stolen.statusCode, stolen.body).to.equal(404);
+        expect(stolen.json().code).to.equal('PAYMENT_METHOD_NOT_FOUND');
+        expect(gateway.captureCount(intent)).to.equal(0);
+        const untouched = await getOrder(order._id, other.token);
+        expect(untouched.paymentStatus).to.equal('pending');
+        expect(untouched.orderStatus).to.not.equal('payment_failed');
+
+        // Saving it to the thief's customer is refused too, and it never shows in their list.
+        const taken = await post('/api/payments/methods', { paymentMethod: methodId }, other.token);
+        expect(taken.statusCode, taken.body).to.equal(404);
+        expect(taken.json().code).to.equal('PAYMENT_METHOD_NOT_FOUND');
+        const list = await t.request({ method: 'GET', url: '/api/payments/methods', token: other.token });
+        expect(list.json().data.methods.map((m: { id: string }) => m.id)).to.not.include(methodId);
+
+        // The owner pays with it; the thief can still pay with a card of their own.
+        const own = await placeOrder(t, owner.token);
+        const ownIntent = await intentFor(own._id, owner.token);
+        const paid = await post(
+          '/api/payments/confirm',
+          { paymentIntentId: ownIntent, paymentMethod: methodId },
+          owner.token,
+        );
+        expect(paid.statusCode, paid.body).to.equal(200);
+        expect(paid.json().data.status).to.equal('succeeded');
+        const card = await post(
+          '/api/payments/confirm',
+          { paymentIntentId: intent, paymentMethod: 'pm_card_visa' },
+          other.token,
+        );
+        expect(card.statusCode, card.body).to.equal(200);
       });
 
       it('refuses unknown methods and card data (400), no token (401)', async () => {

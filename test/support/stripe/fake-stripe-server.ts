@@ -12,7 +12,7 @@ import Stripe from 'stripe';
 /**
  * A local HTTP server speaking the parts of Stripe's REST API (v1) that the Stripe adapter uses:
  * payment intents (create, retrieve, confirm), refunds, customers (create, list by email),
- * payment methods (list, attach) and setup intents. Form bodies in Stripe's bracket notation are
+ * payment methods (list, retrieve, attach) and setup intents. Form bodies in Stripe's bracket notation are
  * decoded, the secret key is checked, every request is recorded for assertions, a repeated
  * `Idempotency-Key` replays the first response (a different body under the same key is Stripe's
  * 400 idempotency_error), and Stripe's test payment-method ids behave as in test mode.
@@ -338,6 +338,7 @@ export class FakeStripeServer {
     }
     if (resource === 'payment_methods') {
       if (method === 'GET' && !id) return this.listPaymentMethods(params);
+      if (method === 'GET' && id && !action) return this.resolveMethod(id, null);
       if (method === 'POST' && id && action === 'attach') return this.attachPaymentMethod(id, params);
     }
     if (resource === 'setup_intents' && method === 'POST' && !id) return this.createSetupIntent(params);
