@@ -71,6 +71,18 @@ export interface Config {
   };
   /** Stock held for an order being placed expires after ttlMs; a sweeper returns it every sweepIntervalMs. */
   readonly stockReservation: { readonly ttlMs: number; readonly sweepIntervalMs: number };
+  /** Rejected /api/admin requests recorded in the audit log per window (application/identity AuditTrail). */
+  readonly auditRejected: {
+    readonly perSourceMax: number;
+    readonly max: number;
+    readonly windowMs: number;
+  };
+  /** Weighed review reports (domain/reviews ReportPolicy). */
+  readonly reviewReports: {
+    readonly threshold: number;
+    readonly newAccountDays: number;
+    readonly trustedAccountDays: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -305,6 +317,16 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     stockReservation: {
       ttlMs: int(env, 'STOCK_RESERVATION_TTL_MS', 15 * 60_000, 1000, 24 * 3600_000),
       sweepIntervalMs: int(env, 'STOCK_SWEEP_INTERVAL_MS', 60_000, 100, 3600_000),
+    },
+    auditRejected: {
+      perSourceMax: int(env, 'AUDIT_REJECTED_PER_IP_MAX', 100, 1, 1_000_000),
+      max: int(env, 'AUDIT_REJECTED_MAX', 1000, 1, 10_000_000),
+      windowMs: int(env, 'AUDIT_REJECTED_WINDOW_MS', 60_000, 1000, 24 * 3600_000),
+    },
+    reviewReports: {
+      threshold: int(env, 'REVIEW_REPORT_THRESHOLD', 6, 1, 1000),
+      newAccountDays: int(env, 'REVIEW_REPORT_NEW_ACCOUNT_DAYS', 7, 0, 3650),
+      trustedAccountDays: int(env, 'REVIEW_REPORT_TRUSTED_ACCOUNT_DAYS', 90, 0, 3650),
     },
   };
 }

@@ -24,6 +24,7 @@ import { orderingRoutes } from './ordering/routes.js';
 import { locationRoutes } from './location/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { adminRoutes } from './admin/plugin.js';
+import { auditAdminMutations } from './admin/audit.js';
 import { paymentsRoutes } from './payments/routes.js';
 import { promotionsRoutes } from './promotions/routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
@@ -219,6 +220,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.decorate('registeredRoutes', registered);
 
   app.decorateRequest('principal', null);
+  // Every admin mutation outside /api/admin is audited by this one hook (/api/admin audits itself).
+  auditAdminMutations(app, resolve);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -47,7 +47,25 @@ export const AUDIT_ACTIONS = [
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
-export const AUDIT_RESOURCES = ['product', 'order', 'category', 'user', 'auth', 'system'] as const;
+/**
+ * The first six are compat rule 15's; the rest name the admin operations outside /api/admin
+ * (review moderation, promos, stock, refunds, ...), each audited with its resource.
+ */
+export const AUDIT_RESOURCES = [
+  'product',
+  'order',
+  'category',
+  'user',
+  'auth',
+  'system',
+  'review',
+  'promo',
+  'inventory',
+  'payment',
+  'cart',
+  'wishlist',
+  'location',
+] as const;
 export type AuditResource = (typeof AUDIT_RESOURCES)[number];
 
 /** One line of the admin activity log (compat rule 15). */

@@ -1,6 +1,6 @@
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
-import type { Review, ReviewStatus } from '../../domain/reviews/review.js';
+import type { ReportPolicy, Review, ReviewStatus } from '../../domain/reviews/review.js';
 
 export const REVIEW_SORTS = ['newest', 'helpful', 'rating'] as const;
 export type ReviewSort = (typeof REVIEW_SORTS)[number];
@@ -25,7 +25,10 @@ export interface ReviewRepository {
     page: number,
     limit: number,
   ): Promise<ReviewPage>;
-  /** The ratings (1-5) of every approved review of the product. */
+  /**
+   * The ratings (1-5) of every review of the product that counts in its rating (`countsInRating`:
+   * approved, or approved and sent back to moderation by reports).
+   */
   approvedRatings(productId: string): Promise<number[]>;
   /** Reviews with `status`, oldest first (moderation queue), paged from 1. */
   listByStatus(status: ReviewStatus, page: number, limit: number): Promise<ReviewPage>;
@@ -36,3 +39,7 @@ export interface ReviewRepository {
   modify(id: string, change: (review: Review) => Review): Promise<Review | null>;
 }
 export const REVIEW_REPOSITORY = Symbol.for('ReviewRepository');
+
+/** How reports are weighed (config: REVIEW_REPORT_*). */
+export type ReviewReportPolicy = ReportPolicy;
+export const REVIEW_REPORT_POLICY = Symbol.for('ReviewReportPolicy');

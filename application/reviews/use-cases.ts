@@ -4,6 +4,7 @@ import {
   editReview,
   moderateReview,
   reportReview,
+  reportWeight,
   summarizeRatings,
   voteHelpful,
   type RatingSummary,
@@ -14,9 +15,10 @@ import {
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { ProductRepository } from '../catalog/ports.js';
+import type { UserRepository } from '../identity/ports.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
-import type { ReviewPage, ReviewRepository, ReviewSort } from './ports.js';
+import type { ReviewPage, ReviewReportPolicy, ReviewRepository, ReviewSort } from './ports.js';
 
 const reviewNotFound = () => domainError('NOT_FOUND', 'Review not found');
 const productNotFound = () => domainError('PRODUCT_NOT_FOUND', 'Product not found');
@@ -210,17 +212,38 @@ export class ReportReview {
   constructor(
     private readonly reviews: ReviewRepository,
     private readonly ratings: RecomputeProductRatings,
+    private readonly users: UserRepository,
+    private readonly orders: OrderRepository,
     private readonly clock: Clock,
+    private readonly policy: ReviewReportPolicy,
   ) {}
 
-  /** One report per user; past the threshold an approved review goes back to pending. */
+  /**
+   * One report per user, weighed by who reports (account age, a delivered order of the product);
+   * once the weight reaches the threshold an approved review goes back to moderation, still
+   * counting in the product's rating until a moderator decides.
+   */
   async execute(input: { id: string; userId: string }): Promise<Result<Review, DomainError>> {
     const current = await this.reviews.findById(input.id);
     if (!current || current.status !== 'approved') return Err(reviewNotFound());
+    if (current.reporters.includes(input.userId)) return Ok(current);
+    const reporter = await this.users.findById(input.userId);
     const now = this.clock.now();
-    const saved = await this.reviews.modify(input.id, (r) => reportReview(r, input.userId, now));
+    const weight = reporter
+      ? reportWeight(
+          {
+            accountCreatedAt: reporter.createdAt,
+            verifiedBuyer: await hasDeliveredPurchase(this.orders, input.userId, current.productId),
+          },
+          now,
+          this.policy,
+        )
+      : 0;
+    const saved = await this.reviews.modify(input.id, (r) =>
+      reportReview(r, input.userId, weight, now, this.policy.threshold),
+    );
     if (!saved) return Err(reviewNotFound());
-    if (saved.status !== 'approved') await this.ratings.execute({ productId: saved.productId });
+    if (saved.status !== current.status) await this.ratings.execute({ productId: saved.productId });
     return Ok(saved);
   }
 }

@@ -1,4 +1,4 @@
-import { addLine, takeBack } from '../../domain/cart/cart.js';
+import { addLine, checkStock, takeBack } from '../../domain/cart/cart.js';
 import type { Product } from '../../domain/catalog/product.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../../domain/shared/ids.js';
@@ -129,9 +129,9 @@ export class MoveWishlistItemToCart {
     if (!favorites.includes(productId)) {
       return Err(domainError('NOT_IN_WISHLIST', 'Product not found in wishlist'));
     }
-    if (!product.inventory.isAvailable || product.inventory.stock < quantity) {
-      return Err(domainError('INSUFFICIENT_STOCK', 'Insufficient stock'));
-    }
+    // The cart's own rule (PRODUCT_UNAVAILABLE before INSUFFICIENT_STOCK), checked before any write.
+    const stock = checkStock(product, quantity);
+    if (stock.isErr()) return stock;
 
     // Step 1: the cart (same rules as POST /cart).
     const lineId = this.ids.next();

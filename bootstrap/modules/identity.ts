@@ -21,6 +21,11 @@ import {
   STARTUP_TASK,
 } from '../../application/shared/ports.js';
 import { TokenAuthenticator } from '../../application/identity/authenticator.js';
+import {
+  AUDIT_TRAIL_SETTINGS,
+  AuditTrail,
+  type AuditTrailSettings,
+} from '../../application/identity/audit-trail.js';
 import { LoginUser, Logout, RegisterUser } from '../../application/identity/sessions.js';
 import {
   ForgotPassword,
@@ -82,6 +87,14 @@ export function bindIdentity(container: Container, config: Config): void {
     .onDeactivation((hasher) => hasher.close());
   container.bind(SECRET_DIGEST).toConstantValue(new Sha256Digest());
   // MAILER (used below) is bound by bootstrap/modules/notifications.ts.
+
+  const auditTrail: AuditTrailSettings = {
+    rejectedPerSourceMax: config.auditRejected.perSourceMax,
+    rejectedMax: config.auditRejected.max,
+    windowMs: config.auditRejected.windowMs,
+  };
+  container.bind(AUDIT_TRAIL_SETTINGS).toConstantValue(auditTrail);
+  bindUseCase(container, AuditTrail, [AUDIT_LOG, CLOCK, AUDIT_TRAIL_SETTINGS]);
 
   // use cases
   bindClass(container, AUTHENTICATOR, TokenAuthenticator, [

@@ -1,7 +1,8 @@
 import type { Container } from 'inversify';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
-import { REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
+import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { REVIEW_REPORT_POLICY, REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
 import {
   CreateReview,
   DeleteReview,
@@ -29,6 +30,7 @@ export function bindReviews(container: Container, config: Config): void {
   } else {
     bindClass(container, REVIEW_REPOSITORY, MemoryReviewRepository, [MemoryDatabase]);
   }
+  container.bind(REVIEW_REPORT_POLICY).toConstantValue(config.reviewReports);
   bindUseCase(container, RecomputeProductRatings, [REVIEW_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
   bindUseCase(container, CreateReview, [
     REVIEW_REPOSITORY,
@@ -41,7 +43,14 @@ export function bindReviews(container: Container, config: Config): void {
   bindUseCase(container, UpdateReview, [REVIEW_REPOSITORY, RecomputeProductRatings, CLOCK]);
   bindUseCase(container, DeleteReview, [REVIEW_REPOSITORY, RecomputeProductRatings]);
   bindUseCase(container, VoteReviewHelpful, [REVIEW_REPOSITORY]);
-  bindUseCase(container, ReportReview, [REVIEW_REPOSITORY, RecomputeProductRatings, CLOCK]);
+  bindUseCase(container, ReportReview, [
+    REVIEW_REPOSITORY,
+    RecomputeProductRatings,
+    USER_REPOSITORY,
+    ORDER_REPOSITORY,
+    CLOCK,
+    REVIEW_REPORT_POLICY,
+  ]);
   bindUseCase(container, ListReviewsByStatus, [REVIEW_REPOSITORY]);
   bindUseCase(container, ModerateReview, [REVIEW_REPOSITORY, RecomputeProductRatings, CLOCK]);
 }

@@ -39,7 +39,8 @@ export interface Cart {
  * Invariants guarded here:
  * - every line's quantity is a whole number >= 1;
  * - after any change that sets or adds quantity, the total quantity of a product over all lines
- *   is at most the product's current stock, and the product is available (INSUFFICIENT_STOCK);
+ *   is at most the product's current stock (INSUFFICIENT_STOCK, with the units `available`), and
+ *   the product is available for sale (PRODUCT_UNAVAILABLE, whatever its stock);
  * - a size or vase is chosen by name from the product's own `sizes`/`vases` (case-insensitive,
  *   stored under the product's spelling) and priced from it (UNKNOWN_OPTION otherwise);
  * - a personal note is at most 500 characters; blank notes count as no note.
@@ -114,13 +115,22 @@ function invalidQuantity(): DomainError {
   return domainError('INVALID_QUANTITY', 'Quantity must be a whole number of at least 1');
 }
 
-/** A product can hold `total` units of a cart when it is available and has that many in stock. */
+/**
+ * A product can hold `total` units of a cart when it is available for sale and has that many in
+ * stock. An unavailable product is refused as such (PRODUCT_UNAVAILABLE), not as a stock problem:
+ * its stock may be plentiful, and "available: 0" would tell the shopper to try a smaller quantity.
+ */
 export function checkStock(product: Product, total: number): Result<void, DomainError> {
-  if (!product.inventory.isAvailable || product.inventory.stock < total) {
+  if (!product.inventory.isAvailable) {
+    return Err(
+      domainError('PRODUCT_UNAVAILABLE', 'Product is currently unavailable', { productId: product.id }),
+    );
+  }
+  if (product.inventory.stock < total) {
     return Err(
       domainError('INSUFFICIENT_STOCK', 'Insufficient stock', {
         productId: product.id,
-        available: product.inventory.isAvailable ? product.inventory.stock : 0,
+        available: product.inventory.stock,
       }),
     );
   }

@@ -8,9 +8,53 @@ export const REVIEW_LIMITS = {
   titleMax: 100,
   commentMax: 2000,
   imagesMax: 5,
-  /** Reports from this many distinct users send an approved review back to moderation. */
-  reportThreshold: 3,
 } as const;
+
+/**
+ * How much a report counts. A report is worth points from the reporter's account age (younger
+ * than `newAccountDays`: 0, younger than `trustedAccountDays`: 1, older: 2) plus 3 when the
+ * reporter has a delivered order of the product. An approved review goes back to moderation when
+ * the points of its reports reach `threshold`: throwaway accounts (new, never bought) weigh
+ * nothing, so no number of them can hide a review; two buyers, or three long-standing accounts,
+ * can.
+ */
+export interface ReportPolicy {
+  readonly threshold: number;
+  readonly newAccountDays: number;
+  readonly trustedAccountDays: number;
+}
+
+export const DEFAULT_REPORT_POLICY: ReportPolicy = {
+  threshold: 6,
+  newAccountDays: 7,
+  trustedAccountDays: 90,
+};
+
+export const REPORT_POINTS = { established: 1, trusted: 2, verifiedBuyer: 3 } as const;
+
+/** What the weight of a report depends on: who reports, never what they say. */
+export interface Reporter {
+  readonly accountCreatedAt: Date;
+  /** The reporter has a DELIVERED order containing the reviewed product. */
+  readonly verifiedBuyer: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+export function reportWeight(
+  reporter: Reporter,
+  now: Date,
+  policy: ReportPolicy = DEFAULT_REPORT_POLICY,
+): number {
+  const ageDays = (now.getTime() - reporter.accountCreatedAt.getTime()) / DAY_MS;
+  const age =
+    ageDays >= policy.trustedAccountDays
+      ? REPORT_POINTS.trusted
+      : ageDays >= policy.newAccountDays
+        ? REPORT_POINTS.established
+        : 0;
+  return age + (reporter.verifiedBuyer ? REPORT_POINTS.verifiedBuyer : 0);
+}
 
 /** A shopper's review of one product. One per user per product. */
 export interface Review {
@@ -29,6 +73,13 @@ export interface Review {
   readonly helpfulVoters: readonly string[];
   /** The users who reported it (one report each). */
   readonly reporters: readonly string[];
+  /** The summed weight of the reports since a moderator last decided (see ReportPolicy). */
+  readonly reportWeight: number;
+  /**
+   * An approved review sent back to moderation by reports: `pending` (out of the public list,
+   * in the queue) but still counted in the product's rating until a moderator decides.
+   */
+  readonly remoderation: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   readonly version: number;
@@ -91,6 +142,8 @@ export function createReview(input: NewReview): Result<Review, DomainError> {
     isVerifiedPurchase: input.isVerifiedPurchase,
     helpfulVoters: [],
     reporters: [],
+    reportWeight: 0,
+    remoderation: false,
     createdAt: input.now,
     updatedAt: input.now,
     version: 0,
@@ -108,11 +161,27 @@ export function editReview(
     title: patch.title ?? review.title,
     comment: patch.comment ?? review.comment,
     images: patch.images ?? review.images,
-  }).map((content) => ({ ...review, ...content, status: 'pending' as const, updatedAt: now }));
+  }).map((content) => ({
+    ...review,
+    ...content,
+    status: 'pending' as const,
+    // new content was never approved: it counts once a moderator approves it
+    remoderation: false,
+    updatedAt: now,
+  }));
 }
 
+/** A moderator's decision settles the reports so far (the reporters still cannot report twice). */
 export function moderateReview(review: Review, status: 'approved' | 'rejected', now: Date): Review {
-  return { ...review, status, updatedAt: now };
+  return { ...review, status, reportWeight: 0, remoderation: false, updatedAt: now };
+}
+
+/**
+ * Whether the review's rating is in the product's rating: approved, or approved and sent back to
+ * moderation by reports (reports alone never take a rating away; a moderator's rejection does).
+ */
+export function countsInRating(review: Pick<Review, 'status' | 'remoderation'>): boolean {
+  return review.status === 'approved' || (review.status === 'pending' && review.remoderation);
 }
 
 /** Idempotent: a second vote by the same user changes nothing (same object back). */
@@ -122,19 +191,28 @@ export function voteHelpful(review: Review, userId: string): Review {
 }
 
 /**
- * One report per user (a repeat changes nothing). Once `threshold` users reported an approved
- * review it goes back to pending, leaving the public list until a moderator decides again.
+ * One report per user (a repeat changes nothing), worth `weight` (see reportWeight). Once the
+ * weight of an approved review's reports reaches the threshold it goes back to moderation:
+ * `pending`, out of the public list, but still counted in the rating (`remoderation`).
  */
 export function reportReview(
   review: Review,
   userId: string,
+  weight: number,
   now: Date,
-  threshold: number = REVIEW_LIMITS.reportThreshold,
+  threshold: number = DEFAULT_REPORT_POLICY.threshold,
 ): Review {
   if (review.reporters.includes(userId)) return review;
   const reporters = [...review.reporters, userId];
-  const status = review.status === 'approved' && reporters.length >= threshold ? 'pending' : review.status;
-  return { ...review, reporters, status, updatedAt: now };
+  const reportWeight = review.reportWeight + Math.max(0, weight);
+  const sentBack = review.status === 'approved' && reportWeight >= threshold;
+  return {
+    ...review,
+    reporters,
+    reportWeight,
+    ...(sentBack ? { status: 'pending' as const, remoderation: true } : {}),
+    updatedAt: now,
+  };
 }
 
 export interface RatingSummary {

@@ -1,11 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
-import {
-  AUDIT_LOG,
-  type AuditAction,
-  type AuditLog,
-  type AuditResource,
-} from '../../../application/identity/ports.js';
+import { AUDIT_LOG, type AuditLog } from '../../../application/identity/ports.js';
+import { AuditTrail } from '../../../application/identity/audit-trail.js';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../../application/shared/ports.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { authHooks, bearerToken } from '../auth.js';
@@ -17,25 +13,7 @@ import { adminProductRoutes } from '../catalog/admin-routes.js';
 import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes.js';
 import { productImageRoutes } from '../media/routes.js';
 import { adminReviewRoutes } from '../reviews/admin-routes.js';
-
-const ACTION_BY_METHOD: Record<string, AuditAction> = {
-  GET: 'read',
-  POST: 'create',
-  PUT: 'update',
-  PATCH: 'update',
-  DELETE: 'delete',
-};
-const RESOURCE_BY_SEGMENT: Record<string, AuditResource> = {
-  products: 'product',
-  orders: 'order',
-  categories: 'category',
-  users: 'user',
-};
-
-function resourceOf(url: string): AuditResource {
-  const segment = /\/admin\/([^/?]+)/.exec(url)?.[1] ?? '';
-  return RESOURCE_BY_SEGMENT[segment] ?? 'system';
-}
+import { adminRequestEntry } from './audit.js';
 
 /**
  * preHandler for destructive admin routes (compat 8): without `X-Admin-Confirmation: confirmed`
@@ -74,6 +52,7 @@ const ActivitySchema = Type.Object({
 export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   const { authenticator } = authHooks(deps.resolve);
   const audit = deps.resolve.get<AuditLog>(AUDIT_LOG);
+  const trail = deps.resolve.get(AuditTrail);
   const clock = deps.resolve.get<Clock>(CLOCK);
   const ids = deps.resolve.get<IdGenerator>(ID_GENERATOR);
 
@@ -92,7 +71,8 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
     userId: string | null,
     extra: Record<string, unknown>,
   ): Promise<never> {
-    await audit.record({
+    // anyone can send these, as fast as they like: bounded and rate-limited (AuditTrail)
+    await trail.recordRejected({
       ...base(request),
       userId,
       action: 'unauthorized_access',
@@ -130,17 +110,7 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = request.principal;
     if (!principal) return; // rejected requests were recorded by the guard
-    const config = request.routeOptions.config.audit;
-    const failed = reply.statusCode >= 400;
-    await audit.record({
-      ...base(request),
-      userId: principal.user.id,
-      action: (config?.action as AuditAction | undefined) ?? ACTION_BY_METHOD[request.method] ?? 'read',
-      resource: (config?.resource as AuditResource | undefined) ?? resourceOf(request.url),
-      success: !failed,
-      details: { endpoint: request.originalUrl, method: request.method, statusCode: reply.statusCode },
-      errorMessage: failed ? `HTTP ${reply.statusCode}` : null,
-    });
+    await trail.record(adminRequestEntry(request, reply, principal, ids, clock));
   });
 
   // Unknown paths or methods under /admin (e.g. POST /admin/test) pass the guard and the audit

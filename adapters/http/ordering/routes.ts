@@ -188,5 +188,7 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     tags,
     summary: 'Move an order along the fulfilment workflow (admin)',
     preHandler: requireAdmin,
+    // audited like its /api/admin twin (the root admin-mutation hook reads it)
+    config: { audit: { action: 'status_change', resource: 'order' } },
   });
 }

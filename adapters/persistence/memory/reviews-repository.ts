@@ -1,5 +1,5 @@
 import type { ReviewPage, ReviewRepository, ReviewSort } from '../../../application/reviews/ports.js';
-import type { Review, ReviewStatus } from '../../../domain/reviews/review.js';
+import { countsInRating, type Review, type ReviewStatus } from '../../../domain/reviews/review.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import type { MemoryDatabase } from './memory-database.js';
@@ -67,7 +67,7 @@ export class MemoryReviewRepository implements ReviewRepository {
 
   async approvedRatings(productId: string): Promise<number[]> {
     return [...this.reviews.values()]
-      .filter((r) => r.productId === productId && r.status === 'approved')
+      .filter((r) => r.productId === productId && countsInRating(r))
       .map((r) => r.rating);
   }
 

@@ -20,6 +20,8 @@ interface ReviewDocument {
   /** Denormalized length of helpfulVoters, for the `helpful` sort. */
   helpfulCount: number;
   reporters: string[];
+  reportWeight?: number;
+  remoderation?: boolean;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -40,6 +42,8 @@ const REVIEW_SCHEMA = new Schema<ReviewDocument>(
     helpfulVoters: { type: [String], default: [] },
     helpfulCount: { type: Number, default: 0 },
     reporters: { type: [String], default: [] },
+    reportWeight: { type: Number, default: 0 },
+    remoderation: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
     version: { type: Number, required: true },
@@ -70,6 +74,8 @@ function toDocument(r: Review): ReviewDocument {
     helpfulVoters: [...r.helpfulVoters],
     helpfulCount: r.helpfulVoters.length,
     reporters: [...r.reporters],
+    reportWeight: r.reportWeight,
+    remoderation: r.remoderation,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     version: r.version,
@@ -90,6 +96,9 @@ function toReview(d: ReviewDocument): Review {
     isVerifiedPurchase: d.isVerifiedPurchase === true,
     helpfulVoters: [...(d.helpfulVoters ?? [])],
     reporters: [...(d.reporters ?? [])],
+    // documents written before weighted reports: no weight yet, never under re-moderation
+    reportWeight: d.reportWeight ?? 0,
+    remoderation: d.remoderation === true,
     createdAt: new Date(d.createdAt),
     updatedAt: new Date(d.updatedAt),
     version: d.version,
@@ -188,7 +197,10 @@ export class MongoReviewRepository implements ReviewRepository {
 
   async approvedRatings(productId: string): Promise<number[]> {
     const docs = await this.collection
-      .find({ productId, status: 'approved' } as never, { projection: { rating: 1 } })
+      .find(
+        { productId, $or: [{ status: 'approved' }, { status: 'pending', remoderation: true }] } as never,
+        { projection: { rating: 1 } },
+      )
       .toArray();
     return docs.map((d) => d.rating as number);
   }

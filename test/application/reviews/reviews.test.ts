@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import type { UserRepository } from '../../../application/identity/ports.js';
 import type { OrderRepository } from '../../../application/ordering/ports.js';
 import type { EventBus } from '../../../application/shared/ports.js';
 import {
@@ -16,7 +17,8 @@ import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-data
 import { MemoryProductRepository } from '../../../adapters/persistence/memory/catalog-product-repository.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
 import { MemoryReviewRepository } from '../../../adapters/persistence/memory/reviews-repository.js';
-import { summarizeRatings } from '../../../domain/reviews/review.js';
+import type { User } from '../../../domain/identity/user.js';
+import { DEFAULT_REPORT_POLICY, summarizeRatings } from '../../../domain/reviews/review.js';
 import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
 import { makeOrder } from './support.js';
 
@@ -33,7 +35,17 @@ function kit() {
   const clock = { now: () => FIXED_NOW };
   const ids = { next: testId };
   const ratings = new RecomputeProductRatings(reviews, products, clock, events);
+  // Accounts by id with their age in days (only createdAt matters to report weights); unknown ids: 400 days.
+  const accountAgeDays = new Map<string, number>();
+  const users = {
+    findById: async (id: string) =>
+      ({
+        id,
+        createdAt: new Date(FIXED_NOW.getTime() - (accountAgeDays.get(id) ?? 400) * 86_400_000),
+      }) as User,
+  } as unknown as UserRepository;
   return {
+    accountAgeDays,
     products,
     reviews,
     orders,
@@ -44,7 +56,14 @@ function kit() {
     remove: new DeleteReview(reviews, ratings),
     moderate: new ModerateReview(reviews, ratings, clock),
     helpful: new VoteReviewHelpful(reviews),
-    report: new ReportReview(reviews, ratings, clock),
+    report: new ReportReview(
+      reviews,
+      ratings,
+      users,
+      orders as OrderRepository,
+      clock,
+      DEFAULT_REPORT_POLICY,
+    ),
   };
 }
 
@@ -103,12 +122,46 @@ describe('application: reviews', () => {
     await k.helpful.execute({ id: a.id, userId: 'v' });
     expect((await k.helpful.execute({ id: a.id, userId: 'v' })).unwrap().helpfulVoters).to.deep.equal(['v']);
 
-    // 3 reports: back to pending, out of the list and the ratings
+    // 3 long-standing accounts (2 points each, threshold 6): back to moderation, out of the
+    // public list, but still in the ratings until a moderator decides
     for (const u of ['r1', 'r2', 'r2', 'r3']) (await k.report.execute({ id: b.id, userId: u })).unwrap();
-    expect((await k.reviews.findById(b.id))!.status).to.equal('pending');
-    expect((await k.products.findById(product.id))!.ratings).to.deep.equal({ average: 5, count: 1 });
+    expect((await k.reviews.findById(b.id))!).to.deep.include({ status: 'pending', remoderation: true });
+    expect((await k.products.findById(product.id))!.ratings).to.deep.equal({ average: 3.5, count: 2 });
+    const during = (
+      await k.list.execute({ productId: product.id, sort: 'newest', page: 1, limit: 10 })
+    ).unwrap();
+    expect(during.items.map((r) => r.id)).to.deep.equal([a.id]);
+    expect(during.summary.count).to.equal(2);
     const notApproved = await k.report.execute({ id: b.id, userId: 'r4' });
     expect(notApproved.isErr() && notApproved.error.code).to.equal('NOT_FOUND');
+    // the moderator rejects it: now it leaves the ratings
+    (await k.moderate.execute({ id: b.id, status: 'rejected' })).unwrap();
+    expect((await k.products.findById(product.id))!.ratings).to.deep.equal({ average: 5, count: 1 });
+  });
+
+  it('weighs reports: throwaway accounts count nothing, buyers of the product count most', async () => {
+    const k = kit();
+    const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+    const r = (
+      await k.create.execute({ ...content, rating: 5, productId: product.id, userId: 'a', userName: 'A' })
+    ).unwrap();
+    (await k.moderate.execute({ id: r.id, status: 'approved' })).unwrap();
+    for (const u of ['t1', 't2', 't3', 't4', 't5']) k.accountAgeDays.set(u, 0);
+    for (const u of ['t1', 't2', 't3', 't4', 't5'])
+      (await k.report.execute({ id: r.id, userId: u })).unwrap();
+    expect((await k.reviews.findById(r.id))!).to.deep.include({ status: 'approved', reportWeight: 0 });
+    expect((await k.products.findById(product.id))!.ratings).to.deep.equal({ average: 5, count: 1 });
+
+    // two new accounts that received the product: 3 points each reach the threshold
+    for (const u of ['buyer1', 'buyer2']) {
+      k.accountAgeDays.set(u, 1);
+      (await k.orders.create(makeOrder(u, [product.id], 'delivered'))).unwrap();
+    }
+    (await k.report.execute({ id: r.id, userId: 'buyer1' })).unwrap();
+    expect((await k.reviews.findById(r.id))!).to.deep.include({ status: 'approved', reportWeight: 3 });
+    (await k.report.execute({ id: r.id, userId: 'buyer2' })).unwrap();
+    expect((await k.reviews.findById(r.id))!).to.deep.include({ status: 'pending', reportWeight: 6 });
+    expect((await k.products.findById(product.id))!.ratings).to.deep.equal({ average: 5, count: 1 });
   });
 
   it('lets only the author edit (back to pending) and the author or an admin delete', async () => {

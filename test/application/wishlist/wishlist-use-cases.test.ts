@@ -245,6 +245,14 @@ describe('application/wishlist use cases', () => {
       await expectAborted({ productId: p[0]!.id, quantity: 1 }, 'INSUFFICIENT_STOCK', 'Insufficient stock');
     });
 
+    it('unavailable product with stock: PRODUCT_UNAVAILABLE (as POST /cart), nothing changed', async () => {
+      const current = (await k.products.findById(p[0]!.id))!;
+      (
+        await k.products.update({ ...current, inventory: { ...current.inventory, isAvailable: false } })
+      ).unwrap();
+      await expectAborted({ productId: p[0]!.id }, 'PRODUCT_UNAVAILABLE', 'Product is currently unavailable');
+    });
+
     it('unknown option: UNKNOWN_OPTION, nothing changed', async () => {
       await addToCart.execute({ userId, productId: p[2]!.id, quantity: 1 });
       const r = await moveToCart.execute({ userId, productId: p[0]!.id, quantity: 1, size: 'gigantic' });

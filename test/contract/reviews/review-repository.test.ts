@@ -102,18 +102,31 @@ function contract(make: () => Promise<ReviewRepository>): void {
     expect(await repo.modify('000000000000000000000000', (r) => r)).to.equal(null);
   });
 
-  it('counts parallel reports once per user and moves an approved review to pending at the threshold', async () => {
+  it('counts parallel reports once per user and moves an approved review to pending at the threshold weight', async () => {
     const repo = await make();
     const saved = (await repo.create(newReview({ status: 'approved' }))).unwrap();
     await Promise.all(
-      Array.from({ length: 5 }, () => repo.modify(saved.id, (r) => reportReview(r, 'r1', at(1)))),
+      Array.from({ length: 5 }, () => repo.modify(saved.id, (r) => reportReview(r, 'r1', 2, at(1)))),
     );
-    expect((await repo.findById(saved.id))!.reporters).to.deep.equal(['r1']);
+    expect((await repo.findById(saved.id))!).to.deep.include({ reporters: ['r1'], reportWeight: 2 });
     expect((await repo.findById(saved.id))!.status).to.equal('approved');
-    await Promise.all(['r2', 'r3', 'r4'].map((u) => repo.modify(saved.id, (r) => reportReview(r, u, at(2)))));
+    await Promise.all(
+      ['r2', 'r3', 'r4'].map((u) => repo.modify(saved.id, (r) => reportReview(r, u, 2, at(2)))),
+    );
     const after = (await repo.findById(saved.id))!;
     expect(after.reporters).to.have.length(4);
-    expect(after.status).to.equal('pending');
+    expect(after).to.deep.include({ status: 'pending', remoderation: true, reportWeight: 8 });
+  });
+
+  it('approvedRatings keeps an approved review sent back to moderation by reports, not a new pending one', async () => {
+    const repo = await make();
+    const flagged = newReview({ status: 'pending', remoderation: true, reportWeight: 6, rating: 5 });
+    const fresh = newReview({ status: 'pending', rating: 1 });
+    const approved = newReview({ status: 'approved', rating: 3 });
+    const rejected = newReview({ status: 'rejected', remoderation: false, rating: 2 });
+    for (const r of [flagged, fresh, approved, rejected]) (await repo.create(r)).unwrap();
+    expect((await repo.approvedRatings('p1')).sort()).to.deep.equal([3, 5]);
+    expect((await repo.findById(flagged.id))!).to.deep.include({ remoderation: true, reportWeight: 6 });
   });
 }
 

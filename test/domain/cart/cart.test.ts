@@ -162,9 +162,19 @@ describe('domain/cart', () => {
       expect(quantityOf(exact.unwrap().cart, p.id)).to.equal(10);
     });
 
-    it('refuses an unavailable product whatever its stock', () => {
+    it('refuses an unavailable product whatever its stock as PRODUCT_UNAVAILABLE, not as a stock shortage', () => {
       const p = makeProduct({ inventory: { stock: 50, lowStockThreshold: 1, isAvailable: false } });
-      expect(add(newCart('c', 'u', FIXED_NOW), p, 1).unwrapErr().code).to.equal('INSUFFICIENT_STOCK');
+      const error = add(newCart('c', 'u', FIXED_NOW), p, 1).unwrapErr();
+      expect(error.code).to.equal('PRODUCT_UNAVAILABLE');
+      expect(error.details).to.deep.equal({ productId: p.id });
+      expect(error.details).to.not.have.property('available');
+    });
+
+    it('a stock shortage names the units in stock', () => {
+      const p = rosesBase(); // stock 10
+      const error = add(newCart('c', 'u', FIXED_NOW), p, 11).unwrapErr();
+      expect(error.code).to.equal('INSUFFICIENT_STOCK');
+      expect(error.details).to.deep.equal({ productId: p.id, available: 10 });
     });
 
     it('refuses a personal note longer than 500 characters', () => {

@@ -151,6 +151,24 @@ describe('HTTP /api/cart', () => {
       expect(items[0].quantity).to.equal(4);
     });
 
+    it('400 PRODUCT_UNAVAILABLE (not Insufficient stock) for an unavailable product with stock, cart unchanged', async () => {
+      const hidden = await products.create(
+        makeProduct({
+          name: 'Paused Tulips',
+          inventory: { stock: 40, lowStockThreshold: 1, isAvailable: false },
+        }),
+      );
+      const res = await add({ productId: hidden.id, quantity: 1 });
+      expect(res.statusCode).to.equal(400);
+      expect(res.json()).to.deep.equal({
+        status: 'error',
+        code: 'PRODUCT_UNAVAILABLE',
+        message: 'Product is currently unavailable',
+        productId: hidden.id,
+      });
+      expect((await get()).json().data.cart.items).to.deep.equal([]);
+    });
+
     it('400 UNKNOWN_OPTION naming the unknown size', async () => {
       const res = await add({ productId: roses.id, size: 'grand' });
       expect(res.statusCode).to.equal(400);

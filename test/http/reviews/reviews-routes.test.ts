@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Connection } from 'mongoose';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
+import { USER_REPOSITORY, type UserRepository } from '../../../application/identity/ports.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import type { Product } from '../../../domain/catalog/product.js';
@@ -186,7 +187,16 @@ function reviewSuite(env: () => Record<string, string>): void {
     expect((await products.findById(product.id))!.ratings).to.deep.equal({ average: 0, count: 0 });
   });
 
-  it('helpful votes once per user; reports past 3 users send the review back to moderation', async () => {
+  /** A registered shopper whose account was created `days` ago. */
+  async function agedUser(days: number) {
+    const u = await registerUser(t);
+    const users = t.container.get<UserRepository>(USER_REPOSITORY);
+    const stored = (await users.findById(u.user._id))!;
+    (await users.update({ ...stored, createdAt: new Date(Date.now() - days * 86_400_000) })).unwrap();
+    return u;
+  }
+
+  it('helpful votes once per user; three throwaway accounts cannot hide a review or move the rating', async () => {
     const author = await registerUser(t);
     const id = (await post(author.token, { ...body, rating: 3 })).json().data.review._id as string;
     const vote = (token: string | undefined, rid = id) =>
@@ -204,25 +214,49 @@ function reviewSuite(env: () => Record<string, string>): void {
     expect(results.map((r) => r.statusCode)).to.deep.equal([200, 200, 200, 200, 200]);
     expect((await vote(voter.token)).json().data.review.helpfulVotes).to.equal(3);
 
-    const reporters = [await registerUser(t), await registerUser(t), await registerUser(t)];
-    expect((await report(reporters[0]!.token)).json().data.review).to.include({
+    // the abuse: three accounts registered a moment ago, none ever bought the product
+    const throwaways = [await registerUser(t), await registerUser(t), await registerUser(t)];
+    expect((await report(throwaways[0]!.token)).json().data.review).to.include({
       reportedCount: 1,
       status: 'approved',
     });
-    expect((await report(reporters[0]!.token)).json().data.review.reportedCount).to.equal(1);
-    expect((await report(reporters[1]!.token)).json().data.review.status).to.equal('approved');
+    expect((await report(throwaways[0]!.token)).json().data.review.reportedCount).to.equal(1);
+    expect((await report(throwaways[1]!.token)).json().data.review.status).to.equal('approved');
+    const third = await report(throwaways[2]!.token);
+    expect(third.statusCode).to.equal(200);
+    expect(third.json().data.review).to.include({ reportedCount: 3, status: 'approved' });
+    expect((await publicList()).json().data.reviews.map((r: { _id: string }) => r._id)).to.deep.equal([id]);
     expect((await products.findById(product.id))!.ratings).to.deep.equal({ average: 3, count: 1 });
-    const third = await report(reporters[2]!.token);
-    expect(third.json().data.review).to.include({ reportedCount: 3, status: 'pending' });
+    expect((await report(undefined)).statusCode).to.equal(401);
+  });
+
+  it('reports weighing enough send a review to moderation, and it keeps counting in the rating until rejected', async () => {
+    const author = await registerUser(t);
+    const id = (await post(author.token, { ...body, rating: 3 })).json().data.review._id as string;
+    await moderate(id, 'approved');
+    const report = (token: string) => t.request({ method: 'POST', url: `/api/reviews/${id}/report`, token });
+    // a buyer of the product (3 points) and a 100-day-old account (2): 5 of 6
+    const buyer = await registerUser(t);
+    (await orders.create(makeOrder(buyer.user._id, [product.id], 'delivered'))).unwrap();
+    expect((await report(buyer.token)).json().data.review.status).to.equal('approved');
+    expect((await report((await agedUser(100)).token)).json().data.review.status).to.equal('approved');
+    // a 10-day-old account (1): 6, back to moderation
+    const last = await report((await agedUser(10)).token);
+    expect(last.json().data.review).to.include({ reportedCount: 3, status: 'pending' });
     expect((await publicList()).json().data.reviews).to.deep.equal([]);
-    expect((await products.findById(product.id))!.ratings).to.deep.equal({ average: 0, count: 0 });
+    expect((await products.findById(product.id))!.ratings, 'still counted').to.deep.equal({
+      average: 3,
+      count: 1,
+    });
+    expect((await publicList()).json().data.summary).to.include({ average: 3, count: 1 });
     const queue = await t.request({
       method: 'GET',
       url: '/api/admin/reviews?status=pending&limit=100',
       token: admin,
     });
     expect((queue.json().data.reviews as { _id: string }[]).map((r) => r._id)).to.include(id);
-    expect((await report(undefined)).statusCode).to.equal(401);
+    expect((await moderate(id, 'rejected')).statusCode).to.equal(200);
+    expect((await products.findById(product.id))!.ratings).to.deep.equal({ average: 0, count: 0 });
   });
 
   it('answers under /api/api too and sorts by helpful', async () => {

@@ -315,6 +315,16 @@ describe('HTTP /api/wishlist', () => {
         expectAborted(await move(p[2]!.id), 400, 'Product not found in wishlist'));
       it('400 Insufficient stock', async () =>
         expectAborted(await move(p[0]!.id, { quantity: 3, price: 1 }), 400, 'Insufficient stock'));
+      it('400 PRODUCT_UNAVAILABLE for an unavailable product with stock (the cart rule)', async () => {
+        const current = (await products.findById(p[0]!.id))!;
+        (
+          await products.update({ ...current, inventory: { ...current.inventory, isAvailable: false } })
+        ).unwrap();
+        const res = await move(p[0]!.id);
+        await expectAborted(res, 400, 'Product is currently unavailable');
+        expect(res.json().code).to.equal('PRODUCT_UNAVAILABLE');
+        expect(res.json()).to.not.have.property('available');
+      });
       it('400 for quantity as a string', async () =>
         expectAborted(await move(p[0]!.id, { quantity: '1' }), 400));
       it('400 for an operator object', async () =>
