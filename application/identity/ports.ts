@@ -140,7 +140,15 @@ export interface IdentitySettings {
   readonly frontendUrl: string;
   readonly resetTokenTtlMs: number;
   readonly adminEmail: string;
-  /** When unset, the startup task generates one and logs it once. */
+  /** When unset, the startup task generates one (logged once only when `revealGeneratedAdminPassword`). */
   readonly adminPassword: string | undefined;
+  /** False in production: a generated admin password is never written to the log there. */
+  readonly revealGeneratedAdminPassword: boolean;
+  /**
+   * After a logout, safe reads (GET/HEAD) with the logged-out token still pass for this long, so
+   * requests already in flight (the storefront's wishlist polls) are not answered 401, which the
+   * storefront treats as an expired session. Writes are refused at once. 0: no grace.
+   */
+  readonly logoutGraceMs: number;
 }
 export const IDENTITY_SETTINGS = Symbol.for('IdentitySettings');

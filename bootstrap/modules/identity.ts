@@ -53,6 +53,8 @@ export function bindIdentity(container: Container, config: Config): void {
     resetTokenTtlMs: RESET_TOKEN_TTL_MS,
     adminEmail: config.admin.email,
     adminPassword: config.admin.password,
+    revealGeneratedAdminPassword: config.admin.revealGeneratedPassword,
+    logoutGraceMs: config.logoutGraceMs,
   };
   container.bind(IDENTITY_SETTINGS).toConstantValue(settings);
 

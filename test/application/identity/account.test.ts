@@ -192,11 +192,34 @@ describe('application/identity: account use cases', () => {
       expect(kit.logger.warn.callCount).to.equal(1);
       const [message, fields] = kit.logger.warn.firstCall.args as [
         string,
-        { email: string; password: string },
+        { email: string; generatedPassword: string },
       ];
       expect(message).to.match(/generated password/);
       expect(fields.email).to.equal('boss@example.com');
-      expect(await kit.hasher.compare(fields.password, admin.passwordHash)).to.equal(true);
+      expect(await kit.hasher.compare(fields.generatedPassword, admin.passwordHash)).to.equal(true);
+    });
+
+    it('EnsureAdminAccount in production never logs the generated password, only how to set one', async () => {
+      const k = identityKit({ production: true });
+      await k.ensureAdmin.run();
+      const admin = (await k.users.findByEmail('boss@example.com'))!;
+      expect(admin.role).to.equal('admin');
+      expect(k.logger.warn.callCount).to.equal(1);
+      const [message, fields] = k.logger.warn.firstCall.args as [string, Record<string, unknown>];
+      expect(message)
+        .to.match(/not logged/)
+        .and.to.match(/create-admin/)
+        .and.to.match(/ADMIN_PASSWORD/);
+      expect(fields).to.deep.equal({ email: 'boss@example.com' });
+      // Nothing anywhere in what was logged opens the account.
+      const logged = [k.logger.info, k.logger.warn, k.logger.error].flatMap((spy) =>
+        spy.getCalls().flatMap((call) => call.args.map((a) => JSON.stringify(a))),
+      );
+      for (const text of logged) {
+        for (const word of text.match(/[A-Za-z0-9]{8,}/g) ?? []) {
+          expect(await k.hasher.compare(word, admin.passwordHash)).to.equal(false);
+        }
+      }
     });
 
     it('EnsureAdminAccount uses the configured password and leaves an existing account alone', async () => {

@@ -71,7 +71,14 @@ export function fakeLogger() {
 export const SECRET = 'application-test-secret-0123456789abcdefghij';
 
 /** The identity use cases over memory adapters, a fake clock and recording mailer. */
-export function identityKit(options: { adminPassword?: string; maxFailures?: number } = {}) {
+export function identityKit(
+  options: {
+    adminPassword?: string;
+    maxFailures?: number;
+    production?: boolean;
+    logoutGraceMs?: number;
+  } = {},
+) {
   const clock = new FakeClock();
   const db = new MemoryDatabase();
   const users = new MemoryUserRepository(db);
@@ -90,6 +97,8 @@ export function identityKit(options: { adminPassword?: string; maxFailures?: num
     resetTokenTtlMs: 3600_000,
     adminEmail: 'Boss@Example.com',
     adminPassword: options.adminPassword,
+    revealGeneratedAdminPassword: !options.production,
+    logoutGraceMs: options.logoutGraceMs ?? 0,
   };
   const createAdmin = new CreateAdmin(users, hasher, ids, clock);
   return {
