@@ -4,6 +4,7 @@ import {
   createUser,
   normalizeEmail,
   recordLogin,
+  tokenIssuedAt,
   validateRegistration,
   type RegistrationInput,
   type User,
@@ -29,8 +30,9 @@ export interface Session {
   readonly token: string;
 }
 
+/** A token for `user` at `now`, dated after the user's last password change (tokenIssuedAt). */
 export function issueSession(tokens: TokenService, user: User, now: Date): Session {
-  return { user, token: tokens.sign(user.id, Math.floor(now.getTime() / 1000)).token };
+  return { user, token: tokens.sign(user.id, tokenIssuedAt(user, now)).token };
 }
 
 export class RegisterUser {

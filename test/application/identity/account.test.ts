@@ -61,6 +61,46 @@ describe('application/identity: account use cases', () => {
         (await kit.login.execute({ email: 'rose@example.com', password: 'brand-new', ip: 'a' })).isOk(),
       ).to.equal(true);
     });
+    it('a token issued earlier in the same second as the change is refused; the fresh token works', async () => {
+      kit.clock.ms = Date.parse('2026-06-01T10:00:05.100Z');
+      const s = await registered(kit);
+      const other = (
+        await kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: 'a' })
+      ).unwrap();
+      kit.clock.ms = Date.parse('2026-06-01T10:00:05.600Z');
+      const fresh = (
+        await kit.updatePassword.execute({
+          userId: s.user.id,
+          currentPassword: 'secret1',
+          newPassword: 'brand-new',
+        })
+      ).unwrap();
+      for (const old of [s.token, other.token]) {
+        expect((await kit.authenticator.authenticate(old)).unwrapErr().code).to.equal('NOT_AUTHENTICATED');
+      }
+      expect((await kit.authenticator.authenticate(fresh.token)).isOk()).to.equal(true);
+      // A login later in the same second also gets a working token.
+      kit.clock.ms = Date.parse('2026-06-01T10:00:05.900Z');
+      const later = (
+        await kit.login.execute({ email: 'rose@example.com', password: 'brand-new', ip: 'a' })
+      ).unwrap();
+      expect((await kit.authenticator.authenticate(later.token)).isOk()).to.equal(true);
+      // The payload stays exactly {id, iat, exp} (compat 0.3).
+      const payload = JSON.parse(Buffer.from(fresh.token.split('.')[1]!, 'base64').toString('utf8'));
+      expect(Object.keys(payload).sort()).to.deep.equal(['exp', 'iat', 'id']);
+    });
+
+    it('a reset in the same second as a login refuses that login token; the reset token works', async () => {
+      kit.clock.ms = Date.parse('2026-06-01T10:00:09.050Z');
+      const s = await registered(kit);
+      await kit.forgot.execute({ email: 'rose@example.com' });
+      kit.clock.ms = Date.parse('2026-06-01T10:00:09.950Z');
+      const done = (
+        await kit.reset.execute({ resetToken: resetTokenFrom(kit), password: 'after-reset' })
+      ).unwrap();
+      expect((await kit.authenticator.authenticate(s.token)).isErr()).to.equal(true);
+      expect((await kit.authenticator.authenticate(done.token)).isOk()).to.equal(true);
+    });
   });
 
   describe('ForgotPassword / ResetPassword', () => {
