@@ -104,7 +104,13 @@ export function bindIdentity(container: Container, config: Config): void {
     IDENTITY_SETTINGS,
   ]);
   bindUseCase(container, LoginUser, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, LOGIN_THROTTLE, CLOCK]);
-  bindUseCase(container, Logout, [TOKEN_SERVICE, TOKEN_REVOCATION_STORE, SECRET_DIGEST, CLOCK]);
+  bindUseCase(container, Logout, [
+    TOKEN_SERVICE,
+    TOKEN_REVOCATION_STORE,
+    SECRET_DIGEST,
+    CLOCK,
+    IDENTITY_SETTINGS,
+  ]);
   bindUseCase(container, UpdateDetails, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, UpdatePassword, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, CLOCK]);
   bindUseCase(container, ForgotPassword, [

@@ -116,7 +116,7 @@ export function identityKit(
     authenticator: new TokenAuthenticator(tokens, users, revocations, digest, clock),
     register: new RegisterUser(users, hasher, tokens, ids, clock, mailer, logger, settings),
     login: new LoginUser(users, hasher, tokens, throttle, clock),
-    logout: new Logout(tokens, revocations, digest, clock),
+    logout: new Logout(tokens, revocations, digest, clock, settings),
     updateDetails: new UpdateDetails(users, clock),
     updatePassword: new UpdatePassword(users, hasher, tokens, clock),
     forgot: new ForgotPassword(users, resets, digest, random, mailer, clock, logger, settings),
