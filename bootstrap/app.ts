@@ -1,10 +1,11 @@
 import type { Container } from 'inversify';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { buildHttpServer } from '../adapters/http/server.js';
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../adapters/cache/redis-client.js';
 import type { App } from '../adapters/http/types.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
+import { REDACTED, REDACTED_LOG_PATHS, serializeRequest } from '../adapters/telemetry/log-redaction.js';
 import { STARTUP_TASK, type StartupTask } from '../application/shared/ports.js';
 import type { Config } from './config.js';
 import { buildContainer } from './container.js';
@@ -19,17 +20,39 @@ export interface Application {
   close(): Promise<void>;
 }
 
-/** JSON logs to stdout (fd 1), or to another file descriptor such as stderr (2) for the CLI. */
-export function createLogger(config: Pick<Config, 'logLevel'>, fd = 1): Logger {
-  return pino({ level: config.logLevel, base: { service: 'amour-florals-api' } }, pino.destination(fd));
+/**
+ * JSON logs to stdout (fd 1), another file descriptor such as stderr (2) for the CLI, or a stream.
+ * Secrets never reach a line: credential headers, password and token fields are redacted, and
+ * request URLs are logged with the password-reset token replaced (adapters/telemetry/log-redaction).
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel'>,
+  destination: number | DestinationStream = 1,
+): Logger {
+  return pino(
+    {
+      level: config.logLevel,
+      base: { service: 'amour-florals-api' },
+      redact: { paths: [...REDACTED_LOG_PATHS], censor: REDACTED },
+      // Replaces Fastify's own `req` serializer (the instance's serializers win over Fastify's).
+      serializers: { req: serializeRequest },
+    },
+    typeof destination === 'number' ? pino.destination(destination) : destination,
+  );
+}
+
+export interface ApplicationOptions {
+  /** Where the logs go (default stdout); tests pass a stream to read the lines. */
+  readonly logDestination?: DestinationStream;
 }
 
 /** Builds the container, runs the startup tasks and readies the HTTP server (not yet listening). */
 export async function createApplication(
   config: Config,
   overrides: SharedOverrides = {},
+  options: ApplicationOptions = {},
 ): Promise<Application> {
-  const logger = createLogger(config);
+  const logger = createLogger(config, options.logDestination);
   const container = buildContainer(config, new PinoAppLogger(logger), overrides);
   // Startup tasks (seed, admin account: a bcrypt hash on a worker thread) run while the HTTP
   // server compiles its schemas; both must finish before the application counts as started.

@@ -2,6 +2,8 @@
  * The only place that reads the environment. Parsed and validated once at start; a bad value
  * stops the process with one line naming the variable (see ConfigError).
  */
+import { passwordWeakness, signingKeyWeakness } from './secret-strength.js';
+
 export interface Config {
   readonly nodeEnv: string;
   readonly port: number;
@@ -17,8 +19,16 @@ export interface Config {
   readonly bcryptRounds: number;
   /** Worker threads for password hashing; 0 hashes on the main thread. Undefined: one per core (max 4). */
   readonly hashWorkers: number | undefined;
-  readonly admin: { readonly email: string; readonly password: string | undefined };
+  /** `revealGeneratedPassword`: a generated admin password may be logged (never in production). */
+  readonly admin: {
+    readonly email: string;
+    readonly password: string | undefined;
+    readonly revealGeneratedPassword: boolean;
+  };
+  /** Demo catalog into an empty store at start; in production only when SEED_DEMO=true is set explicitly. */
   readonly seedDemo: boolean;
+  /** After a logout, safe reads (GET/HEAD) with that token still pass for this long (0: none). */
+  readonly logoutGraceMs: number;
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
@@ -231,12 +241,18 @@ function duration(env: Env, name: string, fallback: string): number {
 
 export function loadConfig(env: Env, generateSecret: () => string): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
+  const production = nodeEnv === 'production';
   const jwtSecretRaw = env.JWT_SECRET;
   if (jwtSecretRaw !== undefined && jwtSecretRaw !== '' && jwtSecretRaw.length < 32) {
     throw new ConfigError('JWT_SECRET', 'must be at least 32 characters', '<hidden>');
   }
-  if (nodeEnv === 'production' && (jwtSecretRaw === undefined || jwtSecretRaw === '')) {
+  if (production && (jwtSecretRaw === undefined || jwtSecretRaw === '')) {
     throw new ConfigError('JWT_SECRET', 'is required when NODE_ENV=production', '');
+  }
+  if (production) {
+    const weakness = signingKeyWeakness(jwtSecretRaw!);
+    if (weakness)
+      throw new ConfigError('JWT_SECRET', `${weakness}; use e.g. openssl rand -hex 32`, '<hidden>');
   }
   const adminEmail = str(env, 'ADMIN_EMAIL', 'admin@amourflorals.local').toLowerCase();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(adminEmail))
@@ -244,6 +260,10 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
   const adminPassword = env.ADMIN_PASSWORD === '' ? undefined : env.ADMIN_PASSWORD;
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters', '<hidden>');
+  }
+  if (production && adminPassword !== undefined) {
+    const weakness = passwordWeakness(adminPassword, adminEmail);
+    if (weakness) throw new ConfigError('ADMIN_PASSWORD', weakness, '<hidden>');
   }
   const corsOrigins = str(env, 'CORS_ORIGINS', 'http://localhost:5173,http://localhost:5174')
     .split(',')
@@ -276,8 +296,10 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       env.HASH_WORKERS === undefined || env.HASH_WORKERS === ''
         ? undefined
         : int(env, 'HASH_WORKERS', 0, 0, 64),
-    admin: { email: adminEmail, password: adminPassword },
-    seedDemo: bool(env, 'SEED_DEMO', true),
+    admin: { email: adminEmail, password: adminPassword, revealGeneratedPassword: !production },
+    // Production never gets the demo catalog by default: only an explicit SEED_DEMO=true.
+    seedDemo: bool(env, 'SEED_DEMO', !production),
+    logoutGraceMs: int(env, 'LOGOUT_GRACE_MS', 5000, 0, 60_000),
     corsOrigins,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 50 * 1_048_576),
     trustProxy: bool(env, 'TRUST_PROXY', false),

@@ -13,6 +13,14 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 }
 
 /**
+ * A request that only reads: a token logged out moments ago still passes for it during the logout
+ * grace (LOGOUT_GRACE_MS), so the storefront's polls in flight at logout do not come back 401.
+ */
+function isSafeRead(request: FastifyRequest): boolean {
+  return request.method === 'GET' || request.method === 'HEAD';
+}
+
+/**
  * preHandlers for routes. `requireAuth` rejects with the compat 401 messages; `optionalAuth`
  * ignores a bad or expired token (public endpoints must never 401 on one, compat 0.3).
  */
@@ -20,7 +28,7 @@ export function authHooks(resolve: Resolver) {
   const authenticator = resolve.get<Authenticator>(AUTHENTICATOR);
 
   async function requireAuth(request: FastifyRequest): Promise<void> {
-    const result = await authenticator.authenticate(bearerToken(request));
+    const result = await authenticator.authenticate(bearerToken(request), { safeRead: isSafeRead(request) });
     if (result.isErr()) throw new DomainFailure(result.error);
     request.principal = result.value;
   }
@@ -28,7 +36,7 @@ export function authHooks(resolve: Resolver) {
   async function optionalAuth(request: FastifyRequest): Promise<void> {
     const token = bearerToken(request);
     if (token === undefined) return;
-    const result = await authenticator.authenticate(token);
+    const result = await authenticator.authenticate(token, { safeRead: isSafeRead(request) });
     request.principal = result.isOk() ? result.value : null;
   }
 

@@ -79,7 +79,7 @@ export class SetUserActive {
 /**
  * Startup: make sure the configured admin account exists. An existing account with that email is
  * left alone (never promoted silently: the email might have been registered by someone else).
- * Without a configured password one is generated and logged once.
+ * Without a configured password one is generated; it is logged once outside production only.
  */
 export class EnsureAdminAccount implements StartupTask {
   readonly name = 'identity:ensure-admin';
@@ -110,13 +110,19 @@ export class EnsureAdminAccount implements StartupTask {
       this.logger.error('could not create the admin account', { email, error: result.error.message });
       return;
     }
-    if (generated) {
+    if (generated && this.settings.revealGeneratedAdminPassword) {
+      // Development only; a distinct field name, because the logger redacts `password` fields.
       this.logger.warn(
         'created the admin account with a generated password (set ADMIN_PASSWORD to choose one)',
-        {
-          email,
-          password,
-        },
+        { email, generatedPassword: password },
+      );
+    } else if (generated) {
+      // Production: the password never reaches the log; nobody knows it until it is set.
+      this.logger.warn(
+        'created the admin account with a random password that is not logged: set it with ' +
+          '`npm run cli -- create-admin --email <email> --name Administrator --password <password>` ' +
+          '(or set ADMIN_PASSWORD before the first start)',
+        { email },
       );
     } else {
       this.logger.info('created the admin account', { email });

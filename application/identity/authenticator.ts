@@ -38,13 +38,18 @@ export class TokenAuthenticator implements Authenticator {
     private readonly clock: Clock,
   ) {}
 
-  async authenticate(token: string | undefined): Promise<Result<Principal, AuthError>> {
+  async authenticate(
+    token: string | undefined,
+    options: { readonly safeRead?: boolean } = {},
+  ): Promise<Result<Principal, AuthError>> {
     if (!token) return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE));
     const now = this.clock.now();
     const claims = this.tokens.verify(token, Math.floor(now.getTime() / 1000));
     if (!claims) return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE));
     const tokenId = this.digest.digest(token);
-    if (await this.revocations.isRevoked(tokenId, now)) {
+    // A logout's grace covers safe reads only; the password-change and deactivation checks
+    // below have none.
+    if (await this.revocations.isRevoked(tokenId, now, options.safeRead === true)) {
       return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE, { id: claims.userId }));
     }
     const user = await this.users.findById(claims.userId);

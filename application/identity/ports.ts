@@ -24,7 +24,14 @@ export const USER_REPOSITORY = Symbol.for('UserRepository');
  * USER_NO_LONGER_EXISTS, USER_DEACTIVATED.
  */
 export interface Authenticator {
-  authenticate(token: string | undefined): Promise<Result<Principal, AuthError>>;
+  /**
+   * `safeRead`: the request only reads (GET/HEAD): a token logged out moments ago still passes
+   * during the logout grace (see TokenRevocationStore). Never for a password change or deactivation.
+   */
+  authenticate(
+    token: string | undefined,
+    options?: { readonly safeRead?: boolean },
+  ): Promise<Result<Principal, AuthError>>;
 }
 
 /** An authentication failure; `userId` names the account when one was identified (for the audit log, never sent). */
@@ -127,10 +134,35 @@ export interface SecretDigest {
 }
 export const SECRET_DIGEST = Symbol.for('SecretDigest');
 
-/** Logged-out tokens, remembered until they would have expired anyway. */
+/**
+ * Logged-out tokens, remembered until they would have expired anyway.
+ *
+ * A revocation may carry a grace for safe reads (`readsUntil`, a logout's LOGOUT_GRACE_MS): until
+ * then a GET/HEAD with the token still passes, so requests already in flight when the shopper
+ * logged out are not answered 401 (which the storefront treats as an expired session); writes are
+ * refused at once. Revoking a token again can shorten its grace or end it, never extend it (else
+ * repeating the logout would keep a stolen token readable forever).
+ */
 export interface TokenRevocationStore {
-  revoke(tokenId: string, until: Date): Promise<void>;
-  isRevoked(tokenId: string, now: Date): Promise<boolean>;
+  revoke(tokenId: string, until: Date, readsUntil?: Date): Promise<void>;
+  /** `safeRead`: the request only reads (GET/HEAD), so a grace still running lets it pass. */
+  isRevoked(tokenId: string, now: Date, safeRead?: boolean): Promise<boolean>;
+}
+
+/** What a stored revocation says at `now` (shared by the stores). */
+export function revokedAt(
+  entry: { until: number; readsUntil?: number | undefined } | undefined,
+  now: Date,
+  safeRead: boolean,
+): boolean {
+  if (!entry || !(entry.until > now.getTime())) return false;
+  return !(safeRead && entry.readsUntil !== undefined && entry.readsUntil > now.getTime());
+}
+
+/** The grace of a token revoked again: the earlier end wins, and no grace beats any grace. */
+export function shorterGrace(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined || b === undefined) return undefined;
+  return Math.min(a, b);
 }
 export const TOKEN_REVOCATION_STORE = Symbol.for('TokenRevocationStore');
 
@@ -158,7 +190,15 @@ export interface IdentitySettings {
   readonly frontendUrl: string;
   readonly resetTokenTtlMs: number;
   readonly adminEmail: string;
-  /** When unset, the startup task generates one and logs it once. */
+  /** When unset, the startup task generates one (logged once only when `revealGeneratedAdminPassword`). */
   readonly adminPassword: string | undefined;
+  /** False in production: a generated admin password is never written to the log there. */
+  readonly revealGeneratedAdminPassword: boolean;
+  /**
+   * After a logout, safe reads (GET/HEAD) with the logged-out token still pass for this long, so
+   * requests already in flight (the storefront's wishlist polls) are not answered 401, which the
+   * storefront treats as an expired session. Writes are refused at once. 0: no grace.
+   */
+  readonly logoutGraceMs: number;
 }
 export const IDENTITY_SETTINGS = Symbol.for('IdentitySettings');

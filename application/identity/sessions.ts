@@ -4,6 +4,7 @@ import {
   createUser,
   normalizeEmail,
   recordLogin,
+  tokenIssuedAt,
   validateRegistration,
   type RegistrationInput,
   type User,
@@ -29,8 +30,9 @@ export interface Session {
   readonly token: string;
 }
 
+/** A token for `user` at `now`, dated after the user's last password change (tokenIssuedAt). */
 export function issueSession(tokens: TokenService, user: User, now: Date): Session {
-  return { user, token: tokens.sign(user.id, Math.floor(now.getTime() / 1000)).token };
+  return { user, token: tokens.sign(user.id, tokenIssuedAt(user, now)).token };
 }
 
 export class RegisterUser {
@@ -117,13 +119,18 @@ export class LoginUser {
   }
 }
 
-/** Revokes the presented token (if it is a valid one) until it would have expired. Never fails. */
+/**
+ * Revokes the presented token (if it is a valid one) until it would have expired. Never fails.
+ * Safe reads with it still pass for `logoutGraceMs` (requests in flight at logout, see
+ * TokenRevocationStore); logging out again never extends that.
+ */
 export class Logout {
   constructor(
     private readonly tokens: TokenService,
     private readonly revocations: TokenRevocationStore,
     private readonly digest: SecretDigest,
     private readonly clock: Clock,
+    private readonly settings: Pick<IdentitySettings, 'logoutGraceMs'>,
   ) {}
 
   async execute(input: { token?: string }): Promise<Result<{ revoked: boolean }, DomainError>> {
@@ -131,7 +138,12 @@ export class Logout {
     const now = this.clock.now();
     const claims = this.tokens.verify(input.token, Math.floor(now.getTime() / 1000));
     if (!claims) return Ok({ revoked: false });
-    await this.revocations.revoke(this.digest.digest(input.token), new Date(claims.expiresAt * 1000));
+    const grace = this.settings.logoutGraceMs;
+    await this.revocations.revoke(
+      this.digest.digest(input.token),
+      new Date(claims.expiresAt * 1000),
+      grace > 0 ? new Date(now.getTime() + grace) : undefined,
+    );
     return Ok({ revoked: true });
   }
 }

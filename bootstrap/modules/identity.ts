@@ -58,6 +58,8 @@ export function bindIdentity(container: Container, config: Config): void {
     resetTokenTtlMs: RESET_TOKEN_TTL_MS,
     adminEmail: config.admin.email,
     adminPassword: config.admin.password,
+    revealGeneratedAdminPassword: config.admin.revealGeneratedPassword,
+    logoutGraceMs: config.logoutGraceMs,
   };
   container.bind(IDENTITY_SETTINGS).toConstantValue(settings);
 
@@ -115,7 +117,13 @@ export function bindIdentity(container: Container, config: Config): void {
     IDENTITY_SETTINGS,
   ]);
   bindUseCase(container, LoginUser, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, LOGIN_THROTTLE, CLOCK]);
-  bindUseCase(container, Logout, [TOKEN_SERVICE, TOKEN_REVOCATION_STORE, SECRET_DIGEST, CLOCK]);
+  bindUseCase(container, Logout, [
+    TOKEN_SERVICE,
+    TOKEN_REVOCATION_STORE,
+    SECRET_DIGEST,
+    CLOCK,
+    IDENTITY_SETTINGS,
+  ]);
   bindUseCase(container, UpdateDetails, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, UpdatePassword, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, CLOCK]);
   bindUseCase(container, ForgotPassword, [

@@ -245,7 +245,7 @@ export function changeDetails(user: User, input: DetailsInput, now: Date): Resul
   });
 }
 
-/** A new password hash; tokens issued before `now` (in whole seconds) stop working. */
+/** A new password hash; every token issued before `now` stops working (see tokenPredatesPasswordChange). */
 export function changePassword(user: User, passwordHash: string, now: Date): User {
   return { ...user, passwordHash, passwordChangedAt: now, updatedAt: now };
 }
@@ -263,13 +263,26 @@ export function promoteToAdmin(user: User, now: Date): User {
 }
 
 /**
- * True when a token issued at `issuedAtSeconds` predates the last password change. Compared in
- * whole seconds (a JWT's `iat` has no finer resolution): a token issued in the same second as the
- * change is still accepted, so the fresh token answered by the change itself works.
+ * A JWT's `iat` has whole seconds only, while a password change has milliseconds: comparing
+ * seconds let a token issued earlier in the same second as the change survive it. So the second
+ * of a change belongs to the tokens before it: a token whose `iat` is at or before that second
+ * predates the change and is refused, and every token issued after the change (the one the change
+ * answers, any later login) is dated at least one second past it (tokenIssuedAt).
  */
 export function tokenPredatesPasswordChange(user: User, issuedAtSeconds: number): boolean {
   if (!user.passwordChangedAt) return false;
-  return issuedAtSeconds < Math.floor(user.passwordChangedAt.getTime() / 1000);
+  return issuedAtSeconds <= Math.floor(user.passwordChangedAt.getTime() / 1000);
+}
+
+/**
+ * The `iat` (epoch seconds) of a token issued to `user` at `now`: now, or the second after the
+ * user's last password change when that is later (at most one second ahead of now, so the token
+ * lives at most one second longer than configured).
+ */
+export function tokenIssuedAt(user: User, now: Date): number {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (!user.passwordChangedAt) return nowSeconds;
+  return Math.max(nowSeconds, Math.floor(user.passwordChangedAt.getTime() / 1000) + 1);
 }
 
 // --- addresses ---------------------------------------------------------------------------------

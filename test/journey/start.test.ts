@@ -35,9 +35,13 @@ describe('npm start on the embedded default (a real process, no configuration)',
   });
 
   it('prints the generated admin password once, and it logs the admin in', async () => {
-    const notices = lines.filter((l) => typeof l.password === 'string');
+    // `generatedPassword`: the logger redacts `password` fields (and production never logs it).
+    const notices = lines.filter((l) => typeof l.generatedPassword === 'string');
     expect(notices).to.have.length(1);
-    const { email, password } = notices[0] as unknown as { email: string; password: string };
+    const { email, generatedPassword: password } = notices[0] as unknown as {
+      email: string;
+      generatedPassword: string;
+    };
     expect(email).to.equal('admin@amourflorals.local');
     const login = await fetch(`${base}/api/auth/login`, {
       method: 'POST',

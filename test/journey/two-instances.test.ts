@@ -26,6 +26,7 @@ describeWith(['mongo', 'redis'], 'two instances on the same MongoDB and Redis', 
       ADMIN_PASSWORD: ADMIN.password,
       BCRYPT_ROUNDS: '4',
       RATE_LIMIT_ENABLED: 'false',
+      LOGOUT_GRACE_MS: '0', // the logout below is checked with a GET (grace: test/http/identity/logout-grace)
       LOG_LEVEL: 'info', // the "listening" line with the port is logged at info
     };
     a = await startServer(env);

@@ -21,6 +21,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
       // At cost 4 a worker thread costs more than the hash; test/adapters/security covers the pool.
       HASH_WORKERS: '0',
       RATE_LIMIT_ENABLED: 'false',
+      // A logout refuses its token at once unless a test asks for the read grace (logout-grace tests).
+      LOGOUT_GRACE_MS: '0',
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
       MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-outbox-')),

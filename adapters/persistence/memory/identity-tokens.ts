@@ -1,29 +1,44 @@
-import type { PasswordResetStore, TokenRevocationStore } from '../../../application/identity/ports.js';
+import {
+  revokedAt,
+  shorterGrace,
+  type PasswordResetStore,
+  type TokenRevocationStore,
+} from '../../../application/identity/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
 const SWEEP_EVERY = 256;
 
+interface Revocation {
+  readonly until: number;
+  /** Safe reads still pass until then (a logout's grace); absent: none. */
+  readonly readsUntil?: number;
+}
+
 /** Revoked token ids until their natural expiry; expired entries are swept now and then. */
 export class MemoryTokenRevocationStore implements TokenRevocationStore {
-  private readonly revoked: Map<string, Date>;
+  private readonly revoked: Map<string, Revocation>;
   private writes = 0;
 
   constructor(db: MemoryDatabase) {
-    this.revoked = db.collection<Date>('token_revocations');
+    this.revoked = db.collection<Revocation>('token_revocations');
   }
 
-  async revoke(tokenId: string, until: Date): Promise<void> {
-    this.revoked.set(tokenId, until);
+  async revoke(tokenId: string, until: Date, readsUntil?: Date): Promise<void> {
+    const previous = this.revoked.get(tokenId);
+    const grace = previous ? shorterGrace(previous.readsUntil, readsUntil?.getTime()) : readsUntil?.getTime();
+    this.revoked.set(tokenId, {
+      until: until.getTime(),
+      ...(grace !== undefined ? { readsUntil: grace } : {}),
+    });
     this.writes += 1;
     if (this.writes % SWEEP_EVERY === 0) {
       const now = Date.now();
-      for (const [id, at] of this.revoked) if (at.getTime() <= now) this.revoked.delete(id);
+      for (const [id, at] of this.revoked) if (at.until <= now) this.revoked.delete(id);
     }
   }
 
-  async isRevoked(tokenId: string, now: Date): Promise<boolean> {
-    const until = this.revoked.get(tokenId);
-    return until !== undefined && until.getTime() > now.getTime();
+  async isRevoked(tokenId: string, now: Date, safeRead = false): Promise<boolean> {
+    return revokedAt(this.revoked.get(tokenId), now, safeRead);
   }
 }
 

@@ -1,5 +1,9 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { PasswordResetStore, TokenRevocationStore } from '../../../application/identity/ports.js';
+import {
+  revokedAt,
+  type PasswordResetStore,
+  type TokenRevocationStore,
+} from '../../../application/identity/ports.js';
 import { DocumentLock } from './document-lock.js';
 
 function isDuplicateKey(error: unknown): boolean {
@@ -12,10 +16,22 @@ const SWEEP_EVERY = 256;
 interface RevokedTokenDocument {
   _id: string;
   until: Date;
+  /**
+   * Safe reads still pass until then (a logout's grace). The epoch (1970) means no grace; so a
+   * `$min` keeps the earliest end whatever order revocations arrive in. Absent (entries written
+   * before the grace existed): none.
+   */
+  readsUntil?: Date;
 }
 
+const NO_GRACE = new Date(0);
+
 export const REVOKED_TOKEN_SCHEMA = new Schema<RevokedTokenDocument>(
-  { _id: { type: String, required: true }, until: { type: Date, required: true } },
+  {
+    _id: { type: String, required: true },
+    until: { type: Date, required: true },
+    readsUntil: { type: Date, required: false },
+  },
   { versionKey: false, collection: 'revoked_tokens', id: false },
 );
 // Real MongoDB drops expired entries by itself; FerretDB lacks TTL indexes, so queries check
@@ -36,17 +52,23 @@ export class MongoTokenRevocationStore implements TokenRevocationStore {
     this.revoked = revokedModel(connection);
   }
 
-  async revoke(tokenId: string, until: Date): Promise<void> {
+  async revoke(tokenId: string, until: Date, readsUntil?: Date): Promise<void> {
     try {
+      // One atomic single-document update: a later revocation only ever shortens the grace.
       await this.revoked.collection.updateOne(
         { _id: tokenId } as never,
-        { $set: { until } },
+        { $set: { until }, $min: { readsUntil: readsUntil ?? NO_GRACE } },
         { upsert: true },
       );
     } catch (error) {
       // Two logouts of one token racing to create its entry (FerretDB upserts are not atomic):
-      // the first one's entry stands, and `until` is the token's expiry either way.
+      // the first one's entry stands, `until` is the token's expiry either way, and the grace is
+      // shortened by the same update without the upsert.
       if (!isDuplicateKey(error)) throw error;
+      await this.revoked.collection.updateOne({ _id: tokenId } as never, {
+        $set: { until },
+        $min: { readsUntil: readsUntil ?? NO_GRACE },
+      });
     }
     this.writes += 1;
     if (this.writes % SWEEP_EVERY === 0) {
@@ -54,8 +76,12 @@ export class MongoTokenRevocationStore implements TokenRevocationStore {
     }
   }
 
-  async isRevoked(tokenId: string, now: Date): Promise<boolean> {
-    return (await this.revoked.collection.countDocuments({ _id: tokenId, until: { $gt: now } } as never)) > 0;
+  async isRevoked(tokenId: string, now: Date, safeRead = false): Promise<boolean> {
+    const doc = await this.revoked.collection.findOne({ _id: tokenId, until: { $gt: now } } as never, {
+      projection: { until: 1, readsUntil: 1 },
+    });
+    if (!doc) return false;
+    return revokedAt({ until: doc.until.getTime(), readsUntil: doc.readsUntil?.getTime() }, now, safeRead);
   }
 }
 

@@ -61,6 +61,46 @@ describe('application/identity: account use cases', () => {
         (await kit.login.execute({ email: 'rose@example.com', password: 'brand-new', ip: 'a' })).isOk(),
       ).to.equal(true);
     });
+    it('a token issued earlier in the same second as the change is refused; the fresh token works', async () => {
+      kit.clock.ms = Date.parse('2026-06-01T10:00:05.100Z');
+      const s = await registered(kit);
+      const other = (
+        await kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: 'a' })
+      ).unwrap();
+      kit.clock.ms = Date.parse('2026-06-01T10:00:05.600Z');
+      const fresh = (
+        await kit.updatePassword.execute({
+          userId: s.user.id,
+          currentPassword: 'secret1',
+          newPassword: 'brand-new',
+        })
+      ).unwrap();
+      for (const old of [s.token, other.token]) {
+        expect((await kit.authenticator.authenticate(old)).unwrapErr().code).to.equal('NOT_AUTHENTICATED');
+      }
+      expect((await kit.authenticator.authenticate(fresh.token)).isOk()).to.equal(true);
+      // A login later in the same second also gets a working token.
+      kit.clock.ms = Date.parse('2026-06-01T10:00:05.900Z');
+      const later = (
+        await kit.login.execute({ email: 'rose@example.com', password: 'brand-new', ip: 'a' })
+      ).unwrap();
+      expect((await kit.authenticator.authenticate(later.token)).isOk()).to.equal(true);
+      // The payload stays exactly {id, iat, exp} (compat 0.3).
+      const payload = JSON.parse(Buffer.from(fresh.token.split('.')[1]!, 'base64').toString('utf8'));
+      expect(Object.keys(payload).sort()).to.deep.equal(['exp', 'iat', 'id']);
+    });
+
+    it('a reset in the same second as a login refuses that login token; the reset token works', async () => {
+      kit.clock.ms = Date.parse('2026-06-01T10:00:09.050Z');
+      const s = await registered(kit);
+      await kit.forgot.execute({ email: 'rose@example.com' });
+      kit.clock.ms = Date.parse('2026-06-01T10:00:09.950Z');
+      const done = (
+        await kit.reset.execute({ resetToken: resetTokenFrom(kit), password: 'after-reset' })
+      ).unwrap();
+      expect((await kit.authenticator.authenticate(s.token)).isErr()).to.equal(true);
+      expect((await kit.authenticator.authenticate(done.token)).isOk()).to.equal(true);
+    });
   });
 
   describe('ForgotPassword / ResetPassword', () => {
@@ -192,11 +232,34 @@ describe('application/identity: account use cases', () => {
       expect(kit.logger.warn.callCount).to.equal(1);
       const [message, fields] = kit.logger.warn.firstCall.args as [
         string,
-        { email: string; password: string },
+        { email: string; generatedPassword: string },
       ];
       expect(message).to.match(/generated password/);
       expect(fields.email).to.equal('boss@example.com');
-      expect(await kit.hasher.compare(fields.password, admin.passwordHash)).to.equal(true);
+      expect(await kit.hasher.compare(fields.generatedPassword, admin.passwordHash)).to.equal(true);
+    });
+
+    it('EnsureAdminAccount in production never logs the generated password, only how to set one', async () => {
+      const k = identityKit({ production: true });
+      await k.ensureAdmin.run();
+      const admin = (await k.users.findByEmail('boss@example.com'))!;
+      expect(admin.role).to.equal('admin');
+      expect(k.logger.warn.callCount).to.equal(1);
+      const [message, fields] = k.logger.warn.firstCall.args as [string, Record<string, unknown>];
+      expect(message)
+        .to.match(/not logged/)
+        .and.to.match(/create-admin/)
+        .and.to.match(/ADMIN_PASSWORD/);
+      expect(fields).to.deep.equal({ email: 'boss@example.com' });
+      // Nothing anywhere in what was logged opens the account.
+      const logged = [k.logger.info, k.logger.warn, k.logger.error].flatMap((spy) =>
+        spy.getCalls().flatMap((call) => call.args.map((a) => JSON.stringify(a))),
+      );
+      for (const text of logged) {
+        for (const word of text.match(/[A-Za-z0-9]{8,}/g) ?? []) {
+          expect(await k.hasher.compare(word, admin.passwordHash)).to.equal(false);
+        }
+      }
     });
 
     it('EnsureAdminAccount uses the configured password and leaves an existing account alone', async () => {

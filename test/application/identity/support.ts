@@ -71,7 +71,14 @@ export function fakeLogger() {
 export const SECRET = 'application-test-secret-0123456789abcdefghij';
 
 /** The identity use cases over memory adapters, a fake clock and recording mailer. */
-export function identityKit(options: { adminPassword?: string; maxFailures?: number } = {}) {
+export function identityKit(
+  options: {
+    adminPassword?: string;
+    maxFailures?: number;
+    production?: boolean;
+    logoutGraceMs?: number;
+  } = {},
+) {
   const clock = new FakeClock();
   const db = new MemoryDatabase();
   const users = new MemoryUserRepository(db);
@@ -90,6 +97,8 @@ export function identityKit(options: { adminPassword?: string; maxFailures?: num
     resetTokenTtlMs: 3600_000,
     adminEmail: 'Boss@Example.com',
     adminPassword: options.adminPassword,
+    revealGeneratedAdminPassword: !options.production,
+    logoutGraceMs: options.logoutGraceMs ?? 0,
   };
   const createAdmin = new CreateAdmin(users, hasher, ids, clock);
   return {
@@ -107,7 +116,7 @@ export function identityKit(options: { adminPassword?: string; maxFailures?: num
     authenticator: new TokenAuthenticator(tokens, users, revocations, digest, clock),
     register: new RegisterUser(users, hasher, tokens, ids, clock, mailer, logger, settings),
     login: new LoginUser(users, hasher, tokens, throttle, clock),
-    logout: new Logout(tokens, revocations, digest, clock),
+    logout: new Logout(tokens, revocations, digest, clock, settings),
     updateDetails: new UpdateDetails(users, clock),
     updatePassword: new UpdatePassword(users, hasher, tokens, clock),
     forgot: new ForgotPassword(users, resets, digest, random, mailer, clock, logger, settings),

@@ -9,6 +9,7 @@ import { RedisTokenRevocationStore } from '../../../adapters/cache/redis-token-r
 import { RedisLoginThrottle } from '../../../adapters/cache/redis-login-throttle.js';
 import { describeWith, serviceUrl } from '../../support/services.js';
 import { readyClient, reconnect, silentLogger } from './redis-support.js';
+import { revocationGraceContract } from '../identity/revocation-grace.js';
 
 const POLICY = { maxFailures: 3, windowMs: 60_000 };
 
@@ -38,6 +39,8 @@ function revocationContract(make: () => Promise<TokenRevocationStore>): void {
     await store.revoke('tok-3', new Date(t + 5000));
     expect(await store.isRevoked('tok-3', new Date(t + 3000))).to.equal(true);
   });
+
+  describe('logout grace for safe reads', () => revocationGraceContract(make, () => Date.now()));
 }
 
 function throttleContract(make: () => Promise<LoginThrottle>): void {
@@ -113,6 +116,22 @@ describeWith(['redis'], 'contract: TokenRevocationStore and LoginThrottle (redis
     expect(await b.isRevoked('shared', new Date())).to.equal(false);
     await a.revoke('shared', new Date(Date.now() + 60_000));
     expect(await b.isRevoked('shared', new Date())).to.equal(true);
+  });
+
+  it('a logout grace set on one instance holds on another, and cannot be extended from either', async () => {
+    const p = prefix();
+    const a = new RedisTokenRevocationStore(redis, p, silentLogger);
+    const b = new RedisTokenRevocationStore(other, p, silentLogger);
+    const t = Date.now();
+    await a.revoke('graced', new Date(t + 60_000), new Date(t + 5000));
+    expect(await b.isRevoked('graced', new Date(t), true)).to.equal(false);
+    expect(await b.isRevoked('graced', new Date(t), false)).to.equal(true);
+    await b.revoke('graced', new Date(t + 60_000), new Date(t + 30_000));
+    expect(await a.isRevoked('graced', new Date(t + 6000), true)).to.equal(true);
+    // A fresh instance that knows nothing locally reads the same from Redis.
+    const c = new RedisTokenRevocationStore(other, p, silentLogger);
+    expect(await c.isRevoked('graced', new Date(t + 6000), true)).to.equal(true);
+    expect(await c.isRevoked('graced', new Date(t + 1000), true)).to.equal(false);
   });
 
   it('failed logins are counted across instances', async () => {

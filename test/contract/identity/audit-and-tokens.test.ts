@@ -19,6 +19,7 @@ import {
 import { describeWith } from '../../support/services.js';
 import { FIXED_NOW, testId } from '../../support/fixtures.js';
 import { useMongo } from './support.js';
+import { revocationGraceContract } from './revocation-grace.js';
 
 interface Subject {
   audit: AuditLog;
@@ -82,6 +83,12 @@ function contract(make: () => Promise<Subject>): void {
       await revocations.revoke('hash-3', at(5000));
       expect(await revocations.isRevoked('hash-3', at(4000))).to.equal(true);
     });
+
+    describe('logout grace for safe reads', () =>
+      revocationGraceContract(
+        async () => (await make()).revocations,
+        () => FIXED_NOW.getTime(),
+      ));
   });
 
   describe('PasswordResetStore', () => {

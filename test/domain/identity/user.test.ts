@@ -9,6 +9,7 @@ import {
   promoteToAdmin,
   removeAddress,
   setActive,
+  tokenIssuedAt,
   tokenPredatesPasswordChange,
   updateAddress,
   validatePassword,
@@ -149,13 +150,25 @@ describe('domain/identity: user rules (compat 10)', () => {
   });
 
   describe('tokens and password changes', () => {
-    it('a token issued before the change (whole seconds) predates it; same second or later does not', () => {
+    it('a token issued in or before the second of the change predates it; a later second does not', () => {
       const changed = changePassword(user(), 'new-hash', new Date('2026-06-01T10:00:05.900Z'));
       const second = Math.floor(Date.parse('2026-06-01T10:00:05Z') / 1000);
       expect(tokenPredatesPasswordChange(changed, second - 1)).to.equal(true);
-      expect(tokenPredatesPasswordChange(changed, second)).to.equal(false);
+      // Issued at 10:00:05.200, before the change at 10:00:05.900: the same `iat` second.
+      expect(tokenPredatesPasswordChange(changed, second)).to.equal(true);
       expect(tokenPredatesPasswordChange(changed, second + 1)).to.equal(false);
       expect(tokenPredatesPasswordChange(user(), 0)).to.equal(false);
+    });
+
+    it('tokens issued after a change are dated past its second, so they are never refused by it', () => {
+      const at = new Date('2026-06-01T10:00:05.900Z');
+      const second = Math.floor(at.getTime() / 1000);
+      const changed = changePassword(user(), 'new-hash', at);
+      expect(tokenIssuedAt(changed, at)).to.equal(second + 1);
+      expect(tokenIssuedAt(changed, new Date('2026-06-01T10:00:05.999Z'))).to.equal(second + 1);
+      expect(tokenIssuedAt(changed, new Date('2026-06-01T10:00:07.100Z'))).to.equal(second + 2);
+      expect(tokenPredatesPasswordChange(changed, tokenIssuedAt(changed, at))).to.equal(false);
+      expect(tokenIssuedAt(user(), at)).to.equal(second);
     });
 
     it('setActive and promoteToAdmin return the same object when nothing changes', () => {
