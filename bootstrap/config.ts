@@ -55,6 +55,12 @@ export interface Config {
   };
   /** Stock held for an order being placed expires after ttlMs; a sweeper returns it every sweepIntervalMs. */
   readonly stockReservation: { readonly ttlMs: number; readonly sweepIntervalMs: number };
+  /** Orders awaiting online payment expire after paymentTtlMs; at most maxUnpaidPerUser per shopper. */
+  readonly orderExpiry: {
+    readonly paymentTtlMs: number;
+    readonly sweepIntervalMs: number;
+    readonly maxUnpaidPerUser: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -250,6 +256,11 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     stockReservation: {
       ttlMs: int(env, 'STOCK_RESERVATION_TTL_MS', 15 * 60_000, 1000, 24 * 3600_000),
       sweepIntervalMs: int(env, 'STOCK_SWEEP_INTERVAL_MS', 60_000, 100, 3600_000),
+    },
+    orderExpiry: {
+      paymentTtlMs: int(env, 'ORDER_PAYMENT_TTL_MS', 30 * 60_000, 1000, 30 * 86400_000),
+      sweepIntervalMs: int(env, 'ORDER_EXPIRY_SWEEP_INTERVAL_MS', 60_000, 100, 3600_000),
+      maxUnpaidPerUser: int(env, 'MAX_UNPAID_ORDERS_PER_USER', 3, 1, 1000),
     },
   };
 }
