@@ -185,13 +185,11 @@ function suite(label: string, env: () => Record<string, string>) {
     expect(again.statusCode).to.equal(409);
 
     // A capture the gateway made anyway (e.g. confirmed client-side) is refunded in full.
-    await t.container
-      .get<PaymentGateway>(PAYMENT_GATEWAY)
-      .confirmIntent({
-        intentId: intentToo,
-        paymentMethod: 'pm_card_visa',
-        idempotencyKey: `client:${intentToo}`,
-      });
+    await t.container.get<PaymentGateway>(PAYMENT_GATEWAY).confirmIntent({
+      intentId: intentToo,
+      paymentMethod: 'pm_card_visa',
+      idempotencyKey: `client:${intentToo}`,
+    });
     const event = signedEvent('payment_intent.succeeded', { id: intentToo });
     expect((await deliver(t, event)).statusCode).to.equal(200);
     const refunded = (await orders.findById(lateToo._id))!;
