@@ -93,6 +93,12 @@ export interface Config {
     readonly newAccountDays: number;
     readonly trustedAccountDays: number;
   };
+  /** Orders awaiting online payment expire after paymentTtlMs; at most maxUnpaidPerUser per shopper. */
+  readonly orderExpiry: {
+    readonly paymentTtlMs: number;
+    readonly sweepIntervalMs: number;
+    readonly maxUnpaidPerUser: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -349,6 +355,11 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       threshold: int(env, 'REVIEW_REPORT_THRESHOLD', 6, 1, 1000),
       newAccountDays: int(env, 'REVIEW_REPORT_NEW_ACCOUNT_DAYS', 7, 0, 3650),
       trustedAccountDays: int(env, 'REVIEW_REPORT_TRUSTED_ACCOUNT_DAYS', 90, 0, 3650),
+    },
+    orderExpiry: {
+      paymentTtlMs: int(env, 'ORDER_PAYMENT_TTL_MS', 30 * 60_000, 1000, 30 * 86400_000),
+      sweepIntervalMs: int(env, 'ORDER_EXPIRY_SWEEP_INTERVAL_MS', 60_000, 100, 3600_000),
+      maxUnpaidPerUser: int(env, 'MAX_UNPAID_ORDERS_PER_USER', 3, 1, 1000),
     },
   };
 }

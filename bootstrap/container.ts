@@ -10,7 +10,7 @@ import { bindSessions } from './modules/sessions.js';
 import { bindCatalog } from './modules/catalog.js';
 import { bindCart } from './modules/cart.js';
 import { bindWishlist } from './modules/wishlist.js';
-import { bindOrdering } from './modules/ordering.js';
+import { bindOrdering, startOrderExpiry } from './modules/ordering.js';
 import { bindLocation } from './modules/location.js';
 import { bindNotifications } from './modules/notifications.js';
 import { bindMedia } from './modules/media.js';
@@ -49,5 +49,6 @@ export function buildContainer(
   bindInventory(container, config);
   bindReviews(container, config);
   bindDiscovery(container, config);
+  startOrderExpiry(container); // last: its first sweep publishes to the subscribers bound above
   return container;
 }

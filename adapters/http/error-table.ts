@@ -46,6 +46,9 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   EMPTY_ORDER: 400,
   ORDER_NOT_CANCELLABLE: 400,
   INVALID_STATUS_TRANSITION: 400,
+  ORDER_NOT_EXPIRABLE: 409,
+  // A shopper holding too many unpaid orders pays or cancels one first (never 429: not a rate limit).
+  TOO_MANY_UNPAID_ORDERS: 409,
   WEBHOOK_SIGNATURE_INVALID: 400,
   // 402 Payment Required is what Stripe answers a declined card with; never 401/403 (compat 0.5).
   PAYMENT_DECLINED: 402,

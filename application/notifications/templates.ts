@@ -251,6 +251,24 @@ export function orderStatusMail(
   };
 }
 
+/** Sent when an order is cancelled because its payment did not arrive in time. */
+export function orderExpiredMail(to: string, fullName: string, order: Order): MailMessage {
+  const subject = `Your Amour Florals order ${order.orderNumber} was cancelled`;
+  const text =
+    `Hello ${fullName},\n\nWe did not receive the payment for your order ${order.orderNumber} in time, ` +
+    'so we have cancelled it and released the flowers it was holding. Nothing has been charged. ' +
+    `You are welcome to place the order again.\n\nOrder total: ${formatRupees(order.total)}\n\n${SIGNATURE_TEXT}`;
+  const body =
+    html`<p>Hello ${fullName},</p>
+      <p>
+        We did not receive the payment for your order <strong>${order.orderNumber}</strong> in time, so we
+        have cancelled it and released the flowers it was holding. Nothing has been charged.
+      </p>
+      <p>You are welcome to place the order again.</p>
+      <p>Order total: ${formatRupees(order.total)}</p>` + SIGNATURE_HTML;
+  return { to, subject, text, html: page(`Order ${order.orderNumber}`, body) };
+}
+
 /** Back in stock: sent once per "notify me" request when the product's stock goes from 0 to > 0. */
 export function backInStockMail(to: string, productName: string): MailMessage {
   const subject = `Back in stock: ${productName}`;

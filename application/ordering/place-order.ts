@@ -12,6 +12,7 @@ import {
   type OrderSource,
 } from '../../domain/ordering/order.js';
 import { makeOrderNumber } from '../../domain/ordering/order-number.js';
+import { isAwaitingPayment } from '../../domain/ordering/payment.js';
 import { SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricing.js';
 import type { PromoLine } from '../../domain/promotions/promo-code.js';
 import type { Money } from '../../domain/shared/money.js';
@@ -22,6 +23,7 @@ import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { AppLogger, Clock, EventBus, IdGenerator, RandomSource } from '../shared/ports.js';
 import type {
+  OrderExpiryPolicy,
   OrderRepository,
   StockReservation,
   StockReservationPolicy,
@@ -114,9 +116,25 @@ export class PlaceOrder {
     private readonly policy: Pick<StockReservationPolicy, 'ttlMs'>,
     private readonly promoCodes?: PromoCodeRepository,
     private readonly promoEvaluator?: PromoEvaluator,
+    private readonly expiry?: Pick<OrderExpiryPolicy, 'maxUnpaidPerUser'>,
   ) {}
 
   async execute(input: PlaceOrderInput): Promise<Result<PlacedOrder, DomainError>> {
+    // One account may not hold the shop's stock in unpaid orders: pay or cancel one first. (Two
+    // placements racing each other may both pass; expiry still bounds how long they hold stock.)
+    if (this.expiry) {
+      const unpaid = (await this.orders.findByUser(input.userId)).filter(isAwaitingPayment).length;
+      if (unpaid >= this.expiry.maxUnpaidPerUser) {
+        return Err(
+          domainError(
+            'TOO_MANY_UNPAID_ORDERS',
+            `You already have ${unpaid} orders awaiting payment; pay or cancel one first`,
+            { limit: this.expiry.maxUnpaidPerUser },
+          ),
+        );
+      }
+    }
+
     const requested = input.items ?? [];
     const fromRequest = requested.length > 0 && requested.every((i) => i.productId !== undefined);
     const source: OrderSource = fromRequest ? 'request' : 'cart';

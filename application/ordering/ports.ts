@@ -26,6 +26,13 @@ export interface OrderRepository {
   list(filter: OrderListFilter, page: number, limit: number): Promise<Page<Order>>;
   /** Orders created in [from, to] (either end open when absent), oldest first. */
   listCreatedBetween(from?: Date, to?: Date): Promise<Order[]>;
+  /**
+   * Orders still awaiting payment (status `pending`, payment `pending` or `failed`) created at or
+   * before `createdBefore`, oldest first, at most `limit`.
+   */
+  awaitingPayment(createdBefore: Date, limit: number): Promise<Order[]>;
+  /** Expired orders whose expiry is not settled and was last claimed at or before `claimedBefore`, oldest claim first, at most `limit`. */
+  unsettledExpiries(claimedBefore: Date, limit: number): Promise<Order[]>;
 }
 export const ORDER_REPOSITORY = Symbol.for('OrderRepository');
 
@@ -60,3 +67,14 @@ export interface StockReservationPolicy {
   readonly sweepIntervalMs: number;
 }
 export const STOCK_RESERVATION_POLICY = Symbol.for('StockReservationPolicy');
+
+/**
+ * Orders awaiting online payment expire `paymentTtlMs` after they were placed (a sweeper looks
+ * every `sweepIntervalMs`); a shopper may hold at most `maxUnpaidPerUser` of them at once.
+ */
+export interface OrderExpiryPolicy {
+  readonly paymentTtlMs: number;
+  readonly sweepIntervalMs: number;
+  readonly maxUnpaidPerUser: number;
+}
+export const ORDER_EXPIRY_POLICY = Symbol.for('OrderExpiryPolicy');

@@ -52,9 +52,18 @@ export interface SalesAnalyticsInput {
   readonly to?: Date;
 }
 
+/** What an order brought in: its total less what was refunded of it (never below 0). */
+export function netRevenue(order: Order): Money {
+  return Math.max(0, order.total - (order.refundAmount ?? 0));
+}
+
+/**
+ * Revenue is net of refunds (a partially refunded order counts for what was kept); the
+ * shipping, tax and subtotal sums are the orders' own figures (a refund is not split over them).
+ */
 export function salesMetrics(orders: readonly Order[]): SalesMetrics {
   const sum = (f: (o: Order) => number) => orders.reduce((s, o) => s + f(o), 0);
-  const totalRevenue = sum((o) => o.total);
+  const totalRevenue = sum(netRevenue);
   return {
     totalRevenue,
     totalOrders: orders.length,
@@ -84,14 +93,16 @@ export class SalesAnalytics {
     for (const order of sales) {
       const day = order.createdAt.toISOString().slice(0, 10);
       const t = trends.get(day) ?? { revenue: 0, orders: 0 };
-      trends.set(day, { revenue: t.revenue + order.total, orders: t.orders + 1 });
+      trends.set(day, { revenue: t.revenue + netRevenue(order), orders: t.orders + 1 });
+      // A refund is spread over the lines in proportion to their value (rounded per line).
+      const kept = order.total > 0 ? netRevenue(order) / order.total : 1;
       for (const line of order.items) {
         const p = products.get(line.productId);
         products.set(line.productId, {
           productId: line.productId,
           name: p?.name ?? line.name,
           quantity: (p?.quantity ?? 0) + line.quantity,
-          revenue: (p?.revenue ?? 0) + lineTotal(line),
+          revenue: (p?.revenue ?? 0) + Math.round(lineTotal(line) * kept),
         });
       }
     }

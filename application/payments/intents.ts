@@ -186,6 +186,8 @@ export class ConfirmPayment {
       return Ok({ paymentIntentId: record.intentId, status: 'succeeded', clientSecret: '', order });
     }
     if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
+    // Cancelled (e.g. expired unpaid) since the intent was made: refuse before charging the card.
+    if (order.status === 'cancelled') return Err(domainError('CONFLICT', 'Cannot pay for a cancelled order'));
     const owned = await checkMethodOwnership(this.gateway, input.paymentMethod, () =>
       customerOf(this.users, this.gateway, input.userId),
     );

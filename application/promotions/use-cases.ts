@@ -222,11 +222,18 @@ export class ListUserEligiblePromos {
 }
 
 /**
- * Gives a redemption back when its order is cancelled or its payment fails (subscribed at start;
+ * Gives a redemption back when its order is cancelled, and only then (subscribed at start;
  * release is idempotent per (code, order), so a repeated event undoes nothing twice).
+ *
+ * The rule: a redemption stays with its order for as long as the order keeps its discount, i.e.
+ * until the order is cancelled (by its owner, an admin, or payment expiry). A failed payment does
+ * NOT release it: the order still carries the discount and may be paid with another card, so
+ * releasing would let the same use discount a second order. With one use per non-cancelled
+ * discounted order, `usedCount` never exceeds `usageLimit` and paid discounted orders never
+ * outnumber the limits (a cancelled paid order is refunded in full).
  */
 export class ReleasePromoRedemptions implements StartupTask {
-  readonly name = 'promotions: release redemptions of cancelled or unpaid orders';
+  readonly name = 'promotions: release redemptions of cancelled orders';
 
   constructor(
     private readonly bus: EventBus,
@@ -235,11 +242,9 @@ export class ReleasePromoRedemptions implements StartupTask {
   ) {}
 
   async run(): Promise<void> {
-    for (const type of ['OrderCancelled', 'OrderPaymentFailed']) {
-      this.bus.subscribe(type, (event: DomainEvent) =>
-        this.releaseFor((event.payload as { orderId: string }).orderId),
-      );
-    }
+    this.bus.subscribe('OrderCancelled', (event: DomainEvent) =>
+      this.releaseFor((event.payload as { orderId: string }).orderId),
+    );
   }
 
   async releaseFor(orderId: string): Promise<void> {

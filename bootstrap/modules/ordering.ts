@@ -18,8 +18,40 @@ import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, RANDOM_SOURCE } from '../../application/shared/ports.js';
 import { bindClass, bindUseCase } from './bind.js';
-import { bindStockReservations } from './stock-reservations.js';
-import { STOCK_RESERVATION_POLICY, STOCK_RESERVATION_REPOSITORY } from '../../application/ordering/ports.js';
+import { bindStockReservations, SweepSchedule } from './stock-reservations.js';
+import {
+  ORDER_EXPIRY_POLICY,
+  STOCK_RESERVATION_POLICY,
+  STOCK_RESERVATION_REPOSITORY,
+  type OrderExpiryPolicy,
+} from '../../application/ordering/ports.js';
+import { ExpireUnpaidOrders } from '../../application/ordering/expire-unpaid-orders.js';
+import { STOCK_LEDGER } from '../../application/inventory/ports.js';
+import { STARTUP_TASK, type AppLogger, type StartupTask } from '../../application/shared/ports.js';
+
+/** The unpaid-order expiry on its schedule (ORDER_EXPIRY_SWEEP_INTERVAL_MS), once at start too. */
+export class OrderExpirySchedule extends SweepSchedule {
+  readonly name = 'expire unpaid orders';
+
+  constructor(
+    private readonly expire: ExpireUnpaidOrders,
+    policy: OrderExpiryPolicy,
+    logger: AppLogger,
+  ) {
+    super(policy.sweepIntervalMs, logger);
+  }
+
+  protected async sweep(): Promise<void> {
+    const result = await this.expire.execute();
+    if (result.isErr()) {
+      this.logger.warn('unpaid order expiry failed', { code: result.error.code });
+      return;
+    }
+    const { expired, settled, skipped } = result.value;
+    if (expired + settled + skipped > 0)
+      this.logger.info('unpaid orders expired', { expired, settled, skipped });
+  }
+}
 
 export function bindOrdering(container: Container, config: Config): void {
   if (config.mongo) {
@@ -42,6 +74,7 @@ export function bindOrdering(container: Container, config: Config): void {
     STOCK_RESERVATION_POLICY,
     PROMO_CODE_REPOSITORY,
     PromoEvaluator,
+    ORDER_EXPIRY_POLICY,
   ]);
   bindUseCase(container, ListMyOrders, [ORDER_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, GetOrder, [ORDER_REPOSITORY]);
@@ -50,4 +83,35 @@ export function bindOrdering(container: Container, config: Config): void {
   bindUseCase(container, ChangeOrderStatus, [ORDER_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
   bindUseCase(container, SalesAnalytics, [ORDER_REPOSITORY, PRODUCT_REPOSITORY, USER_REPOSITORY]);
   bindStockReservations(container, config);
+
+  container.bind<OrderExpiryPolicy>(ORDER_EXPIRY_POLICY).toConstantValue({ ...config.orderExpiry });
+  bindUseCase(container, ExpireUnpaidOrders, [
+    ORDER_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    STOCK_LEDGER,
+    PROMO_CODE_REPOSITORY,
+    CLOCK,
+    EVENT_BUS,
+    APP_LOGGER,
+    ORDER_EXPIRY_POLICY,
+  ]);
+  container
+    .bind(OrderExpirySchedule)
+    .toResolvedValue(
+      (expire: ExpireUnpaidOrders, policy: OrderExpiryPolicy, logger: AppLogger) =>
+        new OrderExpirySchedule(expire, policy, logger),
+      [ExpireUnpaidOrders, ORDER_EXPIRY_POLICY, APP_LOGGER],
+    )
+    .inSingletonScope()
+    .onDeactivation((schedule) => schedule.stop());
+}
+
+/**
+ * Starts the expiry schedule. Bound after every other module, so its first sweep at start runs
+ * once the subscribers it publishes to (promo release, refunds, the expiry mail) have subscribed.
+ */
+export function startOrderExpiry(container: Container): void {
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue((schedule: OrderExpirySchedule) => schedule, [OrderExpirySchedule]);
 }

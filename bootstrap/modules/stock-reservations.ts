@@ -23,33 +23,35 @@ import { bindClass, bindUseCase } from './bind.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 
 /**
- * Runs the reservation sweeper once at start (settling what a previous process left behind) and
- * then every `sweepIntervalMs` on an unref'd timer (it never keeps the process alive). Sweeps
- * never overlap; `stop()` (on container deactivation) ends the schedule.
+ * Runs a sweep once at start (settling what a previous process left behind) and then every
+ * `intervalMs` on an unref'd timer (it never keeps the process alive). Sweeps never overlap;
+ * `stop()` (on container deactivation) ends the schedule. A sweep's failure is logged only.
  */
-export class ReservationSweepSchedule implements StartupTask {
-  readonly name = 'sweep expired stock reservations';
+export abstract class SweepSchedule implements StartupTask {
+  abstract readonly name: string;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private stopped = false;
 
   constructor(
-    private readonly sweeper: SweepStockReservations,
-    private readonly policy: StockReservationPolicy,
-    private readonly logger: AppLogger,
+    private readonly intervalMs: number,
+    protected readonly logger: AppLogger,
   ) {}
+
+  /** One sweep; throwing is allowed (logged as a warning). */
+  protected abstract sweep(): Promise<void>;
 
   async run(): Promise<void> {
     if (this.stopped) return;
     await this.sweepOnce();
     if (this.stopped || this.timer) return;
-    this.timer = setInterval(() => void this.sweepOnce(), this.policy.sweepIntervalMs);
+    this.timer = setInterval(() => void this.sweepOnce(), this.intervalMs);
     this.timer.unref();
   }
 
   /** One sweep now, unless one is under way (then that one is awaited). */
   sweepOnce(): Promise<void> {
-    this.running ??= this.sweep().finally(() => {
+    this.running ??= this.guarded().finally(() => {
       this.running = null;
     });
     return this.running;
@@ -62,19 +64,36 @@ export class ReservationSweepSchedule implements StartupTask {
     await this.running?.catch(() => undefined);
   }
 
-  private async sweep(): Promise<void> {
+  private async guarded(): Promise<void> {
     try {
-      const result = await this.sweeper.execute();
-      if (result.isErr()) {
-        this.logger.warn('stock reservation sweep failed', { code: result.error.code });
-        return;
-      }
-      const { committed, released, dropped } = result.value;
-      if (committed + released + dropped > 0) {
-        this.logger.info('expired stock reservations settled', { committed, released, dropped });
-      }
+      await this.sweep();
     } catch (error) {
-      this.logger.warn('stock reservation sweep failed', { error: String(error) });
+      this.logger.warn(`${this.name} failed`, { error: String(error) });
+    }
+  }
+}
+
+/** The stock reservation sweeper on its schedule (STOCK_SWEEP_INTERVAL_MS). */
+export class ReservationSweepSchedule extends SweepSchedule {
+  readonly name = 'sweep expired stock reservations';
+
+  constructor(
+    private readonly sweeper: SweepStockReservations,
+    policy: StockReservationPolicy,
+    logger: AppLogger,
+  ) {
+    super(policy.sweepIntervalMs, logger);
+  }
+
+  protected async sweep(): Promise<void> {
+    const result = await this.sweeper.execute();
+    if (result.isErr()) {
+      this.logger.warn('stock reservation sweep failed', { code: result.error.code });
+      return;
+    }
+    const { committed, released, dropped } = result.value;
+    if (committed + released + dropped > 0) {
+      this.logger.info('expired stock reservations settled', { committed, released, dropped });
     }
   }
 }

@@ -97,10 +97,24 @@ export interface Order {
   readonly razorpayOrderId?: string;
   readonly razorpayPaymentId?: string;
   readonly razorpaySignature?: string;
+  /** Set when the order was cancelled because its online payment did not arrive in time. */
+  readonly expiry?: OrderExpiry;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** 0 for an order never saved; incremented by every save. */
   readonly version: number;
+}
+
+/**
+ * An expiry's progress (payment.ts `expireUnpaidOrder`). The cancellation is the commit point;
+ * what follows (stock back, promo use back, the customer's mail) is settled after it, possibly by
+ * another sweep after a crash: `claimedAt` is when a sweeper last took the settling on,
+ * `settledAt` when it finished.
+ */
+export interface OrderExpiry {
+  readonly at: Date;
+  readonly claimedAt: Date;
+  readonly settledAt?: Date;
 }
 
 export interface OrderLineSummary {

@@ -2,7 +2,7 @@ import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
 import type { DomainEvent } from '../shared/events.js';
 import type { Money } from '../shared/money.js';
-import type { Order, OrderStatusChanged } from './order.js';
+import { changeStatus, type Order, type OrderChange, type OrderStatusChanged } from './order.js';
 import type { OrderProgressStatus, PaymentMethod, PaymentStatus } from './status.js';
 
 /**
@@ -230,4 +230,56 @@ export function syncRefundedTotal(
   const target = Math.min(order.total, Math.max(0, Math.trunc(input.refundedTotal)));
   if (target <= refundedSoFar(order)) return unchanged(order);
   return applyRefundTotal(order, target, input.by, input.at, 'Refunded (gateway)');
+}
+
+export type OrderExpired = DomainEvent<
+  'OrderExpired',
+  { orderId: string; orderNumber: string; userId: string; total: Money }
+>;
+
+/**
+ * Waiting for its online payment: still `pending` fulfilment and not captured (a declined attempt
+ * included). Cash on delivery does not exist (every method is paid online); an order staff moved
+ * on to `confirmed` without a payment (e.g. paid offline) no longer waits, so it never expires.
+ */
+export function isAwaitingPayment(order: Order): boolean {
+  return (
+    order.status === 'pending' && (order.paymentStatus === 'pending' || order.paymentStatus === 'failed')
+  );
+}
+
+/**
+ * Cancels an order whose payment did not arrive by its deadline: only while it is still awaiting
+ * payment (a paid order is never expired: ORDER_NOT_EXPIRABLE). Records `expiry` (unsettled) in
+ * the same change, so a sweeper that dies right after the save still knows what to settle.
+ */
+export function expireUnpaidOrder(
+  order: Order,
+  input: { readonly by: string; readonly at: Date },
+): Result<OrderChange, DomainError> {
+  if (!isAwaitingPayment(order)) {
+    return Err(domainError('ORDER_NOT_EXPIRABLE', 'Only an order awaiting payment can expire'));
+  }
+  const change = changeStatus(order, {
+    to: 'cancelled',
+    by: input.by,
+    at: input.at,
+    note: 'Cancelled: payment not received in time',
+  });
+  return change.map(({ order: next, events }) => ({
+    order: { ...next, expiry: { at: input.at, claimedAt: input.at } },
+    events,
+  }));
+}
+
+/** The expiry's follow-ups are done (stock and promo use back, customer told). */
+export function settleExpiry(order: Order, at: Date): Order {
+  if (!order.expiry || order.expiry.settledAt) return order;
+  return { ...order, expiry: { ...order.expiry, settledAt: at }, updatedAt: at };
+}
+
+/** A sweeper takes an unsettled expiry over (after the one that expired it died). */
+export function claimExpiry(order: Order, at: Date): Order {
+  if (!order.expiry || order.expiry.settledAt) return order;
+  return { ...order, expiry: { ...order.expiry, claimedAt: at } };
 }

@@ -26,6 +26,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
       MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-outbox-')),
+      // Suites place many unpaid orders per shopper; the cap's own tests set it (test/http/ordering/expiry).
+      MAX_UNPAID_ORDERS_PER_USER: '1000',
       ...env,
     },
     () => 'generated-secret-generated-secret-generated',

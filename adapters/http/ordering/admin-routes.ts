@@ -94,7 +94,7 @@ export async function adminAnalyticsRoutes(app: App, deps: HttpRouteDeps): Promi
         summary: 'Sales metrics, daily trends and top products',
         description:
           'Counts orders created in [startDate, endDate] whose status is neither pending nor cancelled. ' +
-          'The dashboard reads the four top-level numbers.',
+          'Revenue (totals, trends, top products) is net of refunds. The dashboard reads the four top-level numbers.',
         security: bearerAuth,
         querystring: Type.Object(
           { startDate: Type.Optional(DateParam), endDate: Type.Optional(DateParam) },

@@ -1,6 +1,7 @@
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import type { Order } from '../../../domain/ordering/order.js';
+import { isAwaitingPayment } from '../../../domain/ordering/payment.js';
 import type { OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
@@ -80,5 +81,28 @@ export class MemoryOrderRepository implements OrderRepository {
     return [...this.byId.values()]
       .filter((o) => o.createdAt.getTime() >= lo && o.createdAt.getTime() <= hi)
       .sort((a, b) => -newestFirst(a, b));
+  }
+
+  async awaitingPayment(createdBefore: Date, limit: number): Promise<Order[]> {
+    return [...this.byId.values()]
+      .filter((o) => isAwaitingPayment(o) && o.createdAt.getTime() <= createdBefore.getTime())
+      .sort((a, b) => -newestFirst(a, b))
+      .slice(0, Math.max(0, limit));
+  }
+
+  async unsettledExpiries(claimedBefore: Date, limit: number): Promise<Order[]> {
+    return [...this.byId.values()]
+      .filter(
+        (o) =>
+          o.expiry !== undefined &&
+          o.expiry.settledAt === undefined &&
+          o.expiry.claimedAt.getTime() <= claimedBefore.getTime(),
+      )
+      .sort(
+        (a, b) =>
+          a.expiry!.claimedAt.getTime() - b.expiry!.claimedAt.getTime() ||
+          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      )
+      .slice(0, Math.max(0, limit));
   }
 }

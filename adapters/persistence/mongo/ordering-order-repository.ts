@@ -76,6 +76,7 @@ export const ORDER_SCHEMA = new Schema(
     razorpayOrderId: String,
     razorpayPaymentId: String,
     razorpaySignature: String,
+    expiry: { at: Date, claimedAt: Date, settledAt: Date },
     createdAt: { type: Date, required: true },
     updatedAt: Date,
     version: { type: Number, default: 0 },
@@ -86,6 +87,7 @@ ORDER_SCHEMA.index({ orderNumber: 1 }, { unique: true });
 ORDER_SCHEMA.index({ userId: 1, createdAt: -1 });
 ORDER_SCHEMA.index({ status: 1, createdAt: -1 });
 ORDER_SCHEMA.index({ createdAt: 1 });
+ORDER_SCHEMA.index({ 'expiry.settledAt': 1, 'expiry.claimedAt': 1 });
 
 function orderModel(connection: Connection): Model<OrderDocument> {
   return (connection.models.Order ??
@@ -176,6 +178,15 @@ export function orderFromDocument(doc: OrderDocument): Order {
     ...(doc.razorpayOrderId != null ? { razorpayOrderId: doc.razorpayOrderId } : {}),
     ...(doc.razorpayPaymentId != null ? { razorpayPaymentId: doc.razorpayPaymentId } : {}),
     ...(doc.razorpaySignature != null ? { razorpaySignature: doc.razorpaySignature } : {}),
+    ...(doc.expiry?.at != null
+      ? {
+          expiry: {
+            at: doc.expiry.at,
+            claimedAt: doc.expiry.claimedAt ?? doc.expiry.at,
+            ...(doc.expiry.settledAt != null ? { settledAt: doc.expiry.settledAt } : {}),
+          },
+        }
+      : {}),
     createdAt,
     updatedAt: doc.updatedAt ?? createdAt,
     version: doc.version ?? 0,
@@ -290,6 +301,34 @@ export class MongoOrderRepository implements OrderRepository {
     const docs = await this.orders.collection
       .find<OrderDocument>(Object.keys(createdAt).length ? { createdAt } : {})
       .sort({ createdAt: 1, _id: 1 })
+      .toArray();
+    return docs.map(orderFromDocument);
+  }
+
+  async awaitingPayment(createdBefore: Date, limit: number): Promise<Order[]> {
+    if (limit < 1) return [];
+    const docs = await this.orders.collection
+      .find<OrderDocument>({
+        status: 'pending',
+        paymentStatus: { $in: ['pending', 'failed'] },
+        createdAt: { $lte: createdBefore },
+      })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(orderFromDocument);
+  }
+
+  async unsettledExpiries(claimedBefore: Date, limit: number): Promise<Order[]> {
+    if (limit < 1) return [];
+    const docs = await this.orders.collection
+      .find<OrderDocument>({
+        'expiry.at': { $exists: true },
+        'expiry.settledAt': { $exists: false },
+        'expiry.claimedAt': { $lte: claimedBefore },
+      } as never)
+      .sort({ 'expiry.claimedAt': 1, _id: 1 })
+      .limit(limit)
       .toArray();
     return docs.map(orderFromDocument);
   }

@@ -1,3 +1,4 @@
+import { recordPayment, recordRefund } from '../../../domain/ordering/payment.js';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { Err } from '../../../domain/shared/result.js';
@@ -395,6 +396,40 @@ describe('application/ordering: SalesAnalytics', () => {
     expect(report.topProducts).to.deep.equal([]);
     expect(report.totalProducts).to.equal(1);
     expect(report.activeUsers).to.equal(1);
+  });
+
+  it('reports revenue net of refunds: a partially refunded order counts for what was kept', async () => {
+    const k = makeKit();
+    const a = await k.addProduct({ name: 'A', price: 10000 });
+    const b = await k.addProduct({ name: 'B', price: 5000 });
+    const userId = testId();
+    k.clock.current = new Date('2026-05-01T09:00:00Z');
+    const placed = (
+      await k.place.execute(
+        k.input(userId, {
+          items: [
+            { productId: a.id, quantity: 1 },
+            { productId: b.id, quantity: 1 },
+          ],
+        }),
+      )
+    ).unwrap().order;
+    const paid = recordPayment(placed, { paymentId: 'pi_1', by: userId, at: k.clock.current });
+    const saved = (await k.orders.update(paid.order)).unwrap();
+    const refunded = recordRefund(saved, { amount: 3000, by: 'admin', at: k.clock.current }).unwrap();
+    await k.orders.update(refunded.order);
+
+    const report = (await k.analytics.execute({})).unwrap();
+    const net = placed.total - 3000;
+    expect(report.metrics.totalRevenue).to.equal(net);
+    expect(report.metrics.averageOrderValue).to.equal(net);
+    expect(report.metrics.totalOrders).to.equal(1);
+    expect(report.trends).to.deep.equal([{ date: '2026-05-01', revenue: net, orders: 1 }]);
+    const kept = net / placed.total;
+    expect(report.topProducts.map((p) => p.revenue)).to.deep.equal([
+      Math.round(10000 * kept),
+      Math.round(5000 * kept),
+    ]);
   });
 
   it('sums orders in the range that are neither pending nor cancelled', async () => {

@@ -15,7 +15,25 @@ class RecordingBus implements EventBus {
 }
 
 describe('application/promotions ReleasePromoRedemptions', () => {
-  for (const type of ['OrderCancelled', 'OrderPaymentFailed']) {
+  it('a failed payment keeps the redemption with the order (it still carries the discount)', async () => {
+    const repo = new MemoryPromoCodeRepository(new MemoryDatabase());
+    await repo.create(
+      createPromo(
+        testId(),
+        { code: 'KEEP5', type: 'fixed', value: 500, usageLimit: 1 },
+        'admin',
+        FIXED_NOW,
+      ).unwrap(),
+    );
+    await repo.redeem('KEEP5', 'u1', 'order-1', FIXED_NOW);
+    const bus = new RecordingBus();
+    await new ReleasePromoRedemptions(bus, repo, { info() {}, warn() {}, error() {} }).run();
+    expect(bus.handlers.has('OrderPaymentFailed')).to.equal(false);
+    expect((await repo.findByCode('keep5'))!.usedCount).to.equal(1);
+    expect(await repo.redeemedFor('order-1')).to.deep.equal(['KEEP5']);
+  });
+
+  for (const type of ['OrderCancelled']) {
     it(`${type} gives the order's redemption back, once`, async () => {
       const repo = new MemoryPromoCodeRepository(new MemoryDatabase());
       await repo.create(

@@ -239,6 +239,62 @@ describe('http/promotions: /api/promos, cart promo and orders with a code', () =
     expect((await products.findById(p.id))!.inventory.stock).to.equal(stock + 1);
   });
 
+  it('a declined payment keeps the use with the order: a one-use code discounts one paid order, usedCount 1', async () => {
+    // Issue 8: a decline released the use while the order kept its discount, so five shoppers
+    // each paid a discounted order with a one-use code and the admin saw usedCount 0.
+    const p = await products.create(makeProduct({ price: 10_000 }));
+    await createPromo(t, admin, { code: 'ONCE10', type: 'fixed', value: 10, usageLimit: 1 });
+    const post = (url: string, body: unknown, token: string) =>
+      t.request({ method: 'POST', url, token, body });
+    const usedCount = async () => {
+      const list = await t.request({ method: 'GET', url: '/api/promos', token: admin });
+      const promo = (list.json().data.promos as { code: string; usedCount: number }[]).find(
+        (x) => x.code === 'ONCE10',
+      );
+      return promo!.usedCount;
+    };
+    const order = async (token: string) =>
+      post(
+        '/api/orders',
+        { items: [{ product: p.id, quantity: 1 }], shippingAddress: ADDRESS, promoCode: 'once10' },
+        token,
+      );
+
+    const first = await registerUser(t);
+    const placed = await order(first.token);
+    expect(placed.statusCode, placed.body).to.equal(201);
+    const orderId = placed.json().data.order._id;
+    const intent = await post('/api/payments/create-intent', { orderId }, first.token);
+    expect(intent.statusCode, intent.body).to.equal(200);
+    const paymentIntentId = intent.json().data.paymentIntentId;
+    const declined = await post(
+      '/api/payments/confirm',
+      { paymentIntentId, paymentMethod: 'pm_card_chargeDeclined' },
+      first.token,
+    );
+    expect(declined.statusCode).to.equal(402);
+    expect(await usedCount()).to.equal(1);
+
+    for (let i = 0; i < 4; i++) {
+      const other = await registerUser(t);
+      const refused = await order(other.token);
+      expect(refused.statusCode, refused.body).to.equal(409);
+      expect(refused.json().code).to.equal('PROMO_EXHAUSTED');
+    }
+    const again = await order(first.token);
+    expect(again.statusCode).to.equal(409);
+
+    const paid = await post(
+      '/api/payments/confirm',
+      { paymentIntentId, paymentMethod: 'pm_card_visa' },
+      first.token,
+    );
+    expect(paid.statusCode, paid.body).to.equal(200);
+    expect(paid.json().data.order.paymentStatus).to.equal('completed');
+    expect(paid.json().data.order.discount).to.equal(10);
+    expect(await usedCount()).to.equal(1);
+  });
+
   it("an order with no promoCode uses the cart's code; a failed placement gives the use back", async () => {
     const user = await registerUser(t);
     const p = await products.create(

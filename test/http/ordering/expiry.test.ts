@@ -1,0 +1,310 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import type { Connection } from 'mongoose';
+import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
+import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
+import { STOCK_LEDGER, type StockLedger } from '../../../application/inventory/ports.js';
+import { OrderMailSubscriber } from '../../../application/notifications/order-mails.js';
+import { ExpireUnpaidOrders } from '../../../application/ordering/expire-unpaid-orders.js';
+import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
+import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
+import { PAYMENT_GATEWAY, type PaymentGateway } from '../../../application/payments/ports.js';
+import { EVENT_BUS, type Clock, type EventBus } from '../../../application/shared/ports.js';
+import { OrderExpirySchedule } from '../../../bootstrap/modules/ordering.js';
+import { makeProduct } from '../../support/fixtures.js';
+import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { describeWith, mongoTestUri } from '../../support/services.js';
+import { deliver, signedEvent } from '../payments/kit.js';
+
+const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
+const TTL = 30 * 60_000;
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+class MovableClock implements Clock {
+  current = new Date();
+  now(): Date {
+    return new Date(this.current);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+function suite(label: string, env: () => Record<string, string>) {
+  let t: TestApp;
+  let clock: MovableClock;
+  let admin: string;
+  let products: ProductRepository;
+  let orders: OrderRepository;
+  let promos: PromoCodeRepository;
+
+  before(async function () {
+    this.timeout(60_000);
+    clock = new MovableClock();
+    t = await buildTestApp(
+      {
+        ORDER_PAYMENT_TTL_MS: String(TTL),
+        ORDER_EXPIRY_SWEEP_INTERVAL_MS: '3600000',
+        MAX_UNPAID_ORDERS_PER_USER: '3',
+        ...env(),
+      },
+      { clock },
+    );
+    admin = await loginAdmin(t);
+    products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
+    orders = t.container.get<OrderRepository>(ORDER_REPOSITORY);
+    promos = t.container.get<PromoCodeRepository>(PROMO_CODE_REPOSITORY);
+  });
+  after(async () => {
+    if (label === 'mongo') {
+      await t.container
+        .get<Connection>(MONGO_CONNECTION)
+        .dropDatabase()
+        .catch(() => undefined);
+    }
+    await t.close();
+  });
+
+  const post = (url: string, token: string, body: unknown) => t.request({ method: 'POST', url, token, body });
+  const stockOf = async (id: string) => (await products.findById(id))!.inventory.stock;
+  const place = (token: string, productId: string, quantity: number, extra: Record<string, unknown> = {}) =>
+    post('/api/orders', token, {
+      items: [{ product: productId, quantity }],
+      shippingAddress: ADDRESS,
+      ...extra,
+    });
+  const sweep = async () => {
+    await t.container.get(OrderExpirySchedule).sweepOnce();
+    await t.container.get(OrderMailSubscriber).drain();
+  };
+  const mails = (): { to: string; subject: string }[] => {
+    const dir = t.config.mail.outboxDir;
+    if (!existsSync(dir)) return [];
+    return readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+  };
+  const pay = async (token: string, orderId: string, paymentMethod = 'pm_card_visa') => {
+    const intent = await post('/api/payments/create-intent', token, { orderId });
+    expect(intent.statusCode, intent.body).to.equal(200);
+    const paymentIntentId = intent.json().data.paymentIntentId as string;
+    return {
+      paymentIntentId,
+      res: await post('/api/payments/confirm', token, { paymentIntentId, paymentMethod }),
+    };
+  };
+
+  it('unpaid orders holding the whole stock are cancelled after the TTL: stock, promo use back, customer mailed', async function () {
+    this.timeout(30_000);
+    const p = await products.create(
+      makeProduct({ price: 10_000, inventory: { stock: 6, lowStockThreshold: 0, isAvailable: true } }),
+    );
+    const promo = await post('/api/promos', admin, {
+      code: `EXP${label}`,
+      type: 'fixed',
+      value: 5,
+      usageLimit: 1,
+    });
+    expect(promo.statusCode, promo.body).to.equal(201);
+    const squatter = await registerUser(t);
+    const held = [];
+    held.push(await place(squatter.token, p.id, 2, { promoCode: `EXP${label}` }));
+    held.push(await place(squatter.token, p.id, 2));
+    // A declined attempt keeps the order waiting for payment: it expires too.
+    held.push(await place(squatter.token, p.id, 2));
+    for (const r of held) expect(r.statusCode, r.body).to.equal(201);
+    expect(
+      (await pay(squatter.token, held[2]!.json().data.order._id, 'pm_card_chargeDeclined')).res.statusCode,
+    ).to.equal(402);
+    expect(await stockOf(p.id)).to.equal(0);
+    const buyer = await registerUser(t);
+    expect((await place(buyer.token, p.id, 1)).statusCode).to.equal(400); // INSUFFICIENT_STOCK
+
+    // Before the deadline nothing happens.
+    clock.advance(TTL - 1000);
+    await sweep();
+    expect(await stockOf(p.id)).to.equal(0);
+
+    clock.advance(2000);
+    await sweep();
+    expect(await stockOf(p.id)).to.equal(6);
+    for (const r of held) {
+      const order = (await orders.findById(r.json().data.order._id))!;
+      expect(order.status).to.equal('cancelled');
+      expect(order.expiry?.settledAt).to.be.instanceOf(Date);
+    }
+    expect((await promos.findByCode(`EXP${label}`))!.usedCount).to.equal(0);
+    const told = mails().filter((m) => m.to === squatter.user.email && /was cancelled/.test(m.subject));
+    expect(told).to.have.length(3);
+    // No generic "is cancelled" status mail on top of the expiry mail.
+    expect(
+      mails().filter((m) => m.to === squatter.user.email && / is cancelled$/.test(m.subject)),
+    ).to.deep.equal([]);
+
+    // Sweeping again changes nothing; the product is on sale again.
+    await sweep();
+    expect(await stockOf(p.id)).to.equal(6);
+    expect((await place(buyer.token, p.id, 1)).statusCode).to.equal(201);
+  });
+
+  it('never cancels a paid order, nor one staff confirmed; a payment for an expired order is refused, or refunded when it lands anyway', async function () {
+    this.timeout(30_000);
+    const p = await products.create(makeProduct({ price: 10_000 }));
+    const shopper = await registerUser(t);
+    const paidOrder = (await place(shopper.token, p.id, 1)).json().data.order;
+    expect((await pay(shopper.token, paidOrder._id)).res.statusCode).to.equal(200);
+    const staffConfirmed = (await place(shopper.token, p.id, 1)).json().data.order;
+    const confirm = await t.request({
+      method: 'PUT',
+      url: `/api/orders/${staffConfirmed._id}/status`,
+      token: admin,
+      body: { status: 'confirmed', note: 'cash arranged' },
+    });
+    expect(confirm.statusCode, confirm.body).to.equal(200);
+    const late = (await place(shopper.token, p.id, 1)).json().data.order;
+    const intent = await post('/api/payments/create-intent', shopper.token, { orderId: late._id });
+    const paymentIntentId = intent.json().data.paymentIntentId as string;
+    const lateToo = (await place(shopper.token, p.id, 1)).json().data.order;
+    const intentToo = (
+      await post('/api/payments/create-intent', shopper.token, { orderId: lateToo._id })
+    ).json().data.paymentIntentId as string;
+
+    clock.advance(TTL + 1000);
+    await sweep();
+    expect((await orders.findById(paidOrder._id))!.status).to.equal('confirmed');
+    expect((await orders.findById(staffConfirmed._id))!.status).to.equal('confirmed');
+    expect((await orders.findById(late._id))!.status).to.equal('cancelled');
+
+    // The shopper comes back and confirms: refused before the card is charged.
+    const refused = await post('/api/payments/confirm', shopper.token, {
+      paymentIntentId,
+      paymentMethod: 'pm_card_visa',
+    });
+    expect(refused.statusCode, refused.body).to.equal(409);
+    expect((await orders.findById(late._id))!.paymentStatus).to.equal('pending');
+    const again = await post('/api/payments/create-intent', shopper.token, { orderId: late._id });
+    expect(again.statusCode).to.equal(409);
+
+    // A capture the gateway made anyway (e.g. confirmed client-side) is refunded in full.
+    await t.container.get<PaymentGateway>(PAYMENT_GATEWAY).confirmIntent({
+      intentId: intentToo,
+      paymentMethod: 'pm_card_visa',
+      idempotencyKey: `client:${intentToo}`,
+    });
+    const event = signedEvent('payment_intent.succeeded', { id: intentToo });
+    expect((await deliver(t, event)).statusCode).to.equal(200);
+    const refunded = (await orders.findById(lateToo._id))!;
+    expect(refunded.status).to.equal('cancelled');
+    expect(refunded.paymentStatus).to.equal('refunded');
+    expect(refunded.refundAmount).to.equal(refunded.total);
+  });
+
+  it('a payment landing while the sweeper expires the order wins: the paid order is left alone', async () => {
+    const p = await products.create(makeProduct({ price: 10_000 }));
+    const shopper = await registerUser(t);
+    const placed = (await place(shopper.token, p.id, 1)).json().data.order;
+    clock.advance(TTL + 1000);
+    const stale = (await orders.findById(placed._id))!;
+    // The sweeper read the order before the payment was saved.
+    const racing = Object.create(orders) as OrderRepository;
+    racing.awaitingPayment = async () => [stale];
+    racing.unsettledExpiries = async () => [];
+    expect((await pay(shopper.token, placed._id)).res.statusCode).to.equal(200);
+    const stock = await stockOf(p.id);
+    const expire = new ExpireUnpaidOrders(
+      racing,
+      products,
+      t.container.get<StockLedger>(STOCK_LEDGER),
+      promos,
+      clock,
+      t.container.get<EventBus>(EVENT_BUS),
+      silent,
+      { paymentTtlMs: TTL, sweepIntervalMs: 60_000 },
+    );
+    const result = (await expire.execute()).unwrap();
+    expect(result).to.deep.equal({ expired: 0, settled: 0, skipped: 1 });
+    const order = (await orders.findById(placed._id))!;
+    expect([order.status, order.paymentStatus]).to.deep.equal(['confirmed', 'completed']);
+    expect(await stockOf(p.id)).to.equal(stock);
+  });
+
+  it('crash-safe: a sweeper that dies after cancelling is finished by a later sweep, stock returned exactly once', async function () {
+    this.timeout(30_000);
+    const p = await products.create(
+      makeProduct({ price: 10_000, inventory: { stock: 10, lowStockThreshold: 0, isAvailable: true } }),
+    );
+    const shopper = await registerUser(t);
+    const a = (await place(shopper.token, p.id, 3)).json().data.order;
+    const b = (await place(shopper.token, p.id, 4)).json().data.order;
+    expect(await stockOf(p.id)).to.equal(3);
+    clock.advance(TTL + 1000);
+    const ledger = t.container.get<StockLedger>(STOCK_LEDGER);
+    const bus = t.container.get<EventBus>(EVENT_BUS);
+    const policy = { paymentTtlMs: TTL, sweepIntervalMs: 60_000 };
+    // Sweeper 1 dies before returning any stock; sweeper 2 dies after returning it, before
+    // marking the expiry settled.
+    const dyingProducts = Object.create(products) as ProductRepository;
+    dyingProducts.releaseStock = async () => {
+      throw new Error('process killed');
+    };
+    const onlyA = Object.create(orders) as OrderRepository;
+    onlyA.awaitingPayment = async (before, limit) =>
+      (await orders.awaitingPayment(before, limit)).filter((o) => o.id === a._id);
+    await new ExpireUnpaidOrders(onlyA, dyingProducts, ledger, promos, clock, bus, silent, policy).execute();
+    const dyingSettle = Object.create(orders) as OrderRepository;
+    dyingSettle.awaitingPayment = async (before, limit) =>
+      (await orders.awaitingPayment(before, limit)).filter((o) => o.id === b._id);
+    dyingSettle.unsettledExpiries = async () => [];
+    dyingSettle.update = async (order) => {
+      if (order.expiry?.settledAt) throw new Error('process killed');
+      return orders.update(order);
+    };
+    await new ExpireUnpaidOrders(dyingSettle, products, ledger, promos, clock, bus, silent, policy).execute();
+    expect((await orders.findById(a._id))!.status).to.equal('cancelled');
+    expect((await orders.findById(a._id))!.expiry?.settledAt).to.equal(undefined);
+    expect((await orders.findById(b._id))!.expiry?.settledAt).to.equal(undefined);
+    expect(await stockOf(p.id)).to.equal(7); // b's 4 back, a's 3 not yet
+
+    // Within the grace period another sweep leaves the claimed expiries alone...
+    await sweep();
+    expect(await stockOf(p.id)).to.equal(7);
+    // ...after it, the next sweep finishes both: a's stock back, b's not twice.
+    clock.advance(6 * 3600_000); // the grace: 5 sweep intervals (1 h here)
+    await sweep();
+    expect(await stockOf(p.id)).to.equal(10);
+    expect((await orders.findById(a._id))!.expiry?.settledAt).to.be.instanceOf(Date);
+    expect((await orders.findById(b._id))!.expiry?.settledAt).to.be.instanceOf(Date);
+    await sweep();
+    expect(await stockOf(p.id)).to.equal(10);
+  });
+
+  it('a shopper holds at most MAX_UNPAID_ORDERS_PER_USER unpaid orders; paying or expiry frees a place', async function () {
+    this.timeout(30_000);
+    const p = await products.create(makeProduct({ price: 10_000 }));
+    const shopper = await registerUser(t);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await place(shopper.token, p.id, 1);
+      expect(r.statusCode, r.body).to.equal(201);
+      ids.push(r.json().data.order._id);
+    }
+    const stock = await stockOf(p.id);
+    const refused = await place(shopper.token, p.id, 1);
+    expect(refused.statusCode).to.equal(409);
+    expect(refused.json().code).to.equal('TOO_MANY_UNPAID_ORDERS');
+    expect(await stockOf(p.id)).to.equal(stock);
+    // Another shopper is not affected.
+    expect((await place((await registerUser(t)).token, p.id, 1)).statusCode).to.equal(201);
+
+    expect((await pay(shopper.token, ids[0]!)).res.statusCode).to.equal(200);
+    expect((await place(shopper.token, p.id, 1)).statusCode).to.equal(201);
+    expect((await place(shopper.token, p.id, 1)).statusCode).to.equal(409);
+    clock.advance(TTL + 1000);
+    await sweep();
+    expect((await place(shopper.token, p.id, 1)).statusCode).to.equal(201);
+  });
+}
+
+describe('http/ordering: unpaid orders expire', () => {
+  describe('memory', () => suite('memory', () => ({})));
+  describeWith(['mongo'], 'mongo', () => suite('mongo', () => ({ MONGODB_URI: mongoTestUri('expiry') })));
+});
