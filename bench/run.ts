@@ -10,6 +10,7 @@
  * measurement (it starts dist/bootstrap/main.js).
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -70,10 +71,12 @@ async function main(): Promise<void> {
       NODE_ENV: 'production',
       // Production refuses to start without a real card gateway; the bench takes no payments.
       CARD_PAYMENTS_ENABLED: 'false',
-      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+      // Production refuses guessable secrets and seeds the demo catalog only when asked.
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      SEED_DEMO: 'true',
       LOG_LEVEL: 'silent',
       RATE_LIMIT_ENABLED: 'false',
-      ADMIN_PASSWORD: 'bench-admin-pass',
+      ADMIN_PASSWORD: randomBytes(18).toString('base64'),
     },
     () => '',
   );

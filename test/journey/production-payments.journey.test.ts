@@ -2,12 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { PRODUCTION_SECRETS } from '../support/harness.js';
 import { runUntilExit, startServer, type ServerProcess } from '../support/process.js';
 
 const PRODUCTION = {
-  NODE_ENV: 'production',
-  JWT_SECRET: 'journey-production-secret-journey-production-secret',
-  ADMIN_PASSWORD: 'journey-admin-pass',
+  ...PRODUCTION_SECRETS,
   BCRYPT_ROUNDS: '4',
   HASH_WORKERS: '0',
   MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-prod-journey-')),

@@ -10,6 +10,16 @@ export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-012345
 export const ADMIN_EMAIL = 'admin@test.local';
 export const ADMIN_PASSWORD = 'admin-pass-123';
 
+/**
+ * Production refuses guessable secrets (bootstrap/secret-strength.ts), including the ones above:
+ * tests that run in production mode add these (`openssl rand -hex 32`, a passphrase).
+ */
+export const PRODUCTION_SECRETS = {
+  NODE_ENV: 'production',
+  JWT_SECRET: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  ADMIN_PASSWORD: 'Tulip-Orbit-7-Granite-Kettle',
+} as const;
+
 /** Config for tests: fast hashing, no rate limits unless asked, mail to a fresh temp folder. */
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig(

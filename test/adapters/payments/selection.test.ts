@@ -17,7 +17,7 @@ import {
   UnavailablePaymentGateway,
 } from '../../../adapters/payments/unavailable-gateways.js';
 import { buildContainer } from '../../../bootstrap/container.js';
-import { testConfig } from '../../support/harness.js';
+import { PRODUCTION_SECRETS, testConfig } from '../../support/harness.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 
@@ -60,7 +60,7 @@ describe('payments: the gateway is chosen by configuration', () => {
   });
 
   it('production with card payments disabled and no Razorpay keys: no fake anywhere, both flows off', () => {
-    const c = container({ NODE_ENV: 'production', CARD_PAYMENTS_ENABLED: 'false' });
+    const c = container({ ...PRODUCTION_SECRETS, CARD_PAYMENTS_ENABLED: 'false' });
     expect(c.get<PaymentGateway>(PAYMENT_GATEWAY)).to.be.instanceOf(UnavailablePaymentGateway);
     const checkout = c.get<CheckoutGateway>(CHECKOUT_GATEWAY);
     expect(checkout).to.be.instanceOf(UnavailableCheckoutGateway);
@@ -73,7 +73,7 @@ describe('payments: the gateway is chosen by configuration', () => {
 
   it('production with the real keys: the Stripe and Razorpay SDK adapters', () => {
     const c = container({
-      NODE_ENV: 'production',
+      ...PRODUCTION_SECRETS,
       STRIPE_SECRET_KEY: 'sk_live_selection',
       RAZORPAY_KEY_ID: 'rzp_live_selection',
       RAZORPAY_KEY_SECRET: 'live-secret',
@@ -94,13 +94,13 @@ describe('payments: the gateway is chosen by configuration', () => {
 
   it('never binds the fake gateways in production, even from a hand-built config', () => {
     const config = {
-      ...testConfig({ NODE_ENV: 'production', CARD_PAYMENTS_ENABLED: 'false' }),
+      ...testConfig({ ...PRODUCTION_SECRETS, CARD_PAYMENTS_ENABLED: 'false' }),
       cardPaymentsEnabled: true,
     };
     expect(() => buildContainer(config, silent)).to.throw(/never used in production/);
     const checkout = buildContainer(
       {
-        ...testConfig({ NODE_ENV: 'production', CARD_PAYMENTS_ENABLED: 'false' }),
+        ...testConfig({ ...PRODUCTION_SECRETS, CARD_PAYMENTS_ENABLED: 'false' }),
         razorpay: { keyId: 'k', keySecret: 's', configured: false, enabled: true },
       },
       silent,

@@ -1,12 +1,17 @@
 import { expect } from 'chai';
 import { ConfigError, loadConfig } from '../../../bootstrap/config.js';
+import { PRODUCTION_SECRETS } from '../../support/harness.js';
 
 /** `openssl rand -hex 32` once: the shape of a secret production should accept. */
-const STRONG_JWT = '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08';
-const STRONG_ADMIN = 'Tulip-Orbit-7-Granite-Kettle';
+const STRONG_JWT = PRODUCTION_SECRETS.JWT_SECRET;
+const STRONG_ADMIN = PRODUCTION_SECRETS.ADMIN_PASSWORD;
 
+/** Production with card payments off (no Stripe key needed) and only the given admin password. */
 function production(env: Record<string, string>) {
-  return loadConfig({ NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, ...env }, () => 'generated');
+  return loadConfig(
+    { NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, CARD_PAYMENTS_ENABLED: 'false', ...env },
+    () => 'generated',
+  );
 }
 
 /** Refused with exactly one line naming the variable, never echoing the secret. */

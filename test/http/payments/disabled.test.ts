@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { ConfigError, DEV_RAZORPAY_KEY_ID } from '../../../bootstrap/config.js';
-import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
+import { buildTestApp, PRODUCTION_SECRETS, registerUser, type TestApp } from '../../support/harness.js';
 import { placeOrder, razorpaySignature } from './kit.js';
 
 type Shopper = Awaited<ReturnType<typeof registerUser>>;
@@ -26,7 +26,7 @@ describe('HTTP /api/payments when a flow has no real gateway', function () {
   it('production refuses to start without STRIPE_SECRET_KEY (the fake gateway never takes payments there)', async () => {
     let failure: unknown;
     try {
-      const t = await buildTestApp({ NODE_ENV: 'production' });
+      const t = await buildTestApp({ ...PRODUCTION_SECRETS });
       await t.close();
     } catch (error) {
       failure = error;
@@ -39,7 +39,7 @@ describe('HTTP /api/payments when a flow has no real gateway', function () {
     let t: TestApp;
     let shopper: Shopper;
     before(async () => {
-      t = await buildTestApp({ NODE_ENV: 'production', CARD_PAYMENTS_ENABLED: 'false' });
+      t = await buildTestApp({ ...PRODUCTION_SECRETS, CARD_PAYMENTS_ENABLED: 'false' });
       shopper = await registerUser(t);
     });
     after(async () => t?.close());
