@@ -26,6 +26,10 @@ import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
  * Runs the reservation sweeper once at start (settling what a previous process left behind) and
  * then every `sweepIntervalMs` on an unref'd timer (it never keeps the process alive). Sweeps
  * never overlap; `stop()` (on container deactivation) ends the schedule.
+ *
+ * The first sweep is started, not awaited: after a crash it can take seconds (7-8 s on FerretDB
+ * with many abandoned placements), and the process must listen meanwhile. Stock it has not put
+ * back yet is only briefly unavailable to buy.
  */
 export class ReservationSweepSchedule implements StartupTask {
   readonly name = 'sweep expired stock reservations';
@@ -40,9 +44,8 @@ export class ReservationSweepSchedule implements StartupTask {
   ) {}
 
   async run(): Promise<void> {
-    if (this.stopped) return;
-    await this.sweepOnce();
     if (this.stopped || this.timer) return;
+    void this.sweepOnce();
     this.timer = setInterval(() => void this.sweepOnce(), this.policy.sweepIntervalMs);
     this.timer.unref();
   }
