@@ -24,6 +24,10 @@ export function createMongoConnection(uri: string, timeoutMs = 800): Connection 
     autoCreate: true,
   };
   const connection = mongoose.createConnection(uri, options);
+  // mongoose leaves a failed first connection as a rejected promise nobody holds: unobserved,
+  // it is an unhandled rejection that kills the process (a CLI command, or a server whose
+  // start-up had not asked yet). Whoever needs the connection asks through connectMongo.
+  connection.asPromise().catch(() => undefined);
   opened.set(connection, { uri, options });
   return connection;
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { FastifyError } from 'fastify';
 import { errorResponse } from '../../../adapters/http/server.js';
 import { isMongoUnavailable } from '../../../adapters/persistence/mongo/unavailable.js';
+import { createMongoConnection } from '../../../adapters/persistence/mongo/connection.js';
 import type { StartupTask } from '../../../application/shared/ports.js';
 import { runStartupTasks, StartupTracker } from '../../../bootstrap/startup.js';
 import { buildTestApp } from '../../support/harness.js';
@@ -56,6 +57,24 @@ describe('MongoDB unreachable: which errors mean it', () => {
       code: 'DATABASE_UNAVAILABLE',
     });
     expect(errorResponse(new Error('bug') as FastifyError, 'req-2').statusCode).to.equal(500);
+  });
+});
+
+describe('a first MongoDB connection that fails', () => {
+  it('is not an unhandled rejection (it killed CLI commands with a raw stack trace)', async () => {
+    const seen: unknown[] = [];
+    const previous = process.listeners('unhandledRejection');
+    process.removeAllListeners('unhandledRejection');
+    process.on('unhandledRejection', (error) => void seen.push(error));
+    try {
+      const connection = createMongoConnection(`mongodb://127.0.0.1:${await freePort()}/nothing`, 100);
+      await new Promise((r) => setTimeout(r, 700));
+      await connection.close();
+    } finally {
+      process.removeAllListeners('unhandledRejection');
+      for (const listener of previous) process.on('unhandledRejection', listener);
+    }
+    expect(seen).to.deep.equal([]);
   });
 });
 
