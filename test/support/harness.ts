@@ -24,6 +24,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
       MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-outbox-')),
+      // With MONGODB_URI: a loaded test machine must not pass for a MongoDB outage (the outage
+      // tests set their own, short, timeout).
+      MONGODB_TIMEOUT_MS: '5000',
       ...env,
     },
     () => 'generated-secret-generated-secret-generated',
