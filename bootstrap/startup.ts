@@ -116,6 +116,7 @@ export function runStartupTasks(tasks: readonly StartupTask[], options: StartupO
 
   const completed = run().catch((error: unknown) => {
     if (!isSettled) return fail(error);
+    if (stopped) return; // shutting down: a task cut short by the closing connection is no news
     const task = current;
     tracker.set(task, `failed: ${String((error as Error).message ?? error)}`);
     logger.error('a start-up task failed; readiness stays failing', {
@@ -128,6 +129,7 @@ export function runStartupTasks(tasks: readonly StartupTask[], options: StartupO
     completed,
     stop: () => {
       stopped = true;
+      settle();
       wake?.();
     },
   };
