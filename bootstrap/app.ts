@@ -41,7 +41,8 @@ export async function createApplication(
   const logger = createLogger(config);
   const container = buildContainer(config, new PinoAppLogger(logger), overrides);
   // Startup tasks (seed, admin account: a bcrypt hash on a worker thread) run while the HTTP
-  // server compiles its schemas; both must finish before the application counts as started.
+  // server compiles its schemas; both must finish before the application counts as started,
+  // unless the database is unreachable: then the tasks that need it go on in the background.
   const startup = startTasks(container);
   startup.settled.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
   const app = await buildHttpServer(container, {
