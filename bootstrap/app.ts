@@ -6,10 +6,13 @@ import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../adapters/cache/redis-client.j
 import type { App } from '../adapters/http/types.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
 import { REDACTED, REDACTED_LOG_PATHS, serializeRequest } from '../adapters/telemetry/log-redaction.js';
-import { STARTUP_TASK, type StartupTask } from '../application/shared/ports.js';
+import { STARTUP_PROGRESS } from '../application/health/ports.js';
+import { APP_LOGGER, STARTUP_TASK, type AppLogger, type StartupTask } from '../application/shared/ports.js';
+import { isMongoUnavailable } from '../adapters/persistence/mongo/unavailable.js';
 import type { Config } from './config.js';
 import { buildContainer } from './container.js';
 import type { SharedOverrides } from './modules/shared.js';
+import { runStartupTasks, type StartupRun, type StartupTracker } from './startup.js';
 
 export const VERSION = '0.1.0';
 
@@ -17,6 +20,8 @@ export interface Application {
   readonly app: App;
   readonly container: Container;
   readonly logger: Logger;
+  /** Start-up work still running in the background (the database was unreachable at start). */
+  readonly startup: StartupRun;
   close(): Promise<void>;
 }
 
@@ -46,7 +51,11 @@ export interface ApplicationOptions {
   readonly logDestination?: DestinationStream;
 }
 
-/** Builds the container, runs the startup tasks and readies the HTTP server (not yet listening). */
+/**
+ * Builds the container, runs the startup tasks and readies the HTTP server (not yet listening).
+ * Resolves when the tasks are done, or as soon as one waits for an unreachable database: the
+ * process then listens anyway and the tasks finish in the background (see bootstrap/startup.ts).
+ */
 export async function createApplication(
   config: Config,
   overrides: SharedOverrides = {},
@@ -55,9 +64,10 @@ export async function createApplication(
   const logger = createLogger(config, options.logDestination);
   const container = buildContainer(config, new PinoAppLogger(logger), overrides);
   // Startup tasks (seed, admin account: a bcrypt hash on a worker thread) run while the HTTP
-  // server compiles its schemas; both must finish before the application counts as started.
-  const startup = runStartupTasks(container);
-  startup.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
+  // server compiles its schemas; both must finish before the application counts as started,
+  // unless the database is unreachable: then the tasks that need it go on in the background.
+  const startup = startTasks(container);
+  startup.settled.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
   const app = await buildHttpServer(container, {
     logger: config.logLevel === 'silent' ? false : logger,
     bodyLimitBytes: config.bodyLimitBytes,
@@ -77,12 +87,19 @@ export async function createApplication(
     environment: config.nodeEnv,
     version: VERSION,
   });
-  await Promise.all([app.ready(), startup]);
+  try {
+    await Promise.all([app.ready(), startup.settled]);
+  } catch (error) {
+    startup.stop();
+    throw error;
+  }
   return {
     app,
     container,
     logger,
+    startup,
     close: async () => {
+      startup.stop();
       await app.close();
       // Deactivates the singletons: worker threads, and later connections, are released here.
       await container.unbindAllAsync();
@@ -90,7 +107,11 @@ export async function createApplication(
   };
 }
 
-export async function runStartupTasks(container: Container): Promise<void> {
+function startTasks(container: Container): StartupRun {
   const tasks = container.isBound(STARTUP_TASK) ? container.getAll<StartupTask>(STARTUP_TASK) : [];
-  for (const task of tasks) await task.run();
+  return runStartupTasks(tasks, {
+    isUnavailable: isMongoUnavailable,
+    logger: container.get<AppLogger>(APP_LOGGER),
+    tracker: container.get<StartupTracker>(STARTUP_PROGRESS),
+  });
 }

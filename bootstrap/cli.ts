@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { runCli } from '../adapters/cli/program.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
+import { isMongoUnavailable } from '../adapters/persistence/mongo/unavailable.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './app.js';
 import { buildContainer } from './container.js';
@@ -29,7 +30,9 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error);
+    // An unreachable database is an operational condition, not a bug: one line, no stack.
+    if (isMongoUnavailable(error)) console.error(`MongoDB is unreachable: ${(error as Error).message}`);
+    else console.error(error);
     process.exit(1);
   },
 );

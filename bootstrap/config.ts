@@ -43,7 +43,11 @@ export interface Config {
   readonly loginThrottle: { readonly maxFailures: number; readonly windowMs: number };
   readonly mail: { readonly outboxDir: string; readonly from: string };
   /** MongoDB (or a MongoDB-wire server) for every repository; null: the in-memory store. */
-  readonly mongo: { readonly uri: string } | null;
+  readonly mongo: {
+    readonly uri: string;
+    /** How long an operation waits for an unreachable server before failing (then HTTP 503). */
+    readonly timeoutMs: number;
+  } | null;
   /** Redis for cache, rate limits, token revocation and event fan-out; null: in-process. */
   readonly redis: { readonly url: string } | null;
   /** SMTP for mail; null: the outbox folder. */
@@ -327,7 +331,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     },
     mongo: (() => {
       const m = serviceUrl(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
-      return m ? { uri: m.url } : null;
+      return m ? { uri: m.url, timeoutMs: int(env, 'MONGODB_TIMEOUT_MS', 800, 100, 60_000) } : null;
     })(),
     redis: serviceUrl(env, 'REDIS_URL', ['redis', 'rediss']),
     smtp: serviceUrl(env, 'SMTP_URL', ['smtp', 'smtps']),

@@ -11,6 +11,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import { DomainFailure } from './errors.js';
+import { domainError } from '../../domain/shared/errors.js';
+import { isMongoUnavailable } from '../persistence/mongo/unavailable.js';
 import type { App, Resolver, RouteDeps } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { userRoutes } from './identity/user-routes.js';
@@ -122,8 +124,15 @@ interface ErrorAnswer {
   readonly body: { status: 'error'; message: string; code: string; [key: string]: unknown };
 }
 
+// Issue 8: the database being unreachable (down, restarting, not connected yet) is a 503 the
+// client may retry, not a 500 bug.
+const DATABASE_UNAVAILABLE = new DomainFailure(
+  domainError('DATABASE_UNAVAILABLE', 'The database is unavailable; please try again shortly'),
+);
+
 /** Every failure, whatever threw it, becomes one of these; nothing but a bug answers 500. */
 export function errorResponse(error: FastifyError | DomainFailure, requestId: string): ErrorAnswer {
+  if (isMongoUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE, requestId);
   if (error instanceof DomainFailure) {
     return {
       statusCode: error.statusCode,
@@ -228,7 +237,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
 
   app.setErrorHandler((error: FastifyError | DomainFailure, request, reply) => {
     const { statusCode, body } = errorResponse(error, request.id);
-    if (statusCode >= 500) request.log.error({ err: error }, 'unhandled error');
+    if (body.code === 'DATABASE_UNAVAILABLE')
+      request.log.warn({ error: error.message }, 'database unavailable');
+    else if (statusCode >= 500) request.log.error({ err: error }, 'unhandled error');
     if (request.routeOptions.config?.rawErrors) {
       return reply.status(statusCode).send({ error: body.message, code: body.code });
     }

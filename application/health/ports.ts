@@ -14,3 +14,12 @@ export interface HealthIndicator {
   check(): Promise<DependencyHealth>;
 }
 export const HEALTH_INDICATOR = Symbol.for('HealthIndicator');
+
+/**
+ * What start-up still has to do: tasks waiting for a dependency (a database that was down when
+ * the process started) or that failed. Empty once the process is fully started.
+ */
+export interface StartupProgress {
+  pending(): readonly string[];
+}
+export const STARTUP_PROGRESS = Symbol.for('StartupProgress');

@@ -1,7 +1,9 @@
 import type { Container } from 'inversify';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
-import { HEALTH_INDICATOR } from '../../application/health/ports.js';
+import { HEALTH_INDICATOR, STARTUP_PROGRESS } from '../../application/health/ports.js';
+import { CheckHealth } from '../../application/health/check-health.js';
+import { CheckReadiness } from '../../application/health/check-readiness.js';
 import {
   APP_LOGGER,
   STARTUP_TASK,
@@ -10,6 +12,7 @@ import {
 } from '../../application/shared/ports.js';
 import { MemoryStoreHealth } from '../../adapters/persistence/memory/memory-health.js';
 import {
+  connectMongo,
   createMongoConnection,
   MONGO_CONNECTION,
   MongoHealth,
@@ -17,14 +20,26 @@ import {
 import { ensureIndexes } from '../../adapters/persistence/mongo/indexes.js';
 import { createRedisClient, REDIS_CLIENT } from '../../adapters/cache/redis-client.js';
 import type { Config } from '../config.js';
+import { StartupTracker } from '../startup.js';
 
 /**
  * Connections to the services chosen by config (MONGODB_URI, REDIS_URL), each closed when the
  * container is unbound. Bound before every context so their startup tasks run first.
  */
 export function bindInfrastructure(container: Container, config: Config): void {
+  // Readiness: start-up finished (see bootstrap/startup.ts) and no dependency down.
+  container.bind(STARTUP_PROGRESS).toConstantValue(new StartupTracker());
+  container
+    .bind(CheckReadiness)
+    .toResolvedValue(
+      (health: CheckHealth, progress: StartupTracker) => new CheckReadiness(health, progress),
+      [CheckHealth, STARTUP_PROGRESS],
+    )
+    .inSingletonScope();
   if (config.mongo) {
-    const connection = createMongoConnection(config.mongo.uri);
+    // Opened at once; when the server is unreachable the task below fails fast and is retried
+    // by the start-up runner (the process listens meanwhile, answering 503 on database routes).
+    const connection = createMongoConnection(config.mongo.uri, config.mongo.timeoutMs);
     container
       .bind<Connection>(MONGO_CONNECTION)
       .toConstantValue(connection)
@@ -41,7 +56,7 @@ export function bindInfrastructure(container: Container, config: Config): void {
         (c: Connection, logger: AppLogger): StartupTask => ({
           name: 'mongo: connect and ensure indexes',
           run: async () => {
-            await c.asPromise();
+            await connectMongo(c);
             const reports = await ensureIndexes(c);
             const unsupported = reports.filter((r) => r.status === 'unsupported');
             logger.info('mongo indexes ensured', {

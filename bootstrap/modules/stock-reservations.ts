@@ -26,6 +26,10 @@ import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
  * Runs a sweep once at start (settling what a previous process left behind) and then every
  * `intervalMs` on an unref'd timer (it never keeps the process alive). Sweeps never overlap;
  * `stop()` (on container deactivation) ends the schedule. A sweep's failure is logged only.
+ *
+ * The first sweep is started, not awaited: after a crash it can take seconds (7-8 s on FerretDB
+ * with many abandoned placements), and the process must listen meanwhile. Stock it has not put
+ * back yet is only briefly unavailable to buy.
  */
 export abstract class SweepSchedule implements StartupTask {
   abstract readonly name: string;
@@ -42,9 +46,8 @@ export abstract class SweepSchedule implements StartupTask {
   protected abstract sweep(): Promise<void>;
 
   async run(): Promise<void> {
-    if (this.stopped) return;
-    await this.sweepOnce();
     if (this.stopped || this.timer) return;
+    void this.sweepOnce();
     this.timer = setInterval(() => void this.sweepOnce(), this.intervalMs);
     this.timer.unref();
   }

@@ -10,6 +10,8 @@ export const ERROR_CODES = [
   'CONFLICT',
   'CONFIRMATION_REQUIRED',
   'RATE_LIMITED',
+  // infrastructure: the database did not answer (issue 8); the request may be retried
+  'DATABASE_UNAVAILABLE',
   // idempotency keys (issue 4)
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_PROGRESS',

@@ -38,6 +38,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
       MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-outbox-')),
       // Suites place many unpaid orders per shopper; the cap's own tests set it (test/http/ordering/expiry).
       MAX_UNPAID_ORDERS_PER_USER: '1000',
+      // With MONGODB_URI: a loaded test machine must not pass for a MongoDB outage (the outage
+      // tests set their own, short, timeout).
+      MONGODB_TIMEOUT_MS: '5000',
       ...env,
     },
     () => 'generated-secret-generated-secret-generated',

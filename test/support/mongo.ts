@@ -17,7 +17,7 @@ export interface MongoFixture {
 export function useMongo(label: string): MongoFixture {
   let connection: Connection | undefined;
   before(async () => {
-    connection = createMongoConnection(mongoTestUri(label));
+    connection = createMongoConnection(mongoTestUri(label), 5000); // generous: a loaded test machine
     await connection.asPromise();
   });
   after(async () => {

@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { CheckHealth } from '../../../application/health/check-health.js';
+import { CheckReadiness } from '../../../application/health/check-readiness.js';
 import { errors, IsoDate } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
@@ -14,6 +15,7 @@ const DependencySchema = Type.Object({
 
 export async function healthRoutes(app: App, deps: HttpRouteDeps & { environment: string }): Promise<void> {
   const checkHealth = deps.resolve.get(CheckHealth);
+  const checkReadiness = deps.resolve.get(CheckReadiness);
   const tags = ['health'];
 
   app.get(
@@ -84,6 +86,34 @@ export async function healthRoutes(app: App, deps: HttpRouteDeps & { environment
         dependencies: report.dependencies.map((d) => ({ ...d })),
       };
       return reply.status(report.status === 'down' ? 503 : 200).send(body);
+    },
+  );
+
+  const ReadinessSchema = Type.Object({
+    status: Type.Union([Type.Literal('ready'), Type.Literal('not_ready')]),
+    timestamp: IsoDate,
+    pending: Type.Array(Type.String()),
+    dependencies: Type.Array(DependencySchema),
+  });
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags,
+        summary:
+          'Readiness: 200 once start-up has finished and no dependency is down; 503 otherwise ' +
+          '(e.g. MongoDB unreachable). `/api/health` stays the liveness check.',
+        response: { 200: ReadinessSchema, 503: ReadinessSchema, ...errors(429) },
+      },
+    },
+    async (_request, reply) => {
+      const report = await checkReadiness.execute();
+      return reply.status(report.ready ? 200 : 503).send({
+        status: report.ready ? ('ready' as const) : ('not_ready' as const),
+        timestamp: report.health.checkedAt.toISOString(),
+        pending: [...report.pending],
+        dependencies: report.health.dependencies.map((d) => ({ ...d })),
+      });
     },
   );
 }

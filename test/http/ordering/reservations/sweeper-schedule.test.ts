@@ -71,6 +71,30 @@ describe('http/ordering reservations: the sweep schedule', () => {
     expect(calls).to.equal(stoppedAt);
   });
 
+  it('does not hold the start: run() returns while the first sweep is still under way', async () => {
+    // After a crash the first sweep took 7-8 s, and the server listened only after it.
+    let finish!: () => void;
+    const sweeping = new Promise<void>((r) => (finish = r));
+    let calls = 0;
+    const sweeper = {
+      execute: async () => {
+        calls += 1;
+        await sweeping;
+        return Ok({ committed: 0, released: 0, dropped: 0 });
+      },
+    } as unknown as SweepStockReservations;
+    const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const schedule = new ReservationSweepSchedule(sweeper, { ttlMs: 1000, sweepIntervalMs: 60_000 }, logger);
+    const outcome = await Promise.race([
+      schedule.run().then(() => 'returned'),
+      sleep(1000).then(() => 'held'),
+    ]);
+    expect(outcome).to.equal('returned');
+    expect(calls).to.equal(1); // the sweep did start
+    finish();
+    await schedule.stop();
+  });
+
   it('in the app: an abandoned reservation is put back by the scheduled sweep', async () => {
     const t = await buildTestApp({ STOCK_SWEEP_INTERVAL_MS: '100' });
     try {
@@ -136,12 +160,15 @@ describeWith(
       try {
         const products = second.container.get<ProductRepository>(PRODUCT_REPOSITORY);
         expect(await products.all()).to.have.length(34); // not seeded again
-        const after = (await products.findById(productId))!;
-        // the start-up sweep put the abandoned unit back; the placed order keeps its 2
-        expect(await products.pendingReservations(productId)).to.deep.equal([]);
-        expect(after.inventory.stock).to.equal(expectedStock);
+        // the start-up sweep (started at start, not awaited by it) puts the abandoned unit back;
+        // the placed order keeps its 2
         const reservations = second.container.get<StockReservationRepository>(STOCK_RESERVATION_REPOSITORY);
-        expect(await reservations.expired(new Date(8.64e15), 10)).to.deep.equal([]);
+        expect(
+          await until(async () => (await reservations.expired(new Date(8.64e15), 10)).length === 0, 15_000),
+        ).to.equal(true);
+        expect(await products.pendingReservations(productId)).to.deep.equal([]);
+        const after = (await products.findById(productId))!;
+        expect(after.inventory.stock).to.equal(expectedStock);
       } finally {
         await second.container.get<Connection>(MONGO_CONNECTION).dropDatabase();
         await second.close();
