@@ -68,7 +68,8 @@ export interface HttpOptions {
 export interface RouteLimits {
   /**
    * An onRequest hook: the one per-IP budget login, register, forgot and reset password share
-   * (on top of the general budget). A no-op when rate limiting is off.
+   * (their routes set `config: { rateLimit: false }` to leave the general budget). A no-op when
+   * rate limiting is off.
    */
   readonly auth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** `config: { rateLimit: ... }` of the polled GET /wishlist: its own budget instead of the general one. */

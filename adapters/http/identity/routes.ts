@@ -84,13 +84,15 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   const updatePassword = deps.resolve.get(UpdatePassword);
   const forgotPassword = deps.resolve.get(ForgotPassword);
   const resetPassword = deps.resolve.get(ResetPassword);
-  // One per-IP budget shared by login, register, forgot and reset (README: RATE_LIMIT_AUTH_MAX).
+  // One per-IP budget shared by login, register, forgot and reset (README: RATE_LIMIT_AUTH_MAX),
+  // instead of the general one (as before: spending one never blocks the other).
   const authBudget = deps.limits.auth;
 
   app.post(
     '/register',
     {
       onRequest: authBudget,
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: 'Create a shopper account and sign in',
@@ -108,6 +110,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     '/login',
     {
       onRequest: authBudget,
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: 'Sign in with email and password',
@@ -211,6 +214,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     '/forgotpassword',
     {
       onRequest: authBudget,
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: 'Mail a password reset link',
@@ -231,6 +235,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     '/resetpassword/:resettoken',
     {
       onRequest: authBudget,
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: 'Choose a new password with a mailed reset token; answers a token',
