@@ -8,6 +8,7 @@ import {
   UpdatePassword,
 } from '../../../application/identity/account.js';
 import type { FastifyReply } from 'fastify';
+import { normalizeIP } from '@fastify/rate-limit';
 import type { Result } from '../../../domain/shared/result.js';
 import type { DomainError } from '../../../domain/shared/errors.js';
 import { authHooks, bearerToken, failWithRetryAfter, principalOf } from '../auth.js';
@@ -124,7 +125,9 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
       },
     },
     async (request, reply) => {
-      const session = answer(reply, await login.execute({ ...request.body, ip: request.ip }));
+      // IPv6 callers are counted per /64 (as the rate limits do): one host owns a whole /64.
+      const ip = normalizeIP(request.ip);
+      const session = answer(reply, await login.execute({ ...request.body, ip }));
       return tokenResponse(session);
     },
   );

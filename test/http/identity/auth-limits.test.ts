@@ -153,6 +153,32 @@ describe('http/identity: auth limits (issue 8)', () => {
     });
   });
 
+  describe('login throttle keys', () => {
+    let t: TestApp;
+    before(async () => {
+      t = await buildTestApp({ LOGIN_MAX_FAILURES: '2' });
+    });
+    after(async () => {
+      await t.close();
+    });
+
+    it('IPv6 callers are counted per /64: rotating addresses inside it does not add guesses', async () => {
+      const { user } = await registerUser(t);
+      const attempt = (ip: string) =>
+        from(t, ip, {
+          method: 'POST',
+          url: '/api/auth/login',
+          body: { email: user.email, password: 'bad-pass' },
+        });
+      expect((await attempt('2001:db8:1:2::1')).statusCode).to.equal(400);
+      expect((await attempt('2001:db8:1:2::2')).statusCode).to.equal(400);
+      const third = await attempt('2001:db8:1:2:ffff::3');
+      expect(third.statusCode).to.equal(429);
+      expect(third.json().code).to.equal('TOO_MANY_ATTEMPTS');
+      expect((await attempt('2001:db8:1:3::1')).statusCode).to.equal(400); // another /64
+    });
+  });
+
   describe('forgot password answers without waiting for the lookup or the mailer', () => {
     let t: TestApp;
     before(async () => {
