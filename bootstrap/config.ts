@@ -19,6 +19,8 @@ export interface Config {
   readonly bcryptRounds: number;
   /** Worker threads for password hashing; 0 hashes on the main thread. Undefined: one per core (max 4). */
   readonly hashWorkers: number | undefined;
+  /** Hash jobs allowed to wait for a worker; beyond that new ones are refused at once (sign-in answers 429). */
+  readonly hashQueueMax: number;
   /** `revealGeneratedPassword`: a generated admin password may be logged (never in production). */
   readonly admin: {
     readonly email: string;
@@ -37,10 +39,20 @@ export interface Config {
     readonly windowMs: number;
     readonly max: number;
     readonly authMax: number;
+    /** Failed bearer-token authentications per IP over `windowMs`, on any route, before 429. */
+    readonly failedAuthMax: number;
     readonly wishlistMax: number;
     readonly wishlistWindowMs: number;
   };
-  readonly loginThrottle: { readonly maxFailures: number; readonly windowMs: number };
+  readonly loginThrottle: {
+    /** Failed logins per email + IP within `windowMs`. */
+    readonly maxFailures: number;
+    /** Failed logins per account (email) from all IPs together within `windowMs`. */
+    readonly maxAccountFailures: number;
+    readonly windowMs: number;
+    /** Logins of one IP being checked at once (waiting for a password hash); more answer 429 at once. */
+    readonly maxConcurrentPerIp: number;
+  };
   readonly mail: { readonly outboxDir: string; readonly from: string };
   /** MongoDB (or a MongoDB-wire server) for every repository; null: the in-memory store. */
   readonly mongo: {
@@ -306,6 +318,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       env.HASH_WORKERS === undefined || env.HASH_WORKERS === ''
         ? undefined
         : int(env, 'HASH_WORKERS', 0, 0, 64),
+    hashQueueMax: int(env, 'HASH_QUEUE_MAX', 16, 0, 100_000),
     admin: { email: adminEmail, password: adminPassword, revealGeneratedPassword: !production },
     // Production never gets the demo catalog by default: only an explicit SEED_DEMO=true.
     seedDemo: bool(env, 'SEED_DEMO', !production),
@@ -318,12 +331,15 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),
       max: int(env, 'RATE_LIMIT_MAX', 1000, 1, 100_000_000),
       authMax: int(env, 'RATE_LIMIT_AUTH_MAX', 100, 1, 100_000_000),
+      failedAuthMax: int(env, 'RATE_LIMIT_FAILED_AUTH_MAX', 50, 1, 100_000_000),
       wishlistMax: int(env, 'RATE_LIMIT_WISHLIST_MAX', 600, 1, 100_000_000),
       wishlistWindowMs: int(env, 'RATE_LIMIT_WISHLIST_WINDOW_MS', 1000, 100, 24 * 3600_000),
     },
     loginThrottle: {
       maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
+      maxAccountFailures: int(env, 'LOGIN_MAX_ACCOUNT_FAILURES', 10, 1, 100_000),
       windowMs: int(env, 'LOGIN_LOCKOUT_MS', 15 * 60_000, 1000, 24 * 3600_000),
+      maxConcurrentPerIp: int(env, 'LOGIN_MAX_CONCURRENT_PER_IP', 2, 1, 1000),
     },
     mail: {
       outboxDir: str(env, 'MAIL_OUTBOX_DIR', 'var/outbox'),

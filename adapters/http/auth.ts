@@ -1,7 +1,8 @@
-import type { FastifyRequest } from 'fastify';
-import { AUTHENTICATOR, type Authenticator } from '../../application/identity/ports.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AUTHENTICATOR, type AuthError, type Authenticator } from '../../application/identity/ports.js';
 import type { Principal } from '../../domain/identity/user.js';
-import { domainError } from '../../domain/shared/errors.js';
+import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import type { Result } from '../../domain/shared/result.js';
 import { DomainFailure } from './errors.js';
 import type { Resolver } from './types.js';
 
@@ -21,18 +22,77 @@ function isSafeRead(request: FastifyRequest): boolean {
 }
 
 /**
+ * Counts one failed authentication for the request's address; answers the seconds to wait when
+ * the address is over its failed-auth budget (RATE_LIMIT_FAILED_AUTH_MAX), else null. Built by
+ * the rate-limit block of server.ts; null when rate limiting is off.
+ */
+export type FailedAuthLimit = (request: FastifyRequest) => Promise<number | null>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    failedAuthLimit: FailedAuthLimit | null;
+  }
+}
+
+/** 429 for an address that presented too many bad tokens; `error` as in every rate-limit body (compat 0.5). */
+export function tooManyFailedAuthentications(retryAfterSeconds: number): DomainError {
+  const message = `Too many failed authentications from this IP, please try again in ${retryAfterSeconds} seconds`;
+  return domainError('RATE_LIMITED', message, { error: message, retryAfter: retryAfterSeconds });
+}
+
+/** 429 of a shared per-IP budget (the auth routes'), worded like the general rate limit. */
+export function tooManyRequestsFromIp(retryAfterSeconds: number): DomainError {
+  const message = `Too many requests from this IP, please try again in ${retryAfterSeconds} seconds`;
+  return domainError('RATE_LIMITED', message, { error: message, retryAfter: retryAfterSeconds });
+}
+
+/** Throws the DomainFailure of `error`, first setting Retry-After when it says when to retry. */
+export function failWithRetryAfter(reply: FastifyReply | undefined, error: DomainError): never {
+  const after = error.details?.retryAfter;
+  if (reply && typeof after === 'number') reply.header('retry-after', String(after));
+  throw new DomainFailure(error);
+}
+
+/**
  * preHandlers for routes. `requireAuth` rejects with the compat 401 messages; `optionalAuth`
  * ignores a bad or expired token (public endpoints must never 401 on one, compat 0.3).
  */
 export function authHooks(resolve: Resolver) {
   const authenticator = resolve.get<Authenticator>(AUTHENTICATOR);
 
-  async function requireAuth(request: FastifyRequest): Promise<void> {
-    const result = await authenticator.authenticate(bearerToken(request), { safeRead: isSafeRead(request) });
+  /**
+   * The request's bearer token -> Principal, where authentication is required. A presented
+   * credential that fails (bad, expired, revoked, deleted or deactivated account) counts against
+   * the address's failed-auth budget; over it the request answers 429 with Retry-After instead
+   * of 401. Valid tokens are never refused by it, so a shopper sharing an address with a token
+   * guesser keeps working; a missing header is not a failed authentication. `safeRead: false`
+   * refuses a logged-out token at once even for a read (the admin area has no logout grace).
+   */
+  async function authenticate(
+    request: FastifyRequest,
+    reply?: FastifyReply,
+    { safeRead = isSafeRead(request) }: { safeRead?: boolean } = {},
+  ): Promise<Result<Principal, AuthError>> {
+    const result = await authenticator.authenticate(bearerToken(request), { safeRead });
+    if (result.isErr() && request.headers.authorization !== undefined && request.server.failedAuthLimit) {
+      const wait = await request.server.failedAuthLimit(request);
+      if (wait !== null) failWithRetryAfter(reply, tooManyFailedAuthentications(wait));
+    }
+    return result;
+  }
+
+  async function requireAuth(request: FastifyRequest, reply?: FastifyReply): Promise<void> {
+    const result = await authenticate(request, reply);
     if (result.isErr()) throw new DomainFailure(result.error);
     request.principal = result.value;
   }
 
+  /**
+   * Public routes: a failing token is ignored (compat 0.3) and NOT counted as a failed
+   * authentication: the storefront sends its stored token with every call, so a shopper whose
+   * token was revoked elsewhere would otherwise spend the budget just browsing, and then get 429
+   * instead of the 401 that signs them out on the next protected call.
+   */
   async function optionalAuth(request: FastifyRequest): Promise<void> {
     const token = bearerToken(request);
     if (token === undefined) return;
@@ -44,14 +104,14 @@ export function authHooks(resolve: Resolver) {
    * For admin-only routes outside /api/admin (e.g. product CRUD under /api/products): 401 as
    * requireAuth, then 403 `User role not authorized to access this route` (compat 0.5).
    */
-  async function requireAdmin(request: FastifyRequest): Promise<void> {
-    await requireAuth(request);
+  async function requireAdmin(request: FastifyRequest, reply?: FastifyReply): Promise<void> {
+    await requireAuth(request, reply);
     if (request.principal?.user.role !== 'admin') {
       throw new DomainFailure(domainError('FORBIDDEN', 'User role not authorized to access this route'));
     }
   }
 
-  return { requireAuth, optionalAuth, requireAdmin, authenticator };
+  return { requireAuth, optionalAuth, requireAdmin, authenticate, authenticator };
 }
 
 /** The principal of a route behind `requireAuth`. */

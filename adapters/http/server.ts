@@ -1,10 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyError } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
-import rateLimit from '@fastify/rate-limit';
+import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -13,6 +18,7 @@ import * as ajvFormats from 'ajv-formats';
 import { DomainFailure } from './errors.js';
 import { domainError } from '../../domain/shared/errors.js';
 import { isMongoUnavailable } from '../persistence/mongo/unavailable.js';
+import { tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
 import type { App, Resolver, RouteDeps } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { userRoutes } from './identity/user-routes.js';
@@ -37,8 +43,10 @@ export interface RateLimitOptions {
   /** The general per-IP budget over `windowMs` (compat 0.6: 1000 per 15 min). */
   readonly max: number;
   readonly windowMs: number;
-  /** login/register/forgot/reset: their own, smaller per-IP budget over `windowMs`. */
+  /** login/register/forgot/reset: ONE smaller per-IP budget over `windowMs`, shared by the four. */
   readonly authMax: number;
+  /** Failed bearer-token authentications per IP over `windowMs` (any route) before 429. */
+  readonly failedAuthMax: number;
   /** GET /wishlist is polled by the storefront (compat 13): its own per-caller budget, per `wishlistWindowMs`. */
   readonly wishlistMax: number;
   readonly wishlistWindowMs: number;
@@ -59,13 +67,18 @@ export interface HttpOptions {
   readonly version: string;
 }
 
-/** Route-level rate-limit settings a context attaches with `config: { rateLimit: ... }`. */
+/** Route-level rate limits a context attaches to its routes. */
 export interface RouteLimits {
-  readonly auth: { max: number; timeWindow: number; groupId: string };
+  /**
+   * An onRequest hook: the one per-IP budget login, register, forgot and reset password share
+   * (their routes set `config: { rateLimit: false }` to leave the general budget). A no-op when
+   * rate limiting is off.
+   */
+  readonly auth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** `config: { rateLimit: ... }` of the polled GET /wishlist: its own budget instead of the general one. */
   readonly wishlistRead: {
     max: number;
     timeWindow: number;
-    groupId: string;
     keyGenerator: (request: { ip: string; headers: Record<string, unknown> }) => string;
   };
 }
@@ -290,12 +303,37 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       }),
     });
   }
+  // Budgets shared by several routes. A route's `config.rateLimit` gets a store of its own (per
+  // route, whatever its `groupId`: verified on @fastify/rate-limit 11, where each login, register,
+  // forgot and reset route had its own 100), so shared budgets are limiters made once here and
+  // called from each route; their keys carry the budget's name.
+  const sharedLimit = (name: string, max: number) => {
+    if (!rl.enabled) return null;
+    const limiter = app.createRateLimit({
+      max,
+      timeWindow: rl.windowMs,
+      keyGenerator: (request) => `${name}:${normalizeIP(request.ip)}`,
+    });
+    /** Counts one; answers the seconds to wait when over the budget, else null. */
+    return async (request: FastifyRequest): Promise<number | null> => {
+      const state = await limiter(request);
+      return !state.isAllowed && state.isExceeded ? Math.max(1, state.ttlInSeconds) : null;
+    };
+  };
+  const authBudget = sharedLimit('auth', rl.authMax);
+  const failedAuthLimit: FailedAuthLimit | null = sharedLimit('failed-auth', rl.failedAuthMax);
+  app.decorate('failedAuthLimit', failedAuthLimit);
   const limits: RouteLimits = {
-    auth: { max: rl.authMax, timeWindow: rl.windowMs, groupId: 'auth' },
+    auth: async (request, reply) => {
+      const wait = authBudget ? await authBudget(request) : null;
+      if (wait !== null) {
+        reply.header('retry-after', String(wait));
+        throw new DomainFailure(tooManyRequestsFromIp(wait));
+      }
+    },
     wishlistRead: {
       max: rl.wishlistMax,
       timeWindow: rl.wishlistWindowMs,
-      groupId: 'wishlist-read',
       // Per caller (token) when there is one, so one shopper's polling tab never spends another's budget.
       keyGenerator: (request) => {
         const auth = request.headers.authorization;

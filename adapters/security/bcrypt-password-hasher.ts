@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import bcrypt from 'bcryptjs';
-import type { PasswordHasher } from '../../application/identity/ports.js';
+import { PasswordHasherBusy, type PasswordHasher } from '../../application/identity/ports.js';
 
 type Job = { op: 'hash'; plain: string; rounds: number } | { op: 'compare'; plain: string; hash: string };
 
@@ -71,11 +71,19 @@ class HashWorker {
 /** One worker per core, at most 4. */
 export const DEFAULT_HASH_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
 
+/** Jobs that may wait for a free worker, by default (HASH_QUEUE_MAX). */
+export const DEFAULT_HASH_QUEUE_MAX = 16;
+
 /**
  * bcrypt on worker threads. bcryptjs is pure JavaScript: at cost 12 one hash is ~300 ms of CPU,
  * which on the main thread would stall every other request during each login. A small pool of
  * `workers` threads does the hashing while the event loop keeps serving; `workers: 0` hashes on
  * the main thread (tests at cost 4, where a thread costs more than the hash).
+ *
+ * The queue is bounded: at most one running job per worker (one in all with `workers: 0`) plus
+ * `maxQueued` waiting ones. A job beyond that is refused at once with PasswordHasherBusy rather
+ * than queued: a flood of logins would otherwise queue every later sign-in behind seconds of
+ * hashing (80 parallel logins were ~20 s at cost 12).
  */
 export class BcryptPasswordHasher implements PasswordHasher {
   private readonly workers: HashWorker[] = [];
@@ -83,11 +91,18 @@ export class BcryptPasswordHasher implements PasswordHasher {
     `data:text/javascript,${encodeURIComponent(workerSource(pathToFileURL(createRequire(import.meta.url).resolve('bcryptjs')).href))}`,
   );
   private nextId = 0;
+  private inFlight = 0;
 
   constructor(
     private readonly rounds: number,
     private readonly size: number = DEFAULT_HASH_WORKERS,
+    private readonly maxQueued: number = DEFAULT_HASH_QUEUE_MAX,
   ) {}
+
+  /** Jobs accepted and not yet answered (running or waiting). */
+  get pendingJobs(): number {
+    return this.inFlight;
+  }
 
   async hash(plain: string): Promise<string> {
     return (await this.dispatch({ op: 'hash', plain, rounds: this.rounds })) as string;
@@ -96,7 +111,8 @@ export class BcryptPasswordHasher implements PasswordHasher {
   async compare(plain: string, hash: string): Promise<boolean> {
     try {
       return (await this.dispatch({ op: 'compare', plain, hash })) === true;
-    } catch {
+    } catch (error) {
+      if (error instanceof PasswordHasherBusy) throw error;
       return false; // a malformed hash is a mismatch, not a failure
     }
   }
@@ -107,12 +123,20 @@ export class BcryptPasswordHasher implements PasswordHasher {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private dispatch(job: Job): Promise<unknown> {
-    if (this.size === 0) {
-      return job.op === 'hash' ? bcrypt.hash(job.plain, job.rounds) : bcrypt.compare(job.plain, job.hash);
+  private async dispatch(job: Job): Promise<unknown> {
+    if (this.inFlight >= Math.max(1, this.size) + this.maxQueued) throw new PasswordHasherBusy();
+    this.inFlight += 1;
+    try {
+      if (this.size === 0) {
+        return await (job.op === 'hash'
+          ? bcrypt.hash(job.plain, job.rounds)
+          : bcrypt.compare(job.plain, job.hash));
+      }
+      this.nextId += 1;
+      return await this.leastBusy().run(this.nextId, job);
+    } finally {
+      this.inFlight -= 1;
     }
-    this.nextId += 1;
-    return this.leastBusy().run(this.nextId, job);
   }
 
   private leastBusy(): HashWorker {

@@ -12,7 +12,9 @@ import {
 } from '../../domain/identity/user.js';
 import type { AppLogger, Clock, RandomSource } from '../shared/ports.js';
 import type { Mailer } from '../notifications/ports.js';
+import { withHasher } from './hashing.js';
 import type {
+  BackgroundTasks,
   IdentitySettings,
   PasswordHasher,
   PasswordResetStore,
@@ -54,10 +56,14 @@ export class UpdatePassword {
     const user = await this.users.findById(input.userId);
     if (!user) return Err(domainError('USER_NO_LONGER_EXISTS', 'User no longer exists'));
     // 400, not 401: a 401 would log the shopper out (compat 0.5).
-    if (!(await this.hasher.compare(input.currentPassword, user.passwordHash))) {
+    const matches = await withHasher(() => this.hasher.compare(input.currentPassword, user.passwordHash));
+    if (matches.isErr()) return matches;
+    if (!matches.value) {
       return Err(domainError('INVALID_CURRENT_PASSWORD', 'Current password is incorrect'));
     }
-    const hash = await this.hasher.hash(input.newPassword);
+    const hashed = await withHasher(() => this.hasher.hash(input.newPassword));
+    if (hashed.isErr()) return hashed;
+    const hash = hashed.value;
     const now = this.clock.now();
     const saved = await modifyUser(this.users, user.id, (u) => Ok(changePassword(u, hash, now)));
     if (saved.isErr()) return saved;
@@ -69,7 +75,10 @@ export const RESET_TOKEN_BYTES = 32;
 
 /**
  * Mails a single-use reset link to an existing account. Always answers the same success, whether
- * or not the email exists (no account enumeration); mail failures are logged, not revealed.
+ * or not the email exists (no account enumeration), and in the same time: only the email is
+ * checked before answering; the lookup, the token and the mail run afterwards as a background
+ * task, so neither the lookup nor a slow or failing mailer shows in the answer. Mail failures are
+ * logged, not revealed.
  */
 export class ForgotPassword {
   constructor(
@@ -81,6 +90,7 @@ export class ForgotPassword {
     private readonly clock: Clock,
     private readonly logger: AppLogger,
     private readonly settings: IdentitySettings,
+    private readonly tasks: BackgroundTasks,
   ) {}
 
   async execute(input: { email: string }): Promise<Result<{ message: string }, DomainError>> {
@@ -89,9 +99,13 @@ export class ForgotPassword {
     if (!EMAIL_PATTERN.test(email)) {
       return Err(validationFailed([{ field: 'email', message: 'Please provide a valid email' }]));
     }
-    const answer = Ok({ message: 'Password reset email sent' });
+    this.tasks.run('password reset mail', () => this.mailResetLink(email));
+    return Ok({ message: 'Password reset email sent' });
+  }
+
+  private async mailResetLink(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
-    if (!user || !user.isActive) return answer;
+    if (!user || !user.isActive) return;
     const token = this.random.hex(RESET_TOKEN_BYTES);
     const expiresAt = new Date(this.clock.now().getTime() + this.settings.resetTokenTtlMs);
     await this.resets.save(this.digest.digest(token), user.id, expiresAt);
@@ -108,7 +122,6 @@ export class ForgotPassword {
     } catch (error) {
       this.logger.error('password reset mail failed', { userId: user.id, error: String(error) });
     }
-    return answer;
   }
 }
 
@@ -130,7 +143,10 @@ export class ResetPassword {
     if (input.resetToken === '') return Err(invalid);
     const userId = await this.resets.consume(this.digest.digest(input.resetToken), this.clock.now());
     if (!userId) return Err(invalid);
-    const hash = await this.hasher.hash(input.password);
+    // A full hashing queue spends the token: the shopper asks for a new link (rare, under a flood).
+    const hashed = await withHasher(() => this.hasher.hash(input.password));
+    if (hashed.isErr()) return hashed;
+    const hash = hashed.value;
     const now = this.clock.now();
     const saved = await modifyUser(this.users, userId, (u) => Ok(changePassword(u, hash, now)));
     if (saved.isErr()) return saved.error.code === 'NOT_FOUND' ? Err(invalid) : saved;

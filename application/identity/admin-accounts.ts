@@ -13,6 +13,7 @@ import {
 import type { AppLogger, Clock, IdGenerator, RandomSource, StartupTask } from '../shared/ports.js';
 import type { IdentitySettings, PasswordHasher, UserRepository } from './ports.js';
 import { modifyUser } from './save-user.js';
+import { withHasher } from './hashing.js';
 
 export interface CreateAdminInput {
   readonly email: string;
@@ -40,7 +41,9 @@ export class CreateAdmin {
       if (input.password !== undefined) {
         const valid = validatePassword(input.password);
         if (valid.isErr()) return valid;
-        hash = await this.hasher.hash(input.password);
+        const hashed = await withHasher(() => this.hasher.hash(input.password!));
+        if (hashed.isErr()) return hashed;
+        hash = hashed.value;
       }
       const now = this.clock.now();
       const saved = await modifyUser(this.users, existing.id, (u) => {
@@ -56,7 +59,9 @@ export class CreateAdmin {
       password: input.password ?? '',
     });
     if (valid.isErr()) return valid;
-    const passwordHash = await this.hasher.hash(input.password!);
+    const hashed = await withHasher(() => this.hasher.hash(input.password!));
+    if (hashed.isErr()) return hashed;
+    const passwordHash = hashed.value;
     const created = await this.users.create(
       createUser({ ...valid.value, id: this.ids.next(), passwordHash, role: 'admin', now: this.clock.now() }),
     );

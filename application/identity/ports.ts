@@ -122,11 +122,24 @@ export interface TokenService {
 }
 export const TOKEN_SERVICE = Symbol.for('TokenService');
 
+/**
+ * Password hashing (slow on purpose). Its work queue is bounded: when it is full, `hash` and
+ * `compare` reject at once with PasswordHasherBusy instead of queueing behind a flood; the use
+ * cases answer that as an expected failure (RATE_LIMITED, retry shortly), never as a 500.
+ */
 export interface PasswordHasher {
   hash(plain: string): Promise<string>;
   compare(plain: string, hash: string): Promise<boolean>;
 }
 export const PASSWORD_HASHER = Symbol.for('PasswordHasher');
+
+/** Thrown (rejected) by a PasswordHasher whose queue is full; nothing was hashed. */
+export class PasswordHasherBusy extends Error {
+  constructor(readonly retryAfterSeconds = 1) {
+    super('password hashing queue is full');
+    this.name = 'PasswordHasherBusy';
+  }
+}
 
 /** One-way digest of secrets (token ids, reset tokens): SHA-256 as lowercase hex. */
 export interface SecretDigest {
@@ -175,7 +188,11 @@ export interface PasswordResetStore {
 }
 export const PASSWORD_RESET_STORE = Symbol.for('PasswordResetStore');
 
-/** Brute-force brake on login, per key (email + IP); see domain/identity/login-throttle.ts. */
+/**
+ * Brute-force brake on login, per key; see domain/identity/login-throttle.ts. Two are bound:
+ * LOGIN_THROTTLE counts per email + IP, ACCOUNT_LOGIN_THROTTLE per email from every IP together
+ * (so spreading guesses over many addresses does not multiply them).
+ */
 export interface LoginThrottle {
   /** Atomically decides and counts one attempt. */
   attempt(key: string, now: Date): Promise<{ allowed: true } | { allowed: false; retryAt: Date }>;
@@ -183,6 +200,17 @@ export interface LoginThrottle {
   reset(key: string): Promise<void>;
 }
 export const LOGIN_THROTTLE = Symbol.for('LoginThrottle');
+export const ACCOUNT_LOGIN_THROTTLE = Symbol.for('AccountLoginThrottle');
+
+/**
+ * Work a use case starts but does not wait for (e.g. the forgot-password lookup and mail, so the
+ * answer takes the same time whether or not the account exists). Failures are logged, never
+ * thrown at the caller.
+ */
+export interface BackgroundTasks {
+  run(name: string, work: () => Promise<void>): void;
+}
+export const BACKGROUND_TASKS = Symbol.for('BackgroundTasks');
 
 /** Settings the identity use cases need from configuration. */
 export interface IdentitySettings {
@@ -200,5 +228,10 @@ export interface IdentitySettings {
    * storefront treats as an expired session. Writes are refused at once. 0: no grace.
    */
   readonly logoutGraceMs: number;
+  /**
+   * Logins of one IP being checked at once (each waits for a password hash); more are refused at
+   * once, so one address cannot fill the hashing queue. Unset: no bound.
+   */
+  readonly maxConcurrentLoginsPerIp?: number;
 }
 export const IDENTITY_SETTINGS = Symbol.for('IdentitySettings');

@@ -12,6 +12,7 @@ import {
 import { tooManyAttempts } from '../../domain/identity/login-throttle.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import type { Mailer } from '../notifications/ports.js';
+import { busyError, withHasher } from './hashing.js';
 import type {
   IdentitySettings,
   LoginThrottle,
@@ -52,7 +53,9 @@ export class RegisterUser {
     if (valid.isErr()) return valid;
     // Cheap early answer; the repository's create re-checks atomically.
     if (await this.users.findByEmail(valid.value.email)) return Err(emailTaken());
-    const passwordHash = await this.hasher.hash(input.password);
+    const hashed = await withHasher(() => this.hasher.hash(input.password));
+    if (hashed.isErr()) return hashed;
+    const passwordHash = hashed.value;
     const now = this.clock.now();
     const created = await this.users.create(
       createUser({ ...valid.value, id: this.ids.next(), passwordHash, now }),
@@ -75,14 +78,22 @@ export function emailTaken(): DomainError {
 export interface LoginInput {
   readonly email?: string;
   readonly password?: string;
-  /** The caller's address: failures are counted per email + IP. */
+  /** The caller's address: failures are counted per email + IP, and logins in progress per IP. */
   readonly ip: string;
 }
 
 const DUMMY_PASSWORD = 'not-a-real-password-only-for-timing';
 
+/**
+ * Every check that can refuse a login runs BEFORE the password is hashed, cheapest first: logins
+ * of this IP already in progress (in this process), failures of this email from this IP, failures
+ * of this account from all IPs. So a flood from one address costs at most a few hashes at a time
+ * and never queues other shoppers' logins behind it; the hashing queue itself is bounded too.
+ */
 export class LoginUser {
   private dummyHash: Promise<string> | undefined;
+  /** Logins being checked right now, per IP. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(
     private readonly users: UserRepository,
@@ -90,31 +101,61 @@ export class LoginUser {
     private readonly tokens: TokenService,
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
+    /** Failures per account across IPs; absent: only per email + IP. */
+    private readonly accountThrottle?: LoginThrottle,
+    private readonly settings?: Pick<IdentitySettings, 'maxConcurrentLoginsPerIp'>,
   ) {}
 
   async execute(input: LoginInput): Promise<Result<Session, DomainError>> {
     if (!input.email || !input.password) {
       return Err(domainError('VALIDATION_FAILED', 'Please provide email and password'));
     }
-    const email = normalizeEmail(input.email);
-    const key = `${email}|${input.ip}`;
+    const max = this.settings?.maxConcurrentLoginsPerIp;
+    const running = this.inFlight.get(input.ip) ?? 0;
+    if (max !== undefined && running >= max) return Err(busyError(1));
+    this.inFlight.set(input.ip, running + 1);
+    try {
+      return await this.check(normalizeEmail(input.email), input.password, input.ip);
+    } finally {
+      const left = (this.inFlight.get(input.ip) ?? 1) - 1;
+      if (left <= 0) this.inFlight.delete(input.ip);
+      else this.inFlight.set(input.ip, left);
+    }
+  }
+
+  private async check(email: string, password: string, ip: string): Promise<Result<Session, DomainError>> {
+    const key = `${email}|${ip}`;
+    // `*` is never an IP: the account's key cannot meet an email + IP key.
+    const accountKey = `${email}|*`;
     const decision = await this.throttle.attempt(key, this.clock.now());
     if (!decision.allowed) return Err(tooManyAttempts(decision.retryAt, this.clock.now()));
+    if (this.accountThrottle) {
+      const account = await this.accountThrottle.attempt(accountKey, this.clock.now());
+      if (!account.allowed) return Err(tooManyAttempts(account.retryAt, this.clock.now()));
+    }
 
     const user = await this.users.findByEmail(email);
     // Unknown emails cost one bcrypt comparison too, so timing does not reveal which exist.
-    const matches = await this.hasher.compare(input.password, user?.passwordHash ?? (await this.dummy()));
-    if (!user || !matches) return Err(domainError('INVALID_CREDENTIALS', 'Invalid credentials'));
+    const compared = await withHasher(async () =>
+      this.hasher.compare(password, user?.passwordHash ?? (await this.dummy())),
+    );
+    if (compared.isErr()) return compared;
+    if (!user || !compared.value) return Err(domainError('INVALID_CREDENTIALS', 'Invalid credentials'));
     if (!user.isActive) return Err(domainError('USER_DEACTIVATED', 'User account is deactivated'));
 
     await this.throttle.reset(key);
+    await this.accountThrottle?.reset(accountKey);
     const now = this.clock.now();
     const saved = await modifyUser(this.users, user.id, (u) => Ok(recordLogin(u, now)));
     return Ok(issueSession(this.tokens, saved.isOk() ? saved.value : recordLogin(user, now), now));
   }
 
   private dummy(): Promise<string> {
-    this.dummyHash ??= this.hasher.hash(DUMMY_PASSWORD);
+    // A refused first attempt must not leave a rejected promise behind for every later one.
+    this.dummyHash ??= this.hasher.hash(DUMMY_PASSWORD).catch((error: unknown) => {
+      this.dummyHash = undefined;
+      throw error;
+    });
     return this.dummyHash;
   }
 }

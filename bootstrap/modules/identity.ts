@@ -1,7 +1,9 @@
 import type { Container } from 'inversify';
 import {
+  ACCOUNT_LOGIN_THROTTLE,
   AUDIT_LOG,
   AUTHENTICATOR,
+  BACKGROUND_TASKS,
   IDENTITY_SETTINGS,
   LOGIN_THROTTLE,
   PASSWORD_HASHER,
@@ -19,6 +21,7 @@ import {
   ID_GENERATOR,
   RANDOM_SOURCE,
   STARTUP_TASK,
+  type AppLogger,
 } from '../../application/shared/ports.js';
 import { TokenAuthenticator } from '../../application/identity/authenticator.js';
 import {
@@ -47,6 +50,7 @@ import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 import { JwtTokenService } from '../../adapters/security/jwt-token-service.js';
 import { BcryptPasswordHasher } from '../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../adapters/security/sha256-digest.js';
+import { InProcessBackgroundTasks } from '../../adapters/system/background-tasks.js';
 import type { Config } from '../config.js';
 import { bindClass, bindUseCase } from './bind.js';
 
@@ -60,6 +64,7 @@ export function bindIdentity(container: Container, config: Config): void {
     adminPassword: config.admin.password,
     revealGeneratedAdminPassword: config.admin.revealGeneratedPassword,
     logoutGraceMs: config.logoutGraceMs,
+    maxConcurrentLoginsPerIp: config.loginThrottle.maxConcurrentPerIp,
   };
   container.bind(IDENTITY_SETTINGS).toConstantValue(settings);
 
@@ -84,10 +89,17 @@ export function bindIdentity(container: Container, config: Config): void {
     .toConstantValue(new JwtTokenService(config.jwt.secret, config.jwt.expiresInSeconds));
   container
     .bind<BcryptPasswordHasher>(PASSWORD_HASHER)
-    .toResolvedValue(() => new BcryptPasswordHasher(config.bcryptRounds, config.hashWorkers))
+    .toResolvedValue(
+      () => new BcryptPasswordHasher(config.bcryptRounds, config.hashWorkers, config.hashQueueMax),
+    )
     .inSingletonScope()
     .onDeactivation((hasher) => hasher.close());
   container.bind(SECRET_DIGEST).toConstantValue(new Sha256Digest());
+  container
+    .bind<InProcessBackgroundTasks>(BACKGROUND_TASKS)
+    .toResolvedValue((logger: AppLogger) => new InProcessBackgroundTasks(logger), [APP_LOGGER])
+    .inSingletonScope()
+    .onDeactivation((tasks) => tasks.drain());
   // MAILER (used below) is bound by bootstrap/modules/notifications.ts.
 
   const auditTrail: AuditTrailSettings = {
@@ -116,7 +128,15 @@ export function bindIdentity(container: Container, config: Config): void {
     APP_LOGGER,
     IDENTITY_SETTINGS,
   ]);
-  bindUseCase(container, LoginUser, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, LOGIN_THROTTLE, CLOCK]);
+  bindUseCase(container, LoginUser, [
+    USER_REPOSITORY,
+    PASSWORD_HASHER,
+    TOKEN_SERVICE,
+    LOGIN_THROTTLE,
+    CLOCK,
+    ACCOUNT_LOGIN_THROTTLE,
+    IDENTITY_SETTINGS,
+  ]);
   bindUseCase(container, Logout, [
     TOKEN_SERVICE,
     TOKEN_REVOCATION_STORE,
@@ -135,6 +155,7 @@ export function bindIdentity(container: Container, config: Config): void {
     CLOCK,
     APP_LOGGER,
     IDENTITY_SETTINGS,
+    BACKGROUND_TASKS,
   ]);
   bindUseCase(container, ResetPassword, [
     USER_REPOSITORY,

@@ -2,7 +2,11 @@ import type { Container } from 'inversify';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { APP_LOGGER, type AppLogger } from '../../application/shared/ports.js';
-import { LOGIN_THROTTLE, TOKEN_REVOCATION_STORE } from '../../application/identity/ports.js';
+import {
+  ACCOUNT_LOGIN_THROTTLE,
+  LOGIN_THROTTLE,
+  TOKEN_REVOCATION_STORE,
+} from '../../application/identity/ports.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { MemoryTokenRevocationStore } from '../../adapters/persistence/memory/identity-tokens.js';
 import { MemoryLoginThrottle } from '../../adapters/persistence/memory/identity-login-throttle.js';
@@ -11,6 +15,7 @@ import { MongoTokenRevocationStore } from '../../adapters/persistence/mongo/iden
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import { RedisTokenRevocationStore } from '../../adapters/cache/redis-token-revocation-store.js';
 import { RedisLoginThrottle } from '../../adapters/cache/redis-login-throttle.js';
+import type { ThrottlePolicy } from '../../domain/identity/login-throttle.js';
 import type { Config } from '../config.js';
 import { bindClass } from './bind.js';
 
@@ -35,14 +40,16 @@ export function bindSessions(container: Container, config: Config): void {
         [REDIS_CLIENT, REDIS_KEY_PREFIX, APP_LOGGER, { serviceIdentifier: MONGO_CONNECTION, optional: true }],
       )
       .inSingletonScope();
-    container
-      .bind(LOGIN_THROTTLE)
-      .toResolvedValue(
-        (redis: Redis, prefix: string, logger: AppLogger) =>
-          new RedisLoginThrottle(redis, prefix, config.loginThrottle, logger),
-        [REDIS_CLIENT, REDIS_KEY_PREFIX, APP_LOGGER],
-      )
-      .inSingletonScope();
+    for (const [id, policy] of throttlePolicies(config)) {
+      container
+        .bind(id)
+        .toResolvedValue(
+          (redis: Redis, prefix: string, logger: AppLogger) =>
+            new RedisLoginThrottle(redis, prefix, policy, logger),
+          [REDIS_CLIENT, REDIS_KEY_PREFIX, APP_LOGGER],
+        )
+        .inSingletonScope();
+    }
     return;
   }
   if (config.mongo) {
@@ -50,11 +57,19 @@ export function bindSessions(container: Container, config: Config): void {
   } else {
     bindClass(container, TOKEN_REVOCATION_STORE, MemoryTokenRevocationStore, [MemoryDatabase]);
   }
-  container
-    .bind(LOGIN_THROTTLE)
-    .toResolvedValue(
-      (db: MemoryDatabase) => new MemoryLoginThrottle(db, config.loginThrottle),
-      [MemoryDatabase],
-    )
-    .inSingletonScope();
+  for (const [id, policy] of throttlePolicies(config)) {
+    container
+      .bind(id)
+      .toResolvedValue((db: MemoryDatabase) => new MemoryLoginThrottle(db, policy), [MemoryDatabase])
+      .inSingletonScope();
+  }
+}
+
+/** Failed logins per email + IP, and per account from every IP (keys never overlap: see LoginUser). */
+function throttlePolicies(config: Config): [symbol, ThrottlePolicy][] {
+  const { maxFailures, maxAccountFailures, windowMs } = config.loginThrottle;
+  return [
+    [LOGIN_THROTTLE, { maxFailures, windowMs }],
+    [ACCOUNT_LOGIN_THROTTLE, { maxFailures: maxAccountFailures, windowMs }],
+  ];
 }

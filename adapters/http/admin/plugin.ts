@@ -4,7 +4,7 @@ import { AUDIT_LOG, type AuditLog } from '../../../application/identity/ports.js
 import { AuditTrail } from '../../../application/identity/audit-trail.js';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../../application/shared/ports.js';
 import { domainError } from '../../../domain/shared/errors.js';
-import { authHooks, bearerToken } from '../auth.js';
+import { authHooks } from '../auth.js';
 import { DomainFailure } from '../errors.js';
 import { bearerAuth, errors, IsoDate, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
@@ -50,7 +50,7 @@ const ActivitySchema = Type.Object({
  * for every request, whichever context's routes it reaches.
  */
 export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
-  const { authenticator } = authHooks(deps.resolve);
+  const { authenticate } = authHooks(deps.resolve);
   const audit = deps.resolve.get<AuditLog>(AUDIT_LOG);
   const trail = deps.resolve.get(AuditTrail);
   const clock = deps.resolve.get<Clock>(CLOCK);
@@ -84,8 +84,10 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
     throw new DomainFailure(error);
   }
 
-  app.addHook('onRequest', async (request) => {
-    const result = await authenticator.authenticate(bearerToken(request));
+  app.addHook('onRequest', async (request, reply) => {
+    // Counts bad tokens against the address's failed-auth budget (429 beyond it), as every route
+    // does; no logout grace here: a logged-out token reads nothing of the admin area.
+    const result = await authenticate(request, reply, { safeRead: false });
     if (result.isErr()) {
       const reason =
         result.error.code === 'USER_DEACTIVATED'

@@ -7,7 +7,11 @@ import {
   UpdateDetails,
   UpdatePassword,
 } from '../../../application/identity/account.js';
-import { authHooks, bearerToken, principalOf } from '../auth.js';
+import type { FastifyReply } from 'fastify';
+import { normalizeIP } from '@fastify/rate-limit';
+import type { Result } from '../../../domain/shared/result.js';
+import type { DomainError } from '../../../domain/shared/errors.js';
+import { authHooks, bearerToken, failWithRetryAfter, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { absentBodyAsEmptyObject, bearerAuth, errors, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
@@ -15,6 +19,12 @@ import type { App } from '../types.js';
 import { presentUser, tokenResponse, TokenResponseSchema, UserSchema } from './presenter.js';
 
 const tags = ['auth'];
+
+/** The value of an Ok result; an Err answers its status, with Retry-After when it says when to retry (429). */
+function answer<T>(reply: FastifyReply, result: Result<T, DomainError>): T {
+  if (result.isErr()) failWithRetryAfter(reply, result.error);
+  return result.value;
+}
 
 // Text limits only bound the input; the value rules (compat 10) live in the domain, so HTTP and CLI
 // answer the same messages.
@@ -75,12 +85,15 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   const updatePassword = deps.resolve.get(UpdatePassword);
   const forgotPassword = deps.resolve.get(ForgotPassword);
   const resetPassword = deps.resolve.get(ResetPassword);
-  const rateLimit = deps.limits.auth;
+  // One per-IP budget shared by login, register, forgot and reset (README: RATE_LIMIT_AUTH_MAX),
+  // instead of the general one (as before: spending one never blocks the other).
+  const authBudget = deps.limits.auth;
 
   app.post(
     '/register',
     {
-      config: { rateLimit },
+      onRequest: authBudget,
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: 'Create a shopper account and sign in',
@@ -89,7 +102,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
       },
     },
     async (request, reply) => {
-      const session = unwrap(await register.execute(request.body));
+      const session = answer(reply, await register.execute(request.body));
       return reply.status(201).send(tokenResponse(session));
     },
   );
@@ -97,19 +110,24 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   app.post(
     '/login',
     {
-      config: { rateLimit },
+      onRequest: authBudget,
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: 'Sign in with email and password',
         description:
           'Wrong email or password answer the same 400 `Invalid credentials`. Repeated failures for one ' +
-          'email from one address are refused with 429 for a while.',
+          'email from one address, or for one account from all addresses, are refused with 429 and ' +
+          'Retry-After for a while; so are logins beyond a few at once from one address, and any ' +
+          'when the server is saturated with password checks.',
         body: LoginBody,
         response: { 200: TokenResponseSchema, ...errors(400, 401, 429) },
       },
     },
-    async (request) => {
-      const session = unwrap(await login.execute({ ...request.body, ip: request.ip }));
+    async (request, reply) => {
+      // IPv6 callers are counted per /64 (as the rate limits do): one host owns a whole /64.
+      const ip = normalizeIP(request.ip);
+      const session = answer(reply, await login.execute({ ...request.body, ip }));
       return tokenResponse(session);
     },
   );
@@ -188,9 +206,9 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         response: { 200: TokenResponseSchema, ...errors(400, 401) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { user } = principalOf(request);
-      const session = unwrap(await updatePassword.execute({ userId: user.id, ...request.body }));
+      const session = answer(reply, await updatePassword.execute({ userId: user.id, ...request.body }));
       return tokenResponse(session);
     },
   );
@@ -198,7 +216,8 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   app.post(
     '/forgotpassword',
     {
-      config: { rateLimit },
+      onRequest: authBudget,
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: 'Mail a password reset link',
@@ -218,7 +237,8 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   app.put(
     '/resetpassword/:resettoken',
     {
-      config: { rateLimit },
+      onRequest: authBudget,
+      config: { rateLimit: false },
       schema: {
         tags,
         summary: 'Choose a new password with a mailed reset token; answers a token',
@@ -227,8 +247,9 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         response: { 200: TokenResponseSchema, ...errors(400, 429) },
       },
     },
-    async (request) => {
-      const session = unwrap(
+    async (request, reply) => {
+      const session = answer(
+        reply,
         await resetPassword.execute({
           resetToken: request.params.resettoken,
           password: request.body.password,

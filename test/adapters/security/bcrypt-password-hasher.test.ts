@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import bcrypt from 'bcryptjs';
 import { BcryptPasswordHasher } from '../../../adapters/security/bcrypt-password-hasher.js';
+import { PasswordHasherBusy } from '../../../application/identity/ports.js';
 
 describe('BcryptPasswordHasher (worker threads)', () => {
   afterEach(() => sinon.restore());
@@ -53,5 +54,33 @@ describe('BcryptPasswordHasher (worker threads)', () => {
     const hash = await hasher.hash('inline');
     expect(mainHash.calledOnce).to.equal(true);
     expect(await hasher.compare('inline', hash)).to.equal(true);
+  });
+
+  it('bounds its queue: beyond one running job per worker plus maxQueued, jobs are refused at once', async () => {
+    const hasher = new BcryptPasswordHasher(4, 1, 2);
+    try {
+      const hash = await hasher.hash('bounded');
+      const outcomes = await Promise.allSettled(
+        Array.from({ length: 10 }, () => hasher.compare('bounded', hash)),
+      );
+      const accepted = outcomes.filter((o) => o.status === 'fulfilled');
+      const refused = outcomes.filter((o) => o.status === 'rejected');
+      expect(accepted).to.have.length(3); // 1 running + 2 waiting
+      expect(accepted.every((o) => o.value === true)).to.equal(true);
+      expect(refused).to.have.length(7);
+      for (const o of refused) expect(o.reason).to.be.instanceOf(PasswordHasherBusy);
+      await Promise.allSettled(Array.from({ length: 3 }, () => hasher.hash('x')));
+      // the queue drained: work is accepted again
+      expect(hasher.pendingJobs).to.equal(0);
+      expect(await hasher.compare('bounded', hash)).to.equal(true);
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it('with 0 workers the bound holds too (one running + maxQueued)', async () => {
+    const hasher = new BcryptPasswordHasher(4, 0, 1);
+    const outcomes = await Promise.allSettled([hasher.hash('a'), hasher.hash('b'), hasher.hash('c')]);
+    expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'fulfilled', 'rejected']);
   });
 });

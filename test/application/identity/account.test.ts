@@ -114,6 +114,39 @@ describe('application/identity: account use cases', () => {
       expect(kit.mailer.sent.map((m) => m.to)).to.deep.equal(['rose@example.com']);
     });
 
+    it('answers before looking the email up or mailing: a mailer that never answers still gets its answer', async () => {
+      await registered(kit);
+      kit.mailer.sent.length = 0;
+      let mailed = 0;
+      kit.mailer.send = () => {
+        mailed += 1;
+        return new Promise<void>(() => undefined); // never resolves
+      };
+      let lookups = 0;
+      const findByEmail = kit.users.findByEmail.bind(kit.users);
+      kit.users.findByEmail = (email) => {
+        lookups += 1;
+        return findByEmail(email);
+      };
+      const known = await kit.forgotUseCase.execute({ email: 'rose@example.com' });
+      const unknown = await kit.forgotUseCase.execute({ email: 'ghost@example.com' });
+      // both answered with the same work done: no lookup yet, no mail yet
+      expect(known.unwrap()).to.deep.equal(unknown.unwrap());
+      expect(lookups).to.equal(0);
+      expect(mailed).to.equal(0);
+      await kit.tasks.drain(50);
+      expect(lookups).to.equal(2);
+      expect(mailed).to.equal(1); // the known account's mail was started (and hangs), the unknown none
+    });
+
+    it('a failing mailer is logged by the background task, never revealed', async () => {
+      await registered(kit);
+      kit.mailer.failWith = new Error('smtp down');
+      const r = await kit.forgot.execute({ email: 'rose@example.com' });
+      expect(r.unwrap()).to.deep.equal({ message: 'Password reset email sent' });
+      expect(kit.logger.error.calledWithMatch('password reset mail failed')).to.equal(true);
+    });
+
     it('stores only the digest of the token', async () => {
       await registered(kit);
       await kit.forgot.execute({ email: 'rose@example.com' });

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
+import { PasswordHasherBusy } from '../../../application/identity/ports.js';
 import { identityKit, registered, type IdentityKit } from './support.js';
 
 describe('application/identity: sessions and the authenticator', () => {
@@ -125,6 +126,74 @@ describe('application/identity: sessions and the authenticator', () => {
       await attempt('bad-3');
       await attempt('bad-4');
       expect((await attempt('secret1')).isOk()).to.equal(true);
+    });
+
+    it('counts failures per account across IPs: spreading guesses over addresses does not multiply them', async () => {
+      kit = identityKit({ maxFailures: 3, maxAccountFailures: 10 });
+      await registered(kit);
+      // 6 addresses x 3 allowed per email + IP would be 18 guesses; the account allows 10 in all.
+      const codes: string[] = [];
+      for (let ip = 1; ip <= 6; ip += 1) {
+        for (let i = 0; i < 3; i += 1) {
+          const r = await kit.login.execute({
+            email: 'rose@example.com',
+            password: 'bad',
+            ip: `10.0.0.${ip}`,
+          });
+          codes.push(r.unwrapErr().code);
+        }
+      }
+      expect(codes.filter((c) => c === 'INVALID_CREDENTIALS')).to.have.length(10);
+      expect(codes.slice(10).every((c) => c === 'TOO_MANY_ATTEMPTS')).to.equal(true);
+      const fresh = await kit.login.execute({
+        email: 'rose@example.com',
+        password: 'secret1',
+        ip: '10.0.0.99',
+      });
+      expect(fresh.unwrapErr().code).to.equal('TOO_MANY_ATTEMPTS');
+      // other accounts are not affected, and the window ends
+      await registered(kit, 'lily@example.com');
+      expect(
+        (await kit.login.execute({ email: 'lily@example.com', password: 'secret1', ip: '10.0.0.1' })).isOk(),
+      ).to.equal(true);
+      kit.clock.advance(60_000);
+      expect(
+        (await kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: '10.0.0.99' })).isOk(),
+      ).to.equal(true);
+    });
+
+    it('refuses logins beyond the per-IP concurrency before hashing; other addresses go straight through', async () => {
+      kit = identityKit({ maxConcurrentLoginsPerIp: 2, maxFailures: 1000, maxAccountFailures: 1000 });
+      await registered(kit);
+      const compare = sinon.spy(kit.hasher, 'compare');
+      const flood = Array.from({ length: 20 }, (_, i) =>
+        kit.login.execute({ email: `ghost${i}@example.com`, password: 'x', ip: '6.6.6.6' }),
+      );
+      const real = kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: '1.2.3.4' });
+      const results = await Promise.all(flood);
+      expect((await real).isOk()).to.equal(true);
+      const refused = results.filter((r) => r.isErr() && r.error.code === 'RATE_LIMITED');
+      expect(refused).to.have.length(18);
+      expect(refused[0]!.unwrapErr().details).to.include({ retryAfter: 1 });
+      expect(compare.callCount).to.equal(3); // 2 from the flood, 1 for the real user
+      // once they have finished, the address may log in again
+      const later = await kit.login.execute({ email: 'ghost@example.com', password: 'x', ip: '6.6.6.6' });
+      expect(later.unwrapErr().code).to.equal('INVALID_CREDENTIALS');
+    });
+
+    it('a full hashing queue is a RATE_LIMITED answer, not an exception', async () => {
+      await registered(kit);
+      sinon.stub(kit.hasher, 'compare').rejects(new PasswordHasherBusy(2));
+      const r = await kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: 'a' });
+      expect(r.unwrapErr().code).to.equal('RATE_LIMITED');
+      expect(r.unwrapErr().details).to.include({ retryAfter: 2 });
+      sinon.stub(kit.hasher, 'hash').rejects(new PasswordHasherBusy());
+      const reg = await kit.register.execute({
+        fullName: 'Iris',
+        email: 'iris@example.com',
+        password: 'secret1',
+      });
+      expect(reg.unwrapErr().code).to.equal('RATE_LIMITED');
     });
 
     it('refuses a deactivated account after checking the password', async () => {

@@ -25,6 +25,7 @@ import { MemoryLoginThrottle } from '../../../adapters/persistence/memory/identi
 import { JwtTokenService } from '../../../adapters/security/jwt-token-service.js';
 import { BcryptPasswordHasher } from '../../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../../adapters/security/sha256-digest.js';
+import { InProcessBackgroundTasks } from '../../../adapters/system/background-tasks.js';
 
 export class FakeClock implements Clock {
   constructor(public ms: number = Date.parse('2026-06-01T10:00:00.000Z')) {}
@@ -77,6 +78,8 @@ export function identityKit(
     maxFailures?: number;
     production?: boolean;
     logoutGraceMs?: number;
+    maxAccountFailures?: number;
+    maxConcurrentLoginsPerIp?: number;
   } = {},
 ) {
   const clock = new FakeClock();
@@ -88,6 +91,10 @@ export function identityKit(
   const revocations = new MemoryTokenRevocationStore(db);
   const resets = new MemoryPasswordResetStore(db);
   const throttle = new MemoryLoginThrottle(db, { maxFailures: options.maxFailures ?? 3, windowMs: 60_000 });
+  const accountThrottle = new MemoryLoginThrottle(db, {
+    maxFailures: options.maxAccountFailures ?? 10,
+    windowMs: 60_000,
+  });
   const mailer = new RecordingMailer();
   const logger = fakeLogger();
   const ids = new SequenceIds();
@@ -99,7 +106,12 @@ export function identityKit(
     adminPassword: options.adminPassword,
     revealGeneratedAdminPassword: !options.production,
     logoutGraceMs: options.logoutGraceMs ?? 0,
+    ...(options.maxConcurrentLoginsPerIp !== undefined
+      ? { maxConcurrentLoginsPerIp: options.maxConcurrentLoginsPerIp }
+      : {}),
   };
+  const tasks = new InProcessBackgroundTasks(logger);
+  const forgot = new ForgotPassword(users, resets, digest, random, mailer, clock, logger, settings, tasks);
   const createAdmin = new CreateAdmin(users, hasher, ids, clock);
   return {
     clock,
@@ -115,11 +127,20 @@ export function identityKit(
     settings,
     authenticator: new TokenAuthenticator(tokens, users, revocations, digest, clock),
     register: new RegisterUser(users, hasher, tokens, ids, clock, mailer, logger, settings),
-    login: new LoginUser(users, hasher, tokens, throttle, clock),
+    login: new LoginUser(users, hasher, tokens, throttle, clock, accountThrottle, settings),
     logout: new Logout(tokens, revocations, digest, clock, settings),
     updateDetails: new UpdateDetails(users, clock),
     updatePassword: new UpdatePassword(users, hasher, tokens, clock),
-    forgot: new ForgotPassword(users, resets, digest, random, mailer, clock, logger, settings),
+    tasks,
+    /** ForgotPassword itself answers before its mail; `forgot` also waits for the mail, for tests that read it. */
+    forgotUseCase: forgot,
+    forgot: {
+      async execute(input: { email: string }) {
+        const answer = await forgot.execute(input);
+        await tasks.drain();
+        return answer;
+      },
+    },
     reset: new ResetPassword(users, resets, digest, hasher, tokens, clock),
     createAdmin,
     setActive: new SetUserActive(users, clock),

@@ -84,11 +84,38 @@ function throttleContract(make: () => Promise<LoginThrottle>): void {
   });
 }
 
+/**
+ * LoginUser runs two throttles on one store: per email + IP (`email|ip`) and per account
+ * (`email|*`) with a larger maximum. Each applies its own policy; keys never mix.
+ */
+function twoPoliciesContract(make: (policy: typeof POLICY) => Promise<LoginThrottle>): void {
+  it('two throttles on one store: each its own maximum, keys kept apart', async () => {
+    const perIp = await make(POLICY);
+    const perAccount = await make({ ...POLICY, maxFailures: 5 });
+    const now = new Date();
+    const allowed = async (t: LoginThrottle, key: string, n: number) => {
+      let count = 0;
+      for (let i = 0; i < n; i += 1) if ((await t.attempt(key, now)).allowed) count += 1;
+      return count;
+    };
+    expect(await allowed(perIp, 'rose@x.co|1.1.1.1', 10)).to.equal(POLICY.maxFailures);
+    expect(await allowed(perAccount, 'rose@x.co|*', 10)).to.equal(5);
+    expect((await perIp.attempt('rose@x.co|2.2.2.2', now)).allowed).to.equal(true);
+    await perAccount.reset('rose@x.co|*');
+    expect((await perIp.attempt('rose@x.co|1.1.1.1', now)).allowed).to.equal(false);
+    expect((await perAccount.attempt('rose@x.co|*', now)).allowed).to.equal(true);
+  });
+}
+
 describe('contract: TokenRevocationStore and LoginThrottle (memory)', () => {
   describe('revocation', () =>
     revocationContract(async () => new MemoryTokenRevocationStore(new MemoryDatabase())));
   describe('throttle', () =>
     throttleContract(async () => new MemoryLoginThrottle(new MemoryDatabase(), POLICY)));
+  describe('two throttles', () => {
+    const db = new MemoryDatabase();
+    twoPoliciesContract(async (policy) => new MemoryLoginThrottle(db, policy));
+  });
 });
 
 describeWith(['redis'], 'contract: TokenRevocationStore and LoginThrottle (redis)', () => {
@@ -108,6 +135,10 @@ describeWith(['redis'], 'contract: TokenRevocationStore and LoginThrottle (redis
     revocationContract(async () => new RedisTokenRevocationStore(redis, prefix(), silentLogger)));
   describe('throttle', () =>
     throttleContract(async () => new RedisLoginThrottle(redis, prefix(), POLICY, silentLogger)));
+  describe('two throttles', () => {
+    const p = prefix();
+    twoPoliciesContract(async (policy) => new RedisLoginThrottle(redis, p, policy, silentLogger));
+  });
 
   it('a revocation on one instance is honoured by another on the same Redis', async () => {
     const p = prefix();

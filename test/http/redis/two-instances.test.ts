@@ -86,6 +86,7 @@ describeWith(['mongo', 'redis'], 'http/redis: rate limits shared by two instance
       RATE_LIMIT_ENABLED: 'true',
       RATE_LIMIT_MAX: '6',
       RATE_LIMIT_AUTH_MAX: '3',
+      RATE_LIMIT_FAILED_AUTH_MAX: '2',
     };
     a = await buildTestApp(env);
     b = await buildTestApp(env);
@@ -100,5 +101,33 @@ describeWith(['mongo', 'redis'], 'http/redis: rate limits shared by two instance
       codes.push((await (i % 2 ? a : b).request({ method: 'GET', url: '/api/categories' })).statusCode);
     }
     expect(codes).to.deep.equal([200, 200, 200, 200, 200, 200, 429, 429]);
+  });
+
+  it('one auth budget across the four auth routes and both instances; one failed-auth budget too', async () => {
+    const from = (t: TestApp, ip: string, method: 'GET' | 'POST', url: string, extra: object = {}) =>
+      t.app.inject({ method, url, remoteAddress: ip, ...extra });
+    const ip = '10.9.0.1';
+    const codes = [
+      (await from(a, ip, 'POST', '/api/auth/login', { payload: { email: 'a@b.co', password: 'x' } }))
+        .statusCode,
+      (await from(b, ip, 'POST', '/api/auth/forgotpassword', { payload: { email: 'a@b.co' } })).statusCode,
+      (
+        await from(a, ip, 'POST', '/api/auth/register', {
+          payload: { fullName: 'A', email: 'x', password: 'y' },
+        })
+      ).statusCode,
+    ];
+    expect(codes).not.to.include(429);
+    const limited = await from(b, ip, 'POST', '/api/auth/login', {
+      payload: { email: 'a@b.co', password: 'x' },
+    });
+    expect(limited.statusCode).to.equal(429);
+    expect(Number(limited.headers['retry-after'])).to.be.greaterThan(0);
+
+    const bad = { headers: { authorization: 'Bearer x.y.z' } };
+    const ip2 = '10.9.0.2';
+    expect((await from(a, ip2, 'GET', '/api/auth/me', bad)).statusCode).to.equal(401);
+    expect((await from(b, ip2, 'GET', '/api/wishlist', bad)).statusCode).to.equal(401);
+    expect((await from(a, ip2, 'GET', '/api/auth/me', bad)).statusCode).to.equal(429);
   });
 });
