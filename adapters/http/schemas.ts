@@ -1,5 +1,8 @@
 import type { FastifyRequest } from 'fastify';
-import { Type, type TSchema, type TProperties } from '@fastify/type-provider-typebox';
+import type { Ajv } from 'ajv';
+import { Type, type TStringOptions, type TSchema, type TProperties } from '@fastify/type-provider-typebox';
+import { IMAGE_URL_MAX_LENGTH, isImageUrl } from '../../domain/shared/image-url.js';
+import { isPlainText, PLAIN_TEXT_MESSAGE, type TextKind } from '../../domain/shared/text.js';
 
 /** A 24-hex entity id, as MongoDB would emit it. Anything else is a 400 before any lookup. */
 export const ObjectId = Type.String({
@@ -8,8 +11,119 @@ export const ObjectId = Type.String({
 });
 export const IdParams = Type.Object({ id: ObjectId }, { additionalProperties: false });
 export const IsoDate = Type.String({ format: 'date-time' });
+
+// ---- numbers ------------------------------------------------------------------------------------
+// Every numeric input is finite (the ajv instances refuse NaN and Infinity) and bounded here, so a
+// `1e308` or a `1e+25` page is a 400 naming the field instead of an overflow further in.
+
+/** Bounds of numeric inputs, in one place. Money is in major units (rupees). */
+export const INPUT_BOUNDS = {
+  /** 1 crore rupees: far above any order or price, far below where minor units lose precision. */
+  amount: 10_000_000,
+  page: 100_000,
+  quantity: 10_000,
+  stock: 1_000_000,
+  /** Usage limits of a promo code. */
+  uses: 1_000_000,
+  pixels: 100_000,
+  bytes: 1_073_741_824,
+} as const;
+
 /** Money on the wire: a decimal number of major units (rupees), e.g. 1299 or 25.99. */
-export const Amount = Type.Number({ minimum: 0 });
+export const Amount = Type.Number({ minimum: 0, maximum: INPUT_BOUNDS.amount });
+export const describedAmount = (description: string) =>
+  Type.Number({ minimum: 0, maximum: INPUT_BOUNDS.amount, description });
+/** An amount that must be above zero (a partial refund): at least one paisa. */
+export const PositiveAmount = (description?: string) =>
+  Type.Number({ minimum: 0.01, maximum: INPUT_BOUNDS.amount, ...(description ? { description } : {}) });
+/**
+ * A price whose lower bound (`> 0`) is a domain rule with its own compat message
+ * (`Price must be greater than 0`), so only the upper bound is checked here.
+ */
+export const PriceInput = (description?: string) =>
+  Type.Number({ maximum: INPUT_BOUNDS.amount, ...(description ? { description } : {}) });
+/** A number a client sends as a copy (totals, prices of cart lines): bounded, then ignored. */
+export const IgnoredNumber = Type.Number({
+  minimum: -INPUT_BOUNDS.amount,
+  maximum: INPUT_BOUNDS.amount,
+  description: 'Accepted and ignored',
+});
+
+/** `page` of a paginated list (1-based); `pageWithDefault()` for query strings that default it to 1. */
+export const PageNumber = Type.Integer({ minimum: 1, maximum: INPUT_BOUNDS.page });
+export const pageWithDefault = () => Type.Integer({ minimum: 1, maximum: INPUT_BOUNDS.page, default: 1 });
+/** `limit` of a paginated list: 1 to `max`. */
+export const PageSize = (max: number, defaultValue?: number) =>
+  Type.Integer({
+    minimum: 1,
+    maximum: max,
+    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+  });
+/** Units of one product in a cart line, order line or restock. */
+export const Quantity = (max: number = INPUT_BOUNDS.quantity, defaultValue?: number) =>
+  Type.Integer({
+    minimum: 1,
+    maximum: max,
+    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+  });
+/** Units on hand (0 to the bound); `StockLevelUpTo` leaves the `>= 0` rule to the domain's message. */
+export const StockLevel = (description?: string) =>
+  Type.Integer({ minimum: 0, maximum: INPUT_BOUNDS.stock, ...(description ? { description } : {}) });
+export const StockLevelUpTo = (description?: string) =>
+  Type.Integer({ maximum: INPUT_BOUNDS.stock, ...(description ? { description } : {}) });
+/** A signed change of stock. */
+export const StockChange = (description?: string) =>
+  Type.Integer({
+    minimum: -INPUT_BOUNDS.stock,
+    maximum: INPUT_BOUNDS.stock,
+    ...(description ? { description } : {}),
+  });
+/** How many times something may be used (promo usage limits). */
+export const UsageLimit = Type.Integer({ minimum: 1, maximum: INPUT_BOUNDS.uses });
+export const PixelSize = Type.Integer({ minimum: 0, maximum: INPUT_BOUNDS.pixels });
+export const ByteSize = Type.Integer({ minimum: 0, maximum: INPUT_BOUNDS.bytes });
+export const Latitude = Type.Number({ minimum: -90, maximum: 90 });
+export const Longitude = Type.Number({ minimum: -180, maximum: 180 });
+
+// ---- text ---------------------------------------------------------------------------------------
+
+/**
+ * The schema keyword that applies the stored-text rule (`domain/shared/text.ts`): a string
+ * carrying `'x-plain-text': 'single-line'` refuses control characters, bidirectional overrides
+ * and unpaired surrogates; `'multi-line'` also allows tab, line feed and carriage return.
+ */
+export const PLAIN_TEXT_KEYWORD = 'x-plain-text';
+/** The format of image URL strings: the domain's one image URL rule (`domain/shared/image-url.ts`). */
+export const IMAGE_URL_FORMAT = 'image-url';
+
+type TextOptions = Omit<TStringOptions, 'maxLength'>;
+
+/** A one-line free text a person typed and others will read: a name, a title, a city. */
+export const Text = (maxLength: number, options: TextOptions = {}) =>
+  Type.String({ ...options, maxLength, [PLAIN_TEXT_KEYWORD]: 'single-line' satisfies TextKind });
+/** A free text that may span lines: a description, a comment, a note. */
+export const LongText = (maxLength: number, options: TextOptions = {}) =>
+  Type.String({ ...options, maxLength, [PLAIN_TEXT_KEYWORD]: 'multi-line' satisfies TextKind });
+/** An image URL, wherever one is accepted. */
+export const ImageUrl = (description = 'Absolute http(s) URL of the image') =>
+  Type.String({ minLength: 1, maxLength: IMAGE_URL_MAX_LENGTH, format: IMAGE_URL_FORMAT, description });
+
+/**
+ * Teaches an ajv instance the input rules above; the server calls it on each of its validators.
+ * The refusals read `body.name must not contain control characters, ...` and
+ * `body.images.0.url must match format "image-url"`.
+ */
+export function addInputRules(ajv: Ajv): void {
+  ajv.addFormat(IMAGE_URL_FORMAT, { type: 'string', validate: isImageUrl });
+  ajv.addKeyword({
+    keyword: PLAIN_TEXT_KEYWORD,
+    type: 'string',
+    schemaType: 'string',
+    metaSchema: { enum: ['single-line', 'multi-line'] },
+    error: { message: PLAIN_TEXT_MESSAGE },
+    validate: (kind: TextKind, data: string) => isPlainText(data, kind),
+  });
+}
 
 /**
  * The error envelope (compat 0.5). Extra fields appear on some errors: `code` (always: the stable

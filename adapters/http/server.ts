@@ -19,6 +19,7 @@ import { DomainFailure } from './errors.js';
 import { domainError } from '../../domain/shared/errors.js';
 import { isMongoUnavailable } from '../persistence/mongo/unavailable.js';
 import { tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
+import { addInputRules } from './schemas.js';
 import type { App, Resolver, RouteDeps } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { userRoutes } from './identity/user-routes.js';
@@ -97,8 +98,13 @@ function makeAjv(coerceTypes: boolean | 'array'): Ajv {
     useDefaults: true,
     removeAdditional: false,
     strict: false,
+    // A body's 1e400 parses to Infinity: not a number on the wire. Not with coercion, though: ajv
+    // coerces a query's "Infinity" and then, under strictNumbers, skips minimum/maximum for it;
+    // without it the bounds every numeric input carries (schemas.ts) refuse it.
+    strictNumbers: coerceTypes === false,
   });
   addFormats(ajv);
+  addInputRules(ajv);
   return ajv;
 }
 

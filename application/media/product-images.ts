@@ -4,6 +4,7 @@ import { ACCEPTED_MIME_TYPES, sniffImage } from '../../domain/media/image-format
 import { addImage, removeImage, reorderImages } from '../../domain/media/product-images.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../../domain/shared/ids.js';
+import { imageUrl } from '../../domain/shared/image-url.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CategoryRepository, ProductRepository } from '../catalog/ports.js';
 import { joinCategory, type ProductView } from '../catalog/views.js';
@@ -70,10 +71,9 @@ export class AddProductImage extends ProductImageChange {
     input: { productId: string; url: string; publicId?: string } & ImageDetails,
   ): Promise<Result<ProductView, DomainError>> {
     if (!isEntityId(input.productId)) return invalidProductId();
-    const url = input.url.trim();
-    if (!/^https?:\/\/\S+$/i.test(url)) {
-      return Err(domainError('VALIDATION_FAILED', 'Image url must be an http(s) URL'));
-    }
+    const checked = imageUrl(input.url);
+    if (checked.isErr()) return checked;
+    const url = checked.value;
     const publicId = input.publicId?.trim();
     const image: ProductImage = {
       id: this.ids.next(),

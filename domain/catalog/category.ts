@@ -1,6 +1,7 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
+import { isImageUrl } from '../shared/image-url.js';
 
 export interface Category {
   readonly id: string;
@@ -69,6 +70,9 @@ export function validateCategoryInput(
     return categoryInvalid('Slug must contain at least one letter or digit');
   }
   if (input.image && input.image.url.trim() === '') return categoryInvalid('Category image needs a url');
+  if (input.image && !isImageUrl(input.image.url)) {
+    return categoryInvalid('Category image url must be an http(s) URL');
+  }
   if (input.displayOrder !== undefined && !Number.isSafeInteger(input.displayOrder)) {
     return categoryInvalid('Display order must be a whole number');
   }

@@ -1,6 +1,7 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
+import { isImageUrl } from '../shared/image-url.js';
 import type { Money } from '../shared/money.js';
 import {
   COLORS,
@@ -193,8 +194,14 @@ export function validateProductInput(
   ]) {
     if (check.isErr()) return check;
   }
-  for (const image of input.images ?? []) {
+  for (const [i, image] of (input.images ?? []).entries()) {
     if (blank(image.url)) return invalid('Every image needs a url');
+    if (!isImageUrl(image.url)) return invalid(`images[${i}].url must be an http(s) URL`);
+    for (const [size, url] of Object.entries(image.variants ?? {})) {
+      if (typeof url === 'string' && !isImageUrl(url)) {
+        return invalid(`images[${i}].variants.${size} must be an http(s) URL`);
+      }
+    }
   }
   if (input.ratings !== undefined) {
     const { average, count } = input.ratings;

@@ -1,5 +1,6 @@
 import type { Product, ProductImage } from '../catalog/product.js';
 import { domainError, type DomainError } from '../shared/errors.js';
+import { isImageUrl } from '../shared/image-url.js';
 import { Err, Ok, type Result } from '../shared/result.js';
 
 /** The most images one product carries (the product body allows as many). */
@@ -16,7 +17,7 @@ function withImages(product: Product, images: readonly ProductImage[], now: Date
 
 /**
  * Appends `image`. A primary image becomes the only primary one. VALIDATION_FAILED when the
- * product is full, the url is blank or the id is already used.
+ * product is full, the url is blank or not an http(s) URL, or the id is already used.
  */
 export function addImage(product: Product, image: ProductImage, now: Date): Result<Product, DomainError> {
   if (product.images.length >= MAX_PRODUCT_IMAGES) {
@@ -27,6 +28,8 @@ export function addImage(product: Product, image: ProductImage, now: Date): Resu
     );
   }
   if (image.url.trim() === '') return Err(domainError('VALIDATION_FAILED', 'Every image needs a url'));
+  if (!isImageUrl(image.url))
+    return Err(domainError('VALIDATION_FAILED', 'Image url must be an http(s) URL'));
   if (product.images.some((i) => i.id === image.id)) {
     return Err(domainError('VALIDATION_FAILED', 'Image id already used on this product'));
   }

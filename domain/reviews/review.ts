@@ -1,5 +1,6 @@
 import { domainError, type DomainError } from '../shared/errors.js';
 import { Err, Ok, type Result } from '../shared/result.js';
+import { isImageUrl } from '../shared/image-url.js';
 
 export const REVIEW_STATUSES = ['pending', 'approved', 'rejected'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -115,7 +116,7 @@ export function validateReviewContent(content: ReviewContent): Result<ReviewCont
   }
   if (content.images.length > REVIEW_LIMITS.imagesMax)
     problems.push(`At most ${REVIEW_LIMITS.imagesMax} images`);
-  if (content.images.some((u) => !/^https?:\/\/\S+$/.test(u))) problems.push('Images must be http(s) URLs');
+  if (content.images.some((u) => !isImageUrl(u))) problems.push('Images must be http(s) URLs');
   if (problems.length > 0)
     return Err(domainError('VALIDATION_FAILED', problems.join('; '), { errors: problems }));
   return Ok({ rating: content.rating, title, comment, images: [...content.images] });

@@ -51,6 +51,9 @@ describe('fuzz: no route answers 500 to any input', function () {
       fc.string({ maxLength: 20 }),
       fc.integer().map(String),
       fc.constantFrom('true', '-1', '1e999', ''),
+      // issue 8: numbers at the edges and characters no text may hold
+      fc.constantFrom('1e308', '-1e308', '1e+25', 'Infinity', '-Infinity', 'NaN', '1.5', '0x10'),
+      fc.constantFrom('\u0000', 'a\ud800', '\u202eevil', 'javascript:alert(1)'),
     );
     const query = fc.dictionary(
       fc.oneof(

@@ -6,7 +6,7 @@ import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../../appl
 import { domainError } from '../../../domain/shared/errors.js';
 import { authHooks } from '../auth.js';
 import { DomainFailure } from '../errors.js';
-import { bearerAuth, errors, IsoDate, success } from '../schemas.js';
+import { bearerAuth, errors, IsoDate, PageSize, pageWithDefault, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { adminProductRoutes } from '../catalog/admin-routes.js';
@@ -177,8 +177,8 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
         security: bearerAuth,
         querystring: Type.Object(
           {
-            page: Type.Integer({ minimum: 1, default: 1 }),
-            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            page: pageWithDefault(),
+            limit: PageSize(200, 50),
           },
           { additionalProperties: false },
         ),

@@ -3,7 +3,7 @@ import type { CartView } from '../../../application/cart/cart-store.js';
 import type { ChosenOption } from '../../../domain/cart/cart.js';
 import { toMajor } from '../../../domain/shared/money.js';
 import { presentProduct, ProductSchema } from '../catalog/presenter.js';
-import { IsoDate } from '../schemas.js';
+import { IgnoredNumber, IsoDate, Text } from '../schemas.js';
 
 /** The server cart on the wire (compat 4.2): money in major units, products populated. */
 const ChosenOptionSchema = Type.Object({ name: Type.String(), price: Type.Number() });
@@ -92,9 +92,9 @@ export function presentCart(view: CartView): CartJson {
  * is a client copy and ignored: prices come from the product).
  */
 export const OptionChoice = Type.Union([
-  Type.String({ minLength: 1, maxLength: 100 }),
+  Text(100, { minLength: 1 }),
   Type.Object(
-    { name: Type.String({ minLength: 1, maxLength: 100 }), price: Type.Optional(Type.Number()) },
+    { name: Text(100, { minLength: 1 }), price: Type.Optional(IgnoredNumber) },
     { additionalProperties: false },
   ),
 ]);

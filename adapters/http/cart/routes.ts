@@ -11,7 +11,7 @@ import {
 import { MAX_PERSONAL_NOTE_LENGTH } from '../../../domain/cart/cart.js';
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, ObjectId, success } from '../schemas.js';
+import { bearerAuth, errors, LongText, ObjectId, Quantity, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { CartSchema, OptionChoice, optionName, presentCart } from './presenter.js';
@@ -19,8 +19,8 @@ import { CartSchema, OptionChoice, optionName, presentCart } from './presenter.j
 const tags = ['Cart'];
 const CartAnswer = success({ cart: CartSchema });
 const ItemParams = Type.Object({ itemId: ObjectId }, { additionalProperties: false });
-const Quantity = Type.Integer({ minimum: 1, maximum: 10_000 });
-const PersonalNote = Type.String({ maxLength: MAX_PERSONAL_NOTE_LENGTH });
+const LineQuantity = Quantity();
+const PersonalNote = LongText(MAX_PERSONAL_NOTE_LENGTH);
 
 /** The server cart (compat 4.2), at /api/cart. Every route needs a token. */
 export async function cartRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
@@ -105,7 +105,7 @@ export async function cartRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
         body: Type.Object(
           {
             productId: ObjectId,
-            quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1 })),
+            quantity: Type.Optional(Quantity(undefined, 1)),
             size: Type.Optional(OptionChoice),
             vase: Type.Optional(OptionChoice),
             personalNote: Type.Optional(PersonalNote),
@@ -143,7 +143,7 @@ export async function cartRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
         security: bearerAuth,
         params: ItemParams,
         body: Type.Object(
-          { quantity: Type.Optional(Quantity), personalNote: Type.Optional(PersonalNote) },
+          { quantity: Type.Optional(LineQuantity), personalNote: Type.Optional(PersonalNote) },
           { additionalProperties: false },
         ),
         response: { 200: CartAnswer, ...errors(400, 401, 404, 409) },

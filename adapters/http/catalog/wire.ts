@@ -5,7 +5,23 @@ import { COLORS, FLOWER_TYPES, OCCASIONS } from '../../../domain/catalog/product
 import type { ImageInput, OptionInput, ProductInput } from '../../../domain/catalog/product-rules.js';
 import { fromMajor } from '../../../domain/shared/money.js';
 import type { Page } from '../../../application/shared/ports.js';
-import { Amount, IsoDate, ObjectId, success } from '../schemas.js';
+import {
+  Amount,
+  ByteSize,
+  describedAmount,
+  ImageUrl,
+  IsoDate,
+  LongText,
+  ObjectId,
+  PageNumber,
+  PageSize,
+  PixelSize,
+  PriceInput,
+  StockLevel,
+  StockLevelUpTo,
+  success,
+  Text,
+} from '../schemas.js';
 import {
   CategorySchema,
   ProductSchema,
@@ -33,26 +49,26 @@ export const CategoryKey = Type.String({
 const ImageBody = Type.Object(
   {
     _id: Type.Optional(ObjectId),
-    url: Type.String({ minLength: 1, maxLength: 2048 }),
-    public_id: Type.Optional(Type.String({ maxLength: 500 })),
-    alt: Type.Optional(Type.String({ maxLength: 300 })),
+    url: ImageUrl(),
+    public_id: Type.Optional(Text(500)),
+    alt: Type.Optional(Text(300)),
     isPrimary: Type.Optional(Type.Boolean()),
     variants: Type.Optional(
       Type.Object(
         {
-          thumbnail: Type.Optional(Type.String({ maxLength: 2048 })),
-          small: Type.Optional(Type.String({ maxLength: 2048 })),
-          medium: Type.Optional(Type.String({ maxLength: 2048 })),
-          large: Type.Optional(Type.String({ maxLength: 2048 })),
-          original: Type.Optional(Type.String({ maxLength: 2048 })),
+          thumbnail: Type.Optional(ImageUrl()),
+          small: Type.Optional(ImageUrl()),
+          medium: Type.Optional(ImageUrl()),
+          large: Type.Optional(ImageUrl()),
+          original: Type.Optional(ImageUrl()),
         },
         { additionalProperties: false },
       ),
     ),
-    width: Type.Optional(Type.Integer({ minimum: 0 })),
-    height: Type.Optional(Type.Integer({ minimum: 0 })),
-    format: Type.Optional(Type.String({ maxLength: 20 })),
-    bytes: Type.Optional(Type.Integer({ minimum: 0 })),
+    width: Type.Optional(PixelSize),
+    height: Type.Optional(PixelSize),
+    format: Type.Optional(Text(20)),
+    bytes: Type.Optional(ByteSize),
     uploadedAt: Type.Optional(IsoDate),
   },
   { additionalProperties: false },
@@ -61,9 +77,9 @@ const ImageBody = Type.Object(
 const OptionBody = Type.Object(
   {
     _id: Type.Optional(ObjectId),
-    name: Type.String({ minLength: 1, maxLength: 50 }),
-    price: Type.Number({ minimum: 0, description: 'Add-on over the base price, major units' }),
-    description: Type.Optional(Type.String({ maxLength: 200 })),
+    name: Text(50, { minLength: 1 }),
+    price: describedAmount('Add-on over the base price, major units'),
+    description: Type.Optional(LongText(200)),
   },
   { additionalProperties: false },
 );
@@ -72,14 +88,15 @@ const OptionBody = Type.Object(
  * Product create/update body. Every field is optional here so a create missing name,
  * description, price or category reaches the use case and answers `Missing required fields`
  * with `missingFields` (compat 8); types, enums and unknown fields are still checked.
- * `price` and `stock` carry no bounds so the compat messages for them come from the rules.
+ * `price` and `stock` carry only upper bounds so the compat messages for `<= 0` and negative
+ * values come from the rules.
  */
 export const ProductBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ maxLength: 1000 })),
-    description: Type.Optional(Type.String({ maxLength: 10_000 })),
-    price: Type.Optional(Type.Number({ description: 'Major units (rupees); must be greater than 0' })),
-    originalPrice: Type.Optional(Type.Union([Type.Number({ exclusiveMinimum: 0 }), Type.Null()])),
+    name: Type.Optional(Text(1000)),
+    description: Type.Optional(LongText(10_000)),
+    price: Type.Optional(PriceInput('Major units (rupees); must be greater than 0')),
+    originalPrice: Type.Optional(Type.Union([PriceInput('Must be greater than 0'), Type.Null()])),
     category: Type.Optional(
       Type.Union([Type.String({ maxLength: 100 }), Type.Null()], { description: 'Category id' }),
     ),
@@ -92,29 +109,29 @@ export const ProductBody = Type.Object(
     inventory: Type.Optional(
       Type.Object(
         {
-          stock: Type.Optional(Type.Integer({ description: 'Units on hand; cannot be negative' })),
-          lowStockThreshold: Type.Optional(Type.Integer({ minimum: 0 })),
+          stock: Type.Optional(StockLevelUpTo('Units on hand; cannot be negative')),
+          lowStockThreshold: Type.Optional(StockLevel()),
           isAvailable: Type.Optional(Type.Boolean()),
         },
         { additionalProperties: false },
       ),
     ),
-    stock: Type.Optional(Type.Integer({ description: 'Shorthand for inventory.stock' })),
-    tags: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50 })),
+    stock: Type.Optional(StockLevelUpTo('Shorthand for inventory.stock')),
+    tags: Type.Optional(Type.Array(Text(50), { maxItems: 50 })),
     isFeatured: Type.Optional(Type.Boolean()),
     isPopular: Type.Optional(Type.Boolean()),
     seo: Type.Optional(
       Type.Object(
         {
-          title: Type.Optional(Type.String({ maxLength: 200 })),
-          description: Type.Optional(Type.String({ maxLength: 500 })),
-          keywords: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 50 })),
+          title: Type.Optional(Text(200)),
+          description: Type.Optional(LongText(500)),
+          keywords: Type.Optional(Type.Array(Text(50), { maxItems: 50 })),
         },
         { additionalProperties: false },
       ),
     ),
-    careInstructions: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
-    deliveryInfo: Type.Optional(Type.Union([Type.String({ maxLength: 5000 }), Type.Null()])),
+    careInstructions: Type.Optional(Type.Union([LongText(5000), Type.Null()])),
+    deliveryInfo: Type.Optional(Type.Union([LongText(5000), Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -243,8 +260,8 @@ export const ListQuery = Type.Object(
     q: Type.Optional(Type.String({ maxLength: 100 })),
     search: Type.Optional(Type.String({ maxLength: 100, description: 'Alias of q' })),
     sort: Type.Optional(Type.Enum([...LIST_SORTS])),
-    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    page: Type.Optional(PageNumber),
+    limit: Type.Optional(PageSize(100)),
     fields: Type.Optional(
       Type.String({
         pattern: '^-?[A-Za-z_][A-Za-z0-9_.]*(,-?[A-Za-z_][A-Za-z0-9_.]*)*$',
@@ -267,7 +284,7 @@ export const SearchQuery = Type.Object(
 );
 
 export const ShortListQuery = Type.Object(
-  { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })) },
+  { limit: Type.Optional(PageSize(50)) },
   { additionalProperties: false },
 );
 
@@ -342,14 +359,14 @@ export function presentView(view: ProductView, extra?: { suggestionScore?: numbe
 
 const CategoryImageBody = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2048 }),
-    alt: Type.Optional(Type.String({ maxLength: 300 })),
+    url: ImageUrl(),
+    alt: Type.Optional(Text(300)),
   },
   { additionalProperties: false },
 );
 
 const categoryProps = {
-  description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  description: Type.Optional(Type.Union([LongText(2000), Type.Null()])),
   image: Type.Optional(Type.Union([CategoryImageBody, Type.Null()])),
   parentCategory: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
   isActive: Type.Optional(Type.Boolean()),
@@ -357,9 +374,9 @@ const categoryProps = {
   seo: Type.Optional(
     Type.Object(
       {
-        title: Type.Optional(Type.String({ maxLength: 200 })),
-        description: Type.Optional(Type.String({ maxLength: 500 })),
-        slug: Type.Optional(Type.String({ maxLength: 100 })),
+        title: Type.Optional(Text(200)),
+        description: Type.Optional(LongText(500)),
+        slug: Type.Optional(Text(100)),
       },
       { additionalProperties: false },
     ),
@@ -367,11 +384,11 @@ const categoryProps = {
 };
 
 export const CategoryCreateBody = Type.Object(
-  { name: Type.String({ minLength: 1, maxLength: 500 }), ...categoryProps },
+  { name: Text(500, { minLength: 1 }), ...categoryProps },
   { additionalProperties: false },
 );
 export const CategoryUpdateBody = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })), ...categoryProps },
+  { name: Type.Optional(Text(500, { minLength: 1 })), ...categoryProps },
   { additionalProperties: false, minProperties: 1 },
 );
 

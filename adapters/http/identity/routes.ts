@@ -13,7 +13,7 @@ import type { Result } from '../../../domain/shared/result.js';
 import type { DomainError } from '../../../domain/shared/errors.js';
 import { authHooks, bearerToken, failWithRetryAfter, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { absentBodyAsEmptyObject, bearerAuth, errors, success } from '../schemas.js';
+import { absentBodyAsEmptyObject, bearerAuth, errors, success, Text } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { presentUser, tokenResponse, TokenResponseSchema, UserSchema } from './presenter.js';
@@ -27,44 +27,46 @@ function answer<T>(reply: FastifyReply, result: Result<T, DomainError>): T {
 }
 
 // Text limits only bound the input; the value rules (compat 10) live in the domain, so HTTP and CLI
-// answer the same messages.
-const Text = (maxLength: number, description?: string) =>
+// answer the same messages. Passwords are secrets, never shown: any character is theirs to use.
+const Field = (maxLength: number, description?: string) =>
+  Text(maxLength, description ? { description } : {});
+const Secret = (maxLength: number, description?: string) =>
   Type.String({ maxLength, ...(description ? { description } : {}) });
 
 const RegisterBody = Type.Object(
   {
-    fullName: Text(200, 'Required, at most 50 characters after trimming'),
-    email: Text(320),
-    password: Text(200, 'At least 6 characters'),
-    phone: Type.Optional(Text(60, 'Digits, spaces, -, ( ) and an optional leading +; "" for none')),
-    birthday: Type.Optional(Text(200, 'Free text; "" for none')),
+    fullName: Field(200, 'Required, at most 50 characters after trimming'),
+    email: Field(320),
+    password: Secret(200, 'At least 6 characters'),
+    phone: Type.Optional(Field(60, 'Digits, spaces, -, ( ) and an optional leading +; "" for none')),
+    birthday: Type.Optional(Field(200, 'Free text; "" for none')),
   },
   { additionalProperties: false },
 );
 
 const LoginBody = Type.Object(
-  { email: Type.Optional(Text(320)), password: Type.Optional(Text(200)) },
+  { email: Type.Optional(Field(320)), password: Type.Optional(Secret(200)) },
   { additionalProperties: false },
 );
 
 const DetailsBody = Type.Object(
   {
-    fullName: Type.Optional(Text(200)),
-    email: Type.Optional(Text(320)),
-    phone: Type.Optional(Text(60)),
-    birthday: Type.Optional(Text(200)),
+    fullName: Type.Optional(Field(200)),
+    email: Type.Optional(Field(320)),
+    phone: Type.Optional(Field(60)),
+    birthday: Type.Optional(Field(200)),
   },
   { additionalProperties: false },
 );
 
 const PasswordBody = Type.Object(
-  { currentPassword: Text(200), newPassword: Text(200, 'At least 6 characters') },
+  { currentPassword: Secret(200), newPassword: Secret(200, 'At least 6 characters') },
   { additionalProperties: false },
 );
 
-const ForgotBody = Type.Object({ email: Text(320) }, { additionalProperties: false });
+const ForgotBody = Type.Object({ email: Field(320) }, { additionalProperties: false });
 const ResetBody = Type.Object(
-  { password: Text(200, 'At least 6 characters') },
+  { password: Secret(200, 'At least 6 characters') },
   { additionalProperties: false },
 );
 const ResetParams = Type.Object(

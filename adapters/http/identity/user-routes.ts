@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { AddAddress, RemoveAddress, UpdateAddress } from '../../../application/identity/addresses.js';
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, ObjectId, success } from '../schemas.js';
+import { bearerAuth, errors, LongText, ObjectId, success, Text } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { AddressSchema, presentAddress } from './presenter.js';
@@ -10,16 +10,18 @@ import { AddressSchema, presentAddress } from './presenter.js';
 const tags = ['users'];
 
 const AddressType = Type.Union([Type.Literal('home'), Type.Literal('work'), Type.Literal('other')]);
-const Field = Type.String({ maxLength: 300 });
+const Field = Text(300);
+/** A street may take two lines (flat, building). */
+const Street = LongText(300);
 
 const NewAddressBody = Type.Object(
   {
     type: Type.Optional(AddressType),
-    street: Field,
+    street: Street,
     city: Field,
     state: Field,
     zipCode: Field,
-    country: Type.Optional(Type.String({ maxLength: 300, description: 'Defaults to United States' })),
+    country: Type.Optional(Text(300, { description: 'Defaults to United States' })),
     isDefault: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -28,7 +30,7 @@ const NewAddressBody = Type.Object(
 const AddressPatchBody = Type.Object(
   {
     type: Type.Optional(AddressType),
-    street: Type.Optional(Field),
+    street: Type.Optional(Street),
     city: Type.Optional(Field),
     state: Type.Optional(Field),
     zipCode: Type.Optional(Field),

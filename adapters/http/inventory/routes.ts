@@ -24,7 +24,20 @@ import { requireConfirmation } from '../admin/plugin.js';
 import { principalOf, authHooks } from '../auth.js';
 import { presentProduct, ProductSchema } from '../catalog/presenter.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, IsoDate, ObjectId, success } from '../schemas.js';
+import {
+  bearerAuth,
+  errors,
+  INPUT_BOUNDS,
+  IsoDate,
+  ObjectId,
+  PageSize,
+  pageWithDefault,
+  Quantity,
+  StockChange,
+  StockLevel,
+  success,
+  Text,
+} from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 
@@ -34,10 +47,10 @@ const ReasonSchema = Type.Unsafe<MovementReason>({ type: 'string', enum: [...MOV
 
 const StockBody = Type.Object(
   {
-    set: Type.Optional(Type.Integer({ minimum: 0, description: 'The new stock' })),
-    stock: Type.Optional(Type.Integer({ minimum: 0, description: 'Alias of set (compat)' })),
-    adjust: Type.Optional(Type.Integer({ description: 'Signed change; the result cannot be negative' })),
-    reason: Type.Optional(Type.String({ maxLength: 200, description: 'Why (kept on the movement)' })),
+    set: Type.Optional(StockLevel('The new stock')),
+    stock: Type.Optional(StockLevel('Alias of set (compat)')),
+    adjust: Type.Optional(StockChange('Signed change; the result cannot be negative')),
+    reason: Type.Optional(Text(200, { description: 'Why (kept on the movement)' })),
   },
   { additionalProperties: false },
 );
@@ -308,8 +321,8 @@ export async function inventoryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
         body: Type.Object(
           {
             productId: ObjectId,
-            quantity: Type.Integer({ minimum: 1 }),
-            reference: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+            quantity: Quantity(INPUT_BOUNDS.stock),
+            reference: Type.Optional(Text(100, { minLength: 1 })),
           },
           { additionalProperties: false },
         ),
@@ -373,8 +386,8 @@ export async function inventoryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
         security: bearerAuth,
         querystring: Type.Object(
           {
-            page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
+            page: Type.Optional(pageWithDefault()),
+            limit: Type.Optional(PageSize(100, 20)),
             productId: Type.Optional(ObjectId),
             reason: Type.Optional(ReasonSchema),
             from: Type.Optional(IsoDate),
@@ -487,10 +500,7 @@ export async function inventoryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
         body: Type.Object(
           {
             updates: Type.Array(
-              Type.Object(
-                { productId: ObjectId, stock: Type.Integer({ minimum: 0 }) },
-                { additionalProperties: false },
-              ),
+              Type.Object({ productId: ObjectId, stock: StockLevel() }, { additionalProperties: false }),
               { minItems: 1, maxItems: 200 },
             ),
           },

@@ -8,6 +8,7 @@ import {
   SearchPlaces,
 } from '../../../application/location/use-cases.js';
 import { unwrap } from '../errors.js';
+import { Latitude, Longitude } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 
@@ -72,10 +73,10 @@ export async function locationRoutes(app: App, deps: HttpRouteDeps): Promise<voi
               Type.Union([
                 Type.Null(),
                 Type.Object({
-                  lat: Type.Optional(Type.Number()),
-                  lng: Type.Optional(Type.Number()),
-                  latitude: Type.Optional(Type.Number()),
-                  longitude: Type.Optional(Type.Number()),
+                  lat: Type.Optional(Latitude),
+                  lng: Type.Optional(Longitude),
+                  latitude: Type.Optional(Latitude),
+                  longitude: Type.Optional(Longitude),
                 }),
               ]),
             ),
@@ -121,8 +122,8 @@ export async function locationRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         summary: 'The nearest known city within 100 km of a point',
         body: Type.Object(
           {
-            latitude: Type.Number({ minimum: -90, maximum: 90 }),
-            longitude: Type.Number({ minimum: -180, maximum: 180 }),
+            latitude: Latitude,
+            longitude: Longitude,
           },
           { additionalProperties: false },
         ),

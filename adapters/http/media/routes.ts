@@ -10,20 +10,20 @@ import { MAX_PRODUCT_IMAGES } from '../../../domain/media/product-images.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { ProductSchema, presentProduct } from '../catalog/presenter.js';
 import { DomainFailure, unwrap } from '../errors.js';
-import { bearerAuth, errors, IdParams, ObjectId, success } from '../schemas.js';
+import { bearerAuth, errors, IdParams, ImageUrl, ObjectId, success, Text } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { UPLOADS_HTTP, type UploadsHttpSettings } from './uploads.js';
 
 const ProductAnswer = success({ product: ProductSchema });
 
-const AltText = Type.String({ maxLength: 300 });
+const AltText = Text(300);
 
 /** POST /:id/images (compat 8: each added image needs `public_id` and `url`). */
 const AddImageBody = Type.Object(
   {
-    url: Type.String({ minLength: 1, maxLength: 2048, description: 'http(s) URL of the image' }),
-    public_id: Type.String({ minLength: 1, maxLength: 500, description: "The image's id at its host" }),
+    url: ImageUrl('http(s) URL of the image'),
+    public_id: Text(500, { minLength: 1, description: "The image's id at its host" }),
     alt: Type.Optional(AltText),
     isPrimary: Type.Optional(Type.Boolean()),
   },

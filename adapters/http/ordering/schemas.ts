@@ -2,18 +2,15 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import { ORDER_STATUSES } from '../../../domain/ordering/status.js';
 import { PAYMENT_METHODS } from '../../../domain/ordering/status.js';
 import { SHIPPING_METHODS } from '../../../domain/ordering/pricing.js';
-import { ObjectId } from '../schemas.js';
+import { IgnoredNumber, LongText, ObjectId, PageSize, pageWithDefault, Quantity, Text } from '../schemas.js';
 import { OrderProperties, OrderSchema } from './presenter.js';
 
-const nonBlank = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+const nonBlank = (maxLength: number) => Text(maxLength, { minLength: 1, pattern: '\\S' });
 
 /** A size or vase: its name, or `{name, price?}` (any client price is ignored). */
 const OptionInput = Type.Union([
-  Type.String({ maxLength: 100 }),
-  Type.Object(
-    { name: Type.String({ maxLength: 100 }), price: Type.Optional(Type.Number()) },
-    { additionalProperties: false },
-  ),
+  Text(100),
+  Type.Object({ name: Text(100), price: Type.Optional(IgnoredNumber) }, { additionalProperties: false }),
 ]);
 
 /**
@@ -24,12 +21,12 @@ const OptionInput = Type.Union([
 export const OrderItemInput = Type.Object(
   {
     product: Type.Optional(ObjectId),
-    productId: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Number()])),
-    quantity: Type.Integer({ minimum: 1, maximum: 1000 }),
+    productId: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), IgnoredNumber])),
+    quantity: Quantity(1000),
     size: Type.Optional(OptionInput),
     vase: Type.Optional(OptionInput),
-    personalNote: Type.Optional(Type.String({ maxLength: 500 })),
-    price: Type.Optional(Type.Number()),
+    personalNote: Type.Optional(LongText(500)),
+    price: Type.Optional(IgnoredNumber),
     name: Type.Optional(Type.String({ maxLength: 200 })),
     image: Type.Optional(Type.String({ maxLength: 2000 })),
   },
@@ -39,12 +36,12 @@ export const OrderItemInput = Type.Object(
 export const ShippingAddressInput = Type.Object(
   {
     fullName: nonBlank(100),
-    street: nonBlank(200),
+    street: LongText(200, { minLength: 1, pattern: '\\S' }),
     city: nonBlank(100),
     state: nonBlank(100),
     zipCode: nonBlank(20),
-    country: Type.Optional(Type.String({ maxLength: 100 })),
-    phone: Type.Optional(Type.String({ maxLength: 30 })),
+    country: Type.Optional(Text(100)),
+    phone: Type.Optional(Text(30)),
   },
   { additionalProperties: false },
 );
@@ -54,13 +51,13 @@ export const PlaceOrderBody = Type.Object(
     items: Type.Optional(Type.Array(OrderItemInput, { maxItems: 100 })),
     shippingAddress: ShippingAddressInput,
     // Client totals are accepted and ignored: the server prices every order.
-    subtotal: Type.Optional(Type.Number()),
-    discount: Type.Optional(Type.Number()),
-    total: Type.Optional(Type.Number()),
-    shippingFee: Type.Optional(Type.Number()),
-    tax: Type.Optional(Type.Number()),
+    subtotal: Type.Optional(IgnoredNumber),
+    discount: Type.Optional(IgnoredNumber),
+    total: Type.Optional(IgnoredNumber),
+    shippingFee: Type.Optional(IgnoredNumber),
+    tax: Type.Optional(IgnoredNumber),
     shippingMethod: Type.Optional(Type.Union(SHIPPING_METHODS.map((m) => Type.Literal(m)))),
-    notes: Type.Optional(Type.String({ maxLength: 1000 })),
+    notes: Type.Optional(LongText(1000)),
     promoCode: Type.Optional(
       Type.String({
         minLength: 1,
@@ -90,23 +87,23 @@ export const OrderRefParams = Type.Object(
 export const StatusChangeBody = Type.Object(
   {
     status: OrderStatusSchema,
-    trackingNumber: Type.Optional(Type.String({ maxLength: 100 })),
-    statusMessage: Type.Optional(Type.String({ maxLength: 500 })),
-    note: Type.Optional(Type.String({ maxLength: 500 })),
+    trackingNumber: Type.Optional(Text(100)),
+    statusMessage: Type.Optional(LongText(500)),
+    note: Type.Optional(LongText(500)),
   },
   { additionalProperties: false },
 );
 
 export const CancelBody = Type.Object(
-  { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+  { reason: Type.Optional(LongText(500)) },
   { additionalProperties: false },
 );
 
 export const OrderListQuery = Type.Object(
   {
     status: Type.Optional(OrderStatusSchema),
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+    page: pageWithDefault(),
+    limit: PageSize(100, 20),
   },
   { additionalProperties: false },
 );

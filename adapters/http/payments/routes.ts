@@ -21,7 +21,9 @@ import {
   bearerAuth,
   errors,
   IsoDate,
+  LongText,
   ObjectId,
+  PositiveAmount,
   success,
 } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
@@ -406,10 +408,8 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         body: Type.Object(
           {
             orderId: ObjectId,
-            amount: Type.Optional(
-              Type.Number({ exclusiveMinimum: 0, maximum: 100_000_000, description: 'Major units' }),
-            ),
-            reason: Type.Optional(Type.String({ maxLength: 500 })),
+            amount: Type.Optional(PositiveAmount('Major units')),
+            reason: Type.Optional(LongText(500)),
           },
           { additionalProperties: false },
         ),

@@ -11,7 +11,18 @@ import type { PromoCode, PromoDraft } from '../../../domain/promotions/promo-cod
 import { fromMajor, toMajor } from '../../../domain/shared/money.js';
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { Amount, bearerAuth, errors, IdParams, IsoDate, ObjectId, success } from '../schemas.js';
+import {
+  Amount,
+  bearerAuth,
+  describedAmount,
+  errors,
+  IdParams,
+  IsoDate,
+  LongText,
+  ObjectId,
+  success,
+  UsageLimit,
+} from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 
@@ -89,13 +100,13 @@ function promoValueToWire(p: Pick<PromoCode, 'type' | 'value'>): number {
 const PromoBody = Type.Object(
   {
     code: Type.String({ minLength: 3, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' }),
-    description: Type.Optional(Type.String({ maxLength: 500 })),
+    description: Type.Optional(LongText(500)),
     type: PromoType,
-    value: Type.Number({ minimum: 0, description: 'percentage: percent (10 = 10 %); fixed: major units' }),
+    value: describedAmount('percentage: percent (10 = 10 %); fixed: major units'),
     minOrderAmount: Type.Optional(Amount),
     maxDiscount: Type.Optional(Amount),
-    usageLimit: Type.Optional(Type.Integer({ minimum: 1 })),
-    perUserLimit: Type.Optional(Type.Integer({ minimum: 1 })),
+    usageLimit: Type.Optional(UsageLimit),
+    perUserLimit: Type.Optional(UsageLimit),
     validFrom: Type.Optional(IsoDate),
     validUntil: Type.Optional(IsoDate),
     applicableCategories: Type.Optional(Type.Array(ObjectId, { maxItems: 100 })),

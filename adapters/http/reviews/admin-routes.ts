@@ -1,7 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { ListReviewsByStatus, ModerateReview } from '../../../application/reviews/use-cases.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, IdParams, success } from '../schemas.js';
+import { bearerAuth, errors, IdParams, PageSize, pageWithDefault, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { PaginationSchema, presentReview, ReviewSchema } from './presenter.js';
@@ -27,8 +27,8 @@ export async function adminReviewRoutes(app: App, deps: HttpRouteDeps): Promise<
                 default: 'pending',
               },
             ),
-            page: Type.Integer({ minimum: 1, default: 1 }),
-            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            page: pageWithDefault(),
+            limit: PageSize(100, 20),
           },
           { additionalProperties: false },
         ),

@@ -1,6 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { helpfulVotes, reportedCount, REVIEW_LIMITS, type Review } from '../../../domain/reviews/review.js';
-import { IsoDate } from '../schemas.js';
+import { ImageUrl, IsoDate, LongText, Text } from '../schemas.js';
 
 export const ReviewSchema = Type.Object({
   _id: Type.String(),
@@ -43,14 +43,14 @@ export const PaginationSchema = Type.Object({
   pages: Type.Integer(),
 });
 
-const ImageUrl = Type.String({ minLength: 1, maxLength: 2048, pattern: '^https?://\\S+$' });
+const ReviewImage = ImageUrl();
 
 export const ReviewCreateBody = Type.Object(
   {
     rating: Type.Integer({ minimum: 1, maximum: 5 }),
-    title: Type.Optional(Type.String({ maxLength: REVIEW_LIMITS.titleMax })),
-    comment: Type.String({ minLength: 1, maxLength: REVIEW_LIMITS.commentMax }),
-    images: Type.Optional(Type.Array(ImageUrl, { maxItems: REVIEW_LIMITS.imagesMax })),
+    title: Type.Optional(Text(REVIEW_LIMITS.titleMax)),
+    comment: LongText(REVIEW_LIMITS.commentMax, { minLength: 1 }),
+    images: Type.Optional(Type.Array(ReviewImage, { maxItems: REVIEW_LIMITS.imagesMax })),
   },
   { additionalProperties: false },
 );
@@ -58,9 +58,9 @@ export const ReviewCreateBody = Type.Object(
 export const ReviewUpdateBody = Type.Object(
   {
     rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
-    title: Type.Optional(Type.String({ maxLength: REVIEW_LIMITS.titleMax })),
-    comment: Type.Optional(Type.String({ minLength: 1, maxLength: REVIEW_LIMITS.commentMax })),
-    images: Type.Optional(Type.Array(ImageUrl, { maxItems: REVIEW_LIMITS.imagesMax })),
+    title: Type.Optional(Text(REVIEW_LIMITS.titleMax)),
+    comment: Type.Optional(LongText(REVIEW_LIMITS.commentMax, { minLength: 1 })),
+    images: Type.Optional(Type.Array(ReviewImage, { maxItems: REVIEW_LIMITS.imagesMax })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -9,7 +9,7 @@ import {
 } from '../../../application/reviews/use-cases.js';
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, IdParams, success } from '../schemas.js';
+import { bearerAuth, errors, IdParams, PageSize, pageWithDefault, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import {
@@ -22,8 +22,8 @@ import {
 
 const ReviewListQuery = Type.Object(
   {
-    page: Type.Integer({ minimum: 1, default: 1 }),
-    limit: Type.Integer({ minimum: 1, maximum: 50, default: 10 }),
+    page: pageWithDefault(),
+    limit: PageSize(50, 10),
     sort: Type.Union([Type.Literal('newest'), Type.Literal('helpful'), Type.Literal('rating')], {
       default: 'newest',
     }),

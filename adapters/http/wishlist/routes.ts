@@ -4,7 +4,7 @@ import { MAX_PERSONAL_NOTE_LENGTH } from '../../../domain/cart/cart.js';
 import { authHooks, principalOf } from '../auth.js';
 import { CartSchema, OptionChoice, optionName, presentCart } from '../cart/presenter.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, success } from '../schemas.js';
+import { bearerAuth, errors, IgnoredNumber, LongText, Quantity, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 import { registerWishlistOperations, type WishlistAnswers } from './operations.js';
@@ -75,13 +75,15 @@ export async function wishlistRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         params: ProductIdParams,
         body: Type.Object(
           {
-            quantity: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000, default: 1 })),
+            quantity: Type.Optional(Quantity(undefined, 1)),
             price: Type.Optional(
-              Type.Union([Type.Number(), Type.String(), Type.Null()], { description: 'Ignored' }),
+              Type.Union([IgnoredNumber, Type.String({ maxLength: 50 }), Type.Null()], {
+                description: 'Ignored',
+              }),
             ),
             size: Type.Optional(OptionChoice),
             vase: Type.Optional(OptionChoice),
-            personalNote: Type.Optional(Type.String({ maxLength: MAX_PERSONAL_NOTE_LENGTH })),
+            personalNote: Type.Optional(LongText(MAX_PERSONAL_NOTE_LENGTH)),
           },
           { additionalProperties: false },
         ),
