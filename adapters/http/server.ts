@@ -170,6 +170,34 @@ function buildSerializer(...args: Parameters<typeof buildFastSerializer>) {
     /^[45]/.test(String(route.httpStatus)) ? (data: unknown) => JSON.stringify(data) : compileFast(route);
 }
 
+/**
+ * TypeBox writes JSON Schema 2019+ numeric bounds (`exclusiveMinimum: 0`); OpenAPI 3.0.3 (draft 4
+ * style) wants `minimum: 0, exclusiveMinimum: true`. Validation keeps the route schemas as they
+ * are; only the published document is rewritten, so every route, present and future, is valid 3.0.
+ */
+export function toOpenApi30Bounds<T>(node: T): T {
+  if (Array.isArray(node)) return node.map((n: unknown) => toOpenApi30Bounds(n)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = toOpenApi30Bounds(value);
+  for (const [exclusive, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    const value = out[exclusive];
+    if (typeof value !== 'number') continue;
+    const current = out[bound];
+    // Both given: JSON Schema applies both; keep the tighter one (equal: the exclusive one wins).
+    const tighter =
+      typeof current !== 'number' || (bound === 'minimum' ? value >= current : value <= current);
+    if (tighter) {
+      out[bound] = value;
+      out[exclusive] = true;
+    } else delete out[exclusive];
+  }
+  return out as T;
+}
+
 export async function buildHttpServer(resolve: Resolver, options: HttpOptions): Promise<App> {
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
@@ -304,6 +332,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
+    transformObject: (document) =>
+      toOpenApi30Bounds('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 
