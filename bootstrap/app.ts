@@ -39,6 +39,11 @@ export async function createApplication(
     logger: config.logLevel === 'silent' ? false : logger,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    timeouts: {
+      requestMs: config.http.requestTimeoutMs,
+      headersMs: config.http.headersTimeoutMs,
+      keepAliveMs: config.http.keepAliveTimeoutMs,
+    },
     corsOrigins: config.corsOrigins,
     rateLimit: {
       ...config.rateLimit,
