@@ -1,7 +1,7 @@
 import type { Container } from 'inversify';
 import { pino, type Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { buildHttpServer } from '../adapters/http/server.js';
+import { buildHttpServer, drainAndClose, type DrainOptions } from '../adapters/http/server.js';
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../adapters/cache/redis-client.js';
 import type { App } from '../adapters/http/types.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
@@ -16,7 +16,11 @@ export interface Application {
   readonly app: App;
   readonly container: Container;
   readonly logger: Logger;
-  close(): Promise<void>;
+  /**
+   * Drains the HTTP server (see drainAndClose; defaults: no grace, 10 s deadline), then releases
+   * the adapters. Answers whether the deadline forced connections closed.
+   */
+  close(options?: Partial<DrainOptions>): Promise<{ forced: boolean }>;
 }
 
 /** JSON logs to stdout (fd 1), or to another file descriptor such as stderr (2) for the CLI. */
@@ -64,10 +68,11 @@ export async function createApplication(
     app,
     container,
     logger,
-    close: async () => {
-      await app.close();
+    close: async (options = {}) => {
+      const result = await drainAndClose(app, { graceMs: 0, timeoutMs: 10_000, ...options });
       // Deactivates the singletons: worker threads, and later connections, are released here.
       await container.unbindAllAsync();
+      return result;
     },
   };
 }

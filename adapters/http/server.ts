@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
-import type { Socket } from 'node:net';
+import { Server as NetServer, type Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply } from 'fastify';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -304,6 +304,62 @@ export function toOpenApi30Bounds<T>(node: T): T {
   return out as T;
 }
 
+const draining = new WeakMap<object, { draining: boolean }>();
+
+export interface DrainOptions {
+  /** How long idle keep-alive connections may still send a request (answered with Connection: close). */
+  readonly graceMs: number;
+  /** From the call: connections still open then are destroyed. */
+  readonly timeoutMs: number;
+  readonly onForce?: (openConnections: number) => void;
+}
+
+function openConnections(server: NetServer): Promise<number> {
+  return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
+}
+
+/**
+ * Graceful shutdown of a listening server: stop accepting connections, answer everything that
+ * still arrives with `Connection: close`, let in-flight requests finish, give idle keep-alive
+ * connections `graceMs` to send one more request, then close (Fastify's close waits for the
+ * requests in progress). Whatever is still open at `timeoutMs` is destroyed. Answers whether
+ * the deadline had to force connections closed.
+ *
+ * Why not just `app.close()`: Node's http `server.close()` closes idle keep-alive connections at
+ * once, so a client that has just sent its next request on one gets ECONNRESET instead of an
+ * answer (under load, about one request per connection). Stopping the listener alone (the
+ * net.Server close) leaves those connections to be answered and closed cleanly first.
+ */
+export async function drainAndClose(app: App, options: DrainOptions): Promise<{ forced: boolean }> {
+  const server = app.server;
+  if (!server.listening) {
+    await app.close();
+    return { forced: false };
+  }
+  const started = Date.now();
+  const state = draining.get(app);
+  if (state) state.draining = true;
+  NetServer.prototype.close.call(server);
+  let forced = false;
+  const deadline = setTimeout(() => {
+    forced = true;
+    void openConnections(server).then((open) => {
+      options.onForce?.(open);
+      server.closeAllConnections();
+    });
+  }, options.timeoutMs);
+  try {
+    const graceEnd = started + Math.min(options.graceMs, options.timeoutMs);
+    while (Date.now() < graceEnd && (await openConnections(server)) > 0) {
+      await new Promise((r) => setTimeout(r, Math.min(25, Math.max(1, graceEnd - Date.now()))));
+    }
+    await app.close();
+  } finally {
+    clearTimeout(deadline);
+  }
+  return { forced };
+}
+
 export async function buildHttpServer(resolve: Resolver, options: HttpOptions): Promise<App> {
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
@@ -383,6 +439,14 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+  });
+  // While draining for shutdown every answer closes its connection, so keep-alive clients learn
+  // it with a response instead of a reset (drainAndClose).
+  const drain = { draining: false };
+  draining.set(app, drain);
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (drain.draining) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   app.setErrorHandler((error: FastifyError | DomainFailure, request, reply) => {
