@@ -57,6 +57,13 @@ describe('OpenAPI document', () => {
     expect(numeric).to.deep.equal([]);
   });
 
+  it('documents the CSV answers of the inventory reports as text/csv', () => {
+    for (const path of ['/api/inventory/reports', '/api/inventory/report']) {
+      const ok = doc.paths[path]?.get?.responses?.['200'] as { content?: Record<string, unknown> };
+      expect(ok?.content, path).to.have.keys('application/json', 'text/csv');
+    }
+  });
+
   it('describes every API route with a summary, tags, a success and error responses', () => {
     const routes = t.app.registeredRoutes.filter(
       (r) => !r.hidden && r.url.startsWith('/api') && !r.url.startsWith('/api/docs') && r.method !== 'HEAD',

@@ -60,7 +60,7 @@ describe('graceful shutdown (a real process under keep-alive load)', function ()
         const outcome = await get(agent, server.base, '/api/products?limit=5');
         outcomes.push(outcome);
         if (outcome.error || outcome.status !== 200) return outcome;
-        if (outcome.connection.toLowerCase() === 'close') return outcome;
+        if (outcome.connection?.toLowerCase() === 'close') return outcome;
         if (signalled && outcomes.length > 100_000) return { error: 'never told to close' };
       }
     };
