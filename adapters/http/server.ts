@@ -385,7 +385,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       const { statusCode, body } = frameworkErrorAnswer(error, request.id);
       void (reply as unknown as FastifyReply).status(statusCode).send(body);
     },
-    // Shutdown drains (see drainHttpServer): requests that still arrive are answered, not 503'd.
+    // Shutdown drains (see drainAndClose): requests that still arrive are answered, not 503'd.
     return503OnClosing: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

@@ -215,6 +215,12 @@ describe('HTTP edge: stalled and oversized requests answer the error envelope (r
     }
   });
 
+  it('an undecodable URL is a 400 in the envelope', async () => {
+    const res = await t.request({ method: 'GET', url: '/api/api/location/details/%' });
+    expect(res.statusCode).to.equal(400);
+    expect(res.json()).to.deep.equal({ status: 'error', message: 'Malformed URL', code: 'BAD_URL' });
+  });
+
   it('documents 408, 431, 414 (path parameters) and 413 (bodies) in the OpenAPI document', async () => {
     const doc = (await t.request({ method: 'GET', url: '/api/openapi.json' })).json();
     const details = doc.paths['/api/location/details/{placeId}'].get.responses;
