@@ -25,7 +25,11 @@ async function main(): Promise<void> {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   logger.info({ port, startupMs: Math.round(ms) }, `Amour Florals API listening on port ${port}`);
 
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
+    // A second signal (SIGINT after SIGTERM) does not start a second drain.
+    if (shuttingDown) return;
+    shuttingDown = true;
     const { graceMs, timeoutMs } = config.shutdown;
     const began = Date.now();
     logger.info({ signal, graceMs, timeoutMs }, 'shutdown started');
