@@ -34,7 +34,7 @@ export interface Config {
     readonly headersTimeoutMs: number;
     readonly keepAliveTimeoutMs: number;
   };
-  /** SIGTERM/SIGINT: idle keep-alive connections get graceMs to send a last request; all is closed by timeoutMs. */
+  /** SIGTERM/SIGINT drain: a keep-alive connection idle for graceMs is closed; everything is closed by timeoutMs. */
   readonly shutdown: { readonly graceMs: number; readonly timeoutMs: number };
   readonly rateLimit: {
     readonly enabled: boolean;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyReply } from 'fastify';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
@@ -304,10 +304,15 @@ export function toOpenApi30Bounds<T>(node: T): T {
   return out as T;
 }
 
-const draining = new WeakMap<object, { draining: boolean }>();
+/** Per server: whether it drains, and since when each open connection has had no request in progress. */
+interface DrainState {
+  draining: boolean;
+  readonly idleSince: Map<Socket, number>;
+}
+const drainStates = new WeakMap<object, DrainState>();
 
 export interface DrainOptions {
-  /** How long idle keep-alive connections may still send a request (answered with Connection: close). */
+  /** During the drain, a keep-alive connection with no request for this long is closed. */
   readonly graceMs: number;
   /** From the call: connections still open then are destroyed. */
   readonly timeoutMs: number;
@@ -320,25 +325,29 @@ function openConnections(server: NetServer): Promise<number> {
 
 /**
  * Graceful shutdown of a listening server: stop accepting connections, answer everything that
- * still arrives with `Connection: close`, let in-flight requests finish, give idle keep-alive
- * connections `graceMs` to send one more request, then close (Fastify's close waits for the
- * requests in progress). Whatever is still open at `timeoutMs` is destroyed. Answers whether
- * the deadline had to force connections closed.
+ * still arrives with `Connection: close` (so each keep-alive connection closes after its next
+ * answer), let in-flight requests finish, close connections that stay idle for `graceMs`, then
+ * close Fastify. Whatever is still open at `timeoutMs` is destroyed. Answers whether the deadline
+ * had to force connections closed.
  *
- * Why not just `app.close()`: Node's http `server.close()` closes idle keep-alive connections at
- * once, so a client that has just sent its next request on one gets ECONNRESET instead of an
- * answer (under load, about one request per connection). Stopping the listener alone (the
- * net.Server close) leaves those connections to be answered and closed cleanly first.
+ * Why not just `app.close()`: Node's http `server.close()` closes every idle keep-alive
+ * connection at once, so a client that has just sent its next request on one gets ECONNRESET
+ * instead of an answer (under load, about one request per connection). Here the listener alone
+ * is stopped (the net.Server close), and an idle connection is closed only once it has been idle
+ * for `graceMs`, checked after pending I/O is read (setImmediate), so a request already received
+ * counts as activity even when the event loop was slow.
  */
 export async function drainAndClose(app: App, options: DrainOptions): Promise<{ forced: boolean }> {
   const server = app.server;
-  if (!server.listening) {
+  const state = drainStates.get(app);
+  if (!server.listening || !state) {
     await app.close();
     return { forced: false };
   }
-  const started = Date.now();
-  const state = draining.get(app);
-  if (state) state.draining = true;
+  state.draining = true;
+  // Accept the connections already waiting in the kernel's backlog (the poll phase runs before
+  // setImmediate) so their requests get answered; closing the listener would reset them.
+  await new Promise((r) => setImmediate(r));
   NetServer.prototype.close.call(server);
   let forced = false;
   const deadline = setTimeout(() => {
@@ -349,9 +358,17 @@ export async function drainAndClose(app: App, options: DrainOptions): Promise<{ 
     });
   }, options.timeoutMs);
   try {
-    const graceEnd = started + Math.min(options.graceMs, options.timeoutMs);
-    while (Date.now() < graceEnd && (await openConnections(server)) > 0) {
-      await new Promise((r) => setTimeout(r, Math.min(25, Math.max(1, graceEnd - Date.now()))));
+    while (!forced && (await openConnections(server)) > 0) {
+      await new Promise((r) => setTimeout(r, 25));
+      await new Promise<void>((r) =>
+        setImmediate(() => {
+          const now = Date.now();
+          for (const [socket, since] of state.idleSince) {
+            if (now - since >= options.graceMs) socket.destroy();
+          }
+          r();
+        }),
+      );
     }
     await app.close();
   } finally {
@@ -441,9 +458,21 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     reply.header('x-request-id', request.id);
   });
   // While draining for shutdown every answer closes its connection, so keep-alive clients learn
-  // it with a response instead of a reset (drainAndClose).
-  const drain = { draining: false };
-  draining.set(app, drain);
+  // it with a response instead of a reset; connections idle for the grace time are closed
+  // (drainAndClose). Idle = no request in progress, tracked from the raw server's events.
+  const drain: DrainState = { draining: false, idleSince: new Map() };
+  drainStates.set(app, drain);
+  app.server.on('connection', (socket: Socket) => {
+    drain.idleSince.set(socket, Date.now());
+    socket.once('close', () => drain.idleSince.delete(socket));
+  });
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    drain.idleSince.delete(socket);
+    res.once('finish', () => {
+      if (!socket.destroyed) drain.idleSince.set(socket, Date.now());
+    });
+  });
   app.addHook('onSend', (_request, reply, payload, done) => {
     if (drain.draining) reply.header('connection', 'close');
     done(null, payload);
