@@ -1,7 +1,7 @@
 import type { Container } from 'inversify';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Redis } from 'ioredis';
-import { buildHttpServer } from '../adapters/http/server.js';
+import { buildHttpServer, drainAndClose, type DrainOptions } from '../adapters/http/server.js';
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../adapters/cache/redis-client.js';
 import type { App } from '../adapters/http/types.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
@@ -22,7 +22,11 @@ export interface Application {
   readonly logger: Logger;
   /** Start-up work still running in the background (the database was unreachable at start). */
   readonly startup: StartupRun;
-  close(): Promise<void>;
+  /**
+   * Drains the HTTP server (see drainAndClose; defaults: no grace, 10 s deadline), then releases
+   * the adapters. Answers whether the deadline forced connections closed.
+   */
+  close(options?: Partial<DrainOptions>): Promise<{ forced: boolean }>;
 }
 
 /**
@@ -72,6 +76,11 @@ export async function createApplication(
     logger: config.logLevel === 'silent' ? false : logger,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    timeouts: {
+      requestMs: config.http.requestTimeoutMs,
+      headersMs: config.http.headersTimeoutMs,
+      keepAliveMs: config.http.keepAliveTimeoutMs,
+    },
     corsOrigins: config.corsOrigins,
     rateLimit: {
       ...config.rateLimit,
@@ -98,11 +107,12 @@ export async function createApplication(
     container,
     logger,
     startup,
-    close: async () => {
+    close: async (options = {}) => {
       startup.stop();
-      await app.close();
+      const result = await drainAndClose(app, { graceMs: 0, timeoutMs: 10_000, ...options });
       // Deactivates the singletons: worker threads, and later connections, are released here.
       await container.unbindAllAsync();
+      return result;
     },
   };
 }

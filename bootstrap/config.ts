@@ -1,3 +1,5 @@
+import { isIP } from 'node:net';
+
 /**
  * The only place that reads the environment. Parsed and validated once at start; a bad value
  * stops the process with one line naming the variable (see ConfigError).
@@ -33,7 +35,19 @@ export interface Config {
   readonly logoutGraceMs: number;
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
-  readonly trustProxy: boolean;
+  /**
+   * Which `X-Forwarded-For` entries are believed: false (none: the socket address), a number of
+   * proxy hops in front of us, or the proxies' addresses/CIDRs. Never the whole chain.
+   */
+  readonly trustProxy: false | number | readonly string[];
+  /** HTTP server timeouts (ms): whole request, headers, idle keep-alive. */
+  readonly http: {
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+  };
+  /** SIGTERM/SIGINT drain: a keep-alive connection idle for graceMs is closed; everything is closed by timeoutMs. */
+  readonly shutdown: { readonly graceMs: number; readonly timeoutMs: number };
   readonly rateLimit: {
     readonly enabled: boolean;
     readonly windowMs: number;
@@ -218,6 +232,61 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, 'must be true or false', raw);
 }
 
+function httpTimeouts(env: Env): Config['http'] {
+  const requestTimeoutMs = int(env, 'HTTP_REQUEST_TIMEOUT_MS', 60_000, 1000, 3600_000);
+  const headersTimeoutMs = int(env, 'HTTP_HEADERS_TIMEOUT_MS', 15_000, 500, 600_000);
+  // Node refuses a headers timeout longer than the whole-request one.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      `must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+      String(headersTimeoutMs),
+    );
+  }
+  return {
+    requestTimeoutMs,
+    headersTimeoutMs,
+    keepAliveTimeoutMs: int(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 1000, 600_000),
+  };
+}
+
+const PROXY_KEYWORDS = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: `false`; a number of hops; or comma-separated proxy addresses/CIDRs (or proxy-addr's
+ * `loopback`, `linklocal`, `uniquelocal`). `true` used to trust the whole chain, which let a client
+ * pick its IP by writing the first hop itself; it now means exactly one proxy (the usual single
+ * load balancer): the address that proxy saw is the client's.
+ */
+function trustProxy(env: Env): false | number | string[] {
+  const raw = str(env, 'TRUST_PROXY', 'false').trim();
+  if (/^(false|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return 1;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY', 'must be at most 10 proxy hops', raw);
+    return hops === 0 ? false : hops;
+  }
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of entries) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 4 ? 32 : 128;
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits);
+    if (!PROXY_KEYWORDS.has(entry) && (family === 0 || !validBits || rest.length > 0)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        'must be false, true (one proxy), a number of proxy hops, or proxy addresses/CIDRs like 10.0.0.0/8,127.0.0.1',
+        entry,
+      );
+    }
+  }
+  return entries;
+}
+
 function serviceUrl(env: Env, name: string, protocols: readonly string[]): { url: string } | null {
   const raw = env[name];
   if (raw === undefined || raw === '') return null;
@@ -325,7 +394,12 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     logoutGraceMs: int(env, 'LOGOUT_GRACE_MS', 5000, 0, 60_000),
     corsOrigins,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 50 * 1_048_576),
-    trustProxy: bool(env, 'TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
+    http: httpTimeouts(env),
+    shutdown: {
+      graceMs: int(env, 'SHUTDOWN_GRACE_MS', 1000, 0, 600_000),
+      timeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 15_000, 100, 600_000),
+    },
     rateLimit: {
       enabled: bool(env, 'RATE_LIMIT_ENABLED', true),
       windowMs: int(env, 'RATE_LIMIT_WINDOW_MS', 15 * 60_000, 1000, 24 * 3600_000),

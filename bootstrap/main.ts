@@ -35,12 +35,40 @@ async function main(): Promise<void> {
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   logger.info({ port, startupMs: Math.round(ms) }, `Amour Florals API listening on port ${port}`);
 
+  let shuttingDown = false;
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    application.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    // A second signal (SIGINT after SIGTERM) does not start a second drain.
+    if (shuttingDown) return;
+    shuttingDown = true;
+    const { graceMs, timeoutMs } = config.shutdown;
+    const began = Date.now();
+    logger.info({ signal, graceMs, timeoutMs }, 'shutdown started');
+    // The drain forces connections closed at timeoutMs; should releasing an adapter then hang,
+    // this still ends the process shortly after the deadline.
+    setTimeout(() => {
+      logger.error({ timeoutMs }, 'shutdown deadline passed: exiting');
+      process.exit(1);
+    }, timeoutMs + 1000);
+    application
+      .close({
+        graceMs,
+        timeoutMs,
+        onForce: (open) =>
+          logger.warn(
+            { openConnections: open, timeoutMs },
+            'shutdown deadline reached: closing open connections',
+          ),
+      })
+      .then(
+        ({ forced }) => {
+          logger.info({ durationMs: Date.now() - began, forced }, 'shutdown complete');
+          process.exit(forced ? 1 : 0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error, durationMs: Date.now() - began }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));

@@ -23,3 +23,8 @@ export function unwrap<T>(result: Result<T, DomainError>): T {
 export function fail(error: DomainError): never {
   throw new DomainFailure(error);
 }
+
+/** Unknown route: compat 0.5 keeps `status: "fail"` and the message; `code` as on every error. */
+export function routeNotFoundBody(url: string) {
+  return { status: 'fail' as const, message: `Route ${url} not found`, code: 'ROUTE_NOT_FOUND' };
+}

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Server as NetServer, type Socket } from 'node:net';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -15,11 +17,11 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
-import { DomainFailure } from './errors.js';
+import { DomainFailure, routeNotFoundBody } from './errors.js';
 import { domainError } from '../../domain/shared/errors.js';
 import { isMongoUnavailable } from '../persistence/mongo/unavailable.js';
 import { tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
-import { addInputRules } from './schemas.js';
+import { addInputRules, ErrorBody } from './schemas.js';
 import type { App, Resolver, RouteDeps } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { userRoutes } from './identity/user-routes.js';
@@ -61,7 +63,14 @@ export interface RateLimitOptions {
 export interface HttpOptions {
   readonly logger: FastifyBaseLogger | false;
   readonly bodyLimitBytes: number;
-  readonly trustProxy: boolean;
+  /** false, a number of proxy hops, or the proxies' addresses/CIDRs (never "trust the whole chain"). */
+  readonly trustProxy: false | number | readonly string[];
+  /** Whole request (body included), request headers, idle keep-alive connection; all in ms. */
+  readonly timeouts: {
+    readonly requestMs: number;
+    readonly headersMs: number;
+    readonly keepAliveMs: number;
+  };
   readonly corsOrigins: readonly string[];
   readonly rateLimit: RateLimitOptions;
   readonly environment: string;
@@ -187,6 +196,102 @@ export function errorResponse(error: FastifyError | DomainFailure, requestId: st
 }
 
 /**
+ * Errors Node's HTTP parser raises before there is a request (stalled headers or body, oversized
+ * headers, garbage): answered on the raw socket, in the same envelope as every other error.
+ */
+export function clientErrorAnswer(error: Error & { code?: string }): ErrorAnswer {
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return {
+      statusCode: 408,
+      body: { status: 'error', message: 'The request was not received in time', code: 'REQUEST_TIMEOUT' },
+    };
+  }
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return {
+      statusCode: 431,
+      body: { status: 'error', message: 'The request headers are too large', code: 'HEADERS_TOO_LARGE' },
+    };
+  }
+  return {
+    statusCode: 400,
+    body: { status: 'error', message: 'Malformed HTTP request', code: 'BAD_REQUEST' },
+  };
+}
+
+function onClientError(error: Error & { code?: string }, socket: Socket): void {
+  // A reset connection is gone: nothing to answer.
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const pending = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !pending?.headersSent) {
+    const { statusCode, body } = clientErrorAnswer(error);
+    const json = JSON.stringify(body);
+    socket.write(
+      `HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
+    );
+  }
+  socket.destroy();
+}
+
+/** Failures the router meets before a route is chosen (over-long path parameter, undecodable URL). */
+export function frameworkErrorAnswer(error: FastifyError, requestId: string): ErrorAnswer {
+  if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return {
+      statusCode: 414,
+      body: {
+        status: 'error',
+        message: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+        code: 'URI_TOO_LONG',
+      },
+    };
+  }
+  if (error.code === 'FST_ERR_BAD_URL') {
+    return { statusCode: 400, body: { status: 'error', message: 'Malformed URL', code: 'BAD_URL' } };
+  }
+  return errorResponse(error, requestId);
+}
+
+export const MAX_PARAM_LENGTH = 200;
+
+const TRANSPORT_ERRORS: Record<number, string> = {
+  408: 'The request (headers or body) did not arrive within the server timeouts',
+  413: 'Body too large',
+  414: `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`,
+  431: 'Request headers too large',
+};
+
+/**
+ * Failures the HTTP layer itself can answer on a route, in the error envelope, added to the
+ * route's documented responses: 408 and 431 anywhere, 414 with path parameters, 413 with a body.
+ */
+export function withTransportErrors(url: string, method: string | string[], response: unknown): unknown {
+  if (response === null || typeof response !== 'object') return response;
+  const methods = (Array.isArray(method) ? method : [method]).map((m) => m.toUpperCase());
+  const statuses = [408, 431];
+  if (url.includes(':')) statuses.push(414);
+  if (methods.some((m) => m === 'POST' || m === 'PUT' || m === 'PATCH')) statuses.push(413);
+  const out: Record<string, unknown> = { ...response };
+  for (const status of statuses) {
+    if (!(status in out)) out[status] = { ...ErrorBody, description: TRANSPORT_ERRORS[status] };
+  }
+  return out;
+}
+
+/**
+ * Fastify's trust setting from ours. A number of hops becomes "trust the socket peer and the
+ * next n-1 addresses": proxy-addr walks from the socket outward (hop 0 is the socket), so the
+ * client address is the one the outermost trusted proxy saw, never an entry the client wrote.
+ * (Fastify itself treats a bare number as "trust nothing".)
+ */
+export function trustProxyOption(
+  trust: false | number | readonly string[],
+): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
+/**
  * Success bodies are serialized by fast-json-stringify from their schemas (fast, and nothing
  * undeclared leaks). Error bodies are built by the one error handler and documented for OpenAPI
  * only: compiling a serializer for each route's every error status cost ~280 ms of start-up for
@@ -199,18 +304,141 @@ function buildSerializer(...args: Parameters<typeof buildFastSerializer>) {
     /^[45]/.test(String(route.httpStatus)) ? (data: unknown) => JSON.stringify(data) : compileFast(route);
 }
 
+/**
+ * TypeBox writes JSON Schema 2019+ numeric bounds (`exclusiveMinimum: 0`); OpenAPI 3.0.3 (draft 4
+ * style) wants `minimum: 0, exclusiveMinimum: true`. Validation keeps the route schemas as they
+ * are; only the published document is rewritten, so every route, present and future, is valid 3.0.
+ */
+export function toOpenApi30Bounds<T>(node: T): T {
+  if (Array.isArray(node)) return node.map((n: unknown) => toOpenApi30Bounds(n)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) out[key] = toOpenApi30Bounds(value);
+  for (const [exclusive, bound] of [
+    ['exclusiveMinimum', 'minimum'],
+    ['exclusiveMaximum', 'maximum'],
+  ] as const) {
+    const value = out[exclusive];
+    if (typeof value !== 'number') continue;
+    const current = out[bound];
+    // Both given: JSON Schema applies both; keep the tighter one (equal: the exclusive one wins).
+    const tighter =
+      typeof current !== 'number' || (bound === 'minimum' ? value >= current : value <= current);
+    if (tighter) {
+      out[bound] = value;
+      out[exclusive] = true;
+    } else delete out[exclusive];
+  }
+  return out as T;
+}
+
+/** Per server: whether it drains, and since when each open connection has had no request in progress. */
+interface DrainState {
+  draining: boolean;
+  readonly idleSince: Map<Socket, number>;
+}
+const drainStates = new WeakMap<object, DrainState>();
+
+export interface DrainOptions {
+  /** During the drain, a keep-alive connection with no request for this long is closed. */
+  readonly graceMs: number;
+  /** From the call: connections still open then are destroyed. */
+  readonly timeoutMs: number;
+  readonly onForce?: (openConnections: number) => void;
+}
+
+function openConnections(server: NetServer): Promise<number> {
+  return new Promise((resolve) => server.getConnections((error, count) => resolve(error ? 0 : count)));
+}
+
+/**
+ * Graceful shutdown of a listening server: stop accepting connections, answer everything that
+ * still arrives with `Connection: close` (so each keep-alive connection closes after its next
+ * answer), let in-flight requests finish, close connections that stay idle for `graceMs`, then
+ * close Fastify. Whatever is still open at `timeoutMs` is destroyed. Answers whether the deadline
+ * had to force connections closed.
+ *
+ * Why not just `app.close()`: Node's http `server.close()` closes every idle keep-alive
+ * connection at once, so a client that has just sent its next request on one gets ECONNRESET
+ * instead of an answer (under load, about one request per connection). Here the listener alone
+ * is stopped (the net.Server close), and an idle connection is closed only once it has been idle
+ * for `graceMs`, checked after pending I/O is read (setImmediate), so a request already received
+ * counts as activity even when the event loop was slow.
+ */
+export async function drainAndClose(app: App, options: DrainOptions): Promise<{ forced: boolean }> {
+  const server = app.server;
+  const state = drainStates.get(app);
+  if (!server.listening || !state) {
+    await app.close();
+    return { forced: false };
+  }
+  state.draining = true;
+  // Accept the connections already waiting in the kernel's backlog (the poll phase runs before
+  // setImmediate) so their requests get answered; closing the listener would reset them.
+  await new Promise((r) => setImmediate(r));
+  NetServer.prototype.close.call(server);
+  let forced = false;
+  const deadline = setTimeout(() => {
+    forced = true;
+    void openConnections(server).then((open) => {
+      options.onForce?.(open);
+      server.closeAllConnections();
+    });
+  }, options.timeoutMs);
+  try {
+    while (!forced && (await openConnections(server)) > 0) {
+      await new Promise((r) => setTimeout(r, 25));
+      await new Promise<void>((r) =>
+        setImmediate(() => {
+          const now = Date.now();
+          for (const [socket, since] of state.idleSince) {
+            if (now - since >= options.graceMs) socket.destroy();
+          }
+          r();
+        }),
+      );
+    }
+    await app.close();
+  } finally {
+    clearTimeout(deadline);
+  }
+  return { forced };
+}
+
 export async function buildHttpServer(resolve: Resolver, options: HttpOptions): Promise<App> {
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
     bodyLimit: options.bodyLimitBytes,
-    trustProxy: options.trustProxy,
+    // Only the configured hops/addresses are believed, so a client cannot pick its IP (and so its
+    // rate-limit and login-lockout bucket) by writing its own first X-Forwarded-For entry.
+    trustProxy: trustProxyOption(options.trustProxy),
+    // A request that never finishes (slow body, stalled headers) is answered 408 and closed
+    // instead of holding its connection (and shutdown) forever. Node checks every
+    // connectionsCheckingInterval, so that interval is kept well below the timeouts.
+    requestTimeout: options.timeouts.requestMs,
+    keepAliveTimeout: options.timeouts.keepAliveMs,
+    http: {
+      requestTimeout: options.timeouts.requestMs,
+      headersTimeout: options.timeouts.headersMs,
+      connectionsCheckingInterval: Math.max(
+        100,
+        Math.min(5000, Math.floor(Math.min(options.timeouts.headersMs, options.timeouts.requestMs) / 4)),
+      ),
+    },
+    clientErrorHandler: onClientError,
+    frameworkErrors: (error, request, reply) => {
+      const { statusCode, body } = frameworkErrorAnswer(error, request.id);
+      void (reply as unknown as FastifyReply).status(statusCode).send(body);
+    },
+    // Shutdown drains (see drainAndClose): requests that still arrive are answered, not 503'd.
+    return503OnClosing: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     rewriteUrl: (req) => stripDoubledApiPrefix(req.url ?? '/'),
     schemaController: { compilersFactory: { buildSerializer } },
-    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 200 },
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   // An empty JSON body is "no body": the storefront POSTs some calls without one (wishlist add,
@@ -235,6 +463,12 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   // Every route as registered (method, url, schema), for the OpenAPI completeness test and tooling.
   const registered: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
+    if (route.schema?.response && !route.schema.hide) {
+      route.schema = {
+        ...route.schema,
+        response: withTransportErrors(route.url, route.method, route.schema.response),
+      };
+    }
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       registered.push({
@@ -253,20 +487,41 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // While draining for shutdown every answer closes its connection, so keep-alive clients learn
+  // it with a response instead of a reset; connections idle for the grace time are closed
+  // (drainAndClose). Idle = no request in progress, tracked from the raw server's events.
+  const drain: DrainState = { draining: false, idleSince: new Map() };
+  drainStates.set(app, drain);
+  app.server.on('connection', (socket: Socket) => {
+    drain.idleSince.set(socket, Date.now());
+    socket.once('close', () => drain.idleSince.delete(socket));
+  });
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket;
+    drain.idleSince.delete(socket);
+    res.once('finish', () => {
+      if (!socket.destroyed) drain.idleSince.set(socket, Date.now());
+    });
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (drain.draining) reply.header('connection', 'close');
+    done(null, payload);
+  });
 
   app.setErrorHandler((error: FastifyError | DomainFailure, request, reply) => {
     const { statusCode, body } = errorResponse(error, request.id);
     if (body.code === 'DATABASE_UNAVAILABLE')
       request.log.warn({ error: error.message }, 'database unavailable');
     else if (statusCode >= 500) request.log.error({ err: error }, 'unhandled error');
+    // The location routes' callers read `error` (compat 9); they get it beside the envelope.
     if (request.routeOptions.config?.rawErrors) {
-      return reply.status(statusCode).send({ error: body.message, code: body.code });
+      return reply.status(statusCode).send({ ...body, error: body.message });
     }
     return reply.status(statusCode).send(body);
   });
 
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ status: 'fail', message: `Route ${request.originalUrl} not found` });
+    reply.status(404).send(routeNotFoundBody(request.originalUrl));
   });
 
   await app.register(helmet, {
@@ -362,6 +617,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
       },
     },
+    transformObject: (document) =>
+      toOpenApi30Bounds('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
 

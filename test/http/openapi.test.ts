@@ -1,4 +1,7 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import type { OpenAPI } from 'openapi-types';
 import { expect } from 'chai';
+import { toOpenApi30Bounds } from '../../adapters/http/server.js';
 import { buildTestApp, type TestApp } from '../support/harness.js';
 
 interface Operation {
@@ -26,6 +29,41 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(doc)).to.include('bearerAuth');
   });
 
+  it('is a valid OpenAPI 3.0.3 document (schema and semantic validation)', async () => {
+    // validate() dereferences in place: give it a copy so the other tests see the served document.
+    const copy = structuredClone(doc) as unknown as OpenAPI.Document;
+    let problem = '';
+    try {
+      await SwaggerParser.validate(copy);
+    } catch (error) {
+      problem = (error as Error).message;
+    }
+    expect(problem).to.equal('');
+  });
+
+  it('never uses the JSON Schema 2019+ numeric exclusiveMinimum/exclusiveMaximum (3.0 wants booleans)', () => {
+    const numeric: string[] = [];
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) node.forEach((n, i) => walk(n, `${path}/${i}`));
+      else if (node !== null && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if ((key === 'exclusiveMinimum' || key === 'exclusiveMaximum') && typeof value === 'number')
+            numeric.push(`${path}/${key}`);
+          walk(value, `${path}/${key}`);
+        }
+      }
+    };
+    walk(doc, '#');
+    expect(numeric).to.deep.equal([]);
+  });
+
+  it('documents the CSV answers of the inventory reports as text/csv', () => {
+    for (const path of ['/api/inventory/reports', '/api/inventory/report']) {
+      const ok = doc.paths[path]?.get?.responses?.['200'] as { content?: Record<string, unknown> };
+      expect(ok?.content, path).to.have.keys('application/json', 'text/csv');
+    }
+  });
+
   it('describes every API route with a summary, tags, a success and error responses', () => {
     const routes = t.app.registeredRoutes.filter(
       (r) => !r.hidden && r.url.startsWith('/api') && !r.url.startsWith('/api/docs') && r.method !== 'HEAD',
@@ -47,5 +85,24 @@ describe('OpenAPI document', () => {
       if (!codes.includes('500')) problems.push(`${name}: no 500 response`);
     }
     expect(problems).to.deep.equal([]);
+  });
+});
+
+describe('OpenAPI 3.0 bounds rewrite', () => {
+  it('turns numeric exclusive bounds into 3.0 boolean ones, keeping the tighter bound', () => {
+    expect(toOpenApi30Bounds({ a: [{ type: 'number', exclusiveMinimum: 0 }] })).to.deep.equal({
+      a: [{ type: 'number', minimum: 0, exclusiveMinimum: true }],
+    });
+    expect(
+      toOpenApi30Bounds({ exclusiveMinimum: 0, minimum: 5, exclusiveMaximum: 10, maximum: 10 }),
+    ).to.deep.equal({
+      minimum: 5,
+      maximum: 10,
+      exclusiveMaximum: true,
+    });
+    expect(toOpenApi30Bounds({ minimum: 1, exclusiveMinimum: true })).to.deep.equal({
+      minimum: 1,
+      exclusiveMinimum: true,
+    });
   });
 });

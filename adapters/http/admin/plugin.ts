@@ -5,7 +5,7 @@ import { AuditTrail } from '../../../application/identity/audit-trail.js';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../../application/shared/ports.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { authHooks } from '../auth.js';
-import { DomainFailure } from '../errors.js';
+import { DomainFailure, routeNotFoundBody } from '../errors.js';
 import { bearerAuth, errors, IsoDate, PageSize, pageWithDefault, success } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
@@ -118,7 +118,7 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   // Unknown paths or methods under /admin (e.g. POST /admin/test) pass the guard and the audit
   // trail too (compat rule 15): without this scoped handler the root 404 would skip both hooks.
   app.setNotFoundHandler((request, reply) => {
-    reply.status(404).send({ status: 'fail', message: `Route ${request.originalUrl} not found` });
+    reply.status(404).send(routeNotFoundBody(request.originalUrl));
   });
 
   const tags = ['admin'];

@@ -186,8 +186,15 @@ function sendReport(reply: FastifyReply, report: InventoryReport, format: 'json'
 
 const ReportResponse = {
   200: {
-    ...success(ReportData),
     description: 'The report as JSON; with ?format=csv, text/csv with one row per product',
+    content: {
+      'application/json': { schema: success(ReportData) },
+      'text/csv': {
+        schema: Type.String({
+          description: `CSV with a header row: ${CSV_COLUMNS.join(',')} (attachment inventory-report.csv)`,
+        }),
+      },
+    },
   },
   ...errors(400, 401, 403),
 };

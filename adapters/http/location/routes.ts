@@ -12,8 +12,14 @@ import { Latitude, Longitude } from '../schemas.js';
 import type { HttpRouteDeps } from '../server.js';
 import type { App } from '../types.js';
 
-/** Location answers are raw JSON with `{error}` failures (compat 9), marked by `rawErrors`. */
-const RawError = Type.Object({ error: Type.String() }, { additionalProperties: true });
+/**
+ * Location answers are raw JSON (compat 9); failures carry the `{error}` text the storefront reads
+ * beside the usual envelope fields (`rawErrors`).
+ */
+const RawError = Type.Object(
+  { status: Type.Literal('error'), error: Type.String(), message: Type.String(), code: Type.String() },
+  { additionalProperties: true },
+);
 const rawErrors = (...statuses: number[]) =>
   Object.fromEntries([...statuses, 500].map((s) => [s, { ...RawError, description: `Error ${s}` }]));
 

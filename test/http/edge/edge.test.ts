@@ -22,7 +22,11 @@ describe('HTTP edge: envelope, limits, headers', () => {
   it('unknown routes answer the compat 404 naming the URL as sent', async () => {
     const res = await t.request({ method: 'GET', url: '/api/api/nope?x=1' });
     expect(res.statusCode).to.equal(404);
-    expect(res.json()).to.deep.equal({ status: 'fail', message: 'Route /api/api/nope?x=1 not found' });
+    expect(res.json()).to.deep.equal({
+      status: 'fail',
+      message: 'Route /api/api/nope?x=1 not found',
+      code: 'ROUTE_NOT_FOUND',
+    });
   });
 
   it('malformed JSON is a 400 in the error envelope', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { buildTestApp, type TestApp } from '../../support/harness.js';
 
-describe('HTTP /api/location (compat 9: raw JSON, {error} failures)', () => {
+describe('HTTP /api/location (compat 9: raw JSON, {error} failures in the envelope)', () => {
   let t: TestApp;
   before(async () => {
     t = await buildTestApp();
@@ -32,7 +32,7 @@ describe('HTTP /api/location (compat 9: raw JSON, {error} failures)', () => {
     });
   });
 
-  it('check-serviceable refuses bad input with {error}', async () => {
+  it('check-serviceable refuses bad input with {error} beside the error envelope', async () => {
     const res = await t.request({
       method: 'POST',
       url: '/api/location/check-serviceable',
@@ -40,7 +40,7 @@ describe('HTTP /api/location (compat 9: raw JSON, {error} failures)', () => {
     });
     expect(res.statusCode).to.equal(400);
     expect(res.json().error).to.be.a('string').and.not.empty;
-    expect(res.json()).to.not.have.property('status');
+    expect(res.json()).to.include({ status: 'error', code: 'VALIDATION_FAILED', message: res.json().error });
   });
 
   it('search: empty under 2 characters, at most 10 results, with the place fields', async () => {
@@ -91,7 +91,7 @@ describe('HTTP /api/location (compat 9: raw JSON, {error} failures)', () => {
     expect(missing.json().error).to.match(/longitude/);
   });
 
-  it('details answers a place or 404 {error}', async () => {
+  it('details answers a place or 404 {error} in the envelope', async () => {
     const ok = await t.request({ method: 'GET', url: '/api/location/details/in-pune' });
     expect(ok.json()).to.deep.equal({
       city: 'Pune',
@@ -102,7 +102,12 @@ describe('HTTP /api/location (compat 9: raw JSON, {error} failures)', () => {
     });
     const missing = await t.request({ method: 'GET', url: '/api/location/details/nowhere' });
     expect(missing.statusCode).to.equal(404);
-    expect(missing.json()).to.deep.equal({ error: 'Place not found', code: 'PLACE_NOT_FOUND' });
+    expect(missing.json()).to.deep.equal({
+      status: 'error',
+      error: 'Place not found',
+      message: 'Place not found',
+      code: 'PLACE_NOT_FOUND',
+    });
   });
 
   it('popular lists the serviceable cities', async () => {
