@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { useCallers, type Caller } from './callers.js';
 
 /**
  * Issue 8: `POST /api/admin/products` accepted `javascript:` image URLs while add-image refused
@@ -8,7 +8,6 @@ import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../supp
  */
 
 const ID = '65a1b2c3d4e5f60718293a4b';
-type Caller = 'shopper' | 'admin';
 
 const BAD = [
   'javascript:alert(1)',
@@ -88,26 +87,9 @@ const FIELDS: Field[] = [
 ];
 
 describe('HTTP edge: one image URL rule for every image field (issue 8)', () => {
-  let t: TestApp;
-  const tokens: Record<Caller, string> = { shopper: '', admin: '' };
+  const c = useCallers();
 
-  before(async () => {
-    t = await buildTestApp();
-    tokens.shopper = (await registerUser(t)).token;
-    tokens.admin = await loginAdmin(t);
-  });
-  after(async () => t.close());
-
-  const send = (f: Field, url: string) => {
-    const [method, path] = f.route.split(' ') as ['POST' | 'PUT', string];
-    return t.request({
-      method,
-      url: path,
-      token: tokens[f.as],
-      body: f.base(url),
-      headers: { 'x-admin-confirmation': 'confirmed' },
-    });
-  };
+  const send = (f: Field, url: string) => c.send(f.route, f.as, f.base(url));
 
   it('refuses non-http(s) URLs in each image field with a 400 naming it', async () => {
     const failures: string[] = [];
@@ -131,31 +113,31 @@ describe('HTTP edge: one image URL rule for every image field (issue 8)', () => 
   });
 
   it('POST /api/admin/products stores no javascript: image, and stores an https one as sent', async () => {
-    const category = await t.request({
+    const category = await c.t.request({
       method: 'POST',
       url: '/api/categories',
-      token: tokens.admin,
+      token: c.tokens.admin,
       body: { name: 'Image Edge' },
     });
     const categoryId = category.json().data.category._id;
     const before = (
-      await t.request({ method: 'GET', url: '/api/admin/products?limit=100', token: tokens.admin })
+      await c.t.request({ method: 'GET', url: '/api/admin/products?limit=100', token: c.tokens.admin })
     ).json().pagination.total;
-    const bad = await t.request({
+    const bad = await c.t.request({
       method: 'POST',
       url: '/api/admin/products',
-      token: tokens.admin,
+      token: c.tokens.admin,
       body: { ...product([{ url: 'javascript:alert(1)' }]), category: categoryId },
     });
     expect(bad.statusCode).to.equal(400);
     const after = (
-      await t.request({ method: 'GET', url: '/api/admin/products?limit=100', token: tokens.admin })
+      await c.t.request({ method: 'GET', url: '/api/admin/products?limit=100', token: c.tokens.admin })
     ).json().pagination.total;
     expect(after).to.equal(before);
-    const good = await t.request({
+    const good = await c.t.request({
       method: 'POST',
       url: '/api/admin/products',
-      token: tokens.admin,
+      token: c.tokens.admin,
       body: { ...product([{ url: 'https://img.example/rose.jpg', alt: 'Rose' }]), category: categoryId },
     });
     expect(good.statusCode, good.body).to.equal(201);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { useCallers, type Caller } from './callers.js';
 
 /**
  * Issue 8, "numbers at the edges": `?subtotal=1e308` answered `total: null` and review lists took
@@ -9,7 +9,6 @@ import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../supp
  */
 
 const ID = '65a1b2c3d4e5f60718293a4b';
-type Caller = 'shopper' | 'admin';
 type Value = number | string;
 
 interface Row {
@@ -133,21 +132,13 @@ const ROWS: Row[] = [
 ];
 
 describe('HTTP edge: every numeric input is bounded (issue 8)', () => {
-  let t: TestApp;
-  const tokens: Record<Caller, string> = { shopper: '', admin: '' };
-
-  before(async () => {
-    t = await buildTestApp();
-    tokens.shopper = (await registerUser(t)).token;
-    tokens.admin = await loginAdmin(t);
-  });
-  after(async () => t.close());
+  const c = useCallers();
 
   it('?subtotal=1e308 is a 400 naming subtotal, not a null total', async () => {
-    const res = await t.request({
+    const res = await c.t.request({
       method: 'GET',
       url: '/api/promos/validate/SPRING10?subtotal=1e308',
-      token: tokens.shopper,
+      token: c.tokens.shopper,
     });
     expect(res.statusCode).to.equal(400);
     expect(res.json().errors).to.deep.include({
@@ -157,16 +148,16 @@ describe('HTTP edge: every numeric input is bounded (issue 8)', () => {
   });
 
   it('a review list page of 1e+25 is a 400 naming page', async () => {
-    const res = await t.request({ method: 'GET', url: `/api/products/${ID}/reviews?page=1e%2B25` });
+    const res = await c.t.request({ method: 'GET', url: `/api/products/${ID}/reviews?page=1e%2B25` });
     expect(res.statusCode).to.equal(400);
     expect(res.json().errors.map((e: { field: string }) => e.field)).to.include('querystring.page');
   });
 
   it('a number too large for a double (1e400 parses to Infinity) is refused in a body', async () => {
-    const res = await t.app.inject({
+    const res = await c.t.app.inject({
       method: 'POST',
       url: '/api/cart',
-      headers: { authorization: `Bearer ${tokens.shopper}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${c.tokens.shopper}`, 'content-type': 'application/json' },
       payload: `{"productId":"${ID}","quantity":1e400}`,
     });
     expect(res.statusCode).to.equal(400);
@@ -178,9 +169,9 @@ describe('HTTP edge: every numeric input is bounded (issue 8)', () => {
     for (const row of ROWS) {
       for (const value of row.bad) {
         const req = row.send(value);
-        const res = await t.request({
+        const res = await c.t.request({
           ...req,
-          token: tokens[row.as],
+          token: c.tokens[row.as],
           headers: { 'x-admin-confirmation': 'confirmed' },
         });
         // The location routes answer raw `{error}` (compat); every other route the envelope.
@@ -195,10 +186,10 @@ describe('HTTP edge: every numeric input is bounded (issue 8)', () => {
   });
 
   it('keeps the compat messages of the rules for prices and stock at or below zero', async () => {
-    const res = await t.request({
+    const res = await c.t.request({
       method: 'POST',
       url: '/api/admin/products',
-      token: tokens.admin,
+      token: c.tokens.admin,
       body: { ...product, price: -1e308 },
     });
     expect(res.statusCode).to.equal(400);
@@ -223,7 +214,7 @@ describe('HTTP edge: every numeric input is bounded (issue 8)', () => {
       }
       for (const [k, v] of Object.entries(s)) walk(v, path ? `${path}.${k}` : k, where);
     };
-    const routes = t.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'));
+    const routes = c.t.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'));
     for (const route of routes) {
       const schema = (route.schema ?? {}) as Record<string, unknown>;
       for (const part of ['body', 'querystring', 'params', 'headers']) {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { PLAIN_TEXT_KEYWORD } from '../../../adapters/http/schemas.js';
 import { isPlainText } from '../../../domain/shared/text.js';
-import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { registerUser } from '../../support/harness.js';
+import { useCallers, type Caller } from './callers.js';
 
 /**
  * Issue 8: NUL bytes, lone surrogates and bidirectional overrides were stored in names and
@@ -11,7 +12,6 @@ import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../supp
  */
 
 const ID = '65a1b2c3d4e5f60718293a4b';
-type Caller = 'shopper' | 'admin';
 
 /** Refused everywhere. */
 const ALWAYS_BAD: Record<string, string> = {
@@ -124,26 +124,9 @@ const FIELDS: Field[] = [
 ];
 
 describe('HTTP edge: stored text refuses control and bidi-override characters (issue 8)', () => {
-  let t: TestApp;
-  const tokens: Record<Caller, string> = { shopper: '', admin: '' };
+  const c = useCallers();
 
-  before(async () => {
-    t = await buildTestApp();
-    tokens.shopper = (await registerUser(t)).token;
-    tokens.admin = await loginAdmin(t);
-  });
-  after(async () => t.close());
-
-  const send = (f: Field, value: string) => {
-    const [method, url] = f.route.split(' ') as ['POST' | 'PUT', string];
-    return t.request({
-      method,
-      url,
-      token: tokens[f.as],
-      body: at(f.base, f.path, value),
-      headers: { 'x-admin-confirmation': 'confirmed' },
-    });
-  };
+  const send = (f: Field, value: string) => c.send(f.route, f.as, at(f.base, f.path, value));
 
   it('refuses each forbidden character in each text field with a 400 naming the field', async () => {
     const failures: string[] = [];
@@ -179,12 +162,12 @@ describe('HTTP edge: stored text refuses control and bidi-override characters (i
   });
 
   it('stores names, category names and multi-line descriptions as sent when they are clean', async () => {
-    const shopper = await registerUser(t, { fullName: 'Zoë 🌹 ورد' });
+    const shopper = await registerUser(c.t, { fullName: 'Zoë 🌹 ورد' });
     expect(shopper.user.fullName).to.equal('Zoë 🌹 ورد');
-    const category = await t.request({
+    const category = await c.t.request({
       method: 'POST',
       url: '/api/categories',
-      token: tokens.admin,
+      token: c.tokens.admin,
       body: { name: 'Edge Blooms 🌹', description: 'Red\nand white' },
     });
     expect(category.statusCode, category.body).to.equal(201);
@@ -196,21 +179,21 @@ describe('HTTP edge: stored text refuses control and bidi-override characters (i
 
   it('does not store a NUL, a lone surrogate or an override in a name or a category name', async () => {
     for (const name of ['Mal\u0000lory', 'Mal\ud800lory', 'Mal\u202elory']) {
-      const user = await t.request({
+      const user = await c.t.request({
         method: 'POST',
         url: '/api/auth/register',
         body: { fullName: name, email: `m${name.charCodeAt(3)}@x.io`, password: 'secret1' },
       });
       expect(user.statusCode).to.equal(400);
-      const category = await t.request({
+      const category = await c.t.request({
         method: 'POST',
         url: '/api/categories',
-        token: tokens.admin,
+        token: c.tokens.admin,
         body: { name },
       });
       expect(category.statusCode).to.equal(400);
     }
-    const list = await t.request({ method: 'GET', url: '/api/categories' });
+    const list = await c.t.request({ method: 'GET', url: '/api/categories' });
     for (const c of list.json().data.categories as { name: string }[])
       expect(isPlainText(c.name)).to.equal(true);
   });
@@ -258,7 +241,7 @@ describe('HTTP edge: stored text refuses control and bidi-override characters (i
       }
       for (const [k, v] of Object.entries(s)) walk(v, `${path}.${k}`, where, url);
     };
-    for (const route of t.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'))) {
+    for (const route of c.t.app.registeredRoutes.filter((r) => r.url.startsWith('/api/'))) {
       const body = ((route.schema ?? {}) as { body?: { content?: Record<string, { schema: unknown }> } })
         .body;
       const schema = body?.content ? Object.values(body.content)[0]?.schema : body;
