@@ -357,6 +357,25 @@ function suite(label: string, env: () => Record<string, string>) {
       slow.restore();
     }
   });
+
+  it('a failed placement gives its place back; a refused one redeems no promo use and takes no stock', async function () {
+    this.timeout(30_000);
+    const p = await products.create(
+      makeProduct({ price: 10_000, inventory: { stock: 5, lowStockThreshold: 0, isAvailable: true } }),
+    );
+    const shopper = await registerUser(t);
+    for (let i = 0; i < 4; i++) {
+      const short = await place(shopper.token, p.id, 6);
+      expect(short.json().code, short.body).to.equal('INSUFFICIENT_STOCK');
+    }
+    for (let i = 0; i < 3; i++) expect((await place(shopper.token, p.id, 1)).statusCode).to.equal(201);
+    const code = `CAP${label}`;
+    expect((await post('/api/promos', admin, { code, type: 'fixed', value: 5 })).statusCode).to.equal(201);
+    const refused = await place(shopper.token, p.id, 1, { promoCode: code });
+    expect(refused.json().code, refused.body).to.equal('TOO_MANY_UNPAID_ORDERS');
+    expect((await promos.findByCode(code))!.usedCount).to.equal(0);
+    expect(await stockOf(p.id)).to.equal(2);
+  });
 }
 
 describe('http/ordering: unpaid orders expire', () => {
