@@ -12,7 +12,6 @@ import {
   type OrderSource,
 } from '../../domain/ordering/order.js';
 import { makeOrderNumber } from '../../domain/ordering/order-number.js';
-import { isAwaitingPayment } from '../../domain/ordering/payment.js';
 import { SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricing.js';
 import type { PromoLine } from '../../domain/promotions/promo-code.js';
 import type { Money } from '../../domain/shared/money.js';
@@ -23,13 +22,13 @@ import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { AppLogger, Clock, EventBus, IdGenerator, RandomSource } from '../shared/ports.js';
 import type {
-  OrderExpiryPolicy,
   OrderRepository,
   StockReservation,
   StockReservationPolicy,
   StockReservationRepository,
 } from './ports.js';
 import { releaseHeld, reserveAll, stockNeeds, type HeldStock, type StockNeed } from './stock.js';
+import type { UnpaidOrderCap } from './unpaid-order-cap.js';
 
 export interface PlaceOrderItemInput {
   /** Absent on lines that reached the storefront's cart through move-to-cart (compat 13). */
@@ -116,25 +115,45 @@ export class PlaceOrder {
     private readonly policy: Pick<StockReservationPolicy, 'ttlMs'>,
     private readonly promoCodes?: PromoCodeRepository,
     private readonly promoEvaluator?: PromoEvaluator,
-    private readonly expiry?: Pick<OrderExpiryPolicy, 'maxUnpaidPerUser'>,
+    private readonly unpaidCap?: UnpaidOrderCap,
   ) {}
 
+  /**
+   * One account may not hold the shop's stock in unpaid orders: a placement first claims one of
+   * the shopper's unpaid-order slots (an atomic insert, see UnpaidOrderCap), so however many run
+   * in parallel, on however many instances, at most the cap of them go on; the others are refused
+   * before they redeem a promo use or take stock. A placement that does not store its order gives
+   * its slot back at once; one that dies leaves a slot that frees itself once stale.
+   */
   async execute(input: PlaceOrderInput): Promise<Result<PlacedOrder, DomainError>> {
-    // One account may not hold the shop's stock in unpaid orders: pay or cancel one first. (Two
-    // placements racing each other may both pass; expiry still bounds how long they hold stock.)
-    if (this.expiry) {
-      const unpaid = (await this.orders.findByUser(input.userId)).filter(isAwaitingPayment).length;
-      if (unpaid >= this.expiry.maxUnpaidPerUser) {
-        return Err(
-          domainError(
-            'TOO_MANY_UNPAID_ORDERS',
-            `You already have ${unpaid} orders awaiting payment; pay or cancel one first`,
-            { limit: this.expiry.maxUnpaidPerUser },
-          ),
-        );
-      }
+    const orderId = this.ids.next();
+    const slot = this.unpaidCap ? await this.unpaidCap.claim(input.userId, orderId, this.clock.now()) : null;
+    if (this.unpaidCap && !slot) {
+      return Err(
+        domainError(
+          'TOO_MANY_UNPAID_ORDERS',
+          `You already have ${this.unpaidCap.cap} orders awaiting payment; pay or cancel one first`,
+          { limit: this.unpaidCap.cap },
+        ),
+      );
     }
+    if (!slot) return this.place(input, orderId);
+    let result: Result<PlacedOrder, DomainError>;
+    try {
+      result = await this.place(input, orderId);
+    } catch (error) {
+      // Whether the order was stored is unknown: keep the slot when it was (or when that cannot
+      // be told: it frees itself once stale), give it back when it was not.
+      if ((await this.orders.findById(orderId).catch(() => undefined)) === null) {
+        await this.unpaidCap!.release(slot);
+      }
+      throw error;
+    }
+    if (result.isErr()) await this.unpaidCap!.release(slot);
+    return result;
+  }
 
+  private async place(input: PlaceOrderInput, orderId: string): Promise<Result<PlacedOrder, DomainError>> {
     const requested = input.items ?? [];
     const fromRequest = requested.length > 0 && requested.every((i) => i.productId !== undefined);
     const source: OrderSource = fromRequest ? 'request' : 'cart';
@@ -193,7 +212,7 @@ export class PlaceOrder {
     const placed = placeOrder({
       ...(discount > 0 ? { discount } : {}),
       ...(redeemedCode !== null ? { promoCode: redeemedCode } : {}),
-      id: this.ids.next(),
+      id: orderId,
       orderNumber: number.value,
       userId: input.userId,
       items: priced.value.lines,

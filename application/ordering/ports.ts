@@ -78,3 +78,32 @@ export interface OrderExpiryPolicy {
   readonly maxUnpaidPerUser: number;
 }
 export const ORDER_EXPIRY_POLICY = Symbol.for('OrderExpiryPolicy');
+
+/**
+ * One of a shopper's unpaid-order slots: slot `index` (0 .. cap-1) of `userId`, taken by the
+ * placement of order `orderId` at `claimedAt`. A placement must hold a slot, so one shopper never
+ * holds more than `maxUnpaidPerUser` orders awaiting payment, whatever runs in parallel.
+ */
+export interface UnpaidOrderSlot {
+  readonly userId: string;
+  readonly index: number;
+  readonly orderId: string;
+  readonly claimedAt: Date;
+}
+
+export interface UnpaidOrderSlotRepository {
+  /**
+   * Takes the slot when nobody holds it: true when this call stored it, false (nothing written)
+   * when it is held. Of concurrent inserts of one slot exactly one answers true, on every
+   * instance (an insert with a unique id on MongoDB and FerretDB alike).
+   */
+  insert(slot: UnpaidOrderSlot): Promise<boolean>;
+  /** The slots the user holds, by index. */
+  held(userId: string): Promise<UnpaidOrderSlot[]>;
+  /**
+   * Frees the slot only while `orderId` still holds it (never a later holder's claim): whether
+   * this call deleted it.
+   */
+  release(userId: string, index: number, orderId: string): Promise<boolean>;
+}
+export const UNPAID_ORDER_SLOT_REPOSITORY = Symbol.for('UnpaidOrderSlotRepository');

@@ -4,6 +4,9 @@ import { MemoryDatabase } from '../../adapters/persistence/memory/memory-databas
 import { MemoryOrderRepository } from '../../adapters/persistence/memory/ordering-order-repository.js';
 import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
 import { MongoOrderRepository } from '../../adapters/persistence/mongo/ordering-order-repository.js';
+import { MemoryUnpaidOrderSlotRepository } from '../../adapters/persistence/memory/ordering-unpaid-slots.js';
+import { MongoUnpaidOrderSlotRepository } from '../../adapters/persistence/mongo/ordering-unpaid-slots.js';
+import { UnpaidOrderCap } from '../../application/ordering/unpaid-order-cap.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { PlaceOrder } from '../../application/ordering/place-order.js';
@@ -23,11 +26,20 @@ import {
   ORDER_EXPIRY_POLICY,
   STOCK_RESERVATION_POLICY,
   STOCK_RESERVATION_REPOSITORY,
+  UNPAID_ORDER_SLOT_REPOSITORY,
   type OrderExpiryPolicy,
+  type OrderRepository,
+  type StockReservationPolicy,
+  type UnpaidOrderSlotRepository,
 } from '../../application/ordering/ports.js';
 import { ExpireUnpaidOrders } from '../../application/ordering/expire-unpaid-orders.js';
 import { STOCK_LEDGER } from '../../application/inventory/ports.js';
-import { STARTUP_TASK, type AppLogger, type StartupTask } from '../../application/shared/ports.js';
+import {
+  STARTUP_TASK,
+  type AppLogger,
+  type RandomSource,
+  type StartupTask,
+} from '../../application/shared/ports.js';
 
 /** The unpaid-order expiry on its schedule (ORDER_EXPIRY_SWEEP_INTERVAL_MS), once at start too. */
 export class OrderExpirySchedule extends SweepSchedule {
@@ -56,10 +68,34 @@ export class OrderExpirySchedule extends SweepSchedule {
 export function bindOrdering(container: Container, config: Config): void {
   if (config.mongo) {
     bindClass(container, ORDER_REPOSITORY, MongoOrderRepository, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'ordering', [ORDER_REPOSITORY]);
+    bindClass(container, UNPAID_ORDER_SLOT_REPOSITORY, MongoUnpaidOrderSlotRepository, [MONGO_CONNECTION]);
+    bindMongoRepositoriesAtStart(container, 'ordering', [ORDER_REPOSITORY, UNPAID_ORDER_SLOT_REPOSITORY]);
   } else {
     bindClass(container, ORDER_REPOSITORY, MemoryOrderRepository, [MemoryDatabase]);
+    bindClass(container, UNPAID_ORDER_SLOT_REPOSITORY, MemoryUnpaidOrderSlotRepository, [MemoryDatabase]);
   }
+  // A slot whose placement died (no order) is stale once that placement's stock is back too.
+  container
+    .bind(UnpaidOrderCap)
+    .toResolvedValue(
+      (
+        slots: UnpaidOrderSlotRepository,
+        orders: OrderRepository,
+        random: RandomSource,
+        logger: AppLogger,
+        expiry: OrderExpiryPolicy,
+        reservations: StockReservationPolicy,
+      ) => new UnpaidOrderCap(slots, orders, random, logger, expiry.maxUnpaidPerUser, reservations.ttlMs),
+      [
+        UNPAID_ORDER_SLOT_REPOSITORY,
+        ORDER_REPOSITORY,
+        RANDOM_SOURCE,
+        APP_LOGGER,
+        ORDER_EXPIRY_POLICY,
+        STOCK_RESERVATION_POLICY,
+      ],
+    )
+    .inSingletonScope();
 
   bindUseCase(container, PlaceOrder, [
     ORDER_REPOSITORY,
@@ -74,7 +110,7 @@ export function bindOrdering(container: Container, config: Config): void {
     STOCK_RESERVATION_POLICY,
     PROMO_CODE_REPOSITORY,
     PromoEvaluator,
-    ORDER_EXPIRY_POLICY,
+    UnpaidOrderCap,
   ]);
   bindUseCase(container, ListMyOrders, [ORDER_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, GetOrder, [ORDER_REPOSITORY]);

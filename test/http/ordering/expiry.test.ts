@@ -1,12 +1,14 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import sinon from 'sinon';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { STOCK_LEDGER, type StockLedger } from '../../../application/inventory/ports.js';
 import { OrderMailSubscriber } from '../../../application/notifications/order-mails.js';
 import { ExpireUnpaidOrders } from '../../../application/ordering/expire-unpaid-orders.js';
+import { isAwaitingPayment } from '../../../domain/ordering/payment.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../../../application/payments/ports.js';
@@ -301,6 +303,78 @@ function suite(label: string, env: () => Record<string, string>) {
     clock.advance(TTL + 1000);
     await sweep();
     expect((await place(shopper.token, p.id, 1)).statusCode).to.equal(201);
+  });
+
+  it('the cap holds under a parallel burst: 20 placements at once leave exactly 3 unpaid orders, stock taken for 3 only', async function () {
+    this.timeout(60_000);
+    const p = await products.create(
+      makeProduct({ price: 10_000, inventory: { stock: 100, lowStockThreshold: 0, isAvailable: true } }),
+    );
+    const shopper = await registerUser(t);
+    const burst = async (n: number) => {
+      const answers = await Promise.all(Array.from({ length: n }, () => place(shopper.token, p.id, 2)));
+      const created = answers.filter((r) => r.statusCode === 201);
+      const refused = answers.filter(
+        (r) => r.statusCode === 409 && r.json().code === 'TOO_MANY_UNPAID_ORDERS',
+      );
+      expect(created.length + refused.length, answers.map((r) => r.body).join('\n')).to.equal(n);
+      return created.map((r) => r.json().data.order._id as string);
+    };
+    const unpaid = async () => (await orders.findByUser(shopper.user._id)).filter(isAwaitingPayment).length;
+
+    // Every placement yields to the event loop while it prices its lines, as a real store's round
+    // trip does, so the burst interleaves on the in-memory store too (it otherwise answers within
+    // one tick and the requests would run one after another).
+    const findByIds = products.findByIds.bind(products);
+    const slow = sinon.stub(products, 'findByIds').callsFake(async (ids) => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return findByIds(ids);
+    });
+    try {
+      const placed = await burst(20);
+      expect(placed).to.have.length(3);
+      expect(await unpaid()).to.equal(3);
+      expect(await stockOf(p.id)).to.equal(100 - 3 * 2);
+
+      // Paying one frees exactly one place, even for another burst.
+      expect((await pay(shopper.token, placed[0]!)).res.statusCode).to.equal(200);
+      const afterPaying = await burst(8);
+      expect(afterPaying).to.have.length(1);
+      expect(await unpaid()).to.equal(3);
+
+      // So does cancelling one.
+      const cancelled = await t.request({
+        method: 'PUT',
+        url: `/api/orders/${placed[1]!}/cancel`,
+        token: shopper.token,
+        body: {},
+      });
+      expect(cancelled.statusCode, cancelled.body).to.equal(200);
+      expect(await burst(8)).to.have.length(1);
+      expect(await unpaid()).to.equal(3);
+      expect(await stockOf(p.id)).to.equal(100 - 2 * 5 + 2);
+    } finally {
+      slow.restore();
+    }
+  });
+
+  it('a failed placement gives its place back; a refused one redeems no promo use and takes no stock', async function () {
+    this.timeout(30_000);
+    const p = await products.create(
+      makeProduct({ price: 10_000, inventory: { stock: 5, lowStockThreshold: 0, isAvailable: true } }),
+    );
+    const shopper = await registerUser(t);
+    for (let i = 0; i < 4; i++) {
+      const short = await place(shopper.token, p.id, 6);
+      expect(short.json().code, short.body).to.equal('INSUFFICIENT_STOCK');
+    }
+    for (let i = 0; i < 3; i++) expect((await place(shopper.token, p.id, 1)).statusCode).to.equal(201);
+    const code = `CAP${label}`;
+    expect((await post('/api/promos', admin, { code, type: 'fixed', value: 5 })).statusCode).to.equal(201);
+    const refused = await place(shopper.token, p.id, 1, { promoCode: code });
+    expect(refused.json().code, refused.body).to.equal('TOO_MANY_UNPAID_ORDERS');
+    expect((await promos.findByCode(code))!.usedCount).to.equal(0);
+    expect(await stockOf(p.id)).to.equal(2);
   });
 }
 
