@@ -4,6 +4,7 @@ import type { Cart, CartItem, ChosenOption } from '../../../domain/cart/cart.js'
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { DocumentLock } from './document-lock.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 interface OptionDocument {
   name: string;
@@ -65,11 +66,6 @@ CART_SCHEMA.index({ userId: 1 }, { unique: true });
 
 function cartModel(connection: Connection): Model<CartDocument> {
   return (connection.models.Cart ?? connection.model('Cart', CART_SCHEMA)) as unknown as Model<CartDocument>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 const option = (o: OptionDocument): ChosenOption => ({ name: o.name, price: o.price });

@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { ProductViews } from '../../../application/discovery/ports.js';
 import type { DailyViews } from '../../../domain/discovery/scoring.js';
 import { DocumentLock } from './document-lock.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 interface ViewsDocument {
   _id: string;
@@ -24,11 +25,6 @@ VIEWS_SCHEMA.index({ day: 1 }, { name: 'product_views_day' });
 function viewsModel(connection: Connection): Model<ViewsDocument> {
   return (connection.models.ProductViews ??
     connection.model('ProductViews', VIEWS_SCHEMA)) as unknown as Model<ViewsDocument>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 /**

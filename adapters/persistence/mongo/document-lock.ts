@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
+import { isDuplicateKey } from './duplicate-key.js';
 
 interface LockDoc {
   _id: string;
@@ -39,11 +40,6 @@ export interface DocumentLockOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
-}
 
 /**
  * Makes a read-guard-write on one document exclusive where the server cannot (see `mode`): a lock

@@ -6,6 +6,7 @@ import type {
   IdempotencyStore,
   StoredResponse,
 } from '../../../application/idempotency/ports.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 interface IdempotencyDocument {
   /** The scoped key (caller, method, route, client key), digested. */
@@ -36,11 +37,6 @@ IDEMPOTENCY_KEY_SCHEMA.index({ expiresAt: 1 }, { name: 'idempotency_keys_ttl', e
 function idempotencyModel(connection: Connection): Model<IdempotencyDocument> {
   return (connection.models.IdempotencyKey ??
     connection.model('IdempotencyKey', IDEMPOTENCY_KEY_SCHEMA)) as unknown as Model<IdempotencyDocument>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 const SWEEP_EVERY = 256;

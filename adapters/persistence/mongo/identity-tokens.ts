@@ -5,11 +5,7 @@ import {
   type TokenRevocationStore,
 } from '../../../application/identity/ports.js';
 import { DocumentLock } from './document-lock.js';
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
-}
+import { isDuplicateKey } from './duplicate-key.js';
 
 const SWEEP_EVERY = 256;
 

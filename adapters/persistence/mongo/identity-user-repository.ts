@@ -9,6 +9,7 @@ import {
 } from '../../../domain/identity/user.js';
 import type { UserRepository } from '../../../application/identity/ports.js';
 import { DocumentLock } from './document-lock.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 export const USERS_COLLECTION = 'users';
 
@@ -84,12 +85,6 @@ USER_SCHEMA.index(
 
 export function userModel(connection: Connection): Model<UserDocument> {
   return (connection.models.User ?? connection.model('User', USER_SCHEMA)) as unknown as Model<UserDocument>;
-}
-
-/** E11000 on MongoDB; FerretDB's findAndModify answers a SQLite "UNIQUE constraint failed" instead. */
-export function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 export function userFromDocument(doc: UserDocument): User {

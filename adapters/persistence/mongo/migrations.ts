@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { mongo } from 'mongoose';
 import { MIGRATIONS } from './migrations/index.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 export type Db = mongo.Db;
 
@@ -46,11 +47,6 @@ export interface MigrationRunnerOptions {
   readonly waitMs?: number;
   /** After this long a lock is taken to be abandoned by a crashed runner. Default 10 min. */
   readonly lockTtlMs?: number;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -6,6 +6,7 @@ import { makeOrderNumber } from '../../../domain/ordering/order-number.js';
 import type { OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
 import { DocumentLock } from './document-lock.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 export const ORDERS_COLLECTION = 'orders';
 
@@ -92,11 +93,6 @@ ORDER_SCHEMA.index({ 'expiry.settledAt': 1, 'expiry.claimedAt': 1 });
 function orderModel(connection: Connection): Model<OrderDocument> {
   return (connection.models.Order ??
     connection.model('Order', ORDER_SCHEMA)) as unknown as Model<OrderDocument>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 /** The order number a document without one gets: stable, derived from its creation time and id. */

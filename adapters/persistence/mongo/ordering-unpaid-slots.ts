@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { UnpaidOrderSlot, UnpaidOrderSlotRepository } from '../../../application/ordering/ports.js';
 import { DocumentLock } from './document-lock.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 interface UnpaidOrderSlotDoc {
   _id: string;
@@ -26,11 +27,6 @@ unpaidOrderSlotSchema.index({ userId: 1, index: 1 });
 export function unpaidOrderSlotModel(connection: Connection): Model<UnpaidOrderSlotDoc> {
   return (connection.models.UnpaidOrderSlot ??
     connection.model('UnpaidOrderSlot', unpaidOrderSlotSchema)) as unknown as Model<UnpaidOrderSlotDoc>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 const slotId = (userId: string, index: number) => `${userId}:${index}`;

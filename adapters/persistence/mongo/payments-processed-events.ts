@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ProcessedEventStore } from '../../../application/payments/ports.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 interface ProcessedEventDocument {
   _id: string;
@@ -21,11 +22,6 @@ PROCESSED_EVENT_SCHEMA.index({ at: 1 });
 function model(connection: Connection): Model<ProcessedEventDocument> {
   return (connection.models.PaymentEvent ??
     connection.model('PaymentEvent', PROCESSED_EVENT_SCHEMA)) as unknown as Model<ProcessedEventDocument>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 export class MongoProcessedEventStore implements ProcessedEventStore {

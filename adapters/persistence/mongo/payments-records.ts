@@ -4,6 +4,7 @@ import { domainError, type DomainError } from '../../../domain/shared/errors.js'
 import type { PaymentRecord, PaymentRecordEvent } from '../../../domain/payments/payment.js';
 import type { PaymentRepository } from '../../../application/payments/ports.js';
 import { DocumentLock } from './document-lock.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 type PaymentDocument = { _id: string } & Omit<PaymentRecord, 'id'>;
 
@@ -33,11 +34,6 @@ PAYMENT_SCHEMA.index({ orderId: 1, createdAt: -1 });
 function paymentModel(connection: Connection): Model<PaymentDocument> {
   return (connection.models.Payment ??
     connection.model('Payment', PAYMENT_SCHEMA)) as unknown as Model<PaymentDocument>;
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 function eventFromDocument(e: PaymentRecordEvent): PaymentRecordEvent {

@@ -9,6 +9,7 @@ import {
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { DocumentLock, type DocumentLockOptions } from './document-lock.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 interface PromoDocument {
   _id: string;
@@ -89,11 +90,6 @@ function models(connection: Connection) {
     redemptions: (connection.models.PromoRedemption ??
       connection.model('PromoRedemption', REDEMPTION_SCHEMA)) as unknown as Model<RedemptionDocument>,
   };
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 function toDocument(p: PromoCode): PromoDocument {

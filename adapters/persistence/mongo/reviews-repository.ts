@@ -4,6 +4,7 @@ import type { Review, ReviewStatus } from '../../../domain/reviews/review.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { DocumentLock } from './document-lock.js';
+import { isDuplicateKey } from './duplicate-key.js';
 
 interface ReviewDocument {
   _id: string;
@@ -103,11 +104,6 @@ function toReview(d: ReviewDocument): Review {
     updatedAt: new Date(d.updatedAt),
     version: d.version,
   };
-}
-
-function isDuplicateKey(error: unknown): boolean {
-  const e = error as { code?: number; message?: string } | null;
-  return e?.code === 11000 || /E11000|duplicate key|UNIQUE constraint failed/i.test(e?.message ?? '');
 }
 
 const SORTS: Record<ReviewSort, Record<string, 1 | -1>> = {
