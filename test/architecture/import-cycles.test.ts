@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { expect } from 'chai';
 import { cyclesOf, filesUnder, importGraph, root } from './source-graph.js';
 
@@ -14,7 +14,9 @@ function printed(cycles: string[][]): string[] {
 // Issue 9: a cycle makes module evaluation order matter (a value import read before it is
 // initialised) and ties every context's routes to the server that mounts them. Type-only imports
 // count: they are the usual way back in (context plugins importing HttpRouteDeps from server.ts).
-// TODO(issue 9): also between application contexts, once identity <-> notifications is cut.
+// TODO(issue 9): also between application contexts (importGraph(sourcesUnder('application'),
+// file => its context folder)), once today's knot is cut: cart, identity, inventory, notifications,
+// ordering and promotions import each other in a loop (identity <-> notifications among them).
 describe('architecture: no import cycles', () => {
   it('adapters/http has no import cycle (type-only imports included)', () => {
     expect(printed(cyclesOf(importGraph(sourcesUnder('adapters/http'))))).to.deep.equal([]);
@@ -64,6 +66,20 @@ describe('architecture: no import cycles', () => {
           }),
         ),
       ).to.deep.equal([]);
+    });
+
+    it('groups files into folders when asked: a cycle between folders, none inside one', () => {
+      const folderOf = (file: string) => relative(join(root, 'adapters', 'http'), file).split(sep)[0]!;
+      const files = {
+        'a/one.ts': "import { two } from './two.js';",
+        'a/two.ts': "import { one } from './one.js';\nimport type { x } from '../b/x.js';",
+        'b/x.ts': "import type { one } from '../a/one.js';",
+        'c/y.ts': "import { x } from '../b/x.js';",
+      };
+      const grouped = (names: string[]) =>
+        importGraph(new Map(names.map((name) => [at(name), files[name as keyof typeof files]])), folderOf);
+      expect(cyclesOf(grouped(Object.keys(files)))).to.deep.equal([['a', 'b', 'a']]);
+      expect(cyclesOf(grouped(['a/one.ts', 'a/two.ts', 'c/y.ts']))).to.deep.equal([]);
     });
   });
 });

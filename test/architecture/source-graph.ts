@@ -34,17 +34,26 @@ export type ImportGraph = ReadonlyMap<string, ReadonlySet<string>>;
 
 /**
  * The import graph of `sources` (path -> text): an edge per relative import between two of them.
- * Imports leaving the set (packages, other folders) are not edges.
+ * Imports leaving the set (packages, other folders) are not edges. `nodeOf` groups files into one
+ * node (e.g. a folder per context); imports inside a group are then not edges.
  */
-export function importGraph(sources: ReadonlyMap<string, string>): ImportGraph {
+export function importGraph(
+  sources: ReadonlyMap<string, string>,
+  nodeOf: (file: string) => string = (file) => file,
+): ImportGraph {
   const graph = new Map<string, Set<string>>();
+  const edgesOf = (node: string): Set<string> => {
+    const edges = graph.get(node) ?? new Set<string>();
+    graph.set(node, edges);
+    return edges;
+  };
   for (const [file, text] of sources) {
-    const edges = new Set<string>();
+    const edges = edgesOf(nodeOf(file));
     for (const spec of importsOf(text)) {
       const to = resolveRelative(file, spec);
-      if (to !== undefined && sources.has(to)) edges.add(to);
+      if (to === undefined || !sources.has(to)) continue;
+      if (to === file || nodeOf(to) !== nodeOf(file)) edges.add(nodeOf(to));
     }
-    graph.set(file, edges);
   }
   return graph;
 }
