@@ -22,7 +22,7 @@ import { domainError } from '../../domain/shared/errors.js';
 import { isMongoUnavailable } from '../persistence/mongo/unavailable.js';
 import { tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
 import { addInputRules, ErrorBody } from './schemas.js';
-import type { App, Resolver, RouteDeps } from './types.js';
+import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { userRoutes } from './identity/user-routes.js';
 import { favoritesRoutes } from './wishlist/favorites-routes.js';
@@ -75,26 +75,6 @@ export interface HttpOptions {
   readonly rateLimit: RateLimitOptions;
   readonly environment: string;
   readonly version: string;
-}
-
-/** Route-level rate limits a context attaches to its routes. */
-export interface RouteLimits {
-  /**
-   * An onRequest hook: the one per-IP budget login, register, forgot and reset password share
-   * (their routes set `config: { rateLimit: false }` to leave the general budget). A no-op when
-   * rate limiting is off.
-   */
-  readonly auth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
-  /** `config: { rateLimit: ... }` of the polled GET /wishlist: its own budget instead of the general one. */
-  readonly wishlistRead: {
-    max: number;
-    timeWindow: number;
-    keyGenerator: (request: { ip: string; headers: Record<string, unknown> }) => string;
-  };
-}
-
-export interface HttpRouteDeps extends RouteDeps {
-  readonly limits: RouteLimits;
 }
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function is that default.

@@ -1,6 +1,8 @@
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
@@ -21,6 +23,26 @@ export type App = FastifyInstance<
 
 export interface RouteDeps {
   readonly resolve: Resolver;
+}
+
+/** Route-level rate limits a context attaches to its routes. */
+export interface RouteLimits {
+  /**
+   * An onRequest hook: the one per-IP budget login, register, forgot and reset password share
+   * (their routes set `config: { rateLimit: false }` to leave the general budget). A no-op when
+   * rate limiting is off.
+   */
+  readonly auth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** `config: { rateLimit: ... }` of the polled GET /wishlist: its own budget instead of the general one. */
+  readonly wishlistRead: {
+    max: number;
+    timeWindow: number;
+    keyGenerator: (request: { ip: string; headers: Record<string, unknown> }) => string;
+  };
+}
+
+export interface HttpRouteDeps extends RouteDeps {
+  readonly limits: RouteLimits;
 }
 
 /** Audit overrides a route can declare in `config.audit`. */

@@ -1,27 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
 import { expect } from 'chai';
-
-// The project root, whether this runs from test/ or compiled from dist/test/ (it reads the sources).
-const above = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const root = existsSync(join(above, 'README.md')) ? above : resolve(above, '..');
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const full = join(dir, name);
-    if (statSync(full).isDirectory()) out.push(...filesUnder(full));
-    else if (name.endsWith('.ts')) out.push(full);
-  }
-  return out;
-}
-
-/** Every module specifier a file imports or re-exports, static or dynamic. */
-export function importsOf(source: string): string[] {
-  return ts.preProcessFile(source, true, true).importedFiles.map((f) => f.fileName);
-}
+import { filesUnder, importsOf, root } from './source-graph.js';
 
 /** The top-level folder of the project a relative import lands in, or the package name. */
 function target(file: string, specifier: string): { layer?: string; pkg?: string } {

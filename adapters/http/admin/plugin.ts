@@ -7,29 +7,13 @@ import { domainError } from '../../../domain/shared/errors.js';
 import { authHooks } from '../auth.js';
 import { DomainFailure, routeNotFoundBody } from '../errors.js';
 import { bearerAuth, errors, IsoDate, PageSize, pageWithDefault, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { adminProductRoutes } from '../catalog/admin-routes.js';
 import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes.js';
 import { productImageRoutes } from '../media/routes.js';
 import { adminReviewRoutes } from '../reviews/admin-routes.js';
 import { adminRequestEntry } from './audit.js';
-
-/**
- * preHandler for destructive admin routes (compat 8): without `X-Admin-Confirmation: confirmed`
- * they answer 400 with `requiresConfirmation: true`.
- */
-export async function requireConfirmation(request: FastifyRequest): Promise<void> {
-  if (request.headers['x-admin-confirmation'] !== 'confirmed') {
-    throw new DomainFailure(
-      domainError(
-        'CONFIRMATION_REQUIRED',
-        'This operation requires confirmation: send the header X-Admin-Confirmation: confirmed',
-        { requiresConfirmation: true },
-      ),
-    );
-  }
-}
+import { requireConfirmation } from '../confirmation.js';
 
 const ActivitySchema = Type.Object({
   _id: Type.String(),

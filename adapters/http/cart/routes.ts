@@ -12,8 +12,7 @@ import { MAX_PERSONAL_NOTE_LENGTH } from '../../../domain/cart/cart.js';
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, LongText, ObjectId, Quantity, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { CartSchema, OptionChoice, optionName, presentCart } from './presenter.js';
 
 const tags = ['Cart'];

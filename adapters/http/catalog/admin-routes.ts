@@ -1,10 +1,9 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { BulkUpdateProducts } from '../../../application/catalog/manage-products.js';
-import { requireConfirmation } from '../admin/plugin.js';
+import { requireConfirmation } from '../confirmation.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, ObjectId, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import {
   registerCreateProduct,
   registerDeleteProduct,

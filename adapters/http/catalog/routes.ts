@@ -16,8 +16,7 @@ import {
 import { authHooks } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { CategorySchema } from './presenter.js';
 import {
   registerCreateProduct,

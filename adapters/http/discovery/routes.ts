@@ -6,8 +6,7 @@ import {
 import { authHooks } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { listAnswer, ProductListAnswer, ShortListQuery } from '../catalog/wire.js';
 
 /**

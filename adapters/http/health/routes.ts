@@ -2,8 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { CheckHealth } from '../../../application/health/check-health.js';
 import { CheckReadiness } from '../../../application/health/check-readiness.js';
 import { errors, IsoDate } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 
 const DependencySchema = Type.Object({
   name: Type.String(),

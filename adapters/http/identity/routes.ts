@@ -14,8 +14,7 @@ import type { DomainError } from '../../../domain/shared/errors.js';
 import { authHooks, bearerToken, failWithRetryAfter, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { absentBodyAsEmptyObject, bearerAuth, errors, success, Text } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { presentUser, tokenResponse, TokenResponseSchema, UserSchema } from './presenter.js';
 
 const tags = ['auth'];

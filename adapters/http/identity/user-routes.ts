@@ -3,8 +3,7 @@ import { AddAddress, RemoveAddress, UpdateAddress } from '../../../application/i
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, LongText, ObjectId, success, Text } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { AddressSchema, presentAddress } from './presenter.js';
 
 const tags = ['users'];

@@ -20,7 +20,7 @@ import {
   type StockMovement,
 } from '../../../domain/inventory/movement.js';
 import { toMajor } from '../../../domain/shared/money.js';
-import { requireConfirmation } from '../admin/plugin.js';
+import { requireConfirmation } from '../confirmation.js';
 import { principalOf, authHooks } from '../auth.js';
 import { presentProduct, ProductSchema } from '../catalog/presenter.js';
 import { unwrap } from '../errors.js';
@@ -38,8 +38,7 @@ import {
   success,
   Text,
 } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 
 const tags = ['inventory'];
 

@@ -9,8 +9,7 @@ import {
 } from '../../../application/location/use-cases.js';
 import { unwrap } from '../errors.js';
 import { Latitude, Longitude } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 
 /**
  * Location answers are raw JSON (compat 9); failures carry the `{error}` text the storefront reads

@@ -11,8 +11,7 @@ import { domainError } from '../../../domain/shared/errors.js';
 import { ProductSchema, presentProduct } from '../catalog/presenter.js';
 import { DomainFailure, unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, ImageUrl, ObjectId, success, Text } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { UPLOADS_HTTP, type UploadsHttpSettings } from './uploads.js';
 
 const ProductAnswer = success({ product: ProductSchema });

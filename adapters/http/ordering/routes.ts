@@ -8,8 +8,7 @@ import { registerChangeOrderStatus, registerListAllOrders } from './admin-operat
 import { unwrap } from '../errors.js';
 import { idempotent, IdempotencyKeyHeaders, replayable } from '../idempotency.js';
 import { absentBodyAsEmptyObject, bearerAuth, errors, IdParams, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import {
   dualOrderData,
   OrderSchema,

@@ -26,8 +26,7 @@ import {
   PositiveAmount,
   success,
 } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { OrderSchema, presentOrder } from '../ordering/presenter.js';
 
 const tags = ['payments'];

@@ -23,8 +23,7 @@ import {
   success,
   UsageLimit,
 } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 
 const tags = ['Promotions'];
 const PromoType = Type.Union([Type.Literal('percentage'), Type.Literal('fixed'), Type.Literal('shipping')]);

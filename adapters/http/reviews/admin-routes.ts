@@ -2,8 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { ListReviewsByStatus, ModerateReview } from '../../../application/reviews/use-cases.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, PageSize, pageWithDefault, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { PaginationSchema, presentReview, ReviewSchema } from './presenter.js';
 
 /** Review moderation under /api/admin/reviews (inside the admin scope: guarded and audited). */

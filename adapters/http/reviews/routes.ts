@@ -10,8 +10,7 @@ import {
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, PageSize, pageWithDefault, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import {
   PaginationSchema,
   presentReview,

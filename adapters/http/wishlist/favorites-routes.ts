@@ -1,5 +1,4 @@
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { registerWishlistOperations, type WishlistAnswers } from './operations.js';
 
 const FAVORITES: WishlistAnswers = {

@@ -5,8 +5,7 @@ import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { atMount, type RouteMount } from '../route-mount.js';
 import { errors, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { presentWishlist, ProductIdParams, WishlistSchema } from './presenter.js';
 
 /**

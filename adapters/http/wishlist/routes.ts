@@ -5,8 +5,7 @@ import { authHooks, principalOf } from '../auth.js';
 import { CartSchema, OptionChoice, optionName, presentCart } from '../cart/presenter.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IgnoredNumber, LongText, Quantity, success } from '../schemas.js';
-import type { HttpRouteDeps } from '../server.js';
-import type { App } from '../types.js';
+import type { App, HttpRouteDeps } from '../types.js';
 import { registerWishlistOperations, type WishlistAnswers } from './operations.js';
 import { presentWishlist, ProductIdParams, rejectInvalid, WishlistSchema } from './presenter.js';
 
