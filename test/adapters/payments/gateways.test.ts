@@ -11,20 +11,6 @@ import {
 
 describe('adapters/payments', () => {
   describe('FakePaymentGateway', () => {
-    it('honours idempotency keys', async () => {
-      const a = new FakePaymentGateway();
-      const input = { orderId: 'o1', amount: 1000, currency: 'INR', idempotencyKey: 'k1' };
-      const first = await a.createIntent(input);
-      expect(await a.createIntent(input)).to.equal(first);
-      expect((await a.createIntent({ ...input, idempotencyKey: 'k2' })).id).to.not.equal(first.id);
-      expect(first).to.include({
-        status: 'requires_payment_method',
-        currency: 'inr',
-        amount: 1000,
-        orderId: 'o1',
-      });
-    });
-
     it('understands the Stripe test payment methods and captures once', async () => {
       const g = new FakePaymentGateway();
       const intent = await g.createIntent({
@@ -39,7 +25,7 @@ describe('adapters/payments', () => {
         idempotencyKey: 'c1',
       });
       expect(declined.status).to.equal('requires_payment_method');
-      expect(declined.failure?.code).to.equal('card_declined');
+      expect(declined.failure?.code).to.equal('generic_decline');
       const funds = await g.confirmIntent({
         intentId: intent.id,
         paymentMethod: 'pm_card_chargeDeclinedInsufficientFunds',
@@ -60,7 +46,10 @@ describe('adapters/payments', () => {
       expect(ok.status).to.equal('succeeded');
       expect(ok.failure).to.equal(undefined);
       expect(ok.chargeId).to.match(/^ch_/);
-      await g.confirmIntent({ intentId: intent.id, paymentMethod: 'pm_card_visa', idempotencyKey: 'c5' });
+      const again = await g
+        .confirmIntent({ intentId: intent.id, paymentMethod: 'pm_card_visa', idempotencyKey: 'c5' })
+        .catch((error: unknown) => error);
+      expect(again).to.have.property('code', 'payment_intent_unexpected_state');
       expect(g.captureCount(intent.id)).to.equal(1);
       const refund = await g.refund({ intentId: intent.id, amount: 200, idempotencyKey: 'r1' });
       expect(await g.refund({ intentId: intent.id, amount: 200, idempotencyKey: 'r1' })).to.equal(refund);
@@ -72,26 +61,6 @@ describe('adapters/payments', () => {
         refused = error;
       }
       expect((refused as { code: string }).code).to.equal('amount_too_large');
-    });
-
-    it('keeps customers and saved methods per user', async () => {
-      const g = new FakePaymentGateway();
-      const c = await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' });
-      expect(await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' })).to.equal(c);
-      const saved = await g.attachPaymentMethod({
-        customerId: c,
-        paymentMethod: 'pm_card_mastercard',
-        idempotencyKey: 'a',
-      });
-      expect(saved).to.include({ brand: 'mastercard', last4: '4444' });
-      expect(await g.listPaymentMethods(c)).to.deep.equal([saved]);
-      const intent = await g.createIntent({ orderId: 'o', amount: 5, currency: 'inr', idempotencyKey: 'x' });
-      expect(
-        (await g.confirmIntent({ intentId: intent.id, paymentMethod: saved.id, idempotencyKey: 'y' })).status,
-      ).to.equal('succeeded');
-      expect((await g.createSetupIntent({ customerId: c, idempotencyKey: 's' })).clientSecret).to.match(
-        /^seti_/,
-      );
     });
 
     it("ids are random, not counters: one's own saved method does not reveal another's", async () => {
@@ -115,19 +84,6 @@ describe('adapters/payments', () => {
       const intent = await a.createIntent({ orderId: 'o', amount: 5, currency: 'inr', idempotencyKey: 'i' });
       expect(intent.id).to.match(/^pi_[0-9A-Za-z]{24}$/);
       expect(intent.clientSecret).to.match(new RegExp(`^${intent.id}_secret_[0-9A-Za-z]{24}$`));
-    });
-
-    it('tells who a payment method is saved to: its customer, null for test ids, unknown null', async () => {
-      const g = new FakePaymentGateway();
-      const c = await g.ensureCustomer({ userId: 'u1', email: 'a@b.c', name: 'A' });
-      const saved = await g.attachPaymentMethod({
-        customerId: c,
-        paymentMethod: 'pm_card_visa',
-        idempotencyKey: 'a',
-      });
-      expect(await g.findPaymentMethod(saved.id)).to.deep.equal({ customerId: c });
-      expect(await g.findPaymentMethod('pm_card_visa')).to.deep.equal({ customerId: null });
-      expect(await g.findPaymentMethod('pm_unknown')).to.equal(null);
     });
   });
 

@@ -135,7 +135,9 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
           shopper.token,
         );
         expect(declined.statusCode).to.equal(402);
-        expect(declined.json()).to.include({ code: 'PAYMENT_DECLINED', declineCode: 'card_declined' });
+        // Stripe's decline code for pm_card_chargeDeclined (code card_declined, decline_code
+        // generic_decline): what the Stripe adapter answers, and the fake gateway with it.
+        expect(declined.json()).to.include({ code: 'PAYMENT_DECLINED', declineCode: 'generic_decline' });
         let current = await getOrder(order._id);
         expect(current.paymentStatus).to.equal('failed');
         expect(current.orderStatus).to.equal('payment_failed');

@@ -608,6 +608,17 @@ export class FakeStripeServer {
     if (!customer) throw invalid('Missing required param: customer.', 'customer', 'parameter_missing');
     this.customer(customer, 'customer');
     const method = this.resolveMethod(id, null);
+    const card = this.cardOf.get(method.id);
+    if (card?.outcome === 'decline') {
+      // Attaching runs Stripe's card check: a card that declines charges cannot be saved.
+      throw new StripeHttpError(402, {
+        type: 'card_error',
+        code: 'card_declined',
+        decline_code: card.declineCode,
+        message: card.message,
+        doc_url: 'https://stripe.com/docs/error-codes/card-declined',
+      });
+    }
     if (method.customer && method.customer !== customer) {
       throw invalid(
         'The payment method you provided has already been attached to a customer.',
