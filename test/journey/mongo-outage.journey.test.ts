@@ -44,7 +44,14 @@ describeWith(['mongo'], 'journey: MongoDB down at start and while running (priva
 
   async function get(path: string) {
     const started = Date.now();
-    const res = await fetch(`${server.base}/api${path}`);
+    const res = await fetch(`${server.base}/api${path}`).catch((error: unknown) => {
+      // Seen once under heavy machine load (ECONNREFUSED): say what the server process was doing.
+      const { exitCode, signalCode } = server.child;
+      const last = server.lines.slice(-8).map((l) => `${l.level} ${l.msg}`);
+      throw new Error(
+        `GET ${path} failed (${String(error)}); server exitCode=${exitCode} signal=${signalCode}; last log lines:\n${last.join('\n')}`,
+      );
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined, ms: Date.now() - started };
   }
