@@ -5,10 +5,18 @@ import type { DomainError } from '../../domain/shared/errors.js';
 export const UNCHANGED: unique symbol = Symbol('unchanged');
 export type Unchanged = typeof UNCHANGED;
 
-/** How a `retryOnConflict` run ended well: nothing to write, or the write that won. */
+/**
+ * How a `retryOnConflict` run ended well: the write that won, or (only when `change` can answer
+ * `UNCHANGED`) nothing to write. A change that always writes gets an outcome that is always `changed`.
+ */
 export type RetryOutcome<Current, Next, Saved> =
-  | { readonly changed: false; readonly current: Current }
-  | { readonly changed: true; readonly current: Current; readonly next: Next; readonly saved: Saved };
+  | (typeof UNCHANGED extends Next ? { readonly changed: false; readonly current: Current } : never)
+  | {
+      readonly changed: true;
+      readonly current: Current;
+      readonly next: Exclude<Next, Unchanged>;
+      readonly saved: Saved;
+    };
 
 export interface RetryOnConflictSteps<Current, Next, Saved> {
   /** Reads the freshest value; called again before every attempt. Null: it does not exist. */
@@ -19,11 +27,9 @@ export interface RetryOnConflictSteps<Current, Next, Saved> {
    * Pure (or read-only) decision on the loaded value: the value to save, `UNCHANGED` when there
    * is nothing to write, or an error that ends the run as it is.
    */
-  readonly change: (
-    current: Current,
-  ) => Result<Next | Unchanged, DomainError> | Promise<Result<Next | Unchanged, DomainError>>;
+  readonly change: (current: Current) => Result<Next, DomainError> | Promise<Result<Next, DomainError>>;
   /** The optimistic write: a CONFLICT error means someone saved in between, so load and change again. */
-  readonly save: (next: Next, current: Current) => Promise<Result<Saved, DomainError>>;
+  readonly save: (next: Exclude<Next, Unchanged>, current: Current) => Promise<Result<Saved, DomainError>>;
   /** How many saves at most (at least 1). */
   readonly attempts: number;
   /** The error when every save met a CONFLICT; by default that last CONFLICT itself. */
@@ -48,9 +54,14 @@ export async function retryOnConflict<Current, Next, Saved>(
     const decided = await steps.change(current);
     if (decided.isErr()) return decided;
     const next = decided.value;
-    if (next === UNCHANGED) return Ok({ changed: false, current });
-    const saved = await steps.save(next, current);
-    if (saved.isOk()) return Ok({ changed: true, current, next, saved: saved.value });
+    if (next === UNCHANGED) {
+      // Only reachable when Next includes Unchanged, where the outcome type has this branch.
+      return Ok({ changed: false, current } as RetryOutcome<Current, Next, Saved>);
+    }
+    const saved = await steps.save(next as Exclude<Next, Unchanged>, current);
+    if (saved.isOk()) {
+      return Ok({ changed: true, current, next: next as Exclude<Next, Unchanged>, saved: saved.value });
+    }
     if (saved.error.code !== 'CONFLICT') return saved;
     lastConflict = saved.error;
   }
