@@ -19,7 +19,10 @@ export type RetryOutcome<Current, Next, Saved> =
     };
 
 export interface RetryOnConflictSteps<Current, Next, Saved> {
-  /** Reads the freshest value; called again before every attempt. Null: it does not exist. */
+  /**
+   * Reads the freshest value; called again before every attempt (`attempt` counts from 1, so a
+   * caller holding a value it just wrote may answer that one first). Null: it does not exist.
+   */
   readonly load: (attempt: number) => Promise<Current | null>;
   /** The error answered when `load` finds nothing. */
   readonly notFound: () => DomainError;

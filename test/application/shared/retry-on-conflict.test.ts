@@ -163,4 +163,21 @@ describe('application/shared: retryOnConflict', () => {
     expect(r.unwrap()).to.deep.equal({ changed: false, current: { value: 1, version: 1 } });
     expect(s.calls.saves).to.equal(0);
   });
+
+  it('tells load which attempt it serves, so a value in hand can be the first one tried', async () => {
+    const asked: number[] = [];
+    let saves = 0;
+    const r = await retryOnConflict({
+      load: async (attempt: number) => {
+        asked.push(attempt);
+        return { value: attempt, version: 1 };
+      },
+      notFound,
+      change: (d: Doc) => Ok(d),
+      save: async (d: Doc) => (++saves < 3 ? Err(domainError('CONFLICT', 'Version clash')) : Ok(d)),
+      attempts: 5,
+    });
+    expect(asked).to.deep.equal([1, 2, 3]);
+    expect(r.unwrap()).to.deep.include({ changed: true, saved: { value: 3, version: 1 } });
+  });
 });
