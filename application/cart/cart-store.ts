@@ -2,9 +2,10 @@ import type { Product } from '../../domain/catalog/product.js';
 import { cartTotals, newCart, repriceCart, type Cart } from '../../domain/cart/cart.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
-import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import { Ok, type Result } from '../../domain/shared/result.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
+import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import type { CartRepository } from './ports.js';
 
 /** A cart as answered to callers: priced, with its products (for population) and totals. */
@@ -41,6 +42,8 @@ export interface CartMutation<E> {
   readonly written: Cart;
   readonly extra: E;
 }
+
+const cartNotFound = (): DomainError => domainError('CART_NOT_FOUND', 'Cart not found');
 
 /** Optimistic writes are retried this many times when another request saved in between. */
 const ATTEMPTS = 8;
@@ -93,37 +96,32 @@ export class CartStore {
       now: Date,
     ) => Result<CartChange<E>, DomainError>,
   ): Promise<Result<CartMutation<E>, DomainError>> {
-    let lastError: DomainError | undefined;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-      const now = this.clock.now();
-      const stored = await this.carts.findByUserId(userId);
-      const base = stored ?? newCart(this.ids.next(), userId, now);
-      const products = await this.productsOf(base, extraProductIds);
-      const priced = repriceCart(base, products, now);
-      const changed = change(priced.cart, products, now);
-      if (changed.isErr()) return changed;
-      const next = changed.value.cart;
-      if (stored && !priced.changed && next === priced.cart) {
-        return Ok({
-          view: this.view(stored, products),
-          previous: stored,
-          written: stored,
-          extra: changed.value.extra,
-        });
-      }
-      const saved = await this.carts.save(next);
-      if (saved.isOk()) {
-        return Ok({
-          view: this.view(saved.value, products),
-          previous: stored,
-          written: saved.value,
-          extra: changed.value.extra,
-        });
-      }
-      if (saved.error.code !== 'CONFLICT') return saved;
-      lastError = saved.error;
-    }
-    return Err(lastError ?? domainError('CONFLICT', 'The cart is busy; please retry'));
+    const run = await retryOnConflict({
+      load: async () => {
+        const now = this.clock.now();
+        const stored = await this.carts.findByUserId(userId);
+        const base = stored ?? newCart(this.ids.next(), userId, now);
+        const products = await this.productsOf(base, extraProductIds);
+        return { now, stored, products, priced: repriceCart(base, products, now) };
+      },
+      // Never answered: a user without a cart gets a new one above.
+      notFound: cartNotFound,
+      change: ({ now, stored, products, priced }) =>
+        change(priced.cart, products, now).map((changed) => ({
+          ...changed,
+          write: !stored || priced.changed || changed.cart !== priced.cart,
+        })),
+      // Nothing to write: the stored cart stands as it is (and keeps its version).
+      save: (next, { stored }) =>
+        next.write || !stored ? this.carts.save(next.cart) : Promise.resolve(Ok(stored)),
+      attempts: ATTEMPTS,
+    });
+    return run.map(({ current, next, saved }) => ({
+      view: this.view(saved, current.products),
+      previous: current.stored,
+      written: saved,
+      extra: next.extra,
+    }));
   }
 
   /**
@@ -143,15 +141,16 @@ export class CartStore {
       : { ...written, items: [], updatedAt: now };
     const first = await this.carts.save(target);
     if (first.isOk()) return true;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt += 1) {
-      const current = await this.carts.findByUserId(userId);
-      if (!current) return false;
-      const undone = undo(current, this.clock.now());
-      if (undone === current) return true;
-      const saved = await this.carts.save(undone);
-      if (saved.isOk()) return true;
-      if (saved.error.code !== 'CONFLICT') return false;
-    }
-    return false;
+    const run = await retryOnConflict({
+      load: () => this.carts.findByUserId(userId),
+      notFound: cartNotFound,
+      change: (current): Result<Cart | Unchanged, DomainError> => {
+        const undone = undo(current, this.clock.now());
+        return Ok(undone === current ? UNCHANGED : undone);
+      },
+      save: (next) => this.carts.save(next),
+      attempts: ATTEMPTS,
+    });
+    return run.isOk();
   }
 }

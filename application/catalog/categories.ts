@@ -12,10 +12,15 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../../domain/shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type { CategoryRepository, ProductRepository } from './ports.js';
 import type { CategoryView } from './views.js';
 
-const notFound = () => Err(domainError('CATEGORY_NOT_FOUND', 'Category not found'));
+const categoryNotFound = () => domainError('CATEGORY_NOT_FOUND', 'Category not found');
+const notFound = () => Err(categoryNotFound());
+
+/** How often an update re-reads and re-applies after a concurrent save (optimistic versions). */
+const UPDATE_ATTEMPTS = 5;
 
 function withParents(all: readonly Category[], shown: readonly Category[]): CategoryView[] {
   const byId = new Map(all.map((c) => [c.id, c]));
@@ -109,23 +114,27 @@ export class UpdateCategory {
   async execute(input: { id: string; patch: CategoryInput }): Promise<Result<CategoryView, DomainError>> {
     if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid category ID'));
     const now = this.clock.now();
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.categories.findById(input.id);
-      if (!current) return notFound();
-      const next = applyCategoryPatch(current, input.patch, now);
-      if (next.isErr()) return next;
-      const parent = await checkParent(this.categories, next.value.parentCategoryId);
-      if (parent.isErr()) return parent;
-      if (wouldCreateCycle(await this.categories.list(), current.id, next.value.parentCategoryId)) {
-        return Err(domainError('INVALID_CATEGORY', 'A category cannot be placed under its own subcategory'));
-      }
-      const saved = await this.categories.update(next.value);
-      if (saved.isOk()) {
-        await this.events.publish([categoryEvent('catalog.category-updated', current.id, now)]);
-        return Ok({ category: saved.value, parent: parent.value });
-      }
-      if (saved.error.code !== 'CONFLICT' || attempt >= 5) return saved;
-    }
+    const run = await retryOnConflict({
+      load: () => this.categories.findById(input.id),
+      notFound: categoryNotFound,
+      change: async (current) => {
+        const next = applyCategoryPatch(current, input.patch, now);
+        if (next.isErr()) return next;
+        const parent = await checkParent(this.categories, next.value.parentCategoryId);
+        if (parent.isErr()) return parent;
+        if (wouldCreateCycle(await this.categories.list(), current.id, next.value.parentCategoryId)) {
+          return Err(
+            domainError('INVALID_CATEGORY', 'A category cannot be placed under its own subcategory'),
+          );
+        }
+        return Ok({ category: next.value, parent: parent.value });
+      },
+      save: (next) => this.categories.update(next.category),
+      attempts: UPDATE_ATTEMPTS,
+    });
+    if (run.isErr()) return run;
+    await this.events.publish([categoryEvent('catalog.category-updated', input.id, now)]);
+    return Ok({ category: run.value.saved, parent: run.value.next.parent });
   }
 }
 

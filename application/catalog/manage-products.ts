@@ -13,13 +13,15 @@ import type { DomainEvent } from '../../domain/shared/events.js';
 import { isEntityId } from '../../domain/shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
+import { retryOnConflict, UNCHANGED } from '../shared/retry-on-conflict.js';
 import type { CategoryRepository, ProductRepository } from './ports.js';
 import { joinCategory, type ProductView } from './views.js';
 
 /** How often a write re-reads and re-applies after a concurrent change (optimistic versions). */
 const MAX_ATTEMPTS = 5;
 
-const notFound = () => Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
+const productNotFound = () => domainError('PRODUCT_NOT_FOUND', 'Product not found');
+const notFound = () => Err(productNotFound());
 
 async function checkCategory(
   categories: CategoryRepository,
@@ -41,16 +43,16 @@ async function updateWithRetry(
   id: string,
   change: (current: Product) => Result<Product, DomainError>,
 ): Promise<Result<{ before: Product; after: Product }, DomainError>> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await products.findById(id);
-    if (!current) return notFound();
-    const next = change(current);
-    if (next.isErr()) return next;
-    if (!productChanged(current, next.value)) return Ok({ before: current, after: current });
-    const saved = await products.update(next.value);
-    if (saved.isOk()) return Ok({ before: current, after: saved.value });
-    if (saved.error.code !== 'CONFLICT' || attempt >= MAX_ATTEMPTS) return saved;
-  }
+  const run = await retryOnConflict({
+    load: () => products.findById(id),
+    notFound: productNotFound,
+    change: (current) => change(current).map((next) => (productChanged(current, next) ? next : UNCHANGED)),
+    save: (next) => products.update(next),
+    attempts: MAX_ATTEMPTS,
+  });
+  return run.map((r) =>
+    r.changed ? { before: r.current, after: r.saved } : { before: r.current, after: r.current },
+  );
 }
 
 /** Base of the product writes that apply the rules: they check categories, stamp times, make ids and publish. */

@@ -1,6 +1,7 @@
-import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import type { Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { User } from '../../domain/identity/user.js';
+import { retryOnConflict, UNCHANGED } from '../shared/retry-on-conflict.js';
 import type { UserRepository } from './ports.js';
 
 const ATTEMPTS = 5;
@@ -16,16 +17,12 @@ export async function modifyUser(
   userId: string,
   change: (user: User) => Result<User, DomainError>,
 ): Promise<Result<User, DomainError>> {
-  let last: DomainError = userNotFound();
-  for (let i = 0; i < ATTEMPTS; i += 1) {
-    const user = await users.findById(userId);
-    if (!user) return Err(userNotFound());
-    const changed = change(user);
-    if (changed.isErr()) return changed;
-    if (changed.value === user) return Ok(user);
-    const saved = await users.update(changed.value);
-    if (saved.isOk() || saved.error.code !== 'CONFLICT') return saved;
-    last = saved.error;
-  }
-  return Err(last);
+  const run = await retryOnConflict({
+    load: () => users.findById(userId),
+    notFound: userNotFound,
+    change: (user) => change(user).map((next) => (next === user ? UNCHANGED : next)),
+    save: (next) => users.update(next),
+    attempts: ATTEMPTS,
+  });
+  return run.map((r) => (r.changed ? r.saved : r.current));
 }

@@ -9,6 +9,7 @@ import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CategoryRepository, ProductRepository } from '../catalog/ports.js';
 import { joinCategory, type ProductView } from '../catalog/views.js';
 import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type { ImageStore, MediaSettings } from './ports.js';
 
 /** How often a change re-reads and re-applies after a concurrent save (optimistic versions). */
@@ -34,19 +35,20 @@ abstract class ProductImageChange {
     productId: string,
     apply: (current: Product, now: Date) => Result<{ product: Product; extra: T }, DomainError>,
   ): Promise<Result<{ view: ProductView; extra: T }, DomainError>> {
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.products.findById(productId);
-      if (!current) return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
-      const now = this.clock.now();
-      const next = apply(current, now);
-      if (next.isErr()) return next;
-      const saved = await this.products.update(next.value.product);
-      if (saved.isOk()) {
-        await this.events.publish([productEvent('catalog.product-updated', productId, now)]);
-        return Ok({ view: await joinCategory(this.categories, saved.value), extra: next.value.extra });
-      }
-      if (saved.error.code !== 'CONFLICT' || attempt >= MAX_ATTEMPTS) return saved;
-    }
+    const run = await retryOnConflict({
+      load: () => this.products.findById(productId),
+      notFound: () => domainError('PRODUCT_NOT_FOUND', 'Product not found'),
+      change: (current) => {
+        const now = this.clock.now();
+        return apply(current, now).map((next) => ({ ...next, now }));
+      },
+      save: (next) => this.products.update(next.product),
+      attempts: MAX_ATTEMPTS,
+    });
+    if (run.isErr()) return run;
+    const { saved, next } = run.value;
+    await this.events.publish([productEvent('catalog.product-updated', productId, next.now)]);
+    return Ok({ view: await joinCategory(this.categories, saved), extra: next.extra });
   }
 }
 

@@ -1,8 +1,9 @@
-import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { cancelByOwner, isOwnedBy, type Order } from '../../domain/ordering/order.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { Clock, EventBus } from '../shared/ports.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type { OrderRepository } from './ports.js';
 import { orderNotFound } from './queries.js';
 import { releaseAll, stockNeeds } from './stock.js';
@@ -27,26 +28,28 @@ export class CancelOrder {
     readonly userId: string;
     readonly reason?: string;
   }): Promise<Result<Order, DomainError>> {
-    for (let attempt = 0; ; attempt++) {
-      const order = await this.orders.findById(input.orderId);
-      if (!order || !isOwnedBy(order, input.userId)) return Err(orderNotFound());
-      const change = cancelByOwner(order, {
-        by: input.userId,
-        at: this.clock.now(),
-        ...(input.reason !== undefined ? { reason: input.reason } : {}),
-      });
-      if (change.isErr()) return change;
-      const saved = await this.orders.update(change.value.order);
-      if (saved.isErr()) {
-        if (saved.error.code === 'CONFLICT' && attempt + 1 < SAVE_ATTEMPTS) continue;
-        return saved;
-      }
-      await releaseAll(this.products, stockNeeds(saved.value.items), {
-        actor: input.userId,
-        reference: saved.value.id,
-      });
-      await this.events.publish(change.value.events);
-      return Ok(saved.value);
-    }
+    const run = await retryOnConflict({
+      load: async () => {
+        const order = await this.orders.findById(input.orderId);
+        return order && isOwnedBy(order, input.userId) ? order : null;
+      },
+      notFound: orderNotFound,
+      change: (order) =>
+        cancelByOwner(order, {
+          by: input.userId,
+          at: this.clock.now(),
+          ...(input.reason !== undefined ? { reason: input.reason } : {}),
+        }),
+      save: (change) => this.orders.update(change.order),
+      attempts: SAVE_ATTEMPTS,
+    });
+    if (run.isErr()) return run;
+    const { saved, next: change } = run.value;
+    await releaseAll(this.products, stockNeeds(saved.items), {
+      actor: input.userId,
+      reference: saved.id,
+    });
+    await this.events.publish(change.events);
+    return Ok(saved);
   }
 }

@@ -1,9 +1,10 @@
-import { Err, Ok, type Result } from '../../domain/shared/result.js';
+import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { changeStatus, type Order } from '../../domain/ordering/order.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { Clock, EventBus } from '../shared/ports.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { SAVE_ATTEMPTS } from './cancel-order.js';
 import type { OrderRepository } from './ports.js';
 import { findOrder, orderNotFound } from './queries.js';
@@ -30,31 +31,30 @@ export class ChangeOrderStatus {
   ) {}
 
   async execute(input: ChangeOrderStatusInput): Promise<Result<Order, DomainError>> {
-    for (let attempt = 0; ; attempt++) {
-      const order = await findOrder(this.orders, input.order);
-      if (!order) return Err(orderNotFound());
-      const change = changeStatus(order, {
-        to: input.status,
-        by: input.changedBy,
-        at: this.clock.now(),
-        ...(input.note !== undefined ? { note: input.note } : {}),
-        ...(input.trackingNumber !== undefined ? { trackingNumber: input.trackingNumber } : {}),
-        ...(input.statusMessage !== undefined ? { statusMessage: input.statusMessage } : {}),
+    const run = await retryOnConflict({
+      load: () => findOrder(this.orders, input.order),
+      notFound: orderNotFound,
+      change: (order) =>
+        changeStatus(order, {
+          to: input.status,
+          by: input.changedBy,
+          at: this.clock.now(),
+          ...(input.note !== undefined ? { note: input.note } : {}),
+          ...(input.trackingNumber !== undefined ? { trackingNumber: input.trackingNumber } : {}),
+          ...(input.statusMessage !== undefined ? { statusMessage: input.statusMessage } : {}),
+        }),
+      save: (change) => this.orders.update(change.order),
+      attempts: SAVE_ATTEMPTS,
+    });
+    if (run.isErr()) return run;
+    const { saved, next: change } = run.value;
+    if (saved.status === 'cancelled') {
+      await releaseAll(this.products, stockNeeds(saved.items), {
+        actor: input.changedBy,
+        reference: saved.id,
       });
-      if (change.isErr()) return change;
-      const saved = await this.orders.update(change.value.order);
-      if (saved.isErr()) {
-        if (saved.error.code === 'CONFLICT' && attempt + 1 < SAVE_ATTEMPTS) continue;
-        return saved;
-      }
-      if (saved.value.status === 'cancelled') {
-        await releaseAll(this.products, stockNeeds(saved.value.items), {
-          actor: input.changedBy,
-          reference: saved.value.id,
-        });
-      }
-      await this.events.publish(change.value.events);
-      return Ok(saved.value);
     }
+    await this.events.publish(change.events);
+    return Ok(saved);
   }
 }

@@ -1,5 +1,7 @@
 import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
+import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
+import { orderNotFound } from './queries.js';
 import type { Order } from '../../domain/ordering/order.js';
 import {
   claimExpiry,
@@ -131,13 +133,20 @@ export class ExpireUnpaidOrders {
         },
       };
       await this.events.publish([event]);
-      let current: Order | null = order;
-      for (let attempt = 0; attempt < SETTLE_ATTEMPTS && current; attempt++) {
-        const saved = await this.orders.update(settleExpiry(current, this.clock.now()));
-        if (saved.isOk()) return true;
-        current = await this.orders.findById(order.id);
-        if (!current?.expiry || current.expiry.settledAt) return true;
-      }
+      const settled = (o: Order | null): boolean => !o?.expiry || Boolean(o.expiry.settledAt);
+      const run = await retryOnConflict({
+        // The order as this sweep just wrote it, then fresh reads after a clash.
+        load: (attempt) => (attempt === 1 ? Promise.resolve(order) : this.orders.findById(order.id)),
+        notFound: orderNotFound,
+        change: (current): Result<Order | Unchanged, DomainError> =>
+          Ok(settled(current) ? UNCHANGED : settleExpiry(current, this.clock.now())),
+        save: (next) => this.orders.update(next),
+        attempts: SETTLE_ATTEMPTS,
+      });
+      // Settled (by this sweep or another), or the order is gone: nothing left to do.
+      if (run.isOk() || run.error.code === 'ORDER_NOT_FOUND') return true;
+      // Another sweep may have settled it after the last clash.
+      if (settled(await this.orders.findById(order.id))) return true;
       this.logger.warn('could not mark an order expiry settled; a later sweep will', { orderId: order.id });
       return false;
     } catch (error) {

@@ -21,6 +21,7 @@ import type { PaymentMethod } from '../../domain/ordering/status.js';
 import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { AppLogger, Clock, EventBus, IdGenerator, RandomSource } from '../shared/ports.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type {
   OrderRepository,
   StockReservation,
@@ -491,18 +492,24 @@ export class PlaceOrder {
     if (!cart) return;
     const ordered = new Set(drafts.map((d) => d.cartItemId));
     try {
-      let current: Cart | null = cart;
-      for (let attempt = 0; attempt < CART_CLEAR_ATTEMPTS && current; attempt++) {
-        const remaining = current.items.filter((i) => !ordered.has(i.id));
-        const { promoCode: applied, ...rest } = current;
-        // The cart's code was spent on this order (or replaced by the request's): it is dropped.
-        const keepCode = applied !== undefined && order.discount === 0 && applied !== usedCode;
-        const next = keepCode ? { ...current, items: remaining } : { ...rest, items: remaining };
-        const result = await this.carts.save({ ...next, updatedAt: order.createdAt });
-        if (result.isOk()) return;
-        current = await this.carts.findByUserId(order.userId);
+      const cleared = await retryOnConflict({
+        // The cart as read for this order, then fresh reads after a clash.
+        load: (attempt) => (attempt === 1 ? Promise.resolve(cart) : this.carts.findByUserId(order.userId)),
+        notFound: () => domainError('CART_NOT_FOUND', 'Cart not found'),
+        change: (current) => {
+          const remaining = current.items.filter((i) => !ordered.has(i.id));
+          const { promoCode: applied, ...rest } = current;
+          // The cart's code was spent on this order (or replaced by the request's): it is dropped.
+          const keepCode = applied !== undefined && order.discount === 0 && applied !== usedCode;
+          const next = keepCode ? { ...current, items: remaining } : { ...rest, items: remaining };
+          return Ok({ ...next, updatedAt: order.createdAt });
+        },
+        save: (next) => this.carts.save(next),
+        attempts: CART_CLEAR_ATTEMPTS,
+      });
+      if (cleared.isErr()) {
+        this.logger.warn('could not empty the cart after placing an order', { orderId: order.id });
       }
-      this.logger.warn('could not empty the cart after placing an order', { orderId: order.id });
     } catch (error) {
       this.logger.warn('emptying the cart failed', { orderId: order.id, error: String(error) });
     }

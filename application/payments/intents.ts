@@ -6,6 +6,7 @@ import { attachPaymentReference, isPaid } from '../../domain/ordering/payment.js
 import { isCaptured, newPaymentRecord, type PaymentRecord } from '../../domain/payments/payment.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
+import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import type {
   GatewayIntent,
   IntentStatus,
@@ -43,24 +44,18 @@ export async function linkOrder(
   ref: { readonly paymentIntentId?: string; readonly razorpayOrderId?: string },
   now: Date,
 ): Promise<Result<Order, DomainError>> {
-  for (let attempt = 0; ; attempt++) {
-    const order = await orders.findById(orderId);
-    if (!order) return Err(orderNotFound());
-    if (
+  const run = await retryOnConflict({
+    load: () => orders.findById(orderId),
+    notFound: orderNotFound,
+    change: (order): Result<Order | Unchanged, DomainError> =>
       (ref.paymentIntentId !== undefined && order.paymentIntentId === ref.paymentIntentId) ||
       (ref.razorpayOrderId !== undefined && order.razorpayOrderId === ref.razorpayOrderId)
-    ) {
-      return Ok(order);
-    }
-    const next = attachPaymentReference(order, { ...ref, at: now });
-    if (next.isErr()) return next;
-    const saved = await orders.update(next.value);
-    if (saved.isErr()) {
-      if (saved.error.code === 'CONFLICT' && attempt + 1 < PAYMENT_SAVE_ATTEMPTS) continue;
-      return saved;
-    }
-    return saved;
-  }
+        ? Ok(UNCHANGED)
+        : attachPaymentReference(order, { ...ref, at: now }),
+    save: (next) => orders.update(next),
+    attempts: PAYMENT_SAVE_ATTEMPTS,
+  });
+  return run.map((r) => (r.changed ? r.saved : r.current));
 }
 
 /** Finds the record of an intent, or creates it (a concurrent creator's record wins). */

@@ -6,6 +6,7 @@ import type { PaymentRecord } from '../../domain/payments/payment.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { EventBus } from '../shared/ports.js';
+import { retryOnConflict, UNCHANGED } from '../shared/retry-on-conflict.js';
 import type { PaymentGateway, PaymentRepository } from './ports.js';
 
 /** Optimistic saves lost to a concurrent writer are retried on a fresh read this many times. */
@@ -82,20 +83,17 @@ export async function changeOrder(
   orderId: string,
   transition: (order: Order) => Result<PaymentChange, DomainError>,
 ): Promise<Result<{ order: Order; changed: boolean }, DomainError>> {
-  for (let attempt = 0; ; attempt++) {
-    const order = await orders.findById(orderId);
-    if (!order) return Err(orderNotFound());
-    const change = transition(order);
-    if (change.isErr()) return change;
-    if (!change.value.changed) return Ok({ order, changed: false });
-    const saved = await orders.update(change.value.order);
-    if (saved.isErr()) {
-      if (saved.error.code === 'CONFLICT' && attempt + 1 < PAYMENT_SAVE_ATTEMPTS) continue;
-      return saved;
-    }
-    await bus.publish(change.value.events);
-    return Ok({ order: saved.value, changed: true });
-  }
+  const run = await retryOnConflict({
+    load: () => orders.findById(orderId),
+    notFound: orderNotFound,
+    change: (order) => transition(order).map((change) => (change.changed ? change : UNCHANGED)),
+    save: (change) => orders.update(change.order),
+    attempts: PAYMENT_SAVE_ATTEMPTS,
+  });
+  if (run.isErr()) return run;
+  if (!run.value.changed) return Ok({ order: run.value.current, changed: false });
+  await bus.publish(run.value.next.events);
+  return Ok({ order: run.value.saved, changed: true });
 }
 
 /** The same for a payment record: `transition` answers null when nothing changes. */
@@ -104,18 +102,14 @@ export async function changeRecord(
   recordId: string,
   transition: (record: PaymentRecord) => PaymentRecord | null,
 ): Promise<Result<PaymentRecord, DomainError>> {
-  for (let attempt = 0; ; attempt++) {
-    const record = await payments.findById(recordId);
-    if (!record) return Err(paymentNotFound());
-    const next = transition(record);
-    if (next === null) return Ok(record);
-    const saved = await payments.update(next);
-    if (saved.isErr()) {
-      if (saved.error.code === 'CONFLICT' && attempt + 1 < PAYMENT_SAVE_ATTEMPTS) continue;
-      return saved;
-    }
-    return saved;
-  }
+  const run = await retryOnConflict({
+    load: () => payments.findById(recordId),
+    notFound: paymentNotFound,
+    change: (record) => Ok(transition(record) ?? UNCHANGED),
+    save: (next) => payments.update(next),
+    attempts: PAYMENT_SAVE_ATTEMPTS,
+  });
+  return run.map((r) => (r.changed ? r.saved : r.current));
 }
 
 /** Runs a gateway call; a thrown error becomes PAYMENT_GATEWAY_FAILED (logged by the caller). */

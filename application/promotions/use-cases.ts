@@ -20,6 +20,7 @@ import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { AppLogger, Clock, EventBus, IdGenerator, StartupTask } from '../shared/ports.js';
+import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
 import type { PromoCodeRepository } from './ports.js';
 
@@ -72,15 +73,18 @@ export class DeactivatePromoCode {
 
   async execute(input: { id: string }): Promise<Result<PromoCode, DomainError>> {
     if (!isEntityId(input.id)) return Err(notFound());
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const current = await this.promos.findById(input.id);
-      if (!current) return Err(notFound());
-      const next = deactivatePromo(current, this.clock.now());
-      if (next === current) return Ok(current);
-      const saved = await this.promos.update(next);
-      if (saved.isOk() || saved.error.code !== 'CONFLICT') return saved;
-    }
-    return Err(domainError('CONFLICT', 'The promo code is busy; please retry'));
+    const run = await retryOnConflict({
+      load: () => this.promos.findById(input.id),
+      notFound,
+      change: (current): Result<PromoCode | Unchanged, DomainError> => {
+        const next = deactivatePromo(current, this.clock.now());
+        return Ok(next === current ? UNCHANGED : next);
+      },
+      save: (next) => this.promos.update(next),
+      attempts: 5,
+      exhausted: () => domainError('CONFLICT', 'The promo code is busy; please retry'),
+    });
+    return run.map((r) => (r.changed ? r.saved : r.current));
   }
 }
 

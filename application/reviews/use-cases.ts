@@ -1,4 +1,5 @@
 import { productEvent } from '../../domain/catalog/events.js';
+import type { Product } from '../../domain/catalog/product.js';
 import {
   createReview,
   editReview,
@@ -18,10 +19,15 @@ import type { ProductRepository } from '../catalog/ports.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
+import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import type { ReviewPage, ReviewReportPolicy, ReviewRepository, ReviewSort } from './ports.js';
 
 const reviewNotFound = () => domainError('NOT_FOUND', 'Review not found');
 const productNotFound = () => domainError('PRODUCT_NOT_FOUND', 'Product not found');
+
+/** Optimistic saves of a product's ratings, and of a review, are retried this many times. */
+const RATING_ATTEMPTS = 20;
+const REVIEW_ATTEMPTS = 20;
 
 /**
  * Makes the product's `ratings` equal the aggregate of its APPROVED reviews (average rounded to
@@ -37,26 +43,33 @@ export class RecomputeProductRatings {
   ) {}
 
   async execute(input: { productId: string }): Promise<Result<RatingSummary, DomainError>> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const product = await this.products.findById(input.productId);
-      if (!product) return Err(productNotFound());
-      const summary = summarizeRatings(await this.reviews.approvedRatings(input.productId));
-      if (product.ratings.average === summary.average && product.ratings.count === summary.count) {
-        return Ok(summary);
-      }
-      const now = this.clock.now();
-      const saved = await this.products.update({
-        ...product,
-        ratings: { average: summary.average, count: summary.count },
-        updatedAt: now,
-      });
-      if (saved.isOk()) {
-        await this.events.publish([productEvent('catalog.product-updated', product.id, now)]);
-        return Ok(summary);
-      }
-      if (saved.error.code !== 'CONFLICT') return Err(saved.error);
+    const run = await retryOnConflict({
+      // The product first, then the reviews (see above).
+      load: async () => {
+        const product = await this.products.findById(input.productId);
+        if (!product) return null;
+        return { product, summary: summarizeRatings(await this.reviews.approvedRatings(input.productId)) };
+      },
+      notFound: productNotFound,
+      change: ({ product, summary }): Result<Product | Unchanged, DomainError> =>
+        product.ratings.average === summary.average && product.ratings.count === summary.count
+          ? Ok(UNCHANGED)
+          : Ok({
+              ...product,
+              ratings: { average: summary.average, count: summary.count },
+              updatedAt: this.clock.now(),
+            }),
+      save: (next) => this.products.update(next),
+      attempts: RATING_ATTEMPTS,
+      exhausted: () => domainError('CONFLICT', 'The product kept changing; try again'),
+    });
+    if (run.isErr()) return run;
+    if (run.value.changed) {
+      await this.events.publish([
+        productEvent('catalog.product-updated', input.productId, run.value.next.updatedAt),
+      ]);
     }
-    return Err(domainError('CONFLICT', 'The product kept changing; try again'));
+    return Ok(run.value.current.summary);
   }
 }
 
@@ -140,19 +153,17 @@ async function changeReview(
   id: string,
   change: (review: Review) => Result<Review, DomainError>,
 ): Promise<Result<Review, DomainError>> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const current = await reviews.findById(id);
-    if (!current) return Err(reviewNotFound());
-    const next = change(current);
-    if (next.isErr()) return next;
-    const saved = await reviews.update(next.value);
-    if (saved.isOk()) {
-      await ratings.execute({ productId: saved.value.productId });
-      return saved;
-    }
-    if (saved.error.code !== 'CONFLICT') return saved;
-  }
-  return Err(domainError('CONFLICT', 'The review kept changing; try again'));
+  const run = await retryOnConflict({
+    load: () => reviews.findById(id),
+    notFound: reviewNotFound,
+    change,
+    save: (next) => reviews.update(next),
+    attempts: REVIEW_ATTEMPTS,
+    exhausted: () => domainError('CONFLICT', 'The review kept changing; try again'),
+  });
+  if (run.isErr()) return run;
+  await ratings.execute({ productId: run.value.saved.productId });
+  return Ok(run.value.saved);
 }
 
 export class UpdateReview {
