@@ -74,6 +74,7 @@ export async function createApplication(
   startup.settled.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
   const app = await buildHttpServer(container, {
     logger: config.logLevel === 'silent' ? false : logger,
+    isDependencyUnavailable: isMongoUnavailable,
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     timeouts: {

@@ -19,8 +19,7 @@ import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import { DomainFailure, routeNotFoundBody } from './errors.js';
 import { domainError } from '../../domain/shared/errors.js';
-import { isMongoUnavailable } from '../persistence/mongo/unavailable.js';
-import { tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
+import { failWithRetryAfter, tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
 import { addInputRules, ErrorBody } from './schemas.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
@@ -62,6 +61,11 @@ export interface RateLimitOptions {
 
 export interface HttpOptions {
   readonly logger: FastifyBaseLogger | false;
+  /**
+   * Recognises a failure of an unreachable dependency (the database down or restarting): answered
+   * 503 DATABASE_UNAVAILABLE instead of 500. Given by bootstrap, which knows the adapters.
+   */
+  readonly isDependencyUnavailable?: (error: unknown) => boolean;
   readonly bodyLimitBytes: number;
   /** false, a number of proxy hops, or the proxies' addresses/CIDRs (never "trust the whole chain"). */
   readonly trustProxy: false | number | readonly string[];
@@ -139,8 +143,12 @@ const DATABASE_UNAVAILABLE = new DomainFailure(
 );
 
 /** Every failure, whatever threw it, becomes one of these; nothing but a bug answers 500. */
-export function errorResponse(error: FastifyError | DomainFailure, requestId: string): ErrorAnswer {
-  if (isMongoUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE, requestId);
+export function errorResponse(
+  error: FastifyError | DomainFailure,
+  requestId: string,
+  isDependencyUnavailable: (error: unknown) => boolean = () => false,
+): ErrorAnswer {
+  if (isDependencyUnavailable(error)) return errorResponse(DATABASE_UNAVAILABLE, requestId);
   if (error instanceof DomainFailure) {
     return {
       statusCode: error.statusCode,
@@ -489,7 +497,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   });
 
   app.setErrorHandler((error: FastifyError | DomainFailure, request, reply) => {
-    const { statusCode, body } = errorResponse(error, request.id);
+    const { statusCode, body } = errorResponse(error, request.id, options.isDependencyUnavailable);
     if (body.code === 'DATABASE_UNAVAILABLE')
       request.log.warn({ error: error.message }, 'database unavailable');
     else if (statusCode >= 500) request.log.error({ err: error }, 'unhandled error');
@@ -567,10 +575,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   const limits: RouteLimits = {
     auth: async (request, reply) => {
       const wait = authBudget ? await authBudget(request) : null;
-      if (wait !== null) {
-        reply.header('retry-after', String(wait));
-        throw new DomainFailure(tooManyRequestsFromIp(wait));
-      }
+      if (wait !== null) failWithRetryAfter(reply, tooManyRequestsFromIp(wait));
     },
     wishlistRead: {
       max: rl.wishlistMax,

@@ -49,14 +49,16 @@ describe('MongoDB unreachable: which errors mean it', () => {
   });
 
   it('the HTTP edge answers them 503 DATABASE_UNAVAILABLE in the error envelope, a bug still 500', () => {
-    const answer = errorResponse(unreachable() as FastifyError, 'req-1');
+    const answer = errorResponse(unreachable() as FastifyError, 'req-1', isMongoUnavailable);
     expect(answer.statusCode).to.equal(503);
     expect(answer.body).to.deep.equal({
       status: 'error',
       message: 'The database is unavailable; please try again shortly',
       code: 'DATABASE_UNAVAILABLE',
     });
-    expect(errorResponse(new Error('bug') as FastifyError, 'req-2').statusCode).to.equal(500);
+    expect(errorResponse(new Error('bug') as FastifyError, 'req-2', isMongoUnavailable).statusCode).to.equal(
+      500,
+    );
   });
 });
 
