@@ -1,3 +1,4 @@
+import { token } from '../application/shared/token.js';
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { AppLogger } from '../application/shared/ports.js';
@@ -21,7 +22,7 @@ import { bindPromotions } from './modules/promotions.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
 
-export const CONFIG = Symbol.for('Config');
+export const CONFIG = token<Config>('Config');
 
 /** One container per process: each port bound to exactly one adapter, chosen from config. */
 export function buildContainer(

@@ -27,7 +27,7 @@ export function bindCart(container: Container, config: Config): void {
   } else {
     bindClass(container, CART_REPOSITORY, MemoryCartRepository, [MemoryDatabase]);
   }
-  const deps = [CART_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, ID_GENERATOR, PromoEvaluator];
+  const deps = [CART_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, ID_GENERATOR, PromoEvaluator] as const;
   bindUseCase(container, GetCart, deps);
   bindUseCase(container, AddToCart, deps);
   bindUseCase(container, UpdateCartItem, deps);

@@ -53,9 +53,9 @@ export function bindCatalog(container: Container, config: Config): void {
     bindClass(container, PRODUCT_REPOSITORY, MemoryProductRepository, [MemoryDatabase]);
     bindClass(container, CATEGORY_REPOSITORY, MemoryCategoryRepository, [MemoryDatabase]);
   }
-  bindClass(container, DEMO_CATALOG, StaticDemoCatalog);
+  bindClass(container, DEMO_CATALOG, StaticDemoCatalog, []);
 
-  const reads = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY];
+  const reads = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY] as const;
   bindUseCase(container, ListProducts, reads);
   bindUseCase(container, SearchProducts, reads);
   bindUseCase(container, GetFeaturedProducts, reads);
@@ -63,7 +63,7 @@ export function bindCatalog(container: Container, config: Config): void {
   bindUseCase(container, GetSuggestedProducts, reads);
   bindUseCase(container, GetProduct, reads);
 
-  const writes = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, CLOCK, ID_GENERATOR, EVENT_BUS];
+  const writes = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, CLOCK, ID_GENERATOR, EVENT_BUS] as const;
   bindUseCase(container, CreateProduct, writes);
   bindUseCase(container, UpdateProduct, writes);
   bindUseCase(container, BulkUpdateProducts, writes);

@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
-import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import { PRODUCT_REPOSITORY, type ProductRepository } from '../../application/catalog/ports.js';
+import type { Token } from '../../application/shared/token.js';
 import { STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY } from '../../application/inventory/ports.js';
 import {
   BulkUpdateStock,
@@ -19,7 +20,10 @@ import { MemoryStockLedger } from '../../adapters/persistence/memory/inventory-l
 import { MemoryStockNotifyRepository } from '../../adapters/persistence/memory/inventory-notify-requests.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoStockLedger } from '../../adapters/persistence/mongo/inventory-ledger.js';
+import {
+  MongoStockLedger,
+  type PendingMovementSettler,
+} from '../../adapters/persistence/mongo/inventory-ledger.js';
 import { MongoStockNotifyRepository } from '../../adapters/persistence/mongo/inventory-notify-requests.js';
 import type { Config } from '../config.js';
 import { bindClass, bindUseCase } from './bind.js';
@@ -28,8 +32,10 @@ import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 /** Inventory: the stock ledger (written by the product repository), notify-me requests, reports. */
 export function bindInventory(container: Container, config: Config): void {
   if (config.mongo) {
-    // The ledger settles movements parked on products through the (Mongo) product repository.
-    bindClass(container, STOCK_LEDGER, MongoStockLedger, [MONGO_CONNECTION, PRODUCT_REPOSITORY]);
+    // The ledger settles movements parked on products through the product repository, which
+    // under Mongo is a MongoProductRepository (the catalog cache's wrapper forwards every method).
+    const settler = PRODUCT_REPOSITORY as Token<ProductRepository & PendingMovementSettler>;
+    bindClass(container, STOCK_LEDGER, MongoStockLedger, [MONGO_CONNECTION, settler]);
     bindClass(container, STOCK_NOTIFY_REPOSITORY, MongoStockNotifyRepository, [MONGO_CONNECTION]);
     bindMongoRepositoriesAtStart(container, 'inventory', [STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY]);
   } else {
