@@ -5,6 +5,7 @@ import type { AppLogger } from '../application/shared/ports.js';
 import type { Config } from './config.js';
 import { bindShared, type SharedOverrides } from './modules/shared.js';
 import { bindInfrastructure } from './modules/infrastructure.js';
+import { bindPersistence } from './modules/persistence.js';
 import { bindCache } from './modules/cache.js';
 import { bindIdentity } from './modules/identity.js';
 import { bindSessions } from './modules/sessions.js';
@@ -34,6 +35,7 @@ export function buildContainer(
   container.bind(CONFIG).toConstantValue(config);
   bindShared(container, logger, overrides);
   bindInfrastructure(container, config);
+  bindPersistence(container, config); // every repository: memory or Mongo, from one table
   bindCache(container, config);
   bindIdentity(container, config);
   bindSessions(container, config);

@@ -1,7 +1,14 @@
 import { expect } from 'chai';
 import { Container } from 'inversify';
 import { token } from '../../application/shared/token.js';
+import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { MemoryCartRepository } from '../../adapters/persistence/memory/cart-repository.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
+import { MongoUserRepository } from '../../adapters/persistence/mongo/identity-user-repository.js';
 import { bindClass, bindUseCase } from '../../bootstrap/modules/bind.js';
+import { adapter, row } from '../../bootstrap/modules/persistence.js';
 
 /*
  * Type-level checks of the container wiring: every `@ts-expect-error` line below must be a
@@ -90,6 +97,23 @@ export function illTypedBindings(container: Container): void {
   // Deps may not be omitted.
   // @ts-expect-error -- MapRepository needs a Clock
   bindClass(container, REPOSITORY, MapRepository);
+
+  // The persistence table's rows are checked the same way.
+  row({
+    token: USER_REPOSITORY,
+    context: 'identity',
+    memory: adapter(MemoryUserRepository, [MemoryDatabase]),
+    mongo: adapter(MongoUserRepository, [MONGO_CONNECTION]),
+  });
+  row({
+    token: USER_REPOSITORY,
+    context: 'identity',
+    // @ts-expect-error -- a cart repository is not a user repository
+    memory: adapter(MemoryCartRepository, [MemoryDatabase]),
+    mongo: adapter(MongoUserRepository, [MONGO_CONNECTION]),
+  });
+  // @ts-expect-error -- the Mongo adapter takes the connection, not the memory store
+  adapter(MongoUserRepository, [MemoryDatabase]);
 }
 
 describe('typed container wiring', () => {
