@@ -59,14 +59,14 @@ describe('bootstrap: one table chooses the memory or Mongo adapter of every port
   it('is the only bootstrap module that chooses a persistence adapter', () => {
     // infrastructure: the connection and health; shared: the memory store; sessions: the Redis
     // revocation store's durable Mongo copy and the in-process login throttles.
-    const allowed = new Set(['persistence.ts', 'infrastructure.ts', 'shared.ts', 'sessions.ts']);
+    const allowed = new Set(['persistence', 'infrastructure', 'shared', 'sessions']);
     const dir = join(ROOT, 'bootstrap/modules');
+    // Sources, or compiled modules when run from dist/ (imports keep their specifiers).
     const offenders = readdirSync(dir)
-      .filter((file) => file.endsWith('.ts') && !allowed.has(file))
-      .filter((file) => {
-        const source = readFileSync(join(dir, file), 'utf8');
-        return /adapters\/persistence\/(memory|mongo)\//.test(source);
-      });
+      .filter((file) => /^[^.]+\.(ts|js)$/.test(file) && !allowed.has(file.replace(/\.(ts|js)$/, '')))
+      .filter((file) =>
+        /adapters\/persistence\/(memory|mongo)\//.test(readFileSync(join(dir, file), 'utf8')),
+      );
     expect(offenders).to.deep.equal([]);
   });
 
