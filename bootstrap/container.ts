@@ -1,9 +1,11 @@
+import { token } from '../application/shared/token.js';
 import 'reflect-metadata';
 import { Container } from 'inversify';
 import type { AppLogger } from '../application/shared/ports.js';
 import type { Config } from './config.js';
 import { bindShared, type SharedOverrides } from './modules/shared.js';
 import { bindInfrastructure } from './modules/infrastructure.js';
+import { bindPersistence } from './modules/persistence.js';
 import { bindCache } from './modules/cache.js';
 import { bindIdentity } from './modules/identity.js';
 import { bindSessions } from './modules/sessions.js';
@@ -21,7 +23,7 @@ import { bindPromotions } from './modules/promotions.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
 
-export const CONFIG = Symbol.for('Config');
+export const CONFIG = token<Config>('Config');
 
 /** One container per process: each port bound to exactly one adapter, chosen from config. */
 export function buildContainer(
@@ -33,6 +35,7 @@ export function buildContainer(
   container.bind(CONFIG).toConstantValue(config);
   bindShared(container, logger, overrides);
   bindInfrastructure(container, config);
+  bindPersistence(container, config); // every repository: memory or Mongo, from one table
   bindCache(container, config);
   bindIdentity(container, config);
   bindSessions(container, config);

@@ -1,11 +1,12 @@
+import { token } from '../../application/shared/token.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 /** The process's Redis command connection (subscribers open their own). */
-export const REDIS_CLIENT = Symbol.for('RedisClient');
+export const REDIS_CLIENT = token<Redis>('RedisClient');
 
 /** Prefix of every key and channel this deployment uses on Redis (see redisKeyPrefix). */
-export const REDIS_KEY_PREFIX = Symbol.for('RedisKeyPrefix');
+export const REDIS_KEY_PREFIX = token<string>('RedisKeyPrefix');
 
 /**
  * A client that never queues commands while Redis is away (callers get an error at once and

@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Cart } from '../../domain/cart/cart.js';
@@ -10,4 +11,4 @@ export interface CartRepository {
    */
   save(cart: Cart): Promise<Result<Cart, DomainError>>;
 }
-export const CART_REPOSITORY = Symbol.for('CartRepository');
+export const CART_REPOSITORY = token<CartRepository>('CartRepository');

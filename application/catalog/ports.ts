@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
@@ -76,7 +77,7 @@ export interface ProductRepository {
   /** Adds to the lifetime sales count (popularity). */
   recordSale(productId: string, quantity: number): Promise<void>;
 }
-export const PRODUCT_REPOSITORY = Symbol.for('ProductRepository');
+export const PRODUCT_REPOSITORY = token<ProductRepository>('ProductRepository');
 
 export interface CategoryRepository {
   findById(id: string): Promise<Category | null>;
@@ -88,7 +89,7 @@ export interface CategoryRepository {
   update(category: Category): Promise<Result<Category, DomainError>>;
   delete(id: string): Promise<boolean>;
 }
-export const CATEGORY_REPOSITORY = Symbol.for('CategoryRepository');
+export const CATEGORY_REPOSITORY = token<CategoryRepository>('CategoryRepository');
 
 /** One demo category; `parentSlug` names its parent among the demo categories. */
 export interface DemoCategorySeed {
@@ -108,4 +109,4 @@ export interface DemoCatalogSource {
   /** Oldest first: the seed gives later products later creation times. */
   products(): readonly DemoProductSeed[];
 }
-export const DEMO_CATALOG = Symbol.for('DemoCatalogSource');
+export const DEMO_CATALOG = token<DemoCatalogSource>('DemoCatalogSource');

@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { DailyViews } from '../../domain/discovery/scoring.js';
 
 /** Product page views, counted per product per UTC day (a lightweight counter, not a log). */
@@ -7,4 +8,4 @@ export interface ProductViews {
   /** Every counter with day >= `fromDay` (YYYY-MM-DD). */
   since(fromDay: string): Promise<DailyViews[]>;
 }
-export const PRODUCT_VIEWS = Symbol.for('ProductViews');
+export const PRODUCT_VIEWS = token<ProductViews>('ProductViews');

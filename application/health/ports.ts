@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 export type DependencyStatus = 'up' | 'degraded' | 'down';
 
 export interface DependencyHealth {
@@ -13,7 +14,7 @@ export interface DependencyHealth {
 export interface HealthIndicator {
   check(): Promise<DependencyHealth>;
 }
-export const HEALTH_INDICATOR = Symbol.for('HealthIndicator');
+export const HEALTH_INDICATOR = token<HealthIndicator>('HealthIndicator');
 
 /**
  * What start-up still has to do: tasks waiting for a dependency (a database that was down when
@@ -22,4 +23,4 @@ export const HEALTH_INDICATOR = Symbol.for('HealthIndicator');
 export interface StartupProgress {
   pending(): readonly string[];
 }
-export const STARTUP_PROGRESS = Symbol.for('StartupProgress');
+export const STARTUP_PROGRESS = token<StartupProgress>('StartupProgress');

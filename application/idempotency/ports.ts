@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 /**
  * Idempotency keys (issue 4): a client's retry of a POST carrying the same `Idempotency-Key`
  * gets the first response instead of the work being done again. The store remembers, per scoped
@@ -47,7 +48,7 @@ export interface IdempotencyStore {
   /** Drops a claim held with `token` (the work failed in a way a retry may repeat: 5xx, crash). */
   release(key: string, token: string): Promise<void>;
 }
-export const IDEMPOTENCY_STORE = Symbol.for('IdempotencyStore');
+export const IDEMPOTENCY_STORE = token<IdempotencyStore>('IdempotencyStore');
 
 /** Lease of a claim, retention of answers, and how long a concurrent duplicate waits for the first. */
 export interface IdempotencySettings {
@@ -55,7 +56,7 @@ export interface IdempotencySettings {
   readonly retainMs: number;
   readonly waitMs: number;
 }
-export const IDEMPOTENCY_SETTINGS = Symbol.for('IdempotencySettings');
+export const IDEMPOTENCY_SETTINGS = token<IdempotencySettings>('IdempotencySettings');
 
 export const DEFAULT_IDEMPOTENCY_SETTINGS: IdempotencySettings = {
   leaseMs: 60_000,

@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { Clock } from '../shared/ports.js';
 import type { AuditEntry, AuditLog } from './ports.js';
 
@@ -56,7 +57,7 @@ export interface AuditTrailSettings {
   readonly rejectedMax: number;
   readonly windowMs: number;
 }
-export const AUDIT_TRAIL_SETTINGS = Symbol.for('AuditTrailSettings');
+export const AUDIT_TRAIL_SETTINGS = token<AuditTrailSettings>('AuditTrailSettings');
 
 /**
  * Writes the admin activity log. Every entry is bounded (boundAuditEntry). Rejected requests

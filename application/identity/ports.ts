@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Principal, User } from '../../domain/identity/user.js';
@@ -16,7 +17,7 @@ export interface UserRepository {
   delete(id: string): Promise<void>;
   count(filter?: { role?: User['role']; isActive?: boolean }): Promise<number>;
 }
-export const USER_REPOSITORY = Symbol.for('UserRepository');
+export const USER_REPOSITORY = token<UserRepository>('UserRepository');
 
 /**
  * Turns a bearer token into a Principal (used by every driving adapter: HTTP, WebSocket, CLI).
@@ -39,7 +40,7 @@ export interface AuthError extends DomainError {
   readonly userId?: string;
   readonly role?: User['role'];
 }
-export const AUTHENTICATOR = Symbol.for('Authenticator');
+export const AUTHENTICATOR = token<Authenticator>('Authenticator');
 
 export const AUDIT_ACTIONS = [
   'create',
@@ -102,7 +103,7 @@ export interface AuditLog {
   /** Newest first. */
   list(page: number, limit: number): Promise<{ items: AuditEntry[]; total: number }>;
 }
-export const AUDIT_LOG = Symbol.for('AuditLog');
+export const AUDIT_LOG = token<AuditLog>('AuditLog');
 
 // --- ports of the identity use cases ----------------------------------------------------------
 
@@ -120,7 +121,7 @@ export interface TokenService {
   /** The claims of a well-formed, correctly signed, unexpired (at `nowSeconds`) token; else null. */
   verify(token: string, nowSeconds: number): TokenClaims | null;
 }
-export const TOKEN_SERVICE = Symbol.for('TokenService');
+export const TOKEN_SERVICE = token<TokenService>('TokenService');
 
 /**
  * Password hashing (slow on purpose). Its work queue is bounded: when it is full, `hash` and
@@ -131,7 +132,7 @@ export interface PasswordHasher {
   hash(plain: string): Promise<string>;
   compare(plain: string, hash: string): Promise<boolean>;
 }
-export const PASSWORD_HASHER = Symbol.for('PasswordHasher');
+export const PASSWORD_HASHER = token<PasswordHasher>('PasswordHasher');
 
 /** Thrown (rejected) by a PasswordHasher whose queue is full; nothing was hashed. */
 export class PasswordHasherBusy extends Error {
@@ -145,7 +146,7 @@ export class PasswordHasherBusy extends Error {
 export interface SecretDigest {
   digest(value: string): string;
 }
-export const SECRET_DIGEST = Symbol.for('SecretDigest');
+export const SECRET_DIGEST = token<SecretDigest>('SecretDigest');
 
 /**
  * Logged-out tokens, remembered until they would have expired anyway.
@@ -177,7 +178,7 @@ export function shorterGrace(a: number | undefined, b: number | undefined): numb
   if (a === undefined || b === undefined) return undefined;
   return Math.min(a, b);
 }
-export const TOKEN_REVOCATION_STORE = Symbol.for('TokenRevocationStore');
+export const TOKEN_REVOCATION_STORE = token<TokenRevocationStore>('TokenRevocationStore');
 
 /** Password reset tokens, stored only as digests; one live token per user. */
 export interface PasswordResetStore {
@@ -186,7 +187,7 @@ export interface PasswordResetStore {
   /** The user id when the token exists and `now` is before its expiry; removes it either way (single use). */
   consume(tokenHash: string, now: Date): Promise<string | null>;
 }
-export const PASSWORD_RESET_STORE = Symbol.for('PasswordResetStore');
+export const PASSWORD_RESET_STORE = token<PasswordResetStore>('PasswordResetStore');
 
 /**
  * Brute-force brake on login, per key; see domain/identity/login-throttle.ts. Two are bound:
@@ -199,8 +200,8 @@ export interface LoginThrottle {
   /** A successful login forgets the key's failures. */
   reset(key: string): Promise<void>;
 }
-export const LOGIN_THROTTLE = Symbol.for('LoginThrottle');
-export const ACCOUNT_LOGIN_THROTTLE = Symbol.for('AccountLoginThrottle');
+export const LOGIN_THROTTLE = token<LoginThrottle>('LoginThrottle');
+export const ACCOUNT_LOGIN_THROTTLE = token<LoginThrottle>('AccountLoginThrottle');
 
 /**
  * Work a use case starts but does not wait for (e.g. the forgot-password lookup and mail, so the
@@ -210,7 +211,7 @@ export const ACCOUNT_LOGIN_THROTTLE = Symbol.for('AccountLoginThrottle');
 export interface BackgroundTasks {
   run(name: string, work: () => Promise<void>): void;
 }
-export const BACKGROUND_TASKS = Symbol.for('BackgroundTasks');
+export const BACKGROUND_TASKS = token<BackgroundTasks>('BackgroundTasks');
 
 /** Settings the identity use cases need from configuration. */
 export interface IdentitySettings {
@@ -234,4 +235,4 @@ export interface IdentitySettings {
    */
   readonly maxConcurrentLoginsPerIp?: number;
 }
-export const IDENTITY_SETTINGS = Symbol.for('IdentitySettings');
+export const IDENTITY_SETTINGS = token<IdentitySettings>('IdentitySettings');

@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { MovementReason, StockMovement } from '../../domain/inventory/movement.js';
 
 export interface MovementFilter {
@@ -27,7 +28,7 @@ export interface StockLedger {
    */
   settle(): Promise<number>;
 }
-export const STOCK_LEDGER = Symbol.for('StockLedger');
+export const STOCK_LEDGER = token<StockLedger>('StockLedger');
 
 /** A shopper's wish to hear when a product is back in stock; notified at most once. */
 export interface StockNotifyRequest {
@@ -46,4 +47,4 @@ export interface StockNotifyRepository {
   /** Marks it notified; true only for the one call that changed it (at most once). */
   markNotified(id: string, at: Date): Promise<boolean>;
 }
-export const STOCK_NOTIFY_REPOSITORY = Symbol.for('StockNotifyRepository');
+export const STOCK_NOTIFY_REPOSITORY = token<StockNotifyRepository>('StockNotifyRepository');

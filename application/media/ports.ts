@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { ImageFormat } from '../../domain/media/image-format.js';
 
 /** The bytes of an uploaded image, already checked: `format` and `mimeType` come from the bytes. */
@@ -37,10 +38,10 @@ export interface ImageStore {
   /** Deletes the image; an id the store does not know is ignored. Rejects when the store fails. */
   remove(publicId: string): Promise<void>;
 }
-export const IMAGE_STORE = Symbol.for('ImageStore');
+export const IMAGE_STORE = token<ImageStore>('ImageStore');
 
 export interface MediaSettings {
   /** Largest accepted upload (bytes): UPLOAD_MAX_BYTES. */
   readonly maxUploadBytes: number;
 }
-export const MEDIA_SETTINGS = Symbol.for('MediaSettings');
+export const MEDIA_SETTINGS = token<MediaSettings>('MediaSettings');

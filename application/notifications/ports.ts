@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 /** An outgoing e-mail. */
 export interface MailMessage {
   readonly to: string;
@@ -10,4 +11,4 @@ export interface MailMessage {
 export interface Mailer {
   send(message: MailMessage): Promise<void>;
 }
-export const MAILER = Symbol.for('Mailer');
+export const MAILER = token<Mailer>('Mailer');

@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Order } from '../../domain/ordering/order.js';
@@ -34,7 +35,7 @@ export interface OrderRepository {
   /** Expired orders whose expiry is not settled and was last claimed at or before `claimedBefore`, oldest claim first, at most `limit`. */
   unsettledExpiries(claimedBefore: Date, limit: number): Promise<Order[]>;
 }
-export const ORDER_REPOSITORY = Symbol.for('OrderRepository');
+export const ORDER_REPOSITORY = token<OrderRepository>('OrderRepository');
 
 /**
  * A placement's intent to hold stock, written before the stock is taken: if the process dies
@@ -59,14 +60,14 @@ export interface StockReservationRepository {
   /** Intents with `expiresAt <= now`, earliest expiry first (then id), at most `limit`. */
   expired(now: Date, limit: number): Promise<StockReservation[]>;
 }
-export const STOCK_RESERVATION_REPOSITORY = Symbol.for('StockReservationRepository');
+export const STOCK_RESERVATION_REPOSITORY = token<StockReservationRepository>('StockReservationRepository');
 
 /** How long a placement may hold stock before the sweeper settles it, and how often it looks. */
 export interface StockReservationPolicy {
   readonly ttlMs: number;
   readonly sweepIntervalMs: number;
 }
-export const STOCK_RESERVATION_POLICY = Symbol.for('StockReservationPolicy');
+export const STOCK_RESERVATION_POLICY = token<StockReservationPolicy>('StockReservationPolicy');
 
 /**
  * Orders awaiting online payment expire `paymentTtlMs` after they were placed (a sweeper looks
@@ -77,7 +78,7 @@ export interface OrderExpiryPolicy {
   readonly sweepIntervalMs: number;
   readonly maxUnpaidPerUser: number;
 }
-export const ORDER_EXPIRY_POLICY = Symbol.for('OrderExpiryPolicy');
+export const ORDER_EXPIRY_POLICY = token<OrderExpiryPolicy>('OrderExpiryPolicy');
 
 /**
  * One of a shopper's unpaid-order slots: slot `index` (0 .. cap-1) of `userId`, taken by the
@@ -106,4 +107,4 @@ export interface UnpaidOrderSlotRepository {
    */
   release(userId: string, index: number, orderId: string): Promise<boolean>;
 }
-export const UNPAID_ORDER_SLOT_REPOSITORY = Symbol.for('UnpaidOrderSlotRepository');
+export const UNPAID_ORDER_SLOT_REPOSITORY = token<UnpaidOrderSlotRepository>('UnpaidOrderSlotRepository');

@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
@@ -97,7 +98,7 @@ export interface PaymentGateway {
     readonly clientSecret: string;
   }>;
 }
-export const PAYMENT_GATEWAY = Symbol.for('PaymentGateway');
+export const PAYMENT_GATEWAY = token<PaymentGateway>('PaymentGateway');
 
 /** A webhook event after its signature was verified (Stripe's event format). */
 export interface GatewayEvent {
@@ -116,7 +117,7 @@ export interface GatewayEvent {
 export interface WebhookVerifier {
   verify(rawBody: string, signatureHeader: string | undefined): Result<GatewayEvent, DomainError>;
 }
-export const WEBHOOK_VERIFIER = Symbol.for('WebhookVerifier');
+export const WEBHOOK_VERIFIER = token<WebhookVerifier>('WebhookVerifier');
 
 // ---- Payment records, processed webhook events, the storefront's Razorpay-shaped flow ----
 
@@ -131,7 +132,7 @@ export interface PaymentRepository {
   /** The order's records, newest first. */
   findByOrderId(orderId: string): Promise<PaymentRecord[]>;
 }
-export const PAYMENT_REPOSITORY = Symbol.for('PaymentRepository');
+export const PAYMENT_REPOSITORY = token<PaymentRepository>('PaymentRepository');
 
 /**
  * Webhook events already taken (exactly-once processing): `claim` inserts the event id BEFORE the
@@ -143,7 +144,7 @@ export interface ProcessedEventStore {
   claim(eventId: string, type: string, at: Date): Promise<boolean>;
   release(eventId: string): Promise<void>;
 }
-export const PROCESSED_EVENT_STORE = Symbol.for('ProcessedEventStore');
+export const PROCESSED_EVENT_STORE = token<ProcessedEventStore>('ProcessedEventStore');
 
 /** The storefront's gateway (compat 7): Razorpay orders and their HMAC payment signatures. */
 export interface GatewayOrder {
@@ -178,7 +179,7 @@ export interface CheckoutGateway {
     readonly amount: Money;
   }>;
 }
-export const CHECKOUT_GATEWAY = Symbol.for('CheckoutGateway');
+export const CHECKOUT_GATEWAY = token<CheckoutGateway>('CheckoutGateway');
 
 /** Store-wide payment settings. */
 export interface PaymentSettings {
@@ -189,4 +190,4 @@ export interface PaymentSettings {
   /** The storefront's Razorpay-shaped flow (create-order, verify); off: PAYMENTS_DISABLED. */
   readonly checkoutEnabled: boolean;
 }
-export const PAYMENT_SETTINGS = Symbol.for('PaymentSettings');
+export const PAYMENT_SETTINGS = token<PaymentSettings>('PaymentSettings');

@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { PromoCode } from '../../domain/promotions/promo-code.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
@@ -30,4 +31,4 @@ export interface PromoCodeRepository {
   /** How many live redemptions of `code` the user holds. */
   userRedemptions(code: string, userId: string): Promise<number>;
 }
-export const PROMO_CODE_REPOSITORY = Symbol.for('PromoCodeRepository');
+export const PROMO_CODE_REPOSITORY = token<PromoCodeRepository>('PromoCodeRepository');

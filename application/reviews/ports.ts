@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { ReportPolicy, Review, ReviewStatus } from '../../domain/reviews/review.js';
@@ -38,8 +39,8 @@ export interface ReviewRepository {
    */
   modify(id: string, change: (review: Review) => Review): Promise<Review | null>;
 }
-export const REVIEW_REPOSITORY = Symbol.for('ReviewRepository');
+export const REVIEW_REPOSITORY = token<ReviewRepository>('ReviewRepository');
 
 /** How reports are weighed (config: REVIEW_REPORT_*). */
 export type ReviewReportPolicy = ReportPolicy;
-export const REVIEW_REPORT_POLICY = Symbol.for('ReviewReportPolicy');
+export const REVIEW_REPORT_POLICY = token<ReviewReportPolicy>('ReviewReportPolicy');

@@ -1,16 +1,17 @@
+import { token } from './token.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
 
 /** Time comes from here, never from the system clock inside domain or application code. */
 export interface Clock {
   now(): Date;
 }
-export const CLOCK = Symbol.for('Clock');
+export const CLOCK = token<Clock>('Clock');
 
 /** New entity ids (24 hex characters). */
 export interface IdGenerator {
   next(): string;
 }
-export const ID_GENERATOR = Symbol.for('IdGenerator');
+export const ID_GENERATOR = token<IdGenerator>('IdGenerator');
 
 /** Randomness for things like order numbers and tokens; a seeded source in tests. */
 export interface RandomSource {
@@ -19,7 +20,7 @@ export interface RandomSource {
   /** `bytes` random bytes as lowercase hex. */
   hex(bytes: number): string;
 }
-export const RANDOM_SOURCE = Symbol.for('RandomSource');
+export const RANDOM_SOURCE = token<RandomSource>('RandomSource');
 
 export type EventHandler = (event: DomainEvent) => void | Promise<void>;
 
@@ -37,7 +38,7 @@ export interface EventBus {
 export interface SubscribeOptions {
   readonly fromOtherInstances?: boolean;
 }
-export const EVENT_BUS = Symbol.for('EventBus');
+export const EVENT_BUS = token<EventBus>('EventBus');
 
 /**
  * Cache-aside store shared by every instance (Redis) or local to the process. Entries live in
@@ -59,7 +60,7 @@ export interface Cache {
   ): Promise<T | undefined>;
   invalidate(namespace: string): Promise<void>;
 }
-export const CACHE = Symbol.for('Cache');
+export const CACHE = token<Cache>('Cache');
 
 /** Structured logging, as the application sees it. */
 export interface AppLogger {
@@ -67,7 +68,7 @@ export interface AppLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
 }
-export const APP_LOGGER = Symbol.for('AppLogger');
+export const APP_LOGGER = token<AppLogger>('AppLogger');
 
 /** What a page of results carries everywhere in the system. */
 export interface Page<T> {
@@ -82,4 +83,4 @@ export interface StartupTask {
   readonly name: string;
   run(): Promise<void>;
 }
-export const STARTUP_TASK = Symbol.for('StartupTask');
+export const STARTUP_TASK = token<StartupTask>('StartupTask');

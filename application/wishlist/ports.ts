@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 /**
  * The wishlist (= the user's `favorites`, compat 6). Adapters store it on the user record and
  * change ONLY that field: every method reads and writes atomically, never touching the user's
@@ -12,4 +13,4 @@ export interface WishlistRepository {
   remove(userId: string, productId: string): Promise<boolean>;
   clear(userId: string): Promise<void>;
 }
-export const WISHLIST_REPOSITORY = Symbol.for('WishlistRepository');
+export const WISHLIST_REPOSITORY = token<WishlistRepository>('WishlistRepository');

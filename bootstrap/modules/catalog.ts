@@ -33,29 +33,14 @@ import {
   type AppLogger,
   type StartupTask,
 } from '../../application/shared/ports.js';
-import { MemoryCategoryRepository } from '../../adapters/persistence/memory/catalog-category-repository.js';
-import { MemoryProductRepository } from '../../adapters/persistence/memory/catalog-product-repository.js';
 import { StaticDemoCatalog } from '../../adapters/persistence/seed/demo-catalog.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoCategoryRepository } from '../../adapters/persistence/mongo/catalog-category-repository.js';
-import { MongoProductRepository } from '../../adapters/persistence/mongo/catalog-product-repository.js';
 import type { Config } from '../config.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 import { bindClass, bindUseCase } from './bind.js';
 
 export function bindCatalog(container: Container, config: Config): void {
-  if (config.mongo) {
-    bindClass(container, PRODUCT_REPOSITORY, MongoProductRepository, [MONGO_CONNECTION]);
-    bindClass(container, CATEGORY_REPOSITORY, MongoCategoryRepository, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'catalog', [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY]);
-  } else {
-    bindClass(container, PRODUCT_REPOSITORY, MemoryProductRepository, [MemoryDatabase]);
-    bindClass(container, CATEGORY_REPOSITORY, MemoryCategoryRepository, [MemoryDatabase]);
-  }
-  bindClass(container, DEMO_CATALOG, StaticDemoCatalog);
+  bindClass(container, DEMO_CATALOG, StaticDemoCatalog, []);
 
-  const reads = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY];
+  const reads = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY] as const;
   bindUseCase(container, ListProducts, reads);
   bindUseCase(container, SearchProducts, reads);
   bindUseCase(container, GetFeaturedProducts, reads);
@@ -63,7 +48,7 @@ export function bindCatalog(container: Container, config: Config): void {
   bindUseCase(container, GetSuggestedProducts, reads);
   bindUseCase(container, GetProduct, reads);
 
-  const writes = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, CLOCK, ID_GENERATOR, EVENT_BUS];
+  const writes = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, CLOCK, ID_GENERATOR, EVENT_BUS] as const;
   bindUseCase(container, CreateProduct, writes);
   bindUseCase(container, UpdateProduct, writes);
   bindUseCase(container, BulkUpdateProducts, writes);

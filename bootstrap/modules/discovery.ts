@@ -10,22 +10,11 @@ import {
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { CLOCK } from '../../application/shared/ports.js';
 import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
-import { MemoryProductViews } from '../../adapters/persistence/memory/discovery-product-views.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoProductViews } from '../../adapters/persistence/mongo/discovery-product-views.js';
 import type { Config } from '../config.js';
-import { bindClass, bindUseCase } from './bind.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+import { bindUseCase } from './bind.js';
 
 /** Related, trending and recommended products, and the product view counters they use. */
-export function bindDiscovery(container: Container, config: Config): void {
-  if (config.mongo) {
-    bindClass(container, PRODUCT_VIEWS, MongoProductViews, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'discovery', [PRODUCT_VIEWS]);
-  } else {
-    bindClass(container, PRODUCT_VIEWS, MemoryProductViews, [MemoryDatabase]);
-  }
+export function bindDiscovery(container: Container, _config: Config): void {
   bindUseCase(container, RecordProductView, [PRODUCT_VIEWS, CLOCK]);
   bindUseCase(container, GetRelatedProducts, [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, ORDER_REPOSITORY]);
   bindUseCase(container, GetTrendingProducts, [

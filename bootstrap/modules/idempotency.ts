@@ -5,15 +5,10 @@ import {
   IDEMPOTENCY_STORE,
   type IdempotencySettings,
 } from '../../application/idempotency/ports.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryIdempotencyStore } from '../../adapters/persistence/memory/idempotency-store.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoIdempotencyStore } from '../../adapters/persistence/mongo/idempotency-store.js';
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import { RedisIdempotencyStore } from '../../adapters/cache/redis-idempotency-store.js';
 import type { Config } from '../config.js';
 import { bindClass } from './bind.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 
 /**
  * Idempotency keys (issue 4): on Redis when REDIS_URL is set (shared by every instance, atomic
@@ -29,12 +24,6 @@ export function bindIdempotency(
   container.bind<IdempotencySettings>(IDEMPOTENCY_SETTINGS).toConstantValue(settings);
   if (config.redis) {
     bindClass(container, IDEMPOTENCY_STORE, RedisIdempotencyStore, [REDIS_CLIENT, REDIS_KEY_PREFIX]);
-    return;
   }
-  if (config.mongo) {
-    bindClass(container, IDEMPOTENCY_STORE, MongoIdempotencyStore, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'idempotency', [IDEMPOTENCY_STORE]);
-    return;
-  }
-  bindClass(container, IDEMPOTENCY_STORE, MemoryIdempotencyStore, [MemoryDatabase]);
+  // Otherwise the store is a PERSISTENCE row (memory or Mongo, see persistence.ts).
 }

@@ -38,15 +38,6 @@ import {
 } from '../../application/identity/account.js';
 import { AddAddress, RemoveAddress, UpdateAddress } from '../../application/identity/addresses.js';
 import { CreateAdmin, EnsureAdminAccount, SetUserActive } from '../../application/identity/admin-accounts.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
-import { MemoryAuditLog } from '../../adapters/persistence/memory/identity-audit-log.js';
-import { MemoryPasswordResetStore } from '../../adapters/persistence/memory/identity-tokens.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoUserRepository } from '../../adapters/persistence/mongo/identity-user-repository.js';
-import { MongoAuditLog } from '../../adapters/persistence/mongo/identity-audit-log.js';
-import { MongoPasswordResetStore } from '../../adapters/persistence/mongo/identity-tokens.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 import { JwtTokenService } from '../../adapters/security/jwt-token-service.js';
 import { BcryptPasswordHasher } from '../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../adapters/security/sha256-digest.js';
@@ -69,21 +60,6 @@ export function bindIdentity(container: Container, config: Config): void {
   container.bind(IDENTITY_SETTINGS).toConstantValue(settings);
 
   // driven adapters
-  if (config.mongo) {
-    bindClass(container, USER_REPOSITORY, MongoUserRepository, [MONGO_CONNECTION]);
-    bindClass(container, AUDIT_LOG, MongoAuditLog, [MONGO_CONNECTION]);
-    bindClass(container, PASSWORD_RESET_STORE, MongoPasswordResetStore, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'identity', [
-      USER_REPOSITORY,
-      AUDIT_LOG,
-      PASSWORD_RESET_STORE,
-      TOKEN_REVOCATION_STORE,
-    ]);
-  } else {
-    bindClass(container, USER_REPOSITORY, MemoryUserRepository, [MemoryDatabase]);
-    bindClass(container, AUDIT_LOG, MemoryAuditLog, [MemoryDatabase]);
-    bindClass(container, PASSWORD_RESET_STORE, MemoryPasswordResetStore, [MemoryDatabase]);
-  }
   container
     .bind(TOKEN_SERVICE)
     .toConstantValue(new JwtTokenService(config.jwt.secret, config.jwt.expiresInSeconds));

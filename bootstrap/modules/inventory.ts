@@ -15,27 +15,11 @@ import {
 } from '../../application/inventory/use-cases.js';
 import { MAILER } from '../../application/notifications/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
-import { MemoryStockLedger } from '../../adapters/persistence/memory/inventory-ledger.js';
-import { MemoryStockNotifyRepository } from '../../adapters/persistence/memory/inventory-notify-requests.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoStockLedger } from '../../adapters/persistence/mongo/inventory-ledger.js';
-import { MongoStockNotifyRepository } from '../../adapters/persistence/mongo/inventory-notify-requests.js';
 import type { Config } from '../config.js';
-import { bindClass, bindUseCase } from './bind.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+import { bindUseCase } from './bind.js';
 
 /** Inventory: the stock ledger (written by the product repository), notify-me requests, reports. */
-export function bindInventory(container: Container, config: Config): void {
-  if (config.mongo) {
-    // The ledger settles movements parked on products through the (Mongo) product repository.
-    bindClass(container, STOCK_LEDGER, MongoStockLedger, [MONGO_CONNECTION, PRODUCT_REPOSITORY]);
-    bindClass(container, STOCK_NOTIFY_REPOSITORY, MongoStockNotifyRepository, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'inventory', [STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY]);
-  } else {
-    bindClass(container, STOCK_LEDGER, MemoryStockLedger, [MemoryDatabase]);
-    bindClass(container, STOCK_NOTIFY_REPOSITORY, MemoryStockNotifyRepository, [MemoryDatabase]);
-  }
+export function bindInventory(container: Container, _config: Config): void {
   bindUseCase(container, NotifyBackInStock, [STOCK_NOTIFY_REPOSITORY, MAILER, CLOCK, APP_LOGGER]);
   bindUseCase(container, ChangeStock, [PRODUCT_REPOSITORY, EVENT_BUS, CLOCK, NotifyBackInStock]);
   bindUseCase(container, RestockProduct, [

@@ -12,7 +12,7 @@ import type { Config } from '../config.js';
 import { bindClass, bindUseCase } from './bind.js';
 
 export function bindLocation(container: Container, _config: Config): void {
-  bindClass(container, CITY_DIRECTORY, BuiltinCityDirectory);
+  bindClass(container, CITY_DIRECTORY, BuiltinCityDirectory, []);
   bindUseCase(container, CheckServiceability, [CITY_DIRECTORY]);
   bindUseCase(container, SearchPlaces, [CITY_DIRECTORY]);
   bindUseCase(container, ReverseGeocode, [CITY_DIRECTORY]);

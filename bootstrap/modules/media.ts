@@ -45,7 +45,7 @@ export function bindMedia(container: Container, config: Config): void {
   };
   container.bind(UPLOADS_HTTP).toConstantValue(http);
 
-  const change = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, CLOCK, EVENT_BUS];
+  const change = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, CLOCK, EVENT_BUS] as const;
   bindUseCase(container, AddProductImage, [...change, ID_GENERATOR]);
   bindUseCase(container, UploadProductImage, [
     ...change,

@@ -1,13 +1,6 @@
 import type { Container } from 'inversify';
 import type { Config } from '../config.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryOrderRepository } from '../../adapters/persistence/memory/ordering-order-repository.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoOrderRepository } from '../../adapters/persistence/mongo/ordering-order-repository.js';
-import { MemoryUnpaidOrderSlotRepository } from '../../adapters/persistence/memory/ordering-unpaid-slots.js';
-import { MongoUnpaidOrderSlotRepository } from '../../adapters/persistence/mongo/ordering-unpaid-slots.js';
 import { UnpaidOrderCap } from '../../application/ordering/unpaid-order-cap.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { PlaceOrder } from '../../application/ordering/place-order.js';
 import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
@@ -20,7 +13,7 @@ import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, RANDOM_SOURCE } from '../../application/shared/ports.js';
-import { bindClass, bindUseCase } from './bind.js';
+import { bindUseCase } from './bind.js';
 import { bindStockReservations, SweepSchedule } from './stock-reservations.js';
 import {
   ORDER_EXPIRY_POLICY,
@@ -66,14 +59,6 @@ export class OrderExpirySchedule extends SweepSchedule {
 }
 
 export function bindOrdering(container: Container, config: Config): void {
-  if (config.mongo) {
-    bindClass(container, ORDER_REPOSITORY, MongoOrderRepository, [MONGO_CONNECTION]);
-    bindClass(container, UNPAID_ORDER_SLOT_REPOSITORY, MongoUnpaidOrderSlotRepository, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'ordering', [ORDER_REPOSITORY, UNPAID_ORDER_SLOT_REPOSITORY]);
-  } else {
-    bindClass(container, ORDER_REPOSITORY, MemoryOrderRepository, [MemoryDatabase]);
-    bindClass(container, UNPAID_ORDER_SLOT_REPOSITORY, MemoryUnpaidOrderSlotRepository, [MemoryDatabase]);
-  }
   // A slot whose placement died (no order) is stale once that placement's stock is back too.
   container
     .bind(UnpaidOrderCap)

@@ -2,12 +2,6 @@ import type { Container } from 'inversify';
 import Stripe from 'stripe';
 import { StripeGateway } from '../../adapters/payments/stripe-gateway.js';
 import type { Config } from '../config.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryPaymentRepository } from '../../adapters/persistence/memory/payments-records.js';
-import { MemoryProcessedEventStore } from '../../adapters/persistence/memory/payments-processed-events.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoPaymentRepository } from '../../adapters/persistence/mongo/payments-records.js';
-import { MongoProcessedEventStore } from '../../adapters/persistence/mongo/payments-processed-events.js';
 import { FakePaymentGateway } from '../../adapters/payments/fake-gateway.js';
 import { FakeCheckoutGateway } from '../../adapters/payments/fake-checkout-gateway.js';
 import { RazorpayCheckoutGateway } from '../../adapters/payments/razorpay-checkout-gateway.js';
@@ -46,7 +40,6 @@ import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, STARTUP_TASK } from '../../application/shared/ports.js';
 import { bindClass, bindUseCase } from './bind.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 
 /** The store's currency: order totals are in its minor units (the storefront pays in INR). */
 export const STORE_CURRENCY = 'INR';
@@ -106,14 +99,6 @@ export function bindPayments(container: Container, config: Config): void {
   });
 
   // ---- Records ----
-  if (config.mongo) {
-    bindClass(container, PAYMENT_REPOSITORY, MongoPaymentRepository, [MONGO_CONNECTION]);
-    bindClass(container, PROCESSED_EVENT_STORE, MongoProcessedEventStore, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'payments', [PAYMENT_REPOSITORY, PROCESSED_EVENT_STORE]);
-  } else {
-    bindClass(container, PAYMENT_REPOSITORY, MemoryPaymentRepository, [MemoryDatabase]);
-    bindClass(container, PROCESSED_EVENT_STORE, MemoryProcessedEventStore, [MemoryDatabase]);
-  }
 
   // ---- Use cases ----
   bindClass(container, PaymentSettlement, PaymentSettlement, [

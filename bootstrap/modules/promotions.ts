@@ -14,21 +14,10 @@ import {
   ValidatePromoCode,
 } from '../../application/promotions/use-cases.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, STARTUP_TASK } from '../../application/shared/ports.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryPromoCodeRepository } from '../../adapters/persistence/memory/promotions-repository.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoPromoCodeRepository } from '../../adapters/persistence/mongo/promotions-repository.js';
 import type { Config } from '../config.js';
-import { bindClass, bindUseCase } from './bind.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+import { bindUseCase } from './bind.js';
 
-export function bindPromotions(container: Container, config: Config): void {
-  if (config.mongo) {
-    bindClass(container, PROMO_CODE_REPOSITORY, MongoPromoCodeRepository, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'promotions', [PROMO_CODE_REPOSITORY]);
-  } else {
-    bindClass(container, PROMO_CODE_REPOSITORY, MemoryPromoCodeRepository, [MemoryDatabase]);
-  }
+export function bindPromotions(container: Container, _config: Config): void {
   bindUseCase(container, PromoEvaluator, [PROMO_CODE_REPOSITORY, ORDER_REPOSITORY, CLOCK]);
   bindUseCase(container, CreatePromoCode, [PROMO_CODE_REPOSITORY, CLOCK, ID_GENERATOR]);
   bindUseCase(container, ListPromoCodes, [PROMO_CODE_REPOSITORY]);

@@ -15,21 +15,10 @@ import {
   VoteReviewHelpful,
 } from '../../application/reviews/use-cases.js';
 import { CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryReviewRepository } from '../../adapters/persistence/memory/reviews-repository.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoReviewRepository } from '../../adapters/persistence/mongo/reviews-repository.js';
 import type { Config } from '../config.js';
-import { bindClass, bindUseCase } from './bind.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+import { bindUseCase } from './bind.js';
 
 export function bindReviews(container: Container, config: Config): void {
-  if (config.mongo) {
-    bindClass(container, REVIEW_REPOSITORY, MongoReviewRepository, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'reviews', [REVIEW_REPOSITORY]);
-  } else {
-    bindClass(container, REVIEW_REPOSITORY, MemoryReviewRepository, [MemoryDatabase]);
-  }
   container.bind(REVIEW_REPORT_POLICY).toConstantValue(config.reviewReports);
   bindUseCase(container, RecomputeProductRatings, [REVIEW_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
   bindUseCase(container, CreateReview, [

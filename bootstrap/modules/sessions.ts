@@ -8,7 +8,6 @@ import {
   TOKEN_REVOCATION_STORE,
 } from '../../application/identity/ports.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryTokenRevocationStore } from '../../adapters/persistence/memory/identity-tokens.js';
 import { MemoryLoginThrottle } from '../../adapters/persistence/memory/identity-login-throttle.js';
 import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
 import { MongoTokenRevocationStore } from '../../adapters/persistence/mongo/identity-tokens.js';
@@ -17,7 +16,6 @@ import { RedisTokenRevocationStore } from '../../adapters/cache/redis-token-revo
 import { RedisLoginThrottle } from '../../adapters/cache/redis-login-throttle.js';
 import type { ThrottlePolicy } from '../../domain/identity/login-throttle.js';
 import type { Config } from '../config.js';
-import { bindClass } from './bind.js';
 
 /**
  * Session state shared by every instance: revoked tokens and failed-login counters. In-process
@@ -25,8 +23,9 @@ import { bindClass } from './bind.js';
  */
 export function bindSessions(container: Container, config: Config): void {
   if (config.redis) {
-    // Redis: shared at once by every instance; MongoDB (when configured) keeps the durable copy
-    // and answers while Redis is away (see RedisTokenRevocationStore for the degradation).
+    // Redis (the `onRedis` of this port's PERSISTENCE row): shared at once by every instance;
+    // MongoDB (when configured) keeps the durable copy and answers while Redis is away (see
+    // RedisTokenRevocationStore for the degradation).
     container
       .bind(TOKEN_REVOCATION_STORE)
       .toResolvedValue(
@@ -52,11 +51,7 @@ export function bindSessions(container: Container, config: Config): void {
     }
     return;
   }
-  if (config.mongo) {
-    bindClass(container, TOKEN_REVOCATION_STORE, MongoTokenRevocationStore, [MONGO_CONNECTION]);
-  } else {
-    bindClass(container, TOKEN_REVOCATION_STORE, MemoryTokenRevocationStore, [MemoryDatabase]);
-  }
+  // Without Redis the revocation store is a PERSISTENCE row (memory or Mongo, see persistence.ts).
   for (const [id, policy] of throttlePolicies(config)) {
     container
       .bind(id)

@@ -1,9 +1,5 @@
 import type { Container } from 'inversify';
 import type { Config } from '../config.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryStockReservationRepository } from '../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import {
   ORDER_REPOSITORY,
@@ -19,8 +15,7 @@ import {
   type AppLogger,
   type StartupTask,
 } from '../../application/shared/ports.js';
-import { bindClass, bindUseCase } from './bind.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+import { bindUseCase } from './bind.js';
 
 /**
  * Runs a sweep once at start (settling what a previous process left behind) and then every
@@ -103,12 +98,6 @@ export class ReservationSweepSchedule extends SweepSchedule {
 
 /** The reservation store (memory or Mongo), its policy, the sweeper use case and its schedule. */
 export function bindStockReservations(container: Container, config: Config): void {
-  if (config.mongo) {
-    bindClass(container, STOCK_RESERVATION_REPOSITORY, MongoStockReservationRepository, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'stock reservations', [STOCK_RESERVATION_REPOSITORY]);
-  } else {
-    bindClass(container, STOCK_RESERVATION_REPOSITORY, MemoryStockReservationRepository, [MemoryDatabase]);
-  }
   container
     .bind<StockReservationPolicy>(STOCK_RESERVATION_POLICY)
     .toConstantValue({ ...config.stockReservation });

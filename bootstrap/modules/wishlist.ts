@@ -10,21 +10,10 @@ import {
   MoveWishlistItemToCart,
   RemoveFromWishlist,
 } from '../../application/wishlist/use-cases.js';
-import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryWishlistRepository } from '../../adapters/persistence/memory/wishlist-repository.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoWishlistRepository } from '../../adapters/persistence/mongo/wishlist-repository.js';
-import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 import type { Config } from '../config.js';
-import { bindClass, bindUseCase } from './bind.js';
+import { bindUseCase } from './bind.js';
 
-export function bindWishlist(container: Container, config: Config): void {
-  if (config.mongo) {
-    bindClass(container, WISHLIST_REPOSITORY, MongoWishlistRepository, [MONGO_CONNECTION, CLOCK]);
-    bindMongoRepositoriesAtStart(container, 'wishlist', [WISHLIST_REPOSITORY]);
-  } else {
-    bindClass(container, WISHLIST_REPOSITORY, MemoryWishlistRepository, [MemoryDatabase, CLOCK]);
-  }
+export function bindWishlist(container: Container, _config: Config): void {
   bindUseCase(container, GetWishlist, [WISHLIST_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, AddToWishlist, [WISHLIST_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, RemoveFromWishlist, [WISHLIST_REPOSITORY, PRODUCT_REPOSITORY]);

@@ -1,3 +1,4 @@
+import { token } from '../../../application/shared/token.js';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import multipart from '@fastify/multipart';
@@ -12,7 +13,7 @@ export interface UploadsHttpSettings {
   /** The local image store's folder, served under /uploads; null when images live elsewhere (Cloudinary). */
   readonly localDir: string | null;
 }
-export const UPLOADS_HTTP = Symbol.for('UploadsHttpSettings');
+export const UPLOADS_HTTP = token<UploadsHttpSettings>('UploadsHttpSettings');
 
 /**
  * multipart/form-data parsing for the whole server (one file per request, at most `maxBytes`),

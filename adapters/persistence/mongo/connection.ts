@@ -1,8 +1,9 @@
+import { token } from '../../../application/shared/token.js';
 import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { DependencyHealth, HealthIndicator } from '../../../application/health/ports.js';
 
 /** The one mongoose connection of a process; every Mongo repository takes it. */
-export const MONGO_CONNECTION = Symbol.for('MongoConnection');
+export const MONGO_CONNECTION = token<Connection>('MongoConnection');
 
 /**
  * Opens a connection (commands wait for it; `connection.asPromise()` resolves once connected).

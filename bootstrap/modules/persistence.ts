@@ -1,0 +1,264 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- rows of different port types share one loop */
+import type { Container } from 'inversify';
+import { CART_REPOSITORY } from '../../application/cart/ports.js';
+import {
+  CATEGORY_REPOSITORY,
+  PRODUCT_REPOSITORY,
+  type ProductRepository,
+} from '../../application/catalog/ports.js';
+import { PRODUCT_VIEWS } from '../../application/discovery/ports.js';
+import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
+import {
+  AUDIT_LOG,
+  PASSWORD_RESET_STORE,
+  TOKEN_REVOCATION_STORE,
+  USER_REPOSITORY,
+} from '../../application/identity/ports.js';
+import { STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY } from '../../application/inventory/ports.js';
+import {
+  ORDER_REPOSITORY,
+  STOCK_RESERVATION_REPOSITORY,
+  UNPAID_ORDER_SLOT_REPOSITORY,
+} from '../../application/ordering/ports.js';
+import { PAYMENT_REPOSITORY, PROCESSED_EVENT_STORE } from '../../application/payments/ports.js';
+import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
+import { REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
+import { CLOCK } from '../../application/shared/ports.js';
+import type { Token } from '../../application/shared/token.js';
+import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
+import { MemoryCartRepository } from '../../adapters/persistence/memory/cart-repository.js';
+import { MemoryCategoryRepository } from '../../adapters/persistence/memory/catalog-category-repository.js';
+import { MemoryProductRepository } from '../../adapters/persistence/memory/catalog-product-repository.js';
+import { MemoryProductViews } from '../../adapters/persistence/memory/discovery-product-views.js';
+import { MemoryIdempotencyStore } from '../../adapters/persistence/memory/idempotency-store.js';
+import { MemoryAuditLog } from '../../adapters/persistence/memory/identity-audit-log.js';
+import {
+  MemoryPasswordResetStore,
+  MemoryTokenRevocationStore,
+} from '../../adapters/persistence/memory/identity-tokens.js';
+import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
+import { MemoryStockLedger } from '../../adapters/persistence/memory/inventory-ledger.js';
+import { MemoryStockNotifyRepository } from '../../adapters/persistence/memory/inventory-notify-requests.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryOrderRepository } from '../../adapters/persistence/memory/ordering-order-repository.js';
+import { MemoryStockReservationRepository } from '../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
+import { MemoryUnpaidOrderSlotRepository } from '../../adapters/persistence/memory/ordering-unpaid-slots.js';
+import { MemoryProcessedEventStore } from '../../adapters/persistence/memory/payments-processed-events.js';
+import { MemoryPaymentRepository } from '../../adapters/persistence/memory/payments-records.js';
+import { MemoryPromoCodeRepository } from '../../adapters/persistence/memory/promotions-repository.js';
+import { MemoryReviewRepository } from '../../adapters/persistence/memory/reviews-repository.js';
+import { MemoryWishlistRepository } from '../../adapters/persistence/memory/wishlist-repository.js';
+import { MongoCartRepository } from '../../adapters/persistence/mongo/cart-repository.js';
+import { MongoCategoryRepository } from '../../adapters/persistence/mongo/catalog-category-repository.js';
+import { MongoProductRepository } from '../../adapters/persistence/mongo/catalog-product-repository.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
+import { MongoProductViews } from '../../adapters/persistence/mongo/discovery-product-views.js';
+import { MongoIdempotencyStore } from '../../adapters/persistence/mongo/idempotency-store.js';
+import { MongoAuditLog } from '../../adapters/persistence/mongo/identity-audit-log.js';
+import {
+  MongoPasswordResetStore,
+  MongoTokenRevocationStore,
+} from '../../adapters/persistence/mongo/identity-tokens.js';
+import { MongoUserRepository } from '../../adapters/persistence/mongo/identity-user-repository.js';
+import {
+  MongoStockLedger,
+  type PendingMovementSettler,
+} from '../../adapters/persistence/mongo/inventory-ledger.js';
+import { MongoStockNotifyRepository } from '../../adapters/persistence/mongo/inventory-notify-requests.js';
+import { MongoOrderRepository } from '../../adapters/persistence/mongo/ordering-order-repository.js';
+import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
+import { MongoUnpaidOrderSlotRepository } from '../../adapters/persistence/mongo/ordering-unpaid-slots.js';
+import { MongoProcessedEventStore } from '../../adapters/persistence/mongo/payments-processed-events.js';
+import { MongoPaymentRepository } from '../../adapters/persistence/mongo/payments-records.js';
+import { MongoPromoCodeRepository } from '../../adapters/persistence/mongo/promotions-repository.js';
+import { MongoReviewRepository } from '../../adapters/persistence/mongo/reviews-repository.js';
+import { MongoWishlistRepository } from '../../adapters/persistence/mongo/wishlist-repository.js';
+import type { Config } from '../config.js';
+import type { Dependencies, Dependency } from './bind.js';
+import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
+
+/** One adapter class for a port and its dependencies (checked against its constructor like bindClass). */
+export interface Adapter<T> {
+  readonly Class: new (...args: any[]) => T;
+  readonly deps: readonly Dependency<unknown>[];
+}
+
+export function adapter<T, Params extends unknown[]>(
+  Class: new (...args: Params) => T,
+  deps: NoInfer<Dependencies<Params>>,
+): Adapter<T> {
+  return { Class, deps: deps as readonly Dependency<unknown>[] };
+}
+
+/** One port stored in memory on the embedded default, or on MongoDB when MONGODB_URI is set. */
+export interface PersistenceRow<T> {
+  readonly token: Token<T>;
+  /** The context whose Mongo repositories are built at start (see bindMongoRepositoriesAtStart). */
+  readonly context: string;
+  readonly memory: Adapter<T>;
+  readonly mongo: Adapter<T>;
+  /**
+   * With REDIS_URL this port is on Redis instead, bound by the module named `boundBy`; when that
+   * Redis adapter keeps a durable copy on MongoDB it is still built at start under Mongo.
+   */
+  readonly onRedis?: { readonly boundBy: string; readonly keepsMongoCopy: boolean };
+}
+
+/** A row, checked: both adapters must build what the token promises. */
+export function row<T>(r: PersistenceRow<T>): PersistenceRow<any> {
+  return r;
+}
+
+// The stock ledger settles the movements parked on products through the product repository,
+// which under Mongo is a MongoProductRepository (the catalog cache's wrapper forwards every method).
+const PRODUCT_SETTLER = PRODUCT_REPOSITORY as Token<ProductRepository & PendingMovementSettler>;
+
+const db = [MemoryDatabase] as const;
+const mongo = [MONGO_CONNECTION] as const;
+
+/** Every port with a memory and a Mongo adapter: the one place that chooses between them. */
+export const PERSISTENCE: readonly PersistenceRow<any>[] = [
+  row({
+    token: USER_REPOSITORY,
+    context: 'identity',
+    memory: adapter(MemoryUserRepository, db),
+    mongo: adapter(MongoUserRepository, mongo),
+  }),
+  row({
+    token: AUDIT_LOG,
+    context: 'identity',
+    memory: adapter(MemoryAuditLog, db),
+    mongo: adapter(MongoAuditLog, mongo),
+  }),
+  row({
+    token: PASSWORD_RESET_STORE,
+    context: 'identity',
+    memory: adapter(MemoryPasswordResetStore, db),
+    mongo: adapter(MongoPasswordResetStore, mongo),
+  }),
+  row({
+    token: TOKEN_REVOCATION_STORE,
+    context: 'identity',
+    memory: adapter(MemoryTokenRevocationStore, db),
+    mongo: adapter(MongoTokenRevocationStore, mongo),
+    onRedis: { boundBy: 'bindSessions', keepsMongoCopy: true },
+  }),
+  row({
+    token: PRODUCT_REPOSITORY,
+    context: 'catalog',
+    memory: adapter(MemoryProductRepository, db),
+    mongo: adapter(MongoProductRepository, mongo),
+  }),
+  row({
+    token: CATEGORY_REPOSITORY,
+    context: 'catalog',
+    memory: adapter(MemoryCategoryRepository, db),
+    mongo: adapter(MongoCategoryRepository, mongo),
+  }),
+  row({
+    token: CART_REPOSITORY,
+    context: 'cart',
+    memory: adapter(MemoryCartRepository, db),
+    mongo: adapter(MongoCartRepository, mongo),
+  }),
+  row({
+    token: WISHLIST_REPOSITORY,
+    context: 'wishlist',
+    memory: adapter(MemoryWishlistRepository, [MemoryDatabase, CLOCK]),
+    mongo: adapter(MongoWishlistRepository, [MONGO_CONNECTION, CLOCK]),
+  }),
+  row({
+    token: ORDER_REPOSITORY,
+    context: 'ordering',
+    memory: adapter(MemoryOrderRepository, db),
+    mongo: adapter(MongoOrderRepository, mongo),
+  }),
+  row({
+    token: UNPAID_ORDER_SLOT_REPOSITORY,
+    context: 'ordering',
+    memory: adapter(MemoryUnpaidOrderSlotRepository, db),
+    mongo: adapter(MongoUnpaidOrderSlotRepository, mongo),
+  }),
+  row({
+    token: STOCK_RESERVATION_REPOSITORY,
+    context: 'stock reservations',
+    memory: adapter(MemoryStockReservationRepository, db),
+    mongo: adapter(MongoStockReservationRepository, mongo),
+  }),
+  row({
+    token: PAYMENT_REPOSITORY,
+    context: 'payments',
+    memory: adapter(MemoryPaymentRepository, db),
+    mongo: adapter(MongoPaymentRepository, mongo),
+  }),
+  row({
+    token: PROCESSED_EVENT_STORE,
+    context: 'payments',
+    memory: adapter(MemoryProcessedEventStore, db),
+    mongo: adapter(MongoProcessedEventStore, mongo),
+  }),
+  row({
+    token: IDEMPOTENCY_STORE,
+    context: 'idempotency',
+    memory: adapter(MemoryIdempotencyStore, db),
+    mongo: adapter(MongoIdempotencyStore, mongo),
+    onRedis: { boundBy: 'bindIdempotency', keepsMongoCopy: false },
+  }),
+  row({
+    token: PROMO_CODE_REPOSITORY,
+    context: 'promotions',
+    memory: adapter(MemoryPromoCodeRepository, db),
+    mongo: adapter(MongoPromoCodeRepository, mongo),
+  }),
+  row({
+    token: STOCK_LEDGER,
+    context: 'inventory',
+    memory: adapter(MemoryStockLedger, db),
+    mongo: adapter(MongoStockLedger, [MONGO_CONNECTION, PRODUCT_SETTLER]),
+  }),
+  row({
+    token: STOCK_NOTIFY_REPOSITORY,
+    context: 'inventory',
+    memory: adapter(MemoryStockNotifyRepository, db),
+    mongo: adapter(MongoStockNotifyRepository, mongo),
+  }),
+  row({
+    token: REVIEW_REPOSITORY,
+    context: 'reviews',
+    memory: adapter(MemoryReviewRepository, db),
+    mongo: adapter(MongoReviewRepository, mongo),
+  }),
+  row({
+    token: PRODUCT_VIEWS,
+    context: 'discovery',
+    memory: adapter(MemoryProductViews, db),
+    mongo: adapter(MongoProductViews, mongo),
+  }),
+];
+
+/**
+ * Binds every row of PERSISTENCE to its memory or Mongo adapter (one singleton each), and under
+ * Mongo builds each context's repositories at start so their indexes exist before the first
+ * request. Rows served by Redis when REDIS_URL is set are left to the module that binds them.
+ */
+export function bindPersistence(
+  container: Container,
+  config: Pick<Config, 'mongo' | 'redis'>,
+  rows: readonly PersistenceRow<any>[] = PERSISTENCE,
+): void {
+  const atStart = new Map<string, symbol[]>();
+  for (const r of rows) {
+    const onRedis = config.redis ? r.onRedis : undefined;
+    if (!onRedis) {
+      const { Class, deps } = config.mongo ? r.mongo : r.memory;
+      container
+        .bind(r.token)
+        .toResolvedValue((...args: unknown[]) => new Class(...args), [...deps])
+        .inSingletonScope();
+    }
+    if (config.mongo && (!onRedis || onRedis.keepsMongoCopy)) {
+      atStart.set(r.context, [...(atStart.get(r.context) ?? []), r.token]);
+    }
+  }
+  for (const [context, tokens] of atStart) bindMongoRepositoriesAtStart(container, context, tokens);
+}
