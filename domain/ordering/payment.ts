@@ -3,7 +3,7 @@ import { domainError, type DomainError } from '../shared/errors.js';
 import type { DomainEvent } from '../shared/events.js';
 import type { Money } from '../shared/money.js';
 import { changeStatus, type Order, type OrderChange, type OrderStatusChanged } from './order.js';
-import type { OrderProgressStatus, PaymentMethod, PaymentStatus } from './status.js';
+import type { PaymentMethod, PaymentStatus } from './status.js';
 
 /**
  * The order's payment lifecycle, part of the Order aggregate's state machine:
@@ -16,8 +16,9 @@ import type { OrderProgressStatus, PaymentMethod, PaymentStatus } from './status
  *
  * One capture: once completed, further payment events change nothing (idempotent), and so do
  * failures arriving late (out of order). `refunded` is terminal. `refundAmount` accumulates and
- * never exceeds `total`. `orderStatus` follows (compat 5.5): `confirmed` on payment,
- * `payment_failed`, `refunded`; the fulfilment `status` moves pending -> confirmed on payment.
+ * never exceeds `total`. The fulfilment `status` moves pending -> confirmed on payment; the
+ * storefront's `orderStatus` (`confirmed`, `payment_failed`, `refunded`) is derived by
+ * `storefrontStatus` in order.ts.
  */
 export type OrderPaid = DomainEvent<
   'OrderPaid',
@@ -91,17 +92,11 @@ export interface PaymentCaptured {
 export function recordPayment(order: Order, input: PaymentCaptured): PaymentChange {
   if (isPaid(order)) return unchanged(order);
   const confirm = order.status === 'pending';
-  const orderStatus: OrderProgressStatus = order.status === 'pending' ? 'confirmed' : order.orderStatus;
   const next: Order = {
     ...order,
     paymentStatus: 'completed',
-    paymentInfo: {
-      method: input.method ?? order.paymentInfo.method,
-      paymentId: input.paymentId,
-      status: 'completed',
-    },
+    paymentInfo: { method: input.method ?? order.paymentInfo.method, paymentId: input.paymentId },
     status: confirm ? 'confirmed' : order.status,
-    orderStatus: orderStatus === 'payment_failed' ? 'confirmed' : orderStatus,
     paidAt: input.at,
     ...(input.razorpayPaymentId !== undefined ? { razorpayPaymentId: input.razorpayPaymentId } : {}),
     ...(input.razorpaySignature !== undefined ? { razorpaySignature: input.razorpaySignature } : {}),
@@ -142,8 +137,6 @@ export function recordPaymentFailure(
   const next: Order = {
     ...order,
     paymentStatus: 'failed',
-    paymentInfo: { ...order.paymentInfo, status: 'failed' },
-    orderStatus: order.status === 'pending' ? 'payment_failed' : order.orderStatus,
     statusHistory: [
       ...order.statusHistory,
       {
@@ -176,8 +169,6 @@ function applyRefundTotal(
   const next: Order = {
     ...order,
     paymentStatus: status,
-    paymentInfo: { ...order.paymentInfo, status },
-    orderStatus: 'refunded',
     refundAmount: refundedTotal,
     refundedAt: at,
     statusHistory: [...order.statusHistory, { status: order.status, changedBy: by, changedAt: at, note }],
