@@ -68,7 +68,7 @@ export interface Order {
   readonly items: readonly OrderLine[];
   readonly shippingAddress: ShippingAddress;
   readonly paymentInfo: PaymentInfo;
-  /** Payment status, moved only by the payment lifecycle (payment.ts). */
+  /** Payment status, moved only by the payment lifecycle (order-payment.ts). */
   readonly paymentStatus: PaymentStatus;
   /**
    * Fulfilment status, moved only along the state machine in status.ts. The storefront's
@@ -89,7 +89,7 @@ export interface Order {
   readonly notes?: string;
   readonly statusHistory: readonly StatusChange[];
   readonly source: OrderSource;
-  /** Payment lifecycle (domain/ordering/payment.ts); absent until the first payment event. */
+  /** Payment lifecycle (domain/ordering/order-payment.ts); absent until the first payment event. */
   readonly paidAt?: Date;
   readonly refundedAt?: Date;
   /** Refunded so far, minor units; absent = 0; never above total. */
@@ -108,7 +108,7 @@ export interface Order {
 }
 
 /**
- * An expiry's progress (payment.ts `expireUnpaidOrder`). The cancellation is the commit point;
+ * An expiry's progress (order-payment.ts `expireUnpaidOrder`). The cancellation is the commit point;
  * what follows (stock back, promo use back, the customer's mail) is settled after it, possibly by
  * another sweep after a crash: `claimedAt` is when a sweeper last took the settling on,
  * `settledAt` when it finished.

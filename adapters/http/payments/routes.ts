@@ -2,7 +2,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { fromMajor, toMajor } from '../../../domain/shared/money.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { storefrontStatus, type Order } from '../../../domain/ordering/order.js';
-import type { PaymentRecord } from '../../../domain/payments/payment.js';
+import type { PaymentRecord } from '../../../domain/payments/payment-record.js';
 import { ConfirmPayment, CreatePaymentIntent } from '../../../application/payments/intents.js';
 import { HANDLED_WEBHOOK_EVENTS, HandlePaymentWebhook } from '../../../application/payments/webhooks.js';
 import {

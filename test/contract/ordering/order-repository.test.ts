@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { OrderRepository } from '../../../application/ordering/ports.js';
 import { changeStatus, placeOrder, storefrontStatus, type Order } from '../../../domain/ordering/order.js';
-import { recordPayment, recordPaymentFailure, recordRefund } from '../../../domain/ordering/payment.js';
+import { recordPayment, recordPaymentFailure, recordRefund } from '../../../domain/ordering/order-payment.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
 import {

@@ -15,7 +15,7 @@ import {
   recordRefund,
   refundable,
   syncRefundedTotal,
-} from '../../../domain/ordering/payment.js';
+} from '../../../domain/ordering/order-payment.js';
 
 const NOW = new Date('2026-06-01T10:00:00.000Z');
 const LATER = new Date('2026-06-01T11:00:00.000Z');
@@ -36,7 +36,7 @@ export function pendingOrder(): Order {
   return placed.unwrap().order;
 }
 
-describe('domain/ordering/payment: the order payment lifecycle', () => {
+describe('domain/ordering/order-payment: the order payment lifecycle', () => {
   it('a pending order is paid once: completed, confirmed, paidAt, history and events', () => {
     const order = pendingOrder();
     const paid = recordPayment(order, { paymentId: 'pi_1', by: 'gateway', at: LATER });

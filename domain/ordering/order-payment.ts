@@ -6,7 +6,8 @@ import { changeStatus, type Order, type OrderChange, type OrderStatusChanged } f
 import type { PaymentMethod, PaymentStatus } from './status.js';
 
 /**
- * The order's payment lifecycle, part of the Order aggregate's state machine:
+ * The order payment: the order's payment lifecycle, part of the Order aggregate's state machine
+ * (the gateway side of each attempt is the payment record, domain/payments/payment-record.ts):
  *
  *   pending ──pay──▶ completed ──refund──▶ partially_refunded ──refund──▶ refunded
  *      │  ▲                 └──────────────refund (all)──────────────────▶ refunded
