@@ -63,10 +63,14 @@ function base(order: Order) {
   return { orderId: order.id, orderNumber: order.orderNumber, userId: order.userId };
 }
 
-/** Links the gateway's intent or order to a not yet paid order (a paid order: ORDER_ALREADY_PAID). */
+/**
+ * A new payment attempt for a not yet paid order (a paid order: ORDER_ALREADY_PAID); the
+ * storefront's gateway order id is kept on the order (compat 5.5), an intent's id only in its
+ * payment record.
+ */
 export function attachPaymentReference(
   order: Order,
-  ref: { readonly paymentIntentId?: string; readonly razorpayOrderId?: string; readonly at: Date },
+  ref: { readonly razorpayOrderId?: string; readonly at: Date },
 ): Result<Order, DomainError> {
   if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
   if (order.status === 'cancelled') {
@@ -74,7 +78,6 @@ export function attachPaymentReference(
   }
   return Ok({
     ...order,
-    ...(ref.paymentIntentId !== undefined ? { paymentIntentId: ref.paymentIntentId } : {}),
     ...(ref.razorpayOrderId !== undefined ? { razorpayOrderId: ref.razorpayOrderId } : {}),
     updatedAt: ref.at,
   });

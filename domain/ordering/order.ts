@@ -94,8 +94,7 @@ export interface Order {
   readonly refundedAt?: Date;
   /** Refunded so far, minor units; absent = 0; never above total. */
   readonly refundAmount?: Money;
-  /** The gateway intent (Stripe-shaped) last created for this order. */
-  readonly paymentIntentId?: string;
+  /** The storefront gateway's ids (compat 5.5); a Stripe-shaped intent lives in its payment record only. */
   readonly razorpayOrderId?: string;
   readonly razorpayPaymentId?: string;
   readonly razorpaySignature?: string;

@@ -113,13 +113,15 @@ describe('domain/ordering/order-payment: the order payment lifecycle', () => {
 
   it('a paid or cancelled order takes no new payment reference', () => {
     const order = pendingOrder();
-    expect(
-      attachPaymentReference(order, { paymentIntentId: 'pi_1', at: LATER }).unwrap().paymentIntentId,
-    ).to.equal('pi_1');
+    const linked = attachPaymentReference(order, { razorpayOrderId: 'order_1', at: LATER }).unwrap();
+    expect([linked.razorpayOrderId, linked.updatedAt]).to.deep.equal(['order_1', LATER]);
+    // An intent's id is the payment record's business: the order only notes the new attempt.
+    expect(attachPaymentReference(order, { at: LATER }).unwrap()).to.deep.equal({
+      ...order,
+      updatedAt: LATER,
+    });
     const paid = recordPayment(order, { paymentId: 'pi_1', by: 'g', at: NOW }).order;
-    expect(attachPaymentReference(paid, { paymentIntentId: 'pi_2', at: LATER }).unwrapErr().code).to.equal(
-      'ORDER_ALREADY_PAID',
-    );
+    expect(attachPaymentReference(paid, { at: LATER }).unwrapErr().code).to.equal('ORDER_ALREADY_PAID');
     const cancelled = cancelByOwner(order, { by: USER, at: LATER }).unwrap().order;
     expect(attachPaymentReference(cancelled, { razorpayOrderId: 'order_1', at: LATER }).isErr()).to.equal(
       true,
