@@ -1,5 +1,5 @@
 import type { OrderPlaced, OrderStatusChanged } from '../../domain/ordering/order.js';
-import type { OrderExpired } from '../../domain/ordering/payment.js';
+import type { OrderExpired } from '../../domain/ordering/order-payment.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { AppLogger, EventBus, StartupTask } from '../shared/ports.js';

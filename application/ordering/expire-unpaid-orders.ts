@@ -8,7 +8,7 @@ import {
   expireUnpaidOrder,
   settleExpiry,
   type OrderExpired,
-} from '../../domain/ordering/payment.js';
+} from '../../domain/ordering/order-payment.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { StockLedger } from '../inventory/ports.js';
 import type { PromoCodeRepository } from '../promotions/ports.js';

@@ -1,4 +1,4 @@
-import { isAwaitingPayment } from '../../domain/ordering/payment.js';
+import { isAwaitingPayment } from '../../domain/ordering/order-payment.js';
 import type { AppLogger, RandomSource } from '../shared/ports.js';
 import type { OrderRepository, UnpaidOrderSlot, UnpaidOrderSlotRepository } from './ports.js';
 

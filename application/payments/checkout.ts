@@ -2,7 +2,7 @@ import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
 import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
-import { newPaymentRecord } from '../../domain/payments/payment.js';
+import { newPaymentRecord } from '../../domain/payments/payment-record.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';

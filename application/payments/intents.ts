@@ -2,8 +2,8 @@ import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
 import type { Order } from '../../domain/ordering/order.js';
-import { attachPaymentReference, isPaid } from '../../domain/ordering/payment.js';
-import { isCaptured, newPaymentRecord, type PaymentRecord } from '../../domain/payments/payment.js';
+import { attachPaymentReference, isPaid } from '../../domain/ordering/order-payment.js';
+import { isCaptured, newPaymentRecord, type PaymentRecord } from '../../domain/payments/payment-record.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
@@ -37,19 +37,22 @@ export interface IntentView {
   readonly orderId: string;
 }
 
-/** Links the intent to the order (optimistic retries); a paid order refuses. */
+/**
+ * Links a new payment attempt to the order (optimistic retries); a paid or cancelled order
+ * refuses. The attempt's gateway ids live in its payment record; the order keeps only the
+ * storefront's `razorpayOrderId`.
+ */
 export async function linkOrder(
   orders: OrderRepository,
   orderId: string,
-  ref: { readonly paymentIntentId?: string; readonly razorpayOrderId?: string },
+  ref: { readonly razorpayOrderId?: string },
   now: Date,
 ): Promise<Result<Order, DomainError>> {
   const run = await retryOnConflict({
     load: () => orders.findById(orderId),
     notFound: orderNotFound,
     change: (order): Result<Order | Unchanged, DomainError> =>
-      (ref.paymentIntentId !== undefined && order.paymentIntentId === ref.paymentIntentId) ||
-      (ref.razorpayOrderId !== undefined && order.razorpayOrderId === ref.razorpayOrderId)
+      ref.razorpayOrderId !== undefined && order.razorpayOrderId === ref.razorpayOrderId
         ? Ok(UNCHANGED)
         : attachPaymentReference(order, { ...ref, at: now }),
     save: (next) => orders.update(next),
@@ -58,17 +61,20 @@ export async function linkOrder(
   return run.map((r) => (r.changed ? r.saved : r.current));
 }
 
-/** Finds the record of an intent, or creates it (a concurrent creator's record wins). */
+/**
+ * Finds the record of an intent, or creates it (a concurrent creator's record wins); `created`
+ * says whether this call made it.
+ */
 export async function recordFor(
   payments: PaymentRepository,
   fresh: PaymentRecord,
-): Promise<Result<PaymentRecord, DomainError>> {
+): Promise<Result<{ readonly record: PaymentRecord; readonly created: boolean }, DomainError>> {
   const known = await payments.findByIntentId(fresh.intentId);
-  if (known) return Ok(known);
+  if (known) return Ok({ record: known, created: false });
   const created = await payments.create(fresh);
-  if (created.isOk()) return created;
+  if (created.isOk()) return Ok({ record: created.value, created: true });
   const winner = await payments.findByIntentId(fresh.intentId);
-  return winner ? Ok(winner) : created;
+  return winner ? Ok({ record: winner, created: false }) : Err(created.error);
 }
 
 /**
@@ -126,10 +132,13 @@ export class CreatePaymentIntent {
       }),
     );
     if (record.isErr()) return record;
-    const linked = await linkOrder(this.orders, order.id, { paymentIntentId: intent.value.id }, now);
-    if (linked.isErr()) return linked;
+    // A new intent is linked once (a retry answering the same intent changes nothing).
+    if (record.value.created) {
+      const linked = await linkOrder(this.orders, order.id, {}, now);
+      if (linked.isErr()) return linked;
+    }
     return Ok({
-      paymentId: record.value.id,
+      paymentId: record.value.record.id,
       paymentIntentId: intent.value.id,
       clientSecret: intent.value.clientSecret,
       amount: intent.value.amount,

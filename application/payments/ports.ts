@@ -2,7 +2,7 @@ import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
-import type { PaymentRecord } from '../../domain/payments/payment.js';
+import type { PaymentRecord } from '../../domain/payments/payment-record.js';
 
 /**
  * The payment gateway as the application sees it: Stripe-shaped (payment intents, customers,

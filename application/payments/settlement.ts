@@ -10,7 +10,7 @@ import {
   refundable,
   refundedSoFar,
   syncRefundedTotal,
-} from '../../domain/ordering/payment.js';
+} from '../../domain/ordering/order-payment.js';
 import type { PaymentMethod } from '../../domain/ordering/status.js';
 import {
   isCaptured,
@@ -19,7 +19,7 @@ import {
   markRequiresAction,
   markSucceeded,
   type PaymentRecord,
-} from '../../domain/payments/payment.js';
+} from '../../domain/payments/payment-record.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { AppLogger, Clock, EventBus } from '../shared/ports.js';
 import type { CheckoutGateway, PaymentGateway, PaymentRepository } from './ports.js';

@@ -1,8 +1,8 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
-import { isPaid, type PaymentChange } from '../../domain/ordering/payment.js';
-import type { PaymentRecord } from '../../domain/payments/payment.js';
+import { isPaid, type PaymentChange } from '../../domain/ordering/order-payment.js';
+import type { PaymentRecord } from '../../domain/payments/payment-record.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { EventBus } from '../shared/ports.js';

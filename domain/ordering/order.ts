@@ -43,10 +43,10 @@ export interface ShippingAddress {
   readonly phone?: string;
 }
 
+/** How the order is paid; its status is `Order.paymentStatus` (the storefront's `paymentInfo.status`). */
 export interface PaymentInfo {
   readonly method: PaymentMethod;
   readonly paymentId?: string;
-  readonly status: PaymentStatus;
 }
 
 export interface StatusChange {
@@ -68,11 +68,13 @@ export interface Order {
   readonly items: readonly OrderLine[];
   readonly shippingAddress: ShippingAddress;
   readonly paymentInfo: PaymentInfo;
+  /** Payment status, moved only by the payment lifecycle (order-payment.ts). */
   readonly paymentStatus: PaymentStatus;
-  /** Fulfilment status, moved only along the state machine in status.ts. */
+  /**
+   * Fulfilment status, moved only along the state machine in status.ts. The storefront's
+   * `orderStatus` is not stored here: `storefrontStatus` derives it from these two.
+   */
   readonly status: OrderStatus;
-  /** What the storefront shows: follows `status`, plus payment-driven values. */
-  readonly orderStatus: OrderProgressStatus;
   readonly subtotal: Money;
   readonly shippingFee: Money;
   readonly tax: Money;
@@ -87,13 +89,12 @@ export interface Order {
   readonly notes?: string;
   readonly statusHistory: readonly StatusChange[];
   readonly source: OrderSource;
-  /** Payment lifecycle (domain/ordering/payment.ts); absent until the first payment event. */
+  /** Payment lifecycle (domain/ordering/order-payment.ts); absent until the first payment event. */
   readonly paidAt?: Date;
   readonly refundedAt?: Date;
   /** Refunded so far, minor units; absent = 0; never above total. */
   readonly refundAmount?: Money;
-  /** The gateway intent (Stripe-shaped) last created for this order. */
-  readonly paymentIntentId?: string;
+  /** The storefront gateway's ids (compat 5.5); a Stripe-shaped intent lives in its payment record only. */
   readonly razorpayOrderId?: string;
   readonly razorpayPaymentId?: string;
   readonly razorpaySignature?: string;
@@ -106,7 +107,7 @@ export interface Order {
 }
 
 /**
- * An expiry's progress (payment.ts `expireUnpaidOrder`). The cancellation is the commit point;
+ * An expiry's progress (order-payment.ts `expireUnpaidOrder`). The cancellation is the commit point;
  * what follows (stock back, promo use back, the customer's mail) is settled after it, possibly by
  * another sweep after a crash: `claimedAt` is when a sweeper last took the settling on,
  * `settledAt` when it finished.
@@ -238,10 +239,9 @@ export function placeOrder(input: NewOrder): Result<OrderChange, DomainError> {
     userId: input.userId,
     items: input.items,
     shippingAddress,
-    paymentInfo: { method: input.paymentMethod ?? 'card', status: 'pending' },
+    paymentInfo: { method: input.paymentMethod ?? 'card' },
     paymentStatus: 'pending',
     status: 'pending',
-    orderStatus: 'pending',
     ...totals,
     shippingMethod,
     estimatedDelivery: estimateDelivery(input.now, shippingMethod),
@@ -305,12 +305,9 @@ export function changeStatus(order: Order, input: StatusChangeInput): Result<Ord
   const note = blankToUndefined(input.note);
   const trackingNumber = blankToUndefined(input.trackingNumber);
   const statusMessage = blankToUndefined(input.statusMessage);
-  // `orderStatus` follows fulfilment (the storefront shows it first); a refund stays visible.
-  const orderStatus: OrderProgressStatus = order.orderStatus === 'refunded' ? 'refunded' : to;
   const next: Order = {
     ...order,
     status: to,
-    orderStatus,
     ...(trackingNumber !== undefined ? { trackingNumber } : {}),
     ...(statusMessage !== undefined ? { statusMessage } : {}),
     statusHistory: [
@@ -352,6 +349,19 @@ export function cancelByOwner(
     at: input.at,
     note: reason !== undefined ? `Cancelled by customer: ${reason}` : 'Cancelled by customer',
   });
+}
+
+/**
+ * The storefront's `orderStatus` (compat 5.5), derived from the two statuses the aggregate holds:
+ * a refund (partial or full) shows as `refunded` whatever fulfilment does next; a declined
+ * payment of an order still pending shows as `payment_failed`; otherwise fulfilment's `status`.
+ */
+export function storefrontStatus(order: Pick<Order, 'status' | 'paymentStatus'>): OrderProgressStatus {
+  if (order.paymentStatus === 'refunded' || order.paymentStatus === 'partially_refunded') {
+    return 'refunded';
+  }
+  if (order.paymentStatus === 'failed' && order.status === 'pending') return 'payment_failed';
+  return order.status;
 }
 
 export function isOwnedBy(order: Order, userId: string): boolean {

@@ -1,6 +1,11 @@
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import type { Product } from '../../../domain/catalog/product.js';
-import type { Order, OrderLine, OrderOption } from '../../../domain/ordering/order.js';
+import {
+  storefrontStatus,
+  type Order,
+  type OrderLine,
+  type OrderOption,
+} from '../../../domain/ordering/order.js';
 import { toMajor } from '../../../domain/shared/money.js';
 import { presentProduct, ProductSchema } from '../catalog/presenter.js';
 import { IsoDate } from '../schemas.js';
@@ -128,13 +133,15 @@ function presentBase(o: Order) {
       country: a.country,
       ...(a.phone !== undefined ? { phone: a.phone } : {}),
     },
+    // The storefront's duplicates, derived: `paymentInfo.status` is `paymentStatus`, `orderStatus`
+    // comes from `storefrontStatus` (the aggregate holds one status of each kind).
     paymentInfo: {
       method: o.paymentInfo.method,
       ...(o.paymentInfo.paymentId !== undefined ? { paymentId: o.paymentInfo.paymentId } : {}),
-      status: o.paymentInfo.status,
+      status: o.paymentStatus,
     },
     paymentStatus: o.paymentStatus,
-    orderStatus: o.orderStatus,
+    orderStatus: storefrontStatus(o),
     status: o.status,
     subtotal: toMajor(o.subtotal),
     shippingFee: toMajor(o.shippingFee),

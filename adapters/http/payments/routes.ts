@@ -1,8 +1,8 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { fromMajor, toMajor } from '../../../domain/shared/money.js';
 import { domainError } from '../../../domain/shared/errors.js';
-import type { Order } from '../../../domain/ordering/order.js';
-import type { PaymentRecord } from '../../../domain/payments/payment.js';
+import { storefrontStatus, type Order } from '../../../domain/ordering/order.js';
+import type { PaymentRecord } from '../../../domain/payments/payment-record.js';
 import { ConfirmPayment, CreatePaymentIntent } from '../../../application/payments/intents.js';
 import { HANDLED_WEBHOOK_EVENTS, HandlePaymentWebhook } from '../../../application/payments/webhooks.js';
 import {
@@ -106,7 +106,7 @@ function presentStatus(order: Order, payments: readonly PaymentRecord[]) {
     orderId: order.id,
     orderNumber: order.orderNumber,
     paymentStatus: order.paymentStatus,
-    orderStatus: order.orderStatus,
+    orderStatus: storefrontStatus(order),
     totalAmount: toMajor(order.total),
     refundAmount: toMajor(order.refundAmount ?? 0),
     ...(order.paidAt !== undefined ? { paidAt: order.paidAt.toISOString() } : {}),
@@ -114,7 +114,7 @@ function presentStatus(order: Order, payments: readonly PaymentRecord[]) {
     paymentDetails: {
       method: order.paymentInfo.method,
       ...(order.paymentInfo.paymentId !== undefined ? { paymentId: order.paymentInfo.paymentId } : {}),
-      status: order.paymentInfo.status,
+      status: order.paymentStatus,
       ...(order.razorpayOrderId !== undefined ? { razorpayOrderId: order.razorpayOrderId } : {}),
       ...(order.razorpayPaymentId !== undefined ? { razorpayPaymentId: order.razorpayPaymentId } : {}),
       payments: payments.map(presentRecord),

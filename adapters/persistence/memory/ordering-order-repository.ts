@@ -1,7 +1,7 @@
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import type { Order } from '../../../domain/ordering/order.js';
-import { isAwaitingPayment } from '../../../domain/ordering/payment.js';
+import { isAwaitingPayment } from '../../../domain/ordering/order-payment.js';
 import type { OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
 import type { MemoryDatabase } from './memory-database.js';

@@ -1,6 +1,6 @@
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
-import type { PaymentRecord } from '../../../domain/payments/payment.js';
+import type { PaymentRecord } from '../../../domain/payments/payment-record.js';
 import type { PaymentRepository } from '../../../application/payments/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 

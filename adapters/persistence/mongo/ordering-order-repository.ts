@@ -1,7 +1,15 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
-import type { Order, OrderLine, OrderOption, StatusChange } from '../../../domain/ordering/order.js';
+import {
+  storefrontStatus,
+  type Order,
+  type OrderLine,
+  type OrderOption,
+  type PaymentInfo,
+  type StatusChange,
+} from '../../../domain/ordering/order.js';
+import type { OrderProgressStatus, PaymentStatus } from '../../../domain/ordering/status.js';
 import { makeOrderNumber } from '../../../domain/ordering/order-number.js';
 import type { OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
@@ -15,8 +23,15 @@ export const ORDERS_COLLECTION = 'orders';
  * `totalAmount` (= total, the original schema's name). Documents written by other tools may lack
  * `orderNumber`, `totalAmount` and other fields: the mapper defaults them (compat rule 20) and
  * migration 002 backfills them.
+ *
+ * `orderStatus` and `paymentInfo.status` are the storefront's duplicates of the two statuses the
+ * aggregate holds: written (derived) on every save so documents and queries keep them, never read
+ * back (an old document whose copies disagree reads as its `status` and `paymentStatus` say).
  */
-type OrderDocument = { _id: string; totalAmount?: number } & Partial<Omit<Order, 'id'>>;
+type OrderDocument = { _id: string; totalAmount?: number } & Partial<Omit<Order, 'id' | 'paymentInfo'>> & {
+    orderStatus?: OrderProgressStatus;
+    paymentInfo?: Partial<PaymentInfo> & { status?: PaymentStatus };
+  };
 
 const OptionSchema = new Schema({ name: String, price: Number }, { _id: false });
 
@@ -73,7 +88,6 @@ export const ORDER_SCHEMA = new Schema(
     paidAt: Date,
     refundedAt: Date,
     refundAmount: Number,
-    paymentIntentId: String,
     razorpayOrderId: String,
     razorpayPaymentId: String,
     razorpaySignature: String,
@@ -149,11 +163,9 @@ export function orderFromDocument(doc: OrderDocument): Order {
     paymentInfo: {
       method: doc.paymentInfo?.method ?? 'card',
       ...(doc.paymentInfo?.paymentId != null ? { paymentId: doc.paymentInfo.paymentId } : {}),
-      status: doc.paymentInfo?.status ?? paymentStatus,
     },
     paymentStatus,
     status,
-    orderStatus: doc.orderStatus ?? status,
     subtotal: doc.subtotal ?? total,
     shippingFee: doc.shippingFee ?? 0,
     tax: doc.tax ?? 0,
@@ -170,7 +182,6 @@ export function orderFromDocument(doc: OrderDocument): Order {
     ...(doc.paidAt != null ? { paidAt: doc.paidAt } : {}),
     ...(doc.refundedAt != null ? { refundedAt: doc.refundedAt } : {}),
     ...(doc.refundAmount != null ? { refundAmount: doc.refundAmount } : {}),
-    ...(doc.paymentIntentId != null ? { paymentIntentId: doc.paymentIntentId } : {}),
     ...(doc.razorpayOrderId != null ? { razorpayOrderId: doc.razorpayOrderId } : {}),
     ...(doc.razorpayPaymentId != null ? { razorpayPaymentId: doc.razorpayPaymentId } : {}),
     ...(doc.razorpaySignature != null ? { razorpaySignature: doc.razorpaySignature } : {}),
@@ -192,7 +203,14 @@ export function orderFromDocument(doc: OrderDocument): Order {
 function toDocument(order: Order): OrderDocument {
   const { id, ...rest } = order;
   // A structured clone drops nothing but `undefined`s (the domain never holds them).
-  return { _id: id, ...structuredClone(rest), totalAmount: order.total };
+  const doc = structuredClone(rest);
+  return {
+    _id: id,
+    ...doc,
+    paymentInfo: { ...doc.paymentInfo, status: order.paymentStatus },
+    orderStatus: storefrontStatus(order),
+    totalAmount: order.total,
+  };
 }
 
 /** Matches the stored version; a document written without one counts as version 0. */

@@ -1,7 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
-import type { PaymentRecord, PaymentRecordEvent } from '../../../domain/payments/payment.js';
+import type { PaymentRecord, PaymentRecordEvent } from '../../../domain/payments/payment-record.js';
 import type { PaymentRepository } from '../../../application/payments/ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';

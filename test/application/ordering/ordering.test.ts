@@ -1,4 +1,4 @@
-import { recordPayment, recordRefund } from '../../../domain/ordering/payment.js';
+import { recordPayment, recordRefund } from '../../../domain/ordering/order-payment.js';
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { Err } from '../../../domain/shared/result.js';

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { OrderRepository } from '../../../application/ordering/ports.js';
-import { changeStatus, placeOrder, type Order } from '../../../domain/ordering/order.js';
+import { changeStatus, placeOrder, storefrontStatus, type Order } from '../../../domain/ordering/order.js';
+import { recordPayment, recordPaymentFailure, recordRefund } from '../../../domain/ordering/order-payment.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
 import {
@@ -198,7 +199,6 @@ describe('contract/ordering OrderRepository', () => {
         total: 25000,
         subtotal: 25000,
         status: 'delivered',
-        orderStatus: 'delivered',
         version: 0,
       });
       expect(order.orderNumber).to.match(/^AF-\d{9}$/);
@@ -210,6 +210,77 @@ describe('contract/ordering OrderRepository', () => {
         .db!.collection('orders')
         .findOne({ _id: id } as never);
       expect([raw?.orderNumber, raw?.totalAmount, raw?.version]).to.deep.equal([order.orderNumber, 25000, 1]);
+    });
+
+    it("writes the storefront's orderStatus and paymentInfo.status derived from status and paymentStatus", async () => {
+      const orders = new MongoOrderRepository(mongo.connection());
+      await mongo.reset();
+      const raw = async (id: string) =>
+        (await mongo
+          .connection()
+          .db!.collection('orders')
+          .findOne({ _id: id } as never))!;
+      const placed = (await orders.create(newOrder())).unwrap();
+      expect([(await raw(placed.id)).orderStatus, (await raw(placed.id)).paymentInfo]).to.deep.equal([
+        'pending',
+        { method: 'card', status: 'pending' },
+      ]);
+      const declined = recordPaymentFailure(placed, { code: 'card_declined', by: 'g', at: minutes(1) });
+      const failed = (await orders.update(declined.order)).unwrap();
+      expect([(await raw(failed.id)).orderStatus, (await raw(failed.id)).paymentInfo.status]).to.deep.equal([
+        'payment_failed',
+        'failed',
+      ]);
+      const paid = recordPayment(failed, { paymentId: 'pi_1', by: 'g', at: minutes(2) });
+      const savedPaid = (await orders.update(paid.order)).unwrap();
+      const refunded = recordRefund(savedPaid, { amount: 100, by: 'admin', at: minutes(3) }).unwrap();
+      const stored = (await orders.update(refunded.order)).unwrap();
+      const doc = await raw(stored.id);
+      expect([doc.status, doc.orderStatus, doc.paymentStatus, doc.paymentInfo]).to.deep.equal([
+        'confirmed',
+        'refunded',
+        'partially_refunded',
+        { method: 'card', paymentId: 'pi_1', status: 'partially_refunded' },
+      ]);
+    });
+
+    it('reads an old document by its status and paymentStatus: stale storefront copies do not win', async () => {
+      const orders = new MongoOrderRepository(mongo.connection());
+      await mongo.reset();
+      const id = testId();
+      await mongo
+        .connection()
+        .db!.collection('orders')
+        .insertMany([
+          {
+            _id: id,
+            userId: 'u1',
+            status: 'shipped',
+            orderStatus: 'pending',
+            paymentStatus: 'completed',
+            paymentInfo: { method: 'razorpay', paymentId: 'pay_1', status: 'pending' },
+            total: 25000,
+            createdAt: minutes(1),
+          },
+          // The original schema: only paymentInfo.status, no paymentStatus nor orderStatus.
+          {
+            _id: `${id}-old`,
+            userId: 'u1',
+            status: 'pending',
+            paymentInfo: { method: 'card', status: 'failed' },
+            total: 1,
+            createdAt: minutes(2),
+          },
+        ] as never);
+      const order = (await orders.findById(id))!;
+      expect([order.status, order.paymentStatus, order.paymentInfo]).to.deep.equal([
+        'shipped',
+        'completed',
+        { method: 'razorpay', paymentId: 'pay_1' },
+      ]);
+      expect(storefrontStatus(order)).to.equal('shipped');
+      const old = (await orders.findById(`${id}-old`))!;
+      expect([old.paymentStatus, storefrontStatus(old)]).to.deep.equal(['failed', 'payment_failed']);
     });
   });
 });

@@ -5,7 +5,7 @@ import {
   markSucceeded,
   newPaymentRecord,
   type PaymentRecord,
-} from '../../../domain/payments/payment.js';
+} from '../../../domain/payments/payment-record.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryPaymentRepository } from '../../../adapters/persistence/memory/payments-records.js';
 import { MemoryProcessedEventStore } from '../../../adapters/persistence/memory/payments-processed-events.js';

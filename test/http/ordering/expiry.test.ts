@@ -8,7 +8,7 @@ import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application
 import { STOCK_LEDGER, type StockLedger } from '../../../application/inventory/ports.js';
 import { OrderMailSubscriber } from '../../../application/notifications/order-mails.js';
 import { ExpireUnpaidOrders } from '../../../application/ordering/expire-unpaid-orders.js';
-import { isAwaitingPayment } from '../../../domain/ordering/payment.js';
+import { isAwaitingPayment } from '../../../domain/ordering/order-payment.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../../../application/payments/ports.js';

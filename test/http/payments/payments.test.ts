@@ -60,6 +60,7 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
     describe('POST /create-intent', () => {
       it('answers an intent for the order total in the store currency; retries answer the same intent', async () => {
         const order = await placeOrder(t, shopper.token, 2);
+        const placed = await getOrder(order._id);
         const res = await post('/api/payments/create-intent', { orderId: order._id }, shopper.token);
         expect(res.statusCode).to.equal(200);
         const data = res.json().data;
@@ -68,8 +69,20 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
         expect(data.status).to.equal('requires_payment_method');
         expect(data.orderId).to.equal(order._id);
         expect(data.clientSecret).to.match(/^pi_.+_secret_/);
+        const linked = await getOrder(order._id);
+        expect(linked.__v).to.equal(placed.__v + 1);
         const again = await post('/api/payments/create-intent', { orderId: order._id }, shopper.token);
         expect(again.json().data.paymentIntentId).to.equal(data.paymentIntentId);
+        // The intent is the payment record's (not a field of the order): a retry leaves the order as it was.
+        expect(await getOrder(order._id)).to.deep.equal(linked);
+        const status = await t.request({
+          method: 'GET',
+          url: `/api/payments/status/${order._id}`,
+          token: shopper.token,
+        });
+        expect(
+          status.json().data.paymentDetails.payments.map((p: { intentId: string }) => p.intentId),
+        ).to.deep.equal([data.paymentIntentId]);
       });
 
       it('refuses client amounts, unknown fields, operators and malformed ids (400), no token (401)', async () => {

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { cancelByOwner, placeOrder, type Order } from '../../../domain/ordering/order.js';
+import {
+  cancelByOwner,
+  changeStatus,
+  placeOrder,
+  storefrontStatus,
+  type Order,
+} from '../../../domain/ordering/order.js';
 import {
   attachPaymentReference,
   isPaid,
@@ -9,7 +15,7 @@ import {
   recordRefund,
   refundable,
   syncRefundedTotal,
-} from '../../../domain/ordering/payment.js';
+} from '../../../domain/ordering/order-payment.js';
 
 const NOW = new Date('2026-06-01T10:00:00.000Z');
 const LATER = new Date('2026-06-01T11:00:00.000Z');
@@ -30,15 +36,15 @@ export function pendingOrder(): Order {
   return placed.unwrap().order;
 }
 
-describe('domain/ordering/payment: the order payment lifecycle', () => {
+describe('domain/ordering/order-payment: the order payment lifecycle', () => {
   it('a pending order is paid once: completed, confirmed, paidAt, history and events', () => {
     const order = pendingOrder();
     const paid = recordPayment(order, { paymentId: 'pi_1', by: 'gateway', at: LATER });
     expect(paid.changed).to.equal(true);
     expect(paid.order.paymentStatus).to.equal('completed');
-    expect(paid.order.paymentInfo).to.deep.equal({ method: 'card', paymentId: 'pi_1', status: 'completed' });
+    expect(paid.order.paymentInfo).to.deep.equal({ method: 'card', paymentId: 'pi_1' });
     expect(paid.order.status).to.equal('confirmed');
-    expect(paid.order.orderStatus).to.equal('confirmed');
+    expect(storefrontStatus(paid.order)).to.equal('confirmed');
     expect(paid.order.paidAt).to.deep.equal(LATER);
     expect(paid.order.statusHistory.at(-1)?.note).to.equal('Payment completed (pi_1)');
     expect(paid.events.map((e) => e.type)).to.deep.equal(['OrderPaid', 'OrderStatusChanged']);
@@ -50,11 +56,11 @@ describe('domain/ordering/payment: the order payment lifecycle', () => {
   it('a failure sets failed / payment_failed; a later success still pays; a late failure after paying changes nothing', () => {
     const failed = recordPaymentFailure(pendingOrder(), { code: 'card_declined', by: 'gateway', at: NOW });
     expect(failed.order.paymentStatus).to.equal('failed');
-    expect(failed.order.orderStatus).to.equal('payment_failed');
+    expect(storefrontStatus(failed.order)).to.equal('payment_failed');
     expect(recordPaymentFailure(failed.order, { code: 'x', by: 'g', at: NOW }).changed).to.equal(false);
     const paid = recordPayment(failed.order, { paymentId: 'pi_1', by: 'g', at: LATER });
     expect(paid.order.paymentStatus).to.equal('completed');
-    expect(paid.order.orderStatus).to.equal('confirmed');
+    expect(storefrontStatus(paid.order)).to.equal('confirmed');
     expect(recordPaymentFailure(paid.order, { code: 'late', by: 'g', at: LATER }).changed).to.equal(false);
   });
 
@@ -66,7 +72,7 @@ describe('domain/ordering/payment: the order payment lifecycle', () => {
     const paid = recordPayment(order, { paymentId: 'pi_1', by: 'g', at: NOW }).order;
     const part = recordRefund(paid, { amount: 5000, by: 'admin', at: LATER, reason: 'wilted' }).unwrap();
     expect(part.order.paymentStatus).to.equal('partially_refunded');
-    expect(part.order.orderStatus).to.equal('refunded');
+    expect(storefrontStatus(part.order)).to.equal('refunded');
     expect(part.order.refundAmount).to.equal(5000);
     expect(part.order.refundedAt).to.deep.equal(LATER);
     expect(part.order.statusHistory.at(-1)?.note).to.equal('Refunded: wilted');
@@ -107,13 +113,15 @@ describe('domain/ordering/payment: the order payment lifecycle', () => {
 
   it('a paid or cancelled order takes no new payment reference', () => {
     const order = pendingOrder();
-    expect(
-      attachPaymentReference(order, { paymentIntentId: 'pi_1', at: LATER }).unwrap().paymentIntentId,
-    ).to.equal('pi_1');
+    const linked = attachPaymentReference(order, { razorpayOrderId: 'order_1', at: LATER }).unwrap();
+    expect([linked.razorpayOrderId, linked.updatedAt]).to.deep.equal(['order_1', LATER]);
+    // An intent's id is the payment record's business: the order only notes the new attempt.
+    expect(attachPaymentReference(order, { at: LATER }).unwrap()).to.deep.equal({
+      ...order,
+      updatedAt: LATER,
+    });
     const paid = recordPayment(order, { paymentId: 'pi_1', by: 'g', at: NOW }).order;
-    expect(attachPaymentReference(paid, { paymentIntentId: 'pi_2', at: LATER }).unwrapErr().code).to.equal(
-      'ORDER_ALREADY_PAID',
-    );
+    expect(attachPaymentReference(paid, { at: LATER }).unwrapErr().code).to.equal('ORDER_ALREADY_PAID');
     const cancelled = cancelByOwner(order, { by: USER, at: LATER }).unwrap().order;
     expect(attachPaymentReference(cancelled, { razorpayOrderId: 'order_1', at: LATER }).isErr()).to.equal(
       true,
@@ -172,5 +180,36 @@ describe('domain/ordering/payment: the order payment lifecycle', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('domain/ordering: storefrontStatus derives orderStatus from the two statuses the order holds', () => {
+  it('refunded beats fulfilment, payment_failed only while pending, otherwise the fulfilment status', () => {
+    const table: [Order['status'], Order['paymentStatus'], string][] = [
+      ['pending', 'pending', 'pending'],
+      ['pending', 'failed', 'payment_failed'],
+      ['confirmed', 'failed', 'confirmed'],
+      ['cancelled', 'failed', 'cancelled'],
+      ['confirmed', 'completed', 'confirmed'],
+      ['shipped', 'completed', 'shipped'],
+      ['confirmed', 'partially_refunded', 'refunded'],
+      ['delivered', 'refunded', 'refunded'],
+      ['cancelled', 'refunded', 'refunded'],
+    ];
+    for (const [status, paymentStatus, expected] of table) {
+      expect(storefrontStatus({ status, paymentStatus }), `${status}/${paymentStatus}`).to.equal(expected);
+    }
+  });
+
+  it('a refund stays visible after later fulfilment moves; a declined then admin-confirmed order shows confirmed', () => {
+    const paid = recordPayment(pendingOrder(), { paymentId: 'pi_1', by: 'g', at: NOW }).order;
+    const refunded = recordRefund(paid, { amount: 100, by: 'admin', at: NOW }).unwrap().order;
+    const processing = changeStatus(refunded, { to: 'processing', by: 'admin', at: LATER }).unwrap().order;
+    expect(processing.status).to.equal('processing');
+    expect(storefrontStatus(processing)).to.equal('refunded');
+
+    const declined = recordPaymentFailure(pendingOrder(), { code: 'card_declined', by: 'g', at: NOW }).order;
+    const confirmed = changeStatus(declined, { to: 'confirmed', by: 'admin', at: LATER }).unwrap().order;
+    expect(storefrontStatus(confirmed)).to.equal('confirmed');
   });
 });

@@ -3,10 +3,11 @@ import { domainError, type DomainError } from '../shared/errors.js';
 import type { DomainEvent } from '../shared/events.js';
 import type { Money } from '../shared/money.js';
 import { changeStatus, type Order, type OrderChange, type OrderStatusChanged } from './order.js';
-import type { OrderProgressStatus, PaymentMethod, PaymentStatus } from './status.js';
+import type { PaymentMethod, PaymentStatus } from './status.js';
 
 /**
- * The order's payment lifecycle, part of the Order aggregate's state machine:
+ * The order payment: the order's payment lifecycle, part of the Order aggregate's state machine
+ * (the gateway side of each attempt is the payment record, domain/payments/payment-record.ts):
  *
  *   pending ──pay──▶ completed ──refund──▶ partially_refunded ──refund──▶ refunded
  *      │  ▲                 └──────────────refund (all)──────────────────▶ refunded
@@ -16,8 +17,9 @@ import type { OrderProgressStatus, PaymentMethod, PaymentStatus } from './status
  *
  * One capture: once completed, further payment events change nothing (idempotent), and so do
  * failures arriving late (out of order). `refunded` is terminal. `refundAmount` accumulates and
- * never exceeds `total`. `orderStatus` follows (compat 5.5): `confirmed` on payment,
- * `payment_failed`, `refunded`; the fulfilment `status` moves pending -> confirmed on payment.
+ * never exceeds `total`. The fulfilment `status` moves pending -> confirmed on payment; the
+ * storefront's `orderStatus` (`confirmed`, `payment_failed`, `refunded`) is derived by
+ * `storefrontStatus` in order.ts.
  */
 export type OrderPaid = DomainEvent<
   'OrderPaid',
@@ -61,10 +63,14 @@ function base(order: Order) {
   return { orderId: order.id, orderNumber: order.orderNumber, userId: order.userId };
 }
 
-/** Links the gateway's intent or order to a not yet paid order (a paid order: ORDER_ALREADY_PAID). */
+/**
+ * A new payment attempt for a not yet paid order (a paid order: ORDER_ALREADY_PAID); the
+ * storefront's gateway order id is kept on the order (compat 5.5), an intent's id only in its
+ * payment record.
+ */
 export function attachPaymentReference(
   order: Order,
-  ref: { readonly paymentIntentId?: string; readonly razorpayOrderId?: string; readonly at: Date },
+  ref: { readonly razorpayOrderId?: string; readonly at: Date },
 ): Result<Order, DomainError> {
   if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
   if (order.status === 'cancelled') {
@@ -72,7 +78,6 @@ export function attachPaymentReference(
   }
   return Ok({
     ...order,
-    ...(ref.paymentIntentId !== undefined ? { paymentIntentId: ref.paymentIntentId } : {}),
     ...(ref.razorpayOrderId !== undefined ? { razorpayOrderId: ref.razorpayOrderId } : {}),
     updatedAt: ref.at,
   });
@@ -91,17 +96,11 @@ export interface PaymentCaptured {
 export function recordPayment(order: Order, input: PaymentCaptured): PaymentChange {
   if (isPaid(order)) return unchanged(order);
   const confirm = order.status === 'pending';
-  const orderStatus: OrderProgressStatus = order.status === 'pending' ? 'confirmed' : order.orderStatus;
   const next: Order = {
     ...order,
     paymentStatus: 'completed',
-    paymentInfo: {
-      method: input.method ?? order.paymentInfo.method,
-      paymentId: input.paymentId,
-      status: 'completed',
-    },
+    paymentInfo: { method: input.method ?? order.paymentInfo.method, paymentId: input.paymentId },
     status: confirm ? 'confirmed' : order.status,
-    orderStatus: orderStatus === 'payment_failed' ? 'confirmed' : orderStatus,
     paidAt: input.at,
     ...(input.razorpayPaymentId !== undefined ? { razorpayPaymentId: input.razorpayPaymentId } : {}),
     ...(input.razorpaySignature !== undefined ? { razorpaySignature: input.razorpaySignature } : {}),
@@ -142,8 +141,6 @@ export function recordPaymentFailure(
   const next: Order = {
     ...order,
     paymentStatus: 'failed',
-    paymentInfo: { ...order.paymentInfo, status: 'failed' },
-    orderStatus: order.status === 'pending' ? 'payment_failed' : order.orderStatus,
     statusHistory: [
       ...order.statusHistory,
       {
@@ -176,8 +173,6 @@ function applyRefundTotal(
   const next: Order = {
     ...order,
     paymentStatus: status,
-    paymentInfo: { ...order.paymentInfo, status },
-    orderStatus: 'refunded',
     refundAmount: refundedTotal,
     refundedAt: at,
     statusHistory: [...order.statusHistory, { status: order.status, changedBy: by, changedAt: at, note }],

@@ -3,7 +3,7 @@ import type { Money } from '../shared/money.js';
 /**
  * One payment attempt of an order at a gateway: a Stripe-shaped intent (`pi_...`, gateway
  * `fake` / `stripe`) or a storefront gateway order (`order_...`, gateway `razorpay`). The
- * order's own payment lifecycle lives in the Order aggregate (domain/ordering/payment.ts);
+ * order's own payment lifecycle lives in the Order aggregate (domain/ordering/order-payment.ts);
  * this record keeps the gateway side: ids, amounts, status and the events seen.
  */
 export const PAYMENT_RECORD_STATUSES = [
