@@ -11,9 +11,9 @@ import {
   type PromoDraft,
   type PromoLine,
 } from '../../domain/promotions/promo-code.js';
-import { lineTotal } from '../../domain/cart/cart.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../../domain/shared/ids.js';
+import { promoLines, repriceLine } from '../../domain/shared/line-pricing.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CartRepository } from '../cart/ports.js';
@@ -144,16 +144,11 @@ export async function cartPromoLines(
   if (!cart || cart.items.length === 0) return [];
   const found = await products.findByIds([...new Set(cart.items.map((i) => i.productId))]);
   const byId = new Map(found.map((p) => [p.id, p]));
-  const lines: PromoLine[] = [];
-  for (const item of cart.items) {
+  const current = cart.items.map((item) => {
     const product = byId.get(item.productId);
-    if (!product) continue;
-    lines.push({
-      categoryId: product.categoryId ?? '',
-      total: lineTotal({ ...item, unitPrice: product.price }),
-    });
-  }
-  return lines;
+    return product ? repriceLine(item, product) : item;
+  });
+  return promoLines(current, byId);
 }
 
 export interface PromoValidation {
