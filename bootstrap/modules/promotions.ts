@@ -1,8 +1,7 @@
 import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
-import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
+import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import {
   CreatePromoCode,
   DeactivatePromoCode,
@@ -15,8 +14,10 @@ import {
 } from '../../application/promotions/use-cases.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, STARTUP_TASK } from '../../application/shared/ports.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryCustomerOrderHistory } from '../../adapters/persistence/memory/promotions-customer-order-history.js';
 import { MemoryPromoCodeRepository } from '../../adapters/persistence/memory/promotions-repository.js';
 import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
+import { MongoCustomerOrderHistory } from '../../adapters/persistence/mongo/promotions-customer-order-history.js';
 import { MongoPromoCodeRepository } from '../../adapters/persistence/mongo/promotions-repository.js';
 import type { Config } from '../config.js';
 import { bindClass, bindUseCase } from './bind.js';
@@ -25,11 +26,13 @@ import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
 export function bindPromotions(container: Container, config: Config): void {
   if (config.mongo) {
     bindClass(container, PROMO_CODE_REPOSITORY, MongoPromoCodeRepository, [MONGO_CONNECTION]);
-    bindMongoRepositoriesAtStart(container, 'promotions', [PROMO_CODE_REPOSITORY]);
+    bindClass(container, CUSTOMER_ORDER_HISTORY, MongoCustomerOrderHistory, [MONGO_CONNECTION]);
+    bindMongoRepositoriesAtStart(container, 'promotions', [PROMO_CODE_REPOSITORY, CUSTOMER_ORDER_HISTORY]);
   } else {
     bindClass(container, PROMO_CODE_REPOSITORY, MemoryPromoCodeRepository, [MemoryDatabase]);
+    bindClass(container, CUSTOMER_ORDER_HISTORY, MemoryCustomerOrderHistory, [MemoryDatabase]);
   }
-  bindUseCase(container, PromoEvaluator, [PROMO_CODE_REPOSITORY, ORDER_REPOSITORY, CLOCK]);
+  bindUseCase(container, PromoEvaluator, [PROMO_CODE_REPOSITORY, CUSTOMER_ORDER_HISTORY, CLOCK]);
   bindUseCase(container, CreatePromoCode, [PROMO_CODE_REPOSITORY, CLOCK, ID_GENERATOR]);
   bindUseCase(container, ListPromoCodes, [PROMO_CODE_REPOSITORY]);
   bindUseCase(container, UpdatePromoCode, [PROMO_CODE_REPOSITORY, CLOCK]);
