@@ -3,8 +3,8 @@ import type { CustomerOrderHistory } from '../../../application/promotions/ports
 import { orderModel } from './ordering-order-repository.js';
 
 /**
- * Promotions' view of the `orders` collection: one `findOne` on the `{userId, createdAt}` index
- * projected to `_id`, so the answer costs the same however many orders the shopper has. A
+ * Promotions' view of the `orders` collection: one count limited to 1 on the `{userId, createdAt}`
+ * index, so the answer costs the same however many orders the shopper has. A
  * document without a status reads as pending (as the order mapper reads it), i.e. not cancelled.
  */
 export class MongoCustomerOrderHistory implements CustomerOrderHistory {
@@ -15,10 +15,12 @@ export class MongoCustomerOrderHistory implements CustomerOrderHistory {
   }
 
   async hasUncancelledOrder(userId: string): Promise<boolean> {
-    const found = await this.orders.collection.findOne(
-      { userId, status: { $ne: 'cancelled' } },
-      { projection: { _id: 1 } },
+    // countDocuments, not findOne: mongoose's buffering wrapper turns a findOne issued while the
+    // database is away into an uncaught timeout (findOne runs find() underneath), killing the process.
+    const found = await this.orders.collection.countDocuments(
+      { userId, status: { $ne: 'cancelled' } } as never,
+      { limit: 1 },
     );
-    return found !== null;
+    return found > 0;
   }
 }
