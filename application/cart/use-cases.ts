@@ -2,13 +2,12 @@ import {
   addLine,
   applyPromoCode,
   clearCart,
-  lineTotal,
   removeLine,
   removePromoCode,
   updateLine,
 } from '../../domain/cart/cart.js';
-import type { PromoLine } from '../../domain/promotions/promo-code.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import { promoLines } from '../../domain/shared/line-pricing.js';
 import { isEntityId } from '../../domain/shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { ProductRepository } from '../catalog/ports.js';
@@ -38,7 +37,12 @@ abstract class CartUseCase {
     if (r.isErr() || !this.promos || r.value.cart.promoCode === undefined) return r;
     const view = r.value;
     const code = view.cart.promoCode!;
-    const checked = await this.promos.evaluate(code, view.cart.userId, promoLinesOf(view), 0);
+    const checked = await this.promos.evaluate(
+      code,
+      view.cart.userId,
+      promoLines(view.cart.items, view.products),
+      0,
+    );
     if (checked.isErr()) {
       return Ok({
         ...view,
@@ -53,14 +57,6 @@ abstract class CartUseCase {
       promo: { code, valid: true, discount, freeShipping },
     });
   }
-}
-
-/** The cart's lines as a promotion sees them (category of each line's current product). */
-export function promoLinesOf(view: CartView): PromoLine[] {
-  return view.cart.items.flatMap((item) => {
-    const product = view.products.get(item.productId);
-    return product ? [{ categoryId: product.categoryId ?? '', total: lineTotal(item) }] : [];
-  });
 }
 
 /** GET /cart: the user's cart (created empty if none), re-priced from the current products. */
@@ -162,7 +158,12 @@ export class ApplyPromoToCart extends CartUseCase {
     if (!this.promos) return Err(domainError('PROMO_NOT_FOUND', 'Promo code not found'));
     const current = await this.store.read(input.userId);
     if (current.isErr()) return current;
-    const checked = await this.promos.evaluate(input.code, input.userId, promoLinesOf(current.value), 0);
+    const checked = await this.promos.evaluate(
+      input.code,
+      input.userId,
+      promoLines(current.value.cart.items, current.value.products),
+      0,
+    );
     if (checked.isErr()) return checked;
     const code = checked.value.promo.code;
     const r = await this.store.mutate(input.userId, [], (cart, _products, now) =>

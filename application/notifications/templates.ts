@@ -1,5 +1,5 @@
 import type { Order, OrderLine } from '../../domain/ordering/order.js';
-import { lineTotal } from '../../domain/ordering/pricing.js';
+import { lineTotal, lineUnitPrice } from '../../domain/shared/line-pricing.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import { toMajor, type Money } from '../../domain/shared/money.js';
 import type { MailMessage } from './ports.js';
@@ -127,10 +127,6 @@ function lineTitle(line: OrderLine): string {
 }
 
 /** Each line's unit price includes its options' add-ons. */
-function unitWithOptions(line: OrderLine): Money {
-  return line.unitPrice + (line.size?.price ?? 0) + (line.vase?.price ?? 0);
-}
-
 function totalsRows(order: Order): [string, string][] {
   const rows: [string, string][] = [
     ['Subtotal', formatRupees(order.subtotal)],
@@ -158,7 +154,7 @@ export function orderConfirmationMail(to: string, fullName: string, order: Order
   const delivery = formatDate(order.estimatedDelivery);
   const itemsText = order.items
     .map((line) => {
-      const head = `- ${lineTitle(line)} x ${line.quantity} @ ${formatRupees(unitWithOptions(line))} = ${formatRupees(lineTotal(line))}`;
+      const head = `- ${lineTitle(line)} x ${line.quantity} @ ${formatRupees(lineUnitPrice(line))} = ${formatRupees(lineTotal(line))}`;
       return line.personalNote ? `${head}\n  Note: ${line.personalNote}` : head;
     })
     .join('\n');
@@ -180,7 +176,7 @@ export function orderConfirmationMail(to: string, fullName: string, order: Order
         </tr>` +
         (line.personalNote ? html`<br /><em>Note: ${line.personalNote}</em>` : '') +
         html`</td><td ${raw(rightCell)}>${line.quantity}</td>` +
-        html`<td ${raw(rightCell)}>${formatRupees(unitWithOptions(line))}</td>` +
+        html`<td ${raw(rightCell)}>${formatRupees(lineUnitPrice(line))}</td>` +
         html`<td ${raw(rightCell)}>${formatRupees(lineTotal(line))}</td></tr>`,
     )
     .join('');

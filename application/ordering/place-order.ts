@@ -1,7 +1,6 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Cart } from '../../domain/cart/cart.js';
-import type { Product, ProductOption } from '../../domain/catalog/product.js';
 import {
   placeOrder,
   renumber,
@@ -13,8 +12,9 @@ import {
 } from '../../domain/ordering/order.js';
 import { makeOrderNumber } from '../../domain/ordering/order-number.js';
 import { SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricing.js';
-import type { PromoLine } from '../../domain/promotions/promo-code.js';
+import { chooseOption, promoLines } from '../../domain/shared/line-pricing.js';
 import type { Money } from '../../domain/shared/money.js';
+import type { Product } from '../../domain/catalog/product.js';
 import type { PromoCodeRepository } from '../promotions/ports.js';
 import type { PromoEvaluator } from '../promotions/use-cases.js';
 import type { PaymentMethod } from '../../domain/ordering/status.js';
@@ -80,11 +80,6 @@ interface LineDraft {
   readonly fallbackSize?: OrderOption;
   readonly fallbackVase?: OrderOption;
   readonly cartItemId?: string;
-}
-
-function findOption(options: readonly ProductOption[], name: string): ProductOption | undefined {
-  const wanted = name.trim().toLowerCase();
-  return options.find((o) => o.name.trim().toLowerCase() === wanted);
 }
 
 /**
@@ -196,11 +191,8 @@ export class PlaceOrder {
         return Err(domainError('PROMO_NOT_FOUND', 'Promo code not found'));
       }
       const shippingFee = SHIPPING_FEES[input.shippingMethod ?? 'standard'];
-      const promoLines: PromoLine[] = priced.value.lines.map((l) => ({
-        categoryId: priced.value.categories.get(l.productId) ?? '',
-        total: (l.unitPrice + (l.size?.price ?? 0) + (l.vase?.price ?? 0)) * l.quantity,
-      }));
-      const evaluated = await this.promoEvaluator.evaluate(promoCode, input.userId, promoLines, shippingFee);
+      const lines = promoLines(priced.value.lines, priced.value.products);
+      const evaluated = await this.promoEvaluator.evaluate(promoCode, input.userId, lines, shippingFee);
       if (evaluated.isErr()) return evaluated;
       discount = evaluated.value.discount.discount;
       redeemedCode = evaluated.value.promo.code;
@@ -409,7 +401,7 @@ export class PlaceOrder {
   /** Catalog prices for every line; unknown products and option names are refused. */
   private async priceLines(
     drafts: readonly LineDraft[],
-  ): Promise<Result<{ lines: OrderLine[]; categories: Map<string, string> }, DomainError>> {
+  ): Promise<Result<{ lines: OrderLine[]; products: Map<string, Product> }, DomainError>> {
     const ids = [...new Set(drafts.map((d) => d.productId))];
     const found = await this.products.findByIds(ids);
     const byId = new Map(found.map((p) => [p.id, p]));
@@ -417,9 +409,9 @@ export class PlaceOrder {
     for (const draft of drafts) {
       const product = byId.get(draft.productId);
       if (!product) return Err(domainError('PRODUCT_NOT_FOUND', `Product ${draft.productId} not found`));
-      const size = this.option(product, 'size', draft.size, draft.fallbackSize);
+      const size = chooseOption(product, 'size', draft.size, draft.fallbackSize);
       if (size.isErr()) return size;
-      const vase = this.option(product, 'vase', draft.vase, draft.fallbackVase);
+      const vase = chooseOption(product, 'vase', draft.vase, draft.fallbackVase);
       if (vase.isErr()) return vase;
       const note = draft.personalNote?.trim();
       const image = product.images[0]?.url;
@@ -435,22 +427,7 @@ export class PlaceOrder {
         ...(image !== undefined ? { image } : {}),
       });
     }
-    return Ok({ lines, categories: new Map(found.map((p) => [p.id, p.categoryId ?? ''])) });
-  }
-
-  private option(
-    product: Product,
-    kind: 'size' | 'vase',
-    name: string | undefined,
-    fallback: OrderOption | undefined,
-  ): Result<OrderOption | undefined, DomainError> {
-    if (name === undefined || name.trim() === '') return Ok(undefined);
-    const match = findOption(kind === 'size' ? product.sizes : product.vases, name);
-    if (match) return Ok({ name: match.name, price: match.price });
-    if (fallback) return Ok({ name: fallback.name, price: fallback.price });
-    return Err(
-      domainError('UNKNOWN_OPTION', `Unknown ${kind} "${name}" for ${product.name}`, { option: kind, name }),
-    );
+    return Ok({ lines, products: byId });
   }
 
   /** A number no stored order has; the unique insert in `save` settles any remaining race. */

@@ -1,7 +1,7 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
-import { lineTotal } from '../../domain/ordering/pricing.js';
+import { lineTotal } from '../../domain/shared/line-pricing.js';
 import type { Order } from '../../domain/ordering/order.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import type { ProductRepository } from '../catalog/ports.js';

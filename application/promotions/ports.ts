@@ -32,3 +32,14 @@ export interface PromoCodeRepository {
   userRedemptions(code: string, userId: string): Promise<number>;
 }
 export const PROMO_CODE_REPOSITORY = token<PromoCodeRepository>('PromoCodeRepository');
+
+/**
+ * What promotions need to know of a shopper's orders, and no more: first-order-only codes ask
+ * whether the shopper already has an order. Implemented over the order store with one indexed
+ * existence query; it never loads the shopper's order history.
+ */
+export interface CustomerOrderHistory {
+  /** Whether the user has an order that is not cancelled (any status but `cancelled`). */
+  hasUncancelledOrder(userId: string): Promise<boolean>;
+}
+export const CUSTOMER_ORDER_HISTORY = token<CustomerOrderHistory>('CustomerOrderHistory');

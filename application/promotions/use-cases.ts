@@ -11,18 +11,17 @@ import {
   type PromoDraft,
   type PromoLine,
 } from '../../domain/promotions/promo-code.js';
-import { lineTotal } from '../../domain/cart/cart.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../../domain/shared/ids.js';
+import { promoLines, repriceLine } from '../../domain/shared/line-pricing.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
-import type { OrderRepository } from '../ordering/ports.js';
 import type { AppLogger, Clock, EventBus, IdGenerator, StartupTask } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
-import type { PromoCodeRepository } from './ports.js';
+import type { CustomerOrderHistory, PromoCodeRepository } from './ports.js';
 
 const notFound = () => domainError('PROMO_NOT_FOUND', 'Promo code not found');
 
@@ -96,11 +95,13 @@ export interface PromoEvaluation {
 /**
  * Checks a code for a shopper against priced lines: the one evaluation the cart, validate and
  * PlaceOrder share. Membership tiers: users carry none yet, so every shopper is DEFAULT_TIER.
+ * Of the shopper's orders it asks only whether one exists (CustomerOrderHistory), so a cart
+ * change never loads the order history.
  */
 export class PromoEvaluator {
   constructor(
     private readonly promos: PromoCodeRepository,
-    private readonly orders: OrderRepository,
+    private readonly orderHistory: CustomerOrderHistory,
     private readonly clock: Clock,
   ) {}
 
@@ -109,13 +110,12 @@ export class PromoEvaluator {
     userId: string,
     lines: readonly PromoLine[],
     shippingFee: Money,
-    opts: { excludeOrderId?: string } = {},
   ): Promise<Result<PromoEvaluation, DomainError>> {
     const promo = await this.promos.findByCode(normalizeCode(code));
     if (!promo) return Err(notFound());
     const [userRedemptions, isFirstOrder] = await Promise.all([
       this.promos.userRedemptions(promo.code, userId),
-      this.isFirstOrder(userId, opts.excludeOrderId),
+      this.isFirstOrder(userId),
     ]);
     const checked = checkPromo(promo, {
       now: this.clock.now(),
@@ -128,9 +128,9 @@ export class PromoEvaluator {
     return checked.map((discount) => ({ promo, discount }));
   }
 
-  async isFirstOrder(userId: string, excludeOrderId?: string): Promise<boolean> {
-    const orders = await this.orders.findByUser(userId);
-    return orders.filter((o) => o.id !== excludeOrderId && o.status !== 'cancelled').length === 0;
+  /** A shopper's first order: they hold no order that is not cancelled. */
+  async isFirstOrder(userId: string): Promise<boolean> {
+    return !(await this.orderHistory.hasUncancelledOrder(userId));
   }
 }
 
@@ -144,16 +144,11 @@ export async function cartPromoLines(
   if (!cart || cart.items.length === 0) return [];
   const found = await products.findByIds([...new Set(cart.items.map((i) => i.productId))]);
   const byId = new Map(found.map((p) => [p.id, p]));
-  const lines: PromoLine[] = [];
-  for (const item of cart.items) {
+  const current = cart.items.map((item) => {
     const product = byId.get(item.productId);
-    if (!product) continue;
-    lines.push({
-      categoryId: product.categoryId ?? '',
-      total: lineTotal({ ...item, unitPrice: product.price }),
-    });
-  }
-  return lines;
+    return product ? repriceLine(item, product) : item;
+  });
+  return promoLines(current, byId);
 }
 
 export interface PromoValidation {

@@ -21,7 +21,7 @@ import {
   UNPAID_ORDER_SLOT_REPOSITORY,
 } from '../../application/ordering/ports.js';
 import { PAYMENT_REPOSITORY, PROCESSED_EVENT_STORE } from '../../application/payments/ports.js';
-import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
+import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import { REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
 import { CLOCK } from '../../application/shared/ports.js';
 import type { Token } from '../../application/shared/token.js';
@@ -46,6 +46,7 @@ import { MemoryUnpaidOrderSlotRepository } from '../../adapters/persistence/memo
 import { MemoryProcessedEventStore } from '../../adapters/persistence/memory/payments-processed-events.js';
 import { MemoryPaymentRepository } from '../../adapters/persistence/memory/payments-records.js';
 import { MemoryPromoCodeRepository } from '../../adapters/persistence/memory/promotions-repository.js';
+import { MemoryCustomerOrderHistory } from '../../adapters/persistence/memory/promotions-customer-order-history.js';
 import { MemoryReviewRepository } from '../../adapters/persistence/memory/reviews-repository.js';
 import { MemoryWishlistRepository } from '../../adapters/persistence/memory/wishlist-repository.js';
 import { MongoCartRepository } from '../../adapters/persistence/mongo/cart-repository.js';
@@ -71,6 +72,7 @@ import { MongoUnpaidOrderSlotRepository } from '../../adapters/persistence/mongo
 import { MongoProcessedEventStore } from '../../adapters/persistence/mongo/payments-processed-events.js';
 import { MongoPaymentRepository } from '../../adapters/persistence/mongo/payments-records.js';
 import { MongoPromoCodeRepository } from '../../adapters/persistence/mongo/promotions-repository.js';
+import { MongoCustomerOrderHistory } from '../../adapters/persistence/mongo/promotions-customer-order-history.js';
 import { MongoReviewRepository } from '../../adapters/persistence/mongo/reviews-repository.js';
 import { MongoWishlistRepository } from '../../adapters/persistence/mongo/wishlist-repository.js';
 import type { Config } from '../config.js';
@@ -209,6 +211,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'promotions',
     memory: adapter(MemoryPromoCodeRepository, db),
     mongo: adapter(MongoPromoCodeRepository, mongo),
+  }),
+  row({
+    token: CUSTOMER_ORDER_HISTORY,
+    context: 'promotions',
+    memory: adapter(MemoryCustomerOrderHistory, db),
+    mongo: adapter(MongoCustomerOrderHistory, mongo),
   }),
   row({
     token: STOCK_LEDGER,

@@ -1,8 +1,7 @@
 import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
-import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
+import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import {
   CreatePromoCode,
   DeactivatePromoCode,
@@ -18,7 +17,7 @@ import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';
 
 export function bindPromotions(container: Container, _config: Config): void {
-  bindUseCase(container, PromoEvaluator, [PROMO_CODE_REPOSITORY, ORDER_REPOSITORY, CLOCK]);
+  bindUseCase(container, PromoEvaluator, [PROMO_CODE_REPOSITORY, CUSTOMER_ORDER_HISTORY, CLOCK]);
   bindUseCase(container, CreatePromoCode, [PROMO_CODE_REPOSITORY, CLOCK, ID_GENERATOR]);
   bindUseCase(container, ListPromoCodes, [PROMO_CODE_REPOSITORY]);
   bindUseCase(container, UpdatePromoCode, [PROMO_CODE_REPOSITORY, CLOCK]);

@@ -1,13 +1,11 @@
-import type { Product, ProductOption } from '../catalog/product.js';
+import type { Product } from '../catalog/product.js';
 import { domainError, type DomainError } from '../shared/errors.js';
+import { chooseOption, lineTotal, repriceLine, type ChosenOption } from '../shared/line-pricing.js';
 import type { Money } from '../shared/money.js';
 import { Err, Ok, type Result } from '../shared/result.js';
 
 /** A chosen size or vase, priced from the product's own options when it was added. */
-export interface ChosenOption {
-  readonly name: string;
-  readonly price: Money;
-}
+export type { ChosenOption } from '../shared/line-pricing.js';
 
 export interface CartItem {
   readonly id: string;
@@ -42,15 +40,16 @@ export interface Cart {
  *   is at most the product's current stock (INSUFFICIENT_STOCK, with the units `available`), and
  *   the product is available for sale (PRODUCT_UNAVAILABLE, whatever its stock);
  * - a size or vase is chosen by name from the product's own `sizes`/`vases` (case-insensitive,
- *   stored under the product's spelling) and priced from it (UNKNOWN_OPTION otherwise);
+ *   stored under the product's spelling) and priced from it (UNKNOWN_OPTION otherwise), by the
+ *   shared line-pricing rules (domain/shared/line-pricing.ts);
  * - a personal note is at most 500 characters; blank notes count as no note.
  *
  * Merge rule: adding a product already in the cart with the SAME size, vase and personal note adds
  * to that line's quantity; any other configuration becomes a new line. Editing a line (quantity or
  * note) never merges it into another line, so line ids the client holds stay valid.
  *
- * Pricing: all money is integer minor units. line total = (unitPrice + size.price + vase.price) *
- * quantity; subtotal = sum of line totals; total = subtotal (promotions come later). Prices are
+ * Pricing: all money is integer minor units. line total (shared line pricing) = (unitPrice +
+ * size.price + vase.price) * quantity; subtotal = sum of line totals; total = subtotal (promotions come later). Prices are
  * never taken from the client: `repriceCart` re-reads base and option prices from the current
  * products whenever the cart is read or changed (the application layer calls it before every
  * change and on every read), drops lines whose product no longer exists, and keeps an option's
@@ -82,15 +81,6 @@ export interface AddedLine {
 
 export function newCart(id: string, userId: string, now: Date): Cart {
   return { id, userId, items: [], createdAt: now, updatedAt: now, version: 0 };
-}
-
-/** Unit price of a line including its add-ons, in minor units. */
-export function lineUnitPrice(item: CartItem): Money {
-  return item.unitPrice + (item.size?.price ?? 0) + (item.vase?.price ?? 0);
-}
-
-export function lineTotal(item: CartItem): Money {
-  return lineUnitPrice(item) * item.quantity;
 }
 
 export function cartTotals(cart: Cart): CartTotals {
@@ -154,29 +144,6 @@ function normalizeNote(note: string | undefined): Result<string | undefined, Dom
     );
   }
   return Ok(trimmed === '' ? undefined : trimmed);
-}
-
-function findOption(options: readonly ProductOption[], name: string): ProductOption | undefined {
-  const wanted = name.trim().toLowerCase();
-  return options.find((o) => o.name.trim().toLowerCase() === wanted);
-}
-
-function chooseOption(
-  product: Product,
-  kind: 'size' | 'vase',
-  name: string | undefined,
-): Result<ChosenOption | undefined, DomainError> {
-  if (name === undefined || name.trim() === '') return Ok(undefined);
-  const option = findOption(kind === 'size' ? product.sizes : product.vases, name);
-  if (!option) {
-    return Err(
-      domainError('UNKNOWN_OPTION', `Unknown ${kind} '${name}' for product '${product.name}'`, {
-        option: kind,
-        name,
-      }),
-    );
-  }
-  return Ok({ name: option.name, price: option.price });
 }
 
 function sameConfiguration(
@@ -315,15 +282,6 @@ export function takeBack(cart: Cart, itemId: string, quantity: number, now: Date
   };
 }
 
-function repriceOption(
-  chosen: ChosenOption | undefined,
-  options: readonly ProductOption[],
-): ChosenOption | undefined {
-  if (!chosen) return undefined;
-  const current = findOption(options, chosen.name);
-  return current && current.price !== chosen.price ? { name: chosen.name, price: current.price } : chosen;
-}
-
 /**
  * Re-reads every line's prices from the current products (`products` by id). Lines whose product
  * is gone are dropped. `changed` says whether anything differs, so callers can skip a write.
@@ -341,19 +299,9 @@ export function repriceCart(
       changed = true;
       continue;
     }
-    const size = repriceOption(item.size, product.sizes);
-    const vase = repriceOption(item.vase, product.vases);
-    if (item.unitPrice === product.price && size === item.size && vase === item.vase) {
-      items.push(item);
-      continue;
-    }
-    changed = true;
-    items.push({
-      ...item,
-      unitPrice: product.price,
-      ...(size ? { size } : {}),
-      ...(vase ? { vase } : {}),
-    });
+    const repriced = repriceLine(item, product);
+    if (repriced !== item) changed = true;
+    items.push(repriced);
   }
   return changed ? { cart: { ...cart, items, updatedAt: now }, changed } : { cart, changed };
 }

@@ -1,3 +1,4 @@
+import { lineTotal, type PricedLine } from '../shared/line-pricing.js';
 import { percentOf, type Money } from '../shared/money.js';
 
 export const SHIPPING_METHODS = ['standard', 'express', 'same-day'] as const;
@@ -20,25 +21,12 @@ export const DELIVERY_DAYS: Readonly<Record<ShippingMethod, number>> = {
 /** 8 % in basis points (compat 10). */
 export const TAX_RATE_BASIS_POINTS = 800;
 
-/** The part of a line the price depends on. */
-export interface PricedLine {
-  readonly unitPrice: Money;
-  readonly quantity: number;
-  readonly size?: { readonly price: Money };
-  readonly vase?: { readonly price: Money };
-}
-
 export interface OrderTotals {
   readonly subtotal: Money;
   readonly shippingFee: Money;
   readonly tax: Money;
   readonly discount: Money;
   readonly total: Money;
-}
-
-/** (unit price + size add-on + vase add-on) x quantity. */
-export function lineTotal(line: PricedLine): Money {
-  return (line.unitPrice + (line.size?.price ?? 0) + (line.vase?.price ?? 0)) * line.quantity;
 }
 
 /**

@@ -104,7 +104,7 @@ ORDER_SCHEMA.index({ status: 1, createdAt: -1 });
 ORDER_SCHEMA.index({ createdAt: 1 });
 ORDER_SCHEMA.index({ 'expiry.settledAt': 1, 'expiry.claimedAt': 1 });
 
-function orderModel(connection: Connection): Model<OrderDocument> {
+export function orderModel(connection: Connection): Model<OrderDocument> {
   return (connection.models.Order ??
     connection.model('Order', ORDER_SCHEMA)) as unknown as Model<OrderDocument>;
 }

@@ -104,7 +104,12 @@ describe('application/ordering: PlaceOrder', () => {
     const unknown = await k.place.execute(
       k.input(userId, { items: [{ productId: p.id, quantity: 1, size: 'gigantic' }] }),
     );
-    expect(unknown.unwrapErr().code).to.equal('UNKNOWN_OPTION');
+    // The cart's wording: one UNKNOWN_OPTION message wherever an option is chosen.
+    expect(unknown.unwrapErr()).to.deep.equal({
+      code: 'UNKNOWN_OPTION',
+      message: `Unknown size 'gigantic' for product '${p.name}'`,
+      details: { option: 'size', name: 'gigantic' },
+    });
     expect(await k.stockOf(p.id)).to.equal(20);
     expect((await k.orders.list({}, 1, 10)).total).to.equal(0);
   });

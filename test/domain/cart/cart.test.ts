@@ -4,7 +4,6 @@ import {
   addLine,
   cartTotals,
   clearCart,
-  lineTotal,
   newCart,
   quantityOf,
   removeLine,
@@ -15,6 +14,7 @@ import {
   type CartItem,
 } from '../../../domain/cart/cart.js';
 import type { Product } from '../../../domain/catalog/product.js';
+import { lineTotal } from '../../../domain/shared/line-pricing.js';
 import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
 
 const LATER = new Date('2026-06-01T11:00:00.000Z');

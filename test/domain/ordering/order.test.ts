@@ -13,11 +13,11 @@ import {
 import { makeOrderNumber, isOrderNumber } from '../../../domain/ordering/order-number.js';
 import {
   estimateDelivery,
-  lineTotal,
   priceOrder,
   SHIPPING_FEES,
   SHIPPING_METHODS,
 } from '../../../domain/ordering/pricing.js';
+import { lineTotal } from '../../../domain/shared/line-pricing.js';
 import { canTransition, isTerminal, ORDER_STATUSES, TRANSITIONS } from '../../../domain/ordering/status.js';
 
 const NOW = new Date('2026-06-01T10:00:00.123Z');
