@@ -1,15 +1,48 @@
 import type { ErrorCode } from '../../domain/shared/errors.js';
 
 /**
- * The one table from domain error codes to HTTP statuses. 401/403 are reserved for real
+ * Codes only the HTTP edge raises: they name transport mechanics (rate limits, Idempotency-Key
+ * and X-Admin-Confirmation headers, the database not answering a request), so the domain does not
+ * declare them. Never the same as a domain code (tsc checks it below).
+ */
+export const HTTP_ERROR_CODES = [
+  'CONFIRMATION_REQUIRED',
+  'RATE_LIMITED',
+  // the database did not answer (issue 8); the request may be retried
+  'DATABASE_UNAVAILABLE',
+  // idempotency keys (issue 4)
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_PROGRESS',
+] as const;
+
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
+/** Every code an error answer can carry: the domain's and the HTTP edge's own. */
+export type AnswerCode = ErrorCode | HttpErrorCode;
+
+// A transport code that is also a domain code would be declared twice: refuse it at compile time.
+const noSharedCode: [Extract<HttpErrorCode, ErrorCode>] extends [never] ? true : never = true;
+void noSharedCode;
+
+/**
+ * The code the client reads when it is not the failure's own: a use case refusing work for lack
+ * of capacity (SERVER_BUSY) answers like every other 429, `RATE_LIMITED` (compat 0.5).
+ */
+export const WIRE_CODE: Readonly<Partial<Record<AnswerCode, HttpErrorCode>>> = {
+  SERVER_BUSY: 'RATE_LIMITED',
+};
+
+/**
+ * The one table from error codes (domain and transport) to HTTP statuses. 401/403 are reserved for real
  * authentication/authorisation failures: the storefront logs the shopper out on either
  * (compat 0.5), so ordinary business failures never use them: a wrong password at login is a
  * 400 `Invalid credentials`, which the login page shows as is (compat 1 allows either).
  */
-export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   VALIDATION_FAILED: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  SERVER_BUSY: 429,
   CONFIRMATION_REQUIRED: 400,
   RATE_LIMITED: 429,
   DATABASE_UNAVAILABLE: 503,

@@ -1,20 +1,19 @@
 /**
- * Stable machine codes for every expected failure. The HTTP edge maps each code to a status in
- * one table (adapters/http/error-table.ts); the CLI prints code and message. Add a code here
- * first, then give it a status there: the type checker refuses a code without one.
+ * Stable machine codes for every expected failure of the domain and the use cases. The HTTP edge
+ * maps each code to a status in one table (adapters/http/error-table.ts); the CLI prints code and
+ * message. Add a code here first, then give it a status there: the type checker refuses a code
+ * without one. Codes only a transport can raise (rate limits, idempotency keys, confirmation
+ * headers, an unreachable database) are declared by that adapter, not here
+ * (test/architecture/domain-errors.test.ts keeps them out).
  */
 export const ERROR_CODES = [
   // generic
   'VALIDATION_FAILED',
   'NOT_FOUND',
   'CONFLICT',
-  'CONFIRMATION_REQUIRED',
-  'RATE_LIMITED',
-  // infrastructure: the database did not answer (issue 8); the request may be retried
-  'DATABASE_UNAVAILABLE',
-  // idempotency keys (issue 4)
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_PROGRESS',
+  // work refused before it started because a shared capacity is exhausted (the password-hashing
+  // queue, one address's concurrent logins); details say when to retry
+  'SERVER_BUSY',
   // identity
   'EMAIL_TAKEN',
   'INVALID_CREDENTIALS',
