@@ -13,7 +13,7 @@ import {
 } from '../../domain/promotions/promo-code.js';
 import { lineTotal } from '../../domain/cart/cart.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CartRepository } from '../cart/ports.js';

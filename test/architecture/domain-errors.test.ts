@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { expect } from 'chai';
 import { ERROR_CODES } from '../../domain/shared/errors.js';
 import { HTTP_ERROR_CODES, STATUS_BY_CODE, WIRE_CODE } from '../../adapters/http/error-table.js';
-import { filesUnder, root } from './source-graph.js';
+import { filesUnder, importsOf, root } from './source-graph.js';
 
 /** Codes that name transport mechanics: only the HTTP edge may raise them (issue 9). */
 const TRANSPORT_CODES = [
@@ -44,5 +44,19 @@ describe('architecture: error codes', () => {
         STATUS_BY_CODE[from as keyof typeof STATUS_BY_CODE],
       );
     }
+  });
+});
+
+describe('architecture: id shapes', () => {
+  it('the domain checks no id shape: no id-shape helper, no ObjectId pattern', () => {
+    const offenders = filesUnder(join(root, 'domain')).flatMap((file) => {
+      const source = readFileSync(file, 'utf8');
+      const problems = importsOf(source)
+        .filter((spec) => /(^|\/)ids\.js$/.test(spec))
+        .map((spec) => `imports ${spec}`);
+      if (/isEntityId|\{24\}/.test(source)) problems.push('checks an id shape');
+      return problems.map((p) => `${relative(root, file)}: ${p}`);
+    });
+    expect(offenders).to.deep.equal([]);
   });
 });
