@@ -3,7 +3,7 @@ import { AUTHENTICATOR, type AuthError, type Authenticator } from '../../applica
 import type { Principal } from '../../domain/identity/user.js';
 import { domainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
-import { DomainFailure, httpError, type AnswerError, type HttpError } from './errors.js';
+import { DomainFailure, httpError, retryAfterOf, type AnswerError, type HttpError } from './errors.js';
 import type { Resolver } from './types.js';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -48,7 +48,7 @@ export function tooManyRequestsFromIp(retryAfterSeconds: number): HttpError {
 
 /** Throws the DomainFailure of `error`, first setting Retry-After when it says when to retry. */
 export function failWithRetryAfter(reply: FastifyReply | undefined, error: AnswerError): never {
-  const after = error.details?.retryAfter;
+  const after = retryAfterOf(error);
   if (reply && typeof after === 'number') reply.header('retry-after', String(after));
   throw new DomainFailure(error);
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../../domain/shared/errors.js';
+import type { ErrorCode, ErrorDetailsByCode, RetryAfter } from '../../domain/shared/errors.js';
 
 /**
  * Codes only the HTTP edge raises: they name transport mechanics (rate limits, Idempotency-Key
@@ -16,6 +16,16 @@ export const HTTP_ERROR_CODES = [
 ] as const;
 
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
+/** The details each HTTP-only code may carry (as ErrorDetailsByCode for the domain's). */
+export interface HttpErrorDetailsByCode {
+  RATE_LIMITED: RetryAfter;
+  CONFIRMATION_REQUIRED: { readonly requiresConfirmation: true };
+}
+
+export type HttpErrorDetails<C extends HttpErrorCode> = C extends keyof HttpErrorDetailsByCode
+  ? HttpErrorDetailsByCode[C]
+  : never;
 
 /** Every code an error answer can carry: the domain's and the HTTP edge's own. */
 export type AnswerCode = ErrorCode | HttpErrorCode;
@@ -111,4 +121,45 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   PROMO_INACTIVE: 400,
   PROMO_NOT_ELIGIBLE: 400,
   PROMO_CODE_TAKEN: 409,
+};
+
+type AllDetailsByCode = ErrorDetailsByCode & HttpErrorDetailsByCode;
+
+/** Fields an error body shows beside `status`, `message` and `code`. */
+export type BodyFields = Readonly<Record<string, unknown>>;
+
+/**
+ * The one place details become body fields: for each code that carries details, which of them the
+ * client sees and under which names (tsc refuses a detailed code without an entry). Undefined
+ * fields are left out; a rolled-back operation's `transactionAborted` is added after them.
+ */
+export const BODY_FIELDS: {
+  readonly [C in keyof AllDetailsByCode]: (details: AllDetailsByCode[C]) => BodyFields;
+} = {
+  VALIDATION_FAILED: ({ errors, missingFields, maxImages, imageIds, gatewayCode }) => ({
+    errors,
+    missingFields,
+    maxImages,
+    imageIds,
+    gatewayCode,
+  }),
+  CONFLICT: ({ field }) => ({ field }),
+  SERVER_BUSY: ({ error, retryAfter }) => ({ error, retryAfter }),
+  RATE_LIMITED: ({ error, retryAfter }) => ({ error, retryAfter }),
+  TOO_MANY_ATTEMPTS: ({ error, retryAfter, retryAt }) => ({ error, retryAfter, retryAt }),
+  CONFIRMATION_REQUIRED: ({ requiresConfirmation }) => ({ requiresConfirmation }),
+  TOO_MANY_UNPAID_ORDERS: ({ limit }) => ({ limit }),
+  CATEGORY_IN_USE: ({ productCount }) => ({ productCount }),
+  MISSING_FIELDS: ({ missingFields }) => ({ missingFields }),
+  UNKNOWN_OPTION: ({ option, name }) => ({ option, name }),
+  INSUFFICIENT_STOCK: ({ productId, available }) => ({ productId, available }),
+  PRODUCT_UNAVAILABLE: ({ productId }) => ({ productId }),
+  INVALID_STATUS_TRANSITION: ({ from, to }) => ({ from, to }),
+  WEBHOOK_SIGNATURE_INVALID: ({ reason }) => ({ reason }),
+  PAYMENT_DECLINED: ({ declineCode, paymentIntentId }) => ({ declineCode, paymentIntentId }),
+  REFUND_EXCEEDS_PAYMENT: ({ refundable }) => ({ refundable }),
+  PAYMENT_GATEWAY_FAILED: ({ gatewayCode }) => ({ gatewayCode }),
+  INVALID_IMAGE: ({ acceptedTypes }) => ({ acceptedTypes }),
+  IMAGE_TOO_LARGE: ({ maxBytes }) => ({ maxBytes }),
+  PROMO_BELOW_MINIMUM: ({ minOrderAmount }) => ({ minOrderAmount }),
 };

@@ -17,7 +17,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
-import { DomainFailure, httpError, routeNotFoundBody } from './errors.js';
+import { bodyFieldsOf, DomainFailure, httpError, routeNotFoundBody } from './errors.js';
 import { failWithRetryAfter, tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
 import { addInputRules, ErrorBody } from './schemas.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
@@ -151,7 +151,7 @@ export function errorResponse(
   if (error instanceof DomainFailure) {
     return {
       statusCode: error.statusCode,
-      body: { status: 'error', message: error.message, code: error.answerCode, ...error.error.details },
+      body: { status: 'error', message: error.message, code: error.answerCode, ...bodyFieldsOf(error.error) },
     };
   }
   if (error.validation) {
