@@ -1,9 +1,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTHENTICATOR, type AuthError, type Authenticator } from '../../application/identity/ports.js';
 import type { Principal } from '../../domain/identity/user.js';
-import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import { domainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
-import { DomainFailure } from './errors.js';
+import { DomainFailure, httpError, retryAfterOf, type AnswerError, type HttpError } from './errors.js';
 import type { Resolver } from './types.js';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
@@ -35,20 +35,20 @@ declare module 'fastify' {
 }
 
 /** 429 for an address that presented too many bad tokens; `error` as in every rate-limit body (compat 0.5). */
-export function tooManyFailedAuthentications(retryAfterSeconds: number): DomainError {
+export function tooManyFailedAuthentications(retryAfterSeconds: number): HttpError {
   const message = `Too many failed authentications from this IP, please try again in ${retryAfterSeconds} seconds`;
-  return domainError('RATE_LIMITED', message, { error: message, retryAfter: retryAfterSeconds });
+  return httpError('RATE_LIMITED', message, { error: message, retryAfter: retryAfterSeconds });
 }
 
 /** 429 of a shared per-IP budget (the auth routes'), worded like the general rate limit. */
-export function tooManyRequestsFromIp(retryAfterSeconds: number): DomainError {
+export function tooManyRequestsFromIp(retryAfterSeconds: number): HttpError {
   const message = `Too many requests from this IP, please try again in ${retryAfterSeconds} seconds`;
-  return domainError('RATE_LIMITED', message, { error: message, retryAfter: retryAfterSeconds });
+  return httpError('RATE_LIMITED', message, { error: message, retryAfter: retryAfterSeconds });
 }
 
 /** Throws the DomainFailure of `error`, first setting Retry-After when it says when to retry. */
-export function failWithRetryAfter(reply: FastifyReply | undefined, error: DomainError): never {
-  const after = error.details?.retryAfter;
+export function failWithRetryAfter(reply: FastifyReply | undefined, error: AnswerError): never {
+  const after = retryAfterOf(error);
   if (reply && typeof after === 'number') reply.header('retry-after', String(after));
   throw new DomainFailure(error);
 }

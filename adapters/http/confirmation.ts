@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { domainError } from '../../domain/shared/errors.js';
-import { DomainFailure } from './errors.js';
+import { DomainFailure, httpError } from './errors.js';
 
 /**
  * preHandler for destructive admin routes (compat 8): without `X-Admin-Confirmation: confirmed`
@@ -9,7 +8,7 @@ import { DomainFailure } from './errors.js';
 export async function requireConfirmation(request: FastifyRequest): Promise<void> {
   if (request.headers['x-admin-confirmation'] !== 'confirmed') {
     throw new DomainFailure(
-      domainError(
+      httpError(
         'CONFIRMATION_REQUIRED',
         'This operation requires confirmation: send the header X-Admin-Confirmation: confirmed',
         { requiresConfirmation: true },

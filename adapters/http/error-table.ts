@@ -1,15 +1,58 @@
-import type { ErrorCode } from '../../domain/shared/errors.js';
+import type { ErrorCode, ErrorDetailsByCode, RetryAfter } from '../../domain/shared/errors.js';
 
 /**
- * The one table from domain error codes to HTTP statuses. 401/403 are reserved for real
+ * Codes only the HTTP edge raises: they name transport mechanics (rate limits, Idempotency-Key
+ * and X-Admin-Confirmation headers, the database not answering a request), so the domain does not
+ * declare them. Never the same as a domain code (tsc checks it below).
+ */
+export const HTTP_ERROR_CODES = [
+  'CONFIRMATION_REQUIRED',
+  'RATE_LIMITED',
+  // the database did not answer (issue 8); the request may be retried
+  'DATABASE_UNAVAILABLE',
+  // idempotency keys (issue 4)
+  'IDEMPOTENCY_KEY_REUSED',
+  'IDEMPOTENCY_KEY_IN_PROGRESS',
+] as const;
+
+export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
+
+/** The details each HTTP-only code may carry (as ErrorDetailsByCode for the domain's). */
+export interface HttpErrorDetailsByCode {
+  RATE_LIMITED: RetryAfter;
+  CONFIRMATION_REQUIRED: { readonly requiresConfirmation: true };
+}
+
+export type HttpErrorDetails<C extends HttpErrorCode> = C extends keyof HttpErrorDetailsByCode
+  ? HttpErrorDetailsByCode[C]
+  : never;
+
+/** Every code an error answer can carry: the domain's and the HTTP edge's own. */
+export type AnswerCode = ErrorCode | HttpErrorCode;
+
+// A transport code that is also a domain code would be declared twice: refuse it at compile time.
+const noSharedCode: [Extract<HttpErrorCode, ErrorCode>] extends [never] ? true : never = true;
+void noSharedCode;
+
+/**
+ * The code the client reads when it is not the failure's own: a use case refusing work for lack
+ * of capacity (SERVER_BUSY) answers like every other 429, `RATE_LIMITED` (compat 0.5).
+ */
+export const WIRE_CODE: Readonly<Partial<Record<AnswerCode, HttpErrorCode>>> = {
+  SERVER_BUSY: 'RATE_LIMITED',
+};
+
+/**
+ * The one table from error codes (domain and transport) to HTTP statuses. 401/403 are reserved for real
  * authentication/authorisation failures: the storefront logs the shopper out on either
  * (compat 0.5), so ordinary business failures never use them: a wrong password at login is a
  * 400 `Invalid credentials`, which the login page shows as is (compat 1 allows either).
  */
-export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   VALIDATION_FAILED: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  SERVER_BUSY: 429,
   CONFIRMATION_REQUIRED: 400,
   RATE_LIMITED: 429,
   DATABASE_UNAVAILABLE: 503,
@@ -78,4 +121,45 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   PROMO_INACTIVE: 400,
   PROMO_NOT_ELIGIBLE: 400,
   PROMO_CODE_TAKEN: 409,
+};
+
+type AllDetailsByCode = ErrorDetailsByCode & HttpErrorDetailsByCode;
+
+/** Fields an error body shows beside `status`, `message` and `code`. */
+export type BodyFields = Readonly<Record<string, unknown>>;
+
+/**
+ * The one place details become body fields: for each code that carries details, which of them the
+ * client sees and under which names (tsc refuses a detailed code without an entry). Undefined
+ * fields are left out; a rolled-back operation's `transactionAborted` is added after them.
+ */
+export const BODY_FIELDS: {
+  readonly [C in keyof AllDetailsByCode]: (details: AllDetailsByCode[C]) => BodyFields;
+} = {
+  VALIDATION_FAILED: ({ errors, missingFields, maxImages, imageIds, gatewayCode }) => ({
+    errors,
+    missingFields,
+    maxImages,
+    imageIds,
+    gatewayCode,
+  }),
+  CONFLICT: ({ field }) => ({ field }),
+  SERVER_BUSY: ({ error, retryAfter }) => ({ error, retryAfter }),
+  RATE_LIMITED: ({ error, retryAfter }) => ({ error, retryAfter }),
+  TOO_MANY_ATTEMPTS: ({ error, retryAfter, retryAt }) => ({ error, retryAfter, retryAt }),
+  CONFIRMATION_REQUIRED: ({ requiresConfirmation }) => ({ requiresConfirmation }),
+  TOO_MANY_UNPAID_ORDERS: ({ limit }) => ({ limit }),
+  CATEGORY_IN_USE: ({ productCount }) => ({ productCount }),
+  MISSING_FIELDS: ({ missingFields }) => ({ missingFields }),
+  UNKNOWN_OPTION: ({ option, name }) => ({ option, name }),
+  INSUFFICIENT_STOCK: ({ productId, available }) => ({ productId, available }),
+  PRODUCT_UNAVAILABLE: ({ productId }) => ({ productId }),
+  INVALID_STATUS_TRANSITION: ({ from, to }) => ({ from, to }),
+  WEBHOOK_SIGNATURE_INVALID: ({ reason }) => ({ reason }),
+  PAYMENT_DECLINED: ({ declineCode, paymentIntentId }) => ({ declineCode, paymentIntentId }),
+  REFUND_EXCEEDS_PAYMENT: ({ refundable }) => ({ refundable }),
+  PAYMENT_GATEWAY_FAILED: ({ gatewayCode }) => ({ gatewayCode }),
+  INVALID_IMAGE: ({ acceptedTypes }) => ({ acceptedTypes }),
+  IMAGE_TOO_LARGE: ({ maxBytes }) => ({ maxBytes }),
+  PROMO_BELOW_MINIMUM: ({ minOrderAmount }) => ({ minOrderAmount }),
 };

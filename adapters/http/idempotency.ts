@@ -11,7 +11,7 @@ import {
 } from '../../application/idempotency/ports.js';
 import { CLOCK, type Clock } from '../../application/shared/ports.js';
 import { domainError } from '../../domain/shared/errors.js';
-import { DomainFailure } from './errors.js';
+import { DomainFailure, httpError } from './errors.js';
 import type { RouteDeps } from './types.js';
 
 /**
@@ -153,7 +153,7 @@ export function idempotent(deps: RouteDeps): IdempotencyHooks {
       }
       if (outcome.fingerprint !== fingerprint) {
         throw new DomainFailure(
-          domainError(
+          httpError(
             'IDEMPOTENCY_KEY_REUSED',
             'This Idempotency-Key was already used with a different request body; use a new key for a new request',
           ),
@@ -163,7 +163,7 @@ export function idempotent(deps: RouteDeps): IdempotencyHooks {
       if (Date.now() >= deadline) {
         reply.header('retry-after', '1');
         throw new DomainFailure(
-          domainError(
+          httpError(
             'IDEMPOTENCY_KEY_IN_PROGRESS',
             'A request with this Idempotency-Key is still being processed; retry shortly',
           ),

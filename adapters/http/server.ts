@@ -17,8 +17,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
-import { DomainFailure, routeNotFoundBody } from './errors.js';
-import { domainError } from '../../domain/shared/errors.js';
+import { bodyFieldsOf, DomainFailure, httpError, routeNotFoundBody } from './errors.js';
 import { failWithRetryAfter, tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
 import { addInputRules, ErrorBody } from './schemas.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
@@ -139,7 +138,7 @@ interface ErrorAnswer {
 // Issue 8: the database being unreachable (down, restarting, not connected yet) is a 503 the
 // client may retry, not a 500 bug.
 const DATABASE_UNAVAILABLE = new DomainFailure(
-  domainError('DATABASE_UNAVAILABLE', 'The database is unavailable; please try again shortly'),
+  httpError('DATABASE_UNAVAILABLE', 'The database is unavailable; please try again shortly'),
 );
 
 /** Every failure, whatever threw it, becomes one of these; nothing but a bug answers 500. */
@@ -152,7 +151,7 @@ export function errorResponse(
   if (error instanceof DomainFailure) {
     return {
       statusCode: error.statusCode,
-      body: { status: 'error', message: error.message, code: error.error.code, ...error.error.details },
+      body: { status: 'error', message: error.message, code: error.answerCode, ...bodyFieldsOf(error.error) },
     };
   }
   if (error.validation) {

@@ -8,7 +8,7 @@ import {
 } from '../../domain/cart/cart.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { promoLines } from '../../domain/shared/line-pricing.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { PromoEvaluator } from '../promotions/use-cases.js';

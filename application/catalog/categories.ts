@@ -9,7 +9,7 @@ import {
 } from '../../domain/catalog/category.js';
 import { categoryEvent } from '../../domain/catalog/events.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';

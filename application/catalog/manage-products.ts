@@ -10,7 +10,7 @@ import {
 } from '../../domain/catalog/product-rules.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED } from '../shared/retry-on-conflict.js';

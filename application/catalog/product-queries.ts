@@ -2,7 +2,7 @@ import { descendantIds } from '../../domain/catalog/category.js';
 import type { Color, FlowerType, Occasion } from '../../domain/catalog/product.js';
 import { rankSuggestions } from '../../domain/catalog/suggestions.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { Page } from '../shared/ports.js';

@@ -14,7 +14,7 @@ import {
 import { rankSuggestions } from '../../domain/catalog/suggestions.js';
 import type { Order } from '../../domain/ordering/order.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CategoryRepository, ProductRepository } from '../catalog/ports.js';
 import { joinCategories, type ProductView } from '../catalog/views.js';

@@ -36,10 +36,10 @@ export interface Authenticator {
 }
 
 /** An authentication failure; `userId` names the account when one was identified (for the audit log, never sent). */
-export interface AuthError extends DomainError {
+export type AuthError = DomainError & {
   readonly userId?: string;
   readonly role?: User['role'];
-}
+};
 export const AUTHENTICATOR = token<Authenticator>('Authenticator');
 
 export const AUDIT_ACTIONS = [

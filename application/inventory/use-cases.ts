@@ -9,7 +9,7 @@ import {
   type StockMovement,
 } from '../../domain/inventory/movement.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { ProductRepository } from '../catalog/ports.js';

@@ -3,7 +3,7 @@ import type { Product, ProductImage } from '../../domain/catalog/product.js';
 import { ACCEPTED_MIME_TYPES, sniffImage } from '../../domain/media/image-format.js';
 import { addImage, removeImage, reorderImages } from '../../domain/media/product-images.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import { imageUrl } from '../../domain/shared/image-url.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CategoryRepository, ProductRepository } from '../catalog/ports.js';

@@ -445,7 +445,9 @@ export class PlaceOrder {
     for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
       const created = await this.orders.create(candidate.order);
       if (created.isOk()) return Ok({ order: created.value, events: candidate.events });
-      if (created.error.details?.field !== 'orderNumber') return Err(created.error);
+      if (created.error.code !== 'CONFLICT' || created.error.details?.field !== 'orderNumber') {
+        return Err(created.error);
+      }
       const number = await this.freeOrderNumber(now);
       if (number.isErr()) return number;
       candidate = renumber(candidate, number.value);

@@ -1,6 +1,6 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import type { Product } from '../../domain/catalog/product.js';
 import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';

@@ -56,7 +56,15 @@ export class SavePaymentMethod {
     );
     if (saved.isErr()) {
       this.logger.warn('saving a payment method failed', { details: saved.error.details });
-      return Err(domainError('VALIDATION_FAILED', 'Invalid payment method', { ...saved.error.details }));
+      const gatewayCode =
+        saved.error.code === 'PAYMENT_GATEWAY_FAILED' ? saved.error.details?.gatewayCode : undefined;
+      return Err(
+        domainError(
+          'VALIDATION_FAILED',
+          'Invalid payment method',
+          gatewayCode === undefined ? {} : { gatewayCode },
+        ),
+      );
     }
     return Ok(saved.value);
   }

@@ -12,7 +12,7 @@ import {
   type PromoLine,
 } from '../../domain/promotions/promo-code.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { isEntityId } from '../shared/ids.js';
 import { promoLines, repriceLine } from '../../domain/shared/line-pricing.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';

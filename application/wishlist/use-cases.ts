@@ -1,7 +1,7 @@
 import { addLine, checkStock, takeBack } from '../../domain/cart/cart.js';
 import type { Product } from '../../domain/catalog/product.js';
-import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import { isEntityId } from '../../domain/shared/ids.js';
+import { aborted, domainError, type DomainError } from '../../domain/shared/errors.js';
+import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { CartStore, type CartView } from '../cart/cart-store.js';
 import type { CartRepository } from '../cart/ports.js';
@@ -89,10 +89,6 @@ export interface MoveToCartResult {
   readonly wishlist: Product[];
   readonly cart: CartView;
   readonly transactionId: string;
-}
-
-function aborted(error: DomainError): DomainError {
-  return { ...error, details: { ...error.details, transactionAborted: true } };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
-import { isEntityId } from '../shared/ids.js';
 import { isImageUrl } from '../shared/image-url.js';
 
 export interface Category {
@@ -75,13 +74,6 @@ export function validateCategoryInput(
   }
   if (input.displayOrder !== undefined && !Number.isSafeInteger(input.displayOrder)) {
     return categoryInvalid('Display order must be a whole number');
-  }
-  if (
-    input.parentCategoryId !== undefined &&
-    input.parentCategoryId !== null &&
-    !isEntityId(input.parentCategoryId)
-  ) {
-    return Err(domainError('INVALID_CATEGORY', 'Invalid parent category ID'));
   }
   return Ok(undefined);
 }

@@ -1,6 +1,5 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
-import { isEntityId } from '../shared/ids.js';
 import { isImageUrl } from '../shared/image-url.js';
 import type { Money } from '../shared/money.js';
 import {
@@ -145,9 +144,6 @@ export function validateProductInput(
   if (missing.length > 0) {
     return Err(domainError('MISSING_FIELDS', 'Missing required fields', { missingFields: missing }));
   }
-  if (input.categoryId !== undefined && input.categoryId !== null && !isEntityId(input.categoryId)) {
-    return Err(domainError('INVALID_CATEGORY', 'Invalid category ID'));
-  }
   if (input.price !== undefined && (!Number.isFinite(input.price) || input.price <= 0)) {
     return Err(domainError('INVALID_PRICE', 'Price must be greater than 0'));
   }
@@ -216,7 +212,7 @@ export function validateProductInput(
 
 function toImage(i: ImageInput, newId: () => string): ProductImage {
   return {
-    id: i.id !== undefined && isEntityId(i.id) ? i.id : newId(),
+    id: i.id ?? newId(),
     url: i.url.trim(),
     isPrimary: i.isPrimary ?? false,
     ...(i.publicId !== undefined ? { publicId: i.publicId } : {}),
@@ -232,7 +228,7 @@ function toImage(i: ImageInput, newId: () => string): ProductImage {
 
 function toOption(o: OptionInput, newId: () => string): ProductOption {
   return {
-    id: o.id !== undefined && isEntityId(o.id) ? o.id : newId(),
+    id: o.id ?? newId(),
     name: o.name.trim(),
     price: o.price,
     ...(o.description !== undefined ? { description: o.description } : {}),

@@ -1,20 +1,19 @@
 /**
- * Stable machine codes for every expected failure. The HTTP edge maps each code to a status in
- * one table (adapters/http/error-table.ts); the CLI prints code and message. Add a code here
- * first, then give it a status there: the type checker refuses a code without one.
+ * Stable machine codes for every expected failure of the domain and the use cases. The HTTP edge
+ * maps each code to a status in one table (adapters/http/error-table.ts); the CLI prints code and
+ * message. Add a code here first, then give it a status there: the type checker refuses a code
+ * without one. Codes only a transport can raise (rate limits, idempotency keys, confirmation
+ * headers, an unreachable database) are declared by that adapter, not here
+ * (test/architecture/domain-errors.test.ts keeps them out).
  */
 export const ERROR_CODES = [
   // generic
   'VALIDATION_FAILED',
   'NOT_FOUND',
   'CONFLICT',
-  'CONFIRMATION_REQUIRED',
-  'RATE_LIMITED',
-  // infrastructure: the database did not answer (issue 8); the request may be retried
-  'DATABASE_UNAVAILABLE',
-  // idempotency keys (issue 4)
-  'IDEMPOTENCY_KEY_REUSED',
-  'IDEMPOTENCY_KEY_IN_PROGRESS',
+  // work refused before it started because a shared capacity is exhausted (the password-hashing
+  // queue, one address's concurrent logins); details say when to retry
+  'SERVER_BUSY',
   // identity
   'EMAIL_TAKEN',
   'INVALID_CREDENTIALS',
@@ -87,17 +86,89 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-export interface DomainError {
-  readonly code: ErrorCode;
+/** One offending input field, as the HTTP body's `errors` lists them. */
+export interface FieldProblem {
+  readonly field: string;
   readonly message: string;
-  /** Extra fields the edge adds to the error body (e.g. `missingFields`). */
-  readonly details?: Readonly<Record<string, unknown>>;
 }
 
-export function domainError(
-  code: ErrorCode,
+/** When to try again: `error` mirrors the rate-limit body (compat 0.5), `retryAfter` is seconds. */
+export interface RetryAfter {
+  readonly error: string;
+  readonly retryAfter: number;
+}
+
+/**
+ * The details each code may carry, beside its message. A code not listed here carries none, and
+ * `domainError` refuses details of an undeclared shape. The HTTP edge decides, per code, what of
+ * them reaches the body (adapters/http/error-details.ts).
+ */
+export interface ErrorDetailsByCode {
+  VALIDATION_FAILED: {
+    /** each offending field; review content lists its problems as sentences */
+    readonly errors?: readonly FieldProblem[] | readonly string[];
+    readonly missingFields?: readonly string[];
+    readonly maxImages?: number;
+    readonly imageIds?: readonly string[];
+    /** the gateway's own code, when a payment method it refused is the invalid input */
+    readonly gatewayCode?: string;
+  };
+  /** which unique field a write clashed on (`id`, `orderNumber`, `user`, ...) */
+  CONFLICT: { readonly field: string };
+  SERVER_BUSY: RetryAfter;
+  TOO_MANY_ATTEMPTS: RetryAfter & { readonly retryAt: string };
+  /** how many unpaid orders one shopper may hold */
+  TOO_MANY_UNPAID_ORDERS: { readonly limit: number };
+  CATEGORY_IN_USE: { readonly productCount: number };
+  MISSING_FIELDS: { readonly missingFields: readonly string[] };
+  UNKNOWN_OPTION: { readonly option: string; readonly name: string };
+  INSUFFICIENT_STOCK: { readonly productId: string; readonly available?: number };
+  PRODUCT_UNAVAILABLE: { readonly productId: string };
+  INVALID_STATUS_TRANSITION: { readonly from: string; readonly to: string };
+  WEBHOOK_SIGNATURE_INVALID: { readonly reason: string };
+  PAYMENT_DECLINED: { readonly declineCode?: string; readonly paymentIntentId: string };
+  REFUND_EXCEEDS_PAYMENT: { readonly refundable: number };
+  PAYMENT_GATEWAY_FAILED: { readonly gatewayCode?: string };
+  INVALID_IMAGE: { readonly acceptedTypes: readonly string[] };
+  IMAGE_TOO_LARGE: { readonly maxBytes: number };
+  /** in units of the currency, as the storefront shows it */
+  PROMO_BELOW_MINIMUM: { readonly minOrderAmount: number };
+}
+
+/** Codes that carry details. */
+export type DetailedCode = keyof ErrorDetailsByCode;
+
+/**
+ * Added to any failure of a multi-step operation that was rolled back (the wishlist's
+ * move-to-cart, compat 6): nothing it did stayed.
+ */
+export interface AbortMark {
+  readonly transactionAborted?: true;
+}
+
+/** The details code `C` may carry. */
+export type ErrorDetails<C extends ErrorCode> = (C extends DetailedCode ? ErrorDetailsByCode[C] : unknown) &
+  AbortMark;
+
+/** An expected failure: one variant per code, so `details` is typed by `code`. */
+export type DomainError = {
+  readonly [C in ErrorCode]: {
+    readonly code: C;
+    readonly message: string;
+    readonly details?: ErrorDetails<C>;
+  };
+}[ErrorCode];
+
+/** `error`, marked as the failure of an operation that was rolled back (see AbortMark). */
+export function aborted(error: DomainError): DomainError {
+  // Every variant's details accept the mark; spreading the union loses which variant it was.
+  return { ...error, details: { ...error.details, transactionAborted: true } } as DomainError;
+}
+
+export function domainError<C extends ErrorCode>(
+  code: C,
   message: string,
-  details?: Readonly<Record<string, unknown>>,
+  details?: ErrorDetails<C>,
 ): DomainError {
-  return details === undefined ? { code, message } : { code, message, details };
+  return (details === undefined ? { code, message } : { code, message, details }) as DomainError;
 }

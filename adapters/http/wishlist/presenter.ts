@@ -1,7 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Product } from '../../../domain/catalog/product.js';
-import { domainError } from '../../../domain/shared/errors.js';
+import { domainError, type AbortMark } from '../../../domain/shared/errors.js';
 import { presentProduct, ProductSchema } from '../catalog/presenter.js';
 import { DomainFailure } from '../errors.js';
 
@@ -25,7 +25,7 @@ export const ProductIdParams = Type.Object(
 );
 
 /** A route whose body failed validation (attachValidation) fails with these details added. */
-export function rejectInvalid(request: FastifyRequest, details: Record<string, unknown>): void {
+export function rejectInvalid(request: FastifyRequest, details: AbortMark): void {
   const failure = request.validationError as
     | (Error & {
         validation?: { instancePath: string; message?: string; params?: Record<string, unknown> }[];

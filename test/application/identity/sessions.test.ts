@@ -172,7 +172,7 @@ describe('application/identity: sessions and the authenticator', () => {
       const real = kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: '1.2.3.4' });
       const results = await Promise.all(flood);
       expect((await real).isOk()).to.equal(true);
-      const refused = results.filter((r) => r.isErr() && r.error.code === 'RATE_LIMITED');
+      const refused = results.filter((r) => r.isErr() && r.error.code === 'SERVER_BUSY');
       expect(refused).to.have.length(18);
       expect(refused[0]!.unwrapErr().details).to.include({ retryAfter: 1 });
       expect(compare.callCount).to.equal(3); // 2 from the flood, 1 for the real user
@@ -181,11 +181,11 @@ describe('application/identity: sessions and the authenticator', () => {
       expect(later.unwrapErr().code).to.equal('INVALID_CREDENTIALS');
     });
 
-    it('a full hashing queue is a RATE_LIMITED answer, not an exception', async () => {
+    it('a full hashing queue is a SERVER_BUSY answer (answered as 429 RATE_LIMITED), not an exception', async () => {
       await registered(kit);
       sinon.stub(kit.hasher, 'compare').rejects(new PasswordHasherBusy(2));
       const r = await kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: 'a' });
-      expect(r.unwrapErr().code).to.equal('RATE_LIMITED');
+      expect(r.unwrapErr().code).to.equal('SERVER_BUSY');
       expect(r.unwrapErr().details).to.include({ retryAfter: 2 });
       sinon.stub(kit.hasher, 'hash').rejects(new PasswordHasherBusy());
       const reg = await kit.register.execute({
@@ -193,7 +193,7 @@ describe('application/identity: sessions and the authenticator', () => {
         email: 'iris@example.com',
         password: 'secret1',
       });
-      expect(reg.unwrapErr().code).to.equal('RATE_LIMITED');
+      expect(reg.unwrapErr().code).to.equal('SERVER_BUSY');
     });
 
     it('refuses a deactivated account after checking the password', async () => {

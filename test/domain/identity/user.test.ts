@@ -37,8 +37,8 @@ const valid = {
 };
 
 function fieldsOf(result: ReturnType<typeof validateRegistration>): string[] {
-  if (result.isOk()) return [];
-  return (result.error.details?.errors as { field: string }[]).map((e) => e.field);
+  if (result.isOk() || result.error.code !== 'VALIDATION_FAILED') return [];
+  return ((result.error.details?.errors ?? []) as readonly { field: string }[]).map((e) => e.field);
 }
 
 describe('domain/identity: user rules (compat 10)', () => {
@@ -201,9 +201,9 @@ describe('domain/identity: user rules (compat 10)', () => {
 
     it('refuses a missing street and names it', () => {
       const r = addAddress(user(), { city: 'Pune', state: 'MH', zipCode: '1' }, A1, LATER);
-      expect(r.unwrapErr().details?.errors).to.deep.equal([
-        { field: 'street', message: 'Please provide the street' },
-      ]);
+      expect(r.unwrapErr())
+        .to.have.nested.property('details.errors')
+        .that.deep.equals([{ field: 'street', message: 'Please provide the street' }]);
     });
 
     it('updates only the given fields; unknown address is ADDRESS_NOT_FOUND', () => {
