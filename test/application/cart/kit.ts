@@ -4,7 +4,7 @@ import { MemoryCartRepository } from '../../../adapters/persistence/memory/cart-
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryProductRepository } from '../../../adapters/persistence/memory/catalog-product-repository.js';
 import { MemoryWishlistRepository } from '../../../adapters/persistence/memory/wishlist-repository.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 
 /** Shared arrangement for the cart and wishlist application tests: real memory adapters, fixed time. */
 export class SequenceIds implements IdGenerator {

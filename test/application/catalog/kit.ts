@@ -28,7 +28,7 @@ import {
   UpdateCategory,
 } from '../../../application/catalog/categories.js';
 import { SeedDemoCatalog } from '../../../application/catalog/seed-demo-catalog.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 
 export class RecordingBus implements EventBus {
   readonly published: DomainEvent[] = [];

@@ -13,7 +13,7 @@ import { MemoryProductViews } from '../../../adapters/persistence/memory/discove
 import type { WishlistRepository } from '../../../application/wishlist/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { DAY_MS } from '../../../domain/discovery/scoring.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 import { makeOrder } from '../reviews/support.js';
 
 const NOW = FIXED_NOW; // 2026-06-01T10:00Z
@@ -35,7 +35,7 @@ async function seeded() {
   const wishlist = { get: async (u: string) => favorites.get(u) ?? [] } as unknown as WishlistRepository;
   const clock = { now: () => NOW };
   const p = (o: Partial<Product>) =>
-    products.create(makeProduct({ isPopular: false, isFeatured: false, salesCount: 0, ...o }));
+    products.create(aProduct({ isPopular: false, isFeatured: false, salesCount: 0, ...o }));
   const A = await p({
     categoryId: 'c1',
     occasions: ['birthday'],

@@ -7,7 +7,7 @@ import {
 import type { AuditEntry } from '../../../application/identity/ports.js';
 import { MemoryAuditLog } from '../../../adapters/persistence/memory/identity-audit-log.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
-import { FIXED_NOW } from '../../support/fixtures.js';
+import { FIXED_NOW } from '../../support/kit.js';
 
 let n = 0;
 function rejected(ip: string, overrides: Partial<AuditEntry> = {}): AuditEntry {

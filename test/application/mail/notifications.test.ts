@@ -18,7 +18,7 @@ import {
 import type { AppLogger } from '../../../application/shared/ports.js';
 import { changeStatus, placeOrder, type Order } from '../../../domain/ordering/order.js';
 import { createUser } from '../../../domain/identity/user.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 
 function newOrder(userId: string, overrides: Partial<Order> = {}): Order {
   const change = placeOrder({

@@ -15,7 +15,7 @@ import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/orde
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
 import { SalesAnalytics } from '../../../application/ordering/sales-analytics.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 
 /** The ordering use cases over the real memory adapters, with a fixed clock and scripted randomness. */
 export class FakeClock implements Clock {
@@ -111,7 +111,7 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
     changeStatus: new ChangeOrderStatus(orders, products, clock, bus),
     analytics: new SalesAnalytics(orders, products, users),
     async addProduct(overrides: Partial<Product> = {}): Promise<Product> {
-      return products.create(makeProduct(overrides));
+      return products.create(aProduct(overrides));
     },
     async stockOf(id: string): Promise<number> {
       return (await products.findById(id))!.inventory.stock;

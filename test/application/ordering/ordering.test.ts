@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import { Err } from '../../../domain/shared/result.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import type { Order } from '../../../domain/ordering/order.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 import { makeKit, ScriptedRandom, type Kit } from './kit.js';
 
 describe('application/ordering: PlaceOrder', () => {
@@ -111,9 +111,9 @@ describe('application/ordering: PlaceOrder', () => {
 
   it('compensates: when the 2nd line lacks stock the 1st line keeps its stock and no order exists', async () => {
     // ids are chosen so the plentiful product is reserved first (reservations run in id order)
-    const first = await k.products.create(makeProduct({ id: '000000000000000000000001', name: 'First' }));
+    const first = await k.products.create(aProduct({ id: '000000000000000000000001', name: 'First' }));
     const second = await k.products.create(
-      makeProduct({
+      aProduct({
         id: '000000000000000000000002',
         name: 'Second',
         inventory: { stock: 1, lowStockThreshold: 1, isAvailable: true },

@@ -15,7 +15,7 @@ import { CreatePaymentIntent, ConfirmPayment } from '../../../application/paymen
 import { HandlePaymentWebhook } from '../../../application/payments/webhooks.js';
 import type { PaymentRepository } from '../../../application/payments/ports.js';
 import { placeOrder } from '../../../domain/ordering/order.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 
 const SECRET = 'whsec_application_test';
 const stripe = new Stripe('sk_test_unused');

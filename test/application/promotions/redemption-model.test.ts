@@ -10,7 +10,7 @@ import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../applic
 import type { Clock } from '../../../application/shared/ports.js';
 import { OrderExpirySchedule } from '../../../bootstrap/modules/ordering.js';
 import type { Order } from '../../../domain/ordering/order.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 import { buildTestApp, type TestApp } from '../../support/harness.js';
 
 const TTL = 60_000;
@@ -63,7 +63,7 @@ describe('application/promotions: redemption model (place / fail / retry / pay /
         {
           const c = t.container;
           const product = await c.get<ProductRepository>(PRODUCT_REPOSITORY).create(
-            makeProduct({
+            aProduct({
               price: 10_000,
               inventory: { stock: 10_000, lowStockThreshold: 0, isAvailable: true },
             }),

@@ -4,7 +4,7 @@ import { ReleasePromoRedemptions } from '../../../application/promotions/use-cas
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryPromoCodeRepository } from '../../../adapters/persistence/memory/promotions-repository.js';
 import { createPromo } from '../../../domain/promotions/promo-code.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 
 class RecordingBus implements EventBus {
   readonly handlers = new Map<string, EventHandler>();

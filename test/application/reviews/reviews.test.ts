@@ -19,7 +19,7 @@ import { MemoryOrderRepository } from '../../../adapters/persistence/memory/orde
 import { MemoryReviewRepository } from '../../../adapters/persistence/memory/reviews-repository.js';
 import type { User } from '../../../domain/identity/user.js';
 import { DEFAULT_REPORT_POLICY, summarizeRatings } from '../../../domain/reviews/review.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 import { makeOrder } from './support.js';
 
 function kit() {
@@ -72,8 +72,8 @@ const content = { rating: 5, title: 'Great', comment: 'Lovely roses', images: []
 describe('application: reviews', () => {
   it('marks a review verified only when the user has a DELIVERED order containing the product', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
-    const other = await k.products.create(makeProduct());
+    const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
+    const other = await k.products.create(aProduct());
     (await k.orders.create(makeOrder('shipped-user', [product.id], 'shipped'))).unwrap();
     (await k.orders.create(makeOrder('buyer', [other.id, product.id], 'delivered'))).unwrap();
     (await k.orders.create(makeOrder('other-buyer', [other.id], 'delivered'))).unwrap();
@@ -88,7 +88,7 @@ describe('application: reviews', () => {
 
   it('refuses a second review (409 CONFLICT) and an unknown product', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct());
+    const product = await k.products.create(aProduct());
     (await k.create.execute({ ...content, productId: product.id, userId: 'u', userName: 'U' })).unwrap();
     const dup = await k.create.execute({ ...content, productId: product.id, userId: 'u', userName: 'U' });
     expect(dup.isErr() && dup.error.code).to.equal('CONFLICT');
@@ -98,7 +98,7 @@ describe('application: reviews', () => {
 
   it('lists approved reviews only, with the distribution; ratings follow approvals and the report threshold', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+    const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
     const a = (
       await k.create.execute({ ...content, rating: 5, productId: product.id, userId: 'a', userName: 'A' })
     ).unwrap();
@@ -141,7 +141,7 @@ describe('application: reviews', () => {
 
   it('weighs reports: throwaway accounts count nothing, buyers of the product count most', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+    const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
     const r = (
       await k.create.execute({ ...content, rating: 5, productId: product.id, userId: 'a', userName: 'A' })
     ).unwrap();
@@ -166,7 +166,7 @@ describe('application: reviews', () => {
 
   it('lets only the author edit (back to pending) and the author or an admin delete', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct());
+    const product = await k.products.create(aProduct());
     const r = (
       await k.create.execute({ ...content, productId: product.id, userId: 'a', userName: 'A' })
     ).unwrap();
@@ -191,7 +191,7 @@ describe('application: reviews', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
         const k = kit();
-        const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+        const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
         const idOf = new Map<number, string>();
         for (const o of ops) {
           const id = idOf.get(o.who);

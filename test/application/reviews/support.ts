@@ -1,6 +1,6 @@
 import { placeOrder, type Order } from '../../../domain/ordering/order.js';
 import type { OrderStatus } from '../../../domain/ordering/status.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 
 /** An order of `userId` for one unit of each product, in `status`, created at `at`. */
 export function makeOrder(

@@ -11,7 +11,7 @@ import {
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import type { User } from '../../../domain/identity/user.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 import { makeKit, type Kit } from '../cart/kit.js';
 
 describe('application/wishlist use cases', () => {
@@ -44,7 +44,7 @@ describe('application/wishlist use cases', () => {
     for (let i = 0; i < 4; i += 1) {
       p.push(
         await k.products.create(
-          makeProduct({
+          aProduct({
             name: `Bouquet ${i}`,
             price: 10000 * (i + 1),
             categoryId: testId(),

@@ -5,7 +5,7 @@ import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-data
 import { MemoryCartRepository } from '../../../adapters/persistence/memory/cart-repository.js';
 import { MongoCartRepository } from '../../../adapters/persistence/mongo/cart-repository.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../identity/support.js';
 
 function newCart(overrides: Partial<Cart> = {}): Cart {

@@ -17,7 +17,7 @@ import {
   MongoTokenRevocationStore,
 } from '../../../adapters/persistence/mongo/identity-tokens.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from './support.js';
 import { revocationGraceContract } from './revocation-grace.js';
 

@@ -1,5 +1,5 @@
 import { createUser, type User } from '../../../domain/identity/user.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 
 export { useMongo, type MongoFixture } from '../../support/mongo.js';
 

@@ -7,7 +7,7 @@ import { MongoUserRepository } from '../../../adapters/persistence/mongo/identit
 import { MongoWishlistRepository } from '../../../adapters/persistence/mongo/wishlist-repository.js';
 import type { WishlistRepository } from '../../../application/wishlist/ports.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { newUser, useMongo } from './support.js';
 
 interface Subject {

@@ -8,7 +8,7 @@ import {
   MongoOrderRepository,
 } from '../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../identity/support.js';
 
 let numbers = 0;

@@ -12,7 +12,7 @@ import { MemoryUnpaidOrderSlotRepository } from '../../../adapters/persistence/m
 import { MongoOrderRepository } from '../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoUnpaidOrderSlotRepository } from '../../../adapters/persistence/mongo/ordering-unpaid-slots.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 
 const STALE_MS = 15 * 60_000;

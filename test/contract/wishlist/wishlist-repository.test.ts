@@ -8,7 +8,7 @@ import { MemoryWishlistRepository } from '../../../adapters/persistence/memory/w
 import { MongoUserRepository } from '../../../adapters/persistence/mongo/identity-user-repository.js';
 import { MongoWishlistRepository } from '../../../adapters/persistence/mongo/wishlist-repository.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW } from '../../support/fixtures.js';
+import { FIXED_NOW } from '../../support/kit.js';
 import { newUser, useMongo } from '../identity/support.js';
 
 interface Subject {

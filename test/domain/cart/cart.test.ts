@@ -15,7 +15,7 @@ import {
   type CartItem,
 } from '../../../domain/cart/cart.js';
 import type { Product } from '../../../domain/catalog/product.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 
 const LATER = new Date('2026-06-01T11:00:00.000Z');
 
@@ -34,7 +34,7 @@ function add(
 
 describe('domain/cart', () => {
   const rosesBase = () =>
-    makeProduct({
+    aProduct({
       price: 129900,
       sizes: [
         { id: testId(), name: 'Standard', price: 0 },
@@ -163,7 +163,7 @@ describe('domain/cart', () => {
     });
 
     it('refuses an unavailable product whatever its stock as PRODUCT_UNAVAILABLE, not as a stock shortage', () => {
-      const p = makeProduct({ inventory: { stock: 50, lowStockThreshold: 1, isAvailable: false } });
+      const p = aProduct({ inventory: { stock: 50, lowStockThreshold: 1, isAvailable: false } });
       const error = add(newCart('c', 'u', FIXED_NOW), p, 1).unwrapErr();
       expect(error.code).to.equal('PRODUCT_UNAVAILABLE');
       expect(error.details).to.deep.equal({ productId: p.id });
@@ -296,7 +296,7 @@ describe('domain/cart', () => {
 
     it('drops lines whose product is gone and leaves unchanged carts alone', () => {
       const p = rosesBase();
-      const q = makeProduct();
+      const q = aProduct();
       const a = add(newCart('c', 'u', FIXED_NOW), p, 1).unwrap();
       const b = add(a.cart, q, 1).unwrap();
       const same = repriceCart(
@@ -363,7 +363,7 @@ describe('domain/cart', () => {
             let cart = newCart('c', 'u', FIXED_NOW);
             let expected = 0;
             for (const a of adds) {
-              const p = makeProduct({
+              const p = aProduct({
                 price: a.price,
                 sizes: [{ id: 'd', name: 'Deluxe', price: 12345 }],
                 inventory: { stock: 100, lowStockThreshold: 1, isAvailable: true },

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { STOCK_LEDGER, type StockLedger } from '../../../application/inventory/ports.js';
 import { VerifyStockLedger } from '../../../application/inventory/use-cases.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
@@ -37,7 +37,7 @@ function inventorySuite(env: () => Record<string, string>) {
   });
 
   async function product(stock: number, overrides = {}) {
-    const p = makeProduct({ inventory: { stock, lowStockThreshold: 3, isAvailable: true }, ...overrides });
+    const p = aProduct({ inventory: { stock, lowStockThreshold: 3, isAvailable: true }, ...overrides });
     await products.create(p);
     return p;
   }

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 
 const ADDRESS = {
   fullName: 'Asha Rao',
@@ -33,7 +33,7 @@ describe('http/ordering: /api/orders', () => {
   });
 
   async function product(overrides: Partial<Product> = {}): Promise<Product> {
-    return products.create(makeProduct(overrides));
+    return products.create(aProduct(overrides));
   }
   async function stockOf(id: string): Promise<number> {
     return (await products.findById(id))!.inventory.stock;

@@ -6,7 +6,7 @@ import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ord
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 import { makeOrder } from '../../application/reviews/support.js';
 
@@ -28,7 +28,7 @@ function reviewSuite(env: () => Record<string, string>): void {
     await t.close();
   });
   beforeEach(async () => {
-    product = await products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+    product = await products.create(aProduct({ ratings: { average: 0, count: 0 } }));
   });
 
   const body = {

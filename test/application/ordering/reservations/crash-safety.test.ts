@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { describeWith } from '../../../support/services.js';
-import { FIXED_NOW, makeProduct } from '../../../support/fixtures.js';
+import { FIXED_NOW, aProduct } from '../../../support/kit.js';
 import { useMongo } from '../../../support/mongo.js';
 import { ADDRESS, FakeClock } from '../kit.js';
 import { allIntents, memoryStores, mongoStores, processOver, TTL_MS, type Stores } from './world.js';
@@ -73,13 +73,13 @@ function crashSuite(fresh: () => Promise<Stores>): void {
   async function arrange(): Promise<void> {
     stores = await fresh();
     const a = await stores.products.create(
-      makeProduct({
+      aProduct({
         id: 'a00000000000000000000001',
         inventory: { stock: INITIAL.a, lowStockThreshold: 1, isAvailable: true },
       }),
     );
     const b = await stores.products.create(
-      makeProduct({
+      aProduct({
         id: 'a00000000000000000000002',
         inventory: { stock: INITIAL.b, lowStockThreshold: 1, isAvailable: true },
       }),

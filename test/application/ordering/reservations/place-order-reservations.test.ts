@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { FIXED_NOW, makeProduct } from '../../../support/fixtures.js';
+import { FIXED_NOW, aProduct } from '../../../support/kit.js';
 import { ADDRESS, FakeClock } from '../kit.js';
 import { allIntents, memoryStores, processOver, TTL_MS, type Stores } from './world.js';
 
@@ -14,7 +14,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
     p = processOver(stores);
     productId = (
       await stores.products.create(
-        makeProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
+        aProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
       )
     ).id;
   });
