@@ -274,7 +274,7 @@ describe('application/ordering: reading, cancelling, status changes', () => {
 
   it('lists my orders newest first with the products they name', async () => {
     const older = await placeOne(1);
-    k.clock.current = new Date(FIXED_NOW.getTime() + 60_000);
+    k.clock.set(new Date(FIXED_NOW.getTime() + 60_000));
     const newer = await placeOne(1);
     await placeOne(1, testId());
     const { orders, products } = (await k.listMine.execute({ userId })).unwrap();
@@ -362,9 +362,9 @@ describe('application/ordering: reading, cancelling, status changes', () => {
 
   it('lists all orders by status with paging', async () => {
     const a = await placeOne(1);
-    k.clock.current = new Date(FIXED_NOW.getTime() + 1000);
+    k.clock.set(new Date(FIXED_NOW.getTime() + 1000));
     const b = await placeOne(1);
-    k.clock.current = new Date(FIXED_NOW.getTime() + 2000);
+    k.clock.set(new Date(FIXED_NOW.getTime() + 2000));
     const c = await placeOne(1);
     await k.changeStatus.execute({ order: b.id, status: 'confirmed', changedBy: 'x' });
     const page1 = (await k.listAll.execute({ page: 1, limit: 2 })).unwrap();
@@ -403,7 +403,7 @@ describe('application/ordering: SalesAnalytics', () => {
     const a = await k.addProduct({ name: 'A', price: 10000 });
     const b = await k.addProduct({ name: 'B', price: 5000 });
     const userId = testId();
-    k.clock.current = new Date('2026-05-01T09:00:00Z');
+    k.clock.set(new Date('2026-05-01T09:00:00Z'));
     const placed = (
       await k.place.execute(
         k.input(userId, {
@@ -414,9 +414,9 @@ describe('application/ordering: SalesAnalytics', () => {
         }),
       )
     ).unwrap().order;
-    const paid = recordPayment(placed, { paymentId: 'pi_1', by: userId, at: k.clock.current });
+    const paid = recordPayment(placed, { paymentId: 'pi_1', by: userId, at: k.clock.now() });
     const saved = (await k.orders.update(paid.order)).unwrap();
-    const refunded = recordRefund(saved, { amount: 3000, by: 'admin', at: k.clock.current }).unwrap();
+    const refunded = recordRefund(saved, { amount: 3000, by: 'admin', at: k.clock.now() }).unwrap();
     await k.orders.update(refunded.order);
 
     const report = (await k.analytics.execute({})).unwrap();
@@ -442,7 +442,7 @@ describe('application/ordering: SalesAnalytics', () => {
       items: { productId: string; quantity: number }[],
       status?: 'confirmed' | 'cancelled',
     ) => {
-      k.clock.current = new Date(iso);
+      k.clock.set(new Date(iso));
       const o = (await k.place.execute(k.input(userId, { items }))).unwrap().order;
       if (status) await k.changeStatus.execute({ order: o.id, status, changedBy: 'admin' });
       return o;

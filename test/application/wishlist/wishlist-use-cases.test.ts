@@ -109,10 +109,10 @@ describe('application/wishlist use cases', () => {
     });
 
     it('writes only favorites and updatedAt, never the version or other fields', async () => {
-      k.clock.current = new Date('2026-07-01T00:00:00.000Z');
+      k.clock.set('2026-07-01T00:00:00.000Z');
       await addToWishlist.execute({ userId, productId: p[0]!.id });
       const after = k.users.get(userId)!;
-      expect(after).to.deep.equal({ ...user, favorites: [p[0]!.id], updatedAt: k.clock.current });
+      expect(after).to.deep.equal({ ...user, favorites: [p[0]!.id], updatedAt: k.clock.now() });
       expect(after.version).to.equal(user.version);
     });
 
