@@ -7,10 +7,9 @@ import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ord
 import { ConfirmPayment, CreatePaymentIntent } from '../../../application/payments/intents.js';
 import { CreatePromoCode } from '../../../application/promotions/use-cases.js';
 import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
-import type { Clock } from '../../../application/shared/ports.js';
 import { OrderExpirySchedule } from '../../../bootstrap/modules/ordering.js';
 import type { Order } from '../../../domain/ordering/order.js';
-import { aProduct, testId } from '../../support/kit.js';
+import { aProduct, TestClock, testId } from '../../support/kit.js';
 import { buildTestApp, type TestApp } from '../../support/harness.js';
 
 const TTL = 60_000;
@@ -30,13 +29,6 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'expire' as const }) },
 );
 
-class MovableClock implements Clock {
-  current = new Date('2026-05-01T09:00:00Z');
-  now(): Date {
-    return new Date(this.current);
-  }
-}
-
 /**
  * Model-based property of the redemption rule (a use stays with its order until the order is
  * cancelled): whatever the sequence of place / declined payment / paid retry / cancel / expiry,
@@ -45,7 +37,7 @@ class MovableClock implements Clock {
  */
 describe('application/promotions: redemption model (place / fail / retry / pay / cancel / expire)', () => {
   let t: TestApp;
-  const clock = new MovableClock();
+  const clock = new TestClock(new Date('2026-05-01T09:00:00Z'));
   before(async () => {
     t = await buildTestApp({ ORDER_PAYMENT_TTL_MS: String(TTL), SEED_DEMO: 'false' }, { clock });
   });
@@ -114,7 +106,7 @@ describe('application/promotions: redemption model (place / fail / retry / pay /
             } else if (a.kind === 'cancel' && target) {
               await c.get(CancelOrder).execute({ orderId: target.id, userId: target.userId });
             } else if (a.kind === 'expire') {
-              clock.current = new Date(clock.current.getTime() + TTL + 1);
+              clock.advance(TTL + 1);
               await c.get(OrderExpirySchedule).sweepOnce();
             }
 

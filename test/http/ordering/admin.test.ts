@@ -1,17 +1,9 @@
 import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
-import type { Clock } from '../../../application/shared/ports.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { aProduct, testId } from '../../support/kit.js';
+import { aProduct, TestClock, testId } from '../../support/kit.js';
 
 const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
-
-class MovableClock implements Clock {
-  constructor(public current: Date) {}
-  now(): Date {
-    return this.current;
-  }
-}
 
 /** Major units to whole cents, for comparing money at cent precision. */
 const cents = (major: number) => Math.round(major * 100);
@@ -167,10 +159,10 @@ describe('http/ordering: /api/admin/orders', () => {
 
 describe('http/ordering: /api/admin/analytics/sales', () => {
   let t: TestApp;
-  let clock: MovableClock;
+  let clock: TestClock;
 
   beforeEach(async () => {
-    clock = new MovableClock(new Date('2026-04-30T08:00:00.000Z'));
+    clock = new TestClock(new Date('2026-04-30T08:00:00.000Z'));
     t = await buildTestApp({}, { clock });
   });
   afterEach(async () => {
@@ -211,7 +203,7 @@ describe('http/ordering: /api/admin/analytics/sales', () => {
     const shopper = await registerUser(t);
 
     async function orderAt(iso: string, items: { product: string; quantity: number }[], statuses: string[]) {
-      clock.current = new Date(iso);
+      clock.set(iso);
       const res = await t.request({
         method: 'POST',
         url: '/api/orders',

@@ -12,9 +12,9 @@ import { isAwaitingPayment } from '../../../domain/ordering/payment.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../../../application/payments/ports.js';
-import { EVENT_BUS, type Clock, type EventBus } from '../../../application/shared/ports.js';
+import { EVENT_BUS, type EventBus } from '../../../application/shared/ports.js';
 import { OrderExpirySchedule } from '../../../bootstrap/modules/ordering.js';
-import { aProduct } from '../../support/kit.js';
+import { aProduct, TestClock } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 import { deliver, signedEvent } from '../payments/kit.js';
@@ -23,19 +23,9 @@ const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state
 const TTL = 30 * 60_000;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-class MovableClock implements Clock {
-  current = new Date();
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
-
 function suite(label: string, env: () => Record<string, string>) {
   let t: TestApp;
-  let clock: MovableClock;
+  let clock: TestClock;
   let admin: string;
   let products: ProductRepository;
   let orders: OrderRepository;
@@ -43,7 +33,7 @@ function suite(label: string, env: () => Record<string, string>) {
 
   before(async function () {
     this.timeout(60_000);
-    clock = new MovableClock();
+    clock = new TestClock(Date.now());
     t = await buildTestApp(
       {
         ORDER_PAYMENT_TTL_MS: String(TTL),
