@@ -12,7 +12,7 @@ import {
   VerifyStockLedger,
 } from '../../../application/inventory/use-cases.js';
 import type { MailMessage, Mailer } from '../../../application/notifications/ports.js';
-import { aProduct, testId } from '../../support/kit.js';
+import { aProduct, RecordingBus, SequentialIds, testId } from '../../support/kit.js';
 
 function setup() {
   const db = new MemoryDatabase();
@@ -22,10 +22,9 @@ function setup() {
   const sent: MailMessage[] = [];
   const mailer: Mailer = { send: async (m) => void sent.push(m) };
   const clock = { now: () => new Date() };
-  const events = { publish: async () => undefined, subscribe: () => undefined } as never;
+  const events = new RecordingBus();
   const logger = { info() {}, warn() {}, error() {} };
-  let n = 0;
-  const ids = { next: () => (++n).toString(16).padStart(24, '0') };
+  const ids = new SequentialIds();
   const notify = new NotifyBackInStock(notifyRepo, mailer, clock, logger);
   return {
     products,

@@ -11,11 +11,10 @@ import {
   ReorderProductImages,
   UploadProductImage,
 } from '../../../application/media/product-images.js';
-import type { AppLogger, Clock, EventBus } from '../../../application/shared/ports.js';
-import type { DomainEvent } from '../../../domain/shared/events.js';
+import type { AppLogger } from '../../../application/shared/ports.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { Err } from '../../../domain/shared/result.js';
-import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
+import { FIXED_NOW, aProduct, RecordingBus, SequentialIds, TestClock, testId } from '../../support/kit.js';
 import { png } from '../../support/media/images.js';
 
 class MemoryStore implements ImageStore {
@@ -43,26 +42,20 @@ function kit(products?: ProductRepository) {
   const db = new MemoryDatabase();
   const repo = products ?? new MemoryProductRepository(db);
   const categories = new MemoryCategoryRepository(db);
-  const clock: Clock = { now: () => FIXED_NOW };
-  const published: DomainEvent[] = [];
-  const events: EventBus = {
-    publish: async (e) => {
-      published.push(...e);
-    },
-    subscribe: () => undefined,
-  };
+  const clock = new TestClock();
+  const events = new RecordingBus();
   const store = new MemoryStore();
   const logger: AppLogger & { error: sinon.SinonSpy } = {
     info: sinon.spy(),
     warn: sinon.spy(),
     error: sinon.spy(),
   };
-  const ids = { next: testId };
+  const ids = new SequentialIds();
   return {
     repo,
     store,
     logger,
-    published,
+    published: events.published,
     upload: new UploadProductImage(repo, categories, clock, events, ids, store, logger, {
       maxUploadBytes: 2048,
     }),

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { UserRepository } from '../../../application/identity/ports.js';
 import type { OrderRepository } from '../../../application/ordering/ports.js';
-import type { EventBus } from '../../../application/shared/ports.js';
 import {
   CreateReview,
   DeleteReview,
@@ -19,7 +18,7 @@ import { MemoryOrderRepository } from '../../../adapters/persistence/memory/orde
 import { MemoryReviewRepository } from '../../../adapters/persistence/memory/reviews-repository.js';
 import type { User } from '../../../domain/identity/user.js';
 import { DEFAULT_REPORT_POLICY, summarizeRatings } from '../../../domain/reviews/review.js';
-import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
+import { FIXED_NOW, aProduct, RecordingBus, SequentialIds, TestClock, testId } from '../../support/kit.js';
 import { makeOrder } from './support.js';
 
 function kit() {
@@ -27,13 +26,9 @@ function kit() {
   const products = new MemoryProductRepository(db);
   const reviews = new MemoryReviewRepository(db);
   const orders = new MemoryOrderRepository(db);
-  const published: string[] = [];
-  const events = {
-    publish: async (e: readonly { type: string }[]) => void published.push(...e.map((x) => x.type)),
-    subscribe: () => undefined,
-  } as unknown as EventBus;
-  const clock = { now: () => FIXED_NOW };
-  const ids = { next: testId };
+  const events = new RecordingBus();
+  const clock = new TestClock();
+  const ids = new SequentialIds();
   const ratings = new RecomputeProductRatings(reviews, products, clock, events);
   // Accounts by id with their age in days (only createdAt matters to report weights); unknown ids: 400 days.
   const accountAgeDays = new Map<string, number>();
@@ -49,7 +44,7 @@ function kit() {
     products,
     reviews,
     orders,
-    published,
+    events,
     create: new CreateReview(reviews, products, orders as OrderRepository, clock, ids),
     list: new ListProductReviews(reviews, products),
     update: new UpdateReview(reviews, ratings, clock),
@@ -111,7 +106,7 @@ describe('application: reviews', () => {
     await k.moderate.execute({ id: a.id, status: 'approved' });
     await k.moderate.execute({ id: b.id, status: 'approved' });
     expect((await k.products.findById(product.id))!.ratings).to.deep.equal({ average: 3.5, count: 2 });
-    expect(k.published).to.include('catalog.product-updated');
+    expect(k.events.types()).to.include('catalog.product-updated');
     const listed = (
       await k.list.execute({ productId: product.id, sort: 'rating', page: 1, limit: 10 })
     ).unwrap();
