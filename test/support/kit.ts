@@ -167,12 +167,18 @@ export type OrderSpec = Partial<Omit<NewOrder, 'items'>> & {
   readonly items?: readonly OrderLineSpec[];
 };
 
-/** The domain's `placeOrder` with defaults: a fresh user's order of one unit of a fresh product. */
+let orderNumbers = 0;
+
+/**
+ * The domain's `placeOrder` with defaults: a fresh user's order of one unit of a fresh product,
+ * with a well-formed order number of its own (AF-7xxxxxxxx).
+ */
 export function aPlacedOrder(spec: OrderSpec = {}): OrderChange {
   const { items = [testId()], ...fields } = spec;
+  orderNumbers += 1;
   const placed = placeOrder({
     id: testId(),
-    orderNumber: `AF-${testId().slice(-8)}`,
+    orderNumber: `AF-${700_000_000 + orderNumbers}`,
     userId: testId(),
     shippingAddress: ADDRESS,
     source: 'request',

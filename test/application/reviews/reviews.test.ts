@@ -18,8 +18,15 @@ import { MemoryOrderRepository } from '../../../adapters/persistence/memory/orde
 import { MemoryReviewRepository } from '../../../adapters/persistence/memory/reviews-repository.js';
 import type { User } from '../../../domain/identity/user.js';
 import { DEFAULT_REPORT_POLICY, summarizeRatings } from '../../../domain/reviews/review.js';
-import { FIXED_NOW, aProduct, RecordingBus, SequentialIds, TestClock, testId } from '../../support/kit.js';
-import { makeOrder } from './support.js';
+import {
+  FIXED_NOW,
+  aProduct,
+  anOrder,
+  RecordingBus,
+  SequentialIds,
+  TestClock,
+  testId,
+} from '../../support/kit.js';
 
 function kit() {
   const db = new MemoryDatabase();
@@ -69,9 +76,15 @@ describe('application: reviews', () => {
     const k = kit();
     const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
     const other = await k.products.create(aProduct());
-    (await k.orders.create(makeOrder('shipped-user', [product.id], 'shipped'))).unwrap();
-    (await k.orders.create(makeOrder('buyer', [other.id, product.id], 'delivered'))).unwrap();
-    (await k.orders.create(makeOrder('other-buyer', [other.id], 'delivered'))).unwrap();
+    (
+      await k.orders.create(anOrder({ userId: 'shipped-user', items: [product.id], status: 'shipped' }))
+    ).unwrap();
+    (
+      await k.orders.create(anOrder({ userId: 'buyer', items: [other.id, product.id], status: 'delivered' }))
+    ).unwrap();
+    (
+      await k.orders.create(anOrder({ userId: 'other-buyer', items: [other.id], status: 'delivered' }))
+    ).unwrap();
     const verified = async (userId: string) =>
       (await k.create.execute({ ...content, productId: product.id, userId, userName: 'X' })).unwrap()
         .isVerifiedPurchase;
@@ -150,7 +163,7 @@ describe('application: reviews', () => {
     // two new accounts that received the product: 3 points each reach the threshold
     for (const u of ['buyer1', 'buyer2']) {
       k.accountAgeDays.set(u, 1);
-      (await k.orders.create(makeOrder(u, [product.id], 'delivered'))).unwrap();
+      (await k.orders.create(anOrder({ userId: u, items: [product.id], status: 'delivered' }))).unwrap();
     }
     (await k.report.execute({ id: r.id, userId: 'buyer1' })).unwrap();
     expect((await k.reviews.findById(r.id))!).to.deep.include({ status: 'approved', reportWeight: 3 });
