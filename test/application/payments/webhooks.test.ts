@@ -14,8 +14,7 @@ import { PaymentSettlement } from '../../../application/payments/settlement.js';
 import { CreatePaymentIntent, ConfirmPayment } from '../../../application/payments/intents.js';
 import { HandlePaymentWebhook } from '../../../application/payments/webhooks.js';
 import type { PaymentRepository } from '../../../application/payments/ports.js';
-import { placeOrder } from '../../../domain/ordering/order.js';
-import { FIXED_NOW, testId } from '../../support/kit.js';
+import { anOrder, FIXED_NOW, testId } from '../../support/kit.js';
 
 const SECRET = 'whsec_application_test';
 const stripe = new Stripe('sk_test_unused');
@@ -50,15 +49,7 @@ async function world(payments?: PaymentRepository) {
   const userId = testId();
   const order = (
     await orders.create(
-      placeOrder({
-        id: testId(),
-        orderNumber: `AF-${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`,
-        userId,
-        items: [{ id: testId(), productId: testId(), name: 'Roses', unitPrice: 10000, quantity: 1 }],
-        shippingAddress: { fullName: 'A', street: 'S', city: 'C', state: 'S', zipCode: '411001' },
-        source: 'request',
-        now: FIXED_NOW,
-      }).unwrap().order,
+      anOrder({ userId, items: [{ productId: testId(), name: 'Roses', unitPrice: 10000 }] }),
     )
   ).unwrap();
   const intent = (

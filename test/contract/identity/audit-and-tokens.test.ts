@@ -18,7 +18,7 @@ import {
 } from '../../../adapters/persistence/mongo/identity-tokens.js';
 import { describeWith } from '../../support/services.js';
 import { FIXED_NOW, testId } from '../../support/kit.js';
-import { useMongo } from './support.js';
+import { useMongo } from '../../support/mongo.js';
 import { revocationGraceContract } from './revocation-grace.js';
 
 interface Subject {
