@@ -13,7 +13,7 @@ import { MemoryProductViews } from '../../../adapters/persistence/memory/discove
 import type { WishlistRepository } from '../../../application/wishlist/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { DAY_MS } from '../../../domain/discovery/scoring.js';
-import { FIXED_NOW, aProduct, anOrder, testId, type OrderLineSpec } from '../../support/kit.js';
+import { FIXED_NOW, aProduct, anOrder, TestClock, testId, type OrderLineSpec } from '../../support/kit.js';
 import type { OrderStatus } from '../../../domain/ordering/status.js';
 
 const NOW = FIXED_NOW; // 2026-06-01T10:00Z
@@ -33,7 +33,7 @@ async function seeded() {
   const views = new MemoryProductViews(db);
   const favorites = new Map<string, string[]>();
   const wishlist = { get: async (u: string) => favorites.get(u) ?? [] } as unknown as WishlistRepository;
-  const clock = { now: () => NOW };
+  const clock = new TestClock(NOW);
   const p = (o: Partial<Product>) =>
     products.create(aProduct({ isPopular: false, isFeatured: false, salesCount: 0, ...o }));
   const A = await p({

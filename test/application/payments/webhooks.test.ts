@@ -14,7 +14,7 @@ import { PaymentSettlement } from '../../../application/payments/settlement.js';
 import { CreatePaymentIntent, ConfirmPayment } from '../../../application/payments/intents.js';
 import { HandlePaymentWebhook } from '../../../application/payments/webhooks.js';
 import type { PaymentRepository } from '../../../application/payments/ports.js';
-import { anOrder, FIXED_NOW, testId } from '../../support/kit.js';
+import { anOrder, SequentialIds, TestClock, testId } from '../../support/kit.js';
 
 const SECRET = 'whsec_application_test';
 const stripe = new Stripe('sk_test_unused');
@@ -25,8 +25,8 @@ async function world(payments?: PaymentRepository) {
   const orders = new MemoryOrderRepository(db);
   const records = payments ?? new MemoryPaymentRepository(db);
   const gateway = new FakePaymentGateway();
-  const clock = { now: () => FIXED_NOW };
-  const ids = { next: testId };
+  const clock = new TestClock();
+  const ids = new SequentialIds();
   const bus = new InMemoryEventBus(silent);
   const settings = { currency: 'INR', cardPaymentsEnabled: true, checkoutEnabled: true };
   const settlement = new PaymentSettlement(

@@ -7,7 +7,7 @@ import { MongoUserRepository } from '../../../adapters/persistence/mongo/identit
 import { MongoWishlistRepository } from '../../../adapters/persistence/mongo/wishlist-repository.js';
 import type { WishlistRepository } from '../../../application/wishlist/ports.js';
 import { describeWith } from '../../support/services.js';
-import { aUser, FIXED_NOW, testId } from '../../support/kit.js';
+import { aUser, FIXED_NOW, TestClock, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 
 interface Subject {
@@ -16,7 +16,7 @@ interface Subject {
   wishlist: WishlistRepository;
 }
 
-const clock = { now: () => FIXED_NOW };
+const clock = new TestClock();
 
 function userRepositoryContract(make: () => Promise<Subject>): void {
   it('creates, finds by id and by email case-insensitively, storing the email lowercased', async () => {

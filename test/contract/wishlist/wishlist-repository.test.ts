@@ -1,14 +1,13 @@
 import { expect } from 'chai';
 import type { UserRepository } from '../../../application/identity/ports.js';
 import type { WishlistRepository } from '../../../application/wishlist/ports.js';
-import type { Clock } from '../../../application/shared/ports.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
 import { MemoryWishlistRepository } from '../../../adapters/persistence/memory/wishlist-repository.js';
 import { MongoUserRepository } from '../../../adapters/persistence/mongo/identity-user-repository.js';
 import { MongoWishlistRepository } from '../../../adapters/persistence/mongo/wishlist-repository.js';
 import { describeWith } from '../../support/services.js';
-import { aUser, FIXED_NOW } from '../../support/kit.js';
+import { aUser, FIXED_NOW, TestClock } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 
 interface Subject {
@@ -17,7 +16,7 @@ interface Subject {
 }
 
 const LATER = new Date(FIXED_NOW.getTime() + 60_000);
-const clock: Clock = { now: () => LATER };
+const clock = new TestClock(LATER);
 
 function contract(make: () => Promise<Subject>): void {
   it('keeps insertion order, refuses duplicates, removes and clears', async () => {
