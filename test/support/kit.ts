@@ -86,13 +86,13 @@ export class RecordingBus implements EventBus {
   }
 }
 
-/** A shipping address every order form accepts. */
+/** A complete shipping address every order form accepts. */
 export const ADDRESS = {
   fullName: 'Asha Rao',
   street: '1 MG Road',
-  city: 'Mumbai',
+  city: 'Pune',
   state: 'MH',
-  zipCode: '400001',
+  zipCode: '411001',
   country: 'India',
   phone: '+91 98765 43210',
 };

@@ -9,14 +9,13 @@ import { CreatePromoCode } from '../../../application/promotions/use-cases.js';
 import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
 import { OrderExpirySchedule } from '../../../bootstrap/modules/ordering.js';
 import type { Order } from '../../../domain/ordering/order.js';
-import { aProduct, TestClock, testId } from '../../support/kit.js';
+import { ADDRESS, aProduct, TestClock, testId } from '../../support/kit.js';
 import { buildTestApp, type TestApp } from '../../support/harness.js';
 
 const TTL = 60_000;
 const USAGE_LIMIT = 2;
 const PER_USER = 1;
 const USERS = 3;
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
 
 type Action =
   { kind: 'place'; user: number } | { kind: 'fail' | 'pay' | 'cancel'; order: number } | { kind: 'expire' };

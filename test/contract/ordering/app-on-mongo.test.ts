@@ -4,10 +4,8 @@ import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application
 import type { Product } from '../../../domain/catalog/product.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { aProduct } from '../../support/kit.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
-
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
 
 /** The product exists in this app's catalog (the catalog may still be the in-memory one). */
 async function ensureProduct(t: TestApp, product: Product): Promise<void> {

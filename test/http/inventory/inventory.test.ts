@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { STOCK_LEDGER, type StockLedger } from '../../../application/inventory/ports.js';
 import { VerifyStockLedger } from '../../../application/inventory/use-cases.js';
-import { aProduct, testId } from '../../support/kit.js';
+import { ADDRESS, aProduct, testId } from '../../support/kit.js';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
@@ -345,15 +345,7 @@ function inventorySuite(env: () => Record<string, string>) {
       token: shopper.token,
       body: {
         items: [{ product: p.id, quantity: 2 }],
-        shippingAddress: {
-          fullName: 'Asha Rao',
-          street: '1 MG Road',
-          city: 'Pune',
-          state: 'MH',
-          zipCode: '411001',
-          country: 'India',
-          phone: '+91 98765 43210',
-        },
+        shippingAddress: ADDRESS,
       },
     });
     expect(res.statusCode).to.equal(201);

@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { aProduct, TestClock, testId } from '../../support/kit.js';
-
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
+import { ADDRESS, aProduct, TestClock, testId } from '../../support/kit.js';
 
 /** Major units to whole cents, for comparing money at cent precision. */
 const cents = (major: number) => Math.round(major * 100);

@@ -3,11 +3,9 @@ import sinon from 'sinon';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { aProduct } from '../../support/kit.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import type { Product } from '../../../domain/catalog/product.js';
-
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Delhi', state: 'DL', zipCode: '110001' };
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 

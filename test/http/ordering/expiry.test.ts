@@ -14,12 +14,11 @@ import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../applic
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../../../application/payments/ports.js';
 import { EVENT_BUS, type EventBus } from '../../../application/shared/ports.js';
 import { OrderExpirySchedule } from '../../../bootstrap/modules/ordering.js';
-import { aProduct, TestClock } from '../../support/kit.js';
+import { ADDRESS, aProduct, TestClock } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 import { deliver, signedEvent } from '../payments/kit.js';
 
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
 const TTL = 30 * 60_000;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 

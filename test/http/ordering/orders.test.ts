@@ -2,17 +2,7 @@ import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { aProduct, testId } from '../../support/kit.js';
-
-const ADDRESS = {
-  fullName: 'Asha Rao',
-  street: '1 MG Road',
-  city: 'Mumbai',
-  state: 'MH',
-  zipCode: '400001',
-  country: 'India',
-  phone: '+91 98765 43210',
-};
+import { ADDRESS, aProduct, testId } from '../../support/kit.js';
 
 describe('http/ordering: /api/orders', () => {
   let t: TestApp;

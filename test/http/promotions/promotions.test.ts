@@ -4,10 +4,8 @@ import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../applic
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import type { Connection } from 'mongoose';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { aProduct } from '../../support/kit.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
-
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
 
 async function createPromo(t: TestApp, admin: string, body: Record<string, unknown>) {
   const res = await t.request({ method: 'POST', url: '/api/promos', token: admin, body });
