@@ -4,7 +4,7 @@ import { USER_REPOSITORY, type UserRepository } from '../../application/identity
 import { PlaceOrder } from '../../application/ordering/place-order.js';
 import type { Container } from 'inversify';
 import { cli, cliContainer } from '../support/cli.js';
-import { makeProduct } from '../support/fixtures.js';
+import { aProduct } from '../support/kit.js';
 
 describe('CLI (same use cases, same container)', () => {
   let container: Container;
@@ -57,7 +57,7 @@ describe('CLI (same use cases, same container)', () => {
 
   it('product:stock sets the stock; bad numbers are usage errors (exit 2)', async () => {
     const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
-    const p = await products.create(makeProduct({ name: 'CLI Tulips' }));
+    const p = await products.create(aProduct({ name: 'CLI Tulips' }));
     const r = await cli(container, 'product:stock', p.id, '7');
     expect(r.code).to.equal(0);
     expect(r.out).to.include('CLI Tulips: stock 7');
@@ -71,7 +71,7 @@ describe('CLI (same use cases, same container)', () => {
 
   it('order:status moves an order by its number along the state machine and refuses a bad edge', async () => {
     const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
-    const p = await products.create(makeProduct());
+    const p = await products.create(aProduct());
     const users = container.get<UserRepository>(USER_REPOSITORY);
     await cli(container, 'create-admin', '--email', 'buyer@example.com', '--password', 'buyer-pass');
     const buyer = (await users.findByEmail('buyer@example.com'))!;

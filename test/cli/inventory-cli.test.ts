@@ -3,7 +3,7 @@ import type { Container } from 'inversify';
 import { cli, cliContainer } from '../support/cli.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../application/catalog/ports.js';
 import { STOCK_LEDGER, type StockLedger } from '../../application/inventory/ports.js';
-import { makeProduct } from '../support/fixtures.js';
+import { aProduct } from '../support/kit.js';
 
 describe('CLI inventory commands', () => {
   let container: Container;
@@ -15,10 +15,10 @@ describe('CLI inventory commands', () => {
     const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
     expect((await cli(container, 'inventory:low-stock')).out).to.include('No product is low on stock');
     const low = await products.create(
-      makeProduct({ name: 'CLI Low', inventory: { stock: 2, lowStockThreshold: 5, isAvailable: true } }),
+      aProduct({ name: 'CLI Low', inventory: { stock: 2, lowStockThreshold: 5, isAvailable: true } }),
     );
     await products.create(
-      makeProduct({ name: 'CLI Fine', inventory: { stock: 50, lowStockThreshold: 5, isAvailable: true } }),
+      aProduct({ name: 'CLI Fine', inventory: { stock: 50, lowStockThreshold: 5, isAvailable: true } }),
     );
     const r = await cli(container, 'inventory:low-stock');
     expect(r.code).to.equal(0);
@@ -29,7 +29,7 @@ describe('CLI inventory commands', () => {
   it('inventory:restock adds a restock movement; inventory:verify reconciles; bad input fails', async () => {
     const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
     const p = await products.create(
-      makeProduct({ name: 'CLI Roses', inventory: { stock: 1, lowStockThreshold: 5, isAvailable: true } }),
+      aProduct({ name: 'CLI Roses', inventory: { stock: 1, lowStockThreshold: 5, isAvailable: true } }),
     );
     const r = await cli(container, 'inventory:restock', p.id, '4', '--reference', 'PO-9');
     expect(r.code).to.equal(0);

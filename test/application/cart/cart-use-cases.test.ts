@@ -8,7 +8,7 @@ import {
   UpdateCartItem,
 } from '../../../application/cart/use-cases.js';
 import type { Product } from '../../../domain/catalog/product.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 import { makeKit, type Kit } from './kit.js';
 
 describe('application/cart use cases', () => {
@@ -31,7 +31,7 @@ describe('application/cart use cases', () => {
     removeItem = new RemoveCartItem(...deps);
     clearCart = new ClearCart(...deps);
     roses = await k.products.create(
-      makeProduct({
+      aProduct({
         price: 129900,
         sizes: [
           { id: testId(), name: 'standard', price: 0 },
@@ -41,7 +41,7 @@ describe('application/cart use cases', () => {
         inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true },
       }),
     );
-    tulips = await k.products.create(makeProduct({ name: 'Tulips', price: 49950 }));
+    tulips = await k.products.create(aProduct({ name: 'Tulips', price: 49950 }));
   });
 
   afterEach(() => sinon.restore());

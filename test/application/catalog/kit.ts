@@ -1,5 +1,3 @@
-import type { DomainEvent } from '../../../domain/shared/events.js';
-import type { Clock, EventBus, IdGenerator } from '../../../application/shared/ports.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryProductRepository } from '../../../adapters/persistence/memory/catalog-product-repository.js';
 import { MemoryCategoryRepository } from '../../../adapters/persistence/memory/catalog-category-repository.js';
@@ -28,33 +26,22 @@ import {
   UpdateCategory,
 } from '../../../application/catalog/categories.js';
 import { SeedDemoCatalog } from '../../../application/catalog/seed-demo-catalog.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
-
-export class RecordingBus implements EventBus {
-  readonly published: DomainEvent[] = [];
-  async publish(events: readonly DomainEvent[]): Promise<void> {
-    this.published.push(...events);
-  }
-  subscribe(): void {}
-}
+import { RecordingBus, SequentialIds, TestClock } from '../../support/kit.js';
 
 /** The catalog use cases over the memory adapters, a fixed clock and fresh ids. */
 export function catalogKit() {
   const db = new MemoryDatabase();
   const products = new MemoryProductRepository(db);
   const categories = new MemoryCategoryRepository(db);
-  let now = FIXED_NOW;
-  const clock: Clock = { now: () => now };
-  const ids: IdGenerator = { next: testId };
+  const clock = new TestClock();
+  const ids = new SequentialIds();
   const bus = new RecordingBus();
   return {
     db,
     products,
     categories,
     bus,
-    setNow: (d: Date) => {
-      now = d;
-    },
+    clock,
     list: new ListProducts(products, categories),
     search: new SearchProducts(products, categories),
     featured: new GetFeaturedProducts(products, categories),

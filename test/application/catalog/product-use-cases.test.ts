@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { DomainError } from '../../../domain/shared/errors.js';
 import type { Result } from '../../../domain/shared/result.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { aProduct } from '../../support/kit.js';
 import { catalogKit } from './kit.js';
 
 function err<T>(r: Result<T, DomainError>): DomainError {
@@ -41,9 +41,9 @@ describe('application/catalog product use cases', () => {
 
   it('ListProducts filters by slug including child categories, pages and sorts', async () => {
     const { k, parent, child, other } = await withCategories();
-    const a = await k.products.create(makeProduct({ categoryId: parent.id, price: 300000 }));
-    const b = await k.products.create(makeProduct({ categoryId: child.id, price: 100000 }));
-    await k.products.create(makeProduct({ categoryId: other.id, price: 200000 }));
+    const a = await k.products.create(aProduct({ categoryId: parent.id, price: 300000 }));
+    const b = await k.products.create(aProduct({ categoryId: child.id, price: 100000 }));
+    await k.products.create(aProduct({ categoryId: other.id, price: 200000 }));
     const byParent = (await k.list.execute({ category: 'bouquets', sort: 'price-asc' })).unwrap();
     expect(byParent.items.map((v) => v.product.id)).to.deep.equal([b.id, a.id]);
     expect(byParent.total).to.equal(2);
@@ -64,13 +64,13 @@ describe('application/catalog product use cases', () => {
   it('SearchProducts maps the compat sorts (popular = by sales then review count)', async () => {
     const k = catalogKit();
     const cheap = await k.products.create(
-      makeProduct({ name: 'Rose A', price: 100, ratings: { average: 3, count: 9 } }),
+      aProduct({ name: 'Rose A', price: 100, ratings: { average: 3, count: 9 } }),
     );
     const dear = await k.products.create(
-      makeProduct({ name: 'Rose B', price: 900, ratings: { average: 5, count: 1 } }),
+      aProduct({ name: 'Rose B', price: 900, ratings: { average: 5, count: 1 } }),
     );
     await k.products.create(
-      makeProduct({
+      aProduct({
         name: 'Lily',
         description: 'white',
         tags: [],
@@ -90,7 +90,7 @@ describe('application/catalog product use cases', () => {
     const k = catalogKit();
     for (let i = 0; i < 10; i++) {
       await k.products.create(
-        makeProduct({ isFeatured: i % 2 === 0, isPopular: i < 9, ratings: { average: i / 2, count: i } }),
+        aProduct({ isFeatured: i % 2 === 0, isPopular: i < 9, ratings: { average: i / 2, count: i } }),
       );
     }
     const featured = (await k.featured.execute()).unwrap();
@@ -115,7 +115,7 @@ describe('application/catalog product use cases', () => {
 
   it('UpdateProduct applies the rules to present fields and retries after a concurrent stock change', async () => {
     const { k, child } = await withCategories();
-    const p = await k.products.create(makeProduct({ categoryId: child.id }));
+    const p = await k.products.create(aProduct({ categoryId: child.id }));
     expect(err(await k.update.execute({ id: p.id, patch: { price: 0 } })).code).to.equal('INVALID_PRICE');
     expect(
       err(await k.update.execute({ id: p.id, patch: { categoryId: 'f00000000000000000000abc' } })).code,
@@ -142,8 +142,8 @@ describe('application/catalog product use cases', () => {
 
   it('BulkUpdateProducts changes nothing when the updates are invalid, counts matched and modified', async () => {
     const k = catalogKit();
-    const a = await k.products.create(makeProduct({ isFeatured: false }));
-    const b = await k.products.create(makeProduct({ isFeatured: true }));
+    const a = await k.products.create(aProduct({ isFeatured: false }));
+    const b = await k.products.create(aProduct({ isFeatured: true }));
     const before = await k.products.all();
     expect(err(await k.bulk.execute({ productIds: [a.id, b.id], updates: { price: -1 } })).code).to.equal(
       'INVALID_PRICE',
@@ -174,7 +174,7 @@ describe('application/catalog product use cases', () => {
 
   it('SetProductStock and DeleteProduct', async () => {
     const k = catalogKit();
-    const p = await k.products.create(makeProduct());
+    const p = await k.products.create(aProduct());
     expect((await k.setStock.execute({ productId: p.id, stock: 3 })).unwrap().inventory.stock).to.equal(3);
     expect(err(await k.setStock.execute({ productId: p.id, stock: -1 })).code).to.equal('NEGATIVE_STOCK');
     expect(err(await k.setStock.execute({ productId: 'f00000000000000000000abc', stock: 1 })).code).to.equal(
@@ -225,7 +225,7 @@ describe('application/catalog category use cases', () => {
   it('refuses to delete a category with children or products', async () => {
     const { k, parent, child, other } = await withCategories();
     expect(err(await k.deleteCategory.execute({ id: parent.id })).code).to.equal('CATEGORY_IN_USE');
-    await k.products.create(makeProduct({ categoryId: child.id }));
+    await k.products.create(aProduct({ categoryId: child.id }));
     expect(err(await k.deleteCategory.execute({ id: child.id })).code).to.equal('CATEGORY_IN_USE');
     expect((await k.deleteCategory.execute({ id: other.id })).isOk()).to.equal(true);
     expect(err(await k.deleteCategory.execute({ id: other.id })).code).to.equal('CATEGORY_NOT_FOUND');

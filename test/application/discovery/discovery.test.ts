@@ -13,8 +13,8 @@ import { MemoryProductViews } from '../../../adapters/persistence/memory/discove
 import type { WishlistRepository } from '../../../application/wishlist/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { DAY_MS } from '../../../domain/discovery/scoring.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
-import { makeOrder } from '../reviews/support.js';
+import { FIXED_NOW, aProduct, anOrder, TestClock, testId, type OrderLineSpec } from '../../support/kit.js';
+import type { OrderStatus } from '../../../domain/ordering/status.js';
 
 const NOW = FIXED_NOW; // 2026-06-01T10:00Z
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
@@ -33,9 +33,9 @@ async function seeded() {
   const views = new MemoryProductViews(db);
   const favorites = new Map<string, string[]>();
   const wishlist = { get: async (u: string) => favorites.get(u) ?? [] } as unknown as WishlistRepository;
-  const clock = { now: () => NOW };
+  const clock = new TestClock(NOW);
   const p = (o: Partial<Product>) =>
-    products.create(makeProduct({ isPopular: false, isFeatured: false, salesCount: 0, ...o }));
+    products.create(aProduct({ isPopular: false, isFeatured: false, salesCount: 0, ...o }));
   const A = await p({
     categoryId: 'c1',
     occasions: ['birthday'],
@@ -81,8 +81,8 @@ async function seeded() {
     ratings: { average: 0, count: 0 },
     isPopular: true,
   });
-  const add = async (...args: Parameters<typeof makeOrder>) =>
-    (await orders.create(makeOrder(...args))).unwrap();
+  const add = async (userId: string, items: OrderLineSpec[], status: OrderStatus, now: Date) =>
+    (await orders.create(anOrder({ userId, items, status, now }))).unwrap();
   // bought together: A with D twice, A with E once
   await add('x1', [A.id, D.id], 'delivered', ago(30));
   await add('x2', [D.id, A.id], 'pending', ago(2));

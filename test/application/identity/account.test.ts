@@ -62,12 +62,12 @@ describe('application/identity: account use cases', () => {
       ).to.equal(true);
     });
     it('a token issued earlier in the same second as the change is refused; the fresh token works', async () => {
-      kit.clock.ms = Date.parse('2026-06-01T10:00:05.100Z');
+      kit.clock.set('2026-06-01T10:00:05.100Z');
       const s = await registered(kit);
       const other = (
         await kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: 'a' })
       ).unwrap();
-      kit.clock.ms = Date.parse('2026-06-01T10:00:05.600Z');
+      kit.clock.set('2026-06-01T10:00:05.600Z');
       const fresh = (
         await kit.updatePassword.execute({
           userId: s.user.id,
@@ -80,7 +80,7 @@ describe('application/identity: account use cases', () => {
       }
       expect((await kit.authenticator.authenticate(fresh.token)).isOk()).to.equal(true);
       // A login later in the same second also gets a working token.
-      kit.clock.ms = Date.parse('2026-06-01T10:00:05.900Z');
+      kit.clock.set('2026-06-01T10:00:05.900Z');
       const later = (
         await kit.login.execute({ email: 'rose@example.com', password: 'brand-new', ip: 'a' })
       ).unwrap();
@@ -91,10 +91,10 @@ describe('application/identity: account use cases', () => {
     });
 
     it('a reset in the same second as a login refuses that login token; the reset token works', async () => {
-      kit.clock.ms = Date.parse('2026-06-01T10:00:09.050Z');
+      kit.clock.set('2026-06-01T10:00:09.050Z');
       const s = await registered(kit);
       await kit.forgot.execute({ email: 'rose@example.com' });
-      kit.clock.ms = Date.parse('2026-06-01T10:00:09.950Z');
+      kit.clock.set('2026-06-01T10:00:09.950Z');
       const done = (
         await kit.reset.execute({ resetToken: resetTokenFrom(kit), password: 'after-reset' })
       ).unwrap();

@@ -7,7 +7,7 @@ import {
 import type { AuditEntry } from '../../../application/identity/ports.js';
 import { MemoryAuditLog } from '../../../adapters/persistence/memory/identity-audit-log.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
-import { FIXED_NOW } from '../../support/fixtures.js';
+import { FIXED_NOW, TestClock } from '../../support/kit.js';
 
 let n = 0;
 function rejected(ip: string, overrides: Partial<AuditEntry> = {}): AuditEntry {
@@ -48,23 +48,19 @@ describe('application: AuditTrail', () => {
 
   it('records rejected requests within a per-source and an overall budget per window, then starts again', async () => {
     const log = new MemoryAuditLog(new MemoryDatabase());
-    let now = FIXED_NOW.getTime();
-    const trail = new AuditTrail(
-      log,
-      { now: () => new Date(now) },
-      {
-        rejectedPerSourceMax: 3,
-        rejectedMax: 5,
-        windowMs: 60_000,
-      },
-    );
+    const clock = new TestClock();
+    const trail = new AuditTrail(log, clock, {
+      rejectedPerSourceMax: 3,
+      rejectedMax: 5,
+      windowMs: 60_000,
+    });
     const results: boolean[] = [];
     for (let i = 0; i < 10; i += 1) results.push(await trail.recordRejected(rejected('a')));
     expect(results).to.deep.equal([true, true, true, false, false, false, false, false, false, false]);
     expect((await log.list(1, 100)).total).to.equal(4); // 3 + the summary
     for (let i = 0; i < 10; i += 1) await trail.recordRejected(rejected(`b${i}`));
     expect((await log.list(1, 100)).total).to.equal(6); // overall 5 (summary of a included) + its summary
-    now += 60_000;
+    clock.advance(60_000);
     expect(await trail.recordRejected(rejected('a')), 'a new window').to.equal(true);
     expect((await log.list(1, 100)).total).to.equal(7);
   });

@@ -18,11 +18,11 @@ describe('application/identity: sessions and the authenticator', () => {
       expect(kit.mailer.sent.map((m) => [m.to, m.subject])).to.deep.equal([
         ['rose@example.com', 'Welcome to Amour Florals'],
       ]);
-      const claims = kit.tokens.verify(s.token, Math.floor(kit.clock.ms / 1000));
+      const claims = kit.tokens.verify(s.token, Math.floor(kit.clock.now().getTime() / 1000));
       expect(claims).to.deep.equal({
         userId: s.user.id,
-        issuedAt: Math.floor(kit.clock.ms / 1000),
-        expiresAt: Math.floor(kit.clock.ms / 1000) + 3600,
+        issuedAt: Math.floor(kit.clock.now().getTime() / 1000),
+        expiresAt: Math.floor(kit.clock.now().getTime() / 1000) + 3600,
       });
     });
 
@@ -213,7 +213,9 @@ describe('application/identity: sessions and the authenticator', () => {
       expect(p.tokenId)
         .to.equal(kit.digest.digest(s.token))
         .and.to.match(/^[0-9a-f]{64}$/);
-      expect(p.tokenExpiresAt.getTime()).to.equal((Math.floor(kit.clock.ms / 1000) + 3600) * 1000);
+      expect(p.tokenExpiresAt.getTime()).to.equal(
+        (Math.floor(kit.clock.now().getTime() / 1000) + 3600) * 1000,
+      );
     });
 
     it('refuses missing, malformed, foreign-signed and expired tokens alike', async () => {

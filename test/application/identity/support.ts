@@ -1,5 +1,5 @@
 import sinon from 'sinon';
-import type { AppLogger, Clock, IdGenerator, RandomSource } from '../../../application/shared/ports.js';
+import type { AppLogger, RandomSource } from '../../../application/shared/ports.js';
 import type { IdentitySettings } from '../../../application/identity/ports.js';
 import type { Mailer, MailMessage } from '../../../application/notifications/ports.js';
 import { TokenAuthenticator } from '../../../application/identity/authenticator.js';
@@ -26,24 +26,7 @@ import { JwtTokenService } from '../../../adapters/security/jwt-token-service.js
 import { BcryptPasswordHasher } from '../../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../../adapters/security/sha256-digest.js';
 import { InProcessBackgroundTasks } from '../../../adapters/system/background-tasks.js';
-
-export class FakeClock implements Clock {
-  constructor(public ms: number = Date.parse('2026-06-01T10:00:00.000Z')) {}
-  now(): Date {
-    return new Date(this.ms);
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
-}
-
-export class SequenceIds implements IdGenerator {
-  private n = 0;
-  next(): string {
-    this.n += 1;
-    return this.n.toString(16).padStart(24, '0');
-  }
-}
+import { SequentialIds, TestClock } from '../../support/kit.js';
 
 export class FixedRandom implements RandomSource {
   private n = 0;
@@ -82,7 +65,7 @@ export function identityKit(
     maxConcurrentLoginsPerIp?: number;
   } = {},
 ) {
-  const clock = new FakeClock();
+  const clock = new TestClock();
   const db = new MemoryDatabase();
   const users = new MemoryUserRepository(db);
   const tokens = new JwtTokenService(SECRET, 3600);
@@ -97,7 +80,7 @@ export function identityKit(
   });
   const mailer = new RecordingMailer();
   const logger = fakeLogger();
-  const ids = new SequenceIds();
+  const ids = new SequentialIds();
   const random = new FixedRandom();
   const settings: IdentitySettings = {
     frontendUrl: 'https://shop.example',

@@ -12,7 +12,7 @@ import {
   VerifyStockLedger,
 } from '../../../application/inventory/use-cases.js';
 import type { MailMessage, Mailer } from '../../../application/notifications/ports.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, RecordingBus, SequentialIds, testId } from '../../support/kit.js';
 
 function setup() {
   const db = new MemoryDatabase();
@@ -22,10 +22,9 @@ function setup() {
   const sent: MailMessage[] = [];
   const mailer: Mailer = { send: async (m) => void sent.push(m) };
   const clock = { now: () => new Date() };
-  const events = { publish: async () => undefined, subscribe: () => undefined } as never;
+  const events = new RecordingBus();
   const logger = { info() {}, warn() {}, error() {} };
-  let n = 0;
-  const ids = { next: () => (++n).toString(16).padStart(24, '0') };
+  const ids = new SequentialIds();
   const notify = new NotifyBackInStock(notifyRepo, mailer, clock, logger);
   return {
     products,
@@ -55,7 +54,7 @@ describe('application/inventory', () => {
         ),
         async (ops: Op[]) => {
           const s = setup();
-          const p = makeProduct({ inventory: { stock: 2, lowStockThreshold: 1, isAvailable: true } });
+          const p = aProduct({ inventory: { stock: 2, lowStockThreshold: 1, isAvailable: true } });
           await s.products.create(p);
           for (const [kind, n, r] of ops) {
             if (kind === 0) await s.products.reserveStock(p.id, Math.abs(n) || 1, `r${r}`);
@@ -78,7 +77,7 @@ describe('application/inventory', () => {
 
   it('back-in-stock: one mail per request, only on 0 -> >0, never twice', async () => {
     const s = setup();
-    const p = makeProduct({
+    const p = aProduct({
       name: 'Tulips',
       inventory: { stock: 0, lowStockThreshold: 1, isAvailable: true },
     });
@@ -100,7 +99,7 @@ describe('application/inventory', () => {
 
   it('validation: ids, exactly one of set/adjust, positive restock quantity, negative results', async () => {
     const s = setup();
-    const p = makeProduct({ inventory: { stock: 1, lowStockThreshold: 1, isAvailable: true } });
+    const p = aProduct({ inventory: { stock: 1, lowStockThreshold: 1, isAvailable: true } });
     await s.products.create(p);
     const code = async (r: Promise<{ isErr(): boolean; error?: unknown }>) => {
       const x = (await r) as { isErr(): boolean; error: { code: string } };

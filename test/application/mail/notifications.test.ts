@@ -17,8 +17,7 @@ import {
 } from '../../../application/notifications/templates.js';
 import type { AppLogger } from '../../../application/shared/ports.js';
 import { changeStatus, placeOrder, type Order } from '../../../domain/ordering/order.js';
-import { createUser } from '../../../domain/identity/user.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { aPlacedOrder, aUser, FIXED_NOW, testId } from '../../support/kit.js';
 
 function newOrder(userId: string, overrides: Partial<Order> = {}): Order {
   const change = placeOrder({
@@ -135,23 +134,12 @@ describe('notifications: OrderMailSubscriber', () => {
   });
 
   async function savedUserAndOrder() {
-    const user = createUser({
-      id: testId(),
-      fullName: 'Ravi',
-      email: 'Ravi@X.com',
-      passwordHash: 'h',
-      now: FIXED_NOW,
-    });
+    const user = aUser({ fullName: 'Ravi', email: 'ravi@x.com' });
     await users.create(user);
-    const change = placeOrder({
-      id: testId(),
-      orderNumber: `AF-${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`,
+    const change = aPlacedOrder({
       userId: user.id,
-      items: [{ id: testId(), productId: testId(), name: 'Roses', unitPrice: 100000, quantity: 1 }],
-      shippingAddress: { fullName: 'Ravi', street: 'S', city: 'C', state: 'ST', zipCode: '1' },
-      source: 'request',
-      now: FIXED_NOW,
-    }).unwrap();
+      items: [{ productId: testId(), name: 'Roses', unitPrice: 100000 }],
+    });
     const saved = (await orders.create(change.order)).unwrap();
     return { user, order: saved, events: change.events };
   }

@@ -11,11 +11,10 @@ import {
   ReorderProductImages,
   UploadProductImage,
 } from '../../../application/media/product-images.js';
-import type { AppLogger, Clock, EventBus } from '../../../application/shared/ports.js';
-import type { DomainEvent } from '../../../domain/shared/events.js';
+import type { AppLogger } from '../../../application/shared/ports.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { Err } from '../../../domain/shared/result.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, RecordingBus, SequentialIds, TestClock, testId } from '../../support/kit.js';
 import { png } from '../../support/media/images.js';
 
 class MemoryStore implements ImageStore {
@@ -43,26 +42,20 @@ function kit(products?: ProductRepository) {
   const db = new MemoryDatabase();
   const repo = products ?? new MemoryProductRepository(db);
   const categories = new MemoryCategoryRepository(db);
-  const clock: Clock = { now: () => FIXED_NOW };
-  const published: DomainEvent[] = [];
-  const events: EventBus = {
-    publish: async (e) => {
-      published.push(...e);
-    },
-    subscribe: () => undefined,
-  };
+  const clock = new TestClock();
+  const events = new RecordingBus();
   const store = new MemoryStore();
   const logger: AppLogger & { error: sinon.SinonSpy } = {
     info: sinon.spy(),
     warn: sinon.spy(),
     error: sinon.spy(),
   };
-  const ids = { next: testId };
+  const ids = new SequentialIds();
   return {
     repo,
     store,
     logger,
-    published,
+    published: events.published,
     upload: new UploadProductImage(repo, categories, clock, events, ids, store, logger, {
       maxUploadBytes: 2048,
     }),
@@ -75,7 +68,7 @@ function kit(products?: ProductRepository) {
 describe('application/media product image use cases', () => {
   it('UploadProductImage stores the checked bytes with their real type and adds the image', async () => {
     const k = kit();
-    const product = await k.repo.create(makeProduct({ images: [] }));
+    const product = await k.repo.create(aProduct({ images: [] }));
     const view = (
       await k.upload.execute({
         productId: product.id,
@@ -108,7 +101,7 @@ describe('application/media product image use cases', () => {
 
   it('refuses oversize, empty, non-image and non-image-declared uploads before storing', async () => {
     const k = kit();
-    const product = await k.repo.create(makeProduct({ images: [] }));
+    const product = await k.repo.create(aProduct({ images: [] }));
     const base = { productId: product.id, filename: 'x', declaredMimeType: 'image/png' };
     expect((await k.upload.execute({ ...base, bytes: png(1, 1, 3000) })).unwrapErr().code).to.equal(
       'IMAGE_TOO_LARGE',
@@ -131,7 +124,7 @@ describe('application/media product image use cases', () => {
 
   it('removes the stored file again when the product cannot take the image (compensation)', async () => {
     const memory = new MemoryProductRepository(new MemoryDatabase());
-    const product = await memory.create(makeProduct({ images: [] }));
+    const product = await memory.create(aProduct({ images: [] }));
     const failing: ProductRepository = Object.assign(Object.create(memory) as ProductRepository, {
       update: async () => Err(domainError('CONFLICT', 'changed meanwhile')),
     });
@@ -148,7 +141,7 @@ describe('application/media product image use cases', () => {
 
   it('a store failure is IMAGE_STORE_FAILED and leaves the product alone', async () => {
     const k = kit();
-    const product = await k.repo.create(makeProduct({ images: [] }));
+    const product = await k.repo.create(aProduct({ images: [] }));
     k.store.upload = async () => {
       throw new Error('network down');
     };
@@ -167,7 +160,7 @@ describe('application/media product image use cases', () => {
 
   it('retries on a version conflict (someone saved the product in between)', async () => {
     const memory = new MemoryProductRepository(new MemoryDatabase());
-    const product = await memory.create(makeProduct({ images: [] }));
+    const product = await memory.create(aProduct({ images: [] }));
     let conflicts = 2;
     const flaky: ProductRepository = Object.assign(Object.create(memory) as ProductRepository, {
       update: async (p: Parameters<ProductRepository['update']>[0]) =>
@@ -183,7 +176,7 @@ describe('application/media product image use cases', () => {
 
   it('RemoveProductImage deletes from the store only images with a public id; a store failure is logged', async () => {
     const k = kit();
-    const product = await k.repo.create(makeProduct({ images: [] }));
+    const product = await k.repo.create(aProduct({ images: [] }));
     await k.upload.execute({
       productId: product.id,
       bytes: png(1, 1),

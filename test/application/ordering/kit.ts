@@ -1,5 +1,4 @@
-import type { Clock, EventBus, IdGenerator, RandomSource } from '../../../application/shared/ports.js';
-import type { DomainEvent } from '../../../domain/shared/events.js';
+import type { RandomSource } from '../../../application/shared/ports.js';
 import type { Cart, CartItem } from '../../../domain/cart/cart.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import type { User } from '../../../domain/identity/user.js';
@@ -15,23 +14,15 @@ import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/orde
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
 import { SalesAnalytics } from '../../../application/ordering/sales-analytics.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
-
-/** The ordering use cases over the real memory adapters, with a fixed clock and scripted randomness. */
-export class FakeClock implements Clock {
-  constructor(public current: Date = FIXED_NOW) {}
-  now(): Date {
-    return this.current;
-  }
-}
-
-export class SequenceIds implements IdGenerator {
-  private n = 0;
-  next(): string {
-    this.n += 1;
-    return `0d${this.n.toString(16).padStart(22, '0')}`;
-  }
-}
+import {
+  ADDRESS,
+  aCart,
+  aProduct,
+  aUser,
+  RecordingBus,
+  SequentialIds,
+  TestClock,
+} from '../../support/kit.js';
 
 /** Answers the scripted values in turn, then keeps counting up from the last one. */
 export class ScriptedRandom implements RandomSource {
@@ -48,28 +39,11 @@ export class ScriptedRandom implements RandomSource {
   }
 }
 
-export class RecordingBus implements EventBus {
-  readonly published: DomainEvent[] = [];
-  async publish(events: readonly DomainEvent[]): Promise<void> {
-    this.published.push(...events);
-  }
-  subscribe(): void {}
-}
-
-export const ADDRESS = {
-  fullName: 'Asha Rao',
-  street: '1 MG Road',
-  city: 'Mumbai',
-  state: 'MH',
-  zipCode: '400001',
-  country: 'India',
-  phone: '+91 98765 43210',
-};
-
+/** The ordering use cases over the real memory adapters, with a fixed clock and scripted randomness. */
 export function makeKit(random: RandomSource = new ScriptedRandom()) {
   const db = new MemoryDatabase();
-  const clock = new FakeClock();
-  const ids = new SequenceIds();
+  const clock = new TestClock();
+  const ids = new SequentialIds();
   const bus = new RecordingBus();
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const products = new MemoryProductRepository(db);
@@ -111,40 +85,16 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
     changeStatus: new ChangeOrderStatus(orders, products, clock, bus),
     analytics: new SalesAnalytics(orders, products, users),
     async addProduct(overrides: Partial<Product> = {}): Promise<Product> {
-      return products.create(makeProduct(overrides));
+      return products.create(aProduct(overrides));
     },
     async stockOf(id: string): Promise<number> {
       return (await products.findById(id))!.inventory.stock;
     },
     async addCart(userId: string, items: Omit<CartItem, 'id'>[]): Promise<Cart> {
-      const cart: Cart = {
-        id: testId(),
-        userId,
-        items: items.map((i) => ({ ...i, id: testId() })),
-        createdAt: FIXED_NOW,
-        updatedAt: FIXED_NOW,
-        version: 0,
-      };
-      return (await carts.save(cart)).unwrap();
+      return (await carts.save(aCart({ userId, items }))).unwrap();
     },
     async addUser(overrides: Partial<User> = {}): Promise<User> {
-      const user: User = {
-        id: testId(),
-        fullName: 'Test Shopper',
-        email: `${testId()}@example.com`,
-        passwordHash: 'x',
-        avatar: null,
-        role: 'user',
-        addresses: [],
-        favorites: [],
-        preferences: { emailNotifications: true, smsNotifications: false, newsletter: false },
-        isActive: true,
-        createdAt: FIXED_NOW,
-        updatedAt: FIXED_NOW,
-        version: 0,
-        ...overrides,
-      };
-      return (await users.create(user)).unwrap();
+      return (await users.create(aUser(overrides))).unwrap();
     },
     input(userId: string, overrides: Partial<PlaceOrderInput> = {}): PlaceOrderInput {
       return { userId, shippingAddress: ADDRESS, ...overrides };

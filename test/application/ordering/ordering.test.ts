@@ -4,7 +4,7 @@ import sinon from 'sinon';
 import { Err } from '../../../domain/shared/result.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import type { Order } from '../../../domain/ordering/order.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 import { makeKit, ScriptedRandom, type Kit } from './kit.js';
 
 describe('application/ordering: PlaceOrder', () => {
@@ -116,9 +116,9 @@ describe('application/ordering: PlaceOrder', () => {
 
   it('compensates: when the 2nd line lacks stock the 1st line keeps its stock and no order exists', async () => {
     // ids are chosen so the plentiful product is reserved first (reservations run in id order)
-    const first = await k.products.create(makeProduct({ id: '000000000000000000000001', name: 'First' }));
+    const first = await k.products.create(aProduct({ id: '000000000000000000000001', name: 'First' }));
     const second = await k.products.create(
-      makeProduct({
+      aProduct({
         id: '000000000000000000000002',
         name: 'Second',
         inventory: { stock: 1, lowStockThreshold: 1, isAvailable: true },
@@ -279,7 +279,7 @@ describe('application/ordering: reading, cancelling, status changes', () => {
 
   it('lists my orders newest first with the products they name', async () => {
     const older = await placeOne(1);
-    k.clock.current = new Date(FIXED_NOW.getTime() + 60_000);
+    k.clock.set(new Date(FIXED_NOW.getTime() + 60_000));
     const newer = await placeOne(1);
     await placeOne(1, testId());
     const { orders, products } = (await k.listMine.execute({ userId })).unwrap();
@@ -367,9 +367,9 @@ describe('application/ordering: reading, cancelling, status changes', () => {
 
   it('lists all orders by status with paging', async () => {
     const a = await placeOne(1);
-    k.clock.current = new Date(FIXED_NOW.getTime() + 1000);
+    k.clock.set(new Date(FIXED_NOW.getTime() + 1000));
     const b = await placeOne(1);
-    k.clock.current = new Date(FIXED_NOW.getTime() + 2000);
+    k.clock.set(new Date(FIXED_NOW.getTime() + 2000));
     const c = await placeOne(1);
     await k.changeStatus.execute({ order: b.id, status: 'confirmed', changedBy: 'x' });
     const page1 = (await k.listAll.execute({ page: 1, limit: 2 })).unwrap();
@@ -408,7 +408,7 @@ describe('application/ordering: SalesAnalytics', () => {
     const a = await k.addProduct({ name: 'A', price: 10000 });
     const b = await k.addProduct({ name: 'B', price: 5000 });
     const userId = testId();
-    k.clock.current = new Date('2026-05-01T09:00:00Z');
+    k.clock.set(new Date('2026-05-01T09:00:00Z'));
     const placed = (
       await k.place.execute(
         k.input(userId, {
@@ -419,9 +419,9 @@ describe('application/ordering: SalesAnalytics', () => {
         }),
       )
     ).unwrap().order;
-    const paid = recordPayment(placed, { paymentId: 'pi_1', by: userId, at: k.clock.current });
+    const paid = recordPayment(placed, { paymentId: 'pi_1', by: userId, at: k.clock.now() });
     const saved = (await k.orders.update(paid.order)).unwrap();
-    const refunded = recordRefund(saved, { amount: 3000, by: 'admin', at: k.clock.current }).unwrap();
+    const refunded = recordRefund(saved, { amount: 3000, by: 'admin', at: k.clock.now() }).unwrap();
     await k.orders.update(refunded.order);
 
     const report = (await k.analytics.execute({})).unwrap();
@@ -447,7 +447,7 @@ describe('application/ordering: SalesAnalytics', () => {
       items: { productId: string; quantity: number }[],
       status?: 'confirmed' | 'cancelled',
     ) => {
-      k.clock.current = new Date(iso);
+      k.clock.set(new Date(iso));
       const o = (await k.place.execute(k.input(userId, { items }))).unwrap().order;
       if (status) await k.changeStatus.execute({ order: o.id, status, changedBy: 'admin' });
       return o;

@@ -14,8 +14,8 @@ import { PaymentSettlement } from '../../../application/payments/settlement.js';
 import { CreatePaymentIntent, ConfirmPayment } from '../../../application/payments/intents.js';
 import { HandlePaymentWebhook } from '../../../application/payments/webhooks.js';
 import type { PaymentRepository } from '../../../application/payments/ports.js';
-import { placeOrder, storefrontStatus } from '../../../domain/ordering/order.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { storefrontStatus } from '../../../domain/ordering/order.js';
+import { anOrder, SequentialIds, TestClock, testId } from '../../support/kit.js';
 
 const SECRET = 'whsec_application_test';
 const stripe = new Stripe('sk_test_unused');
@@ -26,8 +26,8 @@ async function world(payments?: PaymentRepository) {
   const orders = new MemoryOrderRepository(db);
   const records = payments ?? new MemoryPaymentRepository(db);
   const gateway = new FakePaymentGateway();
-  const clock = { now: () => FIXED_NOW };
-  const ids = { next: testId };
+  const clock = new TestClock();
+  const ids = new SequentialIds();
   const bus = new InMemoryEventBus(silent);
   const settings = { currency: 'INR', cardPaymentsEnabled: true, checkoutEnabled: true };
   const settlement = new PaymentSettlement(
@@ -50,15 +50,7 @@ async function world(payments?: PaymentRepository) {
   const userId = testId();
   const order = (
     await orders.create(
-      placeOrder({
-        id: testId(),
-        orderNumber: `AF-${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`,
-        userId,
-        items: [{ id: testId(), productId: testId(), name: 'Roses', unitPrice: 10000, quantity: 1 }],
-        shippingAddress: { fullName: 'A', street: 'S', city: 'C', state: 'S', zipCode: '411001' },
-        source: 'request',
-        now: FIXED_NOW,
-      }).unwrap().order,
+      anOrder({ userId, items: [{ productId: testId(), name: 'Roses', unitPrice: 10000 }] }),
     )
   ).unwrap();
   const intent = (

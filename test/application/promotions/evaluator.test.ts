@@ -11,7 +11,7 @@ import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-data
 import { MemoryPromoCodeRepository } from '../../../adapters/persistence/memory/promotions-repository.js';
 import { placeOrder } from '../../../domain/ordering/order.js';
 import { createPromo } from '../../../domain/promotions/promo-code.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { buildTestApp, type TestApp } from '../../support/harness.js';
 
 /** A stub history: answers what it is told and records who was asked about. */

@@ -7,17 +7,15 @@ import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ord
 import { ConfirmPayment, CreatePaymentIntent } from '../../../application/payments/intents.js';
 import { CreatePromoCode } from '../../../application/promotions/use-cases.js';
 import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
-import type { Clock } from '../../../application/shared/ports.js';
 import { OrderExpirySchedule } from '../../../bootstrap/modules/ordering.js';
 import type { Order } from '../../../domain/ordering/order.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { ADDRESS, aProduct, TestClock, testId } from '../../support/kit.js';
 import { buildTestApp, type TestApp } from '../../support/harness.js';
 
 const TTL = 60_000;
 const USAGE_LIMIT = 2;
 const PER_USER = 1;
 const USERS = 3;
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
 
 type Action =
   { kind: 'place'; user: number } | { kind: 'fail' | 'pay' | 'cancel'; order: number } | { kind: 'expire' };
@@ -30,13 +28,6 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'expire' as const }) },
 );
 
-class MovableClock implements Clock {
-  current = new Date('2026-05-01T09:00:00Z');
-  now(): Date {
-    return new Date(this.current);
-  }
-}
-
 /**
  * Model-based property of the redemption rule (a use stays with its order until the order is
  * cancelled): whatever the sequence of place / declined payment / paid retry / cancel / expiry,
@@ -45,7 +36,7 @@ class MovableClock implements Clock {
  */
 describe('application/promotions: redemption model (place / fail / retry / pay / cancel / expire)', () => {
   let t: TestApp;
-  const clock = new MovableClock();
+  const clock = new TestClock(new Date('2026-05-01T09:00:00Z'));
   before(async () => {
     t = await buildTestApp({ ORDER_PAYMENT_TTL_MS: String(TTL), SEED_DEMO: 'false' }, { clock });
   });
@@ -63,7 +54,7 @@ describe('application/promotions: redemption model (place / fail / retry / pay /
         {
           const c = t.container;
           const product = await c.get<ProductRepository>(PRODUCT_REPOSITORY).create(
-            makeProduct({
+            aProduct({
               price: 10_000,
               inventory: { stock: 10_000, lowStockThreshold: 0, isAvailable: true },
             }),
@@ -114,7 +105,7 @@ describe('application/promotions: redemption model (place / fail / retry / pay /
             } else if (a.kind === 'cancel' && target) {
               await c.get(CancelOrder).execute({ orderId: target.id, userId: target.userId });
             } else if (a.kind === 'expire') {
-              clock.current = new Date(clock.current.getTime() + TTL + 1);
+              clock.advance(TTL + 1);
               await c.get(OrderExpirySchedule).sweepOnce();
             }
 

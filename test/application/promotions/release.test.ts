@@ -1,18 +1,9 @@
 import { expect } from 'chai';
-import type { EventBus, EventHandler } from '../../../application/shared/ports.js';
 import { ReleasePromoRedemptions } from '../../../application/promotions/use-cases.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryPromoCodeRepository } from '../../../adapters/persistence/memory/promotions-repository.js';
 import { createPromo } from '../../../domain/promotions/promo-code.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
-
-class RecordingBus implements EventBus {
-  readonly handlers = new Map<string, EventHandler>();
-  async publish(): Promise<void> {}
-  subscribe(type: string, handler: EventHandler): void {
-    this.handlers.set(type, handler);
-  }
-}
+import { FIXED_NOW, RecordingBus, testId } from '../../support/kit.js';
 
 describe('application/promotions ReleasePromoRedemptions', () => {
   it('a failed payment keeps the redemption with the order (it still carries the discount)', async () => {
@@ -28,7 +19,7 @@ describe('application/promotions ReleasePromoRedemptions', () => {
     await repo.redeem('KEEP5', 'u1', 'order-1', FIXED_NOW);
     const bus = new RecordingBus();
     await new ReleasePromoRedemptions(bus, repo, { info() {}, warn() {}, error() {} }).run();
-    expect(bus.handlers.has('OrderPaymentFailed')).to.equal(false);
+    expect(bus.hasSubscriber('OrderPaymentFailed')).to.equal(false);
     expect((await repo.findByCode('keep5'))!.usedCount).to.equal(1);
     expect(await repo.redeemedFor('order-1')).to.deep.equal(['KEEP5']);
   });
@@ -49,9 +40,8 @@ describe('application/promotions ReleasePromoRedemptions', () => {
       const bus = new RecordingBus();
       const logger = { info() {}, warn() {}, error() {} };
       await new ReleasePromoRedemptions(bus, repo, logger).run();
-      const handler = bus.handlers.get(type)!;
-      await handler({ type, occurredAt: FIXED_NOW, payload: { orderId: 'order-1' } });
-      await handler({ type, occurredAt: FIXED_NOW, payload: { orderId: 'order-1' } });
+      await bus.publish([{ type, occurredAt: FIXED_NOW, payload: { orderId: 'order-1' } }]);
+      await bus.publish([{ type, occurredAt: FIXED_NOW, payload: { orderId: 'order-1' } }]);
       expect((await repo.findByCode('back5'))!.usedCount).to.equal(0);
       expect(await repo.redeemedFor('order-1')).to.deep.equal([]);
       expect((await repo.redeem('BACK5', 'u3', 'order-3', FIXED_NOW)).isOk()).to.equal(true);

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { UserRepository } from '../../../application/identity/ports.js';
 import type { OrderRepository } from '../../../application/ordering/ports.js';
-import type { EventBus } from '../../../application/shared/ports.js';
 import {
   CreateReview,
   DeleteReview,
@@ -19,21 +18,24 @@ import { MemoryOrderRepository } from '../../../adapters/persistence/memory/orde
 import { MemoryReviewRepository } from '../../../adapters/persistence/memory/reviews-repository.js';
 import type { User } from '../../../domain/identity/user.js';
 import { DEFAULT_REPORT_POLICY, summarizeRatings } from '../../../domain/reviews/review.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
-import { makeOrder } from './support.js';
+import {
+  FIXED_NOW,
+  aProduct,
+  anOrder,
+  RecordingBus,
+  SequentialIds,
+  TestClock,
+  testId,
+} from '../../support/kit.js';
 
 function kit() {
   const db = new MemoryDatabase();
   const products = new MemoryProductRepository(db);
   const reviews = new MemoryReviewRepository(db);
   const orders = new MemoryOrderRepository(db);
-  const published: string[] = [];
-  const events = {
-    publish: async (e: readonly { type: string }[]) => void published.push(...e.map((x) => x.type)),
-    subscribe: () => undefined,
-  } as unknown as EventBus;
-  const clock = { now: () => FIXED_NOW };
-  const ids = { next: testId };
+  const events = new RecordingBus();
+  const clock = new TestClock();
+  const ids = new SequentialIds();
   const ratings = new RecomputeProductRatings(reviews, products, clock, events);
   // Accounts by id with their age in days (only createdAt matters to report weights); unknown ids: 400 days.
   const accountAgeDays = new Map<string, number>();
@@ -49,7 +51,7 @@ function kit() {
     products,
     reviews,
     orders,
-    published,
+    events,
     create: new CreateReview(reviews, products, orders as OrderRepository, clock, ids),
     list: new ListProductReviews(reviews, products),
     update: new UpdateReview(reviews, ratings, clock),
@@ -72,11 +74,17 @@ const content = { rating: 5, title: 'Great', comment: 'Lovely roses', images: []
 describe('application: reviews', () => {
   it('marks a review verified only when the user has a DELIVERED order containing the product', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
-    const other = await k.products.create(makeProduct());
-    (await k.orders.create(makeOrder('shipped-user', [product.id], 'shipped'))).unwrap();
-    (await k.orders.create(makeOrder('buyer', [other.id, product.id], 'delivered'))).unwrap();
-    (await k.orders.create(makeOrder('other-buyer', [other.id], 'delivered'))).unwrap();
+    const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
+    const other = await k.products.create(aProduct());
+    (
+      await k.orders.create(anOrder({ userId: 'shipped-user', items: [product.id], status: 'shipped' }))
+    ).unwrap();
+    (
+      await k.orders.create(anOrder({ userId: 'buyer', items: [other.id, product.id], status: 'delivered' }))
+    ).unwrap();
+    (
+      await k.orders.create(anOrder({ userId: 'other-buyer', items: [other.id], status: 'delivered' }))
+    ).unwrap();
     const verified = async (userId: string) =>
       (await k.create.execute({ ...content, productId: product.id, userId, userName: 'X' })).unwrap()
         .isVerifiedPurchase;
@@ -88,7 +96,7 @@ describe('application: reviews', () => {
 
   it('refuses a second review (409 CONFLICT) and an unknown product', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct());
+    const product = await k.products.create(aProduct());
     (await k.create.execute({ ...content, productId: product.id, userId: 'u', userName: 'U' })).unwrap();
     const dup = await k.create.execute({ ...content, productId: product.id, userId: 'u', userName: 'U' });
     expect(dup.isErr() && dup.error.code).to.equal('CONFLICT');
@@ -98,7 +106,7 @@ describe('application: reviews', () => {
 
   it('lists approved reviews only, with the distribution; ratings follow approvals and the report threshold', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+    const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
     const a = (
       await k.create.execute({ ...content, rating: 5, productId: product.id, userId: 'a', userName: 'A' })
     ).unwrap();
@@ -111,7 +119,7 @@ describe('application: reviews', () => {
     await k.moderate.execute({ id: a.id, status: 'approved' });
     await k.moderate.execute({ id: b.id, status: 'approved' });
     expect((await k.products.findById(product.id))!.ratings).to.deep.equal({ average: 3.5, count: 2 });
-    expect(k.published).to.include('catalog.product-updated');
+    expect(k.events.types()).to.include('catalog.product-updated');
     const listed = (
       await k.list.execute({ productId: product.id, sort: 'rating', page: 1, limit: 10 })
     ).unwrap();
@@ -141,7 +149,7 @@ describe('application: reviews', () => {
 
   it('weighs reports: throwaway accounts count nothing, buyers of the product count most', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+    const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
     const r = (
       await k.create.execute({ ...content, rating: 5, productId: product.id, userId: 'a', userName: 'A' })
     ).unwrap();
@@ -155,7 +163,7 @@ describe('application: reviews', () => {
     // two new accounts that received the product: 3 points each reach the threshold
     for (const u of ['buyer1', 'buyer2']) {
       k.accountAgeDays.set(u, 1);
-      (await k.orders.create(makeOrder(u, [product.id], 'delivered'))).unwrap();
+      (await k.orders.create(anOrder({ userId: u, items: [product.id], status: 'delivered' }))).unwrap();
     }
     (await k.report.execute({ id: r.id, userId: 'buyer1' })).unwrap();
     expect((await k.reviews.findById(r.id))!).to.deep.include({ status: 'approved', reportWeight: 3 });
@@ -166,7 +174,7 @@ describe('application: reviews', () => {
 
   it('lets only the author edit (back to pending) and the author or an admin delete', async () => {
     const k = kit();
-    const product = await k.products.create(makeProduct());
+    const product = await k.products.create(aProduct());
     const r = (
       await k.create.execute({ ...content, productId: product.id, userId: 'a', userName: 'A' })
     ).unwrap();
@@ -191,7 +199,7 @@ describe('application: reviews', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 30 }), async (ops) => {
         const k = kit();
-        const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+        const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
         const idOf = new Map<number, string>();
         for (const o of ops) {
           const id = idOf.get(o.who);

@@ -11,7 +11,7 @@ import {
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import type { User } from '../../../domain/identity/user.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 import { makeKit, type Kit } from '../cart/kit.js';
 
 describe('application/wishlist use cases', () => {
@@ -44,7 +44,7 @@ describe('application/wishlist use cases', () => {
     for (let i = 0; i < 4; i += 1) {
       p.push(
         await k.products.create(
-          makeProduct({
+          aProduct({
             name: `Bouquet ${i}`,
             price: 10000 * (i + 1),
             categoryId: testId(),
@@ -109,10 +109,10 @@ describe('application/wishlist use cases', () => {
     });
 
     it('writes only favorites and updatedAt, never the version or other fields', async () => {
-      k.clock.current = new Date('2026-07-01T00:00:00.000Z');
+      k.clock.set('2026-07-01T00:00:00.000Z');
       await addToWishlist.execute({ userId, productId: p[0]!.id });
       const after = k.users.get(userId)!;
-      expect(after).to.deep.equal({ ...user, favorites: [p[0]!.id], updatedAt: k.clock.current });
+      expect(after).to.deep.equal({ ...user, favorites: [p[0]!.id], updatedAt: k.clock.now() });
       expect(after.version).to.equal(user.version);
     });
 

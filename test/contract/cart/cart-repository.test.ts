@@ -5,16 +5,14 @@ import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-data
 import { MemoryCartRepository } from '../../../adapters/persistence/memory/cart-repository.js';
 import { MongoCartRepository } from '../../../adapters/persistence/mongo/cart-repository.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
-import { useMongo } from '../identity/support.js';
+import { aCart, FIXED_NOW, testId, type CartSpec } from '../../support/kit.js';
+import { useMongo } from '../../support/mongo.js';
 
-function newCart(overrides: Partial<Cart> = {}): Cart {
-  return {
-    id: testId(),
-    userId: testId(),
+/** A cart with two lines, one with every option, as the repository must round-trip it. */
+function newCart(overrides: CartSpec = {}): Cart {
+  return aCart({
     items: [
       {
-        id: testId(),
         productId: testId(),
         quantity: 2,
         unitPrice: 129900,
@@ -22,13 +20,10 @@ function newCart(overrides: Partial<Cart> = {}): Cart {
         vase: { name: 'premium', price: 30000 },
         personalNote: 'Happy birthday',
       },
-      { id: testId(), productId: testId(), quantity: 1, unitPrice: 999 },
+      { productId: testId(), quantity: 1, unitPrice: 999 },
     ],
-    createdAt: FIXED_NOW,
-    updatedAt: FIXED_NOW,
-    version: 0,
     ...overrides,
-  };
+  });
 }
 
 function contract(make: () => Promise<CartRepository>): void {

@@ -8,7 +8,7 @@ import {
 } from '../../../application/catalog/ports.js';
 import { createCategory } from '../../../domain/catalog/category.js';
 import { COLORS, FLOWER_TYPES, OCCASIONS, type Product } from '../../../domain/catalog/product.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 
 /** Fresh, empty repositories over one store (the two see the same data). */
 export interface CatalogStores {
@@ -116,7 +116,7 @@ function expectedOrder(a: Product, b: Product, sort: ProductQuery['sort']): numb
 
 /** A product with every optional field set, to prove the mapping loses nothing. */
 function fullProduct(): Product {
-  return makeProduct({
+  return aProduct({
     originalPrice: 159900,
     images: [
       {
@@ -158,7 +158,7 @@ export function productRepositoryContract(options: CatalogContractOptions): void
 
   it('stores and answers a product field for field (every optional field, and none)', async () => {
     const full = fullProduct();
-    const bare = makeProduct({ images: [], sizes: [], vases: [], tags: [], occasions: [] });
+    const bare = aProduct({ images: [], sizes: [], vases: [], tags: [], occasions: [] });
     expect(await products.create(full)).to.deep.equal(full);
     await products.create(bare);
     expect(await products.findById(full.id)).to.deep.equal(full);
@@ -174,9 +174,9 @@ export function productRepositoryContract(options: CatalogContractOptions): void
   });
 
   it('findByIds keeps the order asked (duplicates too) and skips missing ids; all() is newest first', async () => {
-    const a = await products.create(makeProduct({ createdAt: new Date(FIXED_NOW.getTime() + 1) }));
-    const b = await products.create(makeProduct({ createdAt: new Date(FIXED_NOW.getTime() + 2) }));
-    const c = await products.create(makeProduct({ createdAt: new Date(FIXED_NOW.getTime() + 3) }));
+    const a = await products.create(aProduct({ createdAt: new Date(FIXED_NOW.getTime() + 1) }));
+    const b = await products.create(aProduct({ createdAt: new Date(FIXED_NOW.getTime() + 2) }));
+    const c = await products.create(aProduct({ createdAt: new Date(FIXED_NOW.getTime() + 3) }));
     const found = await products.findByIds([c.id, MISSING, a.id, c.id]);
     expect(found.map((p) => p.id)).to.deep.equal([c.id, a.id, c.id]);
     expect(await products.findByIds([])).to.deep.equal([]);
@@ -191,7 +191,7 @@ export function productRepositoryContract(options: CatalogContractOptions): void
         for (const r of rows) {
           stored.push(
             await products.create(
-              makeProduct({
+              aProduct({
                 name: r.name,
                 description: r.description,
                 price: r.price,
@@ -224,8 +224,8 @@ export function productRepositoryContract(options: CatalogContractOptions): void
   });
 
   it('search with limit 0 answers no items but the total', async () => {
-    await products.create(makeProduct());
-    await products.create(makeProduct());
+    await products.create(aProduct());
+    await products.create(aProduct());
     expect(await products.search({ sort: 'newest', page: 1, limit: 0 })).to.deep.equal({
       items: [],
       total: 2,
@@ -234,7 +234,7 @@ export function productRepositoryContract(options: CatalogContractOptions): void
 
   it('reserveStock never oversells under concurrent callers and refuses unavailable products', async () => {
     const p = await products.create(
-      makeProduct({ inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
+      aProduct({ inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
     );
     const results = await Promise.all(
       Array.from({ length: 12 }, (_, i) => products.reserveStock(p.id, 1, `r${i}`)),
@@ -252,7 +252,7 @@ export function productRepositoryContract(options: CatalogContractOptions): void
     expect(await products.reserveStock(p.id, -1, 'neg')).to.equal(false);
     expect(await products.reserveStock(MISSING, 1, 'ghost')).to.equal(false);
     const off = await products.create(
-      makeProduct({ inventory: { stock: 9, lowStockThreshold: 1, isAvailable: false } }),
+      aProduct({ inventory: { stock: 9, lowStockThreshold: 1, isAvailable: false } }),
     );
     expect(await products.reserveStock(off.id, 1, 'off')).to.equal(false);
     expect((await products.findById(off.id))!.inventory.stock).to.equal(9);
@@ -261,7 +261,7 @@ export function productRepositoryContract(options: CatalogContractOptions): void
 
   it('a reservation is taken once, committed or released at most once, and only by its own id', async () => {
     const p = await products.create(
-      makeProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
+      aProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
     );
     const stock = async () => (await products.findById(p.id))!.inventory.stock;
     expect(await products.reserveStock(p.id, 3, 'a')).to.equal(true);
@@ -304,7 +304,7 @@ export function productRepositoryContract(options: CatalogContractOptions): void
   });
 
   it('update is optimistic, stock changes bump the version, setStock and recordSale work', async () => {
-    const p = await products.create(makeProduct());
+    const p = await products.create(aProduct());
     const first = await products.update({ ...p, name: 'A' });
     expect(first.isOk() && first.value.version).to.equal(2);
     expect((await products.findById(p.id))!.version).to.equal(2);
@@ -321,7 +321,7 @@ export function productRepositoryContract(options: CatalogContractOptions): void
     await products.recordSale(MISSING, 3);
     const now = (await products.findById(p.id))!;
     expect([now.inventory.stock, now.salesCount, now.name]).to.deep.equal([42, 3, 'A']);
-    const missing = await products.update(makeProduct());
+    const missing = await products.update(aProduct());
     expect(missing.isErr() && missing.error.code).to.equal('PRODUCT_NOT_FOUND');
     expect(await products.delete(p.id)).to.equal(true);
     expect(await products.delete(p.id)).to.equal(false);

@@ -17,8 +17,8 @@ import {
   MongoTokenRevocationStore,
 } from '../../../adapters/persistence/mongo/identity-tokens.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
-import { useMongo } from './support.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
+import { useMongo } from '../../support/mongo.js';
 import { revocationGraceContract } from './revocation-grace.js';
 
 interface Subject {

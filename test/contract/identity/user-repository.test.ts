@@ -7,8 +7,8 @@ import { MongoUserRepository } from '../../../adapters/persistence/mongo/identit
 import { MongoWishlistRepository } from '../../../adapters/persistence/mongo/wishlist-repository.js';
 import type { WishlistRepository } from '../../../application/wishlist/ports.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
-import { newUser, useMongo } from './support.js';
+import { aUser, FIXED_NOW, TestClock, testId } from '../../support/kit.js';
+import { useMongo } from '../../support/mongo.js';
 
 interface Subject {
   users: UserRepository;
@@ -16,12 +16,12 @@ interface Subject {
   wishlist: WishlistRepository;
 }
 
-const clock = { now: () => FIXED_NOW };
+const clock = new TestClock();
 
 function userRepositoryContract(make: () => Promise<Subject>): void {
   it('creates, finds by id and by email case-insensitively, storing the email lowercased', async () => {
     const { users } = await make();
-    const user = newUser({ email: '  Mixed.Case@Example.COM ', phone: '+91 98765 43210' });
+    const user = aUser({ email: '  Mixed.Case@Example.COM ', phone: '+91 98765 43210' });
     const created = await users.create(user);
     expect(created.isOk() && created.value).to.deep.equal({ ...user, email: 'mixed.case@example.com' });
     expect(await users.findById(user.id)).to.deep.equal({ ...user, email: 'mixed.case@example.com' });
@@ -32,7 +32,7 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
 
   it('round-trips every field, including addresses, dates and optional ones', async () => {
     const { users } = await make();
-    const user = newUser({
+    const user = aUser({
       birthday: '1990-01-01',
       phone: '123',
       role: 'admin',
@@ -60,23 +60,21 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
 
   it('refuses a taken email (any case) with EMAIL_TAKEN and a taken id with CONFLICT', async () => {
     const { users } = await make();
-    const user = newUser({ email: 'taken@example.com' });
+    const user = aUser({ email: 'taken@example.com' });
     await users.create(user);
-    const again = await users.create(newUser({ email: 'TAKEN@example.com' }));
+    const again = await users.create(aUser({ email: 'TAKEN@example.com' }));
     expect(again.isErr() && again.error).to.deep.equal({
       code: 'EMAIL_TAKEN',
       message: 'User already exists with this email',
     });
-    const sameId = await users.create(newUser({ id: user.id }));
+    const sameId = await users.create(aUser({ id: user.id }));
     expect(sameId.isErr() && sameId.error.code).to.equal('CONFLICT');
   });
 
   it('concurrent registrations of one email: exactly one succeeds', async () => {
     const { users } = await make();
     const results = await Promise.all(
-      Array.from({ length: 6 }, (_, i) =>
-        users.create(newUser({ email: i % 2 ? 'race@x.io' : 'RACE@x.io' })),
-      ),
+      Array.from({ length: 6 }, (_, i) => users.create(aUser({ email: i % 2 ? 'race@x.io' : 'RACE@x.io' }))),
     );
     expect(results.filter((r) => r.isOk())).to.have.length(1);
     expect(results.filter((r) => r.isErr() && r.error.code === 'EMAIL_TAKEN')).to.have.length(5);
@@ -84,7 +82,7 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
 
   it('update is optimistic: stores version + 1, a stale version is a CONFLICT, a gone user NOT_FOUND', async () => {
     const { users } = await make();
-    const user = newUser();
+    const user = aUser();
     await users.create(user);
     const first = await users.update({ ...user, fullName: 'Asha R.' });
     expect(first.isOk() && first.value.version).to.equal(1);
@@ -92,13 +90,13 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
     const stale = await users.update({ ...user, fullName: 'Stale' });
     expect(stale.isErr() && stale.error.code).to.equal('CONFLICT');
     expect((await users.findById(user.id))?.fullName).to.equal('Asha R.');
-    const missing = await users.update(newUser());
+    const missing = await users.update(aUser());
     expect(missing.isErr() && missing.error.code).to.equal('NOT_FOUND');
   });
 
   it('parallel updates at one version: exactly one wins', async () => {
     const { users } = await make();
-    const user = newUser();
+    const user = aUser();
     await users.create(user);
     const results = await Promise.all(
       Array.from({ length: 5 }, (_, i) => users.update({ ...user, fullName: `Name ${i}` })),
@@ -110,8 +108,8 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
 
   it('update lowercases a new email, refuses another user’s email, and removes cleared optional fields', async () => {
     const { users } = await make();
-    const a = newUser({ phone: '555', birthday: 'May' });
-    const b = newUser({ email: 'b@example.com' });
+    const a = aUser({ phone: '555', birthday: 'May' });
+    const b = aUser({ email: 'b@example.com' });
     await users.create(a);
     await users.create(b);
     const taken = await users.update({ ...a, email: 'B@Example.com' });
@@ -133,7 +131,7 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
 
   it('update never writes favorites: a wishlist change in between survives a profile save', async () => {
     const { users, wishlist } = await make();
-    const user = newUser();
+    const user = aUser();
     await users.create(user);
     expect(await wishlist.add(user.id, 'p1')).to.equal(true);
     const saved = await users.update({ ...user, fullName: 'Still here', favorites: ['zzz'] });
@@ -145,10 +143,10 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
 
   it('delete removes; count filters by role and active flag', async () => {
     const { users } = await make();
-    const a = newUser();
+    const a = aUser();
     await users.create(a);
-    await users.create(newUser({ role: 'admin' }));
-    await users.create(newUser({ isActive: false }));
+    await users.create(aUser({ role: 'admin' }));
+    await users.create(aUser({ isActive: false }));
     expect(await users.count()).to.equal(3);
     expect(await users.count({ role: 'admin' })).to.equal(1);
     expect(await users.count({ role: 'user' })).to.equal(2);

@@ -4,7 +4,7 @@ import type { ProductRepository } from '../../../application/catalog/ports.js';
 import type { StockLedger, StockNotifyRepository } from '../../../application/inventory/ports.js';
 import { VerifyStockLedger } from '../../../application/inventory/use-cases.js';
 import { ledgerSum } from '../../../domain/inventory/movement.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 
 export interface InventoryStores {
   products: ProductRepository;
@@ -75,7 +75,7 @@ async function apply(products: ProductRepository, id: string, op: Op): Promise<v
 export function inventoryContract(options: InventoryContractOptions): void {
   it('create records an initial movement equal to the stock', async () => {
     const { products, ledger } = await options.fresh();
-    const p = makeProduct({ inventory: { stock: 7, lowStockThreshold: 2, isAvailable: true } });
+    const p = aProduct({ inventory: { stock: 7, lowStockThreshold: 2, isAvailable: true } });
     await products.create(p);
     const ms = await ledger.all({ productId: p.id });
     expect(ms.map((m) => [m.reason, m.quantity])).to.deep.equal([['initial', 7]]);
@@ -83,7 +83,7 @@ export function inventoryContract(options: InventoryContractOptions): void {
 
   it('each stock method records one movement with reason, actor and reference', async () => {
     const { products, ledger } = await options.fresh();
-    const p = makeProduct({ inventory: { stock: 5, lowStockThreshold: 2, isAvailable: true } });
+    const p = aProduct({ inventory: { stock: 5, lowStockThreshold: 2, isAvailable: true } });
     await products.create(p);
     expect(await products.reserveStock(p.id, 2, 'resA')).to.equal(true);
     expect(await products.commitReservation(p.id, 'resA')).to.equal(true);
@@ -123,7 +123,7 @@ export function inventoryContract(options: InventoryContractOptions): void {
         fc.array(opArb, { maxLength: 12 }),
         async (initial, ops) => {
           const { products, ledger } = await options.fresh();
-          const p = makeProduct({ inventory: { stock: initial, lowStockThreshold: 2, isAvailable: true } });
+          const p = aProduct({ inventory: { stock: initial, lowStockThreshold: 2, isAvailable: true } });
           await products.create(p);
           for (const op of ops) await apply(products, p.id, op);
           const stock = (await products.findById(p.id))!.inventory.stock;
@@ -139,7 +139,7 @@ export function inventoryContract(options: InventoryContractOptions): void {
 
   it('parallel restocks and reservations keep stock == sum of movements', async () => {
     const { products, ledger } = await options.fresh();
-    const p = makeProduct({ inventory: { stock: 3, lowStockThreshold: 1, isAvailable: true } });
+    const p = aProduct({ inventory: { stock: 3, lowStockThreshold: 1, isAvailable: true } });
     await products.create(p);
     const results = await Promise.all([
       ...Array.from({ length: 8 }, (_, i) => products.reserveStock(p.id, 1, `r${i}`)),

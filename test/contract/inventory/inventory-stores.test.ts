@@ -10,7 +10,7 @@ import { productModel } from '../../../adapters/persistence/mongo/catalog-produc
 import { movementModel } from '../../../adapters/persistence/mongo/inventory-ledger.js';
 import { VerifyStockLedger } from '../../../application/inventory/use-cases.js';
 import { ledgerSum } from '../../../domain/inventory/movement.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { aProduct } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 import { describeWith } from '../../support/services.js';
 import { inventoryContract } from './inventory-contract.js';
@@ -49,7 +49,7 @@ describeWith(['mongo'], 'contract/inventory mongo', function () {
     const products = new MongoProductRepository(mongo.connection());
     const ledger = new MongoStockLedger(mongo.connection(), products);
     await mongo.reset();
-    const p = makeProduct({ inventory: { stock: 2, lowStockThreshold: 1, isAvailable: true } });
+    const p = aProduct({ inventory: { stock: 2, lowStockThreshold: 1, isAvailable: true } });
     await products.create(p);
     const parked = (id: string, quantity: number) => ({
       _id: id,

@@ -4,10 +4,8 @@ import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application
 import type { Product } from '../../../domain/catalog/product.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
-
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
 
 /** The product exists in this app's catalog (the catalog may still be the in-memory one). */
 async function ensureProduct(t: TestApp, product: Product): Promise<void> {
@@ -17,8 +15,8 @@ async function ensureProduct(t: TestApp, product: Product): Promise<void> {
 
 describeWith(['mongo'], 'the app on MongoDB: identity, wishlist, cart and ordering persist', () => {
   const uri = mongoTestUri('app');
-  const roses = makeProduct({ name: 'Mongo Roses', price: 50000 });
-  const lilies = makeProduct({ name: 'Mongo Lilies', price: 20000 });
+  const roses = aProduct({ name: 'Mongo Roses', price: 50000 });
+  const lilies = aProduct({ name: 'Mongo Lilies', price: 20000 });
   let first: TestApp | undefined;
   let second: TestApp | undefined;
   let shopper: { token: string; user: { _id: string; email: string }; password: string };

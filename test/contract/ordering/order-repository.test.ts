@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { OrderRepository } from '../../../application/ordering/ports.js';
-import { changeStatus, placeOrder, storefrontStatus, type Order } from '../../../domain/ordering/order.js';
+import { changeStatus, storefrontStatus, type Order } from '../../../domain/ordering/order.js';
 import { recordPayment, recordPaymentFailure, recordRefund } from '../../../domain/ordering/order-payment.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
@@ -9,21 +9,16 @@ import {
   MongoOrderRepository,
 } from '../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
-import { useMongo } from '../identity/support.js';
+import { anOrder, FIXED_NOW, testId, type OrderSpec } from '../../support/kit.js';
+import { useMongo } from '../../support/mongo.js';
 
-let numbers = 0;
 const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);
 
-function newOrder(overrides: { userId?: string; at?: Date; id?: string; orderNumber?: string } = {}): Order {
-  numbers += 1;
-  const order = placeOrder({
-    id: overrides.id ?? testId(),
-    orderNumber: overrides.orderNumber ?? `AF-${String(100_000_000 + numbers)}`,
-    userId: overrides.userId ?? testId(),
+/** An order with every optional line and order field set, as the repository must round-trip it. */
+function newOrder(overrides: OrderSpec = {}): Order {
+  return anOrder({
     items: [
       {
-        id: testId(),
         productId: testId(),
         name: 'Red Roses',
         unitPrice: 129900,
@@ -32,15 +27,12 @@ function newOrder(overrides: { userId?: string; at?: Date; id?: string; orderNum
         personalNote: 'For you',
         image: 'https://img/r.jpg',
       },
-      { id: testId(), productId: testId(), name: 'Lilies', unitPrice: 5000, quantity: 1 },
+      { productId: testId(), name: 'Lilies', unitPrice: 5000, quantity: 1 },
     ],
-    shippingAddress: { fullName: 'Asha', street: '1 Road', city: 'Pune', state: 'MH', zipCode: '411001' },
     shippingMethod: 'express',
     notes: 'Ring twice',
-    source: 'request',
-    now: overrides.at ?? FIXED_NOW,
-  }).unwrap().order;
-  return order;
+    ...overrides,
+  });
 }
 
 function contract(make: () => Promise<OrderRepository>): void {
@@ -126,11 +118,11 @@ function contract(make: () => Promise<OrderRepository>): void {
   it("findByUser answers the user's orders newest first (ties by id, descending)", async () => {
     const orders = await make();
     const userId = testId();
-    const a = newOrder({ userId, at: minutes(1) });
-    const b = newOrder({ userId, at: minutes(3) });
-    const c = newOrder({ userId, at: minutes(2) });
-    const d = newOrder({ userId, at: minutes(2) });
-    for (const o of [a, b, c, d, newOrder({ at: minutes(9) })]) await orders.create(o);
+    const a = newOrder({ userId, now: minutes(1) });
+    const b = newOrder({ userId, now: minutes(3) });
+    const c = newOrder({ userId, now: minutes(2) });
+    const d = newOrder({ userId, now: minutes(2) });
+    for (const o of [a, b, c, d, newOrder({ now: minutes(9) })]) await orders.create(o);
     expect((await orders.findByUser(userId)).map((o) => o.id)).to.deep.equal([b.id, d.id, c.id, a.id]);
     expect(await orders.findByUser(testId())).to.deep.equal([]);
   });
@@ -141,7 +133,7 @@ function contract(make: () => Promise<OrderRepository>): void {
     const created: Order[] = [];
     for (let i = 0; i < 7; i++) {
       created.push(
-        (await orders.create(newOrder({ userId: i < 5 ? userId : testId(), at: minutes(i) }))).unwrap(),
+        (await orders.create(newOrder({ userId: i < 5 ? userId : testId(), now: minutes(i) }))).unwrap(),
       );
     }
     const confirmed = changeStatus(created[1]!, { to: 'confirmed', by: 'a', at: minutes(10) }).unwrap().order;
@@ -165,7 +157,7 @@ function contract(make: () => Promise<OrderRepository>): void {
     const orders = await make();
     const at = [0, 1, 2, 3, 4].map(minutes);
     const created: Order[] = [];
-    for (const t of at) created.push((await orders.create(newOrder({ at: t }))).unwrap());
+    for (const t of at) created.push((await orders.create(newOrder({ now: t }))).unwrap());
     const ids = (list: Order[]) => list.map((o) => o.id);
     expect(ids(await orders.listCreatedBetween(at[1], at[3]))).to.deep.equal(ids(created.slice(1, 4)));
     expect(ids(await orders.listCreatedBetween(at[3]))).to.deep.equal(ids(created.slice(3)));

@@ -5,34 +5,20 @@ import type {
   UnpaidOrderSlotRepository,
 } from '../../../application/ordering/ports.js';
 import { UnpaidOrderCap } from '../../../application/ordering/unpaid-order-cap.js';
-import { changeStatus, placeOrder, type Order } from '../../../domain/ordering/order.js';
+import { changeStatus, type Order } from '../../../domain/ordering/order.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
 import { MemoryUnpaidOrderSlotRepository } from '../../../adapters/persistence/memory/ordering-unpaid-slots.js';
 import { MongoOrderRepository } from '../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoUnpaidOrderSlotRepository } from '../../../adapters/persistence/mongo/ordering-unpaid-slots.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { anOrder, FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 
 const STALE_MS = 15 * 60_000;
 const at = (ms: number) => new Date(FIXED_NOW.getTime() + ms);
 const silent = { warn: () => undefined };
 const random = { int: (n: number) => Math.floor(Math.random() * n) };
-
-let numbers = 0;
-function newOrder(userId: string, id = testId()): Order {
-  numbers += 1;
-  return placeOrder({
-    id,
-    orderNumber: `AF-${String(200_000_000 + numbers)}`,
-    userId,
-    items: [{ id: testId(), productId: testId(), name: 'Red Roses', unitPrice: 129900, quantity: 1 }],
-    shippingAddress: { fullName: 'Asha', street: '1 Road', city: 'Pune', state: 'MH', zipCode: '411001' },
-    source: 'request',
-    now: FIXED_NOW,
-  }).unwrap().order;
-}
 
 interface Stores {
   slots: UnpaidOrderSlotRepository;
@@ -110,8 +96,8 @@ function contract(fresh: () => Promise<Stores>): void {
   it('a slot is reclaimed once stale: its order no longer awaits payment, or never appeared and the claim outlived the TTL', async () => {
     const user = testId();
     const limit = cap(2);
-    const awaiting = await store(newOrder(user));
-    const paidLater = await store(newOrder(user));
+    const awaiting = await store(anOrder({ userId: user }));
+    const paidLater = await store(anOrder({ userId: user }));
     expect(await limit.claim(user, awaiting.id, FIXED_NOW)).to.not.equal(null);
     const second = (await limit.claim(user, paidLater.id, FIXED_NOW))!;
     expect(await limit.claim(user, testId(), at(1))).to.equal(null); // full
@@ -130,7 +116,7 @@ function contract(fresh: () => Promise<Stores>): void {
   it('parallel claimers that all find the same stale slot: exactly one takes it', async () => {
     const user = testId();
     const limit = cap(1);
-    const done = await store(newOrder(user));
+    const done = await store(anOrder({ userId: user }));
     await limit.claim(user, done.id, FIXED_NOW);
     await confirm(done);
     const claims = await Promise.all(Array.from({ length: 10 }, () => limit.claim(user, testId(), at(10))));

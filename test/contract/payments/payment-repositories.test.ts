@@ -12,7 +12,7 @@ import { MemoryProcessedEventStore } from '../../../adapters/persistence/memory/
 import { MongoPaymentRepository } from '../../../adapters/persistence/mongo/payments-records.js';
 import { MongoProcessedEventStore } from '../../../adapters/persistence/mongo/payments-processed-events.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 
 const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);

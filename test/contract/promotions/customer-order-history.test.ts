@@ -12,7 +12,7 @@ import {
 } from '../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoCustomerOrderHistory } from '../../../adapters/persistence/mongo/promotions-customer-order-history.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 
 let numbers = 0;

@@ -5,7 +5,7 @@ import { MemoryPromoCodeRepository } from '../../../adapters/persistence/memory/
 import { MongoPromoCodeRepository } from '../../../adapters/persistence/mongo/promotions-repository.js';
 import { createPromo, type PromoCode, type PromoDraft } from '../../../domain/promotions/promo-code.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 
 function promo(draft: Partial<PromoDraft> = {}): PromoCode {

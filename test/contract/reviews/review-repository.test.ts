@@ -4,7 +4,7 @@ import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-data
 import { MemoryReviewRepository } from '../../../adapters/persistence/memory/reviews-repository.js';
 import { MongoReviewRepository } from '../../../adapters/persistence/mongo/reviews-repository.js';
 import { createReview, reportReview, voteHelpful, type Review } from '../../../domain/reviews/review.js';
-import { FIXED_NOW, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../support/kit.js';
 import { describeWith } from '../../support/services.js';
 import { useMongo } from '../../support/mongo.js';
 

@@ -1,15 +1,14 @@
 import { expect } from 'chai';
 import type { UserRepository } from '../../../application/identity/ports.js';
 import type { WishlistRepository } from '../../../application/wishlist/ports.js';
-import type { Clock } from '../../../application/shared/ports.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
 import { MemoryWishlistRepository } from '../../../adapters/persistence/memory/wishlist-repository.js';
 import { MongoUserRepository } from '../../../adapters/persistence/mongo/identity-user-repository.js';
 import { MongoWishlistRepository } from '../../../adapters/persistence/mongo/wishlist-repository.js';
 import { describeWith } from '../../support/services.js';
-import { FIXED_NOW } from '../../support/fixtures.js';
-import { newUser, useMongo } from '../identity/support.js';
+import { aUser, FIXED_NOW, TestClock } from '../../support/kit.js';
+import { useMongo } from '../../support/mongo.js';
 
 interface Subject {
   wishlist: WishlistRepository;
@@ -17,12 +16,12 @@ interface Subject {
 }
 
 const LATER = new Date(FIXED_NOW.getTime() + 60_000);
-const clock: Clock = { now: () => LATER };
+const clock = new TestClock(LATER);
 
 function contract(make: () => Promise<Subject>): void {
   it('keeps insertion order, refuses duplicates, removes and clears', async () => {
     const { wishlist, users } = await make();
-    const user = newUser();
+    const user = aUser();
     await users.create(user);
     expect(await wishlist.get(user.id)).to.deep.equal([]);
     expect(await wishlist.add(user.id, 'p3')).to.equal(true);
@@ -52,8 +51,8 @@ function contract(make: () => Promise<Subject>): void {
 
   it('changes favorites and updatedAt only, never the version; other users are untouched', async () => {
     const { wishlist, users } = await make();
-    const user = newUser();
-    const other = newUser();
+    const user = aUser();
+    const other = aUser();
     await users.create(user);
     await users.create(other);
     await wishlist.add(user.id, 'p1');
@@ -67,7 +66,7 @@ function contract(make: () => Promise<Subject>): void {
 
   it('parallel adds of the same product never duplicate; parallel distinct adds all land', async () => {
     const { wishlist, users } = await make();
-    const user = newUser();
+    const user = aUser();
     await users.create(user);
     const same = await Promise.all(Array.from({ length: 8 }, () => wishlist.add(user.id, 'dup')));
     expect(same.filter(Boolean)).to.have.length(1);
@@ -81,7 +80,7 @@ function contract(make: () => Promise<Subject>): void {
 
   it('parallel removes of one product: exactly one reports it; mixed adds and removes stay consistent', async () => {
     const { wishlist, users } = await make();
-    const user = newUser();
+    const user = aUser();
     await users.create(user);
     await wishlist.add(user.id, 'x');
     await wishlist.add(user.id, 'y');

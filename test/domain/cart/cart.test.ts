@@ -15,13 +15,9 @@ import {
 } from '../../../domain/cart/cart.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { lineTotal } from '../../../domain/shared/line-pricing.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { aCart, FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 
 const LATER = new Date('2026-06-01T11:00:00.000Z');
-
-function cartWith(...items: CartItem[]): Cart {
-  return { ...newCart(testId(), testId(), FIXED_NOW), items };
-}
 
 function add(
   cart: Cart,
@@ -34,7 +30,7 @@ function add(
 
 describe('domain/cart', () => {
   const rosesBase = () =>
-    makeProduct({
+    aProduct({
       price: 129900,
       sizes: [
         { id: testId(), name: 'Standard', price: 0 },
@@ -66,7 +62,7 @@ describe('domain/cart', () => {
     it('adds a new line priced from the product and its chosen options (by name, case-insensitive)', () => {
       const p = rosesBase();
       const r = addLine(
-        newCart('c', 'u', FIXED_NOW),
+        aCart(),
         { product: p, quantity: 2, size: 'deluxe', vase: 'PREMIUM', personalNote: '  Happy birthday ' },
         'line1',
         LATER,
@@ -92,7 +88,7 @@ describe('domain/cart', () => {
 
     it('omits unset options and blank notes (no empty objects)', () => {
       const p = rosesBase();
-      const { cart } = add(newCart('c', 'u', FIXED_NOW), p, 1, { personalNote: '   ', size: '' }).unwrap();
+      const { cart } = add(aCart(), p, 1, { personalNote: '   ', size: '' }).unwrap();
       expect(cart.items[0]).to.deep.equal({
         id: cart.items[0]!.id,
         productId: p.id,
@@ -104,7 +100,7 @@ describe('domain/cart', () => {
 
     it('merges into the line with the same size, vase and note', () => {
       const p = rosesBase();
-      const first = add(newCart('c', 'u', FIXED_NOW), p, 2, {
+      const first = add(aCart(), p, 2, {
         size: 'Deluxe',
         vase: 'Premium',
         personalNote: 'hi',
@@ -118,7 +114,7 @@ describe('domain/cart', () => {
 
     it('makes a new line when the size, the vase or the note differs', () => {
       const p = rosesBase();
-      let cart = add(newCart('c', 'u', FIXED_NOW), p, 1, { size: 'Deluxe' }).unwrap().cart;
+      let cart = add(aCart(), p, 1, { size: 'Deluxe' }).unwrap().cart;
       cart = add(cart, p, 1, { size: 'Standard' }).unwrap().cart;
       cart = add(cart, p, 1, { size: 'Deluxe', vase: 'Premium' }).unwrap().cart;
       cart = add(cart, p, 1, { size: 'Deluxe', personalNote: 'a note' }).unwrap().cart;
@@ -134,11 +130,11 @@ describe('domain/cart', () => {
 
     it('refuses an unknown size or vase, naming it (UNKNOWN_OPTION)', () => {
       const p = rosesBase();
-      const size = add(newCart('c', 'u', FIXED_NOW), p, 1, { size: 'grand' });
+      const size = add(aCart(), p, 1, { size: 'grand' });
       expect(size.isErr()).to.equal(true);
       expect(size.unwrapErr().code).to.equal('UNKNOWN_OPTION');
       expect(size.unwrapErr().message).to.contain("'grand'").and.contain('size');
-      const vase = add(newCart('c', 'u', FIXED_NOW), p, 1, { vase: 'crystal' });
+      const vase = add(aCart(), p, 1, { vase: 'crystal' });
       expect(vase.unwrapErr().code).to.equal('UNKNOWN_OPTION');
       expect(vase.unwrapErr().message).to.contain("'crystal'").and.contain('vase');
       expect(vase.unwrapErr().details).to.deep.equal({ option: 'vase', name: 'crystal' });
@@ -146,14 +142,14 @@ describe('domain/cart', () => {
 
     for (const bad of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
       it(`refuses quantity ${bad} (INVALID_QUANTITY)`, () => {
-        const r = add(newCart('c', 'u', FIXED_NOW), rosesBase(), bad);
+        const r = add(aCart(), rosesBase(), bad);
         expect(r.unwrapErr().code).to.equal('INVALID_QUANTITY');
       });
     }
 
     it('checks stock over all lines of the product', () => {
       const p = rosesBase(); // stock 10
-      const cart = add(newCart('c', 'u', FIXED_NOW), p, 6, { size: 'Deluxe' }).unwrap().cart;
+      const cart = add(aCart(), p, 6, { size: 'Deluxe' }).unwrap().cart;
       const over = add(cart, p, 5, { size: 'Standard' });
       expect(over.isErr()).to.equal(true);
       expect(over.unwrapErr().code).to.equal('INSUFFICIENT_STOCK');
@@ -163,8 +159,8 @@ describe('domain/cart', () => {
     });
 
     it('refuses an unavailable product whatever its stock as PRODUCT_UNAVAILABLE, not as a stock shortage', () => {
-      const p = makeProduct({ inventory: { stock: 50, lowStockThreshold: 1, isAvailable: false } });
-      const error = add(newCart('c', 'u', FIXED_NOW), p, 1).unwrapErr();
+      const p = aProduct({ inventory: { stock: 50, lowStockThreshold: 1, isAvailable: false } });
+      const error = add(aCart(), p, 1).unwrapErr();
       expect(error.code).to.equal('PRODUCT_UNAVAILABLE');
       expect(error.details).to.deep.equal({ productId: p.id });
       expect(error.details).to.not.have.property('available');
@@ -172,23 +168,21 @@ describe('domain/cart', () => {
 
     it('a stock shortage names the units in stock', () => {
       const p = rosesBase(); // stock 10
-      const error = add(newCart('c', 'u', FIXED_NOW), p, 11).unwrapErr();
+      const error = add(aCart(), p, 11).unwrapErr();
       expect(error.code).to.equal('INSUFFICIENT_STOCK');
       expect(error.details).to.deep.equal({ productId: p.id, available: 10 });
     });
 
     it('refuses a personal note longer than 500 characters', () => {
       const p = rosesBase();
-      expect(add(newCart('c', 'u', FIXED_NOW), p, 1, { personalNote: 'x'.repeat(500) }).isOk()).to.equal(
-        true,
-      );
-      const r = add(newCart('c', 'u', FIXED_NOW), p, 1, { personalNote: 'x'.repeat(501) });
+      expect(add(aCart(), p, 1, { personalNote: 'x'.repeat(500) }).isOk()).to.equal(true);
+      const r = add(aCart(), p, 1, { personalNote: 'x'.repeat(501) });
       expect(r.unwrapErr().code).to.equal('VALIDATION_FAILED');
     });
 
     it('never changes the cart it was given', () => {
       const p = rosesBase();
-      const cart = add(newCart('c', 'u', FIXED_NOW), p, 1).unwrap().cart;
+      const cart = add(aCart(), p, 1).unwrap().cart;
       const snapshot = structuredClone(cart);
       add(cart, p, 2);
       add(cart, p, 100);
@@ -199,7 +193,7 @@ describe('domain/cart', () => {
   describe('updateLine', () => {
     it('sets the quantity within stock, counting the other lines of the product', () => {
       const p = rosesBase(); // stock 10
-      const a = add(newCart('c', 'u', FIXED_NOW), p, 3, { size: 'Deluxe' }).unwrap();
+      const a = add(aCart(), p, 3, { size: 'Deluxe' }).unwrap();
       const b = add(a.cart, p, 2, { size: 'Standard' }).unwrap();
       const ok = updateLine(b.cart, a.itemId, { quantity: 8 }, p, LATER).unwrap();
       expect(ok.items.map((i) => i.quantity)).to.deep.equal([8, 2]);
@@ -209,7 +203,7 @@ describe('domain/cart', () => {
 
     it('refuses a quantity below 1 or fractional', () => {
       const p = rosesBase();
-      const a = add(newCart('c', 'u', FIXED_NOW), p, 3).unwrap();
+      const a = add(aCart(), p, 3).unwrap();
       expect(updateLine(a.cart, a.itemId, { quantity: 0 }, p, LATER).unwrapErr().code).to.equal(
         'INVALID_QUANTITY',
       );
@@ -220,7 +214,7 @@ describe('domain/cart', () => {
 
     it('sets and clears the personal note without touching the quantity', () => {
       const p = rosesBase();
-      const a = add(newCart('c', 'u', FIXED_NOW), p, 3).unwrap();
+      const a = add(aCart(), p, 3).unwrap();
       const noted = updateLine(a.cart, a.itemId, { personalNote: 'With love' }, p, LATER).unwrap();
       expect(noted.items[0]).to.include({ personalNote: 'With love', quantity: 3 });
       const cleared = updateLine(noted, a.itemId, { personalNote: '' }, p, LATER).unwrap();
@@ -231,7 +225,7 @@ describe('domain/cart', () => {
     });
 
     it('answers CART_ITEM_NOT_FOUND "Item not found in cart" for an unknown line', () => {
-      const r = updateLine(newCart('c', 'u', FIXED_NOW), 'nope', { quantity: 1 }, rosesBase(), LATER);
+      const r = updateLine(aCart(), 'nope', { quantity: 1 }, rosesBase(), LATER);
       expect(r.unwrapErr()).to.deep.include({
         code: 'CART_ITEM_NOT_FOUND',
         message: 'Item not found in cart',
@@ -242,7 +236,7 @@ describe('domain/cart', () => {
   describe('removeLine, clearCart, takeBack', () => {
     it('removes a line; an unknown line answers the same cart', () => {
       const p = rosesBase();
-      const a = add(newCart('c', 'u', FIXED_NOW), p, 1, { size: 'Deluxe' }).unwrap();
+      const a = add(aCart(), p, 1, { size: 'Deluxe' }).unwrap();
       const b = add(a.cart, p, 1).unwrap();
       const removed = removeLine(b.cart, a.itemId, LATER);
       expect(removed.items.map((i) => i.id)).to.deep.equal([b.itemId]);
@@ -251,7 +245,7 @@ describe('domain/cart', () => {
 
     it('clears every line', () => {
       const p = rosesBase();
-      const a = add(newCart('c', 'u', FIXED_NOW), p, 4).unwrap();
+      const a = add(aCart(), p, 4).unwrap();
       const cleared = clearCart(a.cart, LATER);
       expect(cleared.items).to.deep.equal([]);
       expect(cartTotals(cleared)).to.deep.equal({ subtotal: 0, total: 0 });
@@ -259,7 +253,7 @@ describe('domain/cart', () => {
 
     it('takeBack undoes a merge or a new line', () => {
       const p = rosesBase();
-      const a = add(newCart('c', 'u', FIXED_NOW), p, 2).unwrap();
+      const a = add(aCart(), p, 2).unwrap();
       const merged = add(a.cart, p, 3).unwrap();
       expect(takeBack(merged.cart, merged.itemId, 3, LATER).items[0]!.quantity).to.equal(2);
       expect(takeBack(a.cart, a.itemId, 2, LATER).items).to.deep.equal([]);
@@ -269,7 +263,7 @@ describe('domain/cart', () => {
   describe('repriceCart', () => {
     it('re-reads base and option prices from the current product', () => {
       const p = rosesBase();
-      const { cart } = add(newCart('c', 'u', FIXED_NOW), p, 2, { size: 'Deluxe', vase: 'Premium' }).unwrap();
+      const { cart } = add(aCart(), p, 2, { size: 'Deluxe', vase: 'Premium' }).unwrap();
       const dearer: Product = {
         ...p,
         price: 150000,
@@ -288,7 +282,7 @@ describe('domain/cart', () => {
 
     it('keeps an option the product no longer offers at its last price', () => {
       const p = rosesBase();
-      const { cart } = add(newCart('c', 'u', FIXED_NOW), p, 1, { size: 'Deluxe' }).unwrap();
+      const { cart } = add(aCart(), p, 1, { size: 'Deluxe' }).unwrap();
       const r = repriceCart(cart, new Map([[p.id, { ...p, sizes: [] }]]), LATER);
       expect(r.changed).to.equal(false);
       expect(r.cart).to.equal(cart);
@@ -296,8 +290,8 @@ describe('domain/cart', () => {
 
     it('drops lines whose product is gone and leaves unchanged carts alone', () => {
       const p = rosesBase();
-      const q = makeProduct();
-      const a = add(newCart('c', 'u', FIXED_NOW), p, 1).unwrap();
+      const q = aProduct();
+      const a = add(aCart(), p, 1).unwrap();
       const b = add(a.cart, q, 1).unwrap();
       const same = repriceCart(
         b.cart,
@@ -334,7 +328,7 @@ describe('domain/cart', () => {
             ...(r.size !== undefined ? { size: { name: 's', price: r.size } } : {}),
             ...(r.vase !== undefined ? { vase: { name: 'v', price: r.vase } } : {}),
           }));
-          const { subtotal, total } = cartTotals(cartWith(...items));
+          const { subtotal, total } = cartTotals(aCart({ items }));
           const expected = raw.reduce(
             (s, r) => s + (r.unitPrice + (r.size ?? 0) + (r.vase ?? 0)) * r.quantity,
             0,
@@ -360,10 +354,10 @@ describe('domain/cart', () => {
             { minLength: 1, maxLength: 10 },
           ),
           (adds) => {
-            let cart = newCart('c', 'u', FIXED_NOW);
+            let cart = aCart();
             let expected = 0;
             for (const a of adds) {
-              const p = makeProduct({
+              const p = aProduct({
                 price: a.price,
                 sizes: [{ id: 'd', name: 'Deluxe', price: 12345 }],
                 inventory: { stock: 100, lowStockThreshold: 1, isAvailable: true },

@@ -8,7 +8,7 @@ import {
   wouldCreateCycle,
   type Category,
 } from '../../../domain/catalog/category.js';
-import { FIXED_NOW } from '../../support/fixtures.js';
+import { FIXED_NOW } from '../../support/kit.js';
 
 const id = (n: number) => n.toString(16).padStart(24, '0');
 

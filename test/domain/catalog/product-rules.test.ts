@@ -7,7 +7,7 @@ import {
   withStock,
   type ProductInput,
 } from '../../../domain/catalog/product-rules.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 
 const CATEGORY = 'aaaaaaaaaaaaaaaaaaaaaaaa';
 const valid: ProductInput = {
@@ -124,7 +124,7 @@ describe('domain/catalog product rules', () => {
     });
 
     it('changes the given fields and keeps the rest, merging inventory', () => {
-      const before = makeProduct({ inventory: { stock: 20, lowStockThreshold: 7, isAvailable: true } });
+      const before = aProduct({ inventory: { stock: 20, lowStockThreshold: 7, isAvailable: true } });
       const later = new Date(FIXED_NOW.getTime() + 1000);
       const after = applyProductPatch(
         before,
@@ -141,7 +141,7 @@ describe('domain/catalog product rules', () => {
     });
 
     it('clears optional text with null and sees a no-op as unchanged', () => {
-      const before = makeProduct({ careInstructions: 'water daily' });
+      const before = aProduct({ careInstructions: 'water daily' });
       const cleared = applyProductPatch(
         before,
         { careInstructions: null },
@@ -158,7 +158,7 @@ describe('domain/catalog product rules', () => {
   });
 
   it('sets stock only to a whole number of 0 or more', () => {
-    const p = makeProduct();
+    const p = aProduct();
     expect(withStock(p, 7, FIXED_NOW).unwrap().inventory.stock).to.equal(7);
     const neg = withStock(p, -1, FIXED_NOW);
     expect(neg.isErr() && neg.error.code).to.equal('NEGATIVE_STOCK');

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { rankSuggestions, suggestionScore } from '../../../domain/catalog/suggestions.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { aProduct } from '../../support/kit.js';
 
 describe('domain/catalog suggestions (compat 2.1)', () => {
   it('scores 10·popular + 5·featured + 2·average + 3 when count >= 5', () => {
     const p = (isPopular: boolean, isFeatured: boolean, average: number, count: number) =>
-      suggestionScore(makeProduct({ isPopular, isFeatured, ratings: { average, count } }));
+      suggestionScore(aProduct({ isPopular, isFeatured, ratings: { average, count } }));
     expect(p(true, true, 4.5, 5)).to.equal(27);
     expect(p(true, false, 4.3, 4)).to.equal(18.6);
     expect(p(false, true, 0, 0)).to.equal(5);
@@ -16,16 +16,16 @@ describe('domain/catalog suggestions (compat 2.1)', () => {
   it('skips unavailable and out-of-stock products, then sorts by score, rating, newest', () => {
     const older = new Date('2026-01-01T00:00:00Z');
     const newer = new Date('2026-02-01T00:00:00Z');
-    const a = makeProduct({ name: 'a', isPopular: true, ratings: { average: 3, count: 1 } }); // 16
-    const b = makeProduct({ name: 'b', isFeatured: true, ratings: { average: 5, count: 10 } }); // 18
-    const c = makeProduct({ name: 'c', ratings: { average: 4, count: 5 }, createdAt: older }); // 11
-    const d = makeProduct({ name: 'd', ratings: { average: 4, count: 5 }, createdAt: newer }); // 11, newer
-    const e = makeProduct({
+    const a = aProduct({ name: 'a', isPopular: true, ratings: { average: 3, count: 1 } }); // 16
+    const b = aProduct({ name: 'b', isFeatured: true, ratings: { average: 5, count: 10 } }); // 18
+    const c = aProduct({ name: 'c', ratings: { average: 4, count: 5 }, createdAt: older }); // 11
+    const d = aProduct({ name: 'd', ratings: { average: 4, count: 5 }, createdAt: newer }); // 11, newer
+    const e = aProduct({
       name: 'e',
       isPopular: true,
       inventory: { stock: 0, lowStockThreshold: 1, isAvailable: true },
     });
-    const f = makeProduct({
+    const f = aProduct({
       name: 'f',
       isPopular: true,
       inventory: { stock: 9, lowStockThreshold: 1, isAvailable: false },
@@ -51,7 +51,7 @@ describe('domain/catalog suggestions (compat 2.1)', () => {
     fc.assert(
       fc.property(arb, fc.integer({ min: 0, max: 40 }), (rows, limit) => {
         const products = rows.map((r) =>
-          makeProduct({
+          aProduct({
             isPopular: r.isPopular,
             isFeatured: r.isFeatured,
             ratings: { average: r.average, count: r.count },

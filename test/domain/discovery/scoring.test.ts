@@ -7,7 +7,7 @@ import {
   tasteProfile,
   trendingScores,
 } from '../../../domain/discovery/scoring.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { aProduct } from '../../support/kit.js';
 
 const NOW = new Date('2026-06-01T10:00:00.000Z');
 const DAY = 86_400_000;
@@ -54,13 +54,13 @@ describe('domain: discovery scoring', () => {
   });
 
   it('builds a taste profile: favorites weigh 2, purchases 3', () => {
-    const fav = makeProduct({
+    const fav = aProduct({
       categoryId: 'c',
       occasions: ['wedding'],
       flowerTypes: ['lilies'],
       colors: ['white'],
     });
-    const bought = makeProduct({
+    const bought = aProduct({
       categoryId: 'c',
       occasions: ['birthday'],
       flowerTypes: ['roses'],
@@ -68,7 +68,7 @@ describe('domain: discovery scoring', () => {
     });
     const profile = tasteProfile([fav], [bought]);
     expect(profile.categories.get('c')).to.equal(5);
-    const probe = makeProduct({
+    const probe = aProduct({
       categoryId: 'c',
       occasions: ['wedding', 'birthday'],
       flowerTypes: ['tulips'],

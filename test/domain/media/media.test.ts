@@ -8,7 +8,7 @@ import {
   reorderImages,
 } from '../../../domain/media/product-images.js';
 import type { ProductImage } from '../../../domain/catalog/product.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 import { gif, jpeg, png, webp } from '../../support/media/images.js';
 
 const LATER = new Date(FIXED_NOW.getTime() + 60_000);
@@ -74,7 +74,7 @@ describe('media: product image list changes', () => {
   });
 
   it('adds at the end; a new primary image is the only primary one', () => {
-    const product = makeProduct();
+    const product = aProduct();
     const first = product.images[0]!;
     expect(first.isPrimary).to.equal(true);
     const plain = addImage(product, image({ url: '  https://img.example/a.jpg ' }), LATER).unwrap();
@@ -87,12 +87,12 @@ describe('media: product image list changes', () => {
   });
 
   it(`refuses a blank url, a used id and more than ${MAX_PRODUCT_IMAGES} images`, () => {
-    const product = makeProduct();
+    const product = aProduct();
     expect(addImage(product, image({ url: '  ' }), LATER).unwrapErr().code).to.equal('VALIDATION_FAILED');
     expect(addImage(product, image({ id: product.images[0]!.id }), LATER).unwrapErr().message).to.equal(
       'Image id already used on this product',
     );
-    const full = makeProduct({ images: Array.from({ length: MAX_PRODUCT_IMAGES }, () => image()) });
+    const full = aProduct({ images: Array.from({ length: MAX_PRODUCT_IMAGES }, () => image()) });
     expect(addImage(full, image(), LATER).unwrapErr().details).to.deep.equal({
       maxImages: MAX_PRODUCT_IMAGES,
     });
@@ -101,7 +101,7 @@ describe('media: product image list changes', () => {
   it('removes by id and answers the removed image; IMAGE_NOT_FOUND otherwise', () => {
     const kept = image();
     const gone = image({ publicId: 'uploads/x.png' });
-    const product = makeProduct({ images: [kept, gone] });
+    const product = aProduct({ images: [kept, gone] });
     const { product: after, removed } = removeImage(product, gone.id, LATER).unwrap();
     expect(after.images).to.deep.equal([kept]);
     expect(removed).to.equal(gone);
@@ -124,7 +124,7 @@ describe('media: product image list changes', () => {
           ),
         ([n, order]) => {
           const images = Array.from({ length: n }, () => image());
-          const product = makeProduct({ images });
+          const product = aProduct({ images });
           const ids = order.map((i) => images[i]!.id);
           expect(
             reorderImages(product, ids, LATER)

@@ -12,7 +12,7 @@ import {
   voteHelpful,
   type Review,
 } from '../../../domain/reviews/review.js';
-import { FIXED_NOW } from '../../support/fixtures.js';
+import { FIXED_NOW } from '../../support/kit.js';
 
 const base = {
   id: 'r1',

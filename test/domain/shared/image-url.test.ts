@@ -5,7 +5,7 @@ import { addImage } from '../../../domain/media/product-images.js';
 import { validateReviewContent } from '../../../domain/reviews/review.js';
 import { imageUrl, isImageUrl } from '../../../domain/shared/image-url.js';
 import { isPlainText } from '../../../domain/shared/text.js';
-import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { FIXED_NOW, aProduct, testId } from '../../support/kit.js';
 
 /** Issue 8: `javascript:` image URLs were stored through product create; one rule now guards every way in. */
 const BAD_IMAGE_URLS = [
@@ -56,14 +56,14 @@ describe('domain/shared image URL rule', () => {
         ctx,
       ).unwrapErr().message,
     ).to.equal('images[0].variants.small must be an http(s) URL');
-    expect(applyProductPatch(makeProduct(), { images: [{ url: bad }] }, ctx).isErr()).to.equal(true);
+    expect(applyProductPatch(aProduct(), { images: [{ url: bad }] }, ctx).isErr()).to.equal(true);
     expect(
       createCategory({ name: 'C', image: { url: bad } }, { id: testId(), now: FIXED_NOW }).isErr(),
     ).to.equal(true);
     const category = createCategory({ name: 'C' }, { id: testId(), now: FIXED_NOW }).unwrap();
     expect(applyCategoryPatch(category, { image: { url: bad } }, FIXED_NOW).isErr()).to.equal(true);
     const image = { id: testId(), url: bad, isPrimary: false };
-    expect(addImage(makeProduct(), image, FIXED_NOW).unwrapErr().message).to.equal(
+    expect(addImage(aProduct(), image, FIXED_NOW).unwrapErr().message).to.equal(
       'Image url must be an http(s) URL',
     );
     const review = { rating: 5, title: '', comment: 'c', images: [bad] };

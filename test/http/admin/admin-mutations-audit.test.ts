@@ -8,7 +8,7 @@ import {
 } from '../../../application/identity/ports.js';
 import { inAdminScope, MUTATION_METHODS } from '../../../adapters/http/admin/audit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 
 /** The issue: admin operations outside /api/admin (products, stock, promos, moderation, refunds, ...) were not audited. */
 describe('http/admin: every admin mutation is audited with its resource', () => {
@@ -88,7 +88,7 @@ describe('http/admin: every admin mutation is audited with its resource', () => 
   it('records a successful admin operation with its resource and id; a shopper mutation and an admin read are not', async () => {
     const product = await t.container
       .get<ProductRepository>(PRODUCT_REPOSITORY)
-      .create(makeProduct({ name: 'Audited Roses' }));
+      .create(aProduct({ name: 'Audited Roses' }));
     const admin = await loginAdmin(t);
     const { res, entries } = await send('PUT', `/api/products/${product.id}`, admin, {
       name: 'Audited Lilies',

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 
 describe('HTTP /api/cart', () => {
   let t: TestApp;
@@ -23,7 +23,7 @@ describe('HTTP /api/cart', () => {
     token = u.token;
     userId = u.user._id;
     roses = await products.create(
-      makeProduct({
+      aProduct({
         name: 'Cart Roses',
         price: 129950,
         sizes: [
@@ -35,7 +35,7 @@ describe('HTTP /api/cart', () => {
         categoryId: testId(),
       }),
     );
-    lilies = await products.create(makeProduct({ name: 'Cart Lilies', price: 49900 }));
+    lilies = await products.create(aProduct({ name: 'Cart Lilies', price: 49900 }));
   });
 
   const get = (tk = token) => t.request({ method: 'GET', url: '/api/cart', token: tk });
@@ -153,7 +153,7 @@ describe('HTTP /api/cart', () => {
 
     it('400 PRODUCT_UNAVAILABLE (not Insufficient stock) for an unavailable product with stock, cart unchanged', async () => {
       const hidden = await products.create(
-        makeProduct({
+        aProduct({
           name: 'Paused Tulips',
           inventory: { stock: 40, lowStockThreshold: 1, isAvailable: false },
         }),

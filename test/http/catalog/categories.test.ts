@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { aProduct } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- JSON bodies */
@@ -141,9 +141,7 @@ describe('http/catalog category routes', () => {
     expect(withChildren.body.code).to.equal('CATEGORY_IN_USE');
     const fresh = (await req('POST', '/api/categories', { name: 'Temporary' }, adminToken)).body.data
       .category;
-    await t.container
-      .get<ProductRepository>(PRODUCT_REPOSITORY)
-      .create(makeProduct({ categoryId: fresh._id }));
+    await t.container.get<ProductRepository>(PRODUCT_REPOSITORY).create(aProduct({ categoryId: fresh._id }));
     const withProducts = await req('DELETE', `/api/categories/${fresh._id}`, undefined, adminToken);
     expect(withProducts.status).to.equal(409);
     expect((await req('GET', `/api/categories/${fresh._id}`)).status).to.equal(200);

@@ -5,8 +5,7 @@ import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ord
 import { WISHLIST_REPOSITORY, type WishlistRepository } from '../../../application/wishlist/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
-import { makeOrder } from '../../application/reviews/support.js';
+import { aProduct, anOrder, testId } from '../../support/kit.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 
@@ -29,7 +28,7 @@ function discoverySuite(env: () => Record<string, string>): void {
     for (let i = 0; i < 4; i++) {
       p.push(
         await products.create(
-          makeProduct({ name: `Plain ${i}`, categoryId: null, occasions: [], flowerTypes: [], colors: [] }),
+          aProduct({ name: `Plain ${i}`, categoryId: null, occasions: [], flowerTypes: [], colors: [] }),
         ),
       );
     }
@@ -39,7 +38,7 @@ function discoverySuite(env: () => Record<string, string>): void {
       [p[1]!.id, p[0]!.id],
       [p[0]!.id, p[2]!.id],
     ]) {
-      (await orders.create(makeOrder(testId(), lines, 'delivered', now))).unwrap();
+      (await orders.create(anOrder({ userId: testId(), items: lines, status: 'delivered', now }))).unwrap();
     }
     for (let i = 0; i < 20; i++) expect((await get(`/api/products/${p[3]!.id}`)).statusCode).to.equal(200);
   });
@@ -87,11 +86,15 @@ function discoverySuite(env: () => Record<string, string>): void {
       flowerTypes: ['orchids' as const],
       colors: ['purple' as const],
     };
-    const favorite = await products.create(makeProduct({ name: 'Fav', ...taste }));
-    const alike = await products.create(makeProduct({ name: 'Alike', ...taste }));
-    const bought = await products.create(makeProduct({ name: 'Bought', ...taste }));
+    const favorite = await products.create(aProduct({ name: 'Fav', ...taste }));
+    const alike = await products.create(aProduct({ name: 'Alike', ...taste }));
+    const bought = await products.create(aProduct({ name: 'Bought', ...taste }));
     await t.container.get<WishlistRepository>(WISHLIST_REPOSITORY).add(shopper.user._id, favorite.id);
-    (await orders.create(makeOrder(shopper.user._id, [bought.id], 'delivered', new Date()))).unwrap();
+    (
+      await orders.create(
+        anOrder({ userId: shopper.user._id, items: [bought.id], status: 'delivered', now: new Date() }),
+      )
+    ).unwrap();
     const mine = ids(await get('/api/products/recommendations?limit=8', shopper.token));
     expect(mine).to.have.length(8);
     expect(mine[0]).to.equal(alike.id);

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { HealthIndicator } from '../../../application/health/ports.js';
 import { CheckHealth } from '../../../application/health/check-health.js';
 import { buildTestApp, type TestApp } from '../../support/harness.js';
-import { FIXED_NOW } from '../../support/fixtures.js';
+import { FIXED_NOW } from '../../support/kit.js';
 
 describe('HTTP /api/health', () => {
   let t: TestApp;

@@ -6,18 +6,8 @@ import { PlaceOrder } from '../../../application/ordering/place-order.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
 import { describeWith, mongoTestUri, serviceUrl } from '../../support/services.js';
-
-const ADDRESS = {
-  fullName: 'Asha Rao',
-  street: '1 MG Road',
-  city: 'Mumbai',
-  state: 'MH',
-  zipCode: '400001',
-  country: 'India',
-  phone: '+91 98765 43210',
-};
 
 type Shopper = { token: string; user: { _id: string } };
 
@@ -25,7 +15,7 @@ function orderingKit(t: () => TestApp) {
   const products = () => t().container.get<ProductRepository>(PRODUCT_REPOSITORY);
   return {
     async product(overrides: Partial<Product> = {}): Promise<Product> {
-      const p = makeProduct(overrides);
+      const p = aProduct(overrides);
       if (!(await products().findById(p.id))) await products().create(p);
       return p;
     },

@@ -7,7 +7,8 @@ import {
 import type { InProcessBackgroundTasks } from '../../../adapters/system/background-tasks.js';
 import { SetUserActive } from '../../../application/identity/admin-accounts.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { decodePayload, expiredToken, foreignToken, MovableClock, outbox } from './helpers.js';
+import { TestClock } from '../../support/kit.js';
+import { decodePayload, expiredToken, foreignToken, outbox } from './helpers.js';
 
 const USER_KEYS = [
   '__v',
@@ -349,7 +350,7 @@ describe('http/identity: /api/auth', () => {
 
   describe('PUT /updatepassword (with a clock we move)', () => {
     let ct: TestApp;
-    const clock = new MovableClock();
+    const clock = new TestClock(Date.now());
     before(async () => {
       ct = await buildTestApp({}, { clock });
     });
@@ -410,7 +411,7 @@ describe('http/identity: /api/auth', () => {
 
   describe('forgot and reset password', () => {
     let ct: TestApp;
-    const clock = new MovableClock();
+    const clock = new TestClock(Date.now());
     before(async () => {
       ct = await buildTestApp({ FRONTEND_URL: 'https://shop.example' }, { clock });
     });

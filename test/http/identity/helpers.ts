@@ -1,7 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import jwt from 'jsonwebtoken';
-import type { Clock } from '../../../application/shared/ports.js';
 import { TEST_JWT_SECRET, type TestApp } from '../../support/harness.js';
 
 /** Mails the outbox mailer wrote, oldest first. */
@@ -14,16 +13,6 @@ export function outbox(t: TestApp): { to: string; subject: string; text: string;
     return [];
   }
   return names.sort().map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')));
-}
-
-export class MovableClock implements Clock {
-  constructor(public ms: number = Date.now()) {}
-  now(): Date {
-    return new Date(this.ms);
-  }
-  advance(ms: number): void {
-    this.ms += ms;
-  }
 }
 
 /** A correctly signed token for `id` whose `exp` is already past. */

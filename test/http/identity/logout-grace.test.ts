@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { SetUserActive } from '../../../application/identity/admin-accounts.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
+import { TestClock } from '../../support/kit.js';
 import { describeWith, serviceUrl } from '../../support/services.js';
-import { MovableClock } from './helpers.js';
 
 const GRACE_MS = 5000;
 
@@ -14,7 +14,7 @@ const GRACE_MS = 5000;
  */
 function graceSuite(env: () => Record<string, string>): void {
   let t: TestApp;
-  const clock = new MovableClock();
+  const clock = new TestClock(Date.now());
   before(async () => {
     t = await buildTestApp({ LOGOUT_GRACE_MS: String(GRACE_MS), ...env() }, { clock });
   });

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { STOCK_LEDGER, type StockLedger } from '../../../application/inventory/ports.js';
 import { VerifyStockLedger } from '../../../application/inventory/use-cases.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { ADDRESS, aProduct, testId } from '../../support/kit.js';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
@@ -37,7 +37,7 @@ function inventorySuite(env: () => Record<string, string>) {
   });
 
   async function product(stock: number, overrides = {}) {
-    const p = makeProduct({ inventory: { stock, lowStockThreshold: 3, isAvailable: true }, ...overrides });
+    const p = aProduct({ inventory: { stock, lowStockThreshold: 3, isAvailable: true }, ...overrides });
     await products.create(p);
     return p;
   }
@@ -345,15 +345,7 @@ function inventorySuite(env: () => Record<string, string>) {
       token: shopper.token,
       body: {
         items: [{ product: p.id, quantity: 2 }],
-        shippingAddress: {
-          fullName: 'Asha Rao',
-          street: '1 MG Road',
-          city: 'Pune',
-          state: 'MH',
-          zipCode: '411001',
-          country: 'India',
-          phone: '+91 98765 43210',
-        },
+        shippingAddress: ADDRESS,
       },
     });
     expect(res.statusCode).to.equal(201);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { OrderMailSubscriber } from '../../../application/notifications/order-mails.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { aProduct } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { SmtpSink } from '../../support/mail/smtp-sink.js';
 
@@ -64,7 +64,7 @@ describe('mail over SMTP through the whole application (SMTP_URL set)', function
   it('place an order -> a confirmation mail with items, quantities, prices in rupees, totals and delivery date', async () => {
     const products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
     const product = await products.create(
-      makeProduct({
+      aProduct({
         name: 'Roses & "Lilies" <Deluxe>',
         price: 129900,
         inventory: { stock: 50, lowStockThreshold: 5, isAvailable: true },

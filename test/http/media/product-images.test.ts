@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { FakeCloudinary } from '../../support/media/fake-cloudinary.js';
 import { gif, jpeg, multipartBody, png, webp } from '../../support/media/images.js';
@@ -51,7 +51,7 @@ describe('admin product images on the local image store (/api/admin/products/:id
   after(async () => t.close());
 
   async function freshProduct() {
-    return products.create(makeProduct({ images: [] }));
+    return products.create(aProduct({ images: [] }));
   }
 
   it('uploads a PNG: stored under UPLOADS_DIR, added to the product, served under /uploads', async () => {
@@ -392,7 +392,7 @@ describe('admin product images on Cloudinary (CLOUDINARY_URL set, local fake API
   });
 
   it('uploads to Cloudinary, stores the public_id, url and variants, and removes through destroy', async () => {
-    const product = await products.create(makeProduct({ images: [] }));
+    const product = await products.create(aProduct({ images: [] }));
     const res = await uploader(t)(product.id, [filePart(png(50, 40))], admin);
     expect(res.statusCode, res.body).to.equal(201);
     const image = res.json().data.product.images[0];
@@ -419,7 +419,7 @@ describe('admin product images on Cloudinary (CLOUDINARY_URL set, local fake API
   });
 
   it('502 when Cloudinary fails, and the product is unchanged', async () => {
-    const product = await products.create(makeProduct({ images: [] }));
+    const product = await products.create(aProduct({ images: [] }));
     fake.failWith = 500;
     try {
       const res = await uploader(t)(product.id, [filePart(png(5, 5))], admin);

@@ -1,17 +1,7 @@
 import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
-import type { Clock } from '../../../application/shared/ports.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
-
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
-
-class MovableClock implements Clock {
-  constructor(public current: Date) {}
-  now(): Date {
-    return this.current;
-  }
-}
+import { ADDRESS, aProduct, TestClock, testId } from '../../support/kit.js';
 
 /** Major units to whole cents, for comparing money at cent precision. */
 const cents = (major: number) => Math.round(major * 100);
@@ -62,7 +52,7 @@ describe('http/ordering: /api/admin/orders', () => {
   });
 
   it('lists orders with a status filter and pagination', async () => {
-    const p = await products.create(makeProduct());
+    const p = await products.create(aProduct());
     const a = await placeOk(p.id);
     await new Promise((r) => setTimeout(r, 3));
     const b = await placeOk(p.id);
@@ -97,7 +87,7 @@ describe('http/ordering: /api/admin/orders', () => {
   });
 
   it('shows one order by id or by order number; 404 unknown; 400 malformed', async () => {
-    const p = await products.create(makeProduct());
+    const p = await products.create(aProduct());
     const order = await placeOk(p.id);
     for (const ref of [order._id, order.orderNumber]) {
       const res = await t.request({ method: 'GET', url: `/api/admin/orders/${ref}`, token: admin });
@@ -118,7 +108,7 @@ describe('http/ordering: /api/admin/orders', () => {
 
   it('moves an order along the workflow, refuses invalid transitions, and an admin cancel restores stock', async () => {
     const p = await products.create(
-      makeProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
+      aProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
     );
     const order = await placeOk(p.id, 4);
     const url = `/api/admin/orders/${order.orderNumber}/status`;
@@ -167,10 +157,10 @@ describe('http/ordering: /api/admin/orders', () => {
 
 describe('http/ordering: /api/admin/analytics/sales', () => {
   let t: TestApp;
-  let clock: MovableClock;
+  let clock: TestClock;
 
   beforeEach(async () => {
-    clock = new MovableClock(new Date('2026-04-30T08:00:00.000Z'));
+    clock = new TestClock(new Date('2026-04-30T08:00:00.000Z'));
     t = await buildTestApp({}, { clock });
   });
   afterEach(async () => {
@@ -205,13 +195,13 @@ describe('http/ordering: /api/admin/analytics/sales', () => {
 
   it('computes the metrics exactly over orders in the range that are neither pending nor cancelled', async () => {
     const products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
-    const a = await products.create(makeProduct({ name: 'A', price: 10001 }));
-    const b = await products.create(makeProduct({ name: 'B', price: 2550 }));
+    const a = await products.create(aProduct({ name: 'A', price: 10001 }));
+    const b = await products.create(aProduct({ name: 'B', price: 2550 }));
     const admin = await loginAdmin(t);
     const shopper = await registerUser(t);
 
     async function orderAt(iso: string, items: { product: string; quantity: number }[], statuses: string[]) {
-      clock.current = new Date(iso);
+      clock.set(iso);
       const res = await t.request({
         method: 'POST',
         url: '/api/orders',

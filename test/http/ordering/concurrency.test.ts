@@ -3,11 +3,9 @@ import sinon from 'sinon';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import type { Product } from '../../../domain/catalog/product.js';
-
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Delhi', state: 'DL', zipCode: '110001' };
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -75,7 +73,7 @@ describe('http/ordering: concurrent orders never oversell', () => {
 
   it('60 shoppers race for 5 units: exactly 5 orders, the rest INSUFFICIENT_STOCK, stock 0', async () => {
     const p = await products.create(
-      makeProduct({ name: 'Last Peonies', inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
+      aProduct({ name: 'Last Peonies', inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
     );
     const tokens = await shoppers(60);
     const responses = await Promise.all(tokens.map((token) => order(token, p.id)));
@@ -100,7 +98,7 @@ describe('http/ordering: concurrent orders never oversell', () => {
   it('concurrent cancels and orders keep stock within [0, start] and equal to start minus live orders', async () => {
     const START = 6;
     const p = await products.create(
-      makeProduct({ inventory: { stock: START, lowStockThreshold: 1, isAvailable: true } }),
+      aProduct({ inventory: { stock: START, lowStockThreshold: 1, isAvailable: true } }),
     );
     // Watch every stock movement while the race runs.
     const seen: number[] = [];

@@ -12,30 +12,19 @@ import { isAwaitingPayment } from '../../../domain/ordering/order-payment.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
 import { PAYMENT_GATEWAY, type PaymentGateway } from '../../../application/payments/ports.js';
-import { EVENT_BUS, type Clock, type EventBus } from '../../../application/shared/ports.js';
+import { EVENT_BUS, type EventBus } from '../../../application/shared/ports.js';
 import { OrderExpirySchedule } from '../../../bootstrap/modules/ordering.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { ADDRESS, aProduct, TestClock } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 import { deliver, signedEvent } from '../payments/kit.js';
 
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
 const TTL = 30 * 60_000;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-class MovableClock implements Clock {
-  current = new Date();
-  now(): Date {
-    return new Date(this.current);
-  }
-  advance(ms: number): void {
-    this.current = new Date(this.current.getTime() + ms);
-  }
-}
-
 function suite(label: string, env: () => Record<string, string>) {
   let t: TestApp;
-  let clock: MovableClock;
+  let clock: TestClock;
   let admin: string;
   let products: ProductRepository;
   let orders: OrderRepository;
@@ -43,7 +32,7 @@ function suite(label: string, env: () => Record<string, string>) {
 
   before(async function () {
     this.timeout(60_000);
-    clock = new MovableClock();
+    clock = new TestClock(Date.now());
     t = await buildTestApp(
       {
         ORDER_PAYMENT_TTL_MS: String(TTL),
@@ -98,7 +87,7 @@ function suite(label: string, env: () => Record<string, string>) {
   it('unpaid orders holding the whole stock are cancelled after the TTL: stock, promo use back, customer mailed', async function () {
     this.timeout(30_000);
     const p = await products.create(
-      makeProduct({ price: 10_000, inventory: { stock: 6, lowStockThreshold: 0, isAvailable: true } }),
+      aProduct({ price: 10_000, inventory: { stock: 6, lowStockThreshold: 0, isAvailable: true } }),
     );
     const promo = await post('/api/promos', admin, {
       code: `EXP${label}`,
@@ -150,7 +139,7 @@ function suite(label: string, env: () => Record<string, string>) {
 
   it('never cancels a paid order, nor one staff confirmed; a payment for an expired order is refused, or refunded when it lands anyway', async function () {
     this.timeout(30_000);
-    const p = await products.create(makeProduct({ price: 10_000 }));
+    const p = await products.create(aProduct({ price: 10_000 }));
     const shopper = await registerUser(t);
     const paidOrder = (await place(shopper.token, p.id, 1)).json().data.order;
     expect((await pay(shopper.token, paidOrder._id)).res.statusCode).to.equal(200);
@@ -201,7 +190,7 @@ function suite(label: string, env: () => Record<string, string>) {
   });
 
   it('a payment landing while the sweeper expires the order wins: the paid order is left alone', async () => {
-    const p = await products.create(makeProduct({ price: 10_000 }));
+    const p = await products.create(aProduct({ price: 10_000 }));
     const shopper = await registerUser(t);
     const placed = (await place(shopper.token, p.id, 1)).json().data.order;
     clock.advance(TTL + 1000);
@@ -232,7 +221,7 @@ function suite(label: string, env: () => Record<string, string>) {
   it('crash-safe: a sweeper that dies after cancelling is finished by a later sweep, stock returned exactly once', async function () {
     this.timeout(30_000);
     const p = await products.create(
-      makeProduct({ price: 10_000, inventory: { stock: 10, lowStockThreshold: 0, isAvailable: true } }),
+      aProduct({ price: 10_000, inventory: { stock: 10, lowStockThreshold: 0, isAvailable: true } }),
     );
     const shopper = await registerUser(t);
     const a = (await place(shopper.token, p.id, 3)).json().data.order;
@@ -281,7 +270,7 @@ function suite(label: string, env: () => Record<string, string>) {
 
   it('a shopper holds at most MAX_UNPAID_ORDERS_PER_USER unpaid orders; paying or expiry frees a place', async function () {
     this.timeout(30_000);
-    const p = await products.create(makeProduct({ price: 10_000 }));
+    const p = await products.create(aProduct({ price: 10_000 }));
     const shopper = await registerUser(t);
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -308,7 +297,7 @@ function suite(label: string, env: () => Record<string, string>) {
   it('the cap holds under a parallel burst: 20 placements at once leave exactly 3 unpaid orders, stock taken for 3 only', async function () {
     this.timeout(60_000);
     const p = await products.create(
-      makeProduct({ price: 10_000, inventory: { stock: 100, lowStockThreshold: 0, isAvailable: true } }),
+      aProduct({ price: 10_000, inventory: { stock: 100, lowStockThreshold: 0, isAvailable: true } }),
     );
     const shopper = await registerUser(t);
     const burst = async (n: number) => {
@@ -361,7 +350,7 @@ function suite(label: string, env: () => Record<string, string>) {
   it('a failed placement gives its place back; a refused one redeems no promo use and takes no stock', async function () {
     this.timeout(30_000);
     const p = await products.create(
-      makeProduct({ price: 10_000, inventory: { stock: 5, lowStockThreshold: 0, isAvailable: true } }),
+      aProduct({ price: 10_000, inventory: { stock: 5, lowStockThreshold: 0, isAvailable: true } }),
     );
     const shopper = await registerUser(t);
     for (let i = 0; i < 4; i++) {

@@ -2,17 +2,7 @@ import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
-
-const ADDRESS = {
-  fullName: 'Asha Rao',
-  street: '1 MG Road',
-  city: 'Mumbai',
-  state: 'MH',
-  zipCode: '400001',
-  country: 'India',
-  phone: '+91 98765 43210',
-};
+import { ADDRESS, aProduct, testId } from '../../support/kit.js';
 
 describe('http/ordering: /api/orders', () => {
   let t: TestApp;
@@ -33,7 +23,7 @@ describe('http/ordering: /api/orders', () => {
   });
 
   async function product(overrides: Partial<Product> = {}): Promise<Product> {
-    return products.create(makeProduct(overrides));
+    return products.create(aProduct(overrides));
   }
   async function stockOf(id: string): Promise<number> {
     return (await products.findById(id))!.inventory.stock;

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import Stripe from 'stripe';
 import { DEV_RAZORPAY_KEY_SECRET, DEV_STRIPE_WEBHOOK_SECRET } from '../../../bootstrap/config.js';
 import type { TestApp } from '../../support/harness.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 
 const stripe = new Stripe('sk_test_unused');
@@ -14,7 +14,7 @@ export async function stockedProduct(t: TestApp): Promise<string> {
   let id = stocked.get(t);
   if (!id) {
     const product = await t.container.get<ProductRepository>(PRODUCT_REPOSITORY).create(
-      makeProduct({
+      aProduct({
         price: 125050,
         inventory: { stock: 100_000, lowStockThreshold: 1, isAvailable: true },
       }),
@@ -38,15 +38,7 @@ export async function placeOrder(
     token,
     body: {
       items: [{ product: product._id, quantity }],
-      shippingAddress: {
-        fullName: 'Asha Rao',
-        street: '1 MG Road',
-        city: 'Pune',
-        state: 'MH',
-        zipCode: '411001',
-        country: 'India',
-        phone: '+91 98765 43210',
-      },
+      shippingAddress: ADDRESS,
     },
   });
   if (res.statusCode !== 201) throw new Error(`order not placed: ${res.statusCode} ${res.body}`);

@@ -4,10 +4,8 @@ import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../applic
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import type { Connection } from 'mongoose';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct } from '../../support/fixtures.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
-
-const ADDRESS = { fullName: 'Asha Rao', street: '1 MG Road', city: 'Pune', state: 'MH', zipCode: '411001' };
 
 async function createPromo(t: TestApp, admin: string, body: Record<string, unknown>) {
   const res = await t.request({ method: 'POST', url: '/api/promos', token: admin, body });
@@ -157,7 +155,7 @@ describe('http/promotions: /api/promos, cart promo and orders with a code', () =
 
   it('cart: apply shows discount and total, re-validates on read, remove clears; a bad code is refused', async () => {
     const user = await registerUser(t);
-    const p = await products.create(makeProduct({ price: 10_000 }));
+    const p = await products.create(aProduct({ price: 10_000 }));
     await t.request({
       method: 'POST',
       url: '/api/cart',
@@ -203,7 +201,7 @@ describe('http/promotions: /api/promos, cart promo and orders with a code', () =
 
   it('an order carries the discount, the code is redeemed, and cancelling releases it', async () => {
     const user = await registerUser(t);
-    const p = await products.create(makeProduct({ price: 10_000 }));
+    const p = await products.create(aProduct({ price: 10_000 }));
     await createPromo(t, admin, { code: 'ORDER20', type: 'fixed', value: 20, usageLimit: 1 });
     const res = await t.request({
       method: 'POST',
@@ -242,7 +240,7 @@ describe('http/promotions: /api/promos, cart promo and orders with a code', () =
   it('a declined payment keeps the use with the order: a one-use code discounts one paid order, usedCount 1', async () => {
     // Issue 8: a decline released the use while the order kept its discount, so five shoppers
     // each paid a discounted order with a one-use code and the admin saw usedCount 0.
-    const p = await products.create(makeProduct({ price: 10_000 }));
+    const p = await products.create(aProduct({ price: 10_000 }));
     await createPromo(t, admin, { code: 'ONCE10', type: 'fixed', value: 10, usageLimit: 1 });
     const post = (url: string, body: unknown, token: string) =>
       t.request({ method: 'POST', url, token, body });
@@ -298,7 +296,7 @@ describe('http/promotions: /api/promos, cart promo and orders with a code', () =
   it("an order with no promoCode uses the cart's code; a failed placement gives the use back", async () => {
     const user = await registerUser(t);
     const p = await products.create(
-      makeProduct({ price: 5_000, inventory: { stock: 1, lowStockThreshold: 0, isAvailable: true } }),
+      aProduct({ price: 5_000, inventory: { stock: 1, lowStockThreshold: 0, isAvailable: true } }),
     );
     await createPromo(t, admin, { code: 'FREESHIP', type: 'shipping', value: 0, usageLimit: 5 });
     await t.request({
@@ -343,7 +341,7 @@ async function parallelOrders(t: TestApp): Promise<void> {
   const admin = await loginAdmin(t);
   const products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
   const p = await products.create(
-    makeProduct({ price: 10_000, inventory: { stock: 1000, lowStockThreshold: 0, isAvailable: true } }),
+    aProduct({ price: 10_000, inventory: { stock: 1000, lowStockThreshold: 0, isAvailable: true } }),
   );
   await createPromo(t, admin, { code: 'LAST3', type: 'percentage', value: 10, usageLimit: 3 });
   const shoppers = [];

@@ -6,9 +6,8 @@ import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ord
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, anOrder, testId } from '../../support/kit.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
-import { makeOrder } from '../../application/reviews/support.js';
 
 function reviewSuite(env: () => Record<string, string>): void {
   let t: TestApp;
@@ -28,7 +27,7 @@ function reviewSuite(env: () => Record<string, string>): void {
     await t.close();
   });
   beforeEach(async () => {
-    product = await products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
+    product = await products.create(aProduct({ ratings: { average: 0, count: 0 } }));
   });
 
   const body = {
@@ -67,8 +66,12 @@ function reviewSuite(env: () => Record<string, string>): void {
   it('sets isVerifiedPurchase only after delivery, never from the client', async () => {
     const shipped = await registerUser(t);
     const delivered = await registerUser(t);
-    (await orders.create(makeOrder(shipped.user._id, [product.id], 'shipped'))).unwrap();
-    (await orders.create(makeOrder(delivered.user._id, [product.id], 'delivered'))).unwrap();
+    (
+      await orders.create(anOrder({ userId: shipped.user._id, items: [product.id], status: 'shipped' }))
+    ).unwrap();
+    (
+      await orders.create(anOrder({ userId: delivered.user._id, items: [product.id], status: 'delivered' }))
+    ).unwrap();
     const a = await post(shipped.token, body);
     expect(a.json().data.review.isVerifiedPurchase).to.equal(false);
     const b = await post(delivered.token, body);
@@ -237,7 +240,9 @@ function reviewSuite(env: () => Record<string, string>): void {
     const report = (token: string) => t.request({ method: 'POST', url: `/api/reviews/${id}/report`, token });
     // a buyer of the product (3 points) and a 100-day-old account (2): 5 of 6
     const buyer = await registerUser(t);
-    (await orders.create(makeOrder(buyer.user._id, [product.id], 'delivered'))).unwrap();
+    (
+      await orders.create(anOrder({ userId: buyer.user._id, items: [product.id], status: 'delivered' }))
+    ).unwrap();
     expect((await report(buyer.token)).json().data.review.status).to.equal('approved');
     expect((await report((await agedUser(100)).token)).json().data.review.status).to.equal('approved');
     // a 10-day-old account (1): 6, back to moderation

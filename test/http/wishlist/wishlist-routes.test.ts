@@ -7,7 +7,7 @@ import {
 } from '../../../application/catalog/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
-import { makeProduct, testId } from '../../support/fixtures.js';
+import { aProduct, testId } from '../../support/kit.js';
 
 type Item = { _id: string; name: string; price: number; category: unknown; images: { url: string }[] };
 
@@ -33,7 +33,7 @@ describe('HTTP /api/wishlist', () => {
     for (let i = 0; i < 4; i += 1) {
       p.push(
         await products.create(
-          makeProduct({
+          aProduct({
             name: `Wish ${i}`,
             price: 99950 + i * 100,
             originalPrice: 120000,

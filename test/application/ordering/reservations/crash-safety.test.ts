@@ -1,9 +1,8 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { describeWith } from '../../../support/services.js';
-import { FIXED_NOW, makeProduct } from '../../../support/fixtures.js';
+import { ADDRESS, FIXED_NOW, aProduct, TestClock } from '../../../support/kit.js';
 import { useMongo } from '../../../support/mongo.js';
-import { ADDRESS, FakeClock } from '../kit.js';
 import { allIntents, memoryStores, mongoStores, processOver, TTL_MS, type Stores } from './world.js';
 
 /** What a process that dies mid-call leaves: no catch in the use case handles it as a failure to compensate. */
@@ -73,13 +72,13 @@ function crashSuite(fresh: () => Promise<Stores>): void {
   async function arrange(): Promise<void> {
     stores = await fresh();
     const a = await stores.products.create(
-      makeProduct({
+      aProduct({
         id: 'a00000000000000000000001',
         inventory: { stock: INITIAL.a, lowStockThreshold: 1, isAvailable: true },
       }),
     );
     const b = await stores.products.create(
-      makeProduct({
+      aProduct({
         id: 'a00000000000000000000002',
         inventory: { stock: INITIAL.b, lowStockThreshold: 1, isAvailable: true },
       }),
@@ -162,7 +161,7 @@ function crashSuite(fresh: () => Promise<Stores>): void {
         expect(left.orders, `${mode} ${died}`).to.equal(orderStored ? 1 : 0);
 
         // A new process: nothing is settled before the intents expire...
-        const clock = new FakeClock(new Date(FIXED_NOW.getTime() + TTL_MS - 1));
+        const clock = new TestClock(new Date(FIXED_NOW.getTime() + TTL_MS - 1));
         const early = processOver(stores, clock);
         expect((await early.sweep.execute()).unwrap(), `${mode} ${died}`).to.deep.equal({
           committed: 0,
@@ -172,8 +171,8 @@ function crashSuite(fresh: () => Promise<Stores>): void {
         expect(await state()).to.deep.equal(left);
 
         // ...then two sweepers race over the expired intents.
-        clock.current = new Date(FIXED_NOW.getTime() + TTL_MS + 1);
-        const rival = processOver(stores, new FakeClock(clock.current));
+        clock.set(new Date(FIXED_NOW.getTime() + TTL_MS + 1));
+        const rival = processOver(stores, new TestClock(clock.now()));
         const [one, two] = await Promise.all([early.sweep.execute(), rival.sweep.execute()]);
         const settled = { ...one.unwrap() };
         for (const k of ['committed', 'released', 'dropped'] as const) settled[k] += two.unwrap()[k];

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { FIXED_NOW, makeProduct } from '../../../support/fixtures.js';
-import { ADDRESS, FakeClock } from '../kit.js';
+import { ADDRESS, FIXED_NOW, aProduct, TestClock } from '../../../support/kit.js';
 import { allIntents, memoryStores, processOver, TTL_MS, type Stores } from './world.js';
 
 describe('application/ordering reservations: PlaceOrder and the sweeper', () => {
@@ -14,7 +13,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
     p = processOver(stores);
     productId = (
       await stores.products.create(
-        makeProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
+        aProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
       )
     ).id;
   });
@@ -54,7 +53,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
     sinon.restore();
     expect(await stock()).to.equal(6);
     expect(await stores.products.pendingReservations(productId)).to.have.length(1);
-    p.clock.current = new Date(FIXED_NOW.getTime() + TTL_MS);
+    p.clock.set(new Date(FIXED_NOW.getTime() + TTL_MS));
     expect((await p.sweep.execute()).unwrap()).to.deep.equal({ committed: 1, released: 0, dropped: 0 });
     expect(await stock()).to.equal(6);
     expect(await stores.products.pendingReservations(productId)).to.deep.equal([]);
@@ -83,7 +82,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
     sinon.restore();
     expect(await stock()).to.equal(6);
     expect(await allIntents(stores)).to.have.length(1);
-    p.clock.current = new Date(FIXED_NOW.getTime() + TTL_MS);
+    p.clock.set(new Date(FIXED_NOW.getTime() + TTL_MS));
     expect((await p.sweep.execute()).unwrap()).to.deep.equal({ committed: 0, released: 1, dropped: 0 });
     expect(await stock()).to.equal(10);
   });
@@ -91,7 +90,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
   it('a placement that outlives its reservation takes the stock again when it commits', async () => {
     // the sweeper of another process runs while this placement is between reserving and saving
     const create = stores.orders.create.bind(stores.orders);
-    const sweeper = processOver(stores, new FakeClock(new Date(FIXED_NOW.getTime() + TTL_MS + 1)));
+    const sweeper = processOver(stores, new TestClock(new Date(FIXED_NOW.getTime() + TTL_MS + 1)));
     let swept: unknown;
     sinon.stub(stores.orders, 'create').callsFake(async (order) => {
       swept = (await sweeper.sweep.execute()).unwrap();

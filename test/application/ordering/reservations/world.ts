@@ -11,7 +11,8 @@ import { MemoryStockReservationRepository } from '../../../../adapters/persisten
 import { MongoProductRepository } from '../../../../adapters/persistence/mongo/catalog-product-repository.js';
 import { MongoOrderRepository } from '../../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoStockReservationRepository } from '../../../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
-import { FakeClock, RecordingBus, ScriptedRandom, SequenceIds } from '../kit.js';
+import { RecordingBus, SequentialIds, TestClock } from '../../../support/kit.js';
+import { ScriptedRandom } from '../kit.js';
 
 export const TTL_MS = 15 * 60_000;
 
@@ -23,7 +24,7 @@ export interface Stores {
 }
 
 /** One process over the stores: its own use cases, clock and logger (what a crash loses). */
-export function processOver(stores: Stores, clock = new FakeClock(), ids = new SequenceIds()) {
+export function processOver(stores: Stores, clock = new TestClock(), ids = new SequentialIds()) {
   const warnings: string[] = [];
   const logger = {
     info: () => undefined,

@@ -4,7 +4,7 @@ import { MemoryDatabase } from '../../../../adapters/persistence/memory/memory-d
 import { MemoryStockReservationRepository } from '../../../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
 import { MongoStockReservationRepository } from '../../../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
 import { describeWith } from '../../../support/services.js';
-import { FIXED_NOW, testId } from '../../../support/fixtures.js';
+import { FIXED_NOW, testId } from '../../../support/kit.js';
 import { useMongo } from '../../../support/mongo.js';
 
 const at = (ms: number) => new Date(FIXED_NOW.getTime() + ms);

@@ -16,7 +16,7 @@ import type { SweepStockReservations } from '../../../../application/ordering/sw
 import { ReservationSweepSchedule } from '../../../../bootstrap/modules/stock-reservations.js';
 import { buildTestApp, registerUser, type TestApp } from '../../../support/harness.js';
 import { describeWith, mongoTestUri } from '../../../support/services.js';
-import { makeProduct } from '../../../support/fixtures.js';
+import { aProduct } from '../../../support/kit.js';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -100,7 +100,7 @@ describe('http/ordering reservations: the sweep schedule', () => {
     try {
       const products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
       const p = await products.create(
-        makeProduct({ inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
+        aProduct({ inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
       );
       await abandonedReservation(t, p.id, 3);
       expect((await products.findById(p.id))!.inventory.stock).to.equal(2);
