@@ -1,20 +1,22 @@
 import type { Container } from 'inversify';
 import type { Config } from '../config.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
-import { MemoryStockReservationRepository } from '../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
+import { MemoryStockReservationRepository } from '../../adapters/persistence/memory/inventory-stock-reservations.js';
 import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
-import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/inventory-stock-reservations.js';
 import {
-  ORDER_REPOSITORY,
   STOCK_RESERVATION_POLICY,
   STOCK_RESERVATION_REPOSITORY,
+  STOCK_STORE,
   type StockReservationPolicy,
-} from '../../application/ordering/ports.js';
+} from '../../application/inventory/ports.js';
+import { StockHold } from '../../application/inventory/stock-hold.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { SweepStockReservations } from '../../application/ordering/sweep-stock-reservations.js';
 import {
   APP_LOGGER,
   CLOCK,
+  ID_GENERATOR,
   STARTUP_TASK,
   type AppLogger,
   type StartupTask,
@@ -101,7 +103,10 @@ export class ReservationSweepSchedule extends SweepSchedule {
   }
 }
 
-/** The reservation store (memory or Mongo), its policy, the sweeper use case and its schedule. */
+/**
+ * The reservation store (memory or Mongo), its policy, the StockHold placement and the sweeper
+ * share, the sweeper use case and its schedule.
+ */
 export function bindStockReservations(container: Container, config: Config): void {
   if (config.mongo) {
     bindClass(container, STOCK_RESERVATION_REPOSITORY, MongoStockReservationRepository, [MONGO_CONNECTION]);
@@ -112,9 +117,16 @@ export function bindStockReservations(container: Container, config: Config): voi
   container
     .bind<StockReservationPolicy>(STOCK_RESERVATION_POLICY)
     .toConstantValue({ ...config.stockReservation });
+  bindUseCase(container, StockHold, [
+    STOCK_STORE,
+    STOCK_RESERVATION_REPOSITORY,
+    ID_GENERATOR,
+    APP_LOGGER,
+    STOCK_RESERVATION_POLICY,
+  ]);
   bindUseCase(container, SweepStockReservations, [
     STOCK_RESERVATION_REPOSITORY,
-    PRODUCT_REPOSITORY,
+    StockHold,
     ORDER_REPOSITORY,
     CLOCK,
   ]);

@@ -8,9 +8,10 @@ import {
   BulkUpdateProducts,
   CreateProduct,
   DeleteProduct,
-  SetProductStock,
   UpdateProduct,
 } from '../../../application/catalog/manage-products.js';
+import { SetProductStock } from '../../../application/inventory/use-cases.js';
+import { MemoryStockStore } from '../../../adapters/persistence/memory/inventory-stock-store.js';
 import {
   GetFeaturedProducts,
   GetPopularProducts,
@@ -42,6 +43,7 @@ export class RecordingBus implements EventBus {
 export function catalogKit() {
   const db = new MemoryDatabase();
   const products = new MemoryProductRepository(db);
+  const stock = new MemoryStockStore(db);
   const categories = new MemoryCategoryRepository(db);
   let now = FIXED_NOW;
   const clock: Clock = { now: () => now };
@@ -50,6 +52,7 @@ export function catalogKit() {
   return {
     db,
     products,
+    stock,
     categories,
     bus,
     setNow: (d: Date) => {
@@ -65,7 +68,7 @@ export function catalogKit() {
     update: new UpdateProduct(products, categories, clock, ids, bus),
     remove: new DeleteProduct(products, clock, bus),
     bulk: new BulkUpdateProducts(products, categories, clock, ids, bus),
-    setStock: new SetProductStock(products, clock, bus),
+    setStock: new SetProductStock(products, stock, clock, bus),
     listCategories: new ListCategories(categories),
     tree: new GetCategoryTree(categories),
     getCategory: new GetCategory(categories),
