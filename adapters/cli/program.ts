@@ -3,8 +3,12 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { CreateAdmin } from '../../application/identity/admin-accounts.js';
 import { SeedDemoCatalog } from '../../application/catalog/seed-demo-catalog.js';
-import { SetProductStock } from '../../application/catalog/manage-products.js';
-import { ListLowStock, RestockProduct, VerifyStockLedger } from '../../application/inventory/use-cases.js';
+import {
+  ListLowStock,
+  RestockProduct,
+  SetProductStock,
+  VerifyStockLedger,
+} from '../../application/inventory/use-cases.js';
 import { STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY } from '../../application/inventory/ports.js';
 import { ChangeOrderStatus } from '../../application/ordering/change-order-status.js';
 import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
@@ -29,7 +33,8 @@ import {
 } from '../../application/identity/ports.js';
 import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
-import { ORDER_REPOSITORY, STOCK_RESERVATION_REPOSITORY } from '../../application/ordering/ports.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
+import { STOCK_RESERVATION_REPOSITORY } from '../../application/inventory/ports.js';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 
 export interface CliIo {

@@ -5,7 +5,6 @@ import {
   createProduct,
   productChanged,
   validateProductInput,
-  withStock,
   type ProductInput,
 } from '../../domain/catalog/product-rules.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
@@ -171,27 +170,5 @@ export class BulkUpdateProducts extends ProductWrite {
     }
     await this.events.publish(events);
     return Ok({ matchedCount: matched.length, modifiedCount });
-  }
-}
-
-/** Sets a product's stock (admin, CLI `product:stock <id> <n>`). */
-export class SetProductStock {
-  constructor(
-    private readonly products: ProductRepository,
-    private readonly clock: Clock,
-    private readonly events: EventBus,
-  ) {}
-
-  async execute(input: { productId: string; stock: number }): Promise<Result<Product, DomainError>> {
-    if (!isEntityId(input.productId)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
-    const product = await this.products.findById(input.productId);
-    if (!product) return notFound();
-    const now = this.clock.now();
-    const checked = withStock(product, input.stock, now);
-    if (checked.isErr()) return checked;
-    if (!(await this.products.setStock(input.productId, input.stock))) return notFound();
-    await this.events.publish([stockChanged(input.productId, input.stock, now)]);
-    const after = await this.products.findById(input.productId);
-    return after ? Ok(after) : notFound();
   }
 }

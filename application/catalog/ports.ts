@@ -5,7 +5,6 @@ import type { Money } from '../../domain/shared/money.js';
 import type { Color, FlowerType, Occasion, Product } from '../../domain/catalog/product.js';
 import type { Category, CategoryInput } from '../../domain/catalog/category.js';
 import type { ProductInput } from '../../domain/catalog/product-rules.js';
-import type { MovementMeta } from '../../domain/inventory/movement.js';
 
 export const PRODUCT_SORTS = ['price-asc', 'price-desc', 'newest', 'rating', 'popularity'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
@@ -37,43 +36,14 @@ export interface ProductRepository {
   /** Every product, for scoring lists such as "suggested"; small catalogs only. */
   all(): Promise<Product[]>;
   create(product: Product): Promise<Product>;
-  /** Optimistic: CONFLICT when the stored version differs from `product.version`. */
+  /**
+   * Optimistic: CONFLICT when the stored version differs from `product.version`. `create` (an
+   * `initial` movement) and `update` (an `adjustment` when the stock differs) record a ledger
+   * movement in the same write (see StockLedger); every other stock change goes through the
+   * inventory's StockStore.
+   */
   update(product: Product): Promise<Result<Product, DomainError>>;
   delete(id: string): Promise<boolean>;
-  /**
-   * Atomically takes `quantity` units when at least that many are on hand and the product is
-   * available, and marks them as held by `reservationId` (stock and marker move in one write);
-   * answers false (and changes nothing) otherwise, including when `reservationId` already holds
-   * stock here (so a retried reserve is a no-op). Never lets stock go negative, whatever the
-   * interleaving of concurrent callers.
-   */
-  reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean>;
-  /**
-   * Keeps the stock `reservationId` took and forgets the marker (no stock change). True when the
-   * marker was there; false when it was not (already committed or released, or no product).
-   */
-  commitReservation(productId: string, reservationId: string): Promise<boolean>;
-  /**
-   * Puts back the `quantity` units `reservationId` took, at most once: only while the marker is
-   * there, removing it in the same write. True when this call released them.
-   */
-  releaseReservation(productId: string, reservationId: string, quantity: number): Promise<boolean>;
-  /** The reservation ids holding stock of the product that are neither committed nor released. */
-  pendingReservations(productId: string): Promise<string[]>;
-  /** Atomically puts `quantity` units back (cancellation, refund); not tied to a reservation. */
-  releaseStock(productId: string, quantity: number, meta?: MovementMeta): Promise<void>;
-  /** Sets the stock to `stock` (admin/CLI). False when the product does not exist. */
-  setStock(productId: string, stock: number, meta?: MovementMeta): Promise<boolean>;
-  /**
-   * Atomically adds `delta` (signed; restock or adjustment) unless the result would be negative.
-   * Stock methods, `create` (an `initial` movement) and `update` (an `adjustment` when the stock
-   * differs) record a ledger movement in the same write as the stock change (see StockLedger).
-   */
-  adjustStock(
-    productId: string,
-    delta: number,
-    meta?: MovementMeta,
-  ): Promise<{ ok: true; before: number; after: number } | { ok: false; reason: 'not_found' | 'negative' }>;
   /** Adds to the lifetime sales count (popularity). */
   recordSale(productId: string, quantity: number): Promise<void>;
 }

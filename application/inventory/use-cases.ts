@@ -1,5 +1,6 @@
 import type { Product } from '../../domain/catalog/product.js';
 import { stockChanged } from '../../domain/catalog/events.js';
+import { withStock } from '../../domain/catalog/product-rules.js';
 import {
   MOVEMENT_REASONS,
   ledgerSum,
@@ -16,7 +17,7 @@ import type { ProductRepository } from '../catalog/ports.js';
 import type { Mailer } from '../notifications/ports.js';
 import { backInStockMail } from '../notifications/templates.js';
 import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
-import type { MovementFilter, StockLedger, StockNotifyRepository } from './ports.js';
+import type { MovementFilter, StockLedger, StockNotifyRepository, StockStore } from './ports.js';
 
 const invalidId = () => Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
 const notFound = () => Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
@@ -82,6 +83,7 @@ async function afterChange(
 export class ChangeStock {
   constructor(
     private readonly products: ProductRepository,
+    private readonly stock: StockStore,
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly notify: NotifyBackInStock,
@@ -106,7 +108,7 @@ export class ChangeStock {
     const delta = input.adjust;
     const outcome =
       delta !== undefined
-        ? await this.products.adjustStock(input.productId, delta, meta)
+        ? await this.stock.adjustStock(input.productId, delta, meta)
         : await this.setStock(input.productId, input.set!, meta);
     if (!outcome.ok) return outcome.reason === 'not_found' ? notFound() : negative();
     return afterChange(
@@ -125,10 +127,33 @@ export class ChangeStock {
     if (!Number.isSafeInteger(stock) || stock < 0) return { ok: false as const, reason: 'negative' as const };
     const current = await this.products.findById(productId);
     if (!current) return { ok: false as const, reason: 'not_found' as const };
-    if (!(await this.products.setStock(productId, stock, { ...meta, reason: 'adjustment' }))) {
+    if (!(await this.stock.setStock(productId, stock, { ...meta, reason: 'adjustment' }))) {
       return { ok: false as const, reason: 'not_found' as const };
     }
     return { ok: true as const, before: current.inventory.stock, after: stock };
+  }
+}
+
+/** Sets a product's stock (admin, CLI `product:stock <id> <n>`). */
+export class SetProductStock {
+  constructor(
+    private readonly products: ProductRepository,
+    private readonly stock: StockStore,
+    private readonly clock: Clock,
+    private readonly events: EventBus,
+  ) {}
+
+  async execute(input: { productId: string; stock: number }): Promise<Result<Product, DomainError>> {
+    if (!isEntityId(input.productId)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
+    const product = await this.products.findById(input.productId);
+    if (!product) return notFound();
+    const now = this.clock.now();
+    const checked = withStock(product, input.stock, now);
+    if (checked.isErr()) return checked;
+    if (!(await this.stock.setStock(input.productId, input.stock))) return notFound();
+    await this.events.publish([stockChanged(input.productId, input.stock, now)]);
+    const after = await this.products.findById(input.productId);
+    return after ? Ok(after) : notFound();
   }
 }
 
@@ -136,6 +161,7 @@ export class ChangeStock {
 export class RestockProduct {
   constructor(
     private readonly products: ProductRepository,
+    private readonly stock: StockStore,
     private readonly events: EventBus,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
@@ -153,7 +179,7 @@ export class RestockProduct {
       return Err(domainError('INVALID_QUANTITY', 'Quantity must be a positive whole number'));
     }
     const reference = input.reference?.trim() || `restock-${this.ids.next()}`;
-    const outcome = await this.products.adjustStock(input.productId, input.quantity, {
+    const outcome = await this.stock.adjustStock(input.productId, input.quantity, {
       actor: input.actor,
       reason: 'restock',
       reference,

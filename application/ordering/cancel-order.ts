@@ -1,12 +1,12 @@
 import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { cancelByOwner, isOwnedBy, type Order } from '../../domain/ordering/order.js';
-import type { ProductRepository } from '../catalog/ports.js';
 import type { Clock, EventBus } from '../shared/ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type { OrderRepository } from './ports.js';
 import { orderNotFound } from './queries.js';
-import { releaseAll, stockNeeds } from './stock.js';
+import type { StockStore } from '../inventory/ports.js';
+import { releaseAll, stockNeeds } from '../inventory/stock-hold.js';
 
 /** Optimistic saves lost to a concurrent writer are retried on a fresh read this many times. */
 export const SAVE_ATTEMPTS = 5;
@@ -18,7 +18,7 @@ export const SAVE_ATTEMPTS = 5;
 export class CancelOrder {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly products: ProductRepository,
+    private readonly stock: StockStore,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
@@ -45,7 +45,7 @@ export class CancelOrder {
     });
     if (run.isErr()) return run;
     const { saved, next: change } = run.value;
-    await releaseAll(this.products, stockNeeds(saved.items), {
+    await releaseAll(this.stock, stockNeeds(saved.items), {
       actor: input.userId,
       reference: saved.id,
     });

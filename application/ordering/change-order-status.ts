@@ -2,13 +2,13 @@ import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { changeStatus, type Order } from '../../domain/ordering/order.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
-import type { ProductRepository } from '../catalog/ports.js';
 import type { Clock, EventBus } from '../shared/ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { SAVE_ATTEMPTS } from './cancel-order.js';
 import type { OrderRepository } from './ports.js';
 import { findOrder, orderNotFound } from './queries.js';
-import { releaseAll, stockNeeds } from './stock.js';
+import type { StockStore } from '../inventory/ports.js';
+import { releaseAll, stockNeeds } from '../inventory/stock-hold.js';
 
 export interface ChangeOrderStatusInput {
   /** The order's id or its order number (the CLI's `order:status <orderNumber> <status>`). */
@@ -25,7 +25,7 @@ export interface ChangeOrderStatusInput {
 export class ChangeOrderStatus {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly products: ProductRepository,
+    private readonly stock: StockStore,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
@@ -49,7 +49,7 @@ export class ChangeOrderStatus {
     if (run.isErr()) return run;
     const { saved, next: change } = run.value;
     if (saved.status === 'cancelled') {
-      await releaseAll(this.products, stockNeeds(saved.items), {
+      await releaseAll(this.stock, stockNeeds(saved.items), {
         actor: input.changedBy,
         reference: saved.id,
       });

@@ -9,12 +9,11 @@ import {
   settleExpiry,
   type OrderExpired,
 } from '../../domain/ordering/order-payment.js';
-import type { ProductRepository } from '../catalog/ports.js';
-import type { StockLedger } from '../inventory/ports.js';
+import type { StockLedger, StockStore } from '../inventory/ports.js';
 import type { PromoCodeRepository } from '../promotions/ports.js';
 import type { AppLogger, Clock, EventBus } from '../shared/ports.js';
 import type { OrderExpiryPolicy, OrderRepository } from './ports.js';
-import { stockNeeds } from './stock.js';
+import { stockNeeds } from '../inventory/stock-hold.js';
 
 export const EXPIRY_ACTOR = 'system';
 
@@ -53,7 +52,7 @@ const SETTLE_ATTEMPTS = 5;
 export class ExpireUnpaidOrders {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly products: ProductRepository,
+    private readonly stock: StockStore,
     private readonly ledger: StockLedger,
     private readonly promos: PromoCodeRepository,
     private readonly clock: Clock,
@@ -164,7 +163,7 @@ export class ExpireUnpaidOrders {
     for (const need of stockNeeds(order.items)) {
       const done = await this.ledger.all({ productId: need.productId, reason: 'cancellation' });
       if (done.some((m) => m.reference === order.id)) continue;
-      await this.products.releaseStock(need.productId, need.quantity, {
+      await this.stock.releaseStock(need.productId, need.quantity, {
         actor: EXPIRY_ACTOR,
         reason: 'cancellation',
         reference: order.id,

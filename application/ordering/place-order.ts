@@ -22,13 +22,8 @@ import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { AppLogger, Clock, EventBus, IdGenerator, RandomSource } from '../shared/ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
-import type {
-  OrderRepository,
-  StockReservation,
-  StockReservationPolicy,
-  StockReservationRepository,
-} from './ports.js';
-import { releaseHeld, reserveAll, stockNeeds, type HeldStock, type StockNeed } from './stock.js';
+import type { OrderRepository } from './ports.js';
+import type { StockHold, StockNeed } from '../inventory/stock-hold.js';
 import type { UnpaidOrderCap } from './unpaid-order-cap.js';
 
 export interface PlaceOrderItemInput {
@@ -86,16 +81,11 @@ interface LineDraft {
  * Places an order from the request's items, or from the shopper's server cart when the request
  * has none or any line lacks a product id. Prices come from the catalog only.
  *
- * Stock and order succeed or fail together without a multi-document transaction:
- * 1. an intent per product (reservation id, the pre-generated order id, quantity, expiry) is
- *    recorded in the reservation store;
- * 2. each product's stock is taken with one guarded update that also marks the product with the
- *    reservation id (never oversells, whatever the interleaving);
- * 3. the order is written;
- * 4. each marker is committed (the stock stays taken) and the intents are deleted.
- * An expected failure puts back what was taken and deletes the intents. If the process dies at
- * any point, the intents expire and the sweeper (SweepStockReservations) settles them: it keeps
- * the stock when the order exists and puts it back, at most once, when it does not.
+ * Stock and order succeed or fail together without a multi-document transaction, through the
+ * inventory's StockHold: the stock is held for the pre-generated order id, the order is written,
+ * then the hold is committed (or abandoned after an expected failure, or settled by whether the
+ * order was stored when the write threw). If the process dies at any point, the hold's intents
+ * expire and the sweeper (SweepStockReservations) settles them through the same StockHold.
  */
 export class PlaceOrder {
   constructor(
@@ -107,8 +97,7 @@ export class PlaceOrder {
     private readonly random: RandomSource,
     private readonly events: EventBus,
     private readonly logger: AppLogger,
-    private readonly reservations: StockReservationRepository,
-    private readonly policy: Pick<StockReservationPolicy, 'ttlMs'>,
+    private readonly stockHold: StockHold,
     private readonly promoCodes?: PromoCodeRepository,
     private readonly promoEvaluator?: PromoEvaluator,
     private readonly unpaidCap?: UnpaidOrderCap,
@@ -269,133 +258,31 @@ export class PlaceOrder {
     drafts: readonly LineDraft[],
     usedCode: string | null,
   ): Promise<Result<PlacedOrder, DomainError>> {
-    const held: HeldStock[] = stockNeeds(pending.items).map((need) => ({
-      ...need,
-      reservationId: this.ids.next(),
-    }));
-    const expiresAt = new Date(now.getTime() + this.policy.ttlMs);
-    await this.reservations.record(
-      held.map((h): StockReservation => ({
-        id: h.reservationId,
-        orderId: pending.id,
-        productId: h.productId,
-        quantity: h.quantity,
-        expiresAt,
-      })),
-    );
-    let short: StockNeed | null;
-    try {
-      short = await reserveAll(this.products, held);
-    } catch (error) {
-      await this.abandon(pending.id, held);
-      throw error;
-    }
-    if (short) {
-      await this.forgetIntents(pending.id, held);
-      return Err(domainError('INSUFFICIENT_STOCK', `Insufficient stock for ${short.name}`));
-    }
+    const hold = await this.stockHold.hold(pending.id, pending.items, now);
+    if (hold.isErr()) return hold;
+    const held = hold.value;
 
     let saved: Result<OrderChange, DomainError>;
     try {
       saved = await this.save(change, now);
     } catch (error) {
-      await this.settleAfterFailedSave(pending.id, held);
+      await this.stockHold.settleAfterFailedSave(
+        pending.id,
+        held,
+        async () => (await this.orders.findById(pending.id)) !== null,
+      );
       throw error;
     }
     if (saved.isErr()) {
-      await this.abandon(pending.id, held);
+      await this.stockHold.abandon(pending.id, held);
       return saved;
     }
     const { order, events } = saved.value;
 
-    await this.commit(order, held);
+    await this.stockHold.commit(order.id, held);
     await this.afterPlacing(order, held, cart, drafts, usedCode);
     await this.events.publish(events);
     return Ok({ order, source });
-  }
-
-  /**
-   * The order is stored: each product keeps the stock its reservation took and forgets the
-   * marker, then the intents go. A failure here is logged only: the order stands and the sweeper
-   * commits whatever is left once the intents expire.
-   */
-  private async commit(order: Order, held: readonly HeldStock[]): Promise<void> {
-    try {
-      for (const h of held) {
-        if (await this.products.commitReservation(h.productId, h.reservationId)) continue;
-        // The marker is gone: the placement outlived its reservation and the sweeper put the
-        // stock back. Take it again, plainly, so the stored order is backed by stock.
-        await this.retake(order, h);
-      }
-      await this.reservations.remove(held.map((h) => h.reservationId));
-    } catch (error) {
-      this.logger.warn('committing stock reservations failed; the sweeper will finish', {
-        orderId: order.id,
-        error: String(error),
-      });
-    }
-  }
-
-  private async retake(order: Order, h: HeldStock): Promise<void> {
-    const again = this.ids.next();
-    if (await this.products.reserveStock(h.productId, h.quantity, again)) {
-      await this.products.commitReservation(h.productId, again);
-      this.logger.warn('stock reservation had expired before the order was stored; stock taken again', {
-        orderId: order.id,
-        productId: h.productId,
-      });
-      return;
-    }
-    this.logger.error('stock reservation expired before the order was stored and the stock is gone', {
-      orderId: order.id,
-      productId: h.productId,
-      quantity: h.quantity,
-    });
-  }
-
-  /** An expected failure after stock was taken: put it back and delete the intents. */
-  private async abandon(orderId: string, held: readonly HeldStock[]): Promise<void> {
-    try {
-      await releaseHeld(this.products, held);
-    } catch (error) {
-      this.logger.warn('putting reserved stock back failed; the sweeper will finish', {
-        orderId,
-        error: String(error),
-      });
-      return;
-    }
-    await this.forgetIntents(orderId, held);
-  }
-
-  /** Deletes the intents; on failure they expire and the sweeper settles them. */
-  private async forgetIntents(orderId: string, held: readonly HeldStock[]): Promise<void> {
-    try {
-      await this.reservations.remove(held.map((h) => h.reservationId));
-    } catch (error) {
-      this.logger.warn('deleting stock reservation intents failed; the sweeper will finish', {
-        orderId,
-        error: String(error),
-      });
-    }
-  }
-
-  /**
-   * Writing the order threw, so whether it was stored is unknown: keep the stock when it was,
-   * put it back when it was not. When even that cannot be told, the sweeper decides later.
-   */
-  private async settleAfterFailedSave(orderId: string, held: readonly HeldStock[]): Promise<void> {
-    let stored: Order | null;
-    try {
-      stored = await this.orders.findById(orderId);
-    } catch (error) {
-      this.logger.warn('could not tell whether a failed order write was stored; the sweeper will settle', {
-        orderId,
-        error: String(error),
-      });
-      return;
-    }
-    if (stored) await this.commit(stored, held);
-    else await this.abandon(orderId, held);
   }
 
   /** Catalog prices for every line; unknown products and option names are refused. */

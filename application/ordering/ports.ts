@@ -38,38 +38,6 @@ export interface OrderRepository {
 export const ORDER_REPOSITORY = token<OrderRepository>('OrderRepository');
 
 /**
- * A placement's intent to hold stock, written before the stock is taken: if the process dies
- * before the placement finishes, the sweeper finds the intent once it expires and settles it
- * (kept when the order exists, put back otherwise).
- */
-export interface StockReservation {
-  /** The reservation id the product carries as its marker while the stock is held. */
-  readonly id: string;
-  /** The id the order will have (pre-generated). */
-  readonly orderId: string;
-  readonly productId: string;
-  readonly quantity: number;
-  readonly expiresAt: Date;
-}
-
-export interface StockReservationRepository {
-  /** Stores the intents (an intent whose id exists is left as it is). */
-  record(reservations: readonly StockReservation[]): Promise<void>;
-  /** Deletes the intents with these ids (missing ones are ignored). */
-  remove(ids: readonly string[]): Promise<void>;
-  /** Intents with `expiresAt <= now`, earliest expiry first (then id), at most `limit`. */
-  expired(now: Date, limit: number): Promise<StockReservation[]>;
-}
-export const STOCK_RESERVATION_REPOSITORY = token<StockReservationRepository>('StockReservationRepository');
-
-/** How long a placement may hold stock before the sweeper settles it, and how often it looks. */
-export interface StockReservationPolicy {
-  readonly ttlMs: number;
-  readonly sweepIntervalMs: number;
-}
-export const STOCK_RESERVATION_POLICY = token<StockReservationPolicy>('StockReservationPolicy');
-
-/**
  * Orders awaiting online payment expire `paymentTtlMs` after they were placed (a sweeper looks
  * every `sweepIntervalMs`); a shopper may hold at most `maxUnpaidPerUser` of them at once.
  */

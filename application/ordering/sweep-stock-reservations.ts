@@ -1,8 +1,9 @@
 import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
-import type { ProductRepository } from '../catalog/ports.js';
+import type { StockReservationRepository } from '../inventory/ports.js';
+import type { StockHold } from '../inventory/stock-hold.js';
 import type { Clock } from '../shared/ports.js';
-import type { OrderRepository, StockReservationRepository } from './ports.js';
+import type { OrderRepository } from './ports.js';
 
 export interface SweepStockReservationsResult {
   /** Expired intents whose order exists: the stock stays taken, the marker went. */
@@ -19,14 +20,14 @@ const BATCH = 100;
 /**
  * Settles the stock reservations of placements that never finished (the process died, or a
  * store call failed): once an intent has expired, the stock is kept when its order exists and
- * put back when it does not. Each step is guarded by the product's reservation marker, so two
- * sweepers racing each other (or a late placement) settle every reservation at most once, and
- * running it again changes nothing.
+ * put back when it does not (StockHold.settle, the same unit placement holds stock with). Each
+ * step is guarded by the product's reservation marker, so two sweepers racing each other (or a
+ * late placement) settle every reservation at most once, and running it again changes nothing.
  */
 export class SweepStockReservations {
   constructor(
     private readonly reservations: StockReservationRepository,
-    private readonly products: ProductRepository,
+    private readonly stockHold: StockHold,
     private readonly orders: OrderRepository,
     private readonly clock: Clock,
   ) {}
@@ -48,15 +49,10 @@ export class SweepStockReservations {
           exists = (await this.orders.findById(r.orderId)) !== null;
           orderExists.set(r.orderId, exists);
         }
-        if (exists) {
-          if (await this.products.commitReservation(r.productId, r.id)) committed += 1;
-          else dropped += 1;
-        } else if (await this.products.releaseReservation(r.productId, r.id, r.quantity)) {
-          released += 1;
-        } else {
-          dropped += 1;
-        }
-        await this.reservations.remove([r.id]);
+        const outcome = await this.stockHold.settle(r, exists);
+        if (outcome === 'committed') committed += 1;
+        else if (outcome === 'released') released += 1;
+        else dropped += 1;
       }
     }
     return Ok({ committed, released, dropped });

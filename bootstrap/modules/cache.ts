@@ -12,6 +12,7 @@ import {
   type StartupTask,
 } from '../../application/shared/ports.js';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import { STOCK_STORE } from '../../application/inventory/ports.js';
 import {
   CATALOG_CACHE,
   invalidateOnCatalogEvents,
@@ -110,10 +111,13 @@ export function bindCache(container: Container, config: Config): void {
       withCacheAside(useCase, context.get<Cache>(CACHE), spec),
     );
   }
-  // Every write through the catalog repositories drops the answers it may change, event or not
-  // (an order's stock reservation publishes none).
+  // Every write through the catalog repositories and the stock store (stock lives on the product)
+  // drops the answers it may change, event or not (an order's stock reservation publishes none).
   container.onActivation<object>(PRODUCT_REPOSITORY, (context, repository) =>
     invalidatingRepository(repository, context.get<Cache>(CACHE), [CATALOG_CACHE.products]),
+  );
+  container.onActivation<object>(STOCK_STORE, (context, store) =>
+    invalidatingRepository(store, context.get<Cache>(CACHE), [CATALOG_CACHE.products]),
   );
   container.onActivation<object>(CATEGORY_REPOSITORY, (context, repository) =>
     invalidatingRepository(repository, context.get<Cache>(CACHE), [

@@ -12,7 +12,6 @@ import {
   BulkUpdateProducts,
   CreateProduct,
   DeleteProduct,
-  SetProductStock,
   UpdateProduct,
 } from '../../application/catalog/manage-products.js';
 import {
@@ -53,7 +52,6 @@ export function bindCatalog(container: Container, config: Config): void {
   bindUseCase(container, UpdateProduct, writes);
   bindUseCase(container, BulkUpdateProducts, writes);
   bindUseCase(container, DeleteProduct, [PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
-  bindUseCase(container, SetProductStock, [PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
 
   bindUseCase(container, ListCategories, [CATEGORY_REPOSITORY]);
   bindUseCase(container, GetCategoryTree, [CATEGORY_REPOSITORY]);

@@ -1,6 +1,6 @@
 import type { Container } from 'inversify';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY } from '../../application/inventory/ports.js';
+import { STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY, STOCK_STORE } from '../../application/inventory/ports.js';
 import {
   BulkUpdateStock,
   ChangeStock,
@@ -11,6 +11,7 @@ import {
   NotifyBackInStock,
   RequestStockNotification,
   RestockProduct,
+  SetProductStock,
   VerifyStockLedger,
 } from '../../application/inventory/use-cases.js';
 import { MAILER } from '../../application/notifications/ports.js';
@@ -18,12 +19,17 @@ import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/sh
 import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';
 
-/** Inventory: the stock ledger (written by the product repository), notify-me requests, reports. */
+/**
+ * Inventory: the stock store (stock on the product records; adapters in persistence.ts), the
+ * ledger it writes, notify-me requests, stock changes and reports.
+ */
 export function bindInventory(container: Container, _config: Config): void {
   bindUseCase(container, NotifyBackInStock, [STOCK_NOTIFY_REPOSITORY, MAILER, CLOCK, APP_LOGGER]);
-  bindUseCase(container, ChangeStock, [PRODUCT_REPOSITORY, EVENT_BUS, CLOCK, NotifyBackInStock]);
+  bindUseCase(container, ChangeStock, [PRODUCT_REPOSITORY, STOCK_STORE, EVENT_BUS, CLOCK, NotifyBackInStock]);
+  bindUseCase(container, SetProductStock, [PRODUCT_REPOSITORY, STOCK_STORE, CLOCK, EVENT_BUS]);
   bindUseCase(container, RestockProduct, [
     PRODUCT_REPOSITORY,
+    STOCK_STORE,
     EVENT_BUS,
     CLOCK,
     ID_GENERATOR,

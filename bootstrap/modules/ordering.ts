@@ -17,16 +17,19 @@ import { bindUseCase } from './bind.js';
 import { bindStockReservations, SweepSchedule } from './stock-reservations.js';
 import {
   ORDER_EXPIRY_POLICY,
-  STOCK_RESERVATION_POLICY,
-  STOCK_RESERVATION_REPOSITORY,
   UNPAID_ORDER_SLOT_REPOSITORY,
   type OrderExpiryPolicy,
   type OrderRepository,
-  type StockReservationPolicy,
   type UnpaidOrderSlotRepository,
 } from '../../application/ordering/ports.js';
 import { ExpireUnpaidOrders } from '../../application/ordering/expire-unpaid-orders.js';
-import { STOCK_LEDGER } from '../../application/inventory/ports.js';
+import {
+  STOCK_LEDGER,
+  STOCK_RESERVATION_POLICY,
+  STOCK_STORE,
+  type StockReservationPolicy,
+} from '../../application/inventory/ports.js';
+import { StockHold } from '../../application/inventory/stock-hold.js';
 import {
   STARTUP_TASK,
   type AppLogger,
@@ -91,8 +94,7 @@ export function bindOrdering(container: Container, config: Config): void {
     RANDOM_SOURCE,
     EVENT_BUS,
     APP_LOGGER,
-    STOCK_RESERVATION_REPOSITORY,
-    STOCK_RESERVATION_POLICY,
+    StockHold,
     PROMO_CODE_REPOSITORY,
     PromoEvaluator,
     UnpaidOrderCap,
@@ -100,15 +102,15 @@ export function bindOrdering(container: Container, config: Config): void {
   bindUseCase(container, ListMyOrders, [ORDER_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, GetOrder, [ORDER_REPOSITORY]);
   bindUseCase(container, ListAllOrders, [ORDER_REPOSITORY]);
-  bindUseCase(container, CancelOrder, [ORDER_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
-  bindUseCase(container, ChangeOrderStatus, [ORDER_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
+  bindUseCase(container, CancelOrder, [ORDER_REPOSITORY, STOCK_STORE, CLOCK, EVENT_BUS]);
+  bindUseCase(container, ChangeOrderStatus, [ORDER_REPOSITORY, STOCK_STORE, CLOCK, EVENT_BUS]);
   bindUseCase(container, SalesAnalytics, [ORDER_REPOSITORY, PRODUCT_REPOSITORY, USER_REPOSITORY]);
   bindStockReservations(container, config);
 
   container.bind<OrderExpiryPolicy>(ORDER_EXPIRY_POLICY).toConstantValue({ ...config.orderExpiry });
   bindUseCase(container, ExpireUnpaidOrders, [
     ORDER_REPOSITORY,
-    PRODUCT_REPOSITORY,
+    STOCK_STORE,
     STOCK_LEDGER,
     PROMO_CODE_REPOSITORY,
     CLOCK,

@@ -1,11 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows of different port types share one loop */
 import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
-import {
-  CATEGORY_REPOSITORY,
-  PRODUCT_REPOSITORY,
-  type ProductRepository,
-} from '../../application/catalog/ports.js';
+import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { PRODUCT_VIEWS } from '../../application/discovery/ports.js';
 import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
 import {
@@ -14,12 +10,14 @@ import {
   TOKEN_REVOCATION_STORE,
   USER_REPOSITORY,
 } from '../../application/identity/ports.js';
-import { STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY } from '../../application/inventory/ports.js';
 import {
-  ORDER_REPOSITORY,
+  STOCK_LEDGER,
+  STOCK_NOTIFY_REPOSITORY,
   STOCK_RESERVATION_REPOSITORY,
-  UNPAID_ORDER_SLOT_REPOSITORY,
-} from '../../application/ordering/ports.js';
+  STOCK_STORE,
+  type StockStore,
+} from '../../application/inventory/ports.js';
+import { ORDER_REPOSITORY, UNPAID_ORDER_SLOT_REPOSITORY } from '../../application/ordering/ports.js';
 import { PAYMENT_REPOSITORY, PROCESSED_EVENT_STORE } from '../../application/payments/ports.js';
 import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import { REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
@@ -37,11 +35,12 @@ import {
   MemoryTokenRevocationStore,
 } from '../../adapters/persistence/memory/identity-tokens.js';
 import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
+import { MemoryStockStore } from '../../adapters/persistence/memory/inventory-stock-store.js';
 import { MemoryStockLedger } from '../../adapters/persistence/memory/inventory-ledger.js';
 import { MemoryStockNotifyRepository } from '../../adapters/persistence/memory/inventory-notify-requests.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../adapters/persistence/memory/ordering-order-repository.js';
-import { MemoryStockReservationRepository } from '../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
+import { MemoryStockReservationRepository } from '../../adapters/persistence/memory/inventory-stock-reservations.js';
 import { MemoryUnpaidOrderSlotRepository } from '../../adapters/persistence/memory/ordering-unpaid-slots.js';
 import { MemoryProcessedEventStore } from '../../adapters/persistence/memory/payments-processed-events.js';
 import { MemoryPaymentRepository } from '../../adapters/persistence/memory/payments-records.js';
@@ -66,8 +65,9 @@ import {
   type PendingMovementSettler,
 } from '../../adapters/persistence/mongo/inventory-ledger.js';
 import { MongoStockNotifyRepository } from '../../adapters/persistence/mongo/inventory-notify-requests.js';
+import { MongoStockStore } from '../../adapters/persistence/mongo/inventory-stock-store.js';
 import { MongoOrderRepository } from '../../adapters/persistence/mongo/ordering-order-repository.js';
-import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
+import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/inventory-stock-reservations.js';
 import { MongoUnpaidOrderSlotRepository } from '../../adapters/persistence/mongo/ordering-unpaid-slots.js';
 import { MongoProcessedEventStore } from '../../adapters/persistence/mongo/payments-processed-events.js';
 import { MongoPaymentRepository } from '../../adapters/persistence/mongo/payments-records.js';
@@ -111,9 +111,9 @@ export function row<T>(r: PersistenceRow<T>): PersistenceRow<any> {
   return r;
 }
 
-// The stock ledger settles the movements parked on products through the product repository,
-// which under Mongo is a MongoProductRepository (the catalog cache's wrapper forwards every method).
-const PRODUCT_SETTLER = PRODUCT_REPOSITORY as Token<ProductRepository & PendingMovementSettler>;
+// The stock ledger settles the movements parked on products through the stock store, which under
+// Mongo is a MongoStockStore (the catalog cache's wrapper forwards every method).
+const STOCK_SETTLER = STOCK_STORE as Token<StockStore & PendingMovementSettler>;
 
 const db = [MemoryDatabase] as const;
 const mongo = [MONGO_CONNECTION] as const;
@@ -219,10 +219,16 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     mongo: adapter(MongoCustomerOrderHistory, mongo),
   }),
   row({
+    token: STOCK_STORE,
+    context: 'inventory',
+    memory: adapter(MemoryStockStore, db),
+    mongo: adapter(MongoStockStore, mongo),
+  }),
+  row({
     token: STOCK_LEDGER,
     context: 'inventory',
     memory: adapter(MemoryStockLedger, db),
-    mongo: adapter(MongoStockLedger, [MONGO_CONNECTION, PRODUCT_SETTLER]),
+    mongo: adapter(MongoStockLedger, [MONGO_CONNECTION, STOCK_SETTLER]),
   }),
   row({
     token: STOCK_NOTIFY_REPOSITORY,

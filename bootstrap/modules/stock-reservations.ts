@@ -1,16 +1,18 @@
 import type { Container } from 'inversify';
 import type { Config } from '../config.js';
-import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import {
-  ORDER_REPOSITORY,
   STOCK_RESERVATION_POLICY,
   STOCK_RESERVATION_REPOSITORY,
+  STOCK_STORE,
   type StockReservationPolicy,
-} from '../../application/ordering/ports.js';
+} from '../../application/inventory/ports.js';
+import { StockHold } from '../../application/inventory/stock-hold.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { SweepStockReservations } from '../../application/ordering/sweep-stock-reservations.js';
 import {
   APP_LOGGER,
   CLOCK,
+  ID_GENERATOR,
   STARTUP_TASK,
   type AppLogger,
   type StartupTask,
@@ -96,14 +98,24 @@ export class ReservationSweepSchedule extends SweepSchedule {
   }
 }
 
-/** The reservation store (memory or Mongo), its policy, the sweeper use case and its schedule. */
+/**
+ * The reservation store (memory or Mongo), its policy, the StockHold placement and the sweeper
+ * share, the sweeper use case and its schedule.
+ */
 export function bindStockReservations(container: Container, config: Config): void {
   container
     .bind<StockReservationPolicy>(STOCK_RESERVATION_POLICY)
     .toConstantValue({ ...config.stockReservation });
+  bindUseCase(container, StockHold, [
+    STOCK_STORE,
+    STOCK_RESERVATION_REPOSITORY,
+    ID_GENERATOR,
+    APP_LOGGER,
+    STOCK_RESERVATION_POLICY,
+  ]);
   bindUseCase(container, SweepStockReservations, [
     STOCK_RESERVATION_REPOSITORY,
-    PRODUCT_REPOSITORY,
+    StockHold,
     ORDER_REPOSITORY,
     CLOCK,
   ]);

@@ -1,6 +1,31 @@
 import type { MovementFilter, StockLedger } from '../../../application/inventory/ports.js';
-import type { StockMovement } from '../../../domain/inventory/movement.js';
+import type { MovementMeta, MovementReason, StockMovement } from '../../../domain/inventory/movement.js';
 import type { MemoryDatabase } from './memory-database.js';
+import { movementId } from '../movement-id.js';
+
+/**
+ * Writes a movement to the ledger collection; the product and stock stores call it in the same
+ * synchronous step as the stock change it describes. A zero quantity records nothing.
+ */
+export function recordMovement(
+  movements: Map<string, StockMovement>,
+  productId: string,
+  quantity: number,
+  reason: MovementReason,
+  meta: MovementMeta = {},
+): void {
+  if (quantity === 0) return;
+  const id = movementId();
+  movements.set(id, {
+    id,
+    productId,
+    quantity,
+    reason: meta.reason ?? reason,
+    actor: meta.actor ?? 'system',
+    reference: meta.reference ?? '',
+    at: new Date(),
+  });
+}
 
 export function matchesMovement(m: StockMovement, f: MovementFilter): boolean {
   if (f.productId !== undefined && m.productId !== f.productId) return false;
@@ -13,7 +38,7 @@ export function matchesMovement(m: StockMovement, f: MovementFilter): boolean {
 const oldestFirst = (a: StockMovement, b: StockMovement) =>
   a.at.getTime() - b.at.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
-/** The ledger the memory product repository writes (collection `stock.movements`). */
+/** The ledger the memory stock and product stores write (collection `stock.movements`). */
 export class MemoryStockLedger implements StockLedger {
   private readonly rows: Map<string, StockMovement>;
 

@@ -11,9 +11,13 @@ import type {
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { DocumentLock, type DocumentLockOptions } from './document-lock.js';
-import type { MovementMeta, MovementReason } from '../../../domain/inventory/movement.js';
-import { insertMovement, movementModel, type MovementDoc } from './inventory-ledger.js';
-import { movementId } from '../movement-id.js';
+import {
+  insertMovement,
+  movementDoc,
+  movementModel,
+  parkMovement,
+  type MovementDoc,
+} from './inventory-ledger.js';
 
 /** A product as stored: the domain fields, `_id` for the id, and the reservation markers. */
 interface ProductDoc {
@@ -251,8 +255,9 @@ function toFields(p: Product): Omit<ProductDoc, '_id' | 'reservationIds' | 'pend
 }
 
 /**
- * Products in MongoDB. Every write is one guarded single-document update: optimistic `version`
- * for edits, `stock >= n` and the reservation marker for stock, so no transaction is needed.
+ * Products in MongoDB. Every write is one guarded single-document update (optimistic `version`),
+ * so no transaction is needed; stock changes after creation go through MongoStockStore, which
+ * writes the same documents.
  * On a server whose single-document updates are not atomic (FerretDB), each write to a product
  * holds that product's DocumentLock.
  */
@@ -267,79 +272,10 @@ export class MongoProductRepository implements ProductRepository {
     this.movements = movementModel(connection);
   }
 
-  private movement(productId: string, quantity: number, reason: MovementReason, meta: MovementMeta = {}) {
-    return {
-      _id: movementId(),
-      productId,
-      quantity,
-      reason: meta.reason ?? reason,
-      actor: meta.actor ?? 'system',
-      reference: meta.reference ?? '',
-      at: new Date(),
-    } satisfies MovementDoc;
-  }
-
-  private static park(m: MovementDoc): Record<string, MovementDoc> {
-    return { [`pendingMovements.${m._id}`]: m };
-  }
-
   /** Copies a parked movement to the ledger (idempotent), then removes it from its product. */
   private async flush(m: MovementDoc): Promise<void> {
     await insertMovement(this.movements, m);
     await this.write(m.productId, {}, { $unset: { [`pendingMovements.${m._id}`]: '' } });
-  }
-
-  /** Flushes every movement still parked on any product (after a crash); answers how many. */
-  async settlePending(): Promise<number> {
-    const docs = await this.model
-      .find({}, { pendingMovements: 1 })
-      .lean<Pick<ProductDoc, '_id' | 'pendingMovements'>[]>();
-    let n = 0;
-    for (const d of docs) {
-      for (const m of Object.values(d.pendingMovements ?? {})) {
-        await this.flush({ ...m, at: new Date(m.at) });
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /**
-   * Compare-and-set on the stock: reads the product, asks `next` for the new stock, writes it
-   * guarded by the version read (under the lock where the server needs one), with a movement of
-   * the difference; retries when another writer got in between.
-   */
-  private async casStock(
-    productId: string,
-    next: (stock: number) => number | null,
-    reason: MovementReason,
-    meta?: MovementMeta,
-  ): Promise<{ ok: true; before: number; after: number } | { ok: false; reason: 'not_found' | 'negative' }> {
-    for (;;) {
-      const outcome = await this.lock.exclusive(`products:${productId}`, async () => {
-        const doc = await this.model
-          .findById(productId, { inventory: 1, version: 1 })
-          .lean<Pick<ProductDoc, '_id' | 'inventory' | 'version'>>();
-        if (!doc) return { ok: false as const, reason: 'not_found' as const };
-        const before = doc.inventory.stock;
-        const after = next(before);
-        if (after === null || after < 0) return { ok: false as const, reason: 'negative' as const };
-        const m = after !== before ? this.movement(productId, after - before, reason, meta) : null;
-        const result = await this.model.collection.updateOne(
-          { _id: productId as never, version: doc.version },
-          {
-            $set: { 'inventory.stock': after, ...(m ? MongoProductRepository.park(m) : {}) },
-            $inc: { version: 1 },
-          } as never,
-        );
-        if (result.matchedCount !== 1) return null;
-        return { ok: true as const, before, after, m };
-      });
-      if (outcome === null) continue;
-      if (!outcome.ok) return outcome;
-      if (outcome.m) await this.flush(outcome.m);
-      return { ok: true, before: outcome.before, after: outcome.after };
-    }
   }
 
   /** One guarded update of one product, made exclusive where the server needs it. */
@@ -389,7 +325,7 @@ export class MongoProductRepository implements ProductRepository {
 
   async create(product: Product): Promise<Product> {
     const m =
-      product.inventory.stock !== 0 ? this.movement(product.id, product.inventory.stock, 'initial') : null;
+      product.inventory.stock !== 0 ? movementDoc(product.id, product.inventory.stock, 'initial') : null;
     await this.model.collection.insertOne({
       _id: product.id,
       ...toFields(product),
@@ -411,8 +347,8 @@ export class MongoProductRepository implements ProductRepository {
         .lean<Pick<ProductDoc, '_id' | 'inventory'>>();
       if (!stored) return { matched: false, m: null };
       const delta = next.inventory.stock - stored.inventory.stock;
-      const m = delta !== 0 ? this.movement(product.id, delta, 'adjustment', { actor: 'admin' }) : null;
-      const $set = { ...fields, ...(m ? MongoProductRepository.park(m) : {}) };
+      const m = delta !== 0 ? movementDoc(product.id, delta, 'adjustment', { actor: 'admin' }) : null;
+      const $set = { ...fields, ...(m ? parkMovement(m) : {}) };
       const result = await this.model.collection.updateOne(
         { _id: product.id as never, version: product.version },
         (Object.keys($unset).length > 0 ? { $set, $unset } : { $set }) as never,
@@ -431,84 +367,6 @@ export class MongoProductRepository implements ProductRepository {
   async delete(id: string): Promise<boolean> {
     const result = await this.model.deleteOne({ _id: id });
     return result.deletedCount === 1;
-  }
-
-  async reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean> {
-    if (!Number.isSafeInteger(quantity) || quantity <= 0) return false;
-    const m = this.movement(productId, -quantity, 'sale', { actor: 'checkout', reference: reservationId });
-    const result = await this.write(
-      productId,
-      {
-        'inventory.isAvailable': true,
-        'inventory.stock': { $gte: quantity },
-        reservationIds: { $ne: reservationId },
-      },
-      {
-        $inc: { 'inventory.stock': -quantity, version: 1 },
-        $push: { reservationIds: reservationId },
-        $set: MongoProductRepository.park(m),
-      },
-    );
-    if (result.matchedCount !== 1) return false;
-    await this.flush(m);
-    return true;
-  }
-
-  async commitReservation(productId: string, reservationId: string): Promise<boolean> {
-    const result = await this.write(
-      productId,
-      { reservationIds: reservationId },
-      { $pull: { reservationIds: reservationId } },
-    );
-    return result.matchedCount === 1;
-  }
-
-  async releaseReservation(productId: string, reservationId: string, quantity: number): Promise<boolean> {
-    const n = Number.isSafeInteger(quantity) && quantity > 0 ? quantity : 0;
-    const m =
-      n > 0
-        ? this.movement(productId, n, 'reservation_release', { actor: 'checkout', reference: reservationId })
-        : null;
-    const result = await this.write(
-      productId,
-      { reservationIds: reservationId },
-      {
-        ...(m ? { $inc: { 'inventory.stock': n, version: 1 }, $set: MongoProductRepository.park(m) } : {}),
-        $pull: { reservationIds: reservationId },
-      },
-    );
-    if (result.matchedCount !== 1) return false;
-    if (m) await this.flush(m);
-    return true;
-  }
-
-  async pendingReservations(productId: string): Promise<string[]> {
-    const doc = await this.model
-      .findById(productId, { reservationIds: 1 })
-      .lean<Pick<ProductDoc, '_id' | 'reservationIds'>>();
-    return [...(doc?.reservationIds ?? [])];
-  }
-
-  async releaseStock(productId: string, quantity: number, meta?: MovementMeta): Promise<void> {
-    if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
-    const m = this.movement(productId, quantity, 'cancellation', meta);
-    const result = await this.write(
-      productId,
-      {},
-      { $inc: { 'inventory.stock': quantity, version: 1 }, $set: MongoProductRepository.park(m) },
-    );
-    if (result.matchedCount === 1) await this.flush(m);
-  }
-
-  async setStock(productId: string, stock: number, meta?: MovementMeta): Promise<boolean> {
-    if (!Number.isSafeInteger(stock) || stock < 0) return false;
-    const outcome = await this.casStock(productId, () => stock, 'adjustment', meta);
-    return outcome.ok;
-  }
-
-  async adjustStock(productId: string, delta: number, meta?: MovementMeta) {
-    if (!Number.isSafeInteger(delta)) return { ok: false as const, reason: 'negative' as const };
-    return this.casStock(productId, (stock) => stock + delta, 'adjustment', meta);
   }
 
   async recordSale(productId: string, quantity: number): Promise<void> {

@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { MovementFilter, StockLedger } from '../../../application/inventory/ports.js';
-import type { MovementReason, StockMovement } from '../../../domain/inventory/movement.js';
+import type { MovementMeta, MovementReason, StockMovement } from '../../../domain/inventory/movement.js';
+import { movementId } from '../movement-id.js';
 
 /** A movement as stored in `stock_movements` (and, until copied there, on its product). */
 export interface MovementDoc {
@@ -31,6 +32,29 @@ movementSchema.index({ at: -1 });
 export function movementModel(connection: Connection): Model<MovementDoc> {
   return (connection.models.StockMovement ??
     connection.model('StockMovement', movementSchema)) as unknown as Model<MovementDoc>;
+}
+
+/** A new movement, stamped now, for a write to park on its product. */
+export function movementDoc(
+  productId: string,
+  quantity: number,
+  reason: MovementReason,
+  meta: MovementMeta = {},
+): MovementDoc {
+  return {
+    _id: movementId(),
+    productId,
+    quantity,
+    reason: meta.reason ?? reason,
+    actor: meta.actor ?? 'system',
+    reference: meta.reference ?? '',
+    at: new Date(),
+  };
+}
+
+/** The `$set` that parks a movement on its product, in the same write as the stock change. */
+export function parkMovement(m: MovementDoc): Record<string, MovementDoc> {
+  return { [`pendingMovements.${m._id}`]: m };
 }
 
 export function movementToDoc(m: StockMovement): MovementDoc {
@@ -76,7 +100,7 @@ function filterOf(f: MovementFilter): Record<string, unknown> {
   return q;
 }
 
-/** Settles the movements still parked on products (see MongoProductRepository). */
+/** Settles the movements still parked on products (see MongoStockStore). */
 export interface PendingMovementSettler {
   settlePending(): Promise<number>;
 }

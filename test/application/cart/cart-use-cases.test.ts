@@ -136,7 +136,7 @@ describe('application/cart use cases', () => {
 
     it('checks the CURRENT stock (stock dropped since the first add)', async () => {
       (await addToCart.execute({ userId, productId: roses.id, quantity: 2 })).unwrap();
-      await k.products.setStock(roses.id, 2);
+      await k.stock.setStock(roses.id, 2);
       const r = await addToCart.execute({ userId, productId: roses.id, quantity: 1 });
       expect(r.unwrapErr().code).to.equal('INSUFFICIENT_STOCK');
     });

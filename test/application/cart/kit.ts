@@ -2,6 +2,7 @@ import type { User } from '../../../domain/identity/user.js';
 import { MemoryCartRepository } from '../../../adapters/persistence/memory/cart-repository.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryProductRepository } from '../../../adapters/persistence/memory/catalog-product-repository.js';
+import { MemoryStockStore } from '../../../adapters/persistence/memory/inventory-stock-store.js';
 import { MemoryWishlistRepository } from '../../../adapters/persistence/memory/wishlist-repository.js';
 import { aUser, SequentialIds, TestClock } from '../../support/kit.js';
 
@@ -11,6 +12,7 @@ export function makeKit() {
   const clock = new TestClock();
   const ids = new SequentialIds();
   const products = new MemoryProductRepository(db);
+  const stock = new MemoryStockStore(db);
   const carts = new MemoryCartRepository(db);
   const wishlist = new MemoryWishlistRepository(db, clock);
   const users = db.collection<User>('users');
@@ -20,6 +22,6 @@ export function makeKit() {
     users.set(user.id, user);
     return user;
   }
-  return { db, clock, ids, products, carts, wishlist, users, logger, addUser };
+  return { db, clock, ids, products, stock, carts, wishlist, users, logger, addUser };
 }
 export type Kit = ReturnType<typeof makeKit>;

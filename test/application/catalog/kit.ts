@@ -6,9 +6,10 @@ import {
   BulkUpdateProducts,
   CreateProduct,
   DeleteProduct,
-  SetProductStock,
   UpdateProduct,
 } from '../../../application/catalog/manage-products.js';
+import { SetProductStock } from '../../../application/inventory/use-cases.js';
+import { MemoryStockStore } from '../../../adapters/persistence/memory/inventory-stock-store.js';
 import {
   GetFeaturedProducts,
   GetPopularProducts,
@@ -32,6 +33,7 @@ import { RecordingBus, SequentialIds, TestClock } from '../../support/kit.js';
 export function catalogKit() {
   const db = new MemoryDatabase();
   const products = new MemoryProductRepository(db);
+  const stock = new MemoryStockStore(db);
   const categories = new MemoryCategoryRepository(db);
   const clock = new TestClock();
   const ids = new SequentialIds();
@@ -39,6 +41,7 @@ export function catalogKit() {
   return {
     db,
     products,
+    stock,
     categories,
     bus,
     clock,
@@ -52,7 +55,7 @@ export function catalogKit() {
     update: new UpdateProduct(products, categories, clock, ids, bus),
     remove: new DeleteProduct(products, clock, bus),
     bulk: new BulkUpdateProducts(products, categories, clock, ids, bus),
-    setStock: new SetProductStock(products, clock, bus),
+    setStock: new SetProductStock(products, stock, clock, bus),
     listCategories: new ListCategories(categories),
     tree: new GetCategoryTree(categories),
     getCategory: new GetCategory(categories),

@@ -128,7 +128,7 @@ describe('application/catalog product use cases', () => {
       const found = await originalFind(id);
       if (first && id === p.id) {
         first = false;
-        await k.products.reserveStock(p.id, 2, 'checkout-1');
+        await k.stock.reserveStock(p.id, 2, 'checkout-1');
       }
       return found;
     };

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { MemoryProductRepository } from '../../../adapters/persistence/memory/catalog-product-repository.js';
 import { MemoryStockLedger } from '../../../adapters/persistence/memory/inventory-ledger.js';
 import { MemoryStockNotifyRepository } from '../../../adapters/persistence/memory/inventory-notify-requests.js';
+import { MemoryStockStore } from '../../../adapters/persistence/memory/inventory-stock-store.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import {
   ChangeStock,
@@ -17,6 +18,7 @@ import { aProduct, RecordingBus, SequentialIds, testId } from '../../support/kit
 function setup() {
   const db = new MemoryDatabase();
   const products = new MemoryProductRepository(db);
+  const stock = new MemoryStockStore(db);
   const ledger = new MemoryStockLedger(db);
   const notifyRepo = new MemoryStockNotifyRepository(db);
   const sent: MailMessage[] = [];
@@ -28,10 +30,11 @@ function setup() {
   const notify = new NotifyBackInStock(notifyRepo, mailer, clock, logger);
   return {
     products,
+    stock,
     ledger,
     sent,
-    change: new ChangeStock(products, events, clock, notify),
-    restock: new RestockProduct(products, events, clock, ids, notify),
+    change: new ChangeStock(products, stock, events, clock, notify),
+    restock: new RestockProduct(products, stock, events, clock, ids, notify),
     ask: new RequestStockNotification(products, notifyRepo, clock, ids),
     verify: new VerifyStockLedger(products, ledger),
   };
@@ -57,9 +60,9 @@ describe('application/inventory', () => {
           const p = aProduct({ inventory: { stock: 2, lowStockThreshold: 1, isAvailable: true } });
           await s.products.create(p);
           for (const [kind, n, r] of ops) {
-            if (kind === 0) await s.products.reserveStock(p.id, Math.abs(n) || 1, `r${r}`);
-            if (kind === 1) await s.products.commitReservation(p.id, `r${r}`);
-            if (kind === 2) await s.products.releaseReservation(p.id, `r${r}`, Math.abs(n) || 1);
+            if (kind === 0) await s.stock.reserveStock(p.id, Math.abs(n) || 1, `r${r}`);
+            if (kind === 1) await s.stock.commitReservation(p.id, `r${r}`);
+            if (kind === 2) await s.stock.releaseReservation(p.id, `r${r}`, Math.abs(n) || 1);
             if (kind === 3) await s.change.execute({ productId: p.id, set: Math.abs(n), actor: 'admin' });
             if (kind === 4)
               await s.change.execute({ productId: p.id, adjust: n, reason: 'count', actor: 'admin' });

@@ -7,7 +7,9 @@ import { MemoryProductRepository } from '../../../adapters/persistence/memory/ca
 import { MemoryCartRepository } from '../../../adapters/persistence/memory/cart-repository.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
-import { MemoryStockReservationRepository } from '../../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
+import { MemoryStockReservationRepository } from '../../../adapters/persistence/memory/inventory-stock-reservations.js';
+import { MemoryStockStore } from '../../../adapters/persistence/memory/inventory-stock-store.js';
+import { StockHold } from '../../../application/inventory/stock-hold.js';
 import { SweepStockReservations } from '../../../application/ordering/sweep-stock-reservations.js';
 import { PlaceOrder, type PlaceOrderInput } from '../../../application/ordering/place-order.js';
 import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/ordering/queries.js';
@@ -47,42 +49,34 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
   const bus = new RecordingBus();
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const products = new MemoryProductRepository(db);
+  const stock = new MemoryStockStore(db);
   const carts = new MemoryCartRepository(db);
   const orders = new MemoryOrderRepository(db);
   const users = new MemoryUserRepository(db);
   const reservations = new MemoryStockReservationRepository(db);
   const policy = { ttlMs: 15 * 60_000, sweepIntervalMs: 60_000 };
+  const hold = new StockHold(stock, reservations, ids, logger, policy);
 
-  const place = new PlaceOrder(
-    orders,
-    products,
-    carts,
-    clock,
-    ids,
-    random,
-    bus,
-    logger,
-    reservations,
-    policy,
-  );
+  const place = new PlaceOrder(orders, products, carts, clock, ids, random, bus, logger, hold);
   const kit = {
     db,
     clock,
     ids,
     bus,
     products,
+    stock,
     carts,
     orders,
     users,
     reservations,
     policy,
     place,
-    sweep: new SweepStockReservations(reservations, products, orders, clock),
+    sweep: new SweepStockReservations(reservations, hold, orders, clock),
     listMine: new ListMyOrders(orders, products),
     get: new GetOrder(orders),
     listAll: new ListAllOrders(orders),
-    cancel: new CancelOrder(orders, products, clock, bus),
-    changeStatus: new ChangeOrderStatus(orders, products, clock, bus),
+    cancel: new CancelOrder(orders, stock, clock, bus),
+    changeStatus: new ChangeOrderStatus(orders, stock, clock, bus),
     analytics: new SalesAnalytics(orders, products, users),
     async addProduct(overrides: Partial<Product> = {}): Promise<Product> {
       return products.create(aProduct(overrides));

@@ -124,9 +124,9 @@ describe('application/ordering: PlaceOrder', () => {
         inventory: { stock: 1, lowStockThreshold: 1, isAvailable: true },
       }),
     );
-    const reserve = sinon.spy(k.products, 'reserveStock');
-    const release = sinon.spy(k.products, 'releaseReservation');
-    const releaseByQuantity = sinon.spy(k.products, 'releaseStock');
+    const reserve = sinon.spy(k.stock, 'reserveStock');
+    const release = sinon.spy(k.stock, 'releaseReservation');
+    const releaseByQuantity = sinon.spy(k.stock, 'releaseStock');
     const result = await k.place.execute(
       k.input(userId, {
         items: [
@@ -149,7 +149,7 @@ describe('application/ordering: PlaceOrder', () => {
     expect(releaseByQuantity.called).to.equal(false);
     expect(await k.stockOf(first.id)).to.equal(20);
     expect(await k.stockOf(second.id)).to.equal(1);
-    expect(await k.products.pendingReservations(first.id)).to.deep.equal([]);
+    expect(await k.stock.pendingReservations(first.id)).to.deep.equal([]);
     expect(await k.reservations.expired(new Date(8.64e15), 10)).to.deep.equal([]);
     expect((await k.orders.list({}, 1, 10)).total).to.equal(0);
     expect(k.bus.published).to.deep.equal([]);

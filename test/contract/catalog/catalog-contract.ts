@@ -232,95 +232,17 @@ export function productRepositoryContract(options: CatalogContractOptions): void
     });
   });
 
-  it('reserveStock never oversells under concurrent callers and refuses unavailable products', async () => {
-    const p = await products.create(
-      aProduct({ inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
-    );
-    const results = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => products.reserveStock(p.id, 1, `r${i}`)),
-    );
-    expect(results.filter(Boolean)).to.have.length(5);
-    expect((await products.findById(p.id))!.inventory.stock).to.equal(0);
-    expect((await products.pendingReservations(p.id)).sort()).to.deep.equal(
-      results.flatMap((ok, i) => (ok ? [`r${i}`] : [])).sort(),
-    );
-    expect(await products.reserveStock(p.id, 1, 'late')).to.equal(false);
-    await products.releaseStock(p.id, 2);
-    expect((await products.findById(p.id))!.inventory.stock).to.equal(2);
-    expect(await products.reserveStock(p.id, 3, 'big')).to.equal(false);
-    expect(await products.reserveStock(p.id, 0, 'zero')).to.equal(false);
-    expect(await products.reserveStock(p.id, -1, 'neg')).to.equal(false);
-    expect(await products.reserveStock(MISSING, 1, 'ghost')).to.equal(false);
-    const off = await products.create(
-      aProduct({ inventory: { stock: 9, lowStockThreshold: 1, isAvailable: false } }),
-    );
-    expect(await products.reserveStock(off.id, 1, 'off')).to.equal(false);
-    expect((await products.findById(off.id))!.inventory.stock).to.equal(9);
-    expect(await products.pendingReservations(off.id)).to.deep.equal([]);
-  });
-
-  it('a reservation is taken once, committed or released at most once, and only by its own id', async () => {
-    const p = await products.create(
-      aProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
-    );
-    const stock = async () => (await products.findById(p.id))!.inventory.stock;
-    expect(await products.reserveStock(p.id, 3, 'a')).to.equal(true);
-    expect(await products.reserveStock(p.id, 3, 'a')).to.equal(false); // a retry is a no-op
-    expect(await products.reserveStock(p.id, 2, 'b')).to.equal(true);
-    expect(await stock()).to.equal(5);
-    expect(await products.pendingReservations(p.id)).to.deep.equal(['a', 'b']);
-
-    // commit keeps the stock taken and forgets the marker, once
-    expect(await products.commitReservation(p.id, 'a')).to.equal(true);
-    expect(await products.commitReservation(p.id, 'a')).to.equal(false);
-    expect(await products.releaseReservation(p.id, 'a', 3)).to.equal(false);
-    expect(await stock()).to.equal(5);
-
-    // release puts it back at most once, even when two callers race
-    const races = await Promise.all([
-      products.releaseReservation(p.id, 'b', 2),
-      products.releaseReservation(p.id, 'b', 2),
-      products.releaseReservation(p.id, 'b', 2),
-    ]);
-    expect(races.filter(Boolean)).to.have.length(1);
-    expect(await stock()).to.equal(7);
-    expect(await products.commitReservation(p.id, 'b')).to.equal(false);
-    expect(await products.pendingReservations(p.id)).to.deep.equal([]);
-
-    // unknown ids and products change nothing
-    expect(await products.releaseReservation(p.id, 'never', 4)).to.equal(false);
-    expect(await products.releaseReservation(MISSING, 'a', 4)).to.equal(false);
-    expect(await products.commitReservation(MISSING, 'a')).to.equal(false);
-    expect(await products.pendingReservations(MISSING)).to.deep.equal([]);
-    expect(await stock()).to.equal(7);
-
-    // the same id may hold stock again once settled; a reservation survives a product edit
-    expect(await products.reserveStock(p.id, 1, 'a')).to.equal(true);
-    const current = (await products.findById(p.id))!;
-    expect((await products.update({ ...current, name: 'Edited' })).isOk()).to.equal(true);
-    expect(await products.pendingReservations(p.id)).to.deep.equal(['a']);
-    expect(await products.releaseReservation(p.id, 'a', 1)).to.equal(true);
-    expect(await stock()).to.equal(7);
-  });
-
-  it('update is optimistic, stock changes bump the version, setStock and recordSale work', async () => {
+  it('update is optimistic, recordSale counts sales, delete removes', async () => {
     const p = await products.create(aProduct());
     const first = await products.update({ ...p, name: 'A' });
     expect(first.isOk() && first.value.version).to.equal(2);
     expect((await products.findById(p.id))!.version).to.equal(2);
     const stale = await products.update({ ...p, name: 'B' });
     expect(stale.isErr() && stale.error.code).to.equal('CONFLICT');
-    expect(await products.reserveStock(p.id, 1, 'r1')).to.equal(true);
-    const afterReserve = (await products.findById(p.id))!;
-    expect(afterReserve.version).to.equal(3);
-    expect(await products.setStock(p.id, 42)).to.equal(true);
-    expect(await products.setStock(p.id, -1)).to.equal(false);
-    expect(await products.setStock(p.id, 1.5)).to.equal(false);
-    expect(await products.setStock(MISSING, 1)).to.equal(false);
     await products.recordSale(p.id, 3);
     await products.recordSale(MISSING, 3);
     const now = (await products.findById(p.id))!;
-    expect([now.inventory.stock, now.salesCount, now.name]).to.deep.equal([42, 3, 'A']);
+    expect([now.salesCount, now.name]).to.deep.equal([3, 'A']);
     const missing = await products.update(aProduct());
     expect(missing.isErr() && missing.error.code).to.equal('PRODUCT_NOT_FOUND');
     expect(await products.delete(p.id)).to.equal(true);

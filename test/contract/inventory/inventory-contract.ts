@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { ProductRepository } from '../../../application/catalog/ports.js';
-import type { StockLedger, StockNotifyRepository } from '../../../application/inventory/ports.js';
+import type { StockLedger, StockNotifyRepository, StockStore } from '../../../application/inventory/ports.js';
 import { VerifyStockLedger } from '../../../application/inventory/use-cases.js';
 import { ledgerSum } from '../../../domain/inventory/movement.js';
 import { aProduct, testId } from '../../support/kit.js';
 
+/** Fresh, empty stores over one database (the stock store changes the products' stock). */
 export interface InventoryStores {
   products: ProductRepository;
+  stock: StockStore;
   ledger: StockLedger;
   notify: StockNotifyRepository;
 }
@@ -44,25 +46,25 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('edit' as const), n: fc.integer({ min: 0, max: 6 }) }),
 );
 
-async function apply(products: ProductRepository, id: string, op: Op): Promise<void> {
+async function apply(products: ProductRepository, stock: StockStore, id: string, op: Op): Promise<void> {
   switch (op.kind) {
     case 'reserve':
-      await products.reserveStock(id, op.n, `res-${op.r}`);
+      await stock.reserveStock(id, op.n, `res-${op.r}`);
       return;
     case 'commit':
-      await products.commitReservation(id, `res-${op.r}`);
+      await stock.commitReservation(id, `res-${op.r}`);
       return;
     case 'release':
-      await products.releaseReservation(id, `res-${op.r}`, op.n);
+      await stock.releaseReservation(id, `res-${op.r}`, op.n);
       return;
     case 'releaseStock':
-      await products.releaseStock(id, op.n);
+      await stock.releaseStock(id, op.n);
       return;
     case 'set':
-      await products.setStock(id, op.n, { actor: 'admin-1' });
+      await stock.setStock(id, op.n, { actor: 'admin-1' });
       return;
     case 'adjust':
-      await products.adjustStock(id, op.n, { actor: 'admin-1', reason: 'restock', reference: 'po-1' });
+      await stock.adjustStock(id, op.n, { actor: 'admin-1', reason: 'restock', reference: 'po-1' });
       return;
     case 'edit': {
       const p = (await products.findById(id))!;
@@ -72,7 +74,101 @@ async function apply(products: ProductRepository, id: string, op: Op): Promise<v
   }
 }
 
+const MISSING = 'f00000000000000000000000';
+
 export function inventoryContract(options: InventoryContractOptions): void {
+  describe('StockStore', () => {
+    let stores: InventoryStores;
+    beforeEach(async () => {
+      stores = await options.fresh();
+    });
+
+    it('reserveStock never oversells under concurrent callers and refuses unavailable products', async () => {
+      const p = await stores.products.create(
+        aProduct({ inventory: { stock: 5, lowStockThreshold: 1, isAvailable: true } }),
+      );
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => stores.stock.reserveStock(p.id, 1, `r${i}`)),
+      );
+      expect(results.filter(Boolean)).to.have.length(5);
+      expect((await stores.products.findById(p.id))!.inventory.stock).to.equal(0);
+      expect((await stores.stock.pendingReservations(p.id)).sort()).to.deep.equal(
+        results.flatMap((ok, i) => (ok ? [`r${i}`] : [])).sort(),
+      );
+      expect(await stores.stock.reserveStock(p.id, 1, 'late')).to.equal(false);
+      await stores.stock.releaseStock(p.id, 2);
+      expect((await stores.products.findById(p.id))!.inventory.stock).to.equal(2);
+      expect(await stores.stock.reserveStock(p.id, 3, 'big')).to.equal(false);
+      expect(await stores.stock.reserveStock(p.id, 0, 'zero')).to.equal(false);
+      expect(await stores.stock.reserveStock(p.id, -1, 'neg')).to.equal(false);
+      expect(await stores.stock.reserveStock(MISSING, 1, 'ghost')).to.equal(false);
+      const off = await stores.products.create(
+        aProduct({ inventory: { stock: 9, lowStockThreshold: 1, isAvailable: false } }),
+      );
+      expect(await stores.stock.reserveStock(off.id, 1, 'off')).to.equal(false);
+      expect((await stores.products.findById(off.id))!.inventory.stock).to.equal(9);
+      expect(await stores.stock.pendingReservations(off.id)).to.deep.equal([]);
+    });
+
+    it('a reservation is taken once, committed or released at most once, and only by its own id', async () => {
+      const p = await stores.products.create(
+        aProduct({ inventory: { stock: 10, lowStockThreshold: 1, isAvailable: true } }),
+      );
+      const onHand = async () => (await stores.products.findById(p.id))!.inventory.stock;
+      expect(await stores.stock.reserveStock(p.id, 3, 'a')).to.equal(true);
+      expect(await stores.stock.reserveStock(p.id, 3, 'a')).to.equal(false); // a retry is a no-op
+      expect(await stores.stock.reserveStock(p.id, 2, 'b')).to.equal(true);
+      expect(await onHand()).to.equal(5);
+      expect(await stores.stock.pendingReservations(p.id)).to.deep.equal(['a', 'b']);
+
+      // commit keeps the stock taken and forgets the marker, once
+      expect(await stores.stock.commitReservation(p.id, 'a')).to.equal(true);
+      expect(await stores.stock.commitReservation(p.id, 'a')).to.equal(false);
+      expect(await stores.stock.releaseReservation(p.id, 'a', 3)).to.equal(false);
+      expect(await onHand()).to.equal(5);
+
+      // release puts it back at most once, even when two callers race
+      const races = await Promise.all([
+        stores.stock.releaseReservation(p.id, 'b', 2),
+        stores.stock.releaseReservation(p.id, 'b', 2),
+        stores.stock.releaseReservation(p.id, 'b', 2),
+      ]);
+      expect(races.filter(Boolean)).to.have.length(1);
+      expect(await onHand()).to.equal(7);
+      expect(await stores.stock.commitReservation(p.id, 'b')).to.equal(false);
+      expect(await stores.stock.pendingReservations(p.id)).to.deep.equal([]);
+
+      // unknown ids and products change nothing
+      expect(await stores.stock.releaseReservation(p.id, 'never', 4)).to.equal(false);
+      expect(await stores.stock.releaseReservation(MISSING, 'a', 4)).to.equal(false);
+      expect(await stores.stock.commitReservation(MISSING, 'a')).to.equal(false);
+      expect(await stores.stock.pendingReservations(MISSING)).to.deep.equal([]);
+      expect(await onHand()).to.equal(7);
+
+      // the same id may hold stock again once settled; a reservation survives a product edit
+      expect(await stores.stock.reserveStock(p.id, 1, 'a')).to.equal(true);
+      const current = (await stores.products.findById(p.id))!;
+      expect((await stores.products.update({ ...current, name: 'Edited' })).isOk()).to.equal(true);
+      expect(await stores.stock.pendingReservations(p.id)).to.deep.equal(['a']);
+      expect(await stores.stock.releaseReservation(p.id, 'a', 1)).to.equal(true);
+      expect(await onHand()).to.equal(7);
+    });
+
+    it('stock changes bump the product version, so a product edit read before them is refused', async () => {
+      const p = await stores.products.create(aProduct());
+      expect(await stores.stock.reserveStock(p.id, 1, 'r1')).to.equal(true);
+      expect((await stores.products.findById(p.id))!.version).to.equal(p.version + 1);
+      const stale = await stores.products.update({ ...p, name: 'B' });
+      expect(stale.isErr() && stale.error.code).to.equal('CONFLICT');
+      expect(await stores.stock.setStock(p.id, 42)).to.equal(true);
+      expect(await stores.stock.setStock(p.id, -1)).to.equal(false);
+      expect(await stores.stock.setStock(p.id, 1.5)).to.equal(false);
+      expect(await stores.stock.setStock(MISSING, 1)).to.equal(false);
+      const now = (await stores.products.findById(p.id))!;
+      expect([now.inventory.stock, now.name]).to.deep.equal([42, p.name]);
+    });
+  });
+
   it('create records an initial movement equal to the stock', async () => {
     const { products, ledger } = await options.fresh();
     const p = aProduct({ inventory: { stock: 7, lowStockThreshold: 2, isAvailable: true } });
@@ -82,23 +178,23 @@ export function inventoryContract(options: InventoryContractOptions): void {
   });
 
   it('each stock method records one movement with reason, actor and reference', async () => {
-    const { products, ledger } = await options.fresh();
+    const { products, stock, ledger } = await options.fresh();
     const p = aProduct({ inventory: { stock: 5, lowStockThreshold: 2, isAvailable: true } });
     await products.create(p);
-    expect(await products.reserveStock(p.id, 2, 'resA')).to.equal(true);
-    expect(await products.commitReservation(p.id, 'resA')).to.equal(true);
-    expect(await products.reserveStock(p.id, 1, 'resB')).to.equal(true);
-    expect(await products.releaseReservation(p.id, 'resB', 1)).to.equal(true);
-    await products.releaseStock(p.id, 2, { actor: 'system', reference: 'order-9' });
-    expect(await products.setStock(p.id, 10, { actor: 'admin-1' })).to.equal(true);
-    const adj = await products.adjustStock(p.id, -3, {
+    expect(await stock.reserveStock(p.id, 2, 'resA')).to.equal(true);
+    expect(await stock.commitReservation(p.id, 'resA')).to.equal(true);
+    expect(await stock.reserveStock(p.id, 1, 'resB')).to.equal(true);
+    expect(await stock.releaseReservation(p.id, 'resB', 1)).to.equal(true);
+    await stock.releaseStock(p.id, 2, { actor: 'system', reference: 'order-9' });
+    expect(await stock.setStock(p.id, 10, { actor: 'admin-1' })).to.equal(true);
+    const adj = await stock.adjustStock(p.id, -3, {
       actor: 'admin-1',
       reason: 'adjustment',
       reference: 'broken',
     });
     expect(adj).to.deep.equal({ ok: true, before: 10, after: 7 });
-    expect(await products.adjustStock(p.id, -8)).to.deep.equal({ ok: false, reason: 'negative' });
-    expect(await products.adjustStock(testId(), 1)).to.deep.equal({ ok: false, reason: 'not_found' });
+    expect(await stock.adjustStock(p.id, -8)).to.deep.equal({ ok: false, reason: 'negative' });
+    expect(await stock.adjustStock(testId(), 1)).to.deep.equal({ ok: false, reason: 'not_found' });
     const ms = await ledger.all({ productId: p.id });
     expect(ms.map((m) => [m.reason, m.quantity, m.reference])).to.deep.equal([
       ['initial', 5, ''],
@@ -122,13 +218,13 @@ export function inventoryContract(options: InventoryContractOptions): void {
         fc.integer({ min: 0, max: 5 }),
         fc.array(opArb, { maxLength: 12 }),
         async (initial, ops) => {
-          const { products, ledger } = await options.fresh();
+          const { products, stock, ledger } = await options.fresh();
           const p = aProduct({ inventory: { stock: initial, lowStockThreshold: 2, isAvailable: true } });
           await products.create(p);
-          for (const op of ops) await apply(products, p.id, op);
-          const stock = (await products.findById(p.id))!.inventory.stock;
-          expect(stock).to.be.at.least(0);
-          expect(ledgerSum(await ledger.all({ productId: p.id }))).to.equal(stock);
+          for (const op of ops) await apply(products, stock, p.id, op);
+          const onHand = (await products.findById(p.id))!.inventory.stock;
+          expect(onHand).to.be.at.least(0);
+          expect(ledgerSum(await ledger.all({ productId: p.id }))).to.equal(onHand);
           const check = (await new VerifyStockLedger(products, ledger).execute()).unwrap();
           expect(check.mismatches).to.deep.equal([]);
         },
@@ -138,18 +234,18 @@ export function inventoryContract(options: InventoryContractOptions): void {
   });
 
   it('parallel restocks and reservations keep stock == sum of movements', async () => {
-    const { products, ledger } = await options.fresh();
+    const { products, stock, ledger } = await options.fresh();
     const p = aProduct({ inventory: { stock: 3, lowStockThreshold: 1, isAvailable: true } });
     await products.create(p);
     const results = await Promise.all([
-      ...Array.from({ length: 8 }, (_, i) => products.reserveStock(p.id, 1, `r${i}`)),
-      ...Array.from({ length: 4 }, () => products.adjustStock(p.id, 2, { reason: 'restock' })),
-      products.setStock(p.id, 4),
+      ...Array.from({ length: 8 }, (_, i) => stock.reserveStock(p.id, 1, `r${i}`)),
+      ...Array.from({ length: 4 }, () => stock.adjustStock(p.id, 2, { reason: 'restock' })),
+      stock.setStock(p.id, 4),
     ]);
     expect(results.length).to.equal(13);
-    const stock = (await products.findById(p.id))!.inventory.stock;
-    expect(stock).to.be.at.least(0);
-    expect(ledgerSum(await ledger.all({ productId: p.id }))).to.equal(stock);
+    const onHand = (await products.findById(p.id))!.inventory.stock;
+    expect(onHand).to.be.at.least(0);
+    expect(ledgerSum(await ledger.all({ productId: p.id }))).to.equal(onHand);
   });
 
   it('notify requests: one open per user and product, notified at most once', async () => {

@@ -1,10 +1,12 @@
 import { MemoryProductRepository } from '../../../adapters/persistence/memory/catalog-product-repository.js';
 import { MemoryStockLedger } from '../../../adapters/persistence/memory/inventory-ledger.js';
 import { MemoryStockNotifyRepository } from '../../../adapters/persistence/memory/inventory-notify-requests.js';
+import { MemoryStockStore } from '../../../adapters/persistence/memory/inventory-stock-store.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MongoProductRepository } from '../../../adapters/persistence/mongo/catalog-product-repository.js';
 import { MongoStockLedger } from '../../../adapters/persistence/mongo/inventory-ledger.js';
 import { MongoStockNotifyRepository } from '../../../adapters/persistence/mongo/inventory-notify-requests.js';
+import { MongoStockStore } from '../../../adapters/persistence/mongo/inventory-stock-store.js';
 import { expect } from 'chai';
 import { productModel } from '../../../adapters/persistence/mongo/catalog-product-repository.js';
 import { movementModel } from '../../../adapters/persistence/mongo/inventory-ledger.js';
@@ -22,6 +24,7 @@ describe('contract/inventory memory', () =>
       const db = new MemoryDatabase();
       return {
         products: new MemoryProductRepository(db),
+        stock: new MemoryStockStore(db),
         ledger: new MemoryStockLedger(db),
         notify: new MemoryStockNotifyRepository(db),
       };
@@ -34,10 +37,11 @@ describeWith(['mongo'], 'contract/inventory mongo', function () {
   inventoryContract({
     runs: 25,
     fresh: async () => {
-      const products = new MongoProductRepository(mongo.connection());
+      const stock = new MongoStockStore(mongo.connection());
       const stores = {
-        products,
-        ledger: new MongoStockLedger(mongo.connection(), products),
+        products: new MongoProductRepository(mongo.connection()),
+        stock,
+        ledger: new MongoStockLedger(mongo.connection(), stock),
         notify: new MongoStockNotifyRepository(mongo.connection()),
       };
       await mongo.reset();
@@ -47,7 +51,7 @@ describeWith(['mongo'], 'contract/inventory mongo', function () {
 
   it('a crash between the stock write and the ledger copy is settled once by VerifyStockLedger', async () => {
     const products = new MongoProductRepository(mongo.connection());
-    const ledger = new MongoStockLedger(mongo.connection(), products);
+    const ledger = new MongoStockLedger(mongo.connection(), new MongoStockStore(mongo.connection()));
     await mongo.reset();
     const p = aProduct({ inventory: { stock: 2, lowStockThreshold: 1, isAvailable: true } });
     await products.create(p);

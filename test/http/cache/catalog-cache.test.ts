@@ -6,6 +6,7 @@ import {
   type CategoryRepository,
   type ProductRepository,
 } from '../../../application/catalog/ports.js';
+import { STOCK_STORE, type StockStore } from '../../../application/inventory/ports.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { buildTestApp, loginAdmin, type TestApp } from '../../support/harness.js';
 
@@ -14,6 +15,7 @@ describe('http/cache: catalog cache-aside on the embedded default', () => {
   let t: TestApp;
   let admin: string;
   let products: ProductRepository;
+  let stock: StockStore;
   let id: string;
 
   const detail = async () =>
@@ -27,6 +29,7 @@ describe('http/cache: catalog cache-aside on the embedded default', () => {
     t = await buildTestApp();
     admin = await loginAdmin(t);
     products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
+    stock = t.container.get<StockStore>(STOCK_STORE);
     id = (await products.all())[0]!.id;
   });
   after(async () => {
@@ -68,11 +71,11 @@ describe('http/cache: catalog cache-aside on the embedded default', () => {
 
   it('a stock change that publishes no event (an order’s reservation) is seen at once: stock and inStock', async () => {
     expect((await detail()).inStock).to.equal(true);
-    expect(await products.setStock(id, 0)).to.equal(true); // straight to the repository, no event
+    expect(await stock.setStock(id, 0)).to.equal(true); // straight to the stock store, no event
     expect((await detail()).inventory.stock).to.equal(0);
     expect((await detail()).inStock).to.equal(false);
     expect((await listed()).inStock).to.equal(false);
-    await products.releaseStock(id, 3);
+    await stock.releaseStock(id, 3);
     expect((await detail()).inventory.stock).to.equal(3);
   });
 

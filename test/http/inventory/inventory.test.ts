@@ -2,7 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
-import { STOCK_LEDGER, type StockLedger } from '../../../application/inventory/ports.js';
+import {
+  STOCK_LEDGER,
+  STOCK_STORE,
+  type StockLedger,
+  type StockStore,
+} from '../../../application/inventory/ports.js';
 import { VerifyStockLedger } from '../../../application/inventory/use-cases.js';
 import { ADDRESS, aProduct, testId } from '../../support/kit.js';
 import type { Connection } from 'mongoose';
@@ -24,12 +29,14 @@ function inventorySuite(env: () => Record<string, string>) {
   let admin: string;
   let shopper: { token: string; user: { _id: string; email: string } };
   let products: ProductRepository;
+  let stock: StockStore;
 
   before(async () => {
     t = await buildTestApp(env());
     admin = await loginAdmin(t);
     shopper = await registerUser(t);
     products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
+    stock = t.container.get<StockStore>(STOCK_STORE);
   });
   after(async () => {
     if (env().MONGODB_URI) await t.container.get<Connection>(MONGO_CONNECTION).dropDatabase();
@@ -223,9 +230,9 @@ function inventorySuite(env: () => Record<string, string>) {
     it('JSON: stock value, movements by reason, sell-through and out-of-stock days over the period', async () => {
       const p = await product(0, { name: 'Report Lilies', price: 100000 });
       const from = new Date(Date.now() - 1000);
-      await products.adjustStock(p.id, 6, { reason: 'restock' });
-      expect(await products.reserveStock(p.id, 2, 'rep-r1')).to.equal(true);
-      await products.commitReservation(p.id, 'rep-r1');
+      await stock.adjustStock(p.id, 6, { reason: 'restock' });
+      expect(await stock.reserveStock(p.id, 2, 'rep-r1')).to.equal(true);
+      await stock.commitReservation(p.id, 'rep-r1');
       const to = new Date(Date.now() + 1000);
       const res = await t.request({
         method: 'GET',
@@ -383,7 +390,7 @@ function inventorySuite(env: () => Record<string, string>) {
   it('orders placed and cancelled keep stock == sum of movements (parallel restocks too)', async () => {
     const p = await product(2);
     await Promise.all([
-      ...Array.from({ length: 6 }, (_, i) => products.reserveStock(p.id, 1, `ord-${i}`)),
+      ...Array.from({ length: 6 }, (_, i) => stock.reserveStock(p.id, 1, `ord-${i}`)),
       ...Array.from({ length: 3 }, () =>
         t.request({
           method: 'POST',
@@ -393,7 +400,7 @@ function inventorySuite(env: () => Record<string, string>) {
         }),
       ),
     ]);
-    await Promise.all(Array.from({ length: 6 }, (_, i) => products.releaseReservation(p.id, `ord-${i}`, 1)));
+    await Promise.all(Array.from({ length: 6 }, (_, i) => stock.releaseReservation(p.id, `ord-${i}`, 1)));
     expect((await products.findById(p.id))!.inventory.stock).to.equal(5);
     await verify();
   });

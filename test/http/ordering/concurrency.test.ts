@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
+import { STOCK_STORE, type StockStore } from '../../../application/inventory/ports.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
 import { ADDRESS, aProduct } from '../../support/kit.js';
@@ -37,16 +38,13 @@ describe('http/ordering: concurrent orders never oversell', () => {
     // The memory store answers within one tick, which would let each request run start to finish
     // on its own. A macrotask of "I/O latency" before every repository call makes the requests
     // interleave at every step, as they would against a real database.
-    withLatency(products, [
-      'findById',
-      'findByIds',
+    withLatency(products, ['findById', 'findByIds', 'recordSale', 'update']);
+    withLatency(t.container.get<StockStore>(STOCK_STORE), [
       'reserveStock',
       'commitReservation',
       'releaseReservation',
       'releaseStock',
-      'recordSale',
       'setStock',
-      'update',
     ]);
     withLatency(orders, ['findById', 'findByNumber', 'create', 'update']);
   });

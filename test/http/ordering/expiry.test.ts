@@ -5,7 +5,12 @@ import sinon from 'sinon';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
-import { STOCK_LEDGER, type StockLedger } from '../../../application/inventory/ports.js';
+import {
+  STOCK_LEDGER,
+  STOCK_STORE,
+  type StockLedger,
+  type StockStore,
+} from '../../../application/inventory/ports.js';
 import { OrderMailSubscriber } from '../../../application/notifications/order-mails.js';
 import { ExpireUnpaidOrders } from '../../../application/ordering/expire-unpaid-orders.js';
 import { isAwaitingPayment } from '../../../domain/ordering/order-payment.js';
@@ -203,7 +208,7 @@ function suite(label: string, env: () => Record<string, string>) {
     const stock = await stockOf(p.id);
     const expire = new ExpireUnpaidOrders(
       racing,
-      products,
+      t.container.get<StockStore>(STOCK_STORE),
       t.container.get<StockLedger>(STOCK_LEDGER),
       promos,
       clock,
@@ -233,14 +238,15 @@ function suite(label: string, env: () => Record<string, string>) {
     const policy = { paymentTtlMs: TTL, sweepIntervalMs: 60_000 };
     // Sweeper 1 dies before returning any stock; sweeper 2 dies after returning it, before
     // marking the expiry settled.
-    const dyingProducts = Object.create(products) as ProductRepository;
-    dyingProducts.releaseStock = async () => {
+    const stock = t.container.get<StockStore>(STOCK_STORE);
+    const dyingStock = Object.create(stock) as StockStore;
+    dyingStock.releaseStock = async () => {
       throw new Error('process killed');
     };
     const onlyA = Object.create(orders) as OrderRepository;
     onlyA.awaitingPayment = async (before, limit) =>
       (await orders.awaitingPayment(before, limit)).filter((o) => o.id === a._id);
-    await new ExpireUnpaidOrders(onlyA, dyingProducts, ledger, promos, clock, bus, silent, policy).execute();
+    await new ExpireUnpaidOrders(onlyA, dyingStock, ledger, promos, clock, bus, silent, policy).execute();
     const dyingSettle = Object.create(orders) as OrderRepository;
     dyingSettle.awaitingPayment = async (before, limit) =>
       (await orders.awaitingPayment(before, limit)).filter((o) => o.id === b._id);
@@ -249,7 +255,7 @@ function suite(label: string, env: () => Record<string, string>) {
       if (order.expiry?.settledAt) throw new Error('process killed');
       return orders.update(order);
     };
-    await new ExpireUnpaidOrders(dyingSettle, products, ledger, promos, clock, bus, silent, policy).execute();
+    await new ExpireUnpaidOrders(dyingSettle, stock, ledger, promos, clock, bus, silent, policy).execute();
     expect((await orders.findById(a._id))!.status).to.equal('cancelled');
     expect((await orders.findById(a._id))!.expiry?.settledAt).to.equal(undefined);
     expect((await orders.findById(b._id))!.expiry?.settledAt).to.equal(undefined);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
-import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
+import { STOCK_STORE, type StockStore } from '../../../application/inventory/ports.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { describeWith, mongoTestUri, serviceUrl } from '../../support/services.js';
 
@@ -60,7 +60,7 @@ describeWith(['mongo', 'redis'], 'http/redis: two instances on one MongoDB and o
   it('a stock change without an event (as an order makes) on one is seen by the other: inStock', async () => {
     const id = (await b.request({ method: 'GET', url: '/api/products?limit=1' })).json().data.products[0]._id;
     expect((await detail(b, id)).inStock).to.equal(true);
-    expect(await a.container.get<ProductRepository>(PRODUCT_REPOSITORY).setStock(id, 0)).to.equal(true);
+    expect(await a.container.get<StockStore>(STOCK_STORE).setStock(id, 0)).to.equal(true);
     const seen = await detail(b, id);
     expect(seen.inventory.stock).to.equal(0);
     expect(seen.inStock).to.equal(false);

@@ -9,21 +9,15 @@ import { allIntents, memoryStores, mongoStores, processOver, TTL_MS, type Stores
 class ProcessDied extends Error {}
 
 const PORT_METHODS = {
-  products: [
-    'findById',
-    'findByIds',
-    'search',
-    'all',
-    'create',
-    'update',
-    'delete',
+  products: ['findById', 'findByIds', 'search', 'all', 'create', 'update', 'delete', 'recordSale'],
+  stock: [
     'reserveStock',
     'commitReservation',
     'releaseReservation',
     'pendingReservations',
     'releaseStock',
     'setStock',
-    'recordSale',
+    'adjustStock',
   ],
   orders: ['create', 'update', 'findById', 'findByNumber', 'findByUser', 'list', 'listCreatedBetween'],
   reservations: ['record', 'remove', 'expired'],
@@ -103,8 +97,8 @@ function crashSuite(fresh: () => Promise<Stores>): void {
     return {
       stock: { a: a!.inventory.stock, b: b!.inventory.stock },
       markers: [
-        ...(await stores.products.pendingReservations(ids.a)),
-        ...(await stores.products.pendingReservations(ids.b)),
+        ...(await stores.stock.pendingReservations(ids.a)),
+        ...(await stores.stock.pendingReservations(ids.b)),
       ],
       intents: (await allIntents(stores)).length,
       orders: orders.total,
@@ -123,11 +117,11 @@ function crashSuite(fresh: () => Promise<Stores>): void {
       'products.findByIds',
       'orders.findByNumber',
       'reservations.record',
-      'products.reserveStock',
-      'products.reserveStock',
+      'stock.reserveStock',
+      'stock.reserveStock',
       'orders.create',
-      'products.commitReservation',
-      'products.commitReservation',
+      'stock.commitReservation',
+      'stock.commitReservation',
       'reservations.remove',
       'products.recordSale',
       'products.recordSale',

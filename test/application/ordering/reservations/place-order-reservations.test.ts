@@ -29,7 +29,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
 
   it('records one intent per product with the order id and the expiry, before taking stock', async () => {
     const recorded = sinon.spy(stores.reservations, 'record');
-    const reserve = sinon.spy(stores.products, 'reserveStock');
+    const reserve = sinon.spy(stores.stock, 'reserveStock');
     const order = (await place()).unwrap().order;
     expect(recorded.calledBefore(reserve)).to.equal(true);
     const [intents] = recorded.firstCall.args;
@@ -46,17 +46,17 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
   });
 
   it('a commit that fails leaves the order placed; the sweeper commits it later without touching stock', async () => {
-    sinon.stub(stores.products, 'commitReservation').rejects(new Error('network blip'));
+    sinon.stub(stores.stock, 'commitReservation').rejects(new Error('network blip'));
     const placed = await place();
     expect(placed.isOk()).to.equal(true);
     expect(p.warnings).to.include('committing stock reservations failed; the sweeper will finish');
     sinon.restore();
     expect(await stock()).to.equal(6);
-    expect(await stores.products.pendingReservations(productId)).to.have.length(1);
+    expect(await stores.stock.pendingReservations(productId)).to.have.length(1);
     p.clock.set(new Date(FIXED_NOW.getTime() + TTL_MS));
     expect((await p.sweep.execute()).unwrap()).to.deep.equal({ committed: 1, released: 0, dropped: 0 });
     expect(await stock()).to.equal(6);
-    expect(await stores.products.pendingReservations(productId)).to.deep.equal([]);
+    expect(await stores.stock.pendingReservations(productId)).to.deep.equal([]);
     expect(await allIntents(stores)).to.deep.equal([]);
   });
 
@@ -71,13 +71,13 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
     sinon.restore();
     expect((await stores.orders.list({}, 1, 10)).total).to.equal(1);
     expect(await stock()).to.equal(6);
-    expect(await stores.products.pendingReservations(productId)).to.deep.equal([]);
+    expect(await stores.stock.pendingReservations(productId)).to.deep.equal([]);
     expect(await allIntents(stores)).to.deep.equal([]);
   });
 
   it('when compensation itself fails the intents stay, and the sweeper puts the stock back later', async () => {
     sinon.stub(stores.orders, 'create').rejects(new Error('write failed'));
-    sinon.stub(stores.products, 'releaseReservation').rejects(new Error('still down'));
+    sinon.stub(stores.stock, 'releaseReservation').rejects(new Error('still down'));
     await place().catch(() => undefined);
     sinon.restore();
     expect(await stock()).to.equal(6);
@@ -103,7 +103,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
       'stock reservation had expired before the order was stored; stock taken again',
     );
     expect(await stock()).to.equal(6);
-    expect(await stores.products.pendingReservations(productId)).to.deep.equal([]);
+    expect(await stores.stock.pendingReservations(productId)).to.deep.equal([]);
   });
 
   it('the sweeper drops an intent whose stock was never taken, and works through many intents', async () => {
@@ -115,7 +115,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
       expiresAt: FIXED_NOW,
     }));
     await stores.reservations.record(intents);
-    for (const r of intents.slice(0, 5)) await stores.products.reserveStock(productId, 1, r.id);
+    for (const r of intents.slice(0, 5)) await stores.stock.reserveStock(productId, 1, r.id);
     expect(await stock()).to.equal(5);
     expect((await p.sweep.execute()).unwrap()).to.deep.equal({ committed: 0, released: 5, dropped: 225 });
     expect(await stock()).to.equal(10);

@@ -1,16 +1,20 @@
 import type { Connection } from 'mongoose';
 import type { ProductRepository } from '../../../../application/catalog/ports.js';
-import type { OrderRepository, StockReservationRepository } from '../../../../application/ordering/ports.js';
+import type { OrderRepository } from '../../../../application/ordering/ports.js';
+import type { StockReservationRepository, StockStore } from '../../../../application/inventory/ports.js';
+import { StockHold } from '../../../../application/inventory/stock-hold.js';
 import { PlaceOrder } from '../../../../application/ordering/place-order.js';
 import { SweepStockReservations } from '../../../../application/ordering/sweep-stock-reservations.js';
 import { MemoryDatabase } from '../../../../adapters/persistence/memory/memory-database.js';
 import { MemoryCartRepository } from '../../../../adapters/persistence/memory/cart-repository.js';
 import { MemoryProductRepository } from '../../../../adapters/persistence/memory/catalog-product-repository.js';
 import { MemoryOrderRepository } from '../../../../adapters/persistence/memory/ordering-order-repository.js';
-import { MemoryStockReservationRepository } from '../../../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
+import { MemoryStockReservationRepository } from '../../../../adapters/persistence/memory/inventory-stock-reservations.js';
+import { MemoryStockStore } from '../../../../adapters/persistence/memory/inventory-stock-store.js';
 import { MongoProductRepository } from '../../../../adapters/persistence/mongo/catalog-product-repository.js';
 import { MongoOrderRepository } from '../../../../adapters/persistence/mongo/ordering-order-repository.js';
-import { MongoStockReservationRepository } from '../../../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
+import { MongoStockReservationRepository } from '../../../../adapters/persistence/mongo/inventory-stock-reservations.js';
+import { MongoStockStore } from '../../../../adapters/persistence/mongo/inventory-stock-store.js';
 import { RecordingBus, SequentialIds, TestClock } from '../../../support/kit.js';
 import { ScriptedRandom } from '../kit.js';
 
@@ -19,6 +23,7 @@ export const TTL_MS = 15 * 60_000;
 /** The stores a placement touches: what survives a process that dies. */
 export interface Stores {
   readonly products: ProductRepository;
+  readonly stock: StockStore;
   readonly orders: OrderRepository;
   readonly reservations: StockReservationRepository;
 }
@@ -32,6 +37,7 @@ export function processOver(stores: Stores, clock = new TestClock(), ids = new S
     error: (message: string) => void warnings.push(message),
   };
   const carts = new MemoryCartRepository(new MemoryDatabase());
+  const hold = new StockHold(stores.stock, stores.reservations, ids, logger, { ttlMs: TTL_MS });
   return {
     clock,
     warnings,
@@ -44,10 +50,9 @@ export function processOver(stores: Stores, clock = new TestClock(), ids = new S
       new ScriptedRandom(),
       new RecordingBus(),
       logger,
-      stores.reservations,
-      { ttlMs: TTL_MS },
+      hold,
     ),
-    sweep: new SweepStockReservations(stores.reservations, stores.products, stores.orders, clock),
+    sweep: new SweepStockReservations(stores.reservations, hold, stores.orders, clock),
   };
 }
 
@@ -55,6 +60,7 @@ export function memoryStores(): Stores {
   const db = new MemoryDatabase();
   return {
     products: new MemoryProductRepository(db),
+    stock: new MemoryStockStore(db),
     orders: new MemoryOrderRepository(db),
     reservations: new MemoryStockReservationRepository(db),
   };
@@ -63,6 +69,7 @@ export function memoryStores(): Stores {
 export function mongoStores(connection: Connection): Stores {
   return {
     products: new MongoProductRepository(connection),
+    stock: new MongoStockStore(connection),
     orders: new MongoOrderRepository(connection),
     reservations: new MongoStockReservationRepository(connection),
   };

@@ -1,8 +1,11 @@
 import { expect } from 'chai';
-import type { StockReservation, StockReservationRepository } from '../../../../application/ordering/ports.js';
+import type {
+  StockReservation,
+  StockReservationRepository,
+} from '../../../../application/inventory/ports.js';
 import { MemoryDatabase } from '../../../../adapters/persistence/memory/memory-database.js';
-import { MemoryStockReservationRepository } from '../../../../adapters/persistence/memory/ordering-stock-reservation-repository.js';
-import { MongoStockReservationRepository } from '../../../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
+import { MemoryStockReservationRepository } from '../../../../adapters/persistence/memory/inventory-stock-reservations.js';
+import { MongoStockReservationRepository } from '../../../../adapters/persistence/mongo/inventory-stock-reservations.js';
 import { describeWith } from '../../../support/services.js';
 import { FIXED_NOW, testId } from '../../../support/kit.js';
 import { useMongo } from '../../../support/mongo.js';

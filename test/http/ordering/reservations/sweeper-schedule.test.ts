@@ -9,8 +9,10 @@ import {
 } from '../../../../application/catalog/ports.js';
 import {
   STOCK_RESERVATION_REPOSITORY,
+  STOCK_STORE,
   type StockReservationRepository,
-} from '../../../../application/ordering/ports.js';
+  type StockStore,
+} from '../../../../application/inventory/ports.js';
 import { Ok } from '../../../../domain/shared/result.js';
 import type { SweepStockReservations } from '../../../../application/ordering/sweep-stock-reservations.js';
 import { ReservationSweepSchedule } from '../../../../bootstrap/modules/stock-reservations.js';
@@ -31,13 +33,13 @@ async function until(check: () => Promise<boolean>, ms = 3000): Promise<boolean>
 
 /** Leaves what a process that died after reserving leaves: stock taken, a marker, an expired intent. */
 async function abandonedReservation(t: TestApp, productId: string, quantity: number): Promise<void> {
-  const products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
+  const stock = t.container.get<StockStore>(STOCK_STORE);
   const reservations = t.container.get<StockReservationRepository>(STOCK_RESERVATION_REPOSITORY);
   const rid = 'dead00000000000000000001';
   await reservations.record([
     { id: rid, orderId: 'dead00000000000000000002', productId, quantity, expiresAt: new Date(0) },
   ]);
-  expect(await products.reserveStock(productId, quantity, rid)).to.equal(true);
+  expect(await stock.reserveStock(productId, quantity, rid)).to.equal(true);
 }
 
 describe('http/ordering reservations: the sweep schedule', () => {
@@ -105,7 +107,7 @@ describe('http/ordering reservations: the sweep schedule', () => {
       await abandonedReservation(t, p.id, 3);
       expect((await products.findById(p.id))!.inventory.stock).to.equal(2);
       expect(await until(async () => (await products.findById(p.id))!.inventory.stock === 5)).to.equal(true);
-      expect(await products.pendingReservations(p.id)).to.deep.equal([]);
+      expect(await t.container.get<StockStore>(STOCK_STORE).pendingReservations(p.id)).to.deep.equal([]);
     } finally {
       await t.close();
     }
@@ -147,7 +149,9 @@ describeWith(
         expect(res.statusCode, res.body).to.equal(201);
         expectedStock = target.inventory.stock - 2;
         expect((await products.findById(target.id))!.inventory.stock).to.equal(expectedStock);
-        expect(await products.pendingReservations(target.id)).to.deep.equal([]);
+        expect(
+          await first.container.get<StockStore>(STOCK_STORE).pendingReservations(target.id),
+        ).to.deep.equal([]);
 
         // the process "dies" holding 1 unit
         await abandonedReservation(first, target.id, 1);
@@ -166,7 +170,9 @@ describeWith(
         expect(
           await until(async () => (await reservations.expired(new Date(8.64e15), 10)).length === 0, 15_000),
         ).to.equal(true);
-        expect(await products.pendingReservations(productId)).to.deep.equal([]);
+        expect(
+          await second.container.get<StockStore>(STOCK_STORE).pendingReservations(productId),
+        ).to.deep.equal([]);
         const after = (await products.findById(productId))!;
         expect(after.inventory.stock).to.equal(expectedStock);
       } finally {

@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { StockReservation, StockReservationRepository } from '../../../application/ordering/ports.js';
+import type { StockReservation, StockReservationRepository } from '../../../application/inventory/ports.js';
 
 interface StockReservationDoc {
   _id: string;

@@ -1,4 +1,4 @@
-import type { StockReservation, StockReservationRepository } from '../../../application/ordering/ports.js';
+import type { StockReservation, StockReservationRepository } from '../../../application/inventory/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
 /** Stock reservation intents in the `stock_reservations` collection, by id. */

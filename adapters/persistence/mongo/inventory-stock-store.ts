@@ -1,0 +1,186 @@
+import type { Connection, Model } from 'mongoose';
+import type { StockStore } from '../../../application/inventory/ports.js';
+import type { MovementMeta, MovementReason } from '../../../domain/inventory/movement.js';
+import { productModel } from './catalog-product-repository.js';
+import { DocumentLock, type DocumentLockOptions } from './document-lock.js';
+import {
+  insertMovement,
+  movementDoc,
+  movementModel,
+  parkMovement,
+  type MovementDoc,
+  type PendingMovementSettler,
+} from './inventory-ledger.js';
+
+/** The stock fields of a stored product (see MongoProductRepository's StockDoc). */
+interface StockDoc {
+  _id: string;
+  inventory: { stock: number; lowStockThreshold: number; isAvailable: boolean };
+  version: number;
+  reservationIds: string[];
+  pendingMovements: Record<string, MovementDoc>;
+}
+
+/**
+ * Stock on the product documents in MongoDB. Every write is one guarded single-document update:
+ * `stock >= n` and the reservation marker for takes, the version for compare-and-set, with the
+ * ledger movement parked on the product in the same write and copied to `stock_movements` after
+ * (a crash in between is settled by `settlePending`). On a server whose single-document updates
+ * are not atomic (FerretDB), each write holds the product's DocumentLock, the same lock the
+ * product repository takes.
+ */
+export class MongoStockStore implements StockStore, PendingMovementSettler {
+  private readonly model: Model<StockDoc>;
+  private readonly lock: DocumentLock;
+  private readonly movements: Model<MovementDoc>;
+
+  constructor(connection: Connection, lockOptions: DocumentLockOptions = {}) {
+    this.model = productModel(connection) as unknown as Model<StockDoc>;
+    this.lock = new DocumentLock(connection, lockOptions);
+    this.movements = movementModel(connection);
+  }
+
+  /** Copies a parked movement to the ledger (idempotent), then removes it from its product. */
+  private async flush(m: MovementDoc): Promise<void> {
+    await insertMovement(this.movements, m);
+    await this.write(m.productId, {}, { $unset: { [`pendingMovements.${m._id}`]: '' } });
+  }
+
+  /** One guarded update of one product, made exclusive where the server needs it. */
+  private write(productId: string, filter: Record<string, unknown>, update: Record<string, unknown>) {
+    return this.lock.exclusive(`products:${productId}`, () =>
+      this.model.collection.updateOne({ ...filter, _id: productId as never }, update as never),
+    );
+  }
+
+  /** Flushes every movement still parked on any product (after a crash); answers how many. */
+  async settlePending(): Promise<number> {
+    const docs = await this.model
+      .find({}, { pendingMovements: 1 })
+      .lean<Pick<StockDoc, '_id' | 'pendingMovements'>[]>();
+    let n = 0;
+    for (const d of docs) {
+      for (const m of Object.values(d.pendingMovements ?? {})) {
+        await this.flush({ ...m, at: new Date(m.at) });
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Compare-and-set on the stock: reads the product, asks `next` for the new stock, writes it
+   * guarded by the version read (under the lock where the server needs one), with a movement of
+   * the difference; retries when another writer got in between.
+   */
+  private async casStock(
+    productId: string,
+    next: (stock: number) => number | null,
+    reason: MovementReason,
+    meta?: MovementMeta,
+  ): Promise<{ ok: true; before: number; after: number } | { ok: false; reason: 'not_found' | 'negative' }> {
+    for (;;) {
+      const outcome = await this.lock.exclusive(`products:${productId}`, async () => {
+        const doc = await this.model
+          .findById(productId, { inventory: 1, version: 1 })
+          .lean<Pick<StockDoc, '_id' | 'inventory' | 'version'>>();
+        if (!doc) return { ok: false as const, reason: 'not_found' as const };
+        const before = doc.inventory.stock;
+        const after = next(before);
+        if (after === null || after < 0) return { ok: false as const, reason: 'negative' as const };
+        const m = after !== before ? movementDoc(productId, after - before, reason, meta) : null;
+        const result = await this.model.collection.updateOne(
+          { _id: productId as never, version: doc.version },
+          {
+            $set: { 'inventory.stock': after, ...(m ? parkMovement(m) : {}) },
+            $inc: { version: 1 },
+          } as never,
+        );
+        if (result.matchedCount !== 1) return null;
+        return { ok: true as const, before, after, m };
+      });
+      if (outcome === null) continue;
+      if (!outcome.ok) return outcome;
+      if (outcome.m) await this.flush(outcome.m);
+      return { ok: true, before: outcome.before, after: outcome.after };
+    }
+  }
+
+  async reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return false;
+    const m = movementDoc(productId, -quantity, 'sale', { actor: 'checkout', reference: reservationId });
+    const result = await this.write(
+      productId,
+      {
+        'inventory.isAvailable': true,
+        'inventory.stock': { $gte: quantity },
+        reservationIds: { $ne: reservationId },
+      },
+      {
+        $inc: { 'inventory.stock': -quantity, version: 1 },
+        $push: { reservationIds: reservationId },
+        $set: parkMovement(m),
+      },
+    );
+    if (result.matchedCount !== 1) return false;
+    await this.flush(m);
+    return true;
+  }
+
+  async commitReservation(productId: string, reservationId: string): Promise<boolean> {
+    const result = await this.write(
+      productId,
+      { reservationIds: reservationId },
+      { $pull: { reservationIds: reservationId } },
+    );
+    return result.matchedCount === 1;
+  }
+
+  async releaseReservation(productId: string, reservationId: string, quantity: number): Promise<boolean> {
+    const n = Number.isSafeInteger(quantity) && quantity > 0 ? quantity : 0;
+    const m =
+      n > 0
+        ? movementDoc(productId, n, 'reservation_release', { actor: 'checkout', reference: reservationId })
+        : null;
+    const result = await this.write(
+      productId,
+      { reservationIds: reservationId },
+      {
+        ...(m ? { $inc: { 'inventory.stock': n, version: 1 }, $set: parkMovement(m) } : {}),
+        $pull: { reservationIds: reservationId },
+      },
+    );
+    if (result.matchedCount !== 1) return false;
+    if (m) await this.flush(m);
+    return true;
+  }
+
+  async pendingReservations(productId: string): Promise<string[]> {
+    const doc = await this.model
+      .findById(productId, { reservationIds: 1 })
+      .lean<Pick<StockDoc, '_id' | 'reservationIds'>>();
+    return [...(doc?.reservationIds ?? [])];
+  }
+
+  async releaseStock(productId: string, quantity: number, meta?: MovementMeta): Promise<void> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
+    const m = movementDoc(productId, quantity, 'cancellation', meta);
+    const result = await this.write(
+      productId,
+      {},
+      { $inc: { 'inventory.stock': quantity, version: 1 }, $set: parkMovement(m) },
+    );
+    if (result.matchedCount === 1) await this.flush(m);
+  }
+
+  async setStock(productId: string, stock: number, meta?: MovementMeta): Promise<boolean> {
+    if (!Number.isSafeInteger(stock) || stock < 0) return false;
+    const outcome = await this.casStock(productId, () => stock, 'adjustment', meta);
+    return outcome.ok;
+  }
+
+  async adjustStock(productId: string, delta: number, meta?: MovementMeta) {
+    if (!Number.isSafeInteger(delta)) return { ok: false as const, reason: 'negative' as const };
+    return this.casStock(productId, (stock) => stock + delta, 'adjustment', meta);
+  }
+}
