@@ -20,6 +20,7 @@ import { bindInventory } from './modules/inventory.js';
 import { bindPromotions } from './modules/promotions.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
+import { bindEvents, startEventSweeper } from './modules/events.js';
 
 export const CONFIG = Symbol.for('Config');
 
@@ -34,6 +35,7 @@ export function buildContainer(
   bindShared(container, logger, overrides);
   bindInfrastructure(container, config);
   bindCache(container, config);
+  bindEvents(container, config);
   bindIdentity(container, config);
   bindSessions(container, config);
   bindCatalog(container, config);
@@ -50,5 +52,6 @@ export function buildContainer(
   bindReviews(container, config);
   bindDiscovery(container, config);
   startOrderExpiry(container); // last: its first sweep publishes to the subscribers bound above
+  startEventSweeper(container);
   return container;
 }

@@ -70,9 +70,11 @@ async function afterChange(
   before: number,
   after: number,
 ): Promise<Result<StockChangeOutcome, DomainError>> {
-  await events.publish([stockChanged(productId, after, clock.now())]);
   const product = await products.findById(productId);
   if (!product) return notFound();
+  await events.publish([
+    stockChanged(productId, after, clock.now(), `v${product.version}:${before}>${after}`),
+  ]);
   let notified = 0;
   if (before <= 0 && after > 0) notified = (await notify.execute({ product })).unwrapOr(0);
   return Ok({ product, before, after, notified });

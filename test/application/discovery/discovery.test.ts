@@ -82,7 +82,7 @@ async function seeded() {
     isPopular: true,
   });
   const add = async (...args: Parameters<typeof makeOrder>) =>
-    (await orders.create(makeOrder(...args))).unwrap();
+    (await orders.create(makeOrder(...args), [])).unwrap();
   // bought together: A with D twice, A with E once
   await add('x1', [A.id, D.id], 'delivered', ago(30));
   await add('x2', [D.id, A.id], 'pending', ago(2));

@@ -1,5 +1,4 @@
-import type { Clock, EventBus, IdGenerator, RandomSource } from '../../../application/shared/ports.js';
-import type { DomainEvent } from '../../../domain/shared/events.js';
+import type { Clock, IdGenerator, RandomSource } from '../../../application/shared/ports.js';
 import type { Cart, CartItem } from '../../../domain/cart/cart.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import type { User } from '../../../domain/identity/user.js';
@@ -15,7 +14,12 @@ import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/orde
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
 import { SalesAnalytics } from '../../../application/ordering/sales-analytics.js';
+import { MemoryStockLedger } from '../../../adapters/persistence/memory/inventory-ledger.js';
+import { RecordSaleWhenOrderPlaced } from '../../../application/catalog/handlers.js';
+import { EmptyCartWhenOrderPlaced } from '../../../application/cart/handlers.js';
+import { ReleaseStockWhenOrderCancelled } from '../../../application/inventory/handlers.js';
 import { FIXED_NOW, makeProduct, testId } from '../../support/fixtures.js';
+import { recordingDispatcher } from '../../support/event-bus.js';
 
 /** The ordering use cases over the real memory adapters, with a fixed clock and scripted randomness. */
 export class FakeClock implements Clock {
@@ -48,14 +52,6 @@ export class ScriptedRandom implements RandomSource {
   }
 }
 
-export class RecordingBus implements EventBus {
-  readonly published: DomainEvent[] = [];
-  async publish(events: readonly DomainEvent[]): Promise<void> {
-    this.published.push(...events);
-  }
-  subscribe(): void {}
-}
-
 export const ADDRESS = {
   fullName: 'Asha Rao',
   street: '1 MG Road',
@@ -70,11 +66,18 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
   const db = new MemoryDatabase();
   const clock = new FakeClock();
   const ids = new SequenceIds();
-  const bus = new RecordingBus();
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const products = new MemoryProductRepository(db);
   const carts = new MemoryCartRepository(db);
   const orders = new MemoryOrderRepository(db);
+  // The real dispatcher with the ordering lifecycle's reactions that touch this kit's stores.
+  const bus = recordingDispatcher({ db, outboxes: [orders], clock, logger });
+  bus.subscribe('ordering.order-placed', new RecordSaleWhenOrderPlaced(products));
+  bus.subscribe('ordering.order-placed', new EmptyCartWhenOrderPlaced(carts));
+  bus.subscribe(
+    'ordering.order-cancelled',
+    new ReleaseStockWhenOrderCancelled(products, new MemoryStockLedger(db)),
+  );
   const users = new MemoryUserRepository(db);
   const reservations = new MemoryStockReservationRepository(db);
   const policy = { ttlMs: 15 * 60_000, sweepIntervalMs: 60_000 };
@@ -107,8 +110,8 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
     listMine: new ListMyOrders(orders, products),
     get: new GetOrder(orders),
     listAll: new ListAllOrders(orders),
-    cancel: new CancelOrder(orders, products, clock, bus),
-    changeStatus: new ChangeOrderStatus(orders, products, clock, bus),
+    cancel: new CancelOrder(orders, clock, bus),
+    changeStatus: new ChangeOrderStatus(orders, clock, bus),
     analytics: new SalesAnalytics(orders, products, users),
     async addProduct(overrides: Partial<Product> = {}): Promise<Product> {
       return products.create(makeProduct(overrides));

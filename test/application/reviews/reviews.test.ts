@@ -74,9 +74,9 @@ describe('application: reviews', () => {
     const k = kit();
     const product = await k.products.create(makeProduct({ ratings: { average: 0, count: 0 } }));
     const other = await k.products.create(makeProduct());
-    (await k.orders.create(makeOrder('shipped-user', [product.id], 'shipped'))).unwrap();
-    (await k.orders.create(makeOrder('buyer', [other.id, product.id], 'delivered'))).unwrap();
-    (await k.orders.create(makeOrder('other-buyer', [other.id], 'delivered'))).unwrap();
+    (await k.orders.create(makeOrder('shipped-user', [product.id], 'shipped'), [])).unwrap();
+    (await k.orders.create(makeOrder('buyer', [other.id, product.id], 'delivered'), [])).unwrap();
+    (await k.orders.create(makeOrder('other-buyer', [other.id], 'delivered'), [])).unwrap();
     const verified = async (userId: string) =>
       (await k.create.execute({ ...content, productId: product.id, userId, userName: 'X' })).unwrap()
         .isVerifiedPurchase;
@@ -155,7 +155,7 @@ describe('application: reviews', () => {
     // two new accounts that received the product: 3 points each reach the threshold
     for (const u of ['buyer1', 'buyer2']) {
       k.accountAgeDays.set(u, 1);
-      (await k.orders.create(makeOrder(u, [product.id], 'delivered'))).unwrap();
+      (await k.orders.create(makeOrder(u, [product.id], 'delivered'), [])).unwrap();
     }
     (await k.report.execute({ id: r.id, userId: 'buyer1' })).unwrap();
     expect((await k.reviews.findById(r.id))!).to.deep.include({ status: 'approved', reportWeight: 3 });

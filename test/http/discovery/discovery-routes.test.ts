@@ -39,7 +39,7 @@ function discoverySuite(env: () => Record<string, string>): void {
       [p[1]!.id, p[0]!.id],
       [p[0]!.id, p[2]!.id],
     ]) {
-      (await orders.create(makeOrder(testId(), lines, 'delivered', now))).unwrap();
+      (await orders.create(makeOrder(testId(), lines, 'delivered', now), [])).unwrap();
     }
     for (let i = 0; i < 20; i++) expect((await get(`/api/products/${p[3]!.id}`)).statusCode).to.equal(200);
   });
@@ -91,7 +91,7 @@ function discoverySuite(env: () => Record<string, string>): void {
     const alike = await products.create(makeProduct({ name: 'Alike', ...taste }));
     const bought = await products.create(makeProduct({ name: 'Bought', ...taste }));
     await t.container.get<WishlistRepository>(WISHLIST_REPOSITORY).add(shopper.user._id, favorite.id);
-    (await orders.create(makeOrder(shopper.user._id, [bought.id], 'delivered', new Date()))).unwrap();
+    (await orders.create(makeOrder(shopper.user._id, [bought.id], 'delivered', new Date()), [])).unwrap();
     const mine = ids(await get('/api/products/recommendations?limit=8', shopper.token));
     expect(mine).to.have.length(8);
     expect(mine[0]).to.equal(alike.id);

@@ -67,8 +67,8 @@ function reviewSuite(env: () => Record<string, string>): void {
   it('sets isVerifiedPurchase only after delivery, never from the client', async () => {
     const shipped = await registerUser(t);
     const delivered = await registerUser(t);
-    (await orders.create(makeOrder(shipped.user._id, [product.id], 'shipped'))).unwrap();
-    (await orders.create(makeOrder(delivered.user._id, [product.id], 'delivered'))).unwrap();
+    (await orders.create(makeOrder(shipped.user._id, [product.id], 'shipped'), [])).unwrap();
+    (await orders.create(makeOrder(delivered.user._id, [product.id], 'delivered'), [])).unwrap();
     const a = await post(shipped.token, body);
     expect(a.json().data.review.isVerifiedPurchase).to.equal(false);
     const b = await post(delivered.token, body);
@@ -237,7 +237,7 @@ function reviewSuite(env: () => Record<string, string>): void {
     const report = (token: string) => t.request({ method: 'POST', url: `/api/reviews/${id}/report`, token });
     // a buyer of the product (3 points) and a 100-day-old account (2): 5 of 6
     const buyer = await registerUser(t);
-    (await orders.create(makeOrder(buyer.user._id, [product.id], 'delivered'))).unwrap();
+    (await orders.create(makeOrder(buyer.user._id, [product.id], 'delivered'), [])).unwrap();
     expect((await report(buyer.token)).json().data.review.status).to.equal('approved');
     expect((await report((await agedUser(100)).token)).json().data.review.status).to.equal('approved');
     // a 10-day-old account (1): 6, back to moderation

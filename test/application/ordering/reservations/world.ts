@@ -11,7 +11,8 @@ import { MemoryStockReservationRepository } from '../../../../adapters/persisten
 import { MongoProductRepository } from '../../../../adapters/persistence/mongo/catalog-product-repository.js';
 import { MongoOrderRepository } from '../../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoStockReservationRepository } from '../../../../adapters/persistence/mongo/ordering-stock-reservation-repository.js';
-import { FakeClock, RecordingBus, ScriptedRandom, SequenceIds } from '../kit.js';
+import { FakeClock, ScriptedRandom, SequenceIds } from '../kit.js';
+import { recordingDispatcher } from '../../../support/event-bus.js';
 
 export const TTL_MS = 15 * 60_000;
 
@@ -41,7 +42,7 @@ export function processOver(stores: Stores, clock = new FakeClock(), ids = new S
       clock,
       ids,
       new ScriptedRandom(),
-      new RecordingBus(),
+      recordingDispatcher({ outboxes: [stores.orders], clock, logger }),
       logger,
       stores.reservations,
       { ttlMs: TTL_MS },
