@@ -129,6 +129,8 @@ export interface Config {
     readonly sweepIntervalMs: number;
     readonly maxUnpaidPerUser: number;
   };
+  /** The event outbox's sweeper: every sweepIntervalMs, events still pending redeliverAfterMs after they occurred are delivered again. */
+  readonly events: { readonly sweepIntervalMs: number; readonly redeliverAfterMs: number };
 }
 
 export class ConfigError extends Error {
@@ -454,6 +456,10 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       paymentTtlMs: int(env, 'ORDER_PAYMENT_TTL_MS', 30 * 60_000, 1000, 30 * 86400_000),
       sweepIntervalMs: int(env, 'ORDER_EXPIRY_SWEEP_INTERVAL_MS', 60_000, 100, 3600_000),
       maxUnpaidPerUser: int(env, 'MAX_UNPAID_ORDERS_PER_USER', 3, 1, 1000),
+    },
+    events: {
+      sweepIntervalMs: int(env, 'EVENT_SWEEP_INTERVAL_MS', 10_000, 100, 3600_000),
+      redeliverAfterMs: int(env, 'EVENT_REDELIVER_AFTER_MS', 30_000, 0, 3600_000),
     },
   };
 }

@@ -22,6 +22,7 @@ import { bindInventory } from './modules/inventory.js';
 import { bindPromotions } from './modules/promotions.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
+import { bindEvents, startEventSweeper } from './modules/events.js';
 
 export const CONFIG = token<Config>('Config');
 
@@ -37,6 +38,7 @@ export function buildContainer(
   bindInfrastructure(container, config);
   bindPersistence(container, config); // every repository: memory or Mongo, from one table
   bindCache(container, config);
+  bindEvents(container, config);
   bindIdentity(container, config);
   bindSessions(container, config);
   bindCatalog(container, config);
@@ -53,5 +55,6 @@ export function buildContainer(
   bindReviews(container, config);
   bindDiscovery(container, config);
   startOrderExpiry(container); // last: its first sweep publishes to the subscribers bound above
+  startEventSweeper(container);
   return container;
 }

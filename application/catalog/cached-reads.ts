@@ -1,7 +1,7 @@
 import type { DomainError } from '../../domain/shared/errors.js';
-import type { DomainEvent } from '../../domain/shared/events.js';
+import type { CatalogEvent } from '../../domain/catalog/events.js';
 import { Ok, type Result } from '../../domain/shared/result.js';
-import type { Cache, EventBus } from '../shared/ports.js';
+import type { Cache } from '../shared/ports.js';
 
 /**
  * Cache-aside for the catalog reads. Two namespaces: product answers (lists, detail, search,
@@ -77,7 +77,7 @@ export function withCacheAside<I, T, U extends ReadUseCase<I, T>>(
 }
 
 /** Catalog event type -> the namespaces it makes stale. */
-export const CATALOG_INVALIDATIONS: Readonly<Record<string, readonly string[]>> = {
+export const CATALOG_INVALIDATIONS: Readonly<Record<CatalogEvent['type'], readonly string[]>> = {
   'catalog.product-created': [CATALOG_CACHE.products],
   'catalog.product-updated': [CATALOG_CACHE.products],
   'catalog.product-deleted': [CATALOG_CACHE.products],
@@ -86,15 +86,6 @@ export const CATALOG_INVALIDATIONS: Readonly<Record<string, readonly string[]>> 
   'catalog.category-updated': [CATALOG_CACHE.products, CATALOG_CACHE.categories],
   'catalog.category-deleted': [CATALOG_CACHE.products, CATALOG_CACHE.categories],
 };
-
-/** Subscribes the cache invalidation to the catalog events published in this process. */
-export function invalidateOnCatalogEvents(bus: EventBus, cache: Cache): void {
-  for (const [type, namespaces] of Object.entries(CATALOG_INVALIDATIONS)) {
-    bus.subscribe(type, async (_event: DomainEvent) => {
-      for (const ns of namespaces) await cache.invalidate(ns);
-    });
-  }
-}
 
 const READ_METHOD = /^(find|list|search|all|count|get|exists|is|has|pending)/;
 

@@ -99,7 +99,7 @@ export class CreateCategory {
     if (parent.isErr()) return parent;
     const saved = await this.categories.create(category.value);
     if (saved.isErr()) return saved;
-    await this.events.publish([categoryEvent('catalog.category-created', saved.value.id, now)]);
+    await this.events.publish([categoryEvent('catalog.category-created', saved.value.id, now, 'created')]);
     return Ok({ category: saved.value, parent: parent.value });
   }
 }
@@ -133,7 +133,9 @@ export class UpdateCategory {
       attempts: UPDATE_ATTEMPTS,
     });
     if (run.isErr()) return run;
-    await this.events.publish([categoryEvent('catalog.category-updated', input.id, now)]);
+    await this.events.publish([
+      categoryEvent('catalog.category-updated', input.id, now, `v${run.value.saved.version}`),
+    ]);
     return Ok({ category: run.value.saved, parent: run.value.next.parent });
   }
 }
@@ -169,7 +171,9 @@ export class DeleteCategory {
       );
     }
     if (!(await this.categories.delete(input.id))) return notFound();
-    await this.events.publish([categoryEvent('catalog.category-deleted', input.id, this.clock.now())]);
+    await this.events.publish([
+      categoryEvent('catalog.category-deleted', input.id, this.clock.now(), 'deleted'),
+    ]);
     return Ok(undefined);
   }
 }

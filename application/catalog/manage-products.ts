@@ -74,7 +74,7 @@ export class CreateProduct extends ProductWrite {
     const category = await checkCategory(this.categories, product.value.categoryId);
     if (category.isErr()) return category;
     const saved = await this.products.create(product.value);
-    await this.events.publish([productEvent('catalog.product-created', saved.id, now)]);
+    await this.events.publish([productEvent('catalog.product-created', saved.id, now, 'created')]);
     return Ok(await joinCategory(this.categories, saved));
   }
 }
@@ -94,9 +94,11 @@ export class UpdateProduct extends ProductWrite {
     if (result.isErr()) return result;
     const { before, after } = result.value;
     if (before !== after) {
-      const events: DomainEvent[] = [productEvent('catalog.product-updated', after.id, now)];
+      const events: DomainEvent[] = [
+        productEvent('catalog.product-updated', after.id, now, `v${after.version}`),
+      ];
       if (before.inventory.stock !== after.inventory.stock) {
-        events.push(stockChanged(after.id, after.inventory.stock, now));
+        events.push(stockChanged(after.id, after.inventory.stock, now, `v${after.version}`));
       }
       await this.events.publish(events);
     }
@@ -114,7 +116,9 @@ export class DeleteProduct {
   async execute(input: { id: string }): Promise<Result<void, DomainError>> {
     if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
     if (!(await this.products.delete(input.id))) return notFound();
-    await this.events.publish([productEvent('catalog.product-deleted', input.id, this.clock.now())]);
+    await this.events.publish([
+      productEvent('catalog.product-deleted', input.id, this.clock.now(), 'deleted'),
+    ]);
     return Ok(undefined);
   }
 }
@@ -165,7 +169,7 @@ export class BulkUpdateProducts extends ProductWrite {
       }
       if (result.value.before !== result.value.after) {
         modifiedCount += 1;
-        events.push(productEvent('catalog.product-updated', p.id, now));
+        events.push(productEvent('catalog.product-updated', p.id, now, `v${result.value.after.version}`));
       }
     }
     await this.events.publish(events);

@@ -71,9 +71,11 @@ async function afterChange(
   before: number,
   after: number,
 ): Promise<Result<StockChangeOutcome, DomainError>> {
-  await events.publish([stockChanged(productId, after, clock.now())]);
   const product = await products.findById(productId);
   if (!product) return notFound();
+  await events.publish([
+    stockChanged(productId, after, clock.now(), `v${product.version}:${before}>${after}`),
+  ]);
   let notified = 0;
   if (before <= 0 && after > 0) notified = (await notify.execute({ product })).unwrapOr(0);
   return Ok({ product, before, after, notified });
@@ -151,8 +153,9 @@ export class SetProductStock {
     const checked = withStock(product, input.stock, now);
     if (checked.isErr()) return checked;
     if (!(await this.stock.setStock(input.productId, input.stock))) return notFound();
-    await this.events.publish([stockChanged(input.productId, input.stock, now)]);
     const after = await this.products.findById(input.productId);
+    const key = `v${after?.version ?? product.version + 1}:${product.inventory.stock}>${input.stock}`;
+    await this.events.publish([stockChanged(input.productId, input.stock, now, key)]);
     return after ? Ok(after) : notFound();
   }
 }

@@ -47,7 +47,9 @@ abstract class ProductImageChange {
     });
     if (run.isErr()) return run;
     const { saved, next } = run.value;
-    await this.events.publish([productEvent('catalog.product-updated', productId, next.now)]);
+    await this.events.publish([
+      productEvent('catalog.product-updated', productId, next.now, `v${saved.version}`),
+    ]);
     return Ok({ view: await joinCategory(this.categories, saved), extra: next.extra });
   }
 }

@@ -1,88 +1,76 @@
-import type { OrderPlaced, OrderStatusChanged } from '../../domain/ordering/order.js';
-import type { OrderExpired } from '../../domain/ordering/order-payment.js';
+import type { OrderExpired, OrderPlaced, OrderStatusChanged } from '../../domain/ordering/events.js';
+import type { Order } from '../../domain/ordering/order.js';
+import type { User } from '../../domain/identity/user.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { OrderRepository } from '../ordering/ports.js';
-import type { AppLogger, EventBus, StartupTask } from '../shared/ports.js';
+import type { AppLogger, EventHandler } from '../shared/ports.js';
 import type { Mailer, MailMessage } from './ports.js';
 import { orderConfirmationMail, orderExpiredMail, orderStatusMail } from './templates.js';
 
 /**
- * Mails the shopper about their orders, driven by the ordering events on the bus (never called
- * by the ordering use cases): a confirmation on OrderPlaced, a status mail on OrderStatusChanged
- * (a cancellation is an OrderStatusChanged to `cancelled` too, so OrderCancelled sends nothing
- * more); an order cancelled by payment expiry gets the expiry mail on OrderExpired instead of the
- * status mail (OrderExpired is published after the stock went back, and again if a sweeper
- * settles the expiry after a crash, so that mail is at-least-once). The handler only starts the work: the request that published the event never waits
- * for SMTP, and a failure is logged, never reported to it. `drain()` waits for mails in flight
- * (called when the process closes).
+ * The shopper's order mails, driven by the ordering events (never called by the ordering use
+ * cases). They run in the background: the request that recorded the event never waits for SMTP.
+ * A failed send throws, so the event stays in the outbox and is delivered again later; a mail is
+ * sent at most once per event unless the process dies between the send and its record (then it
+ * may be sent twice: a mail cannot be taken back).
  */
-export class OrderMailSubscriber implements StartupTask {
-  readonly name = 'notifications: order mails';
-  private readonly inFlight = new Set<Promise<void>>();
+abstract class OrderMail<
+  E extends OrderPlaced | OrderStatusChanged | OrderExpired,
+> implements EventHandler<E> {
+  abstract readonly name: string;
+  readonly background = true;
 
   constructor(
-    private readonly events: EventBus,
     private readonly orders: OrderRepository,
     private readonly users: UserRepository,
     private readonly mailer: Mailer,
     private readonly logger: AppLogger,
   ) {}
 
-  async run(): Promise<void> {
-    this.events.subscribe('OrderPlaced', (event) => {
-      this.start(this.confirmation(event as OrderPlaced), event.type);
-    });
-    this.events.subscribe('OrderStatusChanged', (event) => {
-      this.start(this.statusChange(event as OrderStatusChanged), event.type);
-    });
-    this.events.subscribe('OrderExpired', (event) => {
-      this.start(this.expired(event as OrderExpired), event.type);
-    });
-  }
+  protected abstract compose(event: E, user: User, order: Order): MailMessage | null;
 
-  /** Resolves when every mail started so far is sent or has failed. */
-  async drain(): Promise<void> {
-    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
-  }
-
-  private start(work: Promise<void>, type: string): void {
-    const tracked = work
-      .catch((error: unknown) => {
-        this.logger.error('order mail failed', { event: type, error: String(error) });
-      })
-      .finally(() => this.inFlight.delete(tracked));
-    this.inFlight.add(tracked);
-  }
-
-  private async confirmation(event: OrderPlaced): Promise<void> {
+  async handle(event: E): Promise<void> {
     const { orderId, userId } = event.payload;
     const [order, user] = await Promise.all([this.orders.findById(orderId), this.users.findById(userId)]);
-    if (!order || !user) return this.skip(event.type, orderId, !order ? 'order' : 'user');
-    await this.send(orderConfirmationMail(user.email, user.fullName, order), event.type, orderId);
-  }
-
-  private async statusChange(event: OrderStatusChanged): Promise<void> {
-    const { orderId, userId, from, to } = event.payload;
-    if (from === to) return;
-    const [order, user] = await Promise.all([this.orders.findById(orderId), this.users.findById(userId)]);
-    if (!order || !user) return this.skip(event.type, orderId, !order ? 'order' : 'user');
-    if (to === 'cancelled' && order.expiry) return; // the expiry mail tells them
-    await this.send(orderStatusMail(user.email, user.fullName, order, to), event.type, orderId);
-  }
-
-  private async expired(event: OrderExpired): Promise<void> {
-    const { orderId, userId } = event.payload;
-    const [order, user] = await Promise.all([this.orders.findById(orderId), this.users.findById(userId)]);
-    if (!order || !user) return this.skip(event.type, orderId, !order ? 'order' : 'user');
-    await this.send(orderExpiredMail(user.email, user.fullName, order), event.type, orderId);
-  }
-
-  private async send(message: MailMessage, type: string, orderId: string): Promise<void> {
+    if (!order || !user) {
+      this.logger.warn('order mail skipped', {
+        event: event.type,
+        orderId,
+        reason: `${!order ? 'order' : 'user'} not found`,
+      });
+      return;
+    }
+    const message = this.compose(event, user, order);
+    if (!message) return;
     await this.mailer.send(message);
-    this.logger.info('order mail sent', { event: type, orderId });
+    this.logger.info('order mail sent', { event: event.type, orderId });
   }
+}
 
-  private skip(type: string, orderId: string, missing: string): void {
-    this.logger.warn('order mail skipped', { event: type, orderId, reason: `${missing} not found` });
+export class SendMailWhenOrderPlaced extends OrderMail<OrderPlaced> {
+  readonly name = 'SendMailWhenOrderPlaced';
+
+  protected compose(_event: OrderPlaced, user: User, order: Order): MailMessage {
+    return orderConfirmationMail(user.email, user.fullName, order);
+  }
+}
+
+/** A status mail; an order cancelled by payment expiry gets the expiry mail instead. */
+export class SendMailWhenOrderStatusChanged extends OrderMail<OrderStatusChanged> {
+  readonly name = 'SendMailWhenOrderStatusChanged';
+
+  protected compose(event: OrderStatusChanged, user: User, order: Order): MailMessage | null {
+    const { from, to } = event.payload;
+    if (from === to) return null;
+    if (to === 'cancelled' && order.expiry) return null; // the expiry mail tells them
+    return orderStatusMail(user.email, user.fullName, order, to);
+  }
+}
+
+export class SendMailWhenOrderExpired extends OrderMail<OrderExpired> {
+  readonly name = 'SendMailWhenOrderExpired';
+
+  protected compose(_event: OrderExpired, user: User, order: Order): MailMessage {
+    return orderExpiredMail(user.email, user.fullName, order);
   }
 }

@@ -5,20 +5,18 @@ import type { Clock, EventBus } from '../shared/ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type { OrderRepository } from './ports.js';
 import { orderNotFound } from './queries.js';
-import type { StockStore } from '../inventory/ports.js';
-import { releaseAll, stockNeeds } from '../inventory/stock-hold.js';
 
 /** Optimistic saves lost to a concurrent writer are retried on a fresh read this many times. */
 export const SAVE_ATTEMPTS = 5;
 
 /**
- * The owner cancels while the order is pending or confirmed; stock goes back exactly once (the
- * optimistic save lets only one cancellation win). Others' orders are "not found".
+ * The owner cancels while the order is pending or confirmed (the optimistic save lets only one
+ * cancellation win). Others' orders are "not found". What follows a cancellation (stock, promo
+ * use, refund, mail) is done by the handlers of `ordering.order-cancelled`.
  */
 export class CancelOrder {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly stock: StockStore,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
@@ -40,15 +38,11 @@ export class CancelOrder {
           at: this.clock.now(),
           ...(input.reason !== undefined ? { reason: input.reason } : {}),
         }),
-      save: (change) => this.orders.update(change.order),
+      save: (change) => this.orders.update(change.order, change.events),
       attempts: SAVE_ATTEMPTS,
     });
     if (run.isErr()) return run;
     const { saved, next: change } = run.value;
-    await releaseAll(this.stock, stockNeeds(saved.items), {
-      actor: input.userId,
-      reference: saved.id,
-    });
     await this.events.publish(change.events);
     return Ok(saved);
   }

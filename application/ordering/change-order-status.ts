@@ -7,8 +7,6 @@ import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { SAVE_ATTEMPTS } from './cancel-order.js';
 import type { OrderRepository } from './ports.js';
 import { findOrder, orderNotFound } from './queries.js';
-import type { StockStore } from '../inventory/ports.js';
-import { releaseAll, stockNeeds } from '../inventory/stock-hold.js';
 
 export interface ChangeOrderStatusInput {
   /** The order's id or its order number (the CLI's `order:status <orderNumber> <status>`). */
@@ -21,11 +19,10 @@ export interface ChangeOrderStatusInput {
   readonly note?: string;
 }
 
-/** Admin workflow along the state machine; a cancellation here puts the stock back too. */
+/** Admin workflow along the state machine; the handlers of its events do what follows. */
 export class ChangeOrderStatus {
   constructor(
     private readonly orders: OrderRepository,
-    private readonly stock: StockStore,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
@@ -43,17 +40,11 @@ export class ChangeOrderStatus {
           ...(input.trackingNumber !== undefined ? { trackingNumber: input.trackingNumber } : {}),
           ...(input.statusMessage !== undefined ? { statusMessage: input.statusMessage } : {}),
         }),
-      save: (change) => this.orders.update(change.order),
+      save: (change) => this.orders.update(change.order, change.events),
       attempts: SAVE_ATTEMPTS,
     });
     if (run.isErr()) return run;
     const { saved, next: change } = run.value;
-    if (saved.status === 'cancelled') {
-      await releaseAll(this.stock, stockNeeds(saved.items), {
-        actor: input.changedBy,
-        reference: saved.id,
-      });
-    }
     await this.events.publish(change.events);
     return Ok(saved);
   }

@@ -21,9 +21,8 @@ import type { PaymentMethod } from '../../domain/ordering/status.js';
 import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
 import type { AppLogger, Clock, EventBus, IdGenerator, RandomSource } from '../shared/ports.js';
-import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type { OrderRepository } from './ports.js';
-import type { StockHold, StockNeed } from '../inventory/stock-hold.js';
+import type { StockHold } from '../inventory/stock-hold.js';
 import type { UnpaidOrderCap } from './unpaid-order-cap.js';
 
 export interface PlaceOrderItemInput {
@@ -62,7 +61,6 @@ export interface PlacedOrder {
 
 /** Attempts at finding a free order number before giving up (1000 numbers per millisecond). */
 const NUMBER_ATTEMPTS = 20;
-const CART_CLEAR_ATTEMPTS = 3;
 
 /** What a line is before it becomes an order line. */
 interface LineDraft {
@@ -203,6 +201,7 @@ export class PlaceOrder {
       ...(input.paymentMethod !== undefined ? { paymentMethod: input.paymentMethod } : {}),
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
       source,
+      ...(cart !== null ? { cartItemIds: drafts.flatMap((d) => (d.cartItemId ? [d.cartItemId] : [])) } : {}),
       now,
     });
     if (placed.isErr()) return placed;
@@ -214,15 +213,7 @@ export class PlaceOrder {
       if (redeemed.isErr()) return redeemed;
     }
     try {
-      const result = await this.placeWithStock(
-        placed.value,
-        pending,
-        now,
-        source,
-        cart,
-        drafts,
-        redeemedCode,
-      );
+      const result = await this.placeWithStock(placed.value, pending, now, source);
       if (result.isErr() && redeemedCode !== null) await this.releasePromo(redeemedCode, pending.id);
       return result;
     } catch (error) {
@@ -254,9 +245,6 @@ export class PlaceOrder {
     pending: Order,
     now: Date,
     source: OrderSource,
-    cart: Cart | null,
-    drafts: readonly LineDraft[],
-    usedCode: string | null,
   ): Promise<Result<PlacedOrder, DomainError>> {
     const hold = await this.stockHold.hold(pending.id, pending.items, now);
     if (hold.isErr()) return hold;
@@ -280,7 +268,6 @@ export class PlaceOrder {
     const { order, events } = saved.value;
 
     await this.stockHold.commit(order.id, held);
-    await this.afterPlacing(order, held, cart, drafts, usedCode);
     await this.events.publish(events);
     return Ok({ order, source });
   }
@@ -330,7 +317,7 @@ export class PlaceOrder {
   private async save(change: OrderChange, now: Date): Promise<Result<OrderChange, DomainError>> {
     let candidate = change;
     for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
-      const created = await this.orders.create(candidate.order);
+      const created = await this.orders.create(candidate.order, candidate.events);
       if (created.isOk()) return Ok({ order: created.value, events: candidate.events });
       if (created.error.code !== 'CONFLICT' || created.error.details?.field !== 'orderNumber') {
         return Err(created.error);
@@ -340,44 +327,5 @@ export class PlaceOrder {
       candidate = renumber(candidate, number.value);
     }
     return Err(domainError('CONFLICT', 'Could not allocate an order number, please try again'));
-  }
-
-  /** Popularity and the emptied cart; failures here never undo a placed order. */
-  private async afterPlacing(
-    order: Order,
-    needs: readonly StockNeed[],
-    cart: Cart | null,
-    drafts: readonly LineDraft[],
-    usedCode: string | null = null,
-  ): Promise<void> {
-    try {
-      for (const need of needs) await this.products.recordSale(need.productId, need.quantity);
-    } catch (error) {
-      this.logger.warn('recording sales failed', { orderId: order.id, error: String(error) });
-    }
-    if (!cart) return;
-    const ordered = new Set(drafts.map((d) => d.cartItemId));
-    try {
-      const cleared = await retryOnConflict({
-        // The cart as read for this order, then fresh reads after a clash.
-        load: (attempt) => (attempt === 1 ? Promise.resolve(cart) : this.carts.findByUserId(order.userId)),
-        notFound: () => domainError('CART_NOT_FOUND', 'Cart not found'),
-        change: (current) => {
-          const remaining = current.items.filter((i) => !ordered.has(i.id));
-          const { promoCode: applied, ...rest } = current;
-          // The cart's code was spent on this order (or replaced by the request's): it is dropped.
-          const keepCode = applied !== undefined && order.discount === 0 && applied !== usedCode;
-          const next = keepCode ? { ...current, items: remaining } : { ...rest, items: remaining };
-          return Ok({ ...next, updatedAt: order.createdAt });
-        },
-        save: (next) => this.carts.save(next),
-        attempts: CART_CLEAR_ATTEMPTS,
-      });
-      if (cleared.isErr()) {
-        this.logger.warn('could not empty the cart after placing an order', { orderId: order.id });
-      }
-    } catch (error) {
-      this.logger.warn('emptying the cart failed', { orderId: order.id, error: String(error) });
-    }
   }
 }

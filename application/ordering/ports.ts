@@ -2,6 +2,8 @@ import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Order } from '../../domain/ordering/order.js';
+import type { OrderEvent } from '../../domain/ordering/events.js';
+import type { EventOutbox } from '../shared/event-ports.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import type { Page } from '../shared/ports.js';
 
@@ -10,15 +12,23 @@ export interface OrderListFilter {
   readonly userId?: string;
 }
 
-export interface OrderRepository {
+/**
+ * The order store is also the outbox of the order's events: `create` and `update` write the
+ * events the change recorded into the order's own document, in the same single-document write,
+ * where they stay until the dispatcher marks them dispatched.
+ */
+export interface OrderRepository extends EventOutbox {
   /**
-   * Stores a new order (version 0) and answers it with version 1. CONFLICT with
+   * Stores a new order (version 0) with its events and answers it with version 1. CONFLICT with
    * `details.field = 'orderNumber'` when the order number is taken (the caller renumbers and
    * retries), CONFLICT with `details.field = 'id'` when the id exists.
    */
-  create(order: Order): Promise<Result<Order, DomainError>>;
-  /** Optimistic: saves when the stored version equals `order.version`, answers `version + 1`; CONFLICT otherwise, ORDER_NOT_FOUND when gone. */
-  update(order: Order): Promise<Result<Order, DomainError>>;
+  create(order: Order, events: readonly OrderEvent[]): Promise<Result<Order, DomainError>>;
+  /**
+   * Optimistic: saves the order and appends its events when the stored version equals
+   * `order.version`, answers `version + 1`; CONFLICT otherwise, ORDER_NOT_FOUND when gone.
+   */
+  update(order: Order, events: readonly OrderEvent[]): Promise<Result<Order, DomainError>>;
   findById(id: string): Promise<Order | null>;
   findByNumber(orderNumber: string): Promise<Order | null>;
   /** The user's orders, newest first. */
@@ -32,8 +42,6 @@ export interface OrderRepository {
    * before `createdBefore`, oldest first, at most `limit`.
    */
   awaitingPayment(createdBefore: Date, limit: number): Promise<Order[]>;
-  /** Expired orders whose expiry is not settled and was last claimed at or before `claimedBefore`, oldest claim first, at most `limit`. */
-  unsettledExpiries(claimedBefore: Date, limit: number): Promise<Order[]>;
 }
 export const ORDER_REPOSITORY = token<OrderRepository>('OrderRepository');
 

@@ -55,7 +55,7 @@ export async function linkOrder(
       ref.razorpayOrderId !== undefined && order.razorpayOrderId === ref.razorpayOrderId
         ? Ok(UNCHANGED)
         : attachPaymentReference(order, { ...ref, at: now }),
-    save: (next) => orders.update(next),
+    save: (next) => orders.update(next, []), // a reference records no event
     attempts: PAYMENT_SAVE_ATTEMPTS,
   });
   return run.map((r) => (r.changed ? r.saved : r.current));

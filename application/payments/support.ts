@@ -87,7 +87,7 @@ export async function changeOrder(
     load: () => orders.findById(orderId),
     notFound: orderNotFound,
     change: (order) => transition(order).map((change) => (change.changed ? change : UNCHANGED)),
-    save: (change) => orders.update(change.order),
+    save: (change) => orders.update(change.order, change.events),
     attempts: PAYMENT_SAVE_ATTEMPTS,
   });
   if (run.isErr()) return run;

@@ -18,9 +18,8 @@ import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CartRepository } from '../cart/ports.js';
 import type { ProductRepository } from '../catalog/ports.js';
-import type { AppLogger, Clock, EventBus, IdGenerator, StartupTask } from '../shared/ports.js';
+import type { Clock, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
-import type { DomainEvent } from '../../domain/shared/events.js';
 import type { CustomerOrderHistory, PromoCodeRepository } from './ports.js';
 
 const notFound = () => domainError('PROMO_NOT_FOUND', 'Promo code not found');
@@ -217,40 +216,5 @@ export class ListUserEligiblePromos {
       eligible.push(promo);
     }
     return Ok(eligible);
-  }
-}
-
-/**
- * Gives a redemption back when its order is cancelled, and only then (subscribed at start;
- * release is idempotent per (code, order), so a repeated event undoes nothing twice).
- *
- * The rule: a redemption stays with its order for as long as the order keeps its discount, i.e.
- * until the order is cancelled (by its owner, an admin, or payment expiry). A failed payment does
- * NOT release it: the order still carries the discount and may be paid with another card, so
- * releasing would let the same use discount a second order. With one use per non-cancelled
- * discounted order, `usedCount` never exceeds `usageLimit` and paid discounted orders never
- * outnumber the limits (a cancelled paid order is refunded in full).
- */
-export class ReleasePromoRedemptions implements StartupTask {
-  readonly name = 'promotions: release redemptions of cancelled orders';
-
-  constructor(
-    private readonly bus: EventBus,
-    private readonly promos: PromoCodeRepository,
-    private readonly logger: AppLogger,
-  ) {}
-
-  async run(): Promise<void> {
-    this.bus.subscribe('OrderCancelled', (event: DomainEvent) =>
-      this.releaseFor((event.payload as { orderId: string }).orderId),
-    );
-  }
-
-  async releaseFor(orderId: string): Promise<void> {
-    try {
-      for (const code of await this.promos.redeemedFor(orderId)) await this.promos.release(code, orderId);
-    } catch (error) {
-      this.logger.warn('releasing a promo redemption failed', { orderId, error: String(error) });
-    }
   }
 }

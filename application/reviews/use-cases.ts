@@ -66,7 +66,12 @@ export class RecomputeProductRatings {
     if (run.isErr()) return run;
     if (run.value.changed) {
       await this.events.publish([
-        productEvent('catalog.product-updated', input.productId, run.value.next.updatedAt),
+        productEvent(
+          'catalog.product-updated',
+          input.productId,
+          run.value.next.updatedAt,
+          `v${run.value.saved.version}`,
+        ),
       ]);
     }
     return Ok(run.value.current.summary);

@@ -1,5 +1,6 @@
 import { token } from './token.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
+import type { EventOf, EventType } from '../../domain/events.js';
 
 /** Time comes from here, never from the system clock inside domain or application code. */
 export interface Clock {
@@ -22,21 +23,31 @@ export interface RandomSource {
 }
 export const RANDOM_SOURCE = token<RandomSource>('RandomSource');
 
-export type EventHandler = (event: DomainEvent) => void | Promise<void>;
+/**
+ * A reaction to one event type, named for what it does and why (`ReleaseStockWhenOrderCancelled`).
+ * - `fleet` (the default): runs once in the whole fleet per event, whichever instance dispatches
+ *   it; deduplicated by (name, event id), so a redelivery is a no-op. Send a mail, refund, put
+ *   stock back.
+ * - `instance`: runs on every instance (this one, and the others through the fan-out), e.g. drop
+ *   a local cache entry, push to this process's sockets. Must be harmless when repeated.
+ * `background`: the publisher does not wait for it (a mail); its event is marked dispatched when
+ * it has finished, and redelivered by the sweeper if the process dies first.
+ */
+export interface EventHandler<E extends DomainEvent = DomainEvent> {
+  readonly name: string;
+  readonly scope?: 'fleet' | 'instance';
+  readonly background?: boolean;
+  handle(event: E): Promise<void>;
+}
 
-/** Published after persisting; subscribers (cache invalidation, mail, realtime) never block the caller's result. */
+/**
+ * Delivers events whose aggregate change is stored, with the events in the same write (the
+ * outbox): `publish` runs every handler (awaiting all but background ones) and marks the events
+ * dispatched; the sweeper (DispatchPendingEvents) redelivers what a dead process left behind.
+ */
 export interface EventBus {
   publish(events: readonly DomainEvent[]): Promise<void>;
-  /**
-   * `handler` runs for events of `type` ('*': every type) published in this process. With
-   * `fromOtherInstances` it also runs for those other instances publish (Redis fan-out): only for
-   * handlers whose effect is per instance (invalidate a local cache, push to this process's
-   * sockets), never for ones that must happen once (send a mail).
-   */
-  subscribe(type: string, handler: EventHandler, options?: SubscribeOptions): void;
-}
-export interface SubscribeOptions {
-  readonly fromOtherInstances?: boolean;
+  subscribe<T extends EventType>(type: T, handler: EventHandler<EventOf<T>>): void;
 }
 export const EVENT_BUS = token<EventBus>('EventBus');
 

@@ -4,18 +4,15 @@ import { HEALTH_INDICATOR } from '../../application/health/ports.js';
 import {
   APP_LOGGER,
   CACHE,
-  EVENT_BUS,
   STARTUP_TASK,
   type AppLogger,
   type Cache,
-  type EventBus,
   type StartupTask,
 } from '../../application/shared/ports.js';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { STOCK_STORE } from '../../application/inventory/ports.js';
 import {
   CATALOG_CACHE,
-  invalidateOnCatalogEvents,
   invalidatingRepository,
   withCacheAside,
   type CachedReadSpec,
@@ -38,7 +35,8 @@ import {
 } from '../../adapters/cache/redis-client.js';
 import { RedisCache } from '../../adapters/cache/redis-cache.js';
 import { RedisHealth } from '../../adapters/cache/redis-health.js';
-import { RedisEventBus } from '../../adapters/cache/redis-event-bus.js';
+import { RedisEventFanout } from '../../adapters/cache/redis-event-fanout.js';
+import { EVENT_FANOUT, type EventFanout } from '../../application/shared/event-ports.js';
 import { MemoryCache, NoCache } from '../../adapters/cache/memory-cache.js';
 import type { Config } from '../config.js';
 import { bindClass } from './bind.js';
@@ -62,19 +60,19 @@ export function bindCache(container: Container, config: Config): void {
     container
       .bind<StartupTask>(STARTUP_TASK)
       .toResolvedValue(
-        (redis: Redis, bus: EventBus, logger: AppLogger): StartupTask => ({
+        (redis: Redis, fanout: EventFanout, logger: AppLogger): StartupTask => ({
           name: 'redis: connect',
           run: async () => {
             // Not fatal: without Redis the API starts degraded and recovers when Redis comes.
             const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), READY_TIMEOUT_MS).unref());
             const ready =
               (await waitUntilReady(redis, READY_TIMEOUT_MS)) &&
-              (!(bus instanceof RedisEventBus) ||
-                (await Promise.race([bus.ready().then(() => true), timeout])));
+              (!(fanout instanceof RedisEventFanout) ||
+                (await Promise.race([fanout.ready().then(() => true), timeout])));
             if (!ready) logger.warn('redis unreachable at start: running degraded until it answers');
           },
         }),
-        [REDIS_CLIENT, EVENT_BUS, APP_LOGGER],
+        [REDIS_CLIENT, EVENT_FANOUT, APP_LOGGER],
       )
       .inSingletonScope();
   } else if (config.mongo) {
@@ -125,14 +123,4 @@ export function bindCache(container: Container, config: Config): void {
       CATALOG_CACHE.categories,
     ]),
   );
-  container
-    .bind<StartupTask>(STARTUP_TASK)
-    .toResolvedValue(
-      (bus: EventBus, cache: Cache): StartupTask => ({
-        name: 'catalog cache: invalidate on catalog events',
-        run: async () => invalidateOnCatalogEvents(bus, cache),
-      }),
-      [EVENT_BUS, CACHE],
-    )
-    .inSingletonScope();
 }

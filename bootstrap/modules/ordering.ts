@@ -23,12 +23,7 @@ import {
   type UnpaidOrderSlotRepository,
 } from '../../application/ordering/ports.js';
 import { ExpireUnpaidOrders } from '../../application/ordering/expire-unpaid-orders.js';
-import {
-  STOCK_LEDGER,
-  STOCK_RESERVATION_POLICY,
-  STOCK_STORE,
-  type StockReservationPolicy,
-} from '../../application/inventory/ports.js';
+import { STOCK_RESERVATION_POLICY, type StockReservationPolicy } from '../../application/inventory/ports.js';
 import { StockHold } from '../../application/inventory/stock-hold.js';
 import {
   STARTUP_TASK,
@@ -55,9 +50,8 @@ export class OrderExpirySchedule extends SweepSchedule {
       this.logger.warn('unpaid order expiry failed', { code: result.error.code });
       return;
     }
-    const { expired, settled, skipped } = result.value;
-    if (expired + settled + skipped > 0)
-      this.logger.info('unpaid orders expired', { expired, settled, skipped });
+    const { expired, skipped } = result.value;
+    if (expired + skipped > 0) this.logger.info('unpaid orders expired', { expired, skipped });
   }
 }
 
@@ -102,17 +96,14 @@ export function bindOrdering(container: Container, config: Config): void {
   bindUseCase(container, ListMyOrders, [ORDER_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, GetOrder, [ORDER_REPOSITORY]);
   bindUseCase(container, ListAllOrders, [ORDER_REPOSITORY]);
-  bindUseCase(container, CancelOrder, [ORDER_REPOSITORY, STOCK_STORE, CLOCK, EVENT_BUS]);
-  bindUseCase(container, ChangeOrderStatus, [ORDER_REPOSITORY, STOCK_STORE, CLOCK, EVENT_BUS]);
+  bindUseCase(container, CancelOrder, [ORDER_REPOSITORY, CLOCK, EVENT_BUS]);
+  bindUseCase(container, ChangeOrderStatus, [ORDER_REPOSITORY, CLOCK, EVENT_BUS]);
   bindUseCase(container, SalesAnalytics, [ORDER_REPOSITORY, PRODUCT_REPOSITORY, USER_REPOSITORY]);
   bindStockReservations(container, config);
 
   container.bind<OrderExpiryPolicy>(ORDER_EXPIRY_POLICY).toConstantValue({ ...config.orderExpiry });
   bindUseCase(container, ExpireUnpaidOrders, [
     ORDER_REPOSITORY,
-    STOCK_STORE,
-    STOCK_LEDGER,
-    PROMO_CODE_REPOSITORY,
     CLOCK,
     EVENT_BUS,
     APP_LOGGER,

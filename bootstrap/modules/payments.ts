@@ -30,15 +30,11 @@ import {
   ListPaymentMethods,
   SavePaymentMethod,
 } from '../../application/payments/methods.js';
-import {
-  GetPaymentStatus,
-  RefundCancelledOrders,
-  RefundPayment,
-} from '../../application/payments/status-and-refunds.js';
+import { GetPaymentStatus, RefundPayment } from '../../application/payments/status-and-refunds.js';
 import { CreateCheckoutOrder, VerifyCheckoutPayment } from '../../application/payments/checkout.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
-import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, STARTUP_TASK } from '../../application/shared/ports.js';
+import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
 import { bindClass, bindUseCase } from './bind.js';
 
 /** The store's currency: order totals are in its minor units (the storefront pays in INR). */
@@ -163,6 +159,4 @@ export function bindPayments(container: Container, config: Config): void {
     PAYMENT_SETTINGS,
     PaymentSettlement,
   ]);
-  bindUseCase(container, RefundCancelledOrders, [EVENT_BUS, ORDER_REPOSITORY, PaymentSettlement, APP_LOGGER]);
-  container.bind(STARTUP_TASK).toService(RefundCancelledOrders);
 }

@@ -3,6 +3,7 @@ import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { PRODUCT_VIEWS } from '../../application/discovery/ports.js';
+import { HANDLED_EVENT_STORE } from '../../application/shared/event-ports.js';
 import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
 import {
   AUDIT_LOG,
@@ -35,6 +36,7 @@ import {
   MemoryTokenRevocationStore,
 } from '../../adapters/persistence/memory/identity-tokens.js';
 import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
+import { MemoryHandledEventStore } from '../../adapters/persistence/memory/events-handled.js';
 import { MemoryStockStore } from '../../adapters/persistence/memory/inventory-stock-store.js';
 import { MemoryStockLedger } from '../../adapters/persistence/memory/inventory-ledger.js';
 import { MemoryStockNotifyRepository } from '../../adapters/persistence/memory/inventory-notify-requests.js';
@@ -65,6 +67,7 @@ import {
   type PendingMovementSettler,
 } from '../../adapters/persistence/mongo/inventory-ledger.js';
 import { MongoStockNotifyRepository } from '../../adapters/persistence/mongo/inventory-notify-requests.js';
+import { MongoHandledEventStore } from '../../adapters/persistence/mongo/events-handled.js';
 import { MongoStockStore } from '../../adapters/persistence/mongo/inventory-stock-store.js';
 import { MongoOrderRepository } from '../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/inventory-stock-reservations.js';
@@ -217,6 +220,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'promotions',
     memory: adapter(MemoryCustomerOrderHistory, db),
     mongo: adapter(MongoCustomerOrderHistory, mongo),
+  }),
+  row({
+    token: HANDLED_EVENT_STORE,
+    context: 'events',
+    memory: adapter(MemoryHandledEventStore, db),
+    mongo: adapter(MongoHandledEventStore, mongo),
   }),
   row({
     token: STOCK_STORE,

@@ -8,11 +8,10 @@ import {
   ListPromoCodes,
   ListUserEligiblePromos,
   PromoEvaluator,
-  ReleasePromoRedemptions,
   UpdatePromoCode,
   ValidatePromoCode,
 } from '../../application/promotions/use-cases.js';
-import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, STARTUP_TASK } from '../../application/shared/ports.js';
+import { CLOCK, ID_GENERATOR } from '../../application/shared/ports.js';
 import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';
 
@@ -24,6 +23,4 @@ export function bindPromotions(container: Container, _config: Config): void {
   bindUseCase(container, DeactivatePromoCode, [PROMO_CODE_REPOSITORY, CLOCK]);
   bindUseCase(container, ValidatePromoCode, [PromoEvaluator, CART_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, ListUserEligiblePromos, [PROMO_CODE_REPOSITORY, PromoEvaluator, CLOCK]);
-  bindUseCase(container, ReleasePromoRedemptions, [EVENT_BUS, PROMO_CODE_REPOSITORY, APP_LOGGER]);
-  container.bind(STARTUP_TASK).toService(ReleasePromoRedemptions);
 }

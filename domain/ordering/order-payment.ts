@@ -1,8 +1,18 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
-import type { DomainEvent } from '../shared/events.js';
 import type { Money } from '../shared/money.js';
-import { changeStatus, type Order, type OrderChange, type OrderStatusChanged } from './order.js';
+import { changeStatus, type Order, type OrderChange } from './order.js';
+import {
+  orderEvent,
+  orderRef,
+  type OrderCancelled,
+  type OrderEvent,
+  type OrderExpired,
+  type OrderPaid,
+  type OrderPaymentFailed,
+  type OrderRefunded,
+  type OrderStatusChanged,
+} from './events.js';
 import type { PaymentMethod, PaymentStatus } from './status.js';
 
 /**
@@ -21,18 +31,6 @@ import type { PaymentMethod, PaymentStatus } from './status.js';
  * storefront's `orderStatus` (`confirmed`, `payment_failed`, `refunded`) is derived by
  * `storefrontStatus` in order.ts.
  */
-export type OrderPaid = DomainEvent<
-  'OrderPaid',
-  { orderId: string; orderNumber: string; userId: string; amount: Money; paymentId: string }
->;
-export type OrderPaymentFailed = DomainEvent<
-  'OrderPaymentFailed',
-  { orderId: string; orderNumber: string; userId: string; code: string }
->;
-export type OrderRefunded = DomainEvent<
-  'OrderRefunded',
-  { orderId: string; orderNumber: string; userId: string; amount: Money; refundedTotal: Money }
->;
 export type PaymentEvent = OrderPaid | OrderPaymentFailed | OrderRefunded | OrderStatusChanged;
 
 /** The result of a payment transition: `changed` false when the event was already applied. */
@@ -59,9 +57,7 @@ export function refundable(order: Order): Money {
 
 const unchanged = (order: Order): PaymentChange => ({ order, events: [], changed: false });
 
-function base(order: Order) {
-  return { orderId: order.id, orderNumber: order.orderNumber, userId: order.userId };
-}
+const base = orderRef;
 
 /**
  * A new payment attempt for a not yet paid order (a paid order: ORDER_ALREADY_PAID); the
@@ -116,18 +112,22 @@ export function recordPayment(order: Order, input: PaymentCaptured): PaymentChan
     updatedAt: input.at,
   };
   const events: PaymentEvent[] = [
-    {
-      type: 'OrderPaid',
-      occurredAt: input.at,
-      payload: { ...base(order), amount: order.total, paymentId: input.paymentId },
-    },
+    orderEvent<OrderPaid>(
+      order,
+      'ordering.order-paid',
+      { ...base(order), amount: order.total, paymentId: input.paymentId },
+      input.at,
+    ),
   ];
   if (confirm) {
-    events.push({
-      type: 'OrderStatusChanged',
-      occurredAt: input.at,
-      payload: { ...base(order), from: 'pending', to: 'confirmed', changedBy: input.by },
-    });
+    events.push(
+      orderEvent<OrderStatusChanged>(
+        order,
+        'ordering.order-status-changed',
+        { ...base(order), from: 'pending', to: 'confirmed', changedBy: input.by },
+        input.at,
+      ),
+    );
   }
   return { order: next, events, changed: true };
 }
@@ -155,7 +155,12 @@ export function recordPaymentFailure(
   return {
     order: next,
     events: [
-      { type: 'OrderPaymentFailed', occurredAt: input.at, payload: { ...base(order), code: input.code } },
+      orderEvent<OrderPaymentFailed>(
+        order,
+        'ordering.order-payment-failed',
+        { ...base(order), code: input.code },
+        input.at,
+      ),
     ],
     changed: true,
   };
@@ -180,7 +185,14 @@ function applyRefundTotal(
   };
   return {
     order: next,
-    events: [{ type: 'OrderRefunded', occurredAt: at, payload: { ...base(order), amount, refundedTotal } }],
+    events: [
+      orderEvent<OrderRefunded>(
+        order,
+        'ordering.order-refunded',
+        { ...base(order), amount, refundedTotal },
+        at,
+      ),
+    ],
     changed: true,
   };
 }
@@ -227,11 +239,6 @@ export function syncRefundedTotal(
   return applyRefundTotal(order, target, input.by, input.at, 'Refunded (gateway)');
 }
 
-export type OrderExpired = DomainEvent<
-  'OrderExpired',
-  { orderId: string; orderNumber: string; userId: string; total: Money }
->;
-
 /**
  * Waiting for its online payment: still `pending` fulfilment and not captured (a declined attempt
  * included). Cash on delivery does not exist (every method is paid online); an order staff moved
@@ -245,8 +252,9 @@ export function isAwaitingPayment(order: Order): boolean {
 
 /**
  * Cancels an order whose payment did not arrive by its deadline: only while it is still awaiting
- * payment (a paid order is never expired: ORDER_NOT_EXPIRABLE). Records `expiry` (unsettled) in
- * the same change, so a sweeper that dies right after the save still knows what to settle.
+ * payment (a paid order is never expired: ORDER_NOT_EXPIRABLE). The cancellation is marked as an
+ * expiry and records `ordering.order-expired` beside it; what follows (stock and promo use back,
+ * the customer's mail) is done by the handlers of those events, delivered through the outbox.
  */
 export function expireUnpaidOrder(
   order: Order,
@@ -262,19 +270,19 @@ export function expireUnpaidOrder(
     note: 'Cancelled: payment not received in time',
   });
   return change.map(({ order: next, events }) => ({
-    order: { ...next, expiry: { at: input.at, claimedAt: input.at } },
-    events,
+    order: { ...next, expiry: { at: input.at } },
+    events: [
+      ...events.map((e): OrderEvent =>
+        e.type === 'ordering.order-cancelled'
+          ? ({ ...e, payload: { ...e.payload, expired: true } } satisfies OrderCancelled)
+          : e,
+      ),
+      orderEvent<OrderExpired>(
+        order,
+        'ordering.order-expired',
+        { ...orderRef(order), total: order.total },
+        input.at,
+      ),
+    ],
   }));
-}
-
-/** The expiry's follow-ups are done (stock and promo use back, customer told). */
-export function settleExpiry(order: Order, at: Date): Order {
-  if (!order.expiry || order.expiry.settledAt) return order;
-  return { ...order, expiry: { ...order.expiry, settledAt: at }, updatedAt: at };
-}
-
-/** A sweeper takes an unsettled expiry over (after the one that expired it died). */
-export function claimExpiry(order: Order, at: Date): Order {
-  if (!order.expiry || order.expiry.settledAt) return order;
-  return { ...order, expiry: { ...order.expiry, claimedAt: at } };
 }

@@ -1,7 +1,15 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
-import type { DomainEvent } from '../shared/events.js';
 import type { Money } from '../shared/money.js';
+import {
+  orderEvent,
+  orderRef,
+  type OrderCancelled,
+  type OrderEvent,
+  type OrderLineSummary,
+  type OrderPlaced,
+  type OrderStatusChanged,
+} from './events.js';
 import { estimateDelivery, priceOrder, type ShippingMethod } from './pricing.js';
 import {
   canTransition,
@@ -106,50 +114,10 @@ export interface Order {
   readonly version: number;
 }
 
-/**
- * An expiry's progress (order-payment.ts `expireUnpaidOrder`). The cancellation is the commit point;
- * what follows (stock back, promo use back, the customer's mail) is settled after it, possibly by
- * another sweep after a crash: `claimedAt` is when a sweeper last took the settling on,
- * `settledAt` when it finished.
- */
+/** Set on an order cancelled because its online payment did not arrive in time. */
 export interface OrderExpiry {
   readonly at: Date;
-  readonly claimedAt: Date;
-  readonly settledAt?: Date;
 }
-
-export interface OrderLineSummary {
-  readonly productId: string;
-  readonly quantity: number;
-}
-
-export type OrderPlaced = DomainEvent<
-  'OrderPlaced',
-  {
-    orderId: string;
-    orderNumber: string;
-    userId: string;
-    total: Money;
-    source: OrderSource;
-    items: OrderLineSummary[];
-  }
->;
-export type OrderStatusChanged = DomainEvent<
-  'OrderStatusChanged',
-  {
-    orderId: string;
-    orderNumber: string;
-    userId: string;
-    from: OrderStatus;
-    to: OrderStatus;
-    changedBy: string;
-  }
->;
-export type OrderCancelled = DomainEvent<
-  'OrderCancelled',
-  { orderId: string; orderNumber: string; userId: string; changedBy: string; items: OrderLineSummary[] }
->;
-export type OrderEvent = OrderPlaced | OrderStatusChanged | OrderCancelled;
 
 /** An aggregate change together with the events it recorded (published after persisting). */
 export interface OrderChange {
@@ -173,6 +141,8 @@ export interface NewOrder {
   /** A promo code's discount (minor units, computed by domain/promotions); 0 when absent. */
   readonly discount?: Money;
   readonly promoCode?: string;
+  /** The server-cart lines ordered (source `cart`), so they can leave the cart once it is placed. */
+  readonly cartItemIds?: readonly string[];
 }
 
 const REQUIRED_ADDRESS_FIELDS = ['fullName', 'street', 'city', 'state', 'zipCode'] as const;
@@ -255,18 +225,22 @@ export function placeOrder(input: NewOrder): Result<OrderChange, DomainError> {
     updatedAt: input.now,
     version: 0,
   };
-  const event: OrderPlaced = {
-    type: 'OrderPlaced',
-    occurredAt: input.now,
-    payload: {
-      orderId: order.id,
-      orderNumber: order.orderNumber,
-      userId: order.userId,
+  const event = orderEvent<OrderPlaced>(
+    order,
+    'ordering.order-placed',
+    {
+      ...orderRef(order),
       total: order.total,
+      discount: order.discount,
       source: order.source,
       items: summarizeLines(order.items),
+      ...(input.cartItemIds !== undefined && input.cartItemIds.length > 0
+        ? { cartItemIds: input.cartItemIds }
+        : {}),
+      ...(input.promoCode !== undefined ? { promoCode: input.promoCode } : {}),
     },
-  };
+    input.now,
+  );
   return Ok({ order, events: [event] });
 }
 
@@ -316,20 +290,23 @@ export function changeStatus(order: Order, input: StatusChangeInput): Result<Ord
     ],
     updatedAt: input.at,
   };
-  const base = { orderId: order.id, orderNumber: order.orderNumber, userId: order.userId };
   const events: OrderEvent[] = [
-    {
-      type: 'OrderStatusChanged',
-      occurredAt: input.at,
-      payload: { ...base, from, to, changedBy: input.by },
-    },
+    orderEvent<OrderStatusChanged>(
+      order,
+      'ordering.order-status-changed',
+      { ...orderRef(order), from, to, changedBy: input.by },
+      input.at,
+    ),
   ];
   if (to === 'cancelled') {
-    events.push({
-      type: 'OrderCancelled',
-      occurredAt: input.at,
-      payload: { ...base, changedBy: input.by, items: summarizeLines(order.items) },
-    });
+    events.push(
+      orderEvent<OrderCancelled>(
+        order,
+        'ordering.order-cancelled',
+        { ...orderRef(order), changedBy: input.by, items: summarizeLines(order.items) },
+        input.at,
+      ),
+    );
   }
   return Ok({ order: next, events });
 }

@@ -33,6 +33,8 @@ export function testConfig(env: Record<string, string> = {}): Config {
       RATE_LIMIT_ENABLED: 'false',
       // A logout refuses its token at once unless a test asks for the read grace (logout-grace tests).
       LOGOUT_GRACE_MS: '0',
+      // The outbox sweeper runs when a test calls it (DispatchPendingEvents), not on a timer.
+      EVENT_SWEEP_INTERVAL_MS: '3600000',
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
       MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-outbox-')),

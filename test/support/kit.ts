@@ -2,7 +2,12 @@
  * The shared test kit: time, ids and events under the test's control, and object mothers that
  * build valid aggregates with sensible defaults (override only what the test is about).
  */
-import type { Clock, EventBus, EventHandler, IdGenerator } from '../../application/shared/ports.js';
+import type { AppLogger, Clock, IdGenerator } from '../../application/shared/ports.js';
+import type { EventOutbox } from '../../application/shared/event-ports.js';
+import { EventDispatcher } from '../../application/shared/event-dispatcher.js';
+import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryHandledEventStore } from '../../adapters/persistence/memory/events-handled.js';
+import { LocalEventFanout } from '../../adapters/system/local-event-fanout.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
 import { createUser, type User } from '../../domain/identity/user.js';
 import type { Product } from '../../domain/catalog/product.js';
@@ -61,28 +66,52 @@ export class SequentialIds implements IdGenerator {
  * An EventBus that records what is published and runs the subscribed handlers (of the event's
  * type, then '*') before `publish` returns, so tests see the reactions without waiting.
  */
-export class RecordingBus implements EventBus {
-  readonly published: DomainEvent[] = [];
-  private readonly handlers = new Map<string, EventHandler[]>();
+const quiet: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-  async publish(events: readonly DomainEvent[]): Promise<void> {
+/**
+ * The real event dispatcher on the memory adapters (handled-event store, no fan-out), recording
+ * what is published, in order. Pass the outboxes (e.g. the order repository) to have delivered
+ * events marked dispatched, and the MemoryDatabase the stores under test share.
+ */
+export class RecordingBus extends EventDispatcher {
+  readonly published: DomainEvent[] = [];
+
+  constructor(
+    options: {
+      readonly db?: MemoryDatabase;
+      readonly outboxes?: readonly EventOutbox[];
+      readonly clock?: Clock;
+      readonly logger?: AppLogger;
+    } = {},
+  ) {
+    super(
+      options.outboxes ?? [],
+      new MemoryHandledEventStore(options.db ?? new MemoryDatabase()),
+      new LocalEventFanout(),
+      options.clock ?? { now: () => new Date() },
+      { claimLeaseMs: 300_000 },
+      options.logger ?? quiet,
+    );
+  }
+
+  override async publish(events: readonly DomainEvent[]): Promise<void> {
     this.published.push(...events);
-    for (const event of events) {
-      for (const handler of [...(this.handlers.get(event.type) ?? []), ...(this.handlers.get('*') ?? [])]) {
-        await handler(event);
-      }
-    }
+    await super.publish(events);
   }
-  subscribe(type: string, handler: EventHandler): void {
-    this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler]);
-  }
+
   /** Whether anything subscribed to `type`. */
   hasSubscriber(type: string): boolean {
-    return (this.handlers.get(type)?.length ?? 0) > 0;
+    return this.handlersOf(type).length > 0;
   }
+
   /** The types published so far, in order. */
   types(): string[] {
     return this.published.map((e) => e.type);
+  }
+
+  /** The published events of one type. */
+  ofType(type: string): DomainEvent[] {
+    return this.published.filter((e) => e.type === type);
   }
 }
 

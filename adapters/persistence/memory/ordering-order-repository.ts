@@ -1,6 +1,8 @@
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import type { Order } from '../../../domain/ordering/order.js';
+import type { OrderEvent } from '../../../domain/ordering/events.js';
+import type { DomainEvent } from '../../../domain/shared/events.js';
 import { isAwaitingPayment } from '../../../domain/ordering/order-payment.js';
 import type { OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
@@ -17,13 +19,42 @@ function newestFirst(a: Order, b: Order): number {
 export class MemoryOrderRepository implements OrderRepository {
   private readonly byId: Map<string, Order>;
   private readonly byNumber: Map<string, string>;
+  /** Each order's pending events (its outbox), written in the same step as the order. */
+  private readonly outbox: Map<string, readonly DomainEvent[]>;
 
   constructor(db: MemoryDatabase) {
     this.byId = db.collection<Order>('orders');
     this.byNumber = db.collection<string>('orders.byNumber');
+    this.outbox = db.collection<readonly DomainEvent[]>('orders.outbox');
   }
 
-  async create(order: Order): Promise<Result<Order, DomainError>> {
+  owns(type: string): boolean {
+    return type.startsWith('ordering.');
+  }
+
+  async pending(before: Date, limit: number): Promise<DomainEvent[]> {
+    return [...this.outbox.values()]
+      .flat()
+      .filter((e) => e.occurredAt.getTime() <= before.getTime())
+      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
+      .slice(0, Math.max(0, limit));
+  }
+
+  async markDispatched(events: readonly DomainEvent[]): Promise<void> {
+    for (const event of events) {
+      const pending = this.outbox.get(event.aggregateId);
+      if (!pending) continue;
+      const remaining = pending.filter((e) => e.id !== event.id);
+      if (remaining.length > 0) this.outbox.set(event.aggregateId, remaining);
+      else this.outbox.delete(event.aggregateId);
+    }
+  }
+
+  private append(orderId: string, events: readonly OrderEvent[]): void {
+    if (events.length > 0) this.outbox.set(orderId, [...(this.outbox.get(orderId) ?? []), ...events]);
+  }
+
+  async create(order: Order, events: readonly OrderEvent[]): Promise<Result<Order, DomainError>> {
     if (this.byId.has(order.id)) {
       return Err(domainError('CONFLICT', 'An order with this id already exists', { field: 'id' }));
     }
@@ -33,10 +64,11 @@ export class MemoryOrderRepository implements OrderRepository {
     const stored: Order = { ...order, version: order.version + 1 };
     this.byId.set(stored.id, stored);
     this.byNumber.set(stored.orderNumber, stored.id);
+    this.append(stored.id, events);
     return Ok(stored);
   }
 
-  async update(order: Order): Promise<Result<Order, DomainError>> {
+  async update(order: Order, events: readonly OrderEvent[]): Promise<Result<Order, DomainError>> {
     const current = this.byId.get(order.id);
     if (!current) return Err(domainError('ORDER_NOT_FOUND', 'Order not found'));
     if (current.version !== order.version) {
@@ -51,6 +83,7 @@ export class MemoryOrderRepository implements OrderRepository {
     }
     const stored: Order = { ...order, version: order.version + 1 };
     this.byId.set(stored.id, stored);
+    this.append(stored.id, events);
     return Ok(stored);
   }
 
@@ -87,22 +120,6 @@ export class MemoryOrderRepository implements OrderRepository {
     return [...this.byId.values()]
       .filter((o) => isAwaitingPayment(o) && o.createdAt.getTime() <= createdBefore.getTime())
       .sort((a, b) => -newestFirst(a, b))
-      .slice(0, Math.max(0, limit));
-  }
-
-  async unsettledExpiries(claimedBefore: Date, limit: number): Promise<Order[]> {
-    return [...this.byId.values()]
-      .filter(
-        (o) =>
-          o.expiry !== undefined &&
-          o.expiry.settledAt === undefined &&
-          o.expiry.claimedAt.getTime() <= claimedBefore.getTime(),
-      )
-      .sort(
-        (a, b) =>
-          a.expiry!.claimedAt.getTime() - b.expiry!.claimedAt.getTime() ||
-          (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-      )
       .slice(0, Math.max(0, limit));
   }
 }

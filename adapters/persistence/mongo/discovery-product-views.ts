@@ -1,3 +1,4 @@
+import { openCollection } from './open-collection.js';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ProductViews } from '../../../application/discovery/ports.js';
 import type { DailyViews } from '../../../domain/discovery/scoring.js';
@@ -60,7 +61,7 @@ export class MongoProductViews implements ProductViews {
   }
 
   async since(fromDay: string): Promise<DailyViews[]> {
-    const docs = await this.model.collection
+    const docs = await openCollection(this.model)
       .find({ day: { $gte: fromDay } } as never)
       .sort({ day: 1, productId: 1 })
       .toArray();

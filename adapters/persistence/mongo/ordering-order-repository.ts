@@ -1,4 +1,7 @@
+import { openCollection } from './open-collection.js';
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { DomainEvent } from '../../../domain/shared/events.js';
+import type { OrderEvent } from '../../../domain/ordering/events.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import {
@@ -91,7 +94,9 @@ export const ORDER_SCHEMA = new Schema(
     razorpayOrderId: String,
     razorpayPaymentId: String,
     razorpaySignature: String,
-    expiry: { at: Date, claimedAt: Date, settledAt: Date },
+    expiry: { at: Date },
+    /** Pending events (the outbox): written with the change that recorded them. */
+    outbox: { type: [Schema.Types.Mixed], default: undefined },
     createdAt: { type: Date, required: true },
     updatedAt: Date,
     version: { type: Number, default: 0 },
@@ -102,7 +107,7 @@ ORDER_SCHEMA.index({ orderNumber: 1 }, { unique: true });
 ORDER_SCHEMA.index({ userId: 1, createdAt: -1 });
 ORDER_SCHEMA.index({ status: 1, createdAt: -1 });
 ORDER_SCHEMA.index({ createdAt: 1 });
-ORDER_SCHEMA.index({ 'expiry.settledAt': 1, 'expiry.claimedAt': 1 });
+ORDER_SCHEMA.index({ 'outbox.occurredAt': 1 });
 
 export function orderModel(connection: Connection): Model<OrderDocument> {
   return (connection.models.Order ??
@@ -185,19 +190,41 @@ export function orderFromDocument(doc: OrderDocument): Order {
     ...(doc.razorpayOrderId != null ? { razorpayOrderId: doc.razorpayOrderId } : {}),
     ...(doc.razorpayPaymentId != null ? { razorpayPaymentId: doc.razorpayPaymentId } : {}),
     ...(doc.razorpaySignature != null ? { razorpaySignature: doc.razorpaySignature } : {}),
-    ...(doc.expiry?.at != null
-      ? {
-          expiry: {
-            at: doc.expiry.at,
-            claimedAt: doc.expiry.claimedAt ?? doc.expiry.at,
-            ...(doc.expiry.settledAt != null ? { settledAt: doc.expiry.settledAt } : {}),
-          },
-        }
-      : {}),
+    ...(doc.expiry?.at != null ? { expiry: { at: doc.expiry.at } } : {}),
     createdAt,
     updatedAt: doc.updatedAt ?? createdAt,
     version: doc.version ?? 0,
   };
+}
+
+/** The order's top-level fields (the outbox aside): an update unsets those the order lacks. */
+const ORDER_FIELDS = [...new Set(Object.keys(ORDER_SCHEMA.paths).map((p) => p.split('.')[0]!))].filter(
+  (f) => f !== '_id' && f !== 'outbox',
+);
+
+const MARK_ATTEMPTS = 5;
+
+/** An event as the outbox keeps it. */
+interface StoredEvent {
+  id: string;
+  type: string;
+  aggregateId: string;
+  occurredAt: Date;
+  payload: unknown;
+}
+
+function eventToDocument(e: DomainEvent): StoredEvent {
+  return {
+    id: e.id,
+    type: e.type,
+    aggregateId: e.aggregateId,
+    occurredAt: e.occurredAt,
+    payload: structuredClone(e.payload),
+  };
+}
+
+function eventFromDocument(e: StoredEvent): DomainEvent {
+  return { id: e.id, type: e.type, aggregateId: e.aggregateId, occurredAt: e.occurredAt, payload: e.payload };
 }
 
 function toDocument(order: Order): OrderDocument {
@@ -235,10 +262,60 @@ export class MongoOrderRepository implements OrderRepository {
     this.locks = new DocumentLock(connection);
   }
 
-  async create(order: Order): Promise<Result<Order, DomainError>> {
+  owns(type: string): boolean {
+    return type.startsWith('ordering.');
+  }
+
+  async pending(before: Date, limit: number): Promise<DomainEvent[]> {
+    if (limit < 1) return [];
+    const docs = await openCollection(this.orders)
+      .find<{ outbox?: StoredEvent[] }>({ 'outbox.occurredAt': { $lte: before } } as never, {
+        projection: { outbox: 1 },
+      })
+      .limit(limit)
+      .toArray();
+    return docs
+      .flatMap((d) => (d.outbox ?? []).map(eventFromDocument))
+      .filter((e) => e.occurredAt.getTime() <= before.getTime())
+      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
+      .slice(0, limit);
+  }
+
+  /**
+   * Takes events out of their orders' outboxes: a compare-and-set on the order's version and
+   * outbox length (FerretDB cannot `$pull` by a field of an array element), retried after a
+   * concurrent write. Dispatching never bumps the version, so it never conflicts with a change.
+   */
+  async markDispatched(events: readonly DomainEvent[]): Promise<void> {
+    const byOrder = new Map<string, Set<string>>();
+    for (const e of events) byOrder.set(e.aggregateId, (byOrder.get(e.aggregateId) ?? new Set()).add(e.id));
+    for (const [orderId, ids] of byOrder) {
+      for (let attempt = 0; attempt < MARK_ATTEMPTS; attempt++) {
+        const doc = await this.orders.collection.findOne<{ version?: number; outbox?: StoredEvent[] }>(
+          { _id: orderId } as never,
+          { projection: { version: 1, outbox: 1 } },
+        );
+        const outbox = doc?.outbox ?? [];
+        const remaining = outbox.filter((e) => !ids.has(e.id));
+        if (!doc || remaining.length === outbox.length) break;
+        const result = await this.locks.exclusive(`orders:${orderId}`, () =>
+          this.orders.collection.updateOne(
+            { _id: orderId, ...versionIs(doc.version ?? 0), outbox: { $size: outbox.length } } as never,
+            remaining.length > 0 ? { $set: { outbox: remaining } } : { $unset: { outbox: '' } },
+          ),
+        );
+        if (result.matchedCount === 1) break;
+      }
+    }
+  }
+
+  async create(order: Order, events: readonly OrderEvent[]): Promise<Result<Order, DomainError>> {
     const stored: Order = { ...order, version: order.version + 1 };
     try {
-      await this.orders.collection.insertOne(toDocument(stored) as never);
+      const document = toDocument(stored);
+      await this.orders.collection.insertOne(
+        (events.length > 0 ? { ...document, outbox: events.map(eventToDocument) } : document) as never,
+      );
       return Ok(stored);
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -250,14 +327,24 @@ export class MongoOrderRepository implements OrderRepository {
     }
   }
 
-  async update(order: Order): Promise<Result<Order, DomainError>> {
+  async update(order: Order, events: readonly OrderEvent[]): Promise<Result<Order, DomainError>> {
     const stored: Order = { ...order, version: order.version + 1 };
     let matched: number;
     try {
+      // The fields the change holds are set, the ones it lacks unset, and its events appended
+      // to the outbox — one single-document write, guarded by the version.
+      const { _id, ...fields } = toDocument(stored);
+      const absent = Object.fromEntries(
+        ORDER_FIELDS.filter((f) => !(f in fields)).map((f) => [f, ''] as const),
+      );
       const result = await this.locks.exclusive(`orders:${order.id}`, () =>
-        this.orders.collection.replaceOne(
-          { _id: order.id, ...versionIs(order.version) } as never,
-          toDocument(stored),
+        this.orders.collection.updateOne(
+          { _id, ...versionIs(order.version) } as never,
+          {
+            $set: fields,
+            ...(Object.keys(absent).length > 0 ? { $unset: absent } : {}),
+            ...(events.length > 0 ? { $push: { outbox: { $each: events.map(eventToDocument) } } } : {}),
+          } as never,
         ),
       );
       matched = result.matchedCount;
@@ -283,7 +370,7 @@ export class MongoOrderRepository implements OrderRepository {
   }
 
   async findByUser(userId: string): Promise<Order[]> {
-    const docs = await this.orders.collection
+    const docs = await openCollection(this.orders)
       .find<OrderDocument>({ userId })
       .sort({ createdAt: -1, _id: -1 })
       .toArray();
@@ -297,7 +384,7 @@ export class MongoOrderRepository implements OrderRepository {
     if (limit < 1)
       return { items: [], total: await this.orders.collection.countDocuments(query), page, limit };
     const [docs, total] = await Promise.all([
-      this.orders.collection
+      openCollection(this.orders)
         .find<OrderDocument>(query)
         .sort({ createdAt: -1, _id: -1 })
         .skip(Math.max(0, (page - 1) * limit))
@@ -312,7 +399,7 @@ export class MongoOrderRepository implements OrderRepository {
     const createdAt: Record<string, Date> = {};
     if (from) createdAt.$gte = from;
     if (to) createdAt.$lte = to;
-    const docs = await this.orders.collection
+    const docs = await openCollection(this.orders)
       .find<OrderDocument>(Object.keys(createdAt).length ? { createdAt } : {})
       .sort({ createdAt: 1, _id: 1 })
       .toArray();
@@ -321,27 +408,13 @@ export class MongoOrderRepository implements OrderRepository {
 
   async awaitingPayment(createdBefore: Date, limit: number): Promise<Order[]> {
     if (limit < 1) return [];
-    const docs = await this.orders.collection
+    const docs = await openCollection(this.orders)
       .find<OrderDocument>({
         status: 'pending',
         paymentStatus: { $in: ['pending', 'failed'] },
         createdAt: { $lte: createdBefore },
       })
       .sort({ createdAt: 1, _id: 1 })
-      .limit(limit)
-      .toArray();
-    return docs.map(orderFromDocument);
-  }
-
-  async unsettledExpiries(claimedBefore: Date, limit: number): Promise<Order[]> {
-    if (limit < 1) return [];
-    const docs = await this.orders.collection
-      .find<OrderDocument>({
-        'expiry.at': { $exists: true },
-        'expiry.settledAt': { $exists: false },
-        'expiry.claimedAt': { $lte: claimedBefore },
-      } as never)
-      .sort({ 'expiry.claimedAt': 1, _id: 1 })
       .limit(limit)
       .toArray();
     return docs.map(orderFromDocument);

@@ -1,3 +1,4 @@
+import { openCollection } from './open-collection.js';
 import { Schema, type Connection, type Model } from 'mongoose';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
@@ -123,7 +124,7 @@ export class MongoPaymentRepository implements PaymentRepository {
   }
 
   async findByOrderId(orderId: string): Promise<PaymentRecord[]> {
-    const docs = await this.payments.collection
+    const docs = await openCollection(this.payments)
       .find<PaymentDocument>({ orderId })
       .sort({ createdAt: -1, _id: -1 })
       .toArray();

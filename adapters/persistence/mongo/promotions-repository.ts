@@ -1,3 +1,4 @@
+import { openCollection } from './open-collection.js';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { PromoCodeRepository } from '../../../application/promotions/ports.js';
 import {
@@ -222,7 +223,7 @@ export class MongoPromoCodeRepository implements PromoCodeRepository {
   }
 
   async list(): Promise<PromoCode[]> {
-    const docs = await this.promos.collection.find({}).sort({ createdAt: -1, _id: -1 }).toArray();
+    const docs = await openCollection(this.promos).find({}).sort({ createdAt: -1, _id: -1 }).toArray();
     return docs.map((d) => toDomain(d as unknown as PromoDocument));
   }
 
@@ -279,7 +280,9 @@ export class MongoPromoCodeRepository implements PromoCodeRepository {
   }
 
   async redeemedFor(orderId: string): Promise<string[]> {
-    const docs = await this.redemptions.collection.find({ orderId } as never).toArray();
+    const docs = await openCollection(this.redemptions)
+      .find({ orderId } as never)
+      .toArray();
     return docs.map((d) => (d as unknown as RedemptionDocument).code);
   }
 

@@ -1,3 +1,4 @@
+import { openCollection } from './open-collection.js';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ReviewPage, ReviewRepository, ReviewSort } from '../../../application/reviews/ports.js';
 import type { Review, ReviewStatus } from '../../../domain/reviews/review.js';
@@ -176,7 +177,7 @@ export class MongoReviewRepository implements ReviewRepository {
     limit: number,
   ): Promise<ReviewPage> {
     const [docs, total] = await Promise.all([
-      this.collection
+      openCollection(this.model)
         .find(filter as never)
         .sort(sort)
         .skip((page - 1) * limit)
@@ -192,7 +193,7 @@ export class MongoReviewRepository implements ReviewRepository {
   }
 
   async approvedRatings(productId: string): Promise<number[]> {
-    const docs = await this.collection
+    const docs = await openCollection(this.model)
       .find(
         { productId, $or: [{ status: 'approved' }, { status: 'pending', remoderation: true }] } as never,
         { projection: { rating: 1 } },

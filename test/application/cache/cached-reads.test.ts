@@ -3,17 +3,15 @@ import { domainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import type { DomainError } from '../../../domain/shared/errors.js';
 import { MemoryCache } from '../../../adapters/cache/memory-cache.js';
-import { InMemoryEventBus } from '../../../adapters/system/in-memory-event-bus.js';
 import {
   CATALOG_CACHE,
   cacheKey,
-  invalidateOnCatalogEvents,
   invalidatingRepository,
   withCacheAside,
 } from '../../../application/catalog/cached-reads.js';
-import { categoryEvent, productEvent } from '../../../domain/catalog/events.js';
-
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+import { CATALOG_EVENT_TYPES, categoryEvent, productEvent } from '../../../domain/catalog/events.js';
+import { InvalidateCatalogCacheWhenCatalogChanged } from '../../../application/catalog/handlers.js';
+import { RecordingBus } from '../../support/kit.js';
 
 class Counting {
   calls = 0;
@@ -48,18 +46,19 @@ describe('application/catalog cached reads', () => {
 
   it('catalog events drop the namespaces they affect', async () => {
     const cache = new MemoryCache();
-    const bus = new InMemoryEventBus(silent);
-    invalidateOnCatalogEvents(bus, cache);
+    const bus = new RecordingBus();
+    const handler = new InvalidateCatalogCacheWhenCatalogChanged(cache);
+    for (const type of CATALOG_EVENT_TYPES) bus.subscribe(type, handler);
     const fill = async () => {
       await cache.set(CATALOG_CACHE.products, 'k', 1, 60);
       await cache.set(CATALOG_CACHE.categories, 'k', 1, 60);
     };
     await fill();
-    await bus.publish([productEvent('catalog.product-updated', 'p', new Date())]);
+    await bus.publish([productEvent('catalog.product-updated', 'p', new Date(), 'v2')]);
     expect(await cache.get(CATALOG_CACHE.products, 'k')).to.equal(undefined);
     expect(await cache.get(CATALOG_CACHE.categories, 'k')).to.equal(1);
     await fill();
-    await bus.publish([categoryEvent('catalog.category-updated', 'c', new Date())]);
+    await bus.publish([categoryEvent('catalog.category-updated', 'c', new Date(), 'v2')]);
     expect(await cache.get(CATALOG_CACHE.products, 'k')).to.equal(undefined);
     expect(await cache.get(CATALOG_CACHE.categories, 'k')).to.equal(undefined);
   });

@@ -82,7 +82,7 @@ async function seeded() {
     isPopular: true,
   });
   const add = async (userId: string, items: OrderLineSpec[], status: OrderStatus, now: Date) =>
-    (await orders.create(anOrder({ userId, items, status, now }))).unwrap();
+    (await orders.create(anOrder({ userId, items, status, now }), [])).unwrap();
   // bought together: A with D twice, A with E once
   await add('x1', [A.id, D.id], 'delivered', ago(30));
   await add('x2', [D.id, A.id], 'pending', ago(2));

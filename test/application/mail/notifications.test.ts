@@ -3,9 +3,13 @@ import sinon from 'sinon';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
-import { InMemoryEventBus } from '../../../adapters/system/in-memory-event-bus.js';
 import type { MailMessage, Mailer } from '../../../application/notifications/ports.js';
-import { OrderMailSubscriber } from '../../../application/notifications/order-mails.js';
+import {
+  SendMailWhenOrderExpired,
+  SendMailWhenOrderPlaced,
+  SendMailWhenOrderStatusChanged,
+} from '../../../application/notifications/order-mails.js';
+import { RecordingBus } from '../../support/kit.js';
 import {
   escapeHtml,
   formatDate,
@@ -111,26 +115,29 @@ describe('notifications: OrderMailSubscriber', () => {
   let db: MemoryDatabase;
   let orders: MemoryOrderRepository;
   let users: MemoryUserRepository;
-  let bus: InMemoryEventBus;
+  let bus: RecordingBus;
   let sent: MailMessage[];
   let mailer: Mailer & { send: sinon.SinonStub };
   let logger: AppLogger & { info: sinon.SinonSpy; warn: sinon.SinonSpy; error: sinon.SinonSpy };
-  let subscriber: OrderMailSubscriber;
 
   beforeEach(async () => {
     db = new MemoryDatabase();
     orders = new MemoryOrderRepository(db);
     users = new MemoryUserRepository(db);
     logger = { info: sinon.spy(), warn: sinon.spy(), error: sinon.spy() };
-    bus = new InMemoryEventBus(logger);
+    bus = new RecordingBus({ db, outboxes: [orders], logger });
     sent = [];
     mailer = {
       send: sinon.stub().callsFake(async (m: MailMessage) => {
         sent.push(m);
       }),
     };
-    subscriber = new OrderMailSubscriber(bus, orders, users, mailer, logger);
-    await subscriber.run();
+    bus.subscribe('ordering.order-placed', new SendMailWhenOrderPlaced(orders, users, mailer, logger));
+    bus.subscribe(
+      'ordering.order-status-changed',
+      new SendMailWhenOrderStatusChanged(orders, users, mailer, logger),
+    );
+    bus.subscribe('ordering.order-expired', new SendMailWhenOrderExpired(orders, users, mailer, logger));
   });
 
   async function savedUserAndOrder() {
@@ -140,7 +147,7 @@ describe('notifications: OrderMailSubscriber', () => {
       userId: user.id,
       items: [{ productId: testId(), name: 'Roses', unitPrice: 100000 }],
     });
-    const saved = (await orders.create(change.order)).unwrap();
+    const saved = (await orders.create(change.order, change.events)).unwrap();
     return { user, order: saved, events: change.events };
   }
 
@@ -158,7 +165,7 @@ describe('notifications: OrderMailSubscriber', () => {
     );
     await bus.publish(events); // returns while the mail is still being sent
     expect(sent).to.deep.equal([]);
-    const drained = subscriber.drain();
+    const drained = bus.drain();
     await new Promise((r) => setImmediate(r));
     release();
     await drained;
@@ -170,10 +177,13 @@ describe('notifications: OrderMailSubscriber', () => {
   it('sends one status mail per change (a cancellation included), none for OrderCancelled itself', async () => {
     const { order } = await savedUserAndOrder();
     const cancelled = changeStatus(order, { to: 'cancelled', by: 'admin', at: FIXED_NOW }).unwrap();
-    expect(cancelled.events.map((e) => e.type)).to.deep.equal(['OrderStatusChanged', 'OrderCancelled']);
-    await orders.update(cancelled.order);
+    expect(cancelled.events.map((e) => e.type)).to.deep.equal([
+      'ordering.order-status-changed',
+      'ordering.order-cancelled',
+    ]);
+    await orders.update(cancelled.order, cancelled.events);
     await bus.publish(cancelled.events);
-    await subscriber.drain();
+    await bus.drain();
     expect(sent.map((m) => m.subject)).to.deep.equal([
       `Your Amour Florals order ${order.orderNumber} is cancelled`,
     ]);
@@ -183,18 +193,32 @@ describe('notifications: OrderMailSubscriber', () => {
     const { user, events } = await savedUserAndOrder();
     await users.delete(user.id);
     await bus.publish(events);
-    await subscriber.drain();
+    await bus.drain();
     expect(sent).to.deep.equal([]);
     expect(logger.warn.calledWithMatch('order mail skipped', { reason: 'user not found' })).to.equal(true);
   });
 
-  it('a failing mailer is logged, never thrown to the publisher', async () => {
-    const { events } = await savedUserAndOrder();
+  it('a failing mailer is logged, never thrown to the publisher; the event stays pending and a redelivery sends it once', async () => {
+    const { events, order } = await savedUserAndOrder();
     mailer.send.rejects(new Error('SMTP down'));
     await bus.publish(events);
-    await subscriber.drain();
+    await bus.drain();
     expect(
-      logger.error.calledWithMatch('order mail failed', { event: 'OrderPlaced', error: 'Error: SMTP down' }),
+      logger.error.calledWithMatch('event handler failed; the event will be redelivered', {
+        handler: 'SendMailWhenOrderPlaced',
+        error: 'Error: SMTP down',
+      }),
     ).to.equal(true);
+    expect((await orders.pending(new Date(8.64e15), 10)).map((e) => e.id)).to.deep.equal(
+      events.map((e) => e.id),
+    );
+
+    mailer.send.callsFake(async (m: MailMessage) => void sent.push(m));
+    await bus.publish(events); // the sweeper's redelivery
+    await bus.drain();
+    await bus.publish(events); // and a duplicate one
+    await bus.drain();
+    expect(sent.map((m) => m.subject)).to.deep.equal([`Your Amour Florals order ${order.orderNumber}`]);
+    expect(await orders.pending(new Date(8.64e15), 10)).to.deep.equal([]);
   });
 });

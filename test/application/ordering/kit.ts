@@ -16,15 +16,12 @@ import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/orde
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
 import { SalesAnalytics } from '../../../application/ordering/sales-analytics.js';
-import {
-  ADDRESS,
-  aCart,
-  aProduct,
-  aUser,
-  RecordingBus,
-  SequentialIds,
-  TestClock,
-} from '../../support/kit.js';
+import { ADDRESS, aCart, aProduct, aUser, SequentialIds, TestClock } from '../../support/kit.js';
+import { MemoryStockLedger } from '../../../adapters/persistence/memory/inventory-ledger.js';
+import { RecordSaleWhenOrderPlaced } from '../../../application/catalog/handlers.js';
+import { EmptyCartWhenOrderPlaced } from '../../../application/cart/handlers.js';
+import { ReleaseStockWhenOrderCancelled } from '../../../application/inventory/handlers.js';
+import { RecordingBus } from '../../support/kit.js';
 
 /** Answers the scripted values in turn, then keeps counting up from the last one. */
 export class ScriptedRandom implements RandomSource {
@@ -46,12 +43,19 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
   const db = new MemoryDatabase();
   const clock = new TestClock();
   const ids = new SequentialIds();
-  const bus = new RecordingBus();
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const products = new MemoryProductRepository(db);
   const stock = new MemoryStockStore(db);
   const carts = new MemoryCartRepository(db);
   const orders = new MemoryOrderRepository(db);
+  // The real dispatcher with the ordering lifecycle's reactions that touch this kit's stores.
+  const bus = new RecordingBus({ db, outboxes: [orders], clock, logger });
+  bus.subscribe('ordering.order-placed', new RecordSaleWhenOrderPlaced(products));
+  bus.subscribe('ordering.order-placed', new EmptyCartWhenOrderPlaced(carts));
+  bus.subscribe(
+    'ordering.order-cancelled',
+    new ReleaseStockWhenOrderCancelled(stock, new MemoryStockLedger(db)),
+  );
   const users = new MemoryUserRepository(db);
   const reservations = new MemoryStockReservationRepository(db);
   const policy = { ttlMs: 15 * 60_000, sweepIntervalMs: 60_000 };
@@ -75,8 +79,8 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
     listMine: new ListMyOrders(orders, products),
     get: new GetOrder(orders),
     listAll: new ListAllOrders(orders),
-    cancel: new CancelOrder(orders, stock, clock, bus),
-    changeStatus: new ChangeOrderStatus(orders, stock, clock, bus),
+    cancel: new CancelOrder(orders, clock, bus),
+    changeStatus: new ChangeOrderStatus(orders, clock, bus),
     analytics: new SalesAnalytics(orders, products, users),
     async addProduct(overrides: Partial<Product> = {}): Promise<Product> {
       return products.create(aProduct(overrides));

@@ -66,7 +66,7 @@ describe('application/ordering: PlaceOrder', () => {
     expect(await k.stockOf(lilies.id)).to.equal(19);
     expect((await k.products.findById(roses.id))!.salesCount).to.equal(2);
     expect(await k.orders.findById(order.id)).to.deep.equal(order);
-    expect(k.bus.published.map((e) => e.type)).to.deep.equal(['OrderPlaced']);
+    expect(k.bus.published.map((e) => e.type)).to.deep.equal(['ordering.order-placed']);
   });
 
   it('sums the stock of two lines of the same product', async () => {
@@ -252,7 +252,7 @@ describe('application/ordering: PlaceOrder', () => {
       calls += 1;
       if (calls === 1)
         return Err(domainError('CONFLICT', 'Order number already in use', { field: 'orderNumber' }));
-      return create(order);
+      return create(order, []);
     });
     const { order } = (
       await k.place.execute(k.input(userId, { items: [{ productId: p.id, quantity: 1 }] }))
@@ -316,9 +316,9 @@ describe('application/ordering: reading, cancelling, status changes', () => {
     expect(cancelled.statusHistory.at(-1)!.note).to.equal('Cancelled by customer: too late');
     expect(await k.stockOf(productId)).to.equal(10);
     expect(k.bus.published.map((e) => e.type)).to.deep.equal([
-      'OrderPlaced',
-      'OrderStatusChanged',
-      'OrderCancelled',
+      'ordering.order-placed',
+      'ordering.order-status-changed',
+      'ordering.order-cancelled',
     ]);
 
     const again = await k.cancel.execute({ orderId: order.id, userId });
@@ -420,9 +420,9 @@ describe('application/ordering: SalesAnalytics', () => {
       )
     ).unwrap().order;
     const paid = recordPayment(placed, { paymentId: 'pi_1', by: userId, at: k.clock.now() });
-    const saved = (await k.orders.update(paid.order)).unwrap();
+    const saved = (await k.orders.update(paid.order, paid.events)).unwrap();
     const refunded = recordRefund(saved, { amount: 3000, by: 'admin', at: k.clock.now() }).unwrap();
-    await k.orders.update(refunded.order);
+    await k.orders.update(refunded.order, refunded.events);
 
     const report = (await k.analytics.execute({})).unwrap();
     const net = placed.total - 3000;

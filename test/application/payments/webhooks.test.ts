@@ -9,7 +9,7 @@ import { MemoryProcessedEventStore } from '../../../adapters/persistence/memory/
 import { FakePaymentGateway } from '../../../adapters/payments/fake-gateway.js';
 import { FakeCheckoutGateway } from '../../../adapters/payments/fake-checkout-gateway.js';
 import { StripeWebhookVerifier } from '../../../adapters/payments/webhook-verifier.js';
-import { InMemoryEventBus } from '../../../adapters/system/in-memory-event-bus.js';
+import { RecordingBus } from '../../support/kit.js';
 import { PaymentSettlement } from '../../../application/payments/settlement.js';
 import { CreatePaymentIntent, ConfirmPayment } from '../../../application/payments/intents.js';
 import { HandlePaymentWebhook } from '../../../application/payments/webhooks.js';
@@ -28,7 +28,7 @@ async function world(payments?: PaymentRepository) {
   const gateway = new FakePaymentGateway();
   const clock = new TestClock();
   const ids = new SequentialIds();
-  const bus = new InMemoryEventBus(silent);
+  const bus = new RecordingBus({ db, outboxes: [orders], clock });
   const settings = { currency: 'INR', cardPaymentsEnabled: true, checkoutEnabled: true };
   const settlement = new PaymentSettlement(
     orders,
@@ -51,6 +51,7 @@ async function world(payments?: PaymentRepository) {
   const order = (
     await orders.create(
       anOrder({ userId, items: [{ productId: testId(), name: 'Roses', unitPrice: 10000 }] }),
+      [],
     )
   ).unwrap();
   const intent = (

@@ -85,7 +85,7 @@ describe('application/promotions PromoEvaluator', () => {
         source: 'request',
         now: FIXED_NOW,
       }).unwrap().order;
-      (await orders.create(placed)).unwrap();
+      (await orders.create(placed, [])).unwrap();
 
       const validate = t.container.get(ValidatePromoCode);
       const forReturning = (await validate.execute({ code, userId: returning, subtotal: 10_000 })).unwrap();

@@ -77,13 +77,16 @@ describe('application: reviews', () => {
     const product = await k.products.create(aProduct({ ratings: { average: 0, count: 0 } }));
     const other = await k.products.create(aProduct());
     (
-      await k.orders.create(anOrder({ userId: 'shipped-user', items: [product.id], status: 'shipped' }))
+      await k.orders.create(anOrder({ userId: 'shipped-user', items: [product.id], status: 'shipped' }), [])
     ).unwrap();
     (
-      await k.orders.create(anOrder({ userId: 'buyer', items: [other.id, product.id], status: 'delivered' }))
+      await k.orders.create(
+        anOrder({ userId: 'buyer', items: [other.id, product.id], status: 'delivered' }),
+        [],
+      )
     ).unwrap();
     (
-      await k.orders.create(anOrder({ userId: 'other-buyer', items: [other.id], status: 'delivered' }))
+      await k.orders.create(anOrder({ userId: 'other-buyer', items: [other.id], status: 'delivered' }), [])
     ).unwrap();
     const verified = async (userId: string) =>
       (await k.create.execute({ ...content, productId: product.id, userId, userName: 'X' })).unwrap()
@@ -163,7 +166,7 @@ describe('application: reviews', () => {
     // two new accounts that received the product: 3 points each reach the threshold
     for (const u of ['buyer1', 'buyer2']) {
       k.accountAgeDays.set(u, 1);
-      (await k.orders.create(anOrder({ userId: u, items: [product.id], status: 'delivered' }))).unwrap();
+      (await k.orders.create(anOrder({ userId: u, items: [product.id], status: 'delivered' }), [])).unwrap();
     }
     (await k.report.execute({ id: r.id, userId: 'buyer1' })).unwrap();
     expect((await k.reviews.findById(r.id))!).to.deep.include({ status: 'approved', reportWeight: 3 });

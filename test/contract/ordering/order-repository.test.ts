@@ -9,7 +9,7 @@ import {
   MongoOrderRepository,
 } from '../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { describeWith } from '../../support/services.js';
-import { anOrder, FIXED_NOW, testId, type OrderSpec } from '../../support/kit.js';
+import { anOrder, aPlacedOrder, FIXED_NOW, testId, type OrderSpec } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 
 const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);
@@ -39,7 +39,7 @@ function contract(make: () => Promise<OrderRepository>): void {
   it('create stores version 1 and every field round-trips; finds by id and by number', async () => {
     const orders = await make();
     const order = newOrder();
-    const created = await orders.create(order);
+    const created = await orders.create(order, []);
     expect(created.isOk() && created.value).to.deep.equal({ ...order, version: 1 });
     expect(await orders.findById(order.id)).to.deep.equal({ ...order, version: 1 });
     expect(await orders.findByNumber(order.orderNumber)).to.deep.equal({ ...order, version: 1 });
@@ -50,21 +50,21 @@ function contract(make: () => Promise<OrderRepository>): void {
   it('a taken order number is a CONFLICT naming orderNumber; a taken id names id', async () => {
     const orders = await make();
     const order = newOrder();
-    await orders.create(order);
-    const sameNumber = await orders.create(newOrder({ orderNumber: order.orderNumber }));
+    await orders.create(order, []);
+    const sameNumber = await orders.create(newOrder({ orderNumber: order.orderNumber }), []);
     expect(sameNumber.isErr() && sameNumber.error).to.deep.equal({
       code: 'CONFLICT',
       message: 'Order number already in use',
       details: { field: 'orderNumber' },
     });
-    const sameId = await orders.create(newOrder({ id: order.id }));
+    const sameId = await orders.create(newOrder({ id: order.id }), []);
     expect(sameId.isErr() && sameId.error.details).to.deep.equal({ field: 'id' });
   });
 
   it('parallel creates with one order number: exactly one wins, the others name orderNumber', async () => {
     const orders = await make();
     const results = await Promise.all(
-      Array.from({ length: 5 }, () => orders.create(newOrder({ orderNumber: 'AF-555555555' }))),
+      Array.from({ length: 5 }, () => orders.create(newOrder({ orderNumber: 'AF-555555555' }), [])),
     );
     expect(results.filter((r) => r.isOk())).to.have.length(1);
     expect(
@@ -76,30 +76,30 @@ function contract(make: () => Promise<OrderRepository>): void {
 
   it('update is optimistic (version + 1, stale CONFLICT, gone ORDER_NOT_FOUND) and drops cleared fields', async () => {
     const orders = await make();
-    const order = (await orders.create(newOrder())).unwrap();
+    const order = (await orders.create(newOrder(), [])).unwrap();
     const shipped = changeStatus(order, { to: 'confirmed', by: 'admin', at: minutes(5), note: 'ok' }).unwrap()
       .order;
     const { notes: _notes, ...withoutNotes } = shipped;
-    const saved = await orders.update({ ...withoutNotes, trackingNumber: 'TRK1' });
+    const saved = await orders.update({ ...withoutNotes, trackingNumber: 'TRK1' }, []);
     expect(saved.isOk() && saved.value.version).to.equal(2);
     expect(await orders.findById(order.id)).to.deep.equal({
       ...withoutNotes,
       trackingNumber: 'TRK1',
       version: 2,
     });
-    const stale = await orders.update(order);
+    const stale = await orders.update(order, []);
     expect(stale.isErr() && stale.error.code).to.equal('CONFLICT');
-    const gone = await orders.update(newOrder());
+    const gone = await orders.update(newOrder(), []);
     expect(gone.isErr() && gone.error.code).to.equal('ORDER_NOT_FOUND');
   });
 
   it('update to a taken order number is a CONFLICT naming orderNumber; to a free one moves it', async () => {
     const orders = await make();
-    const a = (await orders.create(newOrder())).unwrap();
-    const b = (await orders.create(newOrder())).unwrap();
-    const clash = await orders.update({ ...b, orderNumber: a.orderNumber });
+    const a = (await orders.create(newOrder(), [])).unwrap();
+    const b = (await orders.create(newOrder(), [])).unwrap();
+    const clash = await orders.update({ ...b, orderNumber: a.orderNumber }, []);
     expect(clash.isErr() && clash.error.details).to.deep.equal({ field: 'orderNumber' });
-    const moved = await orders.update({ ...b, orderNumber: 'AF-999999999' });
+    const moved = await orders.update({ ...b, orderNumber: 'AF-999999999' }, []);
     expect(moved.isOk()).to.equal(true);
     expect((await orders.findByNumber('AF-999999999'))?.id).to.equal(b.id);
     expect(await orders.findByNumber(b.orderNumber)).to.equal(null);
@@ -107,9 +107,9 @@ function contract(make: () => Promise<OrderRepository>): void {
 
   it('parallel updates at one version: exactly one wins', async () => {
     const orders = await make();
-    const order = (await orders.create(newOrder())).unwrap();
+    const order = (await orders.create(newOrder(), [])).unwrap();
     const results = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => orders.update({ ...order, notes: `note ${i}` })),
+      Array.from({ length: 5 }, (_, i) => orders.update({ ...order, notes: `note ${i}` }, [])),
     );
     expect(results.filter((r) => r.isOk())).to.have.length(1);
     expect((await orders.findById(order.id))?.version).to.equal(2);
@@ -122,7 +122,7 @@ function contract(make: () => Promise<OrderRepository>): void {
     const b = newOrder({ userId, now: minutes(3) });
     const c = newOrder({ userId, now: minutes(2) });
     const d = newOrder({ userId, now: minutes(2) });
-    for (const o of [a, b, c, d, newOrder({ now: minutes(9) })]) await orders.create(o);
+    for (const o of [a, b, c, d, newOrder({ now: minutes(9) })]) await orders.create(o, []);
     expect((await orders.findByUser(userId)).map((o) => o.id)).to.deep.equal([b.id, d.id, c.id, a.id]);
     expect(await orders.findByUser(testId())).to.deep.equal([]);
   });
@@ -133,11 +133,11 @@ function contract(make: () => Promise<OrderRepository>): void {
     const created: Order[] = [];
     for (let i = 0; i < 7; i++) {
       created.push(
-        (await orders.create(newOrder({ userId: i < 5 ? userId : testId(), now: minutes(i) }))).unwrap(),
+        (await orders.create(newOrder({ userId: i < 5 ? userId : testId(), now: minutes(i) }), [])).unwrap(),
       );
     }
     const confirmed = changeStatus(created[1]!, { to: 'confirmed', by: 'a', at: minutes(10) }).unwrap().order;
-    await orders.update(confirmed);
+    await orders.update(confirmed, []);
     const all = await orders.list({}, 1, 3);
     expect(all.total).to.equal(7);
     expect(all.items.map((o) => o.id)).to.deep.equal([created[6]!.id, created[5]!.id, created[4]!.id]);
@@ -157,13 +157,58 @@ function contract(make: () => Promise<OrderRepository>): void {
     const orders = await make();
     const at = [0, 1, 2, 3, 4].map(minutes);
     const created: Order[] = [];
-    for (const t of at) created.push((await orders.create(newOrder({ now: t }))).unwrap());
+    for (const t of at) created.push((await orders.create(newOrder({ now: t }), [])).unwrap());
     const ids = (list: Order[]) => list.map((o) => o.id);
     expect(ids(await orders.listCreatedBetween(at[1], at[3]))).to.deep.equal(ids(created.slice(1, 4)));
     expect(ids(await orders.listCreatedBetween(at[3]))).to.deep.equal(ids(created.slice(3)));
     expect(ids(await orders.listCreatedBetween(undefined, at[1]))).to.deep.equal(ids(created.slice(0, 2)));
     expect(ids(await orders.listCreatedBetween())).to.deep.equal(ids(created));
     expect(await orders.listCreatedBetween(minutes(60))).to.deep.equal([]);
+  });
+  describe("the outbox: events ride in the order's own writes", () => {
+    it('create and update keep the events pending, oldest first, until marked dispatched', async () => {
+      const orders = await make();
+      const placed = aPlacedOrder({ now: minutes(1) });
+      const stored = (await orders.create(placed.order, placed.events)).unwrap();
+      const cancelled = changeStatus(stored, { to: 'cancelled', by: 'u', at: minutes(2) }).unwrap();
+      (await orders.update(cancelled.order, cancelled.events)).unwrap();
+      expect(orders.owns('ordering.order-placed')).to.equal(true);
+      expect(orders.owns('catalog.stock-changed')).to.equal(false);
+
+      const all = [...placed.events, ...cancelled.events];
+      expect((await orders.pending(minutes(3), 10)).map((e) => e.id)).to.deep.equal(all.map((e) => e.id));
+      expect(await orders.pending(minutes(3), 10)).to.deep.equal(all);
+      expect((await orders.pending(minutes(1), 10)).map((e) => e.type)).to.deep.equal([
+        'ordering.order-placed',
+      ]);
+
+      await orders.markDispatched([placed.events[0]!, cancelled.events[1]!]);
+      expect((await orders.pending(minutes(3), 10)).map((e) => e.id)).to.deep.equal([
+        cancelled.events[0]!.id,
+      ]);
+      await orders.markDispatched(all); // already gone ones are ignored
+      expect(await orders.pending(minutes(3), 10)).to.deep.equal([]);
+      // Dispatching never bumps the version: the order's next change does not conflict.
+      expect((await orders.findById(stored.id))!.version).to.equal(2);
+    });
+
+    it("a dispatch racing a change loses no event: the change's events stay pending", async () => {
+      const orders = await make();
+      const placed = aPlacedOrder({ now: minutes(1) });
+      const stored = (await orders.create(placed.order, placed.events)).unwrap();
+      const changes = Array.from({ length: 4 }, (_, i) =>
+        changeStatus(stored, { to: 'confirmed', by: `admin${i}`, at: minutes(2) }).unwrap(),
+      );
+      const results = await Promise.all([
+        orders.markDispatched(placed.events),
+        ...changes.map((c) => orders.update(c.order, c.events)),
+      ]);
+      const winners = changes.filter((_, i) => (results[i + 1] as { isOk(): boolean }).isOk());
+      expect(winners).to.have.length(1);
+      expect((await orders.pending(minutes(3), 10)).map((e) => e.id)).to.deep.equal(
+        winners[0]!.events.map((e) => e.id),
+      );
+    });
   });
 }
 
@@ -199,7 +244,7 @@ describe('contract/ordering OrderRepository', () => {
       });
       expect(order.orderNumber).to.match(/^AF-\d{9}$/);
       expect((await orders.listCreatedBetween()).map((o) => o.id)).to.deep.equal([id]);
-      const saved = await orders.update({ ...order, notes: 'backfilled' });
+      const saved = await orders.update({ ...order, notes: 'backfilled' }, []);
       expect(saved.isOk() && saved.value.version).to.equal(1);
       const raw = await mongo
         .connection()
@@ -216,21 +261,21 @@ describe('contract/ordering OrderRepository', () => {
           .connection()
           .db!.collection('orders')
           .findOne({ _id: id } as never))!;
-      const placed = (await orders.create(newOrder())).unwrap();
+      const placed = (await orders.create(newOrder(), [])).unwrap();
       expect([(await raw(placed.id)).orderStatus, (await raw(placed.id)).paymentInfo]).to.deep.equal([
         'pending',
         { method: 'card', status: 'pending' },
       ]);
       const declined = recordPaymentFailure(placed, { code: 'card_declined', by: 'g', at: minutes(1) });
-      const failed = (await orders.update(declined.order)).unwrap();
+      const failed = (await orders.update(declined.order, declined.events)).unwrap();
       expect([(await raw(failed.id)).orderStatus, (await raw(failed.id)).paymentInfo.status]).to.deep.equal([
         'payment_failed',
         'failed',
       ]);
       const paid = recordPayment(failed, { paymentId: 'pi_1', by: 'g', at: minutes(2) });
-      const savedPaid = (await orders.update(paid.order)).unwrap();
+      const savedPaid = (await orders.update(paid.order, paid.events)).unwrap();
       const refunded = recordRefund(savedPaid, { amount: 100, by: 'admin', at: minutes(3) }).unwrap();
-      const stored = (await orders.update(refunded.order)).unwrap();
+      const stored = (await orders.update(refunded.order, refunded.events)).unwrap();
       const doc = await raw(stored.id);
       expect([doc.status, doc.orderStatus, doc.paymentStatus, doc.paymentInfo]).to.deep.equal([
         'confirmed',

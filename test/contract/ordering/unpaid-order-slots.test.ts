@@ -43,10 +43,10 @@ function contract(fresh: () => Promise<Stores>): void {
     orderId,
     claimedAt,
   });
-  const store = async (order: Order) => (await orders.create(order)).unwrap();
+  const store = async (order: Order) => (await orders.create(order, [])).unwrap();
   const confirm = async (order: Order) => {
     const change = changeStatus(order, { to: 'confirmed', by: 'admin', at: at(1) }).unwrap();
-    (await orders.update(change.order)).unwrap();
+    (await orders.update(change.order, change.events)).unwrap();
   };
 
   it('of 20 parallel inserts of one slot exactly one succeeds; held lists the slots by index, field for field', async () => {

@@ -28,10 +28,10 @@ async function storeOrder(orders: OrderRepository, userId: string, status?: Orde
     source: 'request',
     now: FIXED_NOW,
   }).unwrap().order;
-  const stored = (await orders.create(placed)).unwrap();
+  const stored = (await orders.create(placed, [])).unwrap();
   if (status === undefined) return stored;
   const changed = changeStatus(stored, { to: status, by: 'admin', at: FIXED_NOW }).unwrap();
-  return (await orders.update(changed.order)).unwrap();
+  return (await orders.update(changed.order, changed.events)).unwrap();
 }
 
 interface Stores {

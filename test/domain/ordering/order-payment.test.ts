@@ -47,7 +47,10 @@ describe('domain/ordering/order-payment: the order payment lifecycle', () => {
     expect(storefrontStatus(paid.order)).to.equal('confirmed');
     expect(paid.order.paidAt).to.deep.equal(LATER);
     expect(paid.order.statusHistory.at(-1)?.note).to.equal('Payment completed (pi_1)');
-    expect(paid.events.map((e) => e.type)).to.deep.equal(['OrderPaid', 'OrderStatusChanged']);
+    expect(paid.events.map((e) => e.type)).to.deep.equal([
+      'ordering.order-paid',
+      'ordering.order-status-changed',
+    ]);
     const again = recordPayment(paid.order, { paymentId: 'pi_2', by: 'gateway', at: LATER });
     expect(again.changed).to.equal(false);
     expect(again.order).to.equal(paid.order);

@@ -189,7 +189,7 @@ describe('domain/ordering: placing', () => {
     ]);
     expect(order.version).to.equal(0);
     expect(order).to.not.have.property('notes');
-    expect(events.map((e) => e.type)).to.deep.equal(['OrderPlaced']);
+    expect(events.map((e) => e.type)).to.deep.equal(['ordering.order-placed']);
     expect(events[0]!.payload).to.deep.include({ orderNumber: 'AF-000123456', total: order.total });
   });
 
@@ -243,7 +243,7 @@ describe('domain/ordering: the status state machine', () => {
       });
       expect(change.isOk(), to).to.equal(true);
       order = change.unwrap().order;
-      expect(change.unwrap().events.map((e) => e.type)).to.deep.equal(['OrderStatusChanged']);
+      expect(change.unwrap().events.map((e) => e.type)).to.deep.equal(['ordering.order-status-changed']);
     }
     expect(order.status).to.equal('delivered');
     expect(storefrontStatus(order)).to.equal('delivered');
@@ -275,7 +275,10 @@ describe('domain/ordering: the status state machine', () => {
     expect(back.details).to.deep.equal({ from: 'delivered', to: 'processing' });
 
     const cancelled = changeStatus(placed(), { to: 'cancelled', by: 'admin', at: LATER }).unwrap();
-    expect(cancelled.events.map((e) => e.type)).to.deep.equal(['OrderStatusChanged', 'OrderCancelled']);
+    expect(cancelled.events.map((e) => e.type)).to.deep.equal([
+      'ordering.order-status-changed',
+      'ordering.order-cancelled',
+    ]);
     const ship = changeStatus(cancelled.order, { to: 'shipped', by: 'admin', at: LATER }).unwrapErr();
     expect(ship.code).to.equal('INVALID_STATUS_TRANSITION');
     expect(changeStatus(placed(), { to: 'shipped', by: 'a', at: LATER }).isErr()).to.equal(true);

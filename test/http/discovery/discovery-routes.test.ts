@@ -38,7 +38,9 @@ function discoverySuite(env: () => Record<string, string>): void {
       [p[1]!.id, p[0]!.id],
       [p[0]!.id, p[2]!.id],
     ]) {
-      (await orders.create(anOrder({ userId: testId(), items: lines, status: 'delivered', now }))).unwrap();
+      (
+        await orders.create(anOrder({ userId: testId(), items: lines, status: 'delivered', now }), [])
+      ).unwrap();
     }
     for (let i = 0; i < 20; i++) expect((await get(`/api/products/${p[3]!.id}`)).statusCode).to.equal(200);
   });
@@ -93,6 +95,7 @@ function discoverySuite(env: () => Record<string, string>): void {
     (
       await orders.create(
         anOrder({ userId: shopper.user._id, items: [bought.id], status: 'delivered', now: new Date() }),
+        [],
       )
     ).unwrap();
     const mine = ids(await get('/api/products/recommendations?limit=8', shopper.token));

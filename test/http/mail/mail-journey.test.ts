@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
-import { OrderMailSubscriber } from '../../../application/notifications/order-mails.js';
+import { EventDispatcher } from '../../../application/shared/event-dispatcher.js';
 import { aProduct } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { SmtpSink } from '../../support/mail/smtp-sink.js';
@@ -178,7 +178,7 @@ describe('mail over SMTP through the whole application (SMTP_URL set)', function
         },
       });
       expect(placed.statusCode).to.equal(201);
-      await t.container.get(OrderMailSubscriber).drain();
+      await t.container.get(EventDispatcher).drain();
       expect(sink.mails.filter((m) => m.to === shopper.user.email)).to.deep.equal([]);
     } finally {
       sink.refuse = false;

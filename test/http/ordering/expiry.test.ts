@@ -5,13 +5,9 @@ import sinon from 'sinon';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
-import {
-  STOCK_LEDGER,
-  STOCK_STORE,
-  type StockLedger,
-  type StockStore,
-} from '../../../application/inventory/ports.js';
-import { OrderMailSubscriber } from '../../../application/notifications/order-mails.js';
+import { STOCK_STORE, type StockStore } from '../../../application/inventory/ports.js';
+import { EventDispatcher } from '../../../application/shared/event-dispatcher.js';
+import { DispatchPendingEvents } from '../../../application/shared/dispatch-pending-events.js';
 import { ExpireUnpaidOrders } from '../../../application/ordering/expire-unpaid-orders.js';
 import { isAwaitingPayment } from '../../../domain/ordering/order-payment.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
@@ -72,8 +68,15 @@ function suite(label: string, env: () => Record<string, string>) {
     });
   const sweep = async () => {
     await t.container.get(OrderExpirySchedule).sweepOnce();
-    await t.container.get(OrderMailSubscriber).drain();
+    await t.container.get(EventDispatcher).drain();
   };
+  /** The outbox sweeper, once pending events are old enough to count as left behind. */
+  const redeliver = async () => {
+    clock.advance(t.config.events.redeliverAfterMs + 1);
+    await t.container.get(DispatchPendingEvents).execute();
+    await t.container.get(EventDispatcher).drain();
+  };
+  const pendingEvents = () => orders.pending(new Date(8.64e15), 100);
   const mails = (): { to: string; subject: string }[] => {
     const dir = t.config.mail.outboxDir;
     if (!existsSync(dir)) return [];
@@ -126,8 +129,9 @@ function suite(label: string, env: () => Record<string, string>) {
     for (const r of held) {
       const order = (await orders.findById(r.json().data.order._id))!;
       expect(order.status).to.equal('cancelled');
-      expect(order.expiry?.settledAt).to.be.instanceOf(Date);
+      expect(order.expiry?.at).to.be.instanceOf(Date);
     }
+    expect(await pendingEvents()).to.deep.equal([]); // every reaction ran
     expect((await promos.findByCode(`EXP${label}`))!.usedCount).to.equal(0);
     const told = mails().filter((m) => m.to === squatter.user.email && /was cancelled/.test(m.subject));
     expect(told).to.have.length(3);
@@ -203,75 +207,89 @@ function suite(label: string, env: () => Record<string, string>) {
     // The sweeper read the order before the payment was saved.
     const racing = Object.create(orders) as OrderRepository;
     racing.awaitingPayment = async () => [stale];
-    racing.unsettledExpiries = async () => [];
     expect((await pay(shopper.token, placed._id)).res.statusCode).to.equal(200);
     const stock = await stockOf(p.id);
-    const expire = new ExpireUnpaidOrders(
-      racing,
-      t.container.get<StockStore>(STOCK_STORE),
-      t.container.get<StockLedger>(STOCK_LEDGER),
-      promos,
-      clock,
-      t.container.get<EventBus>(EVENT_BUS),
-      silent,
-      { paymentTtlMs: TTL, sweepIntervalMs: 60_000 },
-    );
+    const expire = new ExpireUnpaidOrders(racing, clock, t.container.get<EventBus>(EVENT_BUS), silent, {
+      paymentTtlMs: TTL,
+    });
     const result = (await expire.execute()).unwrap();
-    expect(result).to.deep.equal({ expired: 0, settled: 0, skipped: 1 });
+    expect(result).to.deep.equal({ expired: 0, skipped: 1 });
     const order = (await orders.findById(placed._id))!;
     expect([order.status, order.paymentStatus]).to.deep.equal(['confirmed', 'completed']);
     expect(await stockOf(p.id)).to.equal(stock);
   });
 
-  it('crash-safe: a sweeper that dies after cancelling is finished by a later sweep, stock returned exactly once', async function () {
+  it('crash-safe: an expiry whose sweeper dies after saving, or whose reaction fails, is finished by the outbox sweeper: stock, promo use and mail exactly once', async function () {
     this.timeout(30_000);
     const p = await products.create(
       aProduct({ price: 10_000, inventory: { stock: 10, lowStockThreshold: 0, isAvailable: true } }),
     );
+    const promo = await post('/api/promos', admin, {
+      code: `CRASH${label}`,
+      type: 'fixed',
+      value: 5,
+      usageLimit: 1,
+    });
+    expect(promo.statusCode, promo.body).to.equal(201);
     const shopper = await registerUser(t);
-    const a = (await place(shopper.token, p.id, 3)).json().data.order;
+    const a = (await place(shopper.token, p.id, 3, { promoCode: `CRASH${label}` })).json().data.order;
     const b = (await place(shopper.token, p.id, 4)).json().data.order;
     expect(await stockOf(p.id)).to.equal(3);
     clock.advance(TTL + 1000);
-    const ledger = t.container.get<StockLedger>(STOCK_LEDGER);
     const bus = t.container.get<EventBus>(EVENT_BUS);
-    const policy = { paymentTtlMs: TTL, sweepIntervalMs: 60_000 };
-    // Sweeper 1 dies before returning any stock; sweeper 2 dies after returning it, before
-    // marking the expiry settled.
-    const stock = t.container.get<StockStore>(STOCK_STORE);
-    const dyingStock = Object.create(stock) as StockStore;
-    dyingStock.releaseStock = async () => {
-      throw new Error('process killed');
-    };
+    const policy = { paymentTtlMs: TTL };
+    const expiryMails = () =>
+      mails().filter((m) => m.to === shopper.user.email && /was cancelled/.test(m.subject));
+
+    // Sweeper 1 saves a's expiry, then its process dies before delivering a single event.
     const onlyA = Object.create(orders) as OrderRepository;
     onlyA.awaitingPayment = async (before, limit) =>
       (await orders.awaitingPayment(before, limit)).filter((o) => o.id === a._id);
-    await new ExpireUnpaidOrders(onlyA, dyingStock, ledger, promos, clock, bus, silent, policy).execute();
-    const dyingSettle = Object.create(orders) as OrderRepository;
-    dyingSettle.awaitingPayment = async (before, limit) =>
-      (await orders.awaitingPayment(before, limit)).filter((o) => o.id === b._id);
-    dyingSettle.unsettledExpiries = async () => [];
-    dyingSettle.update = async (order) => {
-      if (order.expiry?.settledAt) throw new Error('process killed');
-      return orders.update(order);
+    const deadBus: EventBus = {
+      publish: async () => {
+        throw new Error('process killed');
+      },
+      subscribe: () => undefined,
     };
-    await new ExpireUnpaidOrders(dyingSettle, stock, ledger, promos, clock, bus, silent, policy).execute();
+    expect(
+      (await new ExpireUnpaidOrders(onlyA, clock, deadBus, silent, policy).execute()).unwrap(),
+    ).to.deep.equal({
+      expired: 1,
+      skipped: 0,
+    });
+    // Sweeper 2 expires b; putting its stock back fails (the database hiccups) while the rest runs.
+    const failOnce = sinon
+      .stub(t.container.get<StockStore>(STOCK_STORE), 'releaseStock')
+      .rejects(new Error('connection reset'));
+    const onlyB = Object.create(orders) as OrderRepository;
+    onlyB.awaitingPayment = async (before, limit) =>
+      (await orders.awaitingPayment(before, limit)).filter((o) => o.id === b._id);
+    await new ExpireUnpaidOrders(onlyB, clock, bus, silent, policy).execute();
+    await t.container.get(EventDispatcher).drain();
+    failOnce.restore();
     expect((await orders.findById(a._id))!.status).to.equal('cancelled');
-    expect((await orders.findById(a._id))!.expiry?.settledAt).to.equal(undefined);
-    expect((await orders.findById(b._id))!.expiry?.settledAt).to.equal(undefined);
-    expect(await stockOf(p.id)).to.equal(7); // b's 4 back, a's 3 not yet
+    expect((await orders.findById(b._id))!.status).to.equal('cancelled');
+    expect(await stockOf(p.id)).to.equal(3); // nothing back yet
+    expect((await promos.findByCode(`CRASH${label}`))!.usedCount).to.equal(1);
+    expect(expiryMails()).to.have.length(1); // b's mail went; a's events were never delivered
+    expect((await pendingEvents()).map((e) => [e.aggregateId, e.type])).to.deep.include.members([
+      [a._id, 'ordering.order-cancelled'],
+      [a._id, 'ordering.order-expired'],
+      [b._id, 'ordering.order-cancelled'],
+    ]);
 
-    // Within the grace period another sweep leaves the claimed expiries alone...
-    await sweep();
-    expect(await stockOf(p.id)).to.equal(7);
-    // ...after it, the next sweep finishes both: a's stock back, b's not twice.
-    clock.advance(6 * 3600_000); // the grace: 5 sweep intervals (1 h here)
-    await sweep();
+    // The outbox sweeper finishes both: a's stock, promo use and mail; b's stock; nothing twice.
+    const leftBehind = await pendingEvents();
+    await redeliver();
     expect(await stockOf(p.id)).to.equal(10);
-    expect((await orders.findById(a._id))!.expiry?.settledAt).to.be.instanceOf(Date);
-    expect((await orders.findById(b._id))!.expiry?.settledAt).to.be.instanceOf(Date);
-    await sweep();
+    expect((await promos.findByCode(`CRASH${label}`))!.usedCount).to.equal(0);
+    expect(expiryMails()).to.have.length(2);
+    expect(await pendingEvents()).to.deep.equal([]);
+    // Delivering those events again (a second sweeper, a duplicate) is a no-op.
+    await bus.publish(leftBehind);
+    await t.container.get(EventDispatcher).drain();
     expect(await stockOf(p.id)).to.equal(10);
+    expect(expiryMails()).to.have.length(2);
   });
 
   it('a shopper holds at most MAX_UNPAID_ORDERS_PER_USER unpaid orders; paying or expiry frees a place', async function () {

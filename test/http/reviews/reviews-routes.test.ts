@@ -67,10 +67,13 @@ function reviewSuite(env: () => Record<string, string>): void {
     const shipped = await registerUser(t);
     const delivered = await registerUser(t);
     (
-      await orders.create(anOrder({ userId: shipped.user._id, items: [product.id], status: 'shipped' }))
+      await orders.create(anOrder({ userId: shipped.user._id, items: [product.id], status: 'shipped' }), [])
     ).unwrap();
     (
-      await orders.create(anOrder({ userId: delivered.user._id, items: [product.id], status: 'delivered' }))
+      await orders.create(
+        anOrder({ userId: delivered.user._id, items: [product.id], status: 'delivered' }),
+        [],
+      )
     ).unwrap();
     const a = await post(shipped.token, body);
     expect(a.json().data.review.isVerifiedPurchase).to.equal(false);
@@ -241,7 +244,7 @@ function reviewSuite(env: () => Record<string, string>): void {
     // a buyer of the product (3 points) and a 100-day-old account (2): 5 of 6
     const buyer = await registerUser(t);
     (
-      await orders.create(anOrder({ userId: buyer.user._id, items: [product.id], status: 'delivered' }))
+      await orders.create(anOrder({ userId: buyer.user._id, items: [product.id], status: 'delivered' }), [])
     ).unwrap();
     expect((await report(buyer.token)).json().data.review.status).to.equal('approved');
     expect((await report((await agedUser(100)).token)).json().data.review.status).to.equal('approved');

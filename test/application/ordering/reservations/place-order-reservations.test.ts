@@ -63,7 +63,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
   it('an order write that threw but was stored keeps its stock', async () => {
     const create = stores.orders.create.bind(stores.orders);
     sinon.stub(stores.orders, 'create').callsFake(async (order) => {
-      await create(order);
+      await create(order, []);
       throw new Error('reply lost');
     });
     const failed = await place().catch((error: unknown) => error);
@@ -94,7 +94,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
     let swept: unknown;
     sinon.stub(stores.orders, 'create').callsFake(async (order) => {
       swept = (await sweeper.sweep.execute()).unwrap();
-      return create(order);
+      return create(order, []);
     });
     const placed = await place();
     expect(placed.isOk()).to.equal(true);

@@ -15,8 +15,9 @@ import { MongoProductRepository } from '../../../../adapters/persistence/mongo/c
 import { MongoOrderRepository } from '../../../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoStockReservationRepository } from '../../../../adapters/persistence/mongo/inventory-stock-reservations.js';
 import { MongoStockStore } from '../../../../adapters/persistence/mongo/inventory-stock-store.js';
-import { RecordingBus, SequentialIds, TestClock } from '../../../support/kit.js';
+import { SequentialIds, TestClock } from '../../../support/kit.js';
 import { ScriptedRandom } from '../kit.js';
+import { RecordingBus } from '../../../support/kit.js';
 
 export const TTL_MS = 15 * 60_000;
 
@@ -48,7 +49,7 @@ export function processOver(stores: Stores, clock = new TestClock(), ids = new S
       clock,
       ids,
       new ScriptedRandom(),
-      new RecordingBus(),
+      new RecordingBus({ outboxes: [stores.orders], clock, logger }),
       logger,
       hold,
     ),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { DomainEvent } from '../../domain/shared/events.js';
-import type { AppLogger, EventBus, EventHandler, SubscribeOptions } from '../../application/shared/ports.js';
-import { InMemoryEventBus } from '../system/in-memory-event-bus.js';
+import type { EventFanout } from '../../application/shared/event-ports.js';
+import type { AppLogger } from '../../application/shared/ports.js';
 import { decode, encode } from './json-codec.js';
 import { OutageLog } from './outage.js';
 
@@ -12,31 +12,28 @@ interface Envelope {
 }
 
 /**
- * Events for every instance on one Redis: handlers run for this process's events as with the
- * in-memory bus, and each publish also goes to a Redis channel tagged with this instance's id. A
- * dedicated subscriber connection delivers the other instances' events (never its own) to the
- * handlers subscribed with `fromOtherInstances`. Dates survive the trip (see json-codec).
- * Fan-out is best effort: while Redis is away local delivery goes on and remote delivery stops.
+ * Carries events to every instance on one Redis, for their per-instance handlers: each broadcast
+ * goes to a Redis channel tagged with this instance's id, and a dedicated subscriber connection
+ * hands the other instances' events (never its own) to the listener. Dates survive the trip (see
+ * json-codec). Best effort: while Redis is away, other instances miss the notices (their caches
+ * expire; realtime clients resync on reconnect); the fleet-wide handlers do not depend on it.
  */
-export class RedisEventBus implements EventBus {
+export class RedisEventFanout implements EventFanout {
   readonly instanceId = randomUUID();
-  private readonly local: InMemoryEventBus;
-  private readonly remote: InMemoryEventBus;
   private readonly subscriber: Redis;
   private readonly subscribed: Promise<void>;
   private readonly outage: OutageLog;
+  private listener: ((events: readonly DomainEvent[]) => Promise<void>) | null = null;
 
   constructor(
     private readonly publisher: Redis,
     private readonly channel: string,
     private readonly logger: AppLogger,
   ) {
-    this.local = new InMemoryEventBus(logger);
-    this.remote = new InMemoryEventBus(logger);
     this.outage = new OutageLog(logger, 'event fan-out', 'stopped (events reach this instance only)');
     // A subscriber connection may queue its SUBSCRIBE until connected, and has no command timeout.
     this.subscriber = publisher.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
-    this.subscriber.on('error', () => undefined); // reported by the health indicator and publish
+    this.subscriber.on('error', () => undefined); // reported by the health indicator and broadcast
     this.subscriber.on('message', (channel: string, message: string) => {
       if (channel === this.channel) void this.receive(message);
     });
@@ -57,14 +54,12 @@ export class RedisEventBus implements EventBus {
     return this.subscribed;
   }
 
-  subscribe(type: string, handler: EventHandler, options?: SubscribeOptions): void {
-    this.local.subscribe(type, handler);
-    if (options?.fromOtherInstances) this.remote.subscribe(type, handler);
+  listen(listener: (events: readonly DomainEvent[]) => Promise<void>): void {
+    this.listener = listener;
   }
 
-  async publish(events: readonly DomainEvent[]): Promise<void> {
+  async broadcast(events: readonly DomainEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await this.local.publish(events);
     try {
       const envelope: Envelope = { origin: this.instanceId, events };
       await this.publisher.publish(this.channel, encode(envelope));
@@ -83,7 +78,11 @@ export class RedisEventBus implements EventBus {
       return;
     }
     if (envelope.origin === this.instanceId || !Array.isArray(envelope.events)) return;
-    await this.remote.publish(envelope.events);
+    try {
+      await this.listener?.(envelope.events);
+    } catch (error) {
+      this.logger.error('handling events from another instance failed', { error: String(error) });
+    }
   }
 
   close(): void {

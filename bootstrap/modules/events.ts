@@ -1,0 +1,201 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- handler classes of any constructor arity */
+import type { Container } from 'inversify';
+import type { Redis } from 'ioredis';
+import type { EventOf, EventType } from '../../domain/events.js';
+import { CATALOG_EVENT_TYPES } from '../../domain/catalog/events.js';
+import {
+  EVENT_DISPATCH_POLICY,
+  EVENT_FANOUT,
+  HANDLED_EVENT_STORE,
+  type EventDispatchPolicy,
+  type EventFanout,
+  type EventOutbox,
+  type HandledEventStore,
+} from '../../application/shared/event-ports.js';
+import { EventDispatcher } from '../../application/shared/event-dispatcher.js';
+import { DispatchPendingEvents } from '../../application/shared/dispatch-pending-events.js';
+import {
+  APP_LOGGER,
+  CACHE,
+  CLOCK,
+  EVENT_BUS,
+  STARTUP_TASK,
+  type AppLogger,
+  type Clock,
+  type EventHandler,
+  type StartupTask,
+} from '../../application/shared/ports.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
+import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import { CART_REPOSITORY } from '../../application/cart/ports.js';
+import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
+import { STOCK_LEDGER, STOCK_STORE } from '../../application/inventory/ports.js';
+import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { MAILER } from '../../application/notifications/ports.js';
+import {
+  InvalidateCatalogCacheWhenCatalogChanged,
+  RecordSaleWhenOrderPlaced,
+} from '../../application/catalog/handlers.js';
+import { EmptyCartWhenOrderPlaced } from '../../application/cart/handlers.js';
+import { ReleaseStockWhenOrderCancelled } from '../../application/inventory/handlers.js';
+import { ReleasePromoWhenOrderCancelled } from '../../application/promotions/handlers.js';
+import { RefundPaymentWhenPaidOrderCancelled } from '../../application/payments/handlers.js';
+import { PaymentSettlement } from '../../application/payments/settlement.js';
+import {
+  SendMailWhenOrderExpired,
+  SendMailWhenOrderPlaced,
+  SendMailWhenOrderStatusChanged,
+} from '../../application/notifications/order-mails.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { RedisEventFanout } from '../../adapters/cache/redis-event-fanout.js';
+import { LocalEventFanout } from '../../adapters/system/local-event-fanout.js';
+import type { Config } from '../config.js';
+import { bindUseCase } from './bind.js';
+import { SweepSchedule } from './stock-reservations.js';
+
+type HandlerClass<T extends EventType> = new (...args: any[]) => EventHandler<EventOf<T>>;
+type Reactions = { readonly [T in EventType]?: readonly HandlerClass<T>[] };
+
+/**
+ * What happens when: every reaction to every event, in one place. The handlers live in their
+ * own contexts (application/<context>/handlers.ts, notifications/order-mails.ts) and are named
+ * for what they do and why; docs/architecture.md's events table lists the same (a test keeps
+ * them together).
+ */
+export const REACTIONS: Reactions = {
+  'ordering.order-placed': [RecordSaleWhenOrderPlaced, EmptyCartWhenOrderPlaced, SendMailWhenOrderPlaced],
+  'ordering.order-cancelled': [
+    ReleaseStockWhenOrderCancelled,
+    ReleasePromoWhenOrderCancelled,
+    RefundPaymentWhenPaidOrderCancelled,
+  ],
+  'ordering.order-status-changed': [SendMailWhenOrderStatusChanged],
+  'ordering.order-expired': [SendMailWhenOrderExpired],
+  ...Object.fromEntries(
+    CATALOG_EVENT_TYPES.map((type) => [type, [InvalidateCatalogCacheWhenCatalogChanged]]),
+  ),
+};
+
+/** The outbox sweeper on its schedule (EVENT_SWEEP_INTERVAL_MS), once at start too. */
+export class EventOutboxSchedule extends SweepSchedule {
+  readonly name = 'deliver pending events';
+
+  constructor(
+    private readonly dispatch: DispatchPendingEvents,
+    intervalMs: number,
+    logger: AppLogger,
+  ) {
+    super(intervalMs, logger);
+  }
+
+  protected async sweep(): Promise<void> {
+    await this.dispatch.execute();
+  }
+}
+
+/**
+ * The event backbone: the dispatcher (EVENT_BUS) over the outboxes (today the order store), the fleet's handled-event record (memory or Mongo),
+ * the fan-out to other instances (Redis when REDIS_URL is set), and the sweeper.
+ */
+export function bindEvents(container: Container, config: Config): void {
+  container.bind<EventDispatchPolicy>(EVENT_DISPATCH_POLICY).toConstantValue({
+    claimLeaseMs: Math.max(300_000, 2 * config.events.redeliverAfterMs),
+    redeliverAfterMs: config.events.redeliverAfterMs,
+  });
+  container
+    .bind<EventFanout>(EVENT_FANOUT)
+    .toResolvedValue(
+      (logger: AppLogger, redis: Redis | undefined, prefix: string | undefined): EventFanout =>
+        redis ? new RedisEventFanout(redis, `${prefix ?? 'af:'}events`, logger) : new LocalEventFanout(),
+      [
+        APP_LOGGER,
+        { serviceIdentifier: REDIS_CLIENT, optional: true },
+        { serviceIdentifier: REDIS_KEY_PREFIX, optional: true },
+      ],
+    )
+    .inSingletonScope()
+    .onDeactivation((fanout) => {
+      if (fanout instanceof RedisEventFanout) fanout.close();
+    });
+  container
+    .bind(EventDispatcher)
+    .toResolvedValue(
+      (
+        orders: EventOutbox,
+        handled: HandledEventStore,
+        fanout: EventFanout,
+        clock: Clock,
+        policy: EventDispatchPolicy,
+        logger: AppLogger,
+      ) => new EventDispatcher([orders], handled, fanout, clock, policy, logger),
+      [ORDER_REPOSITORY, HANDLED_EVENT_STORE, EVENT_FANOUT, CLOCK, EVENT_DISPATCH_POLICY, APP_LOGGER],
+    )
+    .inSingletonScope()
+    .onDeactivation((dispatcher) => dispatcher.drain());
+  container.bind(EVENT_BUS).toService(EventDispatcher);
+
+  // Each handler with its dependencies (typed: a wrong or missing one fails tsc).
+  const mail = [ORDER_REPOSITORY, USER_REPOSITORY, MAILER, APP_LOGGER] as const;
+  bindUseCase(container, RecordSaleWhenOrderPlaced, [PRODUCT_REPOSITORY]);
+  bindUseCase(container, EmptyCartWhenOrderPlaced, [CART_REPOSITORY]);
+  bindUseCase(container, SendMailWhenOrderPlaced, mail);
+  bindUseCase(container, SendMailWhenOrderStatusChanged, mail);
+  bindUseCase(container, SendMailWhenOrderExpired, mail);
+  bindUseCase(container, ReleaseStockWhenOrderCancelled, [STOCK_STORE, STOCK_LEDGER]);
+  bindUseCase(container, ReleasePromoWhenOrderCancelled, [PROMO_CODE_REPOSITORY]);
+  bindUseCase(container, RefundPaymentWhenPaidOrderCancelled, [ORDER_REPOSITORY, PaymentSettlement]);
+  bindUseCase(container, InvalidateCatalogCacheWhenCatalogChanged, [CACHE]);
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue(
+      (bus: EventDispatcher): StartupTask => ({
+        name: 'events: subscribe handlers',
+        run: async () => subscribeHandlers(container, bus),
+      }),
+      [EventDispatcher],
+    )
+    .inSingletonScope();
+
+  container
+    .bind(DispatchPendingEvents)
+    .toResolvedValue(
+      (
+        orders: EventOutbox,
+        bus: EventDispatcher,
+        clock: Clock,
+        policy: EventDispatchPolicy,
+        logger: AppLogger,
+      ) => new DispatchPendingEvents([orders], bus, clock, policy, logger),
+      [ORDER_REPOSITORY, EventDispatcher, CLOCK, EVENT_DISPATCH_POLICY, APP_LOGGER],
+    )
+    .inSingletonScope();
+  container
+    .bind(EventOutboxSchedule)
+    .toResolvedValue(
+      (dispatch: DispatchPendingEvents, logger: AppLogger) =>
+        new EventOutboxSchedule(dispatch, config.events.sweepIntervalMs, logger),
+      [DispatchPendingEvents, APP_LOGGER],
+    )
+    .inSingletonScope()
+    .onDeactivation((schedule) => schedule.stop());
+}
+
+/** Subscribes every reaction of REACTIONS (once per dispatcher). */
+export function subscribeHandlers(container: Container, bus: EventDispatcher): void {
+  for (const [type, handlers] of Object.entries(REACTIONS) as [
+    EventType,
+    readonly HandlerClass<EventType>[],
+  ][]) {
+    for (const Handler of handlers) {
+      if (bus.handlersOf(type).includes(Handler.name)) continue;
+      bus.subscribe(type, container.get<EventHandler<EventOf<EventType>>>(Handler) as never);
+    }
+  }
+}
+
+/** The sweeper's schedule; bound last, like the expiry's, so its first run finds every handler. */
+export function startEventSweeper(container: Container): void {
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue((schedule: EventOutboxSchedule) => schedule, [EventOutboxSchedule]);
+}
