@@ -48,7 +48,7 @@ describe('test kit', () => {
     await bus.publish([event]);
     await bus.publish([event]); // a redelivery: every handler has run already
     expect(bus.types()).to.deep.equal(['catalog.stock-changed', 'catalog.stock-changed']);
-    expect(seen).to.deep.equal(['fleet:p1', 'local:p1']);
+    expect(seen).to.have.members(['fleet:p1', 'local:p1']).and.to.have.length(2);
     expect(bus.hasSubscriber('catalog.stock-changed')).to.equal(true);
     expect(bus.hasSubscriber('catalog.product-created')).to.equal(false);
   });

@@ -1,5 +1,6 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { HandledEventStore, HandlerClaim } from '../../../application/shared/event-ports.js';
+import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
 
 interface HandledEventDocument {
@@ -26,12 +27,14 @@ function model(connection: Connection): Model<HandledEventDocument> {
     connection.model('HandledEvent', HANDLED_EVENT_SCHEMA)) as unknown as Model<HandledEventDocument>;
 }
 
-/** Claims are single-document atomic: an insert, or taking over a lapsed lease with a guarded update. */
+/** Claims are single-document: an insert (the primary key decides), or taking over a lapsed lease with a guarded update. */
 export class MongoHandledEventStore implements HandledEventStore {
   private readonly handled: Model<HandledEventDocument>;
+  private readonly locks: DocumentLock;
 
   constructor(connection: Connection) {
     this.handled = model(connection);
+    this.locks = new DocumentLock(connection);
   }
 
   async claim(handler: string, eventId: string, now: Date, leaseMs: number): Promise<HandlerClaim> {
@@ -43,9 +46,12 @@ export class MongoHandledEventStore implements HandledEventStore {
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
     }
-    const taken = await this.handled.collection.updateOne(
-      { _id, done: false, leaseUntil: { $lte: now } } as never,
-      { $set: { leaseUntil, at: now } },
+    // The guarded takeover runs under the document lock where the server's single-document
+    // updates are not atomic (FerretDB): two instances never both take a lapsed claim.
+    const taken = await this.locks.exclusive(`handled_events:${_id}`, () =>
+      this.handled.collection.updateOne({ _id, done: false, leaseUntil: { $lte: now } } as never, {
+        $set: { leaseUntil, at: now },
+      }),
     );
     if (taken.modifiedCount === 1) return 'claimed';
     const current = await this.handled.collection.findOne({ _id } as never);
