@@ -47,16 +47,15 @@ export const PRODUCT_COMPARATORS: Record<ProductQuery['sort'], (a: Product, b: P
 };
 
 /**
- * Products in the shared memory store. Every method reads and writes without awaiting in
- * between, so each is atomic on Node's single thread. Stock changes after creation go through
- * MemoryStockStore (same collections).
+ * The collections the two stores over products share (MemoryProductRepository for the catalog's
+ * fields, MemoryStockStore for stock): the products, their reservation markers and the ledger.
  */
-export class MemoryProductRepository implements ProductRepository {
-  private readonly rows: Map<string, Product>;
-  /** The stock store's reservation markers, dropped with their product. */
-  private readonly held: Map<string, readonly string[]>;
+export abstract class MemoryProductRows {
+  protected readonly rows: Map<string, Product>;
+  /** Per product, the reservation ids holding stock that are not yet committed (dropped with it). */
+  protected readonly held: Map<string, readonly string[]>;
   /** The stock ledger, written in the same synchronous step as each stock change. */
-  private readonly movements: Map<string, StockMovement>;
+  protected readonly movements: Map<string, StockMovement>;
 
   constructor(db: MemoryDatabase) {
     this.rows = db.collection<Product>('products');
@@ -64,10 +63,22 @@ export class MemoryProductRepository implements ProductRepository {
     this.movements = db.collection<StockMovement>('stock.movements');
   }
 
-  private record(productId: string, quantity: number, reason: MovementReason, meta: MovementMeta = {}): void {
+  protected record(
+    productId: string,
+    quantity: number,
+    reason: MovementReason,
+    meta: MovementMeta = {},
+  ): void {
     recordMovement(this.movements, productId, quantity, reason, meta);
   }
+}
 
+/**
+ * Products in the shared memory store. Every method reads and writes without awaiting in
+ * between, so each is atomic on Node's single thread. Stock changes after creation go through
+ * MemoryStockStore (same collections).
+ */
+export class MemoryProductRepository extends MemoryProductRows implements ProductRepository {
   async findById(id: string): Promise<Product | null> {
     return this.rows.get(id) ?? null;
   }

@@ -1,31 +1,14 @@
 import type { StockStore } from '../../../application/inventory/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
-import type { MovementMeta, MovementReason, StockMovement } from '../../../domain/inventory/movement.js';
-import { recordMovement } from './inventory-ledger.js';
-import type { MemoryDatabase } from './memory-database.js';
+import type { MovementMeta } from '../../../domain/inventory/movement.js';
+import { MemoryProductRows } from './catalog-product-repository.js';
 
 /**
  * Stock on the products of the shared memory store (the catalog's `products` collection, with the
  * reservation markers beside it). Every method reads and writes without awaiting in between, so
  * each is atomic on Node's single thread (the stock guards rely on it).
  */
-export class MemoryStockStore implements StockStore {
-  private readonly rows: Map<string, Product>;
-  /** Per product, the reservation ids holding stock that are not yet committed (the Mongo adapter's `reservationIds`). */
-  private readonly held: Map<string, readonly string[]>;
-  /** The stock ledger, written in the same synchronous step as each stock change. */
-  private readonly movements: Map<string, StockMovement>;
-
-  constructor(db: MemoryDatabase) {
-    this.rows = db.collection<Product>('products');
-    this.held = db.collection<readonly string[]>('products.reservations');
-    this.movements = db.collection<StockMovement>('stock.movements');
-  }
-
-  private record(productId: string, quantity: number, reason: MovementReason, meta: MovementMeta = {}): void {
-    recordMovement(this.movements, productId, quantity, reason, meta);
-  }
-
+export class MemoryStockStore extends MemoryProductRows implements StockStore {
   async reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean> {
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return false;
     const p = this.rows.get(productId);

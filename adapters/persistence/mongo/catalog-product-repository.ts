@@ -255,36 +255,43 @@ function toFields(p: Product): Omit<ProductDoc, '_id' | 'reservationIds' | 'pend
 }
 
 /**
+ * What the two stores over the product documents share (MongoProductRepository for the catalog's
+ * fields, MongoStockStore for stock): one product lock, one guarded single-document write, and
+ * the copy of a parked ledger movement.
+ */
+export abstract class ProductDocumentWrites<Doc> {
+  protected readonly model: Model<Doc>;
+  protected readonly lock: DocumentLock;
+  protected readonly movements: Model<MovementDoc>;
+
+  constructor(connection: Connection, lockOptions: DocumentLockOptions = {}) {
+    this.model = productModel(connection) as unknown as Model<Doc>;
+    this.lock = new DocumentLock(connection, lockOptions);
+    this.movements = movementModel(connection);
+  }
+
+  /** Copies a parked movement to the ledger (idempotent), then removes it from its product. */
+  protected async flush(m: MovementDoc): Promise<void> {
+    await insertMovement(this.movements, m);
+    await this.write(m.productId, {}, { $unset: { [`pendingMovements.${m._id}`]: '' } });
+  }
+
+  /** One guarded update of one product, made exclusive where the server needs it. */
+  protected write(productId: string, filter: Record<string, unknown>, update: Record<string, unknown>) {
+    return this.lock.exclusive(`products:${productId}`, () =>
+      this.model.collection.updateOne({ ...filter, _id: productId as never }, update as never),
+    );
+  }
+}
+
+/**
  * Products in MongoDB. Every write is one guarded single-document update (optimistic `version`),
  * so no transaction is needed; stock changes after creation go through MongoStockStore, which
  * writes the same documents.
  * On a server whose single-document updates are not atomic (FerretDB), each write to a product
  * holds that product's DocumentLock.
  */
-export class MongoProductRepository implements ProductRepository {
-  private readonly model: Model<ProductDoc>;
-  private readonly lock: DocumentLock;
-  private readonly movements: Model<MovementDoc>;
-
-  constructor(connection: Connection, lockOptions: DocumentLockOptions = {}) {
-    this.model = productModel(connection);
-    this.lock = new DocumentLock(connection, lockOptions);
-    this.movements = movementModel(connection);
-  }
-
-  /** Copies a parked movement to the ledger (idempotent), then removes it from its product. */
-  private async flush(m: MovementDoc): Promise<void> {
-    await insertMovement(this.movements, m);
-    await this.write(m.productId, {}, { $unset: { [`pendingMovements.${m._id}`]: '' } });
-  }
-
-  /** One guarded update of one product, made exclusive where the server needs it. */
-  private write(productId: string, filter: Record<string, unknown>, update: Record<string, unknown>) {
-    return this.lock.exclusive(`products:${productId}`, () =>
-      this.model.collection.updateOne({ ...filter, _id: productId as never }, update as never),
-    );
-  }
-
+export class MongoProductRepository extends ProductDocumentWrites<ProductDoc> implements ProductRepository {
   async findById(id: string): Promise<Product | null> {
     const doc = await this.model.findById(id).lean<ProductDoc>();
     return doc ? toDomain(doc) : null;

@@ -1,12 +1,8 @@
-import type { Connection, Model } from 'mongoose';
 import type { StockStore } from '../../../application/inventory/ports.js';
 import type { MovementMeta, MovementReason } from '../../../domain/inventory/movement.js';
-import { productModel } from './catalog-product-repository.js';
-import { DocumentLock, type DocumentLockOptions } from './document-lock.js';
+import { ProductDocumentWrites } from './catalog-product-repository.js';
 import {
-  insertMovement,
   movementDoc,
-  movementModel,
   parkMovement,
   type MovementDoc,
   type PendingMovementSettler,
@@ -29,30 +25,10 @@ interface StockDoc {
  * are not atomic (FerretDB), each write holds the product's DocumentLock, the same lock the
  * product repository takes.
  */
-export class MongoStockStore implements StockStore, PendingMovementSettler {
-  private readonly model: Model<StockDoc>;
-  private readonly lock: DocumentLock;
-  private readonly movements: Model<MovementDoc>;
-
-  constructor(connection: Connection, lockOptions: DocumentLockOptions = {}) {
-    this.model = productModel(connection) as unknown as Model<StockDoc>;
-    this.lock = new DocumentLock(connection, lockOptions);
-    this.movements = movementModel(connection);
-  }
-
-  /** Copies a parked movement to the ledger (idempotent), then removes it from its product. */
-  private async flush(m: MovementDoc): Promise<void> {
-    await insertMovement(this.movements, m);
-    await this.write(m.productId, {}, { $unset: { [`pendingMovements.${m._id}`]: '' } });
-  }
-
-  /** One guarded update of one product, made exclusive where the server needs it. */
-  private write(productId: string, filter: Record<string, unknown>, update: Record<string, unknown>) {
-    return this.lock.exclusive(`products:${productId}`, () =>
-      this.model.collection.updateOne({ ...filter, _id: productId as never }, update as never),
-    );
-  }
-
+export class MongoStockStore
+  extends ProductDocumentWrites<StockDoc>
+  implements StockStore, PendingMovementSettler
+{
   /** Flushes every movement still parked on any product (after a crash); answers how many. */
   async settlePending(): Promise<number> {
     const docs = await this.model
