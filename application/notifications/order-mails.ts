@@ -4,7 +4,7 @@ import type { User } from '../../domain/identity/user.js';
 import type { UserRepository } from '../identity/ports.js';
 import type { OrderRepository } from '../ordering/ports.js';
 import type { AppLogger, EventHandler } from '../shared/ports.js';
-import type { Mailer, MailMessage } from './ports.js';
+import type { Mailer, MailMessage } from '../shared/mail.js';
 import { orderConfirmationMail, orderExpiredMail, orderStatusMail } from './templates.js';
 
 /**
