@@ -10,7 +10,7 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { promoLines } from '../../domain/shared/line-pricing.js';
 import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import type { ProductRepository } from '../catalog/ports.js';
+import type { ProductRepository } from '../catalog/index.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { CartStore, type CartView } from './cart-store.js';
 import type { CartPromoCheck, CartRepository } from './ports.js';

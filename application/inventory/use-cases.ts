@@ -13,7 +13,7 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import type { ProductRepository } from '../catalog/ports.js';
+import type { ProductRepository } from '../catalog/index.js';
 import type { Mailer } from '../shared/mail.js';
 import { backInStockMail } from './mails.js';
 import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
