@@ -104,6 +104,12 @@ describe('architecture: no import cycles', () => {
     expect(printed(cyclesOf(importGraph(sourcesUnder('adapters/http'))))).to.deep.equal([]);
   });
 
+  it('application/ and domain/ have no file-level import cycle (a file importing its own index.ts, say)', () => {
+    for (const layer of ['application', 'domain']) {
+      expect(printed(cyclesOf(importGraph(sourcesUnder(layer)))), layer).to.deep.equal([]);
+    }
+  });
+
   describe('application contexts', () => {
     const layer = join(root, 'application');
     const report = contextReport(layer, sourcesUnder('application'));
