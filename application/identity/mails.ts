@@ -1,6 +1,6 @@
 import { html, page, SIGNATURE_HTML, SIGNATURE_TEXT, type MailMessage } from '../shared/mail.js';
 
-/** The account mails identity sends itself (through the shared Mailer port). */
+// The account mails identity sends itself, through the shared Mailer port (application/shared/mail.ts).
 
 export function welcomeMail(to: string, fullName: string, frontendUrl: string): MailMessage {
   return {
