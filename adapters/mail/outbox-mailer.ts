@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AppLogger } from '../../application/shared/ports.js';
-import type { Mailer, MailMessage } from '../../application/notifications/ports.js';
+import type { Mailer, MailMessage } from '../../application/shared/mail.js';
 
 /** What an outbox file holds (one JSON document per message). */
 export interface OutboxFile extends MailMessage {

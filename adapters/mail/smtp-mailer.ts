@@ -1,7 +1,7 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type { AppLogger } from '../../application/shared/ports.js';
-import type { Mailer, MailMessage } from '../../application/notifications/ports.js';
+import type { Mailer, MailMessage } from '../../application/shared/mail.js';
 
 export interface SmtpMailerOptions {
   /** `smtp://user:pass@host:587` or `smtps://...:465`; nodemailer's URL options apply (e.g. `?pool=true`). */

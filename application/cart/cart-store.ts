@@ -3,7 +3,7 @@ import { cartTotals, newCart, repriceCart, type Cart } from '../../domain/cart/c
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Ok, type Result } from '../../domain/shared/result.js';
-import type { ProductRepository } from '../catalog/ports.js';
+import type { ProductRepository } from '../catalog/index.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import type { CartRepository } from './ports.js';

@@ -10,11 +10,10 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { promoLines } from '../../domain/shared/line-pricing.js';
 import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import type { ProductRepository } from '../catalog/ports.js';
-import type { PromoEvaluator } from '../promotions/use-cases.js';
+import type { ProductRepository } from '../catalog/index.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { CartStore, type CartView } from './cart-store.js';
-import type { CartRepository } from './ports.js';
+import type { CartPromoCheck, CartRepository } from './ports.js';
 
 export type { CartView } from './cart-store.js';
 
@@ -27,7 +26,7 @@ abstract class CartUseCase {
     products: ProductRepository,
     clock: Clock,
     protected readonly ids: IdGenerator,
-    protected readonly promos?: PromoEvaluator,
+    protected readonly promos?: CartPromoCheck,
   ) {
     this.store = new CartStore(carts, products, clock, ids);
   }

@@ -16,11 +16,15 @@ import type { Order } from '../../domain/ordering/order.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import type { CategoryRepository, ProductRepository } from '../catalog/ports.js';
-import { joinCategories, type ProductView } from '../catalog/views.js';
-import type { OrderRepository } from '../ordering/ports.js';
+import {
+  type CategoryRepository,
+  joinCategories,
+  type ProductRepository,
+  type ProductView,
+} from '../catalog/index.js';
+import type { OrderRepository } from '../ordering/index.js';
 import type { Clock } from '../shared/ports.js';
-import type { WishlistRepository } from '../wishlist/ports.js';
+import type { WishlistRepository } from '../wishlist/index.js';
 import type { ProductViews } from './ports.js';
 
 export const DISCOVERY_DEFAULT_LIMIT = 8;

@@ -11,7 +11,7 @@ import {
   type User,
 } from '../../domain/identity/user.js';
 import type { AppLogger, Clock, RandomSource } from '../shared/ports.js';
-import type { Mailer } from '../notifications/ports.js';
+import type { Mailer } from '../shared/mail.js';
 import { withHasher } from './hashing.js';
 import type {
   BackgroundTasks,

@@ -11,7 +11,7 @@ import {
 } from '../../domain/identity/user.js';
 import { tooManyAttempts } from '../../domain/identity/login-throttle.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
-import type { Mailer } from '../notifications/ports.js';
+import type { Mailer } from '../shared/mail.js';
 import { busyError, withHasher } from './hashing.js';
 import type {
   IdentitySettings,

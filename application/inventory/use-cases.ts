@@ -13,9 +13,9 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import type { ProductRepository } from '../catalog/ports.js';
-import type { Mailer } from '../notifications/ports.js';
-import { backInStockMail } from '../notifications/templates.js';
+import type { ProductRepository } from '../catalog/index.js';
+import type { Mailer } from '../shared/mail.js';
+import { backInStockMail } from './mails.js';
 import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import type { MovementFilter, StockLedger, StockNotifyRepository, StockStore } from './ports.js';
 

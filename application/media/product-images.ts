@@ -6,8 +6,12 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
 import { imageUrl } from '../../domain/shared/image-url.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import type { CategoryRepository, ProductRepository } from '../catalog/ports.js';
-import { joinCategory, type ProductView } from '../catalog/views.js';
+import {
+  type CategoryRepository,
+  joinCategory,
+  type ProductRepository,
+  type ProductView,
+} from '../catalog/index.js';
 import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type { ImageStore, MediaSettings } from './ports.js';

@@ -1,10 +1,10 @@
 import type { OrderExpired, OrderPlaced, OrderStatusChanged } from '../../domain/ordering/events.js';
 import type { Order } from '../../domain/ordering/order.js';
 import type { User } from '../../domain/identity/user.js';
-import type { UserRepository } from '../identity/ports.js';
-import type { OrderRepository } from '../ordering/ports.js';
+import type { UserRepository } from '../identity/index.js';
+import type { OrderRepository } from '../ordering/index.js';
 import type { AppLogger, EventHandler } from '../shared/ports.js';
-import type { Mailer, MailMessage } from './ports.js';
+import type { Mailer, MailMessage } from '../shared/mail.js';
 import { orderConfirmationMail, orderExpiredMail, orderStatusMail } from './templates.js';
 
 /**

@@ -2,47 +2,21 @@ import type { Order, OrderLine } from '../../domain/ordering/order.js';
 import { lineTotal, lineUnitPrice } from '../../domain/shared/line-pricing.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import { toMajor, type Money } from '../../domain/shared/money.js';
-import type { MailMessage } from './ports.js';
+import {
+  escapeHtml,
+  html,
+  page,
+  raw,
+  SIGNATURE_HTML,
+  SIGNATURE_TEXT,
+  type MailMessage,
+} from '../shared/mail.js';
 
 /**
- * The mails the shop sends, as pure functions of their data: a plain-text part and an HTML part
- * with the same content. Every interpolated value is escaped in the HTML part.
+ * The order mails, as pure functions of their data: a plain-text part and an HTML part with the
+ * same content. Every interpolated value is escaped in the HTML part (application/shared/mail.ts).
+ * The account mails live in identity/mails.ts, the back-in-stock mail in inventory/mails.ts.
  */
-
-const SIGNATURE_TEXT = 'With love,\nAmour Florals';
-const SIGNATURE_HTML = '<p>With love,<br>Amour Florals</p>';
-
-/** `&`, `<`, `>`, `"` and `'` as numeric character references: safe in text and in attribute values. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Tagged template for HTML: every `${value}` is escaped; `raw(...)` marks trusted markup. */
-class Raw {
-  constructor(readonly html: string) {}
-}
-export function raw(html: string): Raw {
-  return new Raw(html);
-}
-function html(strings: TemplateStringsArray, ...values: unknown[]): string {
-  let out = strings[0] ?? '';
-  values.forEach((value, i) => {
-    const text = value instanceof Raw ? value.html : escapeHtml(String(value));
-    out += text + (strings[i + 1] ?? '');
-  });
-  return out;
-}
-
-/** A whole HTML document around a body fragment (mail clients want one). */
-function page(title: string, body: string): string {
-  return (
-    '<!doctype html><html><head><meta charset="utf-8">' +
-    html`<title>${title}</title>` +
-    '</head><body style="font-family:Georgia,serif;color:#3b2a2f;max-width:640px;margin:auto">' +
-    body +
-    '</body></html>'
-  );
-}
 
 const RUPEES = new Intl.NumberFormat('en-IN', {
   style: 'currency',
@@ -80,44 +54,6 @@ const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
 
 export function statusLabel(status: OrderStatus): string {
   return STATUS_LABELS[status] ?? status;
-}
-
-export function welcomeMail(to: string, fullName: string, frontendUrl: string): MailMessage {
-  return {
-    to,
-    subject: 'Welcome to Amour Florals',
-    text: `Hello ${fullName},\n\nWelcome to Amour Florals! Your account is ready: ${frontendUrl}\n\n${SIGNATURE_TEXT}`,
-    html: page(
-      'Welcome to Amour Florals',
-      html`<p>Hello ${fullName},</p>
-        <p>Welcome to Amour Florals! Your account is ready: <a href="${frontendUrl}">${frontendUrl}</a></p>` +
-        SIGNATURE_HTML,
-    ),
-  };
-}
-
-export function passwordResetMail(
-  to: string,
-  fullName: string,
-  link: string,
-  validMinutes: number,
-): MailMessage {
-  return {
-    to,
-    subject: 'Amour Florals password reset',
-    text:
-      `Hello ${fullName},\n\nSomeone asked to reset the password of your Amour Florals account. ` +
-      `Open this link within ${validMinutes} minutes to choose a new one:\n\n${link}\n\n` +
-      'If this was not you, ignore this message: your password stays the same.',
-    html: page(
-      'Amour Florals password reset',
-      html`<p>Hello ${fullName},</p>
-        <p>Someone asked to reset the password of your Amour Florals account.</p> ` +
-        html`Open this link within ${validMinutes} minutes to choose a new one:</p>` +
-        html`<p><a href="${link}">${link}</a></p>` +
-        '<p>If this was not you, ignore this message: your password stays the same.</p>',
-    ),
-  };
 }
 
 /** "Red Roses (Large, Glass vase)": the line's name with its chosen options. */
@@ -263,20 +199,4 @@ export function orderExpiredMail(to: string, fullName: string, order: Order): Ma
       <p>You are welcome to place the order again.</p>
       <p>Order total: ${formatRupees(order.total)}</p>` + SIGNATURE_HTML;
   return { to, subject, text, html: page(`Order ${order.orderNumber}`, body) };
-}
-
-/** Back in stock: sent once per "notify me" request when the product's stock goes from 0 to > 0. */
-export function backInStockMail(to: string, productName: string): MailMessage {
-  const subject = `Back in stock: ${productName}`;
-  const text = `Good news! ${productName} is back in stock at Amour Florals.\n\n${SIGNATURE_TEXT}`;
-  return {
-    to,
-    subject,
-    text,
-    html: page(
-      subject,
-      html`<p>Good news! <strong>${productName}</strong> is back in stock at Amour Florals.</p>` +
-        SIGNATURE_HTML,
-    ),
-  };
 }

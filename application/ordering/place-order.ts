@@ -15,14 +15,13 @@ import { SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricin
 import { chooseOption, promoLines } from '../../domain/shared/line-pricing.js';
 import type { Money } from '../../domain/shared/money.js';
 import type { Product } from '../../domain/catalog/product.js';
-import type { PromoCodeRepository } from '../promotions/ports.js';
-import type { PromoEvaluator } from '../promotions/use-cases.js';
+import type { PromoCodeRepository, PromoEvaluator } from '../promotions/index.js';
 import type { PaymentMethod } from '../../domain/ordering/status.js';
-import type { CartRepository } from '../cart/ports.js';
-import type { ProductRepository } from '../catalog/ports.js';
+import type { CartRepository } from '../cart/index.js';
+import type { ProductRepository } from '../catalog/index.js';
 import type { AppLogger, Clock, EventBus, IdGenerator, RandomSource } from '../shared/ports.js';
 import type { OrderRepository } from './ports.js';
-import type { StockHold } from '../inventory/stock-hold.js';
+import type { StockHold } from '../inventory/index.js';
 import type { UnpaidOrderCap } from './unpaid-order-cap.js';
 
 export interface PlaceOrderItemInput {

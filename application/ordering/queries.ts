@@ -4,7 +4,7 @@ import { isEntityId } from '../shared/ids.js';
 import type { Product } from '../../domain/catalog/product.js';
 import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
-import type { ProductRepository } from '../catalog/ports.js';
+import type { ProductRepository } from '../catalog/index.js';
 import type { Page } from '../shared/ports.js';
 import type { OrderRepository } from './ports.js';
 

@@ -4,8 +4,8 @@ import type { Money } from '../../domain/shared/money.js';
 import { lineTotal } from '../../domain/shared/line-pricing.js';
 import type { Order } from '../../domain/ordering/order.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
-import type { ProductRepository } from '../catalog/ports.js';
-import type { UserRepository } from '../identity/ports.js';
+import type { ProductRepository } from '../catalog/index.js';
+import type { UserRepository } from '../identity/index.js';
 import type { OrderRepository } from './ports.js';
 
 /** Orders that count as sales: neither still pending nor cancelled (compat rule 20). */

@@ -1,7 +1,6 @@
 import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
-import type { StockReservationRepository } from '../inventory/ports.js';
-import type { StockHold } from '../inventory/stock-hold.js';
+import type { StockHold, StockReservationRepository } from '../inventory/index.js';
 import type { Clock } from '../shared/ports.js';
 import type { OrderRepository } from './ports.js';
 

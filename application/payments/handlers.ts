@@ -1,6 +1,6 @@
 import type { OrderCancelled } from '../../domain/ordering/events.js';
 import { refundable } from '../../domain/ordering/order-payment.js';
-import type { OrderRepository } from '../ordering/ports.js';
+import type { OrderRepository } from '../ordering/index.js';
 import type { EventHandler } from '../shared/ports.js';
 import { SYSTEM_ACTOR, type PaymentSettlement } from './settlement.js';
 

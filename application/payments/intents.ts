@@ -4,7 +4,7 @@ import type { Money } from '../../domain/shared/money.js';
 import type { Order } from '../../domain/ordering/order.js';
 import { attachPaymentReference, isPaid } from '../../domain/ordering/order-payment.js';
 import { isCaptured, newPaymentRecord, type PaymentRecord } from '../../domain/payments/payment-record.js';
-import type { OrderRepository } from '../ordering/ports.js';
+import type { OrderRepository } from '../ordering/index.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import type {
@@ -15,7 +15,7 @@ import type {
   PaymentSettings,
 } from './ports.js';
 import type { PaymentSettlement } from './settlement.js';
-import type { UserRepository } from '../identity/ports.js';
+import type { UserRepository } from '../identity/index.js';
 import {
   callGateway,
   checkMethodOwnership,

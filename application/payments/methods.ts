@@ -1,6 +1,6 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import type { UserRepository } from '../identity/ports.js';
+import type { UserRepository } from '../identity/index.js';
 import type { AppLogger } from '../shared/ports.js';
 import type { PaymentGateway, PaymentSettings, SavedPaymentMethod } from './ports.js';
 import { callGateway, checkMethodOwnership, customerOf, paymentsDisabled } from './support.js';

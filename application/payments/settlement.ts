@@ -20,7 +20,7 @@ import {
   markSucceeded,
   type PaymentRecord,
 } from '../../domain/payments/payment-record.js';
-import type { OrderRepository } from '../ordering/ports.js';
+import type { OrderRepository } from '../ordering/index.js';
 import type { AppLogger, Clock, EventBus } from '../shared/ports.js';
 import type { CheckoutGateway, PaymentGateway, PaymentRepository } from './ports.js';
 import { callGateway, changeOrder, changeRecord, orderNotFound, paymentNotFound } from './support.js';

@@ -3,7 +3,7 @@ import type { DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
 import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
 import type { PaymentRecord } from '../../domain/payments/payment-record.js';
-import type { OrderRepository } from '../ordering/ports.js';
+import type { OrderRepository } from '../ordering/index.js';
 import type { PaymentRepository } from './ports.js';
 import { type PaymentSettlement } from './settlement.js';
 import { orderNotFound } from './support.js';

@@ -15,9 +15,9 @@ import {
 } from '../../domain/reviews/review.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import type { ProductRepository } from '../catalog/ports.js';
-import type { UserRepository } from '../identity/ports.js';
-import type { OrderRepository } from '../ordering/ports.js';
+import type { ProductRepository } from '../catalog/index.js';
+import type { UserRepository } from '../identity/index.js';
+import type { OrderRepository } from '../ordering/index.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import type { ReviewPage, ReviewReportPolicy, ReviewRepository, ReviewSort } from './ports.js';

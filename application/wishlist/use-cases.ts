@@ -3,10 +3,8 @@ import type { Product } from '../../domain/catalog/product.js';
 import { aborted, domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import { CartStore, type CartView } from '../cart/cart-store.js';
-import type { CartRepository } from '../cart/ports.js';
-import type { AddToCartInput } from '../cart/use-cases.js';
-import type { ProductRepository } from '../catalog/ports.js';
+import { type AddToCartInput, type CartRepository, CartStore, type CartView } from '../cart/index.js';
+import type { ProductRepository } from '../catalog/index.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import type { WishlistRepository } from './ports.js';
 

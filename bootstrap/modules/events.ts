@@ -31,7 +31,7 @@ import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import { STOCK_LEDGER, STOCK_STORE } from '../../application/inventory/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
-import { MAILER } from '../../application/notifications/ports.js';
+import { MAILER } from '../../application/shared/mail.js';
 import {
   InvalidateCatalogCacheWhenCatalogChanged,
   RecordSaleWhenOrderPlaced,

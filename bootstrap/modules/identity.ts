@@ -14,7 +14,7 @@ import {
   USER_REPOSITORY,
   type IdentitySettings,
 } from '../../application/identity/ports.js';
-import { MAILER } from '../../application/notifications/ports.js';
+import { MAILER } from '../../application/shared/mail.js';
 import {
   APP_LOGGER,
   CLOCK,

@@ -14,7 +14,7 @@ import {
   SetProductStock,
   VerifyStockLedger,
 } from '../../application/inventory/use-cases.js';
-import { MAILER } from '../../application/notifications/ports.js';
+import { MAILER } from '../../application/shared/mail.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
 import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';

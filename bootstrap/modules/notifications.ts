@@ -1,5 +1,5 @@
 import type { Container } from 'inversify';
-import { MAILER, type Mailer } from '../../application/notifications/ports.js';
+import { MAILER, type Mailer } from '../../application/shared/mail.js';
 import { APP_LOGGER, type AppLogger } from '../../application/shared/ports.js';
 import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
 import { SmtpMailer } from '../../adapters/mail/smtp-mailer.js';

@@ -29,6 +29,27 @@ export function resolveRelative(file: string, specifier: string): string | undef
   return resolve(dirname(file), specifier).replace(/\.js$/, '.ts');
 }
 
+/** One relative import from a file of `sources` to another of them (both as absolute paths). */
+export interface FileImport {
+  readonly from: string;
+  readonly to: string;
+}
+
+/** Every relative import between two files of `sources` whose groups differ (e.g. two contexts). */
+export function crossImports(
+  sources: ReadonlyMap<string, string>,
+  groupOf: (file: string) => string,
+): FileImport[] {
+  const out: FileImport[] = [];
+  for (const [from, text] of sources) {
+    for (const spec of importsOf(text)) {
+      const to = resolveRelative(from, spec);
+      if (to !== undefined && sources.has(to) && groupOf(to) !== groupOf(from)) out.push({ from, to });
+    }
+  }
+  return out;
+}
+
 /** Node -> the nodes it imports. */
 export type ImportGraph = ReadonlyMap<string, ReadonlySet<string>>;
 

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { SmtpMailer } from '../../../adapters/mail/smtp-mailer.js';
 import type { AppLogger } from '../../../application/shared/ports.js';
-import { orderStatusMail, welcomeMail } from '../../../application/notifications/templates.js';
+import { orderStatusMail } from '../../../application/notifications/templates.js';
+import { welcomeMail } from '../../../application/identity/mails.js';
 import { SmtpSink } from '../../support/mail/smtp-sink.js';
 
 function logger(): AppLogger & { info: sinon.SinonSpy; warn: sinon.SinonSpy; error: sinon.SinonSpy } {

@@ -1,7 +1,7 @@
 import sinon from 'sinon';
 import type { AppLogger, RandomSource } from '../../../application/shared/ports.js';
 import type { IdentitySettings } from '../../../application/identity/ports.js';
-import type { Mailer, MailMessage } from '../../../application/notifications/ports.js';
+import type { Mailer, MailMessage } from '../../../application/shared/mail.js';
 import { TokenAuthenticator } from '../../../application/identity/authenticator.js';
 import { LoginUser, Logout, RegisterUser } from '../../../application/identity/sessions.js';
 import {

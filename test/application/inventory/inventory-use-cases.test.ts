@@ -12,7 +12,7 @@ import {
   RestockProduct,
   VerifyStockLedger,
 } from '../../../application/inventory/use-cases.js';
-import type { MailMessage, Mailer } from '../../../application/notifications/ports.js';
+import type { MailMessage, Mailer } from '../../../application/shared/mail.js';
 import { aProduct, RecordingBus, SequentialIds, testId } from '../../support/kit.js';
 
 function setup() {

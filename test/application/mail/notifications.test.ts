@@ -3,7 +3,7 @@ import sinon from 'sinon';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
-import type { MailMessage, Mailer } from '../../../application/notifications/ports.js';
+import type { MailMessage, Mailer } from '../../../application/shared/mail.js';
 import {
   SendMailWhenOrderExpired,
   SendMailWhenOrderPlaced,
@@ -11,14 +11,13 @@ import {
 } from '../../../application/notifications/order-mails.js';
 import { RecordingBus } from '../../support/kit.js';
 import {
-  escapeHtml,
   formatDate,
   formatRupees,
   orderConfirmationMail,
   orderStatusMail,
-  passwordResetMail,
-  welcomeMail,
 } from '../../../application/notifications/templates.js';
+import { passwordResetMail, welcomeMail } from '../../../application/identity/mails.js';
+import { escapeHtml } from '../../../application/shared/mail.js';
 import type { AppLogger } from '../../../application/shared/ports.js';
 import { changeStatus, placeOrder, type Order } from '../../../domain/ordering/order.js';
 import { aPlacedOrder, aUser, FIXED_NOW, testId } from '../../support/kit.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import type { LightMyRequestResponse } from 'fastify';
 import { PASSWORD_HASHER } from '../../../application/identity/ports.js';
-import { MAILER, type Mailer } from '../../../application/notifications/ports.js';
+import { MAILER, type Mailer } from '../../../application/shared/mail.js';
 import type { BcryptPasswordHasher } from '../../../adapters/security/bcrypt-password-hasher.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
 import { expiredToken, foreignToken } from './helpers.js';
