@@ -1,17 +1,9 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Cart } from '../../domain/cart/cart.js';
-import {
-  placeOrder,
-  type Order,
-  type OrderLine,
-  type OrderOption,
-  type OrderChange,
-  type OrderSource,
-} from '../../domain/ordering/order.js';
+import { placeOrder, type Order, type OrderChange, type OrderSource } from '../../domain/ordering/order.js';
 import { SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricing.js';
-import { chooseOption, promoLines } from '../../domain/shared/line-pricing.js';
-import type { Product } from '../../domain/catalog/product.js';
+import { promoLines } from '../../domain/shared/line-pricing.js';
 import type { PromoCodeRepository } from '../promotions/ports.js';
 import type { PromoEvaluator } from '../promotions/use-cases.js';
 import type { PaymentMethod } from '../../domain/ordering/status.js';
@@ -22,6 +14,7 @@ import type { OrderRepository } from './ports.js';
 import type { StockHold } from '../inventory/stock-hold.js';
 import type { UnpaidOrderCap } from './unpaid-order-cap.js';
 import { OrderNumbers } from './order-numbers.js';
+import { priceDrafts, uniqueProductIds, type LineDraft } from './line-drafts.js';
 import { OrderPromoRedemption, type AppliedPromo } from './order-promo.js';
 
 /** One line the request names. */
@@ -63,19 +56,6 @@ export interface PlaceOrderInput {
 export interface PlacedOrder {
   readonly order: Order;
   readonly source: OrderSource;
-}
-
-/** What a line is before it becomes an order line. */
-interface LineDraft {
-  readonly productId: string;
-  readonly quantity: number;
-  readonly size?: string;
-  readonly vase?: string;
-  readonly personalNote?: string;
-  /** Cart lines keep their stored option prices when the product no longer offers the option. */
-  readonly fallbackSize?: OrderOption;
-  readonly fallbackVase?: OrderOption;
-  readonly cartItemId?: string;
 }
 
 /** The drafts of an order's lines, and the server cart when they came from it. */
@@ -161,7 +141,7 @@ export class PlaceOrder {
         : await this.fromCart(input.userId);
     if (drafts.length === 0) return Err(domainError('EMPTY_ORDER', 'No items to order'));
 
-    const priced = await this.priceLines(drafts);
+    const priced = priceDrafts(drafts, await this.products.findByIds(uniqueProductIds(drafts)), this.ids);
     if (priced.isErr()) return priced;
 
     // The promo code: the request's, else the one applied to the server cart.
@@ -260,37 +240,5 @@ export class PlaceOrder {
     await this.stockHold.commit(order.id, held);
     await this.events.publish(events);
     return Ok({ order, source });
-  }
-
-  /** Catalog prices for every line; unknown products and option names are refused. */
-  private async priceLines(
-    drafts: readonly LineDraft[],
-  ): Promise<Result<{ lines: OrderLine[]; products: Map<string, Product> }, DomainError>> {
-    const ids = [...new Set(drafts.map((d) => d.productId))];
-    const found = await this.products.findByIds(ids);
-    const byId = new Map(found.map((p) => [p.id, p]));
-    const lines: OrderLine[] = [];
-    for (const draft of drafts) {
-      const product = byId.get(draft.productId);
-      if (!product) return Err(domainError('PRODUCT_NOT_FOUND', `Product ${draft.productId} not found`));
-      const size = chooseOption(product, 'size', draft.size, draft.fallbackSize);
-      if (size.isErr()) return size;
-      const vase = chooseOption(product, 'vase', draft.vase, draft.fallbackVase);
-      if (vase.isErr()) return vase;
-      const note = draft.personalNote?.trim();
-      const image = product.images[0]?.url;
-      lines.push({
-        id: this.ids.next(),
-        productId: product.id,
-        name: product.name,
-        unitPrice: product.price,
-        quantity: draft.quantity,
-        ...(size.value !== undefined ? { size: size.value } : {}),
-        ...(vase.value !== undefined ? { vase: vase.value } : {}),
-        ...(note ? { personalNote: note } : {}),
-        ...(image !== undefined ? { image } : {}),
-      });
-    }
-    return Ok({ lines, products: byId });
   }
 }
