@@ -1,20 +1,9 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Cart } from '../../domain/cart/cart.js';
-import {
-  placeOrder,
-  renumber,
-  type Order,
-  type OrderLine,
-  type OrderOption,
-  type OrderChange,
-  type OrderSource,
-} from '../../domain/ordering/order.js';
-import { makeOrderNumber } from '../../domain/ordering/order-number.js';
+import { placeOrder, type Order, type OrderChange, type OrderSource } from '../../domain/ordering/order.js';
 import { SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricing.js';
-import { chooseOption, promoLines } from '../../domain/shared/line-pricing.js';
-import type { Money } from '../../domain/shared/money.js';
-import type { Product } from '../../domain/catalog/product.js';
+import { promoLines } from '../../domain/shared/line-pricing.js';
 import type { PromoCodeRepository, PromoEvaluator } from '../promotions/index.js';
 import type { PaymentMethod } from '../../domain/ordering/status.js';
 import type { CartRepository } from '../cart/index.js';
@@ -23,10 +12,13 @@ import type { AppLogger, Clock, EventBus, IdGenerator, RandomSource } from '../s
 import type { OrderRepository } from './ports.js';
 import type { StockHold } from '../inventory/index.js';
 import type { UnpaidOrderCap } from './unpaid-order-cap.js';
+import { OrderNumbers } from './order-numbers.js';
+import { priceDrafts, uniqueProductIds, type LineDraft } from './line-drafts.js';
+import { OrderPromoRedemption, type AppliedPromo } from './order-promo.js';
 
-export interface PlaceOrderItemInput {
-  /** Absent on lines that reached the storefront's cart through move-to-cart (compat 13). */
-  readonly productId?: string;
+/** One line the request names. */
+export interface RequestedLine {
+  readonly productId: string;
   readonly quantity: number;
   /** An option name of the product; any price a client sends is ignored. */
   readonly size?: string;
@@ -34,9 +26,16 @@ export interface PlaceOrderItemInput {
   readonly personalNote?: string;
 }
 
+/**
+ * Where the order's lines come from, decided by the caller (the HTTP edge applies the
+ * storefront's rule, compat 13): the lines the request names, or the shopper's server cart.
+ */
+export type PlaceOrderLines =
+  { readonly from: 'request'; readonly items: readonly RequestedLine[] } | { readonly from: 'cart' };
+
 export interface PlaceOrderInput {
   readonly userId: string;
-  readonly items?: readonly PlaceOrderItemInput[];
+  readonly lines: PlaceOrderLines;
   readonly shippingAddress: {
     readonly fullName: string;
     readonly street: string;
@@ -58,47 +57,45 @@ export interface PlacedOrder {
   readonly source: OrderSource;
 }
 
-/** Attempts at finding a free order number before giving up (1000 numbers per millisecond). */
-const NUMBER_ATTEMPTS = 20;
-
-/** What a line is before it becomes an order line. */
-interface LineDraft {
-  readonly productId: string;
-  readonly quantity: number;
-  readonly size?: string;
-  readonly vase?: string;
-  readonly personalNote?: string;
-  /** Cart lines keep their stored option prices when the product no longer offers the option. */
-  readonly fallbackSize?: OrderOption;
-  readonly fallbackVase?: OrderOption;
-  readonly cartItemId?: string;
+/** The drafts of an order's lines, and the server cart when they came from it. */
+interface Drafted {
+  readonly drafts: readonly LineDraft[];
+  readonly cart: Cart | null;
 }
 
 /**
- * Places an order from the request's items, or from the shopper's server cart when the request
- * has none or any line lacks a product id. Prices come from the catalog only.
+ * Places an order from the request's lines or from the shopper's server cart, as the input says.
+ * Prices come from the catalog only.
  *
  * Stock and order succeed or fail together without a multi-document transaction, through the
  * inventory's StockHold: the stock is held for the pre-generated order id, the order is written,
  * then the hold is committed (or abandoned after an expected failure, or settled by whether the
  * order was stored when the write threw). If the process dies at any point, the hold's intents
  * expire and the sweeper (SweepStockReservations) settles them through the same StockHold.
+ * What happens after placement (sale, cart emptying, mails) is the `ordering.order-placed`
+ * event's handlers.
  */
 export class PlaceOrder {
+  private readonly numbers: OrderNumbers;
+  private readonly promo: OrderPromoRedemption;
+
   constructor(
     private readonly orders: OrderRepository,
     private readonly products: ProductRepository,
     private readonly carts: CartRepository,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
-    private readonly random: RandomSource,
+    random: RandomSource,
     private readonly events: EventBus,
-    private readonly logger: AppLogger,
+    logger: AppLogger,
     private readonly stockHold: StockHold,
-    private readonly promoCodes?: PromoCodeRepository,
-    private readonly promoEvaluator?: PromoEvaluator,
+    promoCodes?: PromoCodeRepository,
+    promoEvaluator?: PromoEvaluator,
     private readonly unpaidCap?: UnpaidOrderCap,
-  ) {}
+  ) {
+    this.numbers = new OrderNumbers(orders, random);
+    this.promo = new OrderPromoRedemption(orders, logger, promoCodes, promoEvaluator);
+  }
 
   /**
    * One account may not hold the shop's stock in unpaid orders: a placement first claims one of
@@ -136,61 +133,35 @@ export class PlaceOrder {
   }
 
   private async place(input: PlaceOrderInput, orderId: string): Promise<Result<PlacedOrder, DomainError>> {
-    const requested = input.items ?? [];
-    const fromRequest = requested.length > 0 && requested.every((i) => i.productId !== undefined);
-    const source: OrderSource = fromRequest ? 'request' : 'cart';
-
-    let cart: Cart | null = null;
-    let drafts: LineDraft[];
-    if (fromRequest) {
-      drafts = requested.map((i) => ({
-        productId: i.productId!,
-        quantity: i.quantity,
-        ...(i.size !== undefined ? { size: i.size } : {}),
-        ...(i.vase !== undefined ? { vase: i.vase } : {}),
-        ...(i.personalNote !== undefined ? { personalNote: i.personalNote } : {}),
-      }));
-    } else {
-      cart = await this.carts.findByUserId(input.userId);
-      drafts = (cart?.items ?? []).map((i) => ({
-        productId: i.productId,
-        quantity: i.quantity,
-        ...(i.size !== undefined ? { size: i.size.name, fallbackSize: i.size } : {}),
-        ...(i.vase !== undefined ? { vase: i.vase.name, fallbackVase: i.vase } : {}),
-        ...(i.personalNote !== undefined ? { personalNote: i.personalNote } : {}),
-        cartItemId: i.id,
-      }));
-    }
+    const source: OrderSource = input.lines.from;
+    const { drafts, cart } =
+      input.lines.from === 'request'
+        ? this.fromRequest(input.lines.items)
+        : await this.fromCart(input.userId);
     if (drafts.length === 0) return Err(domainError('EMPTY_ORDER', 'No items to order'));
 
-    const priced = await this.priceLines(drafts);
+    const priced = priceDrafts(drafts, await this.products.findByIds(uniqueProductIds(drafts)), this.ids);
     if (priced.isErr()) return priced;
 
-    // The promo code: the request's, else the one applied to the server cart. It must apply now
-    // (else the order is refused with its reason); it is redeemed below, before stock is taken.
+    // The promo code: the request's, else the one applied to the server cart.
     const promoCode =
       input.promoCode ?? (cart ?? (await this.carts.findByUserId(input.userId)))?.promoCode ?? undefined;
-    let discount: Money = 0;
-    let redeemedCode: string | null = null;
+    let applied: AppliedPromo | null = null;
     if (promoCode !== undefined) {
-      if (!this.promoEvaluator || !this.promoCodes) {
-        return Err(domainError('PROMO_NOT_FOUND', 'Promo code not found'));
-      }
       const shippingFee = SHIPPING_FEES[input.shippingMethod ?? 'standard'];
       const lines = promoLines(priced.value.lines, priced.value.products);
-      const evaluated = await this.promoEvaluator.evaluate(promoCode, input.userId, lines, shippingFee);
-      if (evaluated.isErr()) return evaluated;
-      discount = evaluated.value.discount.discount;
-      redeemedCode = evaluated.value.promo.code;
+      const checked = await this.promo.check(promoCode, input.userId, lines, shippingFee);
+      if (checked.isErr()) return checked;
+      applied = checked.value;
     }
 
     const now = this.clock.now();
-    const number = await this.freeOrderNumber(now);
+    const number = await this.numbers.free(now);
     if (number.isErr()) return number;
 
     const placed = placeOrder({
-      ...(discount > 0 ? { discount } : {}),
-      ...(redeemedCode !== null ? { promoCode: redeemedCode } : {}),
+      ...(applied !== null && applied.discount > 0 ? { discount: applied.discount } : {}),
+      ...(applied !== null ? { promoCode: applied.code } : {}),
       id: orderId,
       orderNumber: number.value,
       userId: input.userId,
@@ -205,53 +176,52 @@ export class PlaceOrder {
     });
     if (placed.isErr()) return placed;
 
-    const pending = placed.value.order;
-    if (redeemedCode !== null) {
-      // Atomic and bounded in the repository: exactly the remaining uses succeed under a race.
-      const redeemed = await this.promoCodes!.redeem(redeemedCode, input.userId, pending.id, now);
-      if (redeemed.isErr()) return redeemed;
-    }
-    try {
-      const result = await this.placeWithStock(placed.value, pending, now, source);
-      if (result.isErr() && redeemedCode !== null) await this.releasePromo(redeemedCode, pending.id);
-      return result;
-    } catch (error) {
-      if (redeemedCode !== null) await this.releasePromoUnlessStored(redeemedCode, pending.id);
-      throw error;
-    }
+    const change = placed.value;
+    if (applied === null) return this.placeWithStock(change, now, source);
+    return this.promo.redeemAround(applied.code, input.userId, orderId, now, () =>
+      this.placeWithStock(change, now, source),
+    );
   }
 
-  /** Compensation for the redemption: an order that was not placed gives its use back. */
-  private async releasePromo(code: string, orderId: string): Promise<void> {
-    try {
-      await this.promoCodes!.release(code, orderId);
-    } catch (error) {
-      this.logger.warn('releasing a promo redemption failed', { orderId, error: String(error) });
-    }
+  /** The lines the request names, as sent. */
+  private fromRequest(items: readonly RequestedLine[]): Drafted {
+    const drafts = items.map((i) => ({
+      productId: i.productId,
+      quantity: i.quantity,
+      ...(i.size !== undefined ? { size: i.size } : {}),
+      ...(i.vase !== undefined ? { vase: i.vase } : {}),
+      ...(i.personalNote !== undefined ? { personalNote: i.personalNote } : {}),
+    }));
+    return { drafts, cart: null };
   }
 
-  private async releasePromoUnlessStored(code: string, orderId: string): Promise<void> {
-    try {
-      if (await this.orders.findById(orderId)) return;
-    } catch {
-      return;
-    }
-    await this.releasePromo(code, orderId);
+  /** The server cart's lines; each keeps its stored options as a fallback and its cart item id. */
+  private async fromCart(userId: string): Promise<Drafted> {
+    const cart = await this.carts.findByUserId(userId);
+    const drafts = (cart?.items ?? []).map((i) => ({
+      productId: i.productId,
+      quantity: i.quantity,
+      ...(i.size !== undefined ? { size: i.size.name, fallbackSize: i.size } : {}),
+      ...(i.vase !== undefined ? { vase: i.vase.name, fallbackVase: i.vase } : {}),
+      ...(i.personalNote !== undefined ? { personalNote: i.personalNote } : {}),
+      cartItemId: i.id,
+    }));
+    return { drafts, cart };
   }
 
   private async placeWithStock(
     change: OrderChange,
-    pending: Order,
     now: Date,
     source: OrderSource,
   ): Promise<Result<PlacedOrder, DomainError>> {
+    const pending = change.order;
     const hold = await this.stockHold.hold(pending.id, pending.items, now);
     if (hold.isErr()) return hold;
     const held = hold.value;
 
     let saved: Result<OrderChange, DomainError>;
     try {
-      saved = await this.save(change, now);
+      saved = await this.numbers.insert(change, now);
     } catch (error) {
       await this.stockHold.settleAfterFailedSave(
         pending.id,
@@ -269,62 +239,5 @@ export class PlaceOrder {
     await this.stockHold.commit(order.id, held);
     await this.events.publish(events);
     return Ok({ order, source });
-  }
-
-  /** Catalog prices for every line; unknown products and option names are refused. */
-  private async priceLines(
-    drafts: readonly LineDraft[],
-  ): Promise<Result<{ lines: OrderLine[]; products: Map<string, Product> }, DomainError>> {
-    const ids = [...new Set(drafts.map((d) => d.productId))];
-    const found = await this.products.findByIds(ids);
-    const byId = new Map(found.map((p) => [p.id, p]));
-    const lines: OrderLine[] = [];
-    for (const draft of drafts) {
-      const product = byId.get(draft.productId);
-      if (!product) return Err(domainError('PRODUCT_NOT_FOUND', `Product ${draft.productId} not found`));
-      const size = chooseOption(product, 'size', draft.size, draft.fallbackSize);
-      if (size.isErr()) return size;
-      const vase = chooseOption(product, 'vase', draft.vase, draft.fallbackVase);
-      if (vase.isErr()) return vase;
-      const note = draft.personalNote?.trim();
-      const image = product.images[0]?.url;
-      lines.push({
-        id: this.ids.next(),
-        productId: product.id,
-        name: product.name,
-        unitPrice: product.price,
-        quantity: draft.quantity,
-        ...(size.value !== undefined ? { size: size.value } : {}),
-        ...(vase.value !== undefined ? { vase: vase.value } : {}),
-        ...(note ? { personalNote: note } : {}),
-        ...(image !== undefined ? { image } : {}),
-      });
-    }
-    return Ok({ lines, products: byId });
-  }
-
-  /** A number no stored order has; the unique insert in `save` settles any remaining race. */
-  private async freeOrderNumber(now: Date): Promise<Result<string, DomainError>> {
-    for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
-      const candidate = makeOrderNumber(now, this.random.int(1000));
-      if (!(await this.orders.findByNumber(candidate))) return Ok(candidate);
-    }
-    return Err(domainError('CONFLICT', 'Could not allocate an order number, please try again'));
-  }
-
-  /** The unique insert; on an order-number clash the order is renumbered and inserted again. */
-  private async save(change: OrderChange, now: Date): Promise<Result<OrderChange, DomainError>> {
-    let candidate = change;
-    for (let attempt = 0; attempt < NUMBER_ATTEMPTS; attempt++) {
-      const created = await this.orders.create(candidate.order, candidate.events);
-      if (created.isOk()) return Ok({ order: created.value, events: candidate.events });
-      if (created.error.code !== 'CONFLICT' || created.error.details?.field !== 'orderNumber') {
-        return Err(created.error);
-      }
-      const number = await this.freeOrderNumber(now);
-      if (number.isErr()) return number;
-      candidate = renumber(candidate, number.value);
-    }
-    return Err(domainError('CONFLICT', 'Could not allocate an order number, please try again'));
   }
 }

@@ -77,7 +77,7 @@ describe('CLI (same use cases, same container)', () => {
     const buyer = (await users.findByEmail('buyer@example.com'))!;
     const placed = await container.get(PlaceOrder).execute({
       userId: buyer.id,
-      items: [{ productId: p.id, quantity: 1 }],
+      lines: { from: 'request', items: [{ productId: p.id, quantity: 1 }] },
       shippingAddress: { fullName: 'B', street: 'S', city: 'Pune', state: 'MH', zipCode: '411001' },
     });
     if (placed.isErr()) throw new Error(JSON.stringify(placed.error));

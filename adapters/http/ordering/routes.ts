@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
-import { PlaceOrder, type PlaceOrderItemInput } from '../../../application/ordering/place-order.js';
+import { PlaceOrder } from '../../../application/ordering/place-order.js';
 import { GetOrder, ListMyOrders } from '../../../application/ordering/queries.js';
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { authHooks, principalOf } from '../auth.js';
@@ -16,26 +16,8 @@ import {
   presentOrder,
   presentPopulatedOrder,
 } from './presenter.js';
-import { CancelBody, DualOrderData, PlaceOrderBody, type PlaceOrderBodyJson } from './schemas.js';
-
-type ItemBody = NonNullable<PlaceOrderBodyJson['items']>[number];
-
-function optionName(option: ItemBody['size']): string | undefined {
-  if (option === undefined) return undefined;
-  return typeof option === 'string' ? option : option.name;
-}
-
-function toItemInput(item: ItemBody): PlaceOrderItemInput {
-  const size = optionName(item.size);
-  const vase = optionName(item.vase);
-  return {
-    ...(item.product !== undefined ? { productId: item.product } : {}),
-    quantity: item.quantity,
-    ...(size !== undefined ? { size } : {}),
-    ...(vase !== undefined ? { vase } : {}),
-    ...(item.personalNote !== undefined ? { personalNote: item.personalNote } : {}),
-  };
-}
+import { CancelBody, DualOrderData, PlaceOrderBody } from './schemas.js';
+import { orderLinesFromBody } from './order-lines.js';
 
 /** Shoppers' orders under /api/orders (compat 5), plus the two admin routes the original kept here. */
 export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
@@ -81,7 +63,7 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
       const placed = unwrap(
         await placeOrder.execute({
           userId: user.id,
-          items: (body.items ?? []).map(toItemInput),
+          lines: orderLinesFromBody(body.items),
           shippingAddress: body.shippingAddress,
           ...(body.shippingMethod !== undefined ? { shippingMethod: body.shippingMethod } : {}),
           ...(body.paymentInfo?.method !== undefined ? { paymentMethod: body.paymentInfo.method } : {}),

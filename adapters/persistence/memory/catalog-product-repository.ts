@@ -50,7 +50,7 @@ export const PRODUCT_COMPARATORS: Record<ProductQuery['sort'], (a: Product, b: P
  * The collections the two stores over products share (MemoryProductRepository for the catalog's
  * fields, MemoryStockStore for stock): the products, their reservation markers and the ledger.
  */
-export abstract class MemoryProductRows {
+export abstract class InMemoryProductRows {
   protected readonly rows: Map<string, Product>;
   /** Per product, the reservation ids holding stock that are not yet committed (dropped with it). */
   protected readonly held: Map<string, readonly string[]>;
@@ -78,7 +78,7 @@ export abstract class MemoryProductRows {
  * between, so each is atomic on Node's single thread. Stock changes after creation go through
  * MemoryStockStore (same collections).
  */
-export class MemoryProductRepository extends MemoryProductRows implements ProductRepository {
+export class MemoryProductRepository extends InMemoryProductRows implements ProductRepository {
   async findById(id: string): Promise<Product | null> {
     return this.rows.get(id) ?? null;
   }

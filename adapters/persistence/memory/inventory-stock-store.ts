@@ -1,14 +1,14 @@
 import type { StockStore } from '../../../application/inventory/ports.js';
 import type { Product } from '../../../domain/catalog/product.js';
 import type { MovementMeta } from '../../../domain/inventory/movement.js';
-import { MemoryProductRows } from './catalog-product-repository.js';
+import { InMemoryProductRows } from './catalog-product-repository.js';
 
 /**
  * Stock on the products of the shared memory store (the catalog's `products` collection, with the
  * reservation markers beside it). Every method reads and writes without awaiting in between, so
  * each is atomic on Node's single thread (the stock guards rely on it).
  */
-export class MemoryStockStore extends MemoryProductRows implements StockStore {
+export class MemoryStockStore extends InMemoryProductRows implements StockStore {
   async reserveStock(productId: string, quantity: number, reservationId: string): Promise<boolean> {
     if (!Number.isSafeInteger(quantity) || quantity <= 0) return false;
     const p = this.rows.get(productId);

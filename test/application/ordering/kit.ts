@@ -11,7 +11,11 @@ import { MemoryStockReservationRepository } from '../../../adapters/persistence/
 import { MemoryStockStore } from '../../../adapters/persistence/memory/inventory-stock-store.js';
 import { StockHold } from '../../../application/inventory/stock-hold.js';
 import { SweepStockReservations } from '../../../application/ordering/sweep-stock-reservations.js';
-import { PlaceOrder, type PlaceOrderInput } from '../../../application/ordering/place-order.js';
+import {
+  PlaceOrder,
+  type PlaceOrderInput,
+  type RequestedLine,
+} from '../../../application/ordering/place-order.js';
 import { GetOrder, ListAllOrders, ListMyOrders } from '../../../application/ordering/queries.js';
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
@@ -94,8 +98,13 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
     async addUser(overrides: Partial<User> = {}): Promise<User> {
       return (await users.create(aUser(overrides))).unwrap();
     },
-    input(userId: string, overrides: Partial<PlaceOrderInput> = {}): PlaceOrderInput {
-      return { userId, shippingAddress: ADDRESS, ...overrides };
+    /** A placement from the given request `items`, or from the server cart when none are given. */
+    input(
+      userId: string,
+      { items, ...overrides }: Partial<PlaceOrderInput> & { items?: readonly RequestedLine[] } = {},
+    ): PlaceOrderInput {
+      const lines = items !== undefined ? { from: 'request' as const, items } : { from: 'cart' as const };
+      return { userId, shippingAddress: ADDRESS, lines, ...overrides };
     },
   };
   return kit;

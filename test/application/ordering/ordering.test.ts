@@ -204,27 +204,39 @@ describe('application/ordering: PlaceOrder', () => {
     expect((await k.carts.findByUserId(userId))!.items).to.deep.equal([]);
   });
 
-  it('places from the server cart when any request line has no product id (compat 13)', async () => {
+  it('the explicit kind decides the source: request lines leave the server cart alone; the cart kind orders the cart', async () => {
     const inCart = await k.addProduct({ name: 'In cart' });
     const inRequest = await k.addProduct({ name: 'In request' });
     await k.addCart(userId, [{ productId: inCart.id, quantity: 1, unitPrice: inCart.price }]);
-    const result = await k.place.execute(
-      k.input(userId, { items: [{ productId: inRequest.id, quantity: 1 }, { quantity: 1 }] }),
-    );
-    const { order, source } = result.unwrap();
-    expect(source).to.equal('cart');
-    expect(order.items.map((i) => i.name)).to.deep.equal(['In cart']);
-    expect(await k.stockOf(inRequest.id)).to.equal(20);
+
+    const fromRequest = (
+      await k.place.execute(
+        k.input(userId, { lines: { from: 'request', items: [{ productId: inRequest.id, quantity: 1 }] } }),
+      )
+    ).unwrap();
+    expect(fromRequest.source).to.equal('request');
+    expect(fromRequest.order.source).to.equal('request');
+    expect(fromRequest.order.items.map((i) => i.name)).to.deep.equal(['In request']);
+    expect(await k.stockOf(inCart.id)).to.equal(20);
+    expect((await k.carts.findByUserId(userId))!.items.map((i) => i.productId)).to.deep.equal([inCart.id]);
+
+    const fromCart = (await k.place.execute(k.input(userId, { lines: { from: 'cart' } }))).unwrap();
+    expect(fromCart.source).to.equal('cart');
+    expect(fromCart.order.source).to.equal('cart');
+    expect(fromCart.order.items.map((i) => i.name)).to.deep.equal(['In cart']);
+    expect(await k.stockOf(inRequest.id)).to.equal(19);
+    expect(await k.stockOf(inCart.id)).to.equal(19);
+    expect((await k.carts.findByUserId(userId))!.items).to.deep.equal([]);
   });
 
   it('answers EMPTY_ORDER when there is nothing in the request nor in the cart', async () => {
-    expect((await k.place.execute(k.input(userId))).unwrapErr()).to.deep.equal({
+    expect((await k.place.execute(k.input(userId, { lines: { from: 'cart' } }))).unwrapErr()).to.deep.equal({
       code: 'EMPTY_ORDER',
       message: 'No items to order',
     });
-    expect((await k.place.execute(k.input(userId, { items: [{ quantity: 1 }] }))).unwrapErr().code).to.equal(
-      'EMPTY_ORDER',
-    );
+    expect(
+      (await k.place.execute(k.input(userId, { lines: { from: 'request', items: [] } }))).unwrapErr().code,
+    ).to.equal('EMPTY_ORDER');
   });
 
   it('retries a clashing order number with a fresh random part', async () => {

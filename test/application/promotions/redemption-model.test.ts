@@ -93,7 +93,7 @@ describe('application/promotions: redemption model (place / fail / retry / pay /
             if (a.kind === 'place') {
               const r = await c.get(PlaceOrder).execute({
                 userId: users[a.user]!,
-                items: [{ productId: product.id, quantity: 1 }],
+                lines: { from: 'request', items: [{ productId: product.id, quantity: 1 }] },
                 shippingAddress: ADDRESS,
                 promoCode: code.toLowerCase(),
               });

@@ -84,10 +84,13 @@ function crashSuite(fresh: () => Promise<Stores>): void {
     return p.place.execute({
       userId: 'u00000000000000000000001',
       shippingAddress: ADDRESS,
-      items: [
-        { productId: ids.a, quantity: ORDERED.a },
-        { productId: ids.b, quantity: ORDERED.b },
-      ],
+      lines: {
+        from: 'request',
+        items: [
+          { productId: ids.a, quantity: ORDERED.a },
+          { productId: ids.b, quantity: ORDERED.b },
+        ],
+      },
     });
   }
 

@@ -23,7 +23,7 @@ describe('application/ordering reservations: PlaceOrder and the sweeper', () => 
     p.place.execute({
       userId: 'u00000000000000000000001',
       shippingAddress: ADDRESS,
-      items: [{ productId, quantity }],
+      lines: { from: 'request', items: [{ productId, quantity }] },
     });
   const stock = async () => (await stores.products.findById(productId))!.inventory.stock;
 
