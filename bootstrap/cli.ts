@@ -5,6 +5,7 @@ import { isMongoUnavailable } from '../adapters/persistence/mongo/unavailable.js
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './app.js';
 import { buildContainer } from './container.js';
+import { withEventReactions } from './modules/events.js';
 
 async function main(): Promise<number> {
   let config;
@@ -20,11 +21,15 @@ async function main(): Promise<number> {
   // Logs go to stderr so command output stays clean for scripts.
   const logger = createLogger({ ...config, logLevel: process.env.LOG_LEVEL ?? 'warn' }, 2);
   const container = buildContainer(config, new PinoAppLogger(logger));
-  return runCli(process.argv.slice(2), container, {
-    out: process.stdout,
-    err: process.stderr,
-    isTty: Boolean(process.stdout.isTTY),
-  });
+  // A command's events get the same reactions as the API's (a cancelled order's stock goes back,
+  // the shopper is mailed), delivered before the process exits.
+  return withEventReactions(container, () =>
+    runCli(process.argv.slice(2), container, {
+      out: process.stdout,
+      err: process.stderr,
+      isTty: Boolean(process.stdout.isTTY),
+    }),
+  );
 }
 
 main().then(

@@ -199,3 +199,18 @@ export function startEventSweeper(container: Container): void {
     .bind<StartupTask>(STARTUP_TASK)
     .toResolvedValue((schedule: EventOutboxSchedule) => schedule, [EventOutboxSchedule]);
 }
+
+/**
+ * Runs `work` (a CLI command) with the same reactions as the API: handlers subscribed first, and
+ * every delivery (background mails included) finished before it answers. What fails stays in the
+ * outbox for a server's sweeper.
+ */
+export async function withEventReactions<T>(container: Container, work: () => Promise<T>): Promise<T> {
+  const bus = container.get(EventDispatcher);
+  subscribeHandlers(container, bus);
+  try {
+    return await work();
+  } finally {
+    await bus.drain();
+  }
+}

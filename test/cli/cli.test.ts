@@ -4,6 +4,7 @@ import { USER_REPOSITORY, type UserRepository } from '../../application/identity
 import { PlaceOrder } from '../../application/ordering/place-order.js';
 import type { Container } from 'inversify';
 import { cli, cliContainer } from '../support/cli.js';
+import { withEventReactions } from '../../bootstrap/modules/events.js';
 import { aProduct } from '../support/kit.js';
 
 describe('CLI (same use cases, same container)', () => {
@@ -89,5 +90,27 @@ describe('CLI (same use cases, same container)', () => {
     expect(bad.code).to.equal(1);
     expect(bad.err).to.include('INVALID_STATUS_TRANSITION');
     expect((await cli(container, 'order:status', number, 'teleported')).code).to.equal(2);
+  });
+
+  it('order:status cancelled gets the same reactions as the API: the stock goes back once', async () => {
+    const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
+    const p = await products.create(
+      aProduct({ inventory: { stock: 5, lowStockThreshold: 0, isAvailable: true } }),
+    );
+    await cli(container, 'create-admin', '--email', 'shopper@example.com', '--password', 'shopper-pass');
+    const shopper = (await container
+      .get<UserRepository>(USER_REPOSITORY)
+      .findByEmail('shopper@example.com'))!;
+    const placed = await container.get(PlaceOrder).execute({
+      userId: shopper.id,
+      lines: { from: 'request', items: [{ productId: p.id, quantity: 2 }] },
+      shippingAddress: { fullName: 'B', street: 'S', city: 'Pune', state: 'MH', zipCode: '411001' },
+    });
+    const number = placed.unwrap().order.orderNumber;
+    const stock = async () => (await products.findById(p.id))!.inventory.stock;
+    expect(await stock()).to.equal(3);
+    const r = await withEventReactions(container, () => cli(container, 'order:status', number, 'cancelled'));
+    expect(r.code, r.err).to.equal(0);
+    expect(await stock()).to.equal(5);
   });
 });
