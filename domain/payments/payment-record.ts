@@ -38,6 +38,11 @@ export interface PaymentRecord {
   readonly refundedAmount: Money;
   /** The capture's id once paid (Stripe charge id, Razorpay payment id). */
   readonly gatewayPaymentId?: string;
+  /**
+   * The storefront checkout's proof of that capture (Razorpay: HMAC of `<order_id>|<payment_id>`),
+   * kept as the order answers it (compat 5.5 `razorpaySignature`); only a verified capture has one.
+   */
+  readonly signature?: string;
   readonly failureCode?: string;
   readonly events: readonly PaymentRecordEvent[];
   readonly createdAt: Date;
@@ -80,7 +85,12 @@ function withEvent(record: PaymentRecord, event: PaymentRecordEvent): PaymentRec
 /** Captured once: later captures change nothing (null = unchanged). */
 export function markSucceeded(
   record: PaymentRecord,
-  input: { readonly gatewayPaymentId?: string; readonly at: Date; readonly eventId?: string },
+  input: {
+    readonly gatewayPaymentId?: string;
+    readonly signature?: string;
+    readonly at: Date;
+    readonly eventId?: string;
+  },
 ): PaymentRecord | null {
   if (isCaptured(record)) return null;
   const { failureCode: _dropped, ...rest } = record;
@@ -89,6 +99,7 @@ export function markSucceeded(
       ...rest,
       status: 'succeeded',
       ...(input.gatewayPaymentId !== undefined ? { gatewayPaymentId: input.gatewayPaymentId } : {}),
+      ...(input.signature !== undefined ? { signature: input.signature } : {}),
     },
     { type: 'succeeded', at: input.at, ...(input.eventId !== undefined ? { eventId: input.eventId } : {}) },
   );
