@@ -1,5 +1,9 @@
 import type { Order } from '../../domain/ordering/order.js';
-import { isCaptured, type PaymentRecord } from '../../domain/payments/payment-record.js';
+import {
+  isCaptured,
+  LEGACY_CHECKOUT_GATEWAY,
+  type PaymentRecord,
+} from '../../domain/payments/payment-record.js';
 import type { CheckoutGateway, PaymentRepository } from './ports.js';
 
 /** The storefront checkout's ids of an order as its answers carry them (compat 5.5). */
@@ -25,7 +29,8 @@ function newestFirst(a: PaymentRecord, b: PaymentRecord): number {
  * The gateway-specific ids the storefront reads on an order, from the order's payment records
  * (the order holds none): `razorpayOrderId` is its newest checkout gateway order;
  * `razorpayPaymentId` and `razorpaySignature` are those of the verified capture that paid the
- * order (the record whose intent is `paymentInfo.paymentId`, a duplicate capture never counts).
+ * order (the record whose intent is `paymentInfo.paymentId`, a duplicate capture never counts),
+ * or those an order written before payment records kept (a `razorpay-legacy` record, migration 003).
  * A read port for the HTTP edge: ordering answers compose it, ordering itself never asks.
  */
 export class PaymentReferences {
@@ -46,16 +51,19 @@ export class PaymentReferences {
     if (orders.length === 0) return refs;
     const byOrder = new Map<string, PaymentRecord[]>();
     for (const r of await this.payments.findByOrderIds(orders.map((o) => o.id))) {
-      if (r.gateway !== this.checkout.name) continue;
+      if (r.gateway !== this.checkout.name && r.gateway !== LEGACY_CHECKOUT_GATEWAY) continue;
       const list = byOrder.get(r.orderId) ?? [];
       list.push(r);
       byOrder.set(r.orderId, list);
     }
     for (const order of orders) {
       const records = (byOrder.get(order.id) ?? []).sort(newestFirst);
-      const latest = latestCheckoutRecord(records, this.checkout.name);
+      const latest = records[0];
       const paidBy = records.find(
-        (r) => r.intentId === order.paymentInfo.paymentId && isCaptured(r) && r.signature !== undefined,
+        (r) =>
+          r.signature !== undefined &&
+          (r.gateway === LEGACY_CHECKOUT_GATEWAY ||
+            (r.intentId === order.paymentInfo.paymentId && isCaptured(r))),
       );
       refs.set(order.id, {
         ...(latest ? { razorpayOrderId: latest.intentId } : {}),

@@ -16,6 +16,13 @@ export const PAYMENT_RECORD_STATUSES = [
 ] as const;
 export type PaymentRecordStatus = (typeof PAYMENT_RECORD_STATUSES)[number];
 
+/**
+ * The gateway of a record made by migration 003 for an order that carried the storefront
+ * gateway's ids before payment records existed: it only keeps those ids for the order's answers
+ * (never verified, refunded or reused as a payment).
+ */
+export const LEGACY_CHECKOUT_GATEWAY = 'razorpay-legacy';
+
 export interface PaymentRecordEvent {
   /** `created`, `confirmed`, `succeeded`, `failed`, `refunded`, or a webhook event type. */
   readonly type: string;
