@@ -114,6 +114,13 @@ describe('domain/ordering/order-payment: the order payment lifecycle', () => {
     );
   });
 
+  it('the Order holds no gateway-specific ids: they live in the payment record (checked by tsc)', () => {
+    type GatewayIds = Extract<keyof Order, `razorpay${string}` | 'paymentIntentId'>;
+    // Adding razorpayOrderId & co back to Order makes GatewayIds non-never and this line fail tsc.
+    const none: [GatewayIds] extends [never] ? true : false = true;
+    expect(none).to.equal(true);
+  });
+
   it('a paid or cancelled order takes no new payment reference', () => {
     const order = pendingOrder();
     // Every gateway id (intent, gateway order, payment, signature) is the payment record's
