@@ -7,6 +7,7 @@ import type { UserRepository } from '../identity/index.js';
 import type { OrderRepository } from '../ordering/index.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import { linkOrder, recordFor } from './intents.js';
+import { latestCheckoutRecord } from './references.js';
 import type { CheckoutGateway, PaymentRepository, PaymentSettings } from './ports.js';
 import type { PaymentSettlement } from './settlement.js';
 import { callGateway, findPayableOrder, orderNotFound, paymentsDisabled } from './support.js';
@@ -49,8 +50,8 @@ export class CreateCheckoutOrder {
     if (payable.isErr()) return payable;
     const order = payable.value;
     const currency = this.settings.currency.toUpperCase();
-    // A retry reuses the order's gateway order (the real gateway has no idempotency keys).
-    const known = order.razorpayOrderId ? await this.payments.findByIntentId(order.razorpayOrderId) : null;
+    // A retry reuses the order's latest gateway order (the real gateway has no idempotency keys).
+    const known = latestCheckoutRecord(await this.payments.findByOrderId(order.id), this.checkout.name);
     const created =
       known && known.amount === order.total && known.currency === currency
         ? Ok({
@@ -91,8 +92,13 @@ export class CreateCheckoutOrder {
       }),
     );
     if (record.isErr()) return record;
-    const linked = await linkOrder(this.orders, order.id, { razorpayOrderId: created.value.id }, now);
-    if (linked.isErr()) return linked;
+    // A new gateway order is linked once (a retry answering the same one changes nothing).
+    let linked = order;
+    if (record.value.created) {
+      const saved = await linkOrder(this.orders, order.id, now);
+      if (saved.isErr()) return saved;
+      linked = saved.value;
+    }
     const user = await this.users.findById(order.userId);
     const phone = order.shippingAddress.phone ?? user?.phone;
     return Ok({
@@ -100,7 +106,7 @@ export class CreateCheckoutOrder {
       amount: created.value.amount,
       currency: created.value.currency,
       keyId: this.checkout.keyId,
-      order: linked.value,
+      order: linked,
       customerName: order.shippingAddress.fullName || (user?.fullName ?? ''),
       customerEmail: user?.email ?? '',
       ...(phone !== undefined ? { customerPhone: phone } : {}),
@@ -145,8 +151,7 @@ export class VerifyCheckoutPayment {
     const paid = await this.settlement.succeeded(record, {
       gatewayPaymentId: input.gatewayPaymentId,
       method: 'razorpay',
-      razorpayPaymentId: input.gatewayPaymentId,
-      razorpaySignature: input.signature,
+      signature: input.signature,
       by: input.userId,
     });
     if (paid.isErr()) return paid;

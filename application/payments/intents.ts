@@ -6,7 +6,7 @@ import { attachPaymentReference, isPaid } from '../../domain/ordering/order-paym
 import { isCaptured, newPaymentRecord, type PaymentRecord } from '../../domain/payments/payment-record.js';
 import type { OrderRepository } from '../ordering/index.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
-import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
+import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import type {
   GatewayIntent,
   IntentStatus,
@@ -39,26 +39,21 @@ export interface IntentView {
 
 /**
  * Links a new payment attempt to the order (optimistic retries); a paid or cancelled order
- * refuses. The attempt's gateway ids live in its payment record; the order keeps only the
- * storefront's `razorpayOrderId`.
+ * refuses. The attempt's gateway ids live in its payment record only.
  */
 export async function linkOrder(
   orders: OrderRepository,
   orderId: string,
-  ref: { readonly razorpayOrderId?: string },
   now: Date,
 ): Promise<Result<Order, DomainError>> {
   const run = await retryOnConflict({
     load: () => orders.findById(orderId),
     notFound: orderNotFound,
-    change: (order): Result<Order | Unchanged, DomainError> =>
-      ref.razorpayOrderId !== undefined && order.razorpayOrderId === ref.razorpayOrderId
-        ? Ok(UNCHANGED)
-        : attachPaymentReference(order, { ...ref, at: now }),
+    change: (order): Result<Order, DomainError> => attachPaymentReference(order, { at: now }),
     save: (next) => orders.update(next, []), // a reference records no event
     attempts: PAYMENT_SAVE_ATTEMPTS,
   });
-  return run.map((r) => (r.changed ? r.saved : r.current));
+  return run.map((r) => r.saved);
 }
 
 /**
@@ -134,7 +129,7 @@ export class CreatePaymentIntent {
     if (record.isErr()) return record;
     // A new intent is linked once (a retry answering the same intent changes nothing).
     if (record.value.created) {
-      const linked = await linkOrder(this.orders, order.id, {}, now);
+      const linked = await linkOrder(this.orders, order.id, now);
       if (linked.isErr()) return linked;
     }
     return Ok({

@@ -131,6 +131,8 @@ export interface PaymentRepository {
   findByIntentId(intentId: string): Promise<PaymentRecord | null>;
   /** The order's records, newest first. */
   findByOrderId(orderId: string): Promise<PaymentRecord[]>;
+  /** The records of any of these orders (one read for a list of orders), in no particular order. */
+  findByOrderIds(orderIds: readonly string[]): Promise<PaymentRecord[]>;
 }
 export const PAYMENT_REPOSITORY = token<PaymentRepository>('PaymentRepository');
 

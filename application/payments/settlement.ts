@@ -50,8 +50,8 @@ export class PaymentSettlement {
       readonly gatewayPaymentId?: string;
       readonly eventId?: string;
       readonly method?: PaymentMethod;
-      readonly razorpayPaymentId?: string;
-      readonly razorpaySignature?: string;
+      /** The storefront checkout's signature of a verified capture (kept on the record). */
+      readonly signature?: string;
       readonly by?: string;
     },
   ): Promise<Result<Order, DomainError>> {
@@ -60,6 +60,7 @@ export class PaymentSettlement {
       markSucceeded(r, {
         at,
         ...(input.gatewayPaymentId !== undefined ? { gatewayPaymentId: input.gatewayPaymentId } : {}),
+        ...(input.signature !== undefined ? { signature: input.signature } : {}),
         ...(input.eventId !== undefined ? { eventId: input.eventId } : {}),
       }),
     );
@@ -74,8 +75,6 @@ export class PaymentSettlement {
           by: input.by ?? SYSTEM_ACTOR,
           at,
           ...(input.method !== undefined ? { method: input.method } : {}),
-          ...(input.razorpayPaymentId !== undefined ? { razorpayPaymentId: input.razorpayPaymentId } : {}),
-          ...(input.razorpaySignature !== undefined ? { razorpaySignature: input.razorpaySignature } : {}),
         }),
       );
     });

@@ -32,6 +32,7 @@ import {
 } from '../../application/payments/methods.js';
 import { GetPaymentStatus, RefundPayment } from '../../application/payments/status-and-refunds.js';
 import { CreateCheckoutOrder, VerifyCheckoutPayment } from '../../application/payments/checkout.js';
+import { PaymentReferences } from '../../application/payments/references.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
@@ -142,6 +143,8 @@ export function bindPayments(container: Container, config: Config): void {
   ]);
   bindUseCase(container, GetPaymentStatus, [ORDER_REPOSITORY, PAYMENT_REPOSITORY]);
   bindUseCase(container, RefundPayment, [PaymentSettlement]);
+  // The storefront's gateway ids of orders (compat 5.5), read from the records by the HTTP edge.
+  bindClass(container, PaymentReferences, PaymentReferences, [PAYMENT_REPOSITORY, CHECKOUT_GATEWAY]);
   bindUseCase(container, CreateCheckoutOrder, [
     ORDER_REPOSITORY,
     USER_REPOSITORY,

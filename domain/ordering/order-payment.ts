@@ -60,23 +60,16 @@ const unchanged = (order: Order): PaymentChange => ({ order, events: [], changed
 const base = orderRef;
 
 /**
- * A new payment attempt for a not yet paid order (a paid order: ORDER_ALREADY_PAID); the
- * storefront's gateway order id is kept on the order (compat 5.5), an intent's id only in its
- * payment record.
+ * A new payment attempt for a not yet paid order (a paid order: ORDER_ALREADY_PAID). The
+ * attempt's gateway ids (intent, gateway order, payment, signature) live in its payment record
+ * (domain/payments/payment-record.ts), never on the order.
  */
-export function attachPaymentReference(
-  order: Order,
-  ref: { readonly razorpayOrderId?: string; readonly at: Date },
-): Result<Order, DomainError> {
+export function attachPaymentReference(order: Order, ref: { readonly at: Date }): Result<Order, DomainError> {
   if (isPaid(order)) return Err(domainError('ORDER_ALREADY_PAID', 'Order is already paid'));
   if (order.status === 'cancelled') {
     return Err(domainError('CONFLICT', 'Cannot pay for a cancelled order'));
   }
-  return Ok({
-    ...order,
-    ...(ref.razorpayOrderId !== undefined ? { razorpayOrderId: ref.razorpayOrderId } : {}),
-    updatedAt: ref.at,
-  });
+  return Ok({ ...order, updatedAt: ref.at });
 }
 
 export interface PaymentCaptured {
@@ -84,8 +77,6 @@ export interface PaymentCaptured {
   readonly method?: PaymentMethod;
   readonly by: string;
   readonly at: Date;
-  readonly razorpayPaymentId?: string;
-  readonly razorpaySignature?: string;
 }
 
 /** pending/failed -> completed, once; any later capture event is a no-op. */
@@ -98,8 +89,6 @@ export function recordPayment(order: Order, input: PaymentCaptured): PaymentChan
     paymentInfo: { method: input.method ?? order.paymentInfo.method, paymentId: input.paymentId },
     status: confirm ? 'confirmed' : order.status,
     paidAt: input.at,
-    ...(input.razorpayPaymentId !== undefined ? { razorpayPaymentId: input.razorpayPaymentId } : {}),
-    ...(input.razorpaySignature !== undefined ? { razorpaySignature: input.razorpaySignature } : {}),
     statusHistory: [
       ...order.statusHistory,
       {

@@ -102,10 +102,6 @@ export interface Order {
   readonly refundedAt?: Date;
   /** Refunded so far, minor units; absent = 0; never above total. */
   readonly refundAmount?: Money;
-  /** The storefront gateway's ids (compat 5.5); a Stripe-shaped intent lives in its payment record only. */
-  readonly razorpayOrderId?: string;
-  readonly razorpayPaymentId?: string;
-  readonly razorpaySignature?: string;
   /** Set when the order was cancelled because its online payment did not arrive in time. */
   readonly expiry?: OrderExpiry;
   readonly createdAt: Date;

@@ -16,6 +16,13 @@ export const PAYMENT_RECORD_STATUSES = [
 ] as const;
 export type PaymentRecordStatus = (typeof PAYMENT_RECORD_STATUSES)[number];
 
+/**
+ * The gateway of a record made by migration 003 for an order that carried the storefront
+ * gateway's ids before payment records existed: it only keeps those ids for the order's answers
+ * (never verified, refunded or reused as a payment).
+ */
+export const LEGACY_CHECKOUT_GATEWAY = 'razorpay-legacy';
+
 export interface PaymentRecordEvent {
   /** `created`, `confirmed`, `succeeded`, `failed`, `refunded`, or a webhook event type. */
   readonly type: string;
@@ -38,6 +45,11 @@ export interface PaymentRecord {
   readonly refundedAmount: Money;
   /** The capture's id once paid (Stripe charge id, Razorpay payment id). */
   readonly gatewayPaymentId?: string;
+  /**
+   * The storefront checkout's proof of that capture (Razorpay: HMAC of `<order_id>|<payment_id>`),
+   * kept as the order answers it (compat 5.5 `razorpaySignature`); only a verified capture has one.
+   */
+  readonly signature?: string;
   readonly failureCode?: string;
   readonly events: readonly PaymentRecordEvent[];
   readonly createdAt: Date;
@@ -80,7 +92,12 @@ function withEvent(record: PaymentRecord, event: PaymentRecordEvent): PaymentRec
 /** Captured once: later captures change nothing (null = unchanged). */
 export function markSucceeded(
   record: PaymentRecord,
-  input: { readonly gatewayPaymentId?: string; readonly at: Date; readonly eventId?: string },
+  input: {
+    readonly gatewayPaymentId?: string;
+    readonly signature?: string;
+    readonly at: Date;
+    readonly eventId?: string;
+  },
 ): PaymentRecord | null {
   if (isCaptured(record)) return null;
   const { failureCode: _dropped, ...rest } = record;
@@ -89,6 +106,7 @@ export function markSucceeded(
       ...rest,
       status: 'succeeded',
       ...(input.gatewayPaymentId !== undefined ? { gatewayPaymentId: input.gatewayPaymentId } : {}),
+      ...(input.signature !== undefined ? { signature: input.signature } : {}),
     },
     { type: 'succeeded', at: input.at, ...(input.eventId !== undefined ? { eventId: input.eventId } : {}) },
   );

@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { ChangeOrderStatus } from '../../../application/ordering/change-order-status.js';
 import { ListAllOrders } from '../../../application/ordering/queries.js';
+import { PaymentReferences } from '../../../application/payments/index.js';
 import { principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { atMount, type RouteMount } from '../route-mount.js';
@@ -17,6 +18,7 @@ import { OrderListQuery, OrderRefParams, PaginationSchema, StatusChangeBody } fr
 /** Every order, newest first, optionally by status, paginated. */
 export function registerListAllOrders(app: App, deps: RouteDeps, mount: RouteMount): void {
   const listAll = deps.resolve.get(ListAllOrders);
+  const references = deps.resolve.get(PaymentReferences);
   app.get(
     mount.path,
     atMount(mount, {
@@ -34,11 +36,12 @@ export function registerListAllOrders(app: App, deps: RouteDeps, mount: RouteMou
       const result = unwrap(
         await listAll.execute({ ...(status !== undefined ? { status } : {}), page, limit }),
       );
+      const refs = await references.forOrders(result.items);
       return {
         status: 'success' as const,
         count: result.items.length,
         data: {
-          orders: result.items.map(presentOrder),
+          orders: result.items.map((o) => presentOrder(o, refs.get(o.id))),
           pagination: { page, limit, total: result.total, pages: Math.ceil(result.total / limit) },
         },
       };
@@ -49,6 +52,7 @@ export function registerListAllOrders(app: App, deps: RouteDeps, mount: RouteMou
 /** Moves an order along the fulfilment workflow; the caller (an admin) is recorded as `changedBy`. */
 export function registerChangeOrderStatus(app: App, deps: RouteDeps, mount: RouteMount): void {
   const changeStatus = deps.resolve.get(ChangeOrderStatus);
+  const references = deps.resolve.get(PaymentReferences);
   app.put(
     mount.path,
     atMount(mount, {
@@ -72,7 +76,7 @@ export function registerChangeOrderStatus(app: App, deps: RouteDeps, mount: Rout
       return {
         status: 'success' as const,
         message: `Order status updated to ${order.status}`,
-        data: { order: presentOrder(order) },
+        data: { order: presentOrder(order, await references.forOrder(order)) },
       };
     },
   );

@@ -1,5 +1,6 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { GetOrder } from '../../../application/ordering/queries.js';
+import { PaymentReferences } from '../../../application/payments/index.js';
 import { SalesAnalytics } from '../../../application/ordering/sales-analytics.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { toMajor } from '../../../domain/shared/money.js';
@@ -18,6 +19,7 @@ const tags = ['admin'];
  */
 export async function adminOrderRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   const getOrder = deps.resolve.get(GetOrder);
+  const references = deps.resolve.get(PaymentReferences);
 
   registerListAllOrders(app, deps, {
     path: '/',
@@ -41,7 +43,7 @@ export async function adminOrderRoutes(app: App, deps: HttpRouteDeps): Promise<v
       const order = unwrap(
         await getOrder.execute({ order: request.params.id, userId: admin.id, isAdmin: true }),
       );
-      return { status: 'success' as const, data: dualOrderData(order) };
+      return { status: 'success' as const, data: dualOrderData(order, await references.forOrder(order)) };
     },
   );
 

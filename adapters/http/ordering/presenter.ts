@@ -7,6 +7,7 @@ import {
   type OrderOption,
 } from '../../../domain/ordering/order.js';
 import { toMajor } from '../../../domain/shared/money.js';
+import type { PaymentReference } from '../../../application/payments/index.js';
 import { presentProduct, ProductSchema } from '../catalog/presenter.js';
 import { IsoDate } from '../schemas.js';
 
@@ -118,7 +119,11 @@ function presentLine<P>(line: OrderLine, product: P) {
   };
 }
 
-function presentBase(o: Order) {
+/**
+ * `ref`: the storefront gateway's ids of the order (compat 5.5), from its payment records
+ * (PaymentReferences): the order itself holds none. Absent: the answer has none.
+ */
+function presentBase(o: Order, ref: PaymentReference) {
   const a = o.shippingAddress;
   return {
     _id: o.id,
@@ -152,9 +157,9 @@ function presentBase(o: Order) {
     refundAmount: toMajor(o.refundAmount ?? 0),
     ...(o.paidAt !== undefined ? { paidAt: o.paidAt.toISOString() } : {}),
     ...(o.refundedAt !== undefined ? { refundedAt: o.refundedAt.toISOString() } : {}),
-    ...(o.razorpayOrderId !== undefined ? { razorpayOrderId: o.razorpayOrderId } : {}),
-    ...(o.razorpayPaymentId !== undefined ? { razorpayPaymentId: o.razorpayPaymentId } : {}),
-    ...(o.razorpaySignature !== undefined ? { razorpaySignature: o.razorpaySignature } : {}),
+    ...(ref.razorpayOrderId !== undefined ? { razorpayOrderId: ref.razorpayOrderId } : {}),
+    ...(ref.razorpayPaymentId !== undefined ? { razorpayPaymentId: ref.razorpayPaymentId } : {}),
+    ...(ref.razorpaySignature !== undefined ? { razorpaySignature: ref.razorpaySignature } : {}),
     shippingMethod: o.shippingMethod,
     estimatedDelivery: o.estimatedDelivery.toISOString(),
     ...(o.trackingNumber !== undefined ? { trackingNumber: o.trackingNumber } : {}),
@@ -173,14 +178,18 @@ function presentBase(o: Order) {
   };
 }
 
-export function presentOrder(o: Order): OrderJson {
-  return { ...presentBase(o), items: o.items.map((l) => presentLine(l, l.productId)) };
+export function presentOrder(o: Order, ref: PaymentReference = {}): OrderJson {
+  return { ...presentBase(o, ref), items: o.items.map((l) => presentLine(l, l.productId)) };
 }
 
 /** `items[].product` populated with `{_id, name, images}` from `products` (compat 5.2). */
-export function presentPopulatedOrder(o: Order, products: ReadonlyMap<string, Product>): PopulatedOrderJson {
+export function presentPopulatedOrder(
+  o: Order,
+  products: ReadonlyMap<string, Product>,
+  ref: PaymentReference = {},
+): PopulatedOrderJson {
   return {
-    ...presentBase(o),
+    ...presentBase(o, ref),
     items: o.items.map((l) => {
       const p = products.get(l.productId);
       return presentLine(l, p ? { _id: p.id, name: p.name, images: presentProduct(p).images } : l.productId);
@@ -189,7 +198,7 @@ export function presentPopulatedOrder(o: Order, products: ReadonlyMap<string, Pr
 }
 
 /** The dual shape of compat 5.1/5.3: the order's fields at the top of `data` plus `data.order`. */
-export function dualOrderData(o: Order) {
-  const json = presentOrder(o);
+export function dualOrderData(o: Order, ref: PaymentReference = {}) {
+  const json = presentOrder(o, ref);
   return { ...json, order: json };
 }

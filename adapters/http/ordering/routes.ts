@@ -3,6 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import { PlaceOrder } from '../../../application/ordering/place-order.js';
 import { GetOrder, ListMyOrders } from '../../../application/ordering/queries.js';
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
+import { PaymentReferences } from '../../../application/payments/index.js';
 import { authHooks, principalOf } from '../auth.js';
 import { registerChangeOrderStatus, registerListAllOrders } from './admin-operations.js';
 import { unwrap } from '../errors.js';
@@ -26,6 +27,8 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   const listMine = deps.resolve.get(ListMyOrders);
   const getOrder = deps.resolve.get(GetOrder);
   const cancelOrder = deps.resolve.get(CancelOrder);
+  // The storefront gateway's ids the answers carry (compat 5.5) live in the payment records.
+  const references = deps.resolve.get(PaymentReferences);
   const idempotency = idempotent(deps);
   const tags = ['orders'];
 
@@ -93,10 +96,11 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     const { user } = principalOf(request);
     const { orders, products } = unwrap(await listMine.execute({ userId: user.id }));
     const byId = new Map(products.map((p) => [p.id, p]));
+    const refs = await references.forOrders(orders);
     return {
       status: 'success' as const,
       count: orders.length,
-      data: { orders: orders.map((o) => presentPopulatedOrder(o, byId)) },
+      data: { orders: orders.map((o) => presentPopulatedOrder(o, byId, refs.get(o.id))) },
     };
   };
   // Static paths are registered before `/:id` (and win over it in the router anyway).
@@ -131,7 +135,7 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
       const order = unwrap(
         await getOrder.execute({ order: request.params.id, userId: user.id, isAdmin: user.role === 'admin' }),
       );
-      return { status: 'success' as const, data: dualOrderData(order) };
+      return { status: 'success' as const, data: dualOrderData(order, await references.forOrder(order)) };
     },
   );
 
@@ -160,7 +164,11 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           ...(reason !== undefined ? { reason } : {}),
         }),
       );
-      return { status: 'success' as const, message: 'Order cancelled', data: { order: presentOrder(order) } };
+      return {
+        status: 'success' as const,
+        message: 'Order cancelled',
+        data: { order: presentOrder(order, await references.forOrder(order)) },
+      };
     },
   );
 

@@ -12,6 +12,7 @@ import {
 } from '../../../application/payments/methods.js';
 import { GetPaymentStatus, RefundPayment } from '../../../application/payments/status-and-refunds.js';
 import { CreateCheckoutOrder, VerifyCheckoutPayment } from '../../../application/payments/checkout.js';
+import { PaymentReferences, type PaymentReference } from '../../../application/payments/references.js';
 import { authHooks, principalOf } from '../auth.js';
 import { DomainFailure, unwrap } from '../errors.js';
 import { idempotent, IdempotencyKeyHeaders, replayable } from '../idempotency.js';
@@ -101,7 +102,7 @@ function presentRecord(r: PaymentRecord) {
   };
 }
 
-function presentStatus(order: Order, payments: readonly PaymentRecord[]) {
+function presentStatus(order: Order, payments: readonly PaymentRecord[], ref: PaymentReference) {
   return {
     orderId: order.id,
     orderNumber: order.orderNumber,
@@ -115,8 +116,8 @@ function presentStatus(order: Order, payments: readonly PaymentRecord[]) {
       method: order.paymentInfo.method,
       ...(order.paymentInfo.paymentId !== undefined ? { paymentId: order.paymentInfo.paymentId } : {}),
       status: order.paymentStatus,
-      ...(order.razorpayOrderId !== undefined ? { razorpayOrderId: order.razorpayOrderId } : {}),
-      ...(order.razorpayPaymentId !== undefined ? { razorpayPaymentId: order.razorpayPaymentId } : {}),
+      ...(ref.razorpayOrderId !== undefined ? { razorpayOrderId: ref.razorpayOrderId } : {}),
+      ...(ref.razorpayPaymentId !== undefined ? { razorpayPaymentId: ref.razorpayPaymentId } : {}),
       payments: payments.map(presentRecord),
     },
   };
@@ -139,6 +140,8 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   const refund = deps.resolve.get(RefundPayment);
   const createOrder = deps.resolve.get(CreateCheckoutOrder);
   const verify = deps.resolve.get(VerifyCheckoutPayment);
+  // The storefront gateway's ids an order answer carries (compat 5.5), from the payment records.
+  const references = deps.resolve.get(PaymentReferences);
   const idem = idempotent(deps);
 
   app.post(
@@ -213,7 +216,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           paymentIntentId: r.paymentIntentId,
           status: r.status,
           clientSecret: r.clientSecret,
-          order: presentOrder(r.order),
+          order: presentOrder(r.order, await references.forOrder(r.order)),
         },
       };
     },
@@ -387,7 +390,8 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           isAdmin: user.role === 'admin',
         }),
       );
-      return { status: 'success' as const, data: presentStatus(view.order, view.payments) };
+      const ref = await references.forOrder(view.order);
+      return { status: 'success' as const, data: presentStatus(view.order, view.payments, ref) };
     },
   );
 
@@ -432,7 +436,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
       return {
         status: 'success' as const,
         message: 'Refund processed',
-        data: { order: presentOrder(order) },
+        data: { order: presentOrder(order, await references.forOrder(order)) },
       };
     },
   );
@@ -563,7 +567,7 @@ export async function paymentsRoutes(app: App, deps: HttpRouteDeps): Promise<voi
       return {
         status: 'success' as const,
         message: 'Payment verified successfully',
-        data: { order: presentOrder(r.order), paymentId: r.paymentId },
+        data: { order: presentOrder(r.order, await references.forOrder(r.order)), paymentId: r.paymentId },
       };
     },
   );

@@ -58,4 +58,9 @@ export class MemoryPaymentRepository implements PaymentRepository {
         (a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0),
       );
   }
+
+  async findByOrderIds(orderIds: readonly string[]): Promise<PaymentRecord[]> {
+    const wanted = new Set(orderIds);
+    return [...this.byId.values()].filter((r) => wanted.has(r.orderId));
+  }
 }

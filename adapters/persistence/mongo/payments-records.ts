@@ -21,6 +21,7 @@ export const PAYMENT_SCHEMA = new Schema(
     status: { type: String, required: true },
     refundedAmount: { type: Number, default: 0 },
     gatewayPaymentId: String,
+    signature: String,
     failureCode: String,
     events: [new Schema({ type: String, at: Date, eventId: String, detail: String }, { _id: false })],
     createdAt: { type: Date, required: true },
@@ -58,6 +59,7 @@ function fromDocument(d: PaymentDocument): PaymentRecord {
     status: d.status,
     refundedAmount: d.refundedAmount ?? 0,
     ...(d.gatewayPaymentId != null ? { gatewayPaymentId: d.gatewayPaymentId } : {}),
+    ...(d.signature != null ? { signature: d.signature } : {}),
     ...(d.failureCode != null ? { failureCode: d.failureCode } : {}),
     events: (d.events ?? []).map(eventFromDocument),
     createdAt: d.createdAt,
@@ -127,6 +129,14 @@ export class MongoPaymentRepository implements PaymentRepository {
     const docs = await openCollection(this.payments)
       .find<PaymentDocument>({ orderId })
       .sort({ createdAt: -1, _id: -1 })
+      .toArray();
+    return docs.map(fromDocument);
+  }
+
+  async findByOrderIds(orderIds: readonly string[]): Promise<PaymentRecord[]> {
+    if (orderIds.length === 0) return [];
+    const docs = await openCollection(this.payments)
+      .find<PaymentDocument>({ orderId: { $in: [...new Set(orderIds)] } })
       .toArray();
     return docs.map(fromDocument);
   }

@@ -139,6 +139,7 @@ describe('application/payments HandlePaymentWebhook', () => {
       findById: (id) => real.findById(id),
       findByIntentId: (id) => real.findByIntentId(id),
       findByOrderId: (id) => real.findByOrderId(id),
+      findByOrderIds: (ids) => real.findByOrderIds(ids),
       update: async (r) => {
         if (failures-- > 0) throw new Error('database away');
         return real.update(r);

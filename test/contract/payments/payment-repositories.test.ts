@@ -44,6 +44,28 @@ function paymentContract(make: () => Promise<PaymentRepository>): void {
     expect(await repo.findByOrderId(testId())).to.deep.equal([]);
   });
 
+  it("finds the records of several orders in one read (other orders' records left out)", async () => {
+    const repo = await make();
+    const [a, b, other] = [testId(), testId(), testId()];
+    const a1 = (await repo.create(record({ orderId: a, at: minutes(1) }))).unwrap();
+    const a2 = (await repo.create(record({ orderId: a, at: minutes(2) }))).unwrap();
+    const b1 = (await repo.create(record({ orderId: b, at: minutes(3) }))).unwrap();
+    await repo.create(record({ orderId: other }));
+    const found = await repo.findByOrderIds([a, b, testId()]);
+    const byId = (x: PaymentRecord, y: PaymentRecord) => (x.id < y.id ? -1 : 1);
+    expect([...found].sort(byId)).to.deep.equal([a1, a2, b1].sort(byId));
+    expect(await repo.findByOrderIds([])).to.deep.equal([]);
+  });
+
+  it('keeps the checkout signature of a verified capture', async () => {
+    const repo = await make();
+    const r = (await repo.create(record({ intentId: `order_${testId()}` }))).unwrap();
+    const paid = markSucceeded(r, { gatewayPaymentId: 'pay_1', signature: 'ab12', at: minutes(3) })!;
+    const saved = (await repo.update(paid)).unwrap();
+    expect(await repo.findById(r.id)).to.deep.equal(saved);
+    expect(saved).to.deep.include({ gatewayPaymentId: 'pay_1', signature: 'ab12' });
+  });
+
   it('refuses a second record for the same intent or id (CONFLICT naming the field)', async () => {
     const repo = await make();
     const r = (await repo.create(record())).unwrap();

@@ -652,6 +652,59 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
         ).to.equal(409);
       });
 
+      it('every order answer reads the gateway ids from the payment records, lists included', async () => {
+        const pay = async () => {
+          const order = await placeOrder(t, shopper.token);
+          const d = (
+            await post('/api/payments/create-order', { amount: 1, orderId: order._id }, shopper.token)
+          ).json().data;
+          return { order, gatewayOrderId: d.razorpayOrderId as string };
+        };
+        const paid = await pay();
+        const signature = razorpaySignature(paid.gatewayOrderId, 'pay_LIST1');
+        const verified = await post(
+          '/api/payments/verify',
+          {
+            razorpay_order_id: paid.gatewayOrderId,
+            razorpay_payment_id: 'pay_LIST1',
+            razorpay_signature: signature,
+            orderId: paid.order._id,
+          },
+          shopper.token,
+        );
+        expect(verified.statusCode, verified.body).to.equal(200);
+        const unpaid = await pay();
+        const ids = {
+          [paid.order._id]: {
+            razorpayOrderId: paid.gatewayOrderId,
+            razorpayPaymentId: 'pay_LIST1',
+            razorpaySignature: signature,
+          },
+          [unpaid.order._id]: { razorpayOrderId: unpaid.gatewayOrderId },
+        };
+        const gatewayIds = (o: Record<string, unknown>) =>
+          Object.fromEntries(Object.entries(o).filter(([k]) => k.startsWith('razorpay')));
+        const get = async (url: string, token: string) => {
+          const res = await t.request({ method: 'GET', url, token });
+          expect(res.statusCode, res.body).to.equal(200);
+          return res.json().data;
+        };
+        const mine = (await get('/api/orders/my-orders', shopper.token)).orders as Record<string, unknown>[];
+        const all = (await get('/api/admin/orders', admin)).orders as Record<string, unknown>[];
+        for (const [id, expected] of Object.entries(ids)) {
+          expect(gatewayIds(await getOrder(id)), id).to.deep.equal(expected);
+          expect(gatewayIds((await getOrder(id)).order), id).to.deep.equal(expected);
+          expect(gatewayIds((await get(`/api/admin/orders/${id}`, admin)).order), id).to.deep.equal(expected);
+          expect(gatewayIds(mine.find((o) => o._id === id)!), id).to.deep.equal(expected);
+          expect(gatewayIds(all.find((o) => o._id === id)!), id).to.deep.equal(expected);
+        }
+        const status = await get(`/api/payments/status/${paid.order._id}`, shopper.token);
+        expect(status.paymentDetails).to.include({
+          razorpayOrderId: paid.gatewayOrderId,
+          razorpayPaymentId: 'pay_LIST1',
+        });
+      });
+
       it('400 with the compat messages; forged, wrong-secret and other-order signatures refused; others 404', async () => {
         const order = await placeOrder(t, shopper.token);
         const missing = await post('/api/payments/create-order', { orderId: order._id }, shopper.token);

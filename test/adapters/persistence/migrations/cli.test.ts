@@ -64,18 +64,20 @@ describeWith(['mongo'], 'CLI db:indexes and migrate on MongoDB', () => {
   it('migrate status, up, up again, down, status', async () => {
     const before = await cli(container, 'migrate', 'status');
     expect(before.code).to.equal(0);
-    expect(before.out).to.equal('001-create-indexes: pending\n002-order-defaults: pending\n');
+    expect(before.out).to.equal(
+      '001-create-indexes: pending\n002-order-defaults: pending\n003-order-gateway-ids: pending\n',
+    );
     const up = await cli(container, 'migrate', 'up');
     expect(up.out).to.equal(
-      'Applied 001-create-indexes\nApplied 002-order-defaults\n2 migration(s) applied\n',
+      'Applied 001-create-indexes\nApplied 002-order-defaults\nApplied 003-order-gateway-ids\n3 migration(s) applied\n',
     );
     expect((await cli(container, 'migrate', 'up')).out).to.equal('Nothing to apply: up to date\n');
     const status = await cli(container, 'migrate', 'status');
     expect(status.out).to.match(
       /^001-create-indexes: applied \d{4}-\d\d-\d\dT.*\n002-order-defaults: applied /,
     );
-    expect((await cli(container, 'migrate', 'down')).out).to.equal('Reverted 002-order-defaults\n');
-    expect((await cli(container, 'migrate', 'status')).out).to.match(/\n002-order-defaults: pending\n$/);
+    expect((await cli(container, 'migrate', 'down')).out).to.equal('Reverted 003-order-gateway-ids\n');
+    expect((await cli(container, 'migrate', 'status')).out).to.match(/\n003-order-gateway-ids: pending\n$/);
   });
 
   it('db:indexes lists every declared index per collection with its status', async () => {

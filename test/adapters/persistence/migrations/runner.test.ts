@@ -131,7 +131,11 @@ describeWith(['mongo'], 'migrations runner (on the test server)', () => {
         createdAt,
       },
     ]);
-    expect((await runner.up()).map((m) => m.name)).to.deep.equal(['create-indexes', 'order-defaults']);
+    expect((await runner.up()).map((m) => m.name)).to.deep.equal([
+      'create-indexes',
+      'order-defaults',
+      'order-gateway-ids',
+    ]);
     expect(await runner.up()).to.deep.equal([]);
     const names = (await db.collection('users').listIndexes().toArray()).map((i) => i.name);
     expect(names).to.include('email_1');
@@ -155,6 +159,7 @@ describeWith(['mongo'], 'migrations runner (on the test server)', () => {
       undefined,
     ]);
 
+    expect((await runner.down())?.name).to.equal('order-gateway-ids');
     expect((await runner.down())?.name).to.equal('order-defaults');
     const reverted = await db.collection('orders').findOne({ _id: 'o1' as never });
     expect(Object.keys(reverted!).sort()).to.deep.equal(['_id', 'createdAt', 'status', 'total', 'userId']);
