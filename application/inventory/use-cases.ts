@@ -128,6 +128,7 @@ export class ChangeStock {
       reference: input.reason?.trim() ?? '',
     };
     const delta = input.adjust;
+    if (input.set !== undefined && (!Number.isSafeInteger(input.set) || input.set < 0)) return negative();
     const current = await this.products.findById(input.productId);
     if (!current) return notFound();
     const outcome = await stockWrite(

@@ -76,6 +76,8 @@ const quiet: AppLogger = { info: () => undefined, warn: () => undefined, error: 
  */
 export class RecordingBus extends EventDispatcher {
   readonly published: DomainEvent[] = [];
+  /** The notices' write-ahead outbox: what is staged and not yet dispatched or discarded. */
+  readonly stagedOutbox: StagedEventOutbox;
 
   constructor(
     options: {
@@ -88,15 +90,17 @@ export class RecordingBus extends EventDispatcher {
     } = {},
   ) {
     const db = options.db ?? new MemoryDatabase();
+    const staged = options.staged ?? new MemoryStagedEventOutbox(db);
     super(
       options.outboxes ?? [],
-      options.staged ?? new MemoryStagedEventOutbox(db),
+      staged,
       new MemoryHandledEventStore(db),
       new LocalEventFanout(),
       options.clock ?? { now: () => new Date() },
       { claimLeaseMs: 300_000 },
       options.logger ?? quiet,
     );
+    this.stagedOutbox = staged;
   }
 
   override async publish(events: readonly DomainEvent[]): Promise<void> {
