@@ -13,6 +13,7 @@ import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
+import { writeWithNotices } from '../shared/staged-notices.js';
 import type { CategoryRepository, ProductRepository } from './ports.js';
 import type { CategoryView } from './views.js';
 
@@ -97,9 +98,14 @@ export class CreateCategory {
     if (category.isErr()) return category;
     const parent = await checkParent(this.categories, category.value.parentCategoryId);
     if (parent.isErr()) return parent;
-    const saved = await this.categories.create(category.value);
+    const notice = categoryEvent('catalog.category-created', category.value.id, now, this.ids.next());
+    const saved = await writeWithNotices(
+      this.events,
+      [notice],
+      () => this.categories.create(category.value),
+      (created) => created.isOk(),
+    );
     if (saved.isErr()) return saved;
-    await this.events.publish([categoryEvent('catalog.category-created', saved.value.id, now, 'created')]);
     return Ok({ category: saved.value, parent: parent.value });
   }
 }
@@ -108,13 +114,26 @@ export class UpdateCategory {
   constructor(
     private readonly categories: CategoryRepository,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly events: EventBus,
   ) {}
 
   async execute(input: { id: string; patch: CategoryInput }): Promise<Result<CategoryView, DomainError>> {
     if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid category ID'));
     const now = this.clock.now();
-    const run = await retryOnConflict({
+    const notice = categoryEvent('catalog.category-updated', input.id, now, this.ids.next());
+    const run = await writeWithNotices(
+      this.events,
+      [notice],
+      () => this.update(input, now),
+      (r) => r.isOk(),
+    );
+    if (run.isErr()) return run;
+    return Ok({ category: run.value.saved, parent: run.value.next.parent });
+  }
+
+  private update(input: { id: string; patch: CategoryInput }, now: Date) {
+    return retryOnConflict({
       load: () => this.categories.findById(input.id),
       notFound: categoryNotFound,
       change: async (current) => {
@@ -132,11 +151,6 @@ export class UpdateCategory {
       save: (next) => this.categories.update(next.category),
       attempts: UPDATE_ATTEMPTS,
     });
-    if (run.isErr()) return run;
-    await this.events.publish([
-      categoryEvent('catalog.category-updated', input.id, now, `v${run.value.saved.version}`),
-    ]);
-    return Ok({ category: run.value.saved, parent: run.value.next.parent });
   }
 }
 
@@ -146,6 +160,7 @@ export class DeleteCategory {
     private readonly categories: CategoryRepository,
     private readonly products: ProductRepository,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly events: EventBus,
   ) {}
 
@@ -170,10 +185,14 @@ export class DeleteCategory {
         }),
       );
     }
-    if (!(await this.categories.delete(input.id))) return notFound();
-    await this.events.publish([
-      categoryEvent('catalog.category-deleted', input.id, this.clock.now(), 'deleted'),
-    ]);
+    const notice = categoryEvent('catalog.category-deleted', input.id, this.clock.now(), this.ids.next());
+    const deleted = await writeWithNotices(
+      this.events,
+      [notice],
+      () => this.categories.delete(input.id),
+      (found) => found,
+    );
+    if (!deleted) return notFound();
     return Ok(undefined);
   }
 }

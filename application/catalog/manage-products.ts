@@ -13,6 +13,7 @@ import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED } from '../shared/retry-on-conflict.js';
+import { writeWithNotices } from '../shared/staged-notices.js';
 import type { CategoryRepository, ProductRepository } from './ports.js';
 import { joinCategory, type ProductView } from './views.js';
 
@@ -54,7 +55,10 @@ async function updateWithRetry(
   );
 }
 
-/** Base of the product writes that apply the rules: they check categories, stamp times, make ids and publish. */
+/**
+ * Base of the product writes that apply the rules: they check categories, stamp times, make ids
+ * and publish. Their notices are staged before the write (writeWithNotices), with ids made up front.
+ */
 abstract class ProductWrite {
   constructor(
     protected readonly products: ProductRepository,
@@ -73,8 +77,13 @@ export class CreateProduct extends ProductWrite {
     if (product.isErr()) return product;
     const category = await checkCategory(this.categories, product.value.categoryId);
     if (category.isErr()) return category;
-    const saved = await this.products.create(product.value);
-    await this.events.publish([productEvent('catalog.product-created', saved.id, now, 'created')]);
+    const notice = productEvent('catalog.product-created', product.value.id, now, this.ids.next());
+    const saved = await writeWithNotices(
+      this.events,
+      [notice],
+      () => this.products.create(product.value),
+      () => true,
+    );
     return Ok(await joinCategory(this.categories, saved));
   }
 }
@@ -88,21 +97,30 @@ export class UpdateProduct extends ProductWrite {
     const category = await checkCategory(this.categories, input.patch.categoryId);
     if (category.isErr()) return category;
     const now = this.clock.now();
-    const result = await updateWithRetry(this.products, input.id, (current) =>
-      applyProductPatch(current, input.patch, { now, newId: () => this.ids.next() }),
+    // Staged: the update, and a stock change when the patch sets the stock (the value expected;
+    // the notice published carries the stock the write ended with).
+    const changeKey = this.ids.next();
+    const updated = productEvent('catalog.product-updated', input.id, now, changeKey);
+    const expectedStock = input.patch.inventory?.stock;
+    const notices: DomainEvent[] = [updated];
+    if (expectedStock !== undefined) notices.push(stockChanged(input.id, expectedStock, now, changeKey));
+    const result = await writeWithNotices(
+      this.events,
+      notices,
+      () =>
+        updateWithRetry(this.products, input.id, (current) =>
+          applyProductPatch(current, input.patch, { now, newId: () => this.ids.next() }),
+        ),
+      (outcome) => {
+        if (outcome.isErr() || outcome.value.before === outcome.value.after) return false;
+        const { before, after } = outcome.value;
+        return before.inventory.stock === after.inventory.stock
+          ? [updated]
+          : [updated, stockChanged(after.id, after.inventory.stock, now, changeKey)];
+      },
     );
     if (result.isErr()) return result;
-    const { before, after } = result.value;
-    if (before !== after) {
-      const events: DomainEvent[] = [
-        productEvent('catalog.product-updated', after.id, now, `v${after.version}`),
-      ];
-      if (before.inventory.stock !== after.inventory.stock) {
-        events.push(stockChanged(after.id, after.inventory.stock, now, `v${after.version}`));
-      }
-      await this.events.publish(events);
-    }
-    return Ok(await joinCategory(this.categories, after));
+    return Ok(await joinCategory(this.categories, result.value.after));
   }
 }
 
@@ -110,15 +128,20 @@ export class DeleteProduct {
   constructor(
     private readonly products: ProductRepository,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly events: EventBus,
   ) {}
 
   async execute(input: { id: string }): Promise<Result<void, DomainError>> {
     if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
-    if (!(await this.products.delete(input.id))) return notFound();
-    await this.events.publish([
-      productEvent('catalog.product-deleted', input.id, this.clock.now(), 'deleted'),
-    ]);
+    const notice = productEvent('catalog.product-deleted', input.id, this.clock.now(), this.ids.next());
+    const deleted = await writeWithNotices(
+      this.events,
+      [notice],
+      () => this.products.delete(input.id),
+      (found) => found,
+    );
+    if (!deleted) return notFound();
     return Ok(undefined);
   }
 }
@@ -159,20 +182,27 @@ export class BulkUpdateProducts extends ProductWrite {
       const dryRun = apply(p);
       if (dryRun.isErr()) return dryRun;
     }
-    let modifiedCount = 0;
-    const events: DomainEvent[] = [];
-    for (const p of matched) {
-      const result = await updateWithRetry(this.products, p.id, apply);
-      if (result.isErr()) {
-        if (result.error.code === 'PRODUCT_NOT_FOUND') continue; // deleted meanwhile
-        return result;
-      }
-      if (result.value.before !== result.value.after) {
-        modifiedCount += 1;
-        events.push(productEvent('catalog.product-updated', p.id, now, `v${result.value.after.version}`));
-      }
-    }
-    await this.events.publish(events);
-    return Ok({ matchedCount: matched.length, modifiedCount });
+    const changeKey = this.ids.next();
+    const notices = matched.map((p) => productEvent('catalog.product-updated', p.id, now, changeKey));
+    const modified = new Set<string>();
+    const run = await writeWithNotices(
+      this.events,
+      notices,
+      async (): Promise<Result<void, DomainError>> => {
+        for (const p of matched) {
+          const result = await updateWithRetry(this.products, p.id, apply);
+          if (result.isErr()) {
+            if (result.error.code === 'PRODUCT_NOT_FOUND') continue; // deleted meanwhile
+            return result;
+          }
+          if (result.value.before !== result.value.after) modified.add(p.id);
+        }
+        return Ok(undefined);
+      },
+      // A write refused half-way has still saved the products before it: those are announced.
+      () => notices.filter((e) => modified.has(e.aggregateId)),
+    );
+    if (run.isErr()) return run;
+    return Ok({ matchedCount: matched.length, modifiedCount: modified.size });
   }
 }

@@ -18,6 +18,7 @@ import type { Mailer } from '../shared/mail.js';
 import { backInStockMail } from './mails.js';
 import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import type { MovementFilter, StockLedger, StockNotifyRepository, StockStore } from './ports.js';
+import { writeWithNotices } from '../shared/staged-notices.js';
 
 const invalidId = () => Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
 const notFound = () => Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
@@ -61,11 +62,32 @@ export class NotifyBackInStock {
   }
 }
 
-/** The shared tail of every stock change: event, back-in-stock mails, fresh product. */
-async function afterChange(
-  products: ProductRepository,
+type StockOutcome =
+  { ok: true; before: number; after: number } | { ok: false; reason: 'not_found' | 'negative' };
+
+/**
+ * A stock write with its `catalog.stock-changed` notice staged first (writeWithNotices): the
+ * notice staged carries the stock expected from the stock read just ahead; the one published
+ * carries the stock the write ended with. Its handlers read the current state either way.
+ */
+async function stockWrite(
   events: EventBus,
   clock: Clock,
+  ids: IdGenerator,
+  productId: string,
+  expected: number,
+  write: () => Promise<StockOutcome>,
+): Promise<StockOutcome> {
+  const changeKey = ids.next();
+  const now = clock.now();
+  return writeWithNotices(events, [stockChanged(productId, expected, now, changeKey)], write, (outcome) =>
+    outcome.ok ? [stockChanged(productId, outcome.after, now, changeKey)] : false,
+  );
+}
+
+/** The shared tail of every stock change: back-in-stock mails, fresh product. */
+async function afterChange(
+  products: ProductRepository,
   notify: NotifyBackInStock,
   productId: string,
   before: number,
@@ -73,9 +95,6 @@ async function afterChange(
 ): Promise<Result<StockChangeOutcome, DomainError>> {
   const product = await products.findById(productId);
   if (!product) return notFound();
-  await events.publish([
-    stockChanged(productId, after, clock.now(), `v${product.version}:${before}>${after}`),
-  ]);
   let notified = 0;
   if (before <= 0 && after > 0) notified = (await notify.execute({ product })).unwrapOr(0);
   return Ok({ product, before, after, notified });
@@ -88,6 +107,7 @@ export class ChangeStock {
     private readonly stock: StockStore,
     private readonly events: EventBus,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly notify: NotifyBackInStock,
   ) {}
 
@@ -108,31 +128,35 @@ export class ChangeStock {
       reference: input.reason?.trim() ?? '',
     };
     const delta = input.adjust;
-    const outcome =
-      delta !== undefined
-        ? await this.stock.adjustStock(input.productId, delta, meta)
-        : await this.setStock(input.productId, input.set!, meta);
-    if (!outcome.ok) return outcome.reason === 'not_found' ? notFound() : negative();
-    return afterChange(
-      this.products,
+    if (input.set !== undefined && (!Number.isSafeInteger(input.set) || input.set < 0)) return negative();
+    const current = await this.products.findById(input.productId);
+    if (!current) return notFound();
+    const outcome = await stockWrite(
       this.events,
       this.clock,
-      this.notify,
+      this.ids,
       input.productId,
-      outcome.before,
-      outcome.after,
+      delta !== undefined ? current.inventory.stock + delta : input.set!,
+      () =>
+        delta !== undefined
+          ? this.stock.adjustStock(input.productId, delta, meta)
+          : this.setStock(current, input.set!, meta),
     );
+    if (!outcome.ok) return outcome.reason === 'not_found' ? notFound() : negative();
+    return afterChange(this.products, this.notify, input.productId, outcome.before, outcome.after);
   }
 
   /** An atomic set (the ledger gets the difference); `before` is read just ahead, for the mails. */
-  private async setStock(productId: string, stock: number, meta: { actor: string; reference: string }) {
-    if (!Number.isSafeInteger(stock) || stock < 0) return { ok: false as const, reason: 'negative' as const };
-    const current = await this.products.findById(productId);
-    if (!current) return { ok: false as const, reason: 'not_found' as const };
-    if (!(await this.stock.setStock(productId, stock, { ...meta, reason: 'adjustment' }))) {
-      return { ok: false as const, reason: 'not_found' as const };
+  private async setStock(
+    current: Product,
+    stock: number,
+    meta: { actor: string; reference: string },
+  ): Promise<StockOutcome> {
+    if (!Number.isSafeInteger(stock) || stock < 0) return { ok: false, reason: 'negative' };
+    if (!(await this.stock.setStock(current.id, stock, { ...meta, reason: 'adjustment' }))) {
+      return { ok: false, reason: 'not_found' };
     }
-    return { ok: true as const, before: current.inventory.stock, after: stock };
+    return { ok: true, before: current.inventory.stock, after: stock };
   }
 }
 
@@ -142,6 +166,7 @@ export class SetProductStock {
     private readonly products: ProductRepository,
     private readonly stock: StockStore,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly events: EventBus,
   ) {}
 
@@ -152,10 +177,15 @@ export class SetProductStock {
     const now = this.clock.now();
     const checked = withStock(product, input.stock, now);
     if (checked.isErr()) return checked;
-    if (!(await this.stock.setStock(input.productId, input.stock))) return notFound();
+    const notice = stockChanged(input.productId, input.stock, now, this.ids.next());
+    const set = await writeWithNotices(
+      this.events,
+      [notice],
+      () => this.stock.setStock(input.productId, input.stock),
+      (found) => found,
+    );
+    if (!set) return notFound();
     const after = await this.products.findById(input.productId);
-    const key = `v${after?.version ?? product.version + 1}:${product.inventory.stock}>${input.stock}`;
-    await this.events.publish([stockChanged(input.productId, input.stock, now, key)]);
     return after ? Ok(after) : notFound();
   }
 }
@@ -182,16 +212,24 @@ export class RestockProduct {
       return Err(domainError('INVALID_QUANTITY', 'Quantity must be a positive whole number'));
     }
     const reference = input.reference?.trim() || `restock-${this.ids.next()}`;
-    const outcome = await this.stock.adjustStock(input.productId, input.quantity, {
-      actor: input.actor,
-      reason: 'restock',
-      reference,
-    });
+    const current = await this.products.findById(input.productId);
+    if (!current) return notFound();
+    const outcome = await stockWrite(
+      this.events,
+      this.clock,
+      this.ids,
+      input.productId,
+      current.inventory.stock + input.quantity,
+      () =>
+        this.stock.adjustStock(input.productId, input.quantity, {
+          actor: input.actor,
+          reason: 'restock',
+          reference,
+        }),
+    );
     if (!outcome.ok) return outcome.reason === 'not_found' ? notFound() : negative();
     const done = await afterChange(
       this.products,
-      this.events,
-      this.clock,
       this.notify,
       input.productId,
       outcome.before,

@@ -14,6 +14,7 @@ import {
 } from '../catalog/index.js';
 import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
+import { writeWithNotices } from '../shared/staged-notices.js';
 import type { ImageStore, MediaSettings } from './ports.js';
 
 /** How often a change re-reads and re-applies after a concurrent save (optimistic versions). */
@@ -24,8 +25,8 @@ const invalidProductId = () => Err(domainError('VALIDATION_FAILED', 'Invalid pro
 /**
  * The admin's product image operations (compat 8: `:id/images` add, remove, reorder; plus the
  * upload). Each reads the product, applies a pure change from domain/media and saves with the
- * product's version, retrying on CONFLICT (a checkout may have saved stock in between), then
- * publishes `catalog.product-updated` so caches drop the product.
+ * product's version, retrying on CONFLICT (a checkout may have saved stock in between), with its
+ * `catalog.product-updated` notice staged before and published after, so caches drop the product.
  */
 abstract class ProductImageChange {
   constructor(
@@ -33,13 +34,30 @@ abstract class ProductImageChange {
     protected readonly categories: CategoryRepository,
     protected readonly clock: Clock,
     protected readonly events: EventBus,
+    protected readonly ids: IdGenerator,
   ) {}
 
   protected async change<T>(
     productId: string,
     apply: (current: Product, now: Date) => Result<{ product: Product; extra: T }, DomainError>,
   ): Promise<Result<{ view: ProductView; extra: T }, DomainError>> {
-    const run = await retryOnConflict({
+    const notice = productEvent('catalog.product-updated', productId, this.clock.now(), this.ids.next());
+    const run = await writeWithNotices(
+      this.events,
+      [notice],
+      () => this.save(productId, apply),
+      (r) => r.isOk(),
+    );
+    if (run.isErr()) return run;
+    const { saved, next } = run.value;
+    return Ok({ view: await joinCategory(this.categories, saved), extra: next.extra });
+  }
+
+  private save<T>(
+    productId: string,
+    apply: (current: Product, now: Date) => Result<{ product: Product; extra: T }, DomainError>,
+  ) {
+    return retryOnConflict({
       load: () => this.products.findById(productId),
       notFound: () => domainError('PRODUCT_NOT_FOUND', 'Product not found'),
       change: (current) => {
@@ -49,12 +67,6 @@ abstract class ProductImageChange {
       save: (next) => this.products.update(next.product),
       attempts: MAX_ATTEMPTS,
     });
-    if (run.isErr()) return run;
-    const { saved, next } = run.value;
-    await this.events.publish([
-      productEvent('catalog.product-updated', productId, next.now, `v${saved.version}`),
-    ]);
-    return Ok({ view: await joinCategory(this.categories, saved), extra: next.extra });
   }
 }
 
@@ -70,9 +82,9 @@ export class AddProductImage extends ProductImageChange {
     categories: CategoryRepository,
     clock: Clock,
     events: EventBus,
-    private readonly ids: IdGenerator,
+    ids: IdGenerator,
   ) {
-    super(products, categories, clock, events);
+    super(products, categories, clock, events, ids);
   }
 
   async execute(
@@ -116,12 +128,12 @@ export class UploadProductImage extends ProductImageChange {
     categories: CategoryRepository,
     clock: Clock,
     events: EventBus,
-    private readonly ids: IdGenerator,
+    ids: IdGenerator,
     private readonly store: ImageStore,
     private readonly logger: AppLogger,
     private readonly settings: MediaSettings,
   ) {
-    super(products, categories, clock, events);
+    super(products, categories, clock, events, ids);
   }
 
   async execute(input: UploadInput): Promise<Result<ProductView, DomainError>> {
@@ -206,10 +218,11 @@ export class RemoveProductImage extends ProductImageChange {
     categories: CategoryRepository,
     clock: Clock,
     events: EventBus,
+    ids: IdGenerator,
     private readonly store: ImageStore,
     private readonly logger: AppLogger,
   ) {
-    super(products, categories, clock, events);
+    super(products, categories, clock, events, ids);
   }
 
   async execute(input: { productId: string; imageId: string }): Promise<Result<ProductView, DomainError>> {

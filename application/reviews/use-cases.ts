@@ -20,6 +20,7 @@ import type { UserRepository } from '../identity/index.js';
 import type { OrderRepository } from '../ordering/index.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
+import { writeWithNotices } from '../shared/staged-notices.js';
 import type { ReviewPage, ReviewReportPolicy, ReviewRepository, ReviewSort } from './ports.js';
 
 const reviewNotFound = () => domainError('NOT_FOUND', 'Review not found');
@@ -39,11 +40,31 @@ export class RecomputeProductRatings {
     private readonly reviews: ReviewRepository,
     private readonly products: ProductRepository,
     private readonly clock: Clock,
+    private readonly ids: IdGenerator,
     private readonly events: EventBus,
   ) {}
 
   async execute(input: { productId: string }): Promise<Result<RatingSummary, DomainError>> {
-    const run = await retryOnConflict({
+    const notice = productEvent(
+      'catalog.product-updated',
+      input.productId,
+      this.clock.now(),
+      this.ids.next(),
+    );
+    // Unchanged ratings (or a refused write): the staged notice is discarded.
+    const run = await writeWithNotices(
+      this.events,
+      [notice],
+      () => this.save(input.productId),
+      (r) => r.isOk() && r.value.changed,
+    );
+    if (run.isErr()) return run;
+    return Ok(run.value.current.summary);
+  }
+
+  private save(productId: string) {
+    const input = { productId };
+    return retryOnConflict({
       // The product first, then the reviews (see above).
       load: async () => {
         const product = await this.products.findById(input.productId);
@@ -63,18 +84,6 @@ export class RecomputeProductRatings {
       attempts: RATING_ATTEMPTS,
       exhausted: () => domainError('CONFLICT', 'The product kept changing; try again'),
     });
-    if (run.isErr()) return run;
-    if (run.value.changed) {
-      await this.events.publish([
-        productEvent(
-          'catalog.product-updated',
-          input.productId,
-          run.value.next.updatedAt,
-          `v${run.value.saved.version}`,
-        ),
-      ]);
-    }
-    return Ok(run.value.current.summary);
   }
 }
 

@@ -1,6 +1,12 @@
 import type { EventOf, EventType } from '../../domain/events.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
-import type { EventDispatchPolicy, EventFanout, EventOutbox, HandledEventStore } from './event-ports.js';
+import type {
+  EventDispatchPolicy,
+  EventFanout,
+  EventOutbox,
+  HandledEventStore,
+  StagedEventOutbox,
+} from './event-ports.js';
 import type { AppLogger, Clock, EventBus, EventHandler } from './ports.js';
 
 /** Event ids this instance's per-instance handlers saw recently (a redelivery is skipped). */
@@ -19,16 +25,28 @@ export class EventDispatcher implements EventBus {
   private readonly handlers = new Map<string, EventHandler[]>();
   private readonly recent = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly outboxes: readonly EventOutbox[];
 
+  /** `outboxes`: the aggregate stores; the staged outbox (notices) is one of them too. */
   constructor(
-    private readonly outboxes: readonly EventOutbox[],
+    outboxes: readonly EventOutbox[],
+    private readonly staged: StagedEventOutbox,
     private readonly handled: HandledEventStore,
     private readonly fanout: EventFanout,
     private readonly clock: Clock,
     private readonly policy: Pick<EventDispatchPolicy, 'claimLeaseMs'>,
     private readonly logger: AppLogger,
   ) {
+    this.outboxes = outboxes.includes(staged) ? outboxes : [...outboxes, staged];
     fanout.listen((events) => this.runInstanceHandlers(events));
+  }
+
+  async stage(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length > 0) await this.staged.stage(events);
+  }
+
+  async discard(events: readonly DomainEvent[]): Promise<void> {
+    if (events.length > 0) await this.staged.discard(events);
   }
 
   subscribe<T extends EventType>(type: T, handler: EventHandler<EventOf<T>>): void {

@@ -15,6 +15,21 @@ export interface EventOutbox {
   markDispatched(events: readonly DomainEvent[]): Promise<void>;
 }
 
+/**
+ * The write-ahead outbox of the notices (catalog events: "product X changed"): a use case
+ * `stage`s its events BEFORE its write, publishes them after it and `discard`s them when the
+ * write was refused. A process that dies in between leaves them staged; the sweeper delivers
+ * them later. A notice delivered for a write that did not land is harmless: its handlers read the
+ * current state.
+ */
+export interface StagedEventOutbox extends EventOutbox {
+  /** Keeps the events until they are dispatched or discarded (staging one twice keeps one). */
+  stage(events: readonly DomainEvent[]): Promise<void>;
+  /** Takes back events whose write did not happen (missing ones are ignored). */
+  discard(events: readonly DomainEvent[]): Promise<void>;
+}
+export const STAGED_EVENT_OUTBOX = token<StagedEventOutbox>('StagedEventOutbox');
+
 export type HandlerClaim = 'claimed' | 'done' | 'busy';
 
 /**

@@ -47,6 +47,12 @@ export interface EventHandler<E extends DomainEvent = DomainEvent> {
  */
 export interface EventBus {
   publish(events: readonly DomainEvent[]): Promise<void>;
+  /**
+   * Notices (catalog events) are staged BEFORE their write in a write-ahead outbox, then
+   * published after it, or discarded when the write was refused (see StagedEventOutbox).
+   */
+  stage(events: readonly DomainEvent[]): Promise<void>;
+  discard(events: readonly DomainEvent[]): Promise<void>;
   subscribe<T extends EventType>(type: T, handler: EventHandler<EventOf<T>>): void;
 }
 export const EVENT_BUS = token<EventBus>('EventBus');

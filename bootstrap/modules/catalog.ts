@@ -51,14 +51,20 @@ export function bindCatalog(container: Container, config: Config): void {
   bindUseCase(container, CreateProduct, writes);
   bindUseCase(container, UpdateProduct, writes);
   bindUseCase(container, BulkUpdateProducts, writes);
-  bindUseCase(container, DeleteProduct, [PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
+  bindUseCase(container, DeleteProduct, [PRODUCT_REPOSITORY, CLOCK, ID_GENERATOR, EVENT_BUS]);
 
   bindUseCase(container, ListCategories, [CATEGORY_REPOSITORY]);
   bindUseCase(container, GetCategoryTree, [CATEGORY_REPOSITORY]);
   bindUseCase(container, GetCategory, [CATEGORY_REPOSITORY]);
   bindUseCase(container, CreateCategory, [CATEGORY_REPOSITORY, CLOCK, ID_GENERATOR, EVENT_BUS]);
-  bindUseCase(container, UpdateCategory, [CATEGORY_REPOSITORY, CLOCK, EVENT_BUS]);
-  bindUseCase(container, DeleteCategory, [CATEGORY_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
+  bindUseCase(container, UpdateCategory, [CATEGORY_REPOSITORY, CLOCK, ID_GENERATOR, EVENT_BUS]);
+  bindUseCase(container, DeleteCategory, [
+    CATEGORY_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    CLOCK,
+    ID_GENERATOR,
+    EVENT_BUS,
+  ]);
 
   bindUseCase(container, SeedDemoCatalog, [
     PRODUCT_REPOSITORY,

@@ -7,10 +7,12 @@ import {
   EVENT_DISPATCH_POLICY,
   EVENT_FANOUT,
   HANDLED_EVENT_STORE,
+  STAGED_EVENT_OUTBOX,
   type EventDispatchPolicy,
   type EventFanout,
   type EventOutbox,
   type HandledEventStore,
+  type StagedEventOutbox,
 } from '../../application/shared/event-ports.js';
 import { EventDispatcher } from '../../application/shared/event-dispatcher.js';
 import { DispatchPendingEvents } from '../../application/shared/dispatch-pending-events.js';
@@ -94,7 +96,8 @@ export class EventOutboxSchedule extends SweepSchedule {
 }
 
 /**
- * The event backbone: the dispatcher (EVENT_BUS) over the outboxes (today the order store), the fleet's handled-event record (memory or Mongo),
+ * The event backbone: the dispatcher (EVENT_BUS) over the outboxes (the order store, and the
+ * staged outbox of the catalog's notices), the fleet's handled-event record (memory or Mongo),
  * the fan-out to other instances (Redis when REDIS_URL is set), and the sweeper.
  */
 export function bindEvents(container: Container, config: Config): void {
@@ -122,13 +125,22 @@ export function bindEvents(container: Container, config: Config): void {
     .toResolvedValue(
       (
         orders: EventOutbox,
+        staged: StagedEventOutbox,
         handled: HandledEventStore,
         fanout: EventFanout,
         clock: Clock,
         policy: EventDispatchPolicy,
         logger: AppLogger,
-      ) => new EventDispatcher([orders], handled, fanout, clock, policy, logger),
-      [ORDER_REPOSITORY, HANDLED_EVENT_STORE, EVENT_FANOUT, CLOCK, EVENT_DISPATCH_POLICY, APP_LOGGER],
+      ) => new EventDispatcher([orders, staged], staged, handled, fanout, clock, policy, logger),
+      [
+        ORDER_REPOSITORY,
+        STAGED_EVENT_OUTBOX,
+        HANDLED_EVENT_STORE,
+        EVENT_FANOUT,
+        CLOCK,
+        EVENT_DISPATCH_POLICY,
+        APP_LOGGER,
+      ],
     )
     .inSingletonScope()
     .onDeactivation((dispatcher) => dispatcher.drain());
@@ -161,12 +173,13 @@ export function bindEvents(container: Container, config: Config): void {
     .toResolvedValue(
       (
         orders: EventOutbox,
+        staged: StagedEventOutbox,
         bus: EventDispatcher,
         clock: Clock,
         policy: EventDispatchPolicy,
         logger: AppLogger,
-      ) => new DispatchPendingEvents([orders], bus, clock, policy, logger),
-      [ORDER_REPOSITORY, EventDispatcher, CLOCK, EVENT_DISPATCH_POLICY, APP_LOGGER],
+      ) => new DispatchPendingEvents([orders, staged], bus, clock, policy, logger),
+      [ORDER_REPOSITORY, STAGED_EVENT_OUTBOX, EventDispatcher, CLOCK, EVENT_DISPATCH_POLICY, APP_LOGGER],
     )
     .inSingletonScope();
   container

@@ -25,8 +25,15 @@ import { bindUseCase } from './bind.js';
  */
 export function bindInventory(container: Container, _config: Config): void {
   bindUseCase(container, NotifyBackInStock, [STOCK_NOTIFY_REPOSITORY, MAILER, CLOCK, APP_LOGGER]);
-  bindUseCase(container, ChangeStock, [PRODUCT_REPOSITORY, STOCK_STORE, EVENT_BUS, CLOCK, NotifyBackInStock]);
-  bindUseCase(container, SetProductStock, [PRODUCT_REPOSITORY, STOCK_STORE, CLOCK, EVENT_BUS]);
+  bindUseCase(container, ChangeStock, [
+    PRODUCT_REPOSITORY,
+    STOCK_STORE,
+    EVENT_BUS,
+    CLOCK,
+    ID_GENERATOR,
+    NotifyBackInStock,
+  ]);
+  bindUseCase(container, SetProductStock, [PRODUCT_REPOSITORY, STOCK_STORE, CLOCK, ID_GENERATOR, EVENT_BUS]);
   bindUseCase(container, RestockProduct, [
     PRODUCT_REPOSITORY,
     STOCK_STORE,

@@ -45,15 +45,9 @@ export function bindMedia(container: Container, config: Config): void {
   };
   container.bind(UPLOADS_HTTP).toConstantValue(http);
 
-  const change = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, CLOCK, EVENT_BUS] as const;
-  bindUseCase(container, AddProductImage, [...change, ID_GENERATOR]);
-  bindUseCase(container, UploadProductImage, [
-    ...change,
-    ID_GENERATOR,
-    IMAGE_STORE,
-    APP_LOGGER,
-    MEDIA_SETTINGS,
-  ]);
+  const change = [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, CLOCK, EVENT_BUS, ID_GENERATOR] as const;
+  bindUseCase(container, AddProductImage, change);
+  bindUseCase(container, UploadProductImage, [...change, IMAGE_STORE, APP_LOGGER, MEDIA_SETTINGS]);
   bindUseCase(container, RemoveProductImage, [...change, IMAGE_STORE, APP_LOGGER]);
   bindUseCase(container, ReorderProductImages, change);
 }

@@ -3,7 +3,7 @@ import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { PRODUCT_VIEWS } from '../../application/discovery/ports.js';
-import { HANDLED_EVENT_STORE } from '../../application/shared/event-ports.js';
+import { HANDLED_EVENT_STORE, STAGED_EVENT_OUTBOX } from '../../application/shared/event-ports.js';
 import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
 import {
   AUDIT_LOG,
@@ -37,6 +37,7 @@ import {
 } from '../../adapters/persistence/memory/identity-tokens.js';
 import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
 import { MemoryHandledEventStore } from '../../adapters/persistence/memory/events-handled.js';
+import { MemoryStagedEventOutbox } from '../../adapters/persistence/memory/events-outbox.js';
 import { MemoryStockStore } from '../../adapters/persistence/memory/inventory-stock-store.js';
 import { MemoryStockLedger } from '../../adapters/persistence/memory/inventory-ledger.js';
 import { MemoryStockNotifyRepository } from '../../adapters/persistence/memory/inventory-notify-requests.js';
@@ -68,6 +69,7 @@ import {
 } from '../../adapters/persistence/mongo/inventory-ledger.js';
 import { MongoStockNotifyRepository } from '../../adapters/persistence/mongo/inventory-notify-requests.js';
 import { MongoHandledEventStore } from '../../adapters/persistence/mongo/events-handled.js';
+import { MongoStagedEventOutbox } from '../../adapters/persistence/mongo/events-outbox.js';
 import { MongoStockStore } from '../../adapters/persistence/mongo/inventory-stock-store.js';
 import { MongoOrderRepository } from '../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/inventory-stock-reservations.js';
@@ -226,6 +228,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'events',
     memory: adapter(MemoryHandledEventStore, db),
     mongo: adapter(MongoHandledEventStore, mongo),
+  }),
+  row({
+    token: STAGED_EVENT_OUTBOX,
+    context: 'events',
+    memory: adapter(MemoryStagedEventOutbox, db),
+    mongo: adapter(MongoStagedEventOutbox, mongo),
   }),
   row({
     token: STOCK_STORE,

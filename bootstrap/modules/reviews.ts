@@ -20,7 +20,13 @@ import { bindUseCase } from './bind.js';
 
 export function bindReviews(container: Container, config: Config): void {
   container.bind(REVIEW_REPORT_POLICY).toConstantValue(config.reviewReports);
-  bindUseCase(container, RecomputeProductRatings, [REVIEW_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, EVENT_BUS]);
+  bindUseCase(container, RecomputeProductRatings, [
+    REVIEW_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    CLOCK,
+    ID_GENERATOR,
+    EVENT_BUS,
+  ]);
   bindUseCase(container, CreateReview, [
     REVIEW_REPOSITORY,
     PRODUCT_REPOSITORY,

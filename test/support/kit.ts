@@ -3,10 +3,11 @@
  * build valid aggregates with sensible defaults (override only what the test is about).
  */
 import type { AppLogger, Clock, IdGenerator } from '../../application/shared/ports.js';
-import type { EventOutbox } from '../../application/shared/event-ports.js';
+import type { EventOutbox, StagedEventOutbox } from '../../application/shared/event-ports.js';
 import { EventDispatcher } from '../../application/shared/event-dispatcher.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { MemoryHandledEventStore } from '../../adapters/persistence/memory/events-handled.js';
+import { MemoryStagedEventOutbox } from '../../adapters/persistence/memory/events-outbox.js';
 import { LocalEventFanout } from '../../adapters/system/local-event-fanout.js';
 import type { DomainEvent } from '../../domain/shared/events.js';
 import { createUser, type User } from '../../domain/identity/user.js';
@@ -75,23 +76,31 @@ const quiet: AppLogger = { info: () => undefined, warn: () => undefined, error: 
  */
 export class RecordingBus extends EventDispatcher {
   readonly published: DomainEvent[] = [];
+  /** The notices' write-ahead outbox: what is staged and not yet dispatched or discarded. */
+  readonly stagedOutbox: StagedEventOutbox;
 
   constructor(
     options: {
       readonly db?: MemoryDatabase;
       readonly outboxes?: readonly EventOutbox[];
+      /** The notices' write-ahead outbox (a memory one on `db` unless given). */
+      readonly staged?: StagedEventOutbox;
       readonly clock?: Clock;
       readonly logger?: AppLogger;
     } = {},
   ) {
+    const db = options.db ?? new MemoryDatabase();
+    const staged = options.staged ?? new MemoryStagedEventOutbox(db);
     super(
       options.outboxes ?? [],
-      new MemoryHandledEventStore(options.db ?? new MemoryDatabase()),
+      staged,
+      new MemoryHandledEventStore(db),
       new LocalEventFanout(),
       options.clock ?? { now: () => new Date() },
       { claimLeaseMs: 300_000 },
       options.logger ?? quiet,
     );
+    this.stagedOutbox = staged;
   }
 
   override async publish(events: readonly DomainEvent[]): Promise<void> {

@@ -8,6 +8,7 @@ import type { EventHandler } from '../../../application/shared/ports.js';
 import { RedisEventFanout } from '../../../adapters/cache/redis-event-fanout.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryHandledEventStore } from '../../../adapters/persistence/memory/events-handled.js';
+import { MemoryStagedEventOutbox } from '../../../adapters/persistence/memory/events-outbox.js';
 import { describeWith, serviceUrl } from '../../support/services.js';
 import { readyClient, silentLogger } from '../../contract/cache/redis-support.js';
 
@@ -49,8 +50,9 @@ describeWith(['redis'], 'events across instances: Redis fan-out and once-per-fle
     await Promise.all([fa.ready(), fb.ready()]);
     const shared = new MemoryHandledEventStore(new MemoryDatabase());
     const clock = { now: () => new Date() };
-    a = new EventDispatcher([], shared, fa, clock, { claimLeaseMs: 60_000 }, silentLogger);
-    b = new EventDispatcher([], shared, fb, clock, { claimLeaseMs: 60_000 }, silentLogger);
+    const staged = new MemoryStagedEventOutbox(new MemoryDatabase());
+    a = new EventDispatcher([], staged, shared, fa, clock, { claimLeaseMs: 60_000 }, silentLogger);
+    b = new EventDispatcher([], staged, shared, fb, clock, { claimLeaseMs: 60_000 }, silentLogger);
   });
   afterEach(() => {
     fa.close();

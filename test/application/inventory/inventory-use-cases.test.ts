@@ -33,7 +33,7 @@ function setup() {
     stock,
     ledger,
     sent,
-    change: new ChangeStock(products, stock, events, clock, notify),
+    change: new ChangeStock(products, stock, events, clock, ids, notify),
     restock: new RestockProduct(products, stock, events, clock, ids, notify),
     ask: new RequestStockNotification(products, notifyRepo, clock, ids),
     verify: new VerifyStockLedger(products, ledger),

@@ -60,8 +60,8 @@ function kit(products?: ProductRepository) {
       maxUploadBytes: 2048,
     }),
     add: new AddProductImage(repo, categories, clock, events, ids),
-    remove: new RemoveProductImage(repo, categories, clock, events, store, logger),
-    reorder: new ReorderProductImages(repo, categories, clock, events),
+    remove: new RemoveProductImage(repo, categories, clock, events, ids, store, logger),
+    reorder: new ReorderProductImages(repo, categories, clock, events, ids),
   };
 }
 

@@ -36,7 +36,7 @@ function kit() {
   const events = new RecordingBus();
   const clock = new TestClock();
   const ids = new SequentialIds();
-  const ratings = new RecomputeProductRatings(reviews, products, clock, events);
+  const ratings = new RecomputeProductRatings(reviews, products, clock, ids, events);
   // Accounts by id with their age in days (only createdAt matters to report weights); unknown ids: 400 days.
   const accountAgeDays = new Map<string, number>();
   const users = {

@@ -250,6 +250,8 @@ function suite(label: string, env: () => Record<string, string>) {
         throw new Error('process killed');
       },
       subscribe: () => undefined,
+      stage: async () => undefined,
+      discard: async () => undefined,
     };
     expect(
       (await new ExpireUnpaidOrders(onlyA, clock, deadBus, silent, policy).execute()).unwrap(),
