@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import type { Connection } from 'mongoose';
-import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { CATALOG_CACHE } from '../../../application/catalog/cached-reads.js';
 import { DispatchPendingEvents } from '../../../application/shared/dispatch-pending-events.js';
@@ -9,8 +7,9 @@ import { EventDispatcher } from '../../../application/shared/event-dispatcher.js
 import { STAGED_EVENT_OUTBOX, type StagedEventOutbox } from '../../../application/shared/event-ports.js';
 import { CACHE, type Cache } from '../../../application/shared/ports.js';
 import type { DomainEvent } from '../../../domain/shared/events.js';
-import { aProduct, TestClock } from '../../support/kit.js';
-import { buildTestApp, loginAdmin, type TestApp } from '../../support/harness.js';
+import { aProduct } from '../../support/kit.js';
+import { loginAdmin, type TestApp } from '../../support/harness.js';
+import { useProcesses } from './processes.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 
 const FOREVER = new Date(8.64e15);
@@ -22,59 +21,35 @@ const FOREVER = new Date(8.64e15);
  * is dropped. A refused write leaves nothing staged.
  */
 function suite(label: string, env: () => Record<string, string>, restarts: boolean) {
-  let first: TestApp;
-  let second: TestApp | null = null;
   let admin: string;
-  const clock = new TestClock(new Date());
   /** The notices the recovering process's handlers received. */
   const seen: DomainEvent[] = [];
-
-  before(async function () {
-    this.timeout(60_000);
-    const shared = env();
-    first = await buildTestApp(shared, { clock });
-    // On MongoDB a restart is a new process on the same database: its own dispatcher and sweeper.
-    if (restarts) second = await buildTestApp(shared, { clock });
+  const processes = useProcesses(label, env, restarts, async ({ first, recovered }) => {
     admin = await loginAdmin(first);
-    recovered()
-      .container.get(EventDispatcher)
-      .subscribe('catalog.product-updated', {
-        name: 'RecordWhenProductUpdated',
-        scope: 'instance',
-        handle: async (event) => void seen.push(event),
-      });
+    recovered.container.get(EventDispatcher).subscribe('catalog.product-updated', {
+      name: 'RecordWhenProductUpdated',
+      scope: 'instance',
+      handle: async (event) => void seen.push(event),
+    });
   });
-  after(async () => {
-    if (label === 'mongo') {
-      await first.container
-        .get<Connection>(MONGO_CONNECTION)
-        .dropDatabase()
-        .catch(() => undefined);
-    }
-    await second?.close();
-    await first.close();
-  });
-  afterEach(() => sinon.restore());
+  const { clock } = processes;
 
-  const recovered = () => second ?? first;
-  const staged = async (t: TestApp = first) =>
+  const staged = async (t: TestApp = processes.first) =>
     t.container.get<StagedEventOutbox>(STAGED_EVENT_OUTBOX).pending(FOREVER, 100);
   const newProduct = () =>
-    first.container.get<ProductRepository>(PRODUCT_REPOSITORY).create(aProduct({ price: 100 }));
+    processes.first.container.get<ProductRepository>(PRODUCT_REPOSITORY).create(aProduct({ price: 100 }));
   const put = (id: string, body: unknown) =>
-    first.request({ method: 'PUT', url: `/api/admin/products/${id}`, token: admin, body });
+    processes.first.request({ method: 'PUT', url: `/api/admin/products/${id}`, token: admin, body });
 
   it('a price change dies after its write: the sweeper delivers the notice once and the cache is dropped', async () => {
     const p = await newProduct();
-    const publish = sinon.stub(first.container.get(EventDispatcher), 'publish');
-    publish.callThrough();
-    publish.onFirstCall().rejects(new Error('process killed'));
+    processes.dieAfterNextWrite();
     expect((await put(p.id, { price: 250 })).statusCode).to.equal(500);
     const left = (await staged()).filter((e) => e.aggregateId === p.id);
     expect(left.map((e) => e.type)).to.deep.equal(['catalog.product-updated']);
     expect(seen.filter((e) => e.aggregateId === p.id)).to.deep.equal([]);
 
-    const t = recovered();
+    const t = processes.recovered;
     const invalidate = sinon.spy(t.container.get<Cache>(CACHE), 'invalidate');
     clock.advance(t.config.events.redeliverAfterMs + 1);
     for (let i = 0; i < 2; i++) {
@@ -97,13 +72,13 @@ function suite(label: string, env: () => Record<string, string>, restarts: boole
     expect((await put(p.id, { categoryId: missing })).statusCode).to.equal(400);
     expect((await put(p.id, { price: 100 })).statusCode).to.equal(200); // unchanged
     const stock = (body: unknown) =>
-      first.request({ method: 'POST', url: '/api/inventory/restock', token: admin, body });
+      processes.first.request({ method: 'POST', url: '/api/inventory/restock', token: admin, body });
     expect((await stock({ productId: missing, quantity: 2 })).statusCode).to.equal(404);
     expect(await staged()).to.deep.equal([]);
 
     expect((await put(p.id, { price: 120 })).statusCode).to.equal(200);
     expect((await stock({ productId: p.id, quantity: 2 })).statusCode).to.equal(200);
-    await first.container.get(EventDispatcher).drain();
+    await processes.first.container.get(EventDispatcher).drain();
     expect(await staged()).to.deep.equal([]);
   });
 }

@@ -1,9 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import sinon from 'sinon';
-import type { Connection } from 'mongoose';
-import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { PAYMENT_GATEWAY } from '../../../application/payments/ports.js';
@@ -11,8 +8,9 @@ import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../applic
 import { DispatchPendingEvents } from '../../../application/shared/dispatch-pending-events.js';
 import { EventDispatcher } from '../../../application/shared/event-dispatcher.js';
 import type { FakePaymentGateway } from '../../../adapters/payments/fake-gateway.js';
-import { ADDRESS, aProduct, TestClock } from '../../support/kit.js';
-import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { ADDRESS, aProduct } from '../../support/kit.js';
+import { loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { useProcesses } from './processes.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 
 /**
@@ -23,50 +21,22 @@ import { describeWith, mongoTestUri } from '../../support/services.js';
  * reservations/crash-safety.test.ts.)
  */
 function suite(label: string, env: () => Record<string, string>, restarts: boolean) {
-  let first: TestApp;
-  let second: TestApp | null = null;
-  const clock = new TestClock(new Date());
+  const processes = useProcesses(label, env, restarts);
+  const { clock, dieAfterNextWrite } = processes;
+  const recovered = () => processes.recovered;
 
-  before(async function () {
-    this.timeout(60_000);
-    const shared = env();
-    first = await buildTestApp(shared, { clock });
-    // On MongoDB a restart is a new process on the same database: its own dispatcher and sweeper.
-    if (restarts)
-      second = await buildTestApp({ ...shared, MAIL_OUTBOX_DIR: first.config.mail.outboxDir }, { clock });
-  });
-  after(async () => {
-    if (label === 'mongo') {
-      await first.container
-        .get<Connection>(MONGO_CONNECTION)
-        .dropDatabase()
-        .catch(() => undefined);
-    }
-    await second?.close();
-    await first.close();
-  });
-  afterEach(() => sinon.restore());
-
-  const recovered = () => second ?? first;
   const post = (t: TestApp, url: string, token: string, body: unknown) =>
     t.request({ method: 'POST', url, token, body });
   const orderMails = (to: string): string[] => {
-    const dir = first.config.mail.outboxDir;
+    const dir = processes.first.config.mail.outboxDir;
     if (!existsSync(dir)) return [];
     return readdirSync(dir)
       .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { to: string; subject: string })
       .filter((m) => m.to === to && / order /.test(m.subject)) // the welcome mail aside
       .map((m) => m.subject);
   };
-  /** The process dies after its next write: the next delivery of events never happens. */
-  const dieAfterNextWrite = () => {
-    sinon.restore();
-    const publish = sinon.stub(first.container.get(EventDispatcher), 'publish');
-    publish.callThrough();
-    publish.onFirstCall().rejects(new Error('process killed'));
-  };
   /** After the restart, once the events count as left behind: the outbox sweeper, twice. */
-  const recover = async (t: TestApp = recovered()) => {
+  const recover = async (t: TestApp = processes.recovered) => {
     clock.advance(t.config.events.redeliverAfterMs + 1);
     for (let i = 0; i < 2; i++) {
       await t.container.get(DispatchPendingEvents).execute();
@@ -79,6 +49,7 @@ function suite(label: string, env: () => Record<string, string>, restarts: boole
 
   it('placement, payment and cancellation each die after their write: every reaction happens exactly once', async function () {
     this.timeout(60_000);
+    const { first } = processes;
     const products = first.container.get<ProductRepository>(PRODUCT_REPOSITORY);
     const promos = first.container.get<PromoCodeRepository>(PROMO_CODE_REPOSITORY);
     const p = await products.create(
