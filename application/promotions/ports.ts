@@ -30,6 +30,10 @@ export interface PromoCodeRepository {
   redeemedFor(orderId: string): Promise<string[]>;
   /** How many live redemptions of `code` the user holds. */
   userRedemptions(code: string, userId: string): Promise<number>;
+  /** Redemptions made at or before `before` not yet confirmed (their order seen stored), oldest first. */
+  unconfirmedRedemptions(before: Date, limit: number): Promise<{ code: string; orderId: string }[]>;
+  /** Marks the order's redemptions confirmed: its order is stored, they are never abandoned. */
+  confirmRedemptions(orderId: string): Promise<void>;
 }
 export const PROMO_CODE_REPOSITORY = token<PromoCodeRepository>('PromoCodeRepository');
 
@@ -41,5 +45,7 @@ export const PROMO_CODE_REPOSITORY = token<PromoCodeRepository>('PromoCodeReposi
 export interface CustomerOrderHistory {
   /** Whether the user has an order that is not cancelled (any status but `cancelled`). */
   hasUncancelledOrder(userId: string): Promise<boolean>;
+  /** Whether an order with this id is stored (in any status). */
+  hasOrder(orderId: string): Promise<boolean>;
 }
 export const CUSTOMER_ORDER_HISTORY = token<CustomerOrderHistory>('CustomerOrderHistory');

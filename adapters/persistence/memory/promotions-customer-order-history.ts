@@ -16,4 +16,8 @@ export class MemoryCustomerOrderHistory implements CustomerOrderHistory {
     }
     return false;
   }
+
+  async hasOrder(orderId: string): Promise<boolean> {
+    return this.orders.has(orderId);
+  }
 }

@@ -9,6 +9,7 @@ interface Redemption {
   readonly orderId: string;
   readonly userId: string;
   readonly at: Date;
+  readonly confirmed?: boolean;
 }
 
 const key = (code: string, orderId: string) => `${code}:${orderId}`;
@@ -107,5 +108,19 @@ export class MemoryPromoCodeRepository implements PromoCodeRepository {
     let n = 0;
     for (const r of this.redemptions.values()) if (r.code === code && r.userId === userId) n++;
     return n;
+  }
+
+  async unconfirmedRedemptions(before: Date, limit: number): Promise<{ code: string; orderId: string }[]> {
+    return [...this.redemptions.values()]
+      .filter((r) => !r.confirmed && r.at.getTime() <= before.getTime())
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .slice(0, Math.max(0, limit))
+      .map((r) => ({ code: r.code, orderId: r.orderId }));
+  }
+
+  async confirmRedemptions(orderId: string): Promise<void> {
+    for (const [k, r] of this.redemptions) {
+      if (r.orderId === orderId) this.redemptions.set(k, { ...r, confirmed: true });
+    }
   }
 }

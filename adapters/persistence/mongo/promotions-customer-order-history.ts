@@ -23,4 +23,8 @@ export class MongoCustomerOrderHistory implements CustomerOrderHistory {
     );
     return found > 0;
   }
+
+  async hasOrder(orderId: string): Promise<boolean> {
+    return (await this.orders.collection.countDocuments({ _id: orderId } as never, { limit: 1 })) > 0;
+  }
 }

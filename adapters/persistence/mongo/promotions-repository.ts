@@ -42,6 +42,8 @@ interface RedemptionDocument {
   orderId: string;
   userId: string;
   at: Date;
+  /** Set once the redemption's order was seen stored (ReleaseAbandonedRedemptions). */
+  confirmed?: boolean;
 }
 
 const PROMO_SCHEMA = new Schema<PromoDocument>(
@@ -78,11 +80,13 @@ const REDEMPTION_SCHEMA = new Schema<RedemptionDocument>(
     orderId: { type: String, required: true },
     userId: { type: String, required: true },
     at: { type: Date, required: true },
+    confirmed: Boolean,
   },
   { collection: 'promo_redemptions', versionKey: false, id: false },
 );
 REDEMPTION_SCHEMA.index({ code: 1, userId: 1 }, { name: 'promo_redemption_user' });
 REDEMPTION_SCHEMA.index({ orderId: 1 }, { name: 'promo_redemption_order' });
+REDEMPTION_SCHEMA.index({ confirmed: 1, at: 1 }, { name: 'promo_redemption_unconfirmed' });
 
 function models(connection: Connection) {
   return {
@@ -288,5 +292,22 @@ export class MongoPromoCodeRepository implements PromoCodeRepository {
 
   async userRedemptions(code: string, userId: string): Promise<number> {
     return this.redemptions.collection.countDocuments({ code: normalizeCode(code), userId } as never);
+  }
+
+  async unconfirmedRedemptions(before: Date, limit: number): Promise<{ code: string; orderId: string }[]> {
+    if (limit < 1) return [];
+    const docs = await openCollection(this.redemptions)
+      .find({ at: { $lte: before }, confirmed: { $ne: true } } as never)
+      .sort({ at: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map((d) => {
+      const r = d as unknown as RedemptionDocument;
+      return { code: r.code, orderId: r.orderId };
+    });
+  }
+
+  async confirmRedemptions(orderId: string): Promise<void> {
+    await this.redemptions.collection.updateMany({ orderId } as never, { $set: { confirmed: true } });
   }
 }

@@ -17,10 +17,13 @@ import { buildTestApp, type TestApp } from '../../support/harness.js';
 /** A stub history: answers what it is told and records who was asked about. */
 class StubHistory implements CustomerOrderHistory {
   readonly asked: string[] = [];
-  constructor(private readonly hasOrder: boolean) {}
+  constructor(private readonly answer: boolean) {}
   async hasUncancelledOrder(userId: string): Promise<boolean> {
     this.asked.push(userId);
-    return this.hasOrder;
+    return this.answer;
+  }
+  async hasOrder(): Promise<boolean> {
+    throw new Error('the evaluator never asks about one order');
   }
 }
 
