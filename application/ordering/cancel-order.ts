@@ -1,13 +1,9 @@
-import { Ok, type Result } from '../../domain/shared/result.js';
+import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { cancelByOwner, isOwnedBy, type Order } from '../../domain/ordering/order.js';
 import type { Clock, EventBus } from '../shared/ports.js';
-import { retryOnConflict } from '../shared/retry-on-conflict.js';
+import { changeOrder } from './change-order.js';
 import type { OrderRepository } from './ports.js';
-import { orderNotFound } from './queries.js';
-
-/** Optimistic saves lost to a concurrent writer are retried on a fresh read this many times. */
-export const SAVE_ATTEMPTS = 5;
 
 /**
  * The owner cancels while the order is pending or confirmed (the optimistic save lets only one
@@ -26,24 +22,20 @@ export class CancelOrder {
     readonly userId: string;
     readonly reason?: string;
   }): Promise<Result<Order, DomainError>> {
-    const run = await retryOnConflict({
-      load: async () => {
+    const run = await changeOrder(
+      this.orders,
+      this.events,
+      async () => {
         const order = await this.orders.findById(input.orderId);
         return order && isOwnedBy(order, input.userId) ? order : null;
       },
-      notFound: orderNotFound,
-      change: (order) =>
+      (order) =>
         cancelByOwner(order, {
           by: input.userId,
           at: this.clock.now(),
           ...(input.reason !== undefined ? { reason: input.reason } : {}),
         }),
-      save: (change) => this.orders.update(change.order, change.events),
-      attempts: SAVE_ATTEMPTS,
-    });
-    if (run.isErr()) return run;
-    const { saved, next: change } = run.value;
-    await this.events.publish(change.events);
-    return Ok(saved);
+    );
+    return run.map((r) => r.order);
   }
 }

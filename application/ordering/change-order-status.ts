@@ -1,12 +1,11 @@
-import { Ok, type Result } from '../../domain/shared/result.js';
+import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { changeStatus, type Order } from '../../domain/ordering/order.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import type { Clock, EventBus } from '../shared/ports.js';
-import { retryOnConflict } from '../shared/retry-on-conflict.js';
-import { SAVE_ATTEMPTS } from './cancel-order.js';
+import { changeOrder } from './change-order.js';
 import type { OrderRepository } from './ports.js';
-import { findOrder, orderNotFound } from './queries.js';
+import { findOrder } from './queries.js';
 
 export interface ChangeOrderStatusInput {
   /** The order's id or its order number (the CLI's `order:status <orderNumber> <status>`). */
@@ -28,10 +27,11 @@ export class ChangeOrderStatus {
   ) {}
 
   async execute(input: ChangeOrderStatusInput): Promise<Result<Order, DomainError>> {
-    const run = await retryOnConflict({
-      load: () => findOrder(this.orders, input.order),
-      notFound: orderNotFound,
-      change: (order) =>
+    const run = await changeOrder(
+      this.orders,
+      this.events,
+      () => findOrder(this.orders, input.order),
+      (order) =>
         changeStatus(order, {
           to: input.status,
           by: input.changedBy,
@@ -40,12 +40,7 @@ export class ChangeOrderStatus {
           ...(input.trackingNumber !== undefined ? { trackingNumber: input.trackingNumber } : {}),
           ...(input.statusMessage !== undefined ? { statusMessage: input.statusMessage } : {}),
         }),
-      save: (change) => this.orders.update(change.order, change.events),
-      attempts: SAVE_ATTEMPTS,
-    });
-    if (run.isErr()) return run;
-    const { saved, next: change } = run.value;
-    await this.events.publish(change.events);
-    return Ok(saved);
+    );
+    return run.map((r) => r.order);
   }
 }

@@ -3,7 +3,7 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isOwnedBy, type Order } from '../../domain/ordering/order.js';
 import { isPaid, type PaymentChange } from '../../domain/ordering/order-payment.js';
 import type { PaymentRecord } from '../../domain/payments/payment-record.js';
-import type { OrderRepository } from '../ordering/index.js';
+import { changeOrder as changeOrderWithEvents, type OrderRepository } from '../ordering/index.js';
 import type { UserRepository } from '../identity/index.js';
 import type { EventBus } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED } from '../shared/retry-on-conflict.js';
@@ -83,17 +83,13 @@ export async function changeOrder(
   orderId: string,
   transition: (order: Order) => Result<PaymentChange, DomainError>,
 ): Promise<Result<{ order: Order; changed: boolean }, DomainError>> {
-  const run = await retryOnConflict({
-    load: () => orders.findById(orderId),
-    notFound: orderNotFound,
-    change: (order) => transition(order).map((change) => (change.changed ? change : UNCHANGED)),
-    save: (change) => orders.update(change.order, change.events),
-    attempts: PAYMENT_SAVE_ATTEMPTS,
-  });
-  if (run.isErr()) return run;
-  if (!run.value.changed) return Ok({ order: run.value.current, changed: false });
-  await bus.publish(run.value.next.events);
-  return Ok({ order: run.value.saved, changed: true });
+  return changeOrderWithEvents(
+    orders,
+    bus,
+    () => orders.findById(orderId),
+    (order) => transition(order).map((change) => (change.changed ? change : UNCHANGED)),
+    PAYMENT_SAVE_ATTEMPTS,
+  );
 }
 
 /** The same for a payment record: `transition` answers null when nothing changes. */
