@@ -88,7 +88,8 @@ export class MongoWishlistRepository implements WishlistRepository {
       this.users.collection.findOneAndUpdate(
         { _id: userId } as never,
         { $addToSet: { favorites: { $each: ids } } as never, $set: { updatedAt: this.clock.now() } },
-        { returnDocument: 'before', projection: { favorites: 1 }, includeResultMetadata: false },
+        // No projection: FerretDB 1.24 refuses one on findAndModify.
+        { returnDocument: 'before', includeResultMetadata: false },
       ),
     );
     if (!before) return [];
@@ -104,7 +105,7 @@ export class MongoWishlistRepository implements WishlistRepository {
       this.users.collection.findOneAndUpdate(
         { _id: userId, favorites: { $in: ids } } as never,
         { $pullAll: { favorites: ids } as never, $set: { updatedAt: this.clock.now() } },
-        { returnDocument: 'before', projection: { favorites: 1 }, includeResultMetadata: false },
+        { returnDocument: 'before', includeResultMetadata: false },
       ),
     );
     if (!before) return [];
