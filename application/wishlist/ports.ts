@@ -50,9 +50,9 @@ export interface WishlistShareStore {
   listByUser(userId: string, limit: number): Promise<WishlistShare[]>;
   /**
    * Marks `userId`'s link `shareId` revoked at `now` (an already revoked one keeps its first
-   * time). False when there is no such link of that user.
+   * time) and answers it; null when there is no such link of that user.
    */
-  revoke(userId: string, shareId: string, now: Date): Promise<boolean>;
+  revoke(userId: string, shareId: string, now: Date): Promise<WishlistShare | null>;
 }
 export const WISHLIST_SHARE_STORE = token<WishlistShareStore>('WishlistShareStore');
 

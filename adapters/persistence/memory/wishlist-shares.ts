@@ -26,10 +26,12 @@ export class MemoryWishlistShareStore implements WishlistShareStore {
       .slice(0, limit);
   }
 
-  async revoke(userId: string, shareId: string, now: Date): Promise<boolean> {
+  async revoke(userId: string, shareId: string, now: Date): Promise<WishlistShare | null> {
     const share = this.shares.get(shareId);
-    if (!share || share.userId !== userId) return false;
-    if (share.revokedAt === undefined) this.shares.set(shareId, { ...share, revokedAt: now });
-    return true;
+    if (!share || share.userId !== userId) return null;
+    if (share.revokedAt !== undefined) return share;
+    const revoked = { ...share, revokedAt: now };
+    this.shares.set(shareId, revoked);
+    return revoked;
   }
 }

@@ -69,11 +69,12 @@ export class MongoWishlistShareStore implements WishlistShareStore {
     return docs.map((d) => fromDocument(d as unknown as WishlistShareDocument));
   }
 
-  async revoke(userId: string, shareId: string, now: Date): Promise<boolean> {
+  async revoke(userId: string, shareId: string, now: Date): Promise<WishlistShare | null> {
     // The first revocation's time stands: only a link without one is updated.
     await this.shares.collection.updateOne({ _id: shareId, userId, revokedAt: { $exists: false } } as never, {
       $set: { revokedAt: now },
     });
-    return (await this.shares.collection.countDocuments({ _id: shareId, userId } as never)) === 1;
+    const doc = await this.shares.collection.findOne({ _id: shareId, userId } as never);
+    return doc ? fromDocument(doc as unknown as WishlistShareDocument) : null;
   }
 }

@@ -94,12 +94,12 @@ function shareContract(make: () => Promise<WishlistShareStore>): void {
     const store = await make();
     const s = share('u1', 0);
     await store.create(s);
-    expect(await store.revoke('u2', s.id, at(10))).to.equal(false);
+    expect(await store.revoke('u2', s.id, at(10))).to.equal(null);
     expect((await store.findByTokenHash(s.tokenHash))!.revokedAt).to.equal(undefined);
-    expect(await store.revoke('u1', s.id, at(10))).to.equal(true);
-    expect(await store.revoke('u1', s.id, at(20))).to.equal(true);
+    expect(await store.revoke('u1', s.id, at(10))).to.deep.equal({ ...s, revokedAt: at(10) });
+    expect(await store.revoke('u1', s.id, at(20))).to.deep.equal({ ...s, revokedAt: at(10) });
     expect((await store.findByTokenHash(s.tokenHash))!.revokedAt!.getTime()).to.equal(at(10).getTime());
-    expect(await store.revoke('u1', testId(), at(30))).to.equal(false);
+    expect(await store.revoke('u1', testId(), at(30))).to.equal(null);
   });
 }
 
