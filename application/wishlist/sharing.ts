@@ -119,11 +119,8 @@ export class RevokeWishlistShare {
       return Err(shareNotFound());
     }
     const now = this.clock.now();
-    if (!(await this.shares.revoke(input.userId, shareId, now))) return Err(shareNotFound());
-    const after = (await this.shares.listByUser(input.userId, LIST_LIMIT)).find((s) => s.id === shareId);
-    return Ok(
-      after ? linkView(after, now) : { id: shareId, createdAt: now, expiresAt: now, status: 'revoked' },
-    );
+    const revoked = await this.shares.revoke(input.userId, shareId, now);
+    return revoked ? Ok(linkView(revoked, now)) : Err(shareNotFound());
   }
 }
 
