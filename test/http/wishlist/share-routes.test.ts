@@ -189,6 +189,42 @@ describe('HTTP /api/wishlist/share and /api/wishlist/shared/:token', () => {
     expect((await create()).statusCode).to.equal(201);
   });
 
+  it('every share route is served under /api/api too', async () => {
+    const made = await t.request({ method: 'POST', url: '/api/api/wishlist/share', token: owner.token });
+    expect(made.statusCode).to.equal(201);
+    const share = made.json().data.share;
+    const listed = await t.request({ method: 'GET', url: '/api/api/wishlist/share', token: owner.token });
+    expect(listed.json().data.shares.map((s: { id: string }) => s.id)).to.deep.equal([share.id]);
+    const gone = await t.request({
+      method: 'DELETE',
+      url: `/api/api/wishlist/share/${share.token}`,
+      token: owner.token,
+    });
+    expect(gone.statusCode).to.equal(200);
+    expect((await view(share.token, '/api/api')).statusCode).to.equal(404);
+  });
+
+  it('the OpenAPI document lists every bulk and share route with its error answers', async () => {
+    const doc = (await t.request({ method: 'GET', url: '/api/openapi.json' })).json();
+    const expected: [string, string, string[]][] = [
+      ['/api/wishlist/bulk/add', 'post', ['400', '401']],
+      ['/api/wishlist/bulk/remove', 'delete', ['400', '401']],
+      ['/api/wishlist/bulk/move-to-cart', 'post', ['400', '401', '409']],
+      ['/api/wishlist/bulk/operations', 'post', ['400', '401']],
+      ['/api/wishlist/bulk/operations/{id}', 'get', ['401', '404']],
+      ['/api/wishlist/share', 'post', ['400', '401', '409']],
+      ['/api/wishlist/share', 'get', ['401']],
+      ['/api/wishlist/share/{token}', 'delete', ['400', '401', '404']],
+      ['/api/wishlist/shared/{token}', 'get', ['400', '404']],
+    ];
+    for (const [path, method, statuses] of expected) {
+      const op = doc.paths[path]?.[method];
+      expect(op, `${method} ${path}`).to.not.equal(undefined);
+      expect(Object.keys(op.responses)).to.include.members(statuses);
+    }
+    expect(doc.paths['/api/wishlist/shared/{token}'].get.security ?? []).to.deep.equal([]);
+  });
+
   for (const [method, url] of [
     ['POST', '/api/wishlist/share'],
     ['GET', '/api/wishlist/share'],
