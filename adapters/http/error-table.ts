@@ -86,6 +86,11 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   INVALID_QUANTITY: 400,
   NOT_IN_WISHLIST: 400,
   MOVE_TO_CART_FAILED: 409,
+  BULK_MOVE_REFUSED: 409,
+  BULK_OPERATION_NOT_FOUND: 404,
+  // revoked and expired links answer like unknown ones: the link says nothing more
+  SHARE_NOT_FOUND: 404,
+  TOO_MANY_SHARE_LINKS: 409,
   ORDER_NOT_FOUND: 404,
   EMPTY_ORDER: 400,
   ORDER_NOT_CANCELLABLE: 400,
@@ -162,4 +167,6 @@ export const BODY_FIELDS: {
   INVALID_IMAGE: ({ acceptedTypes }) => ({ acceptedTypes }),
   IMAGE_TOO_LARGE: ({ maxBytes }) => ({ maxBytes }),
   PROMO_BELOW_MINIMUM: ({ minOrderAmount }) => ({ minOrderAmount }),
+  BULK_MOVE_REFUSED: ({ failed }) => ({ failed }),
+  TOO_MANY_SHARE_LINKS: ({ limit }) => ({ limit }),
 };

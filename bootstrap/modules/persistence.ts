@@ -24,7 +24,11 @@ import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application
 import { REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
 import { CLOCK } from '../../application/shared/ports.js';
 import type { Token } from '../../application/shared/token.js';
-import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
+import {
+  BULK_OPERATION_STORE,
+  WISHLIST_REPOSITORY,
+  WISHLIST_SHARE_STORE,
+} from '../../application/wishlist/ports.js';
 import { MemoryCartRepository } from '../../adapters/persistence/memory/cart-repository.js';
 import { MemoryCategoryRepository } from '../../adapters/persistence/memory/catalog-category-repository.js';
 import { MemoryProductRepository } from '../../adapters/persistence/memory/catalog-product-repository.js';
@@ -51,6 +55,8 @@ import { MemoryPromoCodeRepository } from '../../adapters/persistence/memory/pro
 import { MemoryCustomerOrderHistory } from '../../adapters/persistence/memory/promotions-customer-order-history.js';
 import { MemoryReviewRepository } from '../../adapters/persistence/memory/reviews-repository.js';
 import { MemoryWishlistRepository } from '../../adapters/persistence/memory/wishlist-repository.js';
+import { MemoryBulkOperationStore } from '../../adapters/persistence/memory/wishlist-bulk-operations.js';
+import { MemoryWishlistShareStore } from '../../adapters/persistence/memory/wishlist-shares.js';
 import { MongoCartRepository } from '../../adapters/persistence/mongo/cart-repository.js';
 import { MongoCategoryRepository } from '../../adapters/persistence/mongo/catalog-category-repository.js';
 import { MongoProductRepository } from '../../adapters/persistence/mongo/catalog-product-repository.js';
@@ -80,6 +86,8 @@ import { MongoPromoCodeRepository } from '../../adapters/persistence/mongo/promo
 import { MongoCustomerOrderHistory } from '../../adapters/persistence/mongo/promotions-customer-order-history.js';
 import { MongoReviewRepository } from '../../adapters/persistence/mongo/reviews-repository.js';
 import { MongoWishlistRepository } from '../../adapters/persistence/mongo/wishlist-repository.js';
+import { MongoBulkOperationStore } from '../../adapters/persistence/mongo/wishlist-bulk-operations.js';
+import { MongoWishlistShareStore } from '../../adapters/persistence/mongo/wishlist-shares.js';
 import type { Config } from '../config.js';
 import type { Dependencies, Dependency } from './bind.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
@@ -173,6 +181,18 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'wishlist',
     memory: adapter(MemoryWishlistRepository, [MemoryDatabase, CLOCK]),
     mongo: adapter(MongoWishlistRepository, [MONGO_CONNECTION, CLOCK]),
+  }),
+  row({
+    token: BULK_OPERATION_STORE,
+    context: 'wishlist',
+    memory: adapter(MemoryBulkOperationStore, db),
+    mongo: adapter(MongoBulkOperationStore, mongo),
+  }),
+  row({
+    token: WISHLIST_SHARE_STORE,
+    context: 'wishlist',
+    memory: adapter(MemoryWishlistShareStore, db),
+    mongo: adapter(MongoWishlistShareStore, mongo),
   }),
   row({
     token: ORDER_REPOSITORY,

@@ -1,8 +1,26 @@
 import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { APP_LOGGER, CLOCK, ID_GENERATOR } from '../../application/shared/ports.js';
-import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
+import { SECRET_DIGEST, USER_REPOSITORY } from '../../application/identity/ports.js';
+import { APP_LOGGER, CLOCK, ID_GENERATOR, RANDOM_SOURCE } from '../../application/shared/ports.js';
+import {
+  BULK_OPERATION_STORE,
+  WISHLIST_REPOSITORY,
+  WISHLIST_SETTINGS,
+  WISHLIST_SHARE_STORE,
+} from '../../application/wishlist/ports.js';
+import {
+  BulkAddToWishlist,
+  BulkMoveToCart,
+  GetBulkOperation,
+  RunBulkOperation,
+} from '../../application/wishlist/bulk.js';
+import {
+  CreateWishlistShare,
+  ListWishlistShares,
+  RevokeWishlistShare,
+  ViewSharedWishlist,
+} from '../../application/wishlist/sharing.js';
 import {
   AddToWishlist,
   ClearWishlist,
@@ -13,7 +31,8 @@ import {
 import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';
 
-export function bindWishlist(container: Container, _config: Config): void {
+export function bindWishlist(container: Container, config: Config): void {
+  container.bind(WISHLIST_SETTINGS).toConstantValue({ publicUrl: config.publicUrl });
   bindUseCase(container, GetWishlist, [WISHLIST_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, AddToWishlist, [WISHLIST_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, RemoveFromWishlist, [WISHLIST_REPOSITORY, PRODUCT_REPOSITORY]);
@@ -25,5 +44,42 @@ export function bindWishlist(container: Container, _config: Config): void {
     CLOCK,
     ID_GENERATOR,
     APP_LOGGER,
+  ]);
+  // Bulk operations (issue 10).
+  bindUseCase(container, BulkAddToWishlist, [WISHLIST_REPOSITORY, PRODUCT_REPOSITORY]);
+  bindUseCase(container, BulkMoveToCart, [
+    WISHLIST_REPOSITORY,
+    CART_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    CLOCK,
+    ID_GENERATOR,
+  ]);
+  bindUseCase(container, RunBulkOperation, [
+    WISHLIST_REPOSITORY,
+    CART_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    BULK_OPERATION_STORE,
+    CLOCK,
+    ID_GENERATOR,
+  ]);
+  bindUseCase(container, GetBulkOperation, [BULK_OPERATION_STORE, CLOCK]);
+  // Share links (issue 10).
+  bindUseCase(container, CreateWishlistShare, [
+    WISHLIST_SHARE_STORE,
+    SECRET_DIGEST,
+    RANDOM_SOURCE,
+    ID_GENERATOR,
+    CLOCK,
+    WISHLIST_SETTINGS,
+  ]);
+  bindUseCase(container, ListWishlistShares, [WISHLIST_SHARE_STORE, CLOCK]);
+  bindUseCase(container, RevokeWishlistShare, [WISHLIST_SHARE_STORE, SECRET_DIGEST, CLOCK]);
+  bindUseCase(container, ViewSharedWishlist, [
+    WISHLIST_SHARE_STORE,
+    WISHLIST_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    USER_REPOSITORY,
+    SECRET_DIGEST,
+    CLOCK,
   ]);
 }

@@ -46,6 +46,11 @@ export const ERROR_CODES = [
   // wishlist
   'NOT_IN_WISHLIST',
   'MOVE_TO_CART_FAILED',
+  // an atomic bulk move to the cart refused: nothing moved, `failed` names each product and why
+  'BULK_MOVE_REFUSED',
+  'BULK_OPERATION_NOT_FOUND',
+  'SHARE_NOT_FOUND',
+  'TOO_MANY_SHARE_LINKS',
   // ordering
   'ORDER_NOT_FOUND',
   'EMPTY_ORDER',
@@ -131,6 +136,11 @@ export interface ErrorDetailsByCode {
   PAYMENT_GATEWAY_FAILED: { readonly gatewayCode?: string };
   INVALID_IMAGE: { readonly acceptedTypes: readonly string[] };
   IMAGE_TOO_LARGE: { readonly maxBytes: number };
+  BULK_MOVE_REFUSED: {
+    readonly failed: readonly { readonly id: string; readonly code: string; readonly reason: string }[];
+  };
+  /** how many live share links one user may hold */
+  TOO_MANY_SHARE_LINKS: { readonly limit: number };
   /** in units of the currency, as the storefront shows it */
   PROMO_BELOW_MINIMUM: { readonly minOrderAmount: number };
 }

@@ -46,6 +46,8 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'reviews -> ordering': 'only a buyer of the product may review it (verified purchase)',
   'wishlist -> cart': "moving a favourite to the cart uses the cart's own store",
   'wishlist -> catalog': 'favourites are products',
+  'wishlist -> identity':
+    "a shared wishlist shows its owner's first name (UserRepository); share tokens are kept as digests (SecretDigest)",
 };
 
 /** Top-level files of domain/ allowed to import every domain context: the union of all events. */

@@ -6,7 +6,9 @@ import { CartSchema, OptionChoice, optionName, presentCart } from '../cart/prese
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IgnoredNumber, LongText, Quantity, success } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
+import { registerBulkRoutes } from './bulk-routes.js';
 import { registerWishlistOperations, type WishlistAnswers } from './operations.js';
+import { registerShareRoutes } from './share-routes.js';
 import { presentWishlist, ProductIdParams, rejectInvalid, WishlistSchema } from './presenter.js';
 
 const tags = ['Wishlist'];
@@ -24,6 +26,10 @@ export async function wishlistRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   const { requireAuth } = authHooks(deps.resolve);
   const clearWishlist = deps.resolve.get(ClearWishlist);
   const moveToCart = deps.resolve.get(MoveWishlistItemToCart);
+
+  // Static paths under /wishlist/bulk and /wishlist/share(d): never captured by /wishlist/:productId.
+  registerBulkRoutes(app, deps);
+  registerShareRoutes(app, deps);
 
   registerWishlistOperations(app, deps, WISHLIST, {
     listPath: '/wishlist',

@@ -44,4 +44,35 @@ export class MemoryWishlistRepository implements WishlistRepository {
     if (!user || user.favorites.length === 0) return;
     this.users.set(userId, { ...user, favorites: [], updatedAt: this.clock.now() });
   }
+
+  async addMany(userId: string, productIds: readonly string[]): Promise<readonly string[]> {
+    const user = this.users.get(userId);
+    if (!user) return [];
+    let wishlist = normalizeWishlist(user.favorites);
+    const added: string[] = [];
+    for (const id of productIds) {
+      const r = addToWishlist(wishlist, id);
+      wishlist = r.wishlist;
+      if (r.added) added.push(id);
+    }
+    if (added.length > 0)
+      this.users.set(userId, { ...user, favorites: wishlist, updatedAt: this.clock.now() });
+    return added;
+  }
+
+  async removeMany(userId: string, productIds: readonly string[]): Promise<readonly string[]> {
+    const user = this.users.get(userId);
+    if (!user) return [];
+    const present = new Set(user.favorites);
+    const removed = [...new Set(productIds)].filter((id) => present.has(id));
+    if (removed.length > 0) {
+      const gone = new Set(removed);
+      this.users.set(userId, {
+        ...user,
+        favorites: user.favorites.filter((id) => !gone.has(id)),
+        updatedAt: this.clock.now(),
+      });
+    }
+    return removed;
+  }
 }

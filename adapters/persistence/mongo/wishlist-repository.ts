@@ -76,4 +76,40 @@ export class MongoWishlistRepository implements WishlistRepository {
       }),
     );
   }
+
+  /**
+   * One `$addToSet` with `$each` (appends the missing ids in order); the document as it was just
+   * before, answered by the same atomic find-and-modify, says which ids this call added.
+   */
+  async addMany(userId: string, productIds: readonly string[]): Promise<readonly string[]> {
+    const ids = [...new Set(productIds)];
+    if (ids.length === 0) return [];
+    const before = await this.locks.exclusive(`users:${userId}`, () =>
+      this.users.collection.findOneAndUpdate(
+        { _id: userId } as never,
+        { $addToSet: { favorites: { $each: ids } } as never, $set: { updatedAt: this.clock.now() } },
+        // No projection: FerretDB 1.24 refuses one on findAndModify.
+        { returnDocument: 'before', includeResultMetadata: false },
+      ),
+    );
+    if (!before) return [];
+    const had = new Set((before.favorites as string[] | undefined) ?? []);
+    return ids.filter((id) => !had.has(id));
+  }
+
+  /** One `$pullAll`; the document just before (same atomic find-and-modify) says what was removed. */
+  async removeMany(userId: string, productIds: readonly string[]): Promise<readonly string[]> {
+    const ids = [...new Set(productIds)];
+    if (ids.length === 0) return [];
+    const before = await this.locks.exclusive(`users:${userId}`, () =>
+      this.users.collection.findOneAndUpdate(
+        { _id: userId, favorites: { $in: ids } } as never,
+        { $pullAll: { favorites: ids } as never, $set: { updatedAt: this.clock.now() } },
+        { returnDocument: 'before', includeResultMetadata: false },
+      ),
+    );
+    if (!before) return [];
+    const had = new Set((before.favorites as string[] | undefined) ?? []);
+    return ids.filter((id) => had.has(id));
+  }
 }

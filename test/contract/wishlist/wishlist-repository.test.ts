@@ -95,6 +95,45 @@ function contract(make: () => Promise<Subject>): void {
     const list = await wishlist.get(user.id);
     expect([...list].sort()).to.deep.equal(['w', 'z']);
   });
+  it('addMany appends the missing ids in order in one update and answers those it added', async () => {
+    const { wishlist, users } = await make();
+    const user = aUser();
+    await users.create(user);
+    await wishlist.add(user.id, 'b');
+    expect(await wishlist.addMany(user.id, ['a', 'b', 'c', 'a'])).to.deep.equal(['a', 'c']);
+    expect(await wishlist.get(user.id)).to.deep.equal(['b', 'a', 'c']);
+    expect(await wishlist.addMany(user.id, ['a', 'c'])).to.deep.equal([]);
+    expect(await wishlist.addMany('f00000000000000000000000', ['a'])).to.deep.equal([]);
+    expect(await users.findById('f00000000000000000000000')).to.equal(null);
+  });
+
+  it('removeMany removes the ids in one update and answers those that were present', async () => {
+    const { wishlist, users } = await make();
+    const user = aUser();
+    await users.create(user);
+    await wishlist.addMany(user.id, ['a', 'b', 'c', 'd']);
+    expect(await wishlist.removeMany(user.id, ['c', 'x', 'a', 'c'])).to.deep.equal(['c', 'a']);
+    expect(await wishlist.get(user.id)).to.deep.equal(['b', 'd']);
+    expect(await wishlist.removeMany(user.id, ['x'])).to.deep.equal([]);
+    expect(await wishlist.removeMany('f00000000000000000000000', ['b'])).to.deep.equal([]);
+  });
+
+  it('parallel addMany / removeMany / add lose nothing, duplicate nothing, and each id is reported once', async () => {
+    const { wishlist, users } = await make();
+    const user = aUser();
+    await users.create(user);
+    await wishlist.addMany(user.id, ['r1', 'r2', 'r3']);
+    const [a, b, c, d] = await Promise.all([
+      wishlist.addMany(user.id, ['n1', 'n2', 'n3']),
+      wishlist.addMany(user.id, ['n3', 'n4']),
+      wishlist.removeMany(user.id, ['r1', 'r2']),
+      wishlist.removeMany(user.id, ['r2', 'r3']),
+      wishlist.add(user.id, 'n5'),
+    ]);
+    expect([...a!, ...b!].sort()).to.deep.equal(['n1', 'n2', 'n3', 'n4']);
+    expect([...c!, ...d!].sort()).to.deep.equal(['r1', 'r2', 'r3']);
+    expect([...(await wishlist.get(user.id))].sort()).to.deep.equal(['n1', 'n2', 'n3', 'n4', 'n5']);
+  });
 }
 
 describe('contract/wishlist WishlistRepository', () => {
