@@ -80,6 +80,9 @@ import { MongoPromoCodeRepository } from '../../adapters/persistence/mongo/promo
 import { MongoCustomerOrderHistory } from '../../adapters/persistence/mongo/promotions-customer-order-history.js';
 import { MongoReviewRepository } from '../../adapters/persistence/mongo/reviews-repository.js';
 import { MongoWishlistRepository } from '../../adapters/persistence/mongo/wishlist-repository.js';
+import { SLOT_CAPACITY_STORE } from '../../application/delivery/ports.js';
+import { MemorySlotCapacityStore } from '../../adapters/persistence/memory/delivery-slot-capacity.js';
+import { MongoSlotCapacityStore } from '../../adapters/persistence/mongo/delivery-slot-capacity.js';
 import type { Config } from '../config.js';
 import type { Dependencies, Dependency } from './bind.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
@@ -216,6 +219,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'promotions',
     memory: adapter(MemoryPromoCodeRepository, db),
     mongo: adapter(MongoPromoCodeRepository, mongo),
+  }),
+  row({
+    token: SLOT_CAPACITY_STORE,
+    context: 'delivery',
+    memory: adapter(MemorySlotCapacityStore, db),
+    mongo: adapter(MongoSlotCapacityStore, mongo),
   }),
   row({
     token: CUSTOMER_ORDER_HISTORY,
