@@ -29,7 +29,10 @@ function suite(label: string, env: () => Record<string, string>) {
     productId = (await products.create(aProduct({ name: `Slot Roses ${label}` }))).id;
     scarceId = (
       await products.create(
-        aProduct({ name: `Last Tulip ${label}`, inventory: { stock: 0, lowStockThreshold: 1, isAvailable: true } }),
+        aProduct({
+          name: `Last Tulip ${label}`,
+          inventory: { stock: 0, lowStockThreshold: 1, isAvailable: true },
+        }),
       )
     ).id;
   });
@@ -77,12 +80,14 @@ function suite(label: string, env: () => Record<string, string>) {
 
   it('closes started slots, same-day slots after the cut-off, holidays, past and far dates', async () => {
     clock.set('2026-06-01T04:45:00.000Z'); // 10:15 local
-    expect((await slots(TODAY)).slots.map((s: { open: boolean; reason?: string }) => s.reason ?? 'open')).to.deep.equal(
-      ['past', 'open', 'open', 'open'],
-    );
+    expect(
+      (await slots(TODAY)).slots.map((s: { open: boolean; reason?: string }) => s.reason ?? 'open'),
+    ).to.deep.equal(['past', 'open', 'open', 'open']);
     clock.set('2026-06-01T08:30:00.000Z'); // 14:00 local: the cut-off
     const afterCutoff = (await slots(TODAY)).slots;
-    expect(afterCutoff.every((s: { open: boolean; reason: string }) => !s.open && s.reason === 'cutoff')).to.equal(true);
+    expect(
+      afterCutoff.every((s: { open: boolean; reason: string }) => !s.open && s.reason === 'cutoff'),
+    ).to.equal(true);
     expect((await slots(TOMORROW)).slots.every((s: { open: boolean }) => s.open)).to.equal(true);
     expect((await slots(HOLIDAY)).slots[0]).to.include({ open: false, reason: 'holiday' });
     expect((await slots('2026-05-31')).slots[0]).to.include({ open: false, reason: 'past' });
@@ -104,18 +109,32 @@ function suite(label: string, env: () => Record<string, string>) {
 
   it('books the slot with the order: delivery date, slot, gift, estimated delivery; same-day sets its method and fee', async () => {
     const { token } = await registerUser(t);
-    const gift = { recipientName: 'Meera', recipientPhone: '+91 90000 00000', message: 'Happy birthday!', anonymous: true };
+    const gift = {
+      recipientName: 'Meera',
+      recipientPhone: '+91 90000 00000',
+      message: 'Happy birthday!',
+      anonymous: true,
+    };
     const res = await place(token, { deliveryDate: TOMORROW, deliverySlot: '15:00-18:00', gift });
     expect(res.statusCode, res.body).to.equal(201);
     const order = res.json().data.order;
-    expect(order).to.deep.include({ deliveryDate: TOMORROW, deliverySlot: '15:00-18:00', gift, shippingMethod: 'standard' });
+    expect(order).to.deep.include({
+      deliveryDate: TOMORROW,
+      deliverySlot: '15:00-18:00',
+      gift,
+      shippingMethod: 'standard',
+    });
     // 18:00 in Kolkata is 12:30 UTC.
     expect(order.estimatedDelivery).to.equal('2026-06-02T12:30:00.000Z');
     const got = await t.request({ method: 'GET', url: `/api/orders/${order._id}`, token });
     expect(got.json().data.order ?? got.json().data).to.deep.include({ deliveryDate: TOMORROW, gift });
     expect((await slots(TOMORROW)).slots[2].remaining).to.equal(CAPACITY - 1);
 
-    const sameDay = await place(token, { deliveryDate: TODAY, deliverySlot: '12:00-15:00', shippingMethod: 'standard' });
+    const sameDay = await place(token, {
+      deliveryDate: TODAY,
+      deliverySlot: '12:00-15:00',
+      shippingMethod: 'standard',
+    });
     expect(sameDay.statusCode, sameDay.body).to.equal(201);
     expect(sameDay.json().data).to.deep.include({ shippingMethod: 'same-day', shippingFee: 25 });
 
@@ -131,8 +150,18 @@ function suite(label: string, env: () => Record<string, string>) {
       [{ deliveryDate: TOMORROW, deliverySlot: '07:00-08:00' }, 400, 'DELIVERY_SLOT_UNKNOWN'],
       [{ deliveryDate: TOMORROW }, 400, 'VALIDATION_FAILED', 'body.deliverySlot'],
       [{ deliverySlot: '09:00-12:00' }, 400, 'VALIDATION_FAILED', 'body.deliveryDate'],
-      [{ deliveryDate: '2026-02-30', deliverySlot: '09:00-12:00' }, 400, 'VALIDATION_FAILED', 'body.deliveryDate'],
-      [{ deliveryDate: TOMORROW, deliverySlot: '09:00-12:00', shippingMethod: 'same-day' }, 400, 'VALIDATION_FAILED', 'body.shippingMethod'],
+      [
+        { deliveryDate: '2026-02-30', deliverySlot: '09:00-12:00' },
+        400,
+        'VALIDATION_FAILED',
+        'body.deliveryDate',
+      ],
+      [
+        { deliveryDate: TOMORROW, deliverySlot: '09:00-12:00', shippingMethod: 'same-day' },
+        400,
+        'VALIDATION_FAILED',
+        'body.shippingMethod',
+      ],
       [{ gift: { message: 'x'.repeat(251) } }, 400, 'VALIDATION_FAILED', 'gift.message'],
     ];
     for (const [extra, status, code, mention] of cases) {
@@ -145,7 +174,9 @@ function suite(label: string, env: () => Record<string, string>) {
     const late = await place(token, { deliveryDate: TODAY, deliverySlot: '18:00-21:00' });
     expect(late.statusCode).to.equal(409);
     expect(late.json()).to.deep.include({ code: 'DELIVERY_SLOT_CLOSED', reason: 'cutoff' });
-    expect((await slots(TOMORROW)).slots.every((s: { remaining: number }) => s.remaining === CAPACITY)).to.equal(true);
+    expect(
+      (await slots(TOMORROW)).slots.every((s: { remaining: number }) => s.remaining === CAPACITY),
+    ).to.equal(true);
   });
 
   it(`50 parallel checkouts on a slot of capacity ${CAPACITY}: exactly ${CAPACITY} succeed, the rest DELIVERY_SLOT_FULL; cancel gives one back`, async function () {
