@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
+import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import type { Connection } from 'mongoose';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
@@ -37,6 +39,7 @@ function suite(label: string, env: () => Record<string, string>) {
     ).id;
   });
   afterEach(async () => {
+    sinon.restore();
     if (label === 'mongo') await t.container.get<Connection>(MONGO_CONNECTION).dropDatabase();
     await t.close();
   });
@@ -219,6 +222,16 @@ function suite(label: string, env: () => Record<string, string>) {
     expect(res.statusCode, res.body).to.equal(400);
     expect(res.json().code).to.equal('INSUFFICIENT_STOCK');
     expect((await slots(TOMORROW)).slots[1].remaining).to.equal(CAPACITY);
+  });
+
+  it('a placement whose order write throws (nothing stored) gives the slot back', async () => {
+    const { token } = await registerUser(t);
+    const orders = t.container.get<OrderRepository>(ORDER_REPOSITORY);
+    sinon.stub(orders, 'create').rejects(new Error('disk on fire'));
+    const res = await place(token, { deliveryDate: TOMORROW, deliverySlot: '18:00-21:00' });
+    expect(res.statusCode).to.equal(500);
+    sinon.restore();
+    expect((await slots(TOMORROW)).slots[3].remaining).to.equal(CAPACITY);
   });
 }
 
