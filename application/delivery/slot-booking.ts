@@ -62,9 +62,13 @@ export class DeliverySlotBooking {
     }
     if (!found.open) {
       return Err(
-        domainError('DELIVERY_SLOT_CLOSED', `The ${choice.slot} slot of ${choice.date} is closed (${found.reason})`, {
-          reason: found.reason ?? 'past',
-        }),
+        domainError(
+          'DELIVERY_SLOT_CLOSED',
+          `The ${choice.slot} slot of ${choice.date} is closed (${found.reason})`,
+          {
+            reason: found.reason ?? 'past',
+          },
+        ),
       );
     }
     return Ok({

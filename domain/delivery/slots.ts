@@ -94,7 +94,11 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** The local date (`YYYY-MM-DD`) and minute of the day of `instant` in `timeZone`. */
 export function localTime(instant: Date, timeZone: string): { date: string; minute: number } {
-  const parts = Object.fromEntries(formatter(timeZone).formatToParts(instant).map((p) => [p.type, p.value]));
+  const parts = Object.fromEntries(
+    formatter(timeZone)
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
   return {
     date: `${parts.year}-${parts.month}-${parts.day}`,
     minute: Number(parts.hour) * 60 + Number(parts.minute),
