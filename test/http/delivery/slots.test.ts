@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
+import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../../application/promotions/ports.js';
+import { PromoEvaluator, type PromoEvaluation } from '../../../application/promotions/use-cases.js';
+import { domainError } from '../../../domain/shared/errors.js';
+import { Err, Ok } from '../../../domain/shared/result.js';
 import type { Connection } from 'mongoose';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
@@ -231,6 +235,26 @@ function suite(label: string, env: () => Record<string, string>) {
     const res = await place(token, { deliveryDate: TOMORROW, deliverySlot: '18:00-21:00' });
     expect(res.statusCode).to.equal(500);
     sinon.restore();
+    expect((await slots(TOMORROW)).slots[3].remaining).to.equal(CAPACITY);
+  });
+
+  it('a placement whose promo use is refused after booking (the last use went to a racer) gives the slot back', async () => {
+    const { token } = await registerUser(t);
+    // The code applies when checked, and its last use is gone when redeemed.
+    sinon
+      .stub(PromoEvaluator.prototype, 'evaluate')
+      .resolves(
+        Ok({ promo: { code: 'LASTONE' }, discount: { discount: 100 } } as unknown as PromoEvaluation),
+      );
+    const promos = t.container.get<PromoCodeRepository>(PROMO_CODE_REPOSITORY);
+    sinon.stub(promos, 'redeem').resolves(Err(domainError('PROMO_EXHAUSTED', 'used up')));
+    const res = await place(token, {
+      deliveryDate: TOMORROW,
+      deliverySlot: '18:00-21:00',
+      promoCode: 'LASTONE',
+    });
+    expect(res.statusCode, res.body).to.equal(409);
+    expect(res.json().code).to.equal('PROMO_EXHAUSTED');
     expect((await slots(TOMORROW)).slots[3].remaining).to.equal(CAPACITY);
   });
 }
