@@ -1,3 +1,10 @@
+import {
+  isCalendarDate,
+  isTimeZone,
+  parseClock,
+  parseSlotWindow,
+  type SlotWindow,
+} from '../domain/delivery/slots.js';
 import { isIP } from 'node:net';
 
 /**
@@ -129,8 +136,51 @@ export interface Config {
     readonly sweepIntervalMs: number;
     readonly maxUnpaidPerUser: number;
   };
+  /** The delivery slot calendar (domain/delivery/slots.ts). */
+  readonly delivery: {
+    readonly timeZone: string;
+    readonly slots: readonly SlotWindow[];
+    readonly capacityPerSlot: number;
+    readonly sameDayCutoffMinute: number;
+    readonly holidays: readonly string[];
+    readonly daysAhead: number;
+  };
   /** The event outbox's sweeper: every sweepIntervalMs, events still pending redeliverAfterMs after they occurred are delivered again. */
   readonly events: { readonly sweepIntervalMs: number; readonly redeliverAfterMs: number };
+}
+
+/** The slot calendar from SHOP_TIMEZONE, DELIVERY_SLOTS, DELIVERY_SLOT_CAPACITY, SAME_DAY_CUTOFF, DELIVERY_HOLIDAYS, DELIVERY_DAYS_AHEAD. */
+function deliveryConfig(env: Env): Config['delivery'] {
+  const timeZone = str(env, 'SHOP_TIMEZONE', 'Asia/Kolkata');
+  if (!isTimeZone(timeZone)) throw new ConfigError('SHOP_TIMEZONE', 'must be an IANA timezone', timeZone);
+  const rawSlots = str(env, 'DELIVERY_SLOTS', '09:00-12:00,12:00-15:00,15:00-18:00,18:00-21:00');
+  const slots = rawSlots.split(',').map((s) => parseSlotWindow(s));
+  if (slots.some((s) => s === null) || new Set(slots.map((s) => s?.id)).size !== slots.length) {
+    throw new ConfigError(
+      'DELIVERY_SLOTS',
+      'must be distinct HH:MM-HH:MM windows separated by commas',
+      rawSlots,
+    );
+  }
+  const rawCutoff = str(env, 'SAME_DAY_CUTOFF', '14:00');
+  const cutoff = parseClock(rawCutoff);
+  if (cutoff === null) throw new ConfigError('SAME_DAY_CUTOFF', 'must be a local time HH:MM', rawCutoff);
+  const rawHolidays = str(env, 'DELIVERY_HOLIDAYS', '');
+  const holidays = rawHolidays
+    .split(',')
+    .map((d) => d.trim())
+    .filter((d) => d !== '');
+  if (holidays.some((d) => !isCalendarDate(d))) {
+    throw new ConfigError('DELIVERY_HOLIDAYS', 'must be dates YYYY-MM-DD separated by commas', rawHolidays);
+  }
+  return {
+    timeZone,
+    slots: slots as SlotWindow[],
+    capacityPerSlot: int(env, 'DELIVERY_SLOT_CAPACITY', 20, 1, 100_000),
+    sameDayCutoffMinute: cutoff,
+    holidays,
+    daysAhead: int(env, 'DELIVERY_DAYS_AHEAD', 30, 0, 365),
+  };
 }
 
 export class ConfigError extends Error {
@@ -457,6 +507,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       sweepIntervalMs: int(env, 'ORDER_EXPIRY_SWEEP_INTERVAL_MS', 60_000, 100, 3600_000),
       maxUnpaidPerUser: int(env, 'MAX_UNPAID_ORDERS_PER_USER', 3, 1, 1000),
     },
+    delivery: deliveryConfig(env),
     events: {
       sweepIntervalMs: int(env, 'EVENT_SWEEP_INTERVAL_MS', 10_000, 100, 3600_000),
       redeliverAfterMs: int(env, 'EVENT_REDELIVER_AFTER_MS', 30_000, 0, 3600_000),

@@ -14,6 +14,7 @@ import { bindCart } from './modules/cart.js';
 import { bindWishlist } from './modules/wishlist.js';
 import { bindOrdering, startOrderExpiry } from './modules/ordering.js';
 import { bindLocation } from './modules/location.js';
+import { bindDelivery } from './modules/delivery.js';
 import { bindNotifications } from './modules/notifications.js';
 import { bindMedia } from './modules/media.js';
 import { bindPayments } from './modules/payments.js';
@@ -44,6 +45,7 @@ export function buildContainer(
   bindCatalog(container, config);
   bindCart(container, config);
   bindWishlist(container, config);
+  bindDelivery(container, config);
   bindOrdering(container, config);
   bindLocation(container, config);
   bindNotifications(container, config);

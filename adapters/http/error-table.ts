@@ -98,6 +98,9 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   ORDER_NOT_EXPIRABLE: 409,
   // A shopper holding too many unpaid orders pays or cancels one first (never 429: not a rate limit).
   TOO_MANY_UNPAID_ORDERS: 409,
+  DELIVERY_SLOT_UNKNOWN: 400,
+  DELIVERY_SLOT_CLOSED: 409,
+  DELIVERY_SLOT_FULL: 409,
   WEBHOOK_SIGNATURE_INVALID: 400,
   // 402 Payment Required is what Stripe answers a declined card with; never 401/403 (compat 0.5).
   PAYMENT_DECLINED: 402,
@@ -154,6 +157,8 @@ export const BODY_FIELDS: {
   TOO_MANY_ATTEMPTS: ({ error, retryAfter, retryAt }) => ({ error, retryAfter, retryAt }),
   CONFIRMATION_REQUIRED: ({ requiresConfirmation }) => ({ requiresConfirmation }),
   TOO_MANY_UNPAID_ORDERS: ({ limit }) => ({ limit }),
+  DELIVERY_SLOT_UNKNOWN: ({ slots }) => ({ slots }),
+  DELIVERY_SLOT_CLOSED: ({ reason }) => ({ reason }),
   CATEGORY_IN_USE: ({ productCount }) => ({ productCount }),
   MISSING_FIELDS: ({ missingFields }) => ({ missingFields }),
   UNKNOWN_OPTION: ({ option, name }) => ({ option, name }),

@@ -31,6 +31,7 @@ import { reviewRoutes } from './reviews/routes.js';
 import { discoveryRoutes } from './discovery/routes.js';
 import { orderingRoutes } from './ordering/routes.js';
 import { locationRoutes } from './location/routes.js';
+import { deliveryRoutes } from './delivery/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { adminRoutes } from './admin/plugin.js';
 import { auditAdminMutations } from './admin/audit.js';
@@ -624,6 +625,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(reviewRoutes, deps);
       await scoped.register(orderingRoutes, { ...deps, prefix: '/orders' });
       await scoped.register(locationRoutes, { ...deps, prefix: '/location' });
+      await scoped.register(deliveryRoutes, { ...deps, prefix: '/delivery' });
       await scoped.register(adminRoutes, { ...deps, prefix: '/admin' });
       await scoped.register(paymentsRoutes, { ...deps, prefix: '/payments' });
       await scoped.register(promotionsRoutes, { ...deps, prefix: '/promos' });

@@ -2,7 +2,9 @@ import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Cart } from '../../domain/cart/cart.js';
 import { placeOrder, type Order, type OrderChange, type OrderSource } from '../../domain/ordering/order.js';
-import { SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricing.js';
+import { methodForSlot, SHIPPING_FEES, type ShippingMethod } from '../../domain/ordering/pricing.js';
+import type { GiftDetails } from '../../domain/ordering/order.js';
+import type { ChosenSlot, DeliveryChoice, DeliverySlotBooking } from '../delivery/index.js';
 import { promoLines } from '../../domain/shared/line-pricing.js';
 import type { PromoCodeRepository, PromoEvaluator } from '../promotions/index.js';
 import type { PaymentMethod } from '../../domain/ordering/status.js';
@@ -50,6 +52,9 @@ export interface PlaceOrderInput {
   readonly notes?: string;
   /** A promo code; when absent, the code applied to the shopper's server cart (if any). */
   readonly promoCode?: string;
+  /** A delivery date and slot: booked with the order (its capacity is taken atomically). */
+  readonly delivery?: DeliveryChoice;
+  readonly gift?: GiftDetails;
 }
 
 export interface PlacedOrder {
@@ -92,6 +97,7 @@ export class PlaceOrder {
     promoCodes?: PromoCodeRepository,
     promoEvaluator?: PromoEvaluator,
     private readonly unpaidCap?: UnpaidOrderCap,
+    private readonly slotBooking?: DeliverySlotBooking,
   ) {
     this.numbers = new OrderNumbers(orders, random);
     this.promo = new OrderPromoRedemption(orders, logger, promoCodes, promoEvaluator);
@@ -143,19 +149,41 @@ export class PlaceOrder {
     const priced = priceDrafts(drafts, await this.products.findByIds(uniqueProductIds(drafts)), this.ids);
     if (priced.isErr()) return priced;
 
+    const now = this.clock.now();
+    // The delivery slot (open now?) and the shipping method it implies (methodForSlot).
+    let chosen: ChosenSlot | null = null;
+    let shippingMethod = input.shippingMethod;
+    if (input.delivery !== undefined) {
+      if (!this.slotBooking) {
+        return Err(domainError('DELIVERY_SLOT_UNKNOWN', 'Delivery slots are not offered', { slots: [] }));
+      }
+      const checked = this.slotBooking.check(input.delivery, now);
+      if (checked.isErr()) return checked;
+      chosen = checked.value;
+      const method = methodForSlot(input.shippingMethod, chosen.sameDay);
+      if (method === null) {
+        const problem = "same-day needs today's date as deliveryDate";
+        return Err(
+          domainError('VALIDATION_FAILED', `body.shippingMethod ${problem}`, {
+            errors: [{ field: 'body.shippingMethod', message: problem }],
+          }),
+        );
+      }
+      shippingMethod = method;
+    }
+
     // The promo code: the request's, else the one applied to the server cart.
     const promoCode =
       input.promoCode ?? (cart ?? (await this.carts.findByUserId(input.userId)))?.promoCode ?? undefined;
     let applied: AppliedPromo | null = null;
     if (promoCode !== undefined) {
-      const shippingFee = SHIPPING_FEES[input.shippingMethod ?? 'standard'];
+      const shippingFee = SHIPPING_FEES[shippingMethod ?? 'standard'];
       const lines = promoLines(priced.value.lines, priced.value.products);
       const checked = await this.promo.check(promoCode, input.userId, lines, shippingFee);
       if (checked.isErr()) return checked;
       applied = checked.value;
     }
 
-    const now = this.clock.now();
     const number = await this.numbers.free(now);
     if (number.isErr()) return number;
 
@@ -167,19 +195,34 @@ export class PlaceOrder {
       userId: input.userId,
       items: priced.value.lines,
       shippingAddress: input.shippingAddress,
-      ...(input.shippingMethod !== undefined ? { shippingMethod: input.shippingMethod } : {}),
+      ...(shippingMethod !== undefined ? { shippingMethod } : {}),
       ...(input.paymentMethod !== undefined ? { paymentMethod: input.paymentMethod } : {}),
       ...(input.notes !== undefined ? { notes: input.notes } : {}),
+      ...(chosen !== null
+        ? { delivery: { date: chosen.date, slot: chosen.slot, endsAt: chosen.endsAt } }
+        : {}),
+      ...(input.gift !== undefined ? { gift: input.gift } : {}),
       source,
       ...(cart !== null ? { cartItemIds: drafts.flatMap((d) => (d.cartItemId ? [d.cartItemId] : [])) } : {}),
       now,
     });
     if (placed.isErr()) return placed;
 
+    // The ordered sequence: slot, promo use, stock, order; each step given back when a later one fails.
     const change = placed.value;
-    if (applied === null) return this.placeWithStock(change, now, source);
-    return this.promo.redeemAround(applied.code, input.userId, orderId, now, () =>
-      this.placeWithStock(change, now, source),
+    const withPromo = () =>
+      applied === null
+        ? this.placeWithStock(change, now, source)
+        : this.promo.redeemAround(applied.code, input.userId, orderId, now, () =>
+            this.placeWithStock(change, now, source),
+          );
+    if (chosen === null) return withPromo();
+    return this.slotBooking!.bookAround(
+      chosen,
+      orderId,
+      now,
+      async () => (await this.orders.findById(orderId)) !== null,
+      withPromo,
     );
   }
 

@@ -41,6 +41,8 @@ import {
 import { EmptyCartWhenOrderPlaced } from '../../application/cart/handlers.js';
 import { ReleaseStockWhenOrderCancelled } from '../../application/inventory/handlers.js';
 import { ReleasePromoWhenOrderCancelled } from '../../application/promotions/handlers.js';
+import { ReleaseSlotWhenOrderCancelled } from '../../application/delivery/handlers.js';
+import { SLOT_CAPACITY_STORE } from '../../application/delivery/ports.js';
 import { RefundPaymentWhenPaidOrderCancelled } from '../../application/payments/handlers.js';
 import { PaymentSettlement } from '../../application/payments/settlement.js';
 import {
@@ -69,6 +71,7 @@ export const REACTIONS: Reactions = {
   'ordering.order-cancelled': [
     ReleaseStockWhenOrderCancelled,
     ReleasePromoWhenOrderCancelled,
+    ReleaseSlotWhenOrderCancelled,
     RefundPaymentWhenPaidOrderCancelled,
   ],
   'ordering.order-status-changed': [SendMailWhenOrderStatusChanged],
@@ -155,6 +158,7 @@ export function bindEvents(container: Container, config: Config): void {
   bindUseCase(container, SendMailWhenOrderExpired, mail);
   bindUseCase(container, ReleaseStockWhenOrderCancelled, [STOCK_STORE, STOCK_LEDGER]);
   bindUseCase(container, ReleasePromoWhenOrderCancelled, [PROMO_CODE_REPOSITORY]);
+  bindUseCase(container, ReleaseSlotWhenOrderCancelled, [SLOT_CAPACITY_STORE]);
   bindUseCase(container, RefundPaymentWhenPaidOrderCancelled, [ORDER_REPOSITORY, PaymentSettlement]);
   bindUseCase(container, InvalidateCatalogCacheWhenCatalogChanged, [CACHE]);
   container

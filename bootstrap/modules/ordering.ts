@@ -14,6 +14,7 @@ import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, RANDOM_SOURCE } from '../../application/shared/ports.js';
 import { bindUseCase } from './bind.js';
+import { DeliverySlotBooking } from '../../application/delivery/slot-booking.js';
 import { bindStockReservations, SweepSchedule } from './stock-reservations.js';
 import {
   ORDER_EXPIRY_POLICY,
@@ -92,6 +93,7 @@ export function bindOrdering(container: Container, config: Config): void {
     PROMO_CODE_REPOSITORY,
     PromoEvaluator,
     UnpaidOrderCap,
+    DeliverySlotBooking,
   ]);
   bindUseCase(container, ListMyOrders, [ORDER_REPOSITORY, PRODUCT_REPOSITORY]);
   bindUseCase(container, GetOrder, [ORDER_REPOSITORY]);

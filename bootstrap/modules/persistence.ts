@@ -88,6 +88,9 @@ import { MongoReviewRepository } from '../../adapters/persistence/mongo/reviews-
 import { MongoWishlistRepository } from '../../adapters/persistence/mongo/wishlist-repository.js';
 import { MongoBulkOperationStore } from '../../adapters/persistence/mongo/wishlist-bulk-operations.js';
 import { MongoWishlistShareStore } from '../../adapters/persistence/mongo/wishlist-shares.js';
+import { SLOT_CAPACITY_STORE } from '../../application/delivery/ports.js';
+import { MemorySlotCapacityStore } from '../../adapters/persistence/memory/delivery-slot-capacity.js';
+import { MongoSlotCapacityStore } from '../../adapters/persistence/mongo/delivery-slot-capacity.js';
 import type { Config } from '../config.js';
 import type { Dependencies, Dependency } from './bind.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
@@ -236,6 +239,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'promotions',
     memory: adapter(MemoryPromoCodeRepository, db),
     mongo: adapter(MongoPromoCodeRepository, mongo),
+  }),
+  row({
+    token: SLOT_CAPACITY_STORE,
+    context: 'delivery',
+    memory: adapter(MemorySlotCapacityStore, db),
+    mongo: adapter(MongoSlotCapacityStore, mongo),
   }),
   row({
     token: CUSTOMER_ORDER_HISTORY,

@@ -10,6 +10,7 @@ import {
   type OrderPlaced,
   type OrderStatusChanged,
 } from './events.js';
+import { GIFT_MESSAGE_MAX_LENGTH } from '../shared/text.js';
 import { estimateDelivery, priceOrder, type ShippingMethod } from './pricing.js';
 import {
   canTransition,
@@ -65,6 +66,23 @@ export interface StatusChange {
   readonly note?: string;
 }
 
+/** The delivery date and time slot chosen at checkout (domain/delivery/slots.ts). */
+export interface OrderDelivery {
+  /** `YYYY-MM-DD` in the shop's timezone. */
+  readonly date: string;
+  /** `HH:MM-HH:MM`, the slot's id. */
+  readonly slot: string;
+}
+
+/** Who the flowers are for, and the card (GIFT_MESSAGE_MAX_LENGTH characters at most). */
+export interface GiftDetails {
+  readonly recipientName?: string;
+  readonly recipientPhone?: string;
+  readonly message?: string;
+  /** The recipient is not told who sent them. */
+  readonly anonymous: boolean;
+}
+
 /** Where the lines came from: the request's items, or the shopper's server cart (compat 13). */
 export type OrderSource = 'request' | 'cart';
 
@@ -95,6 +113,9 @@ export interface Order {
   readonly trackingNumber?: string;
   readonly statusMessage?: string;
   readonly notes?: string;
+  /** The delivery slot booked at checkout (absent: none chosen). */
+  readonly delivery?: OrderDelivery;
+  readonly gift?: GiftDetails;
   readonly statusHistory: readonly StatusChange[];
   readonly source: OrderSource;
   /** Payment lifecycle (domain/ordering/order-payment.ts); absent until the first payment event. */
@@ -137,6 +158,9 @@ export interface NewOrder {
   /** A promo code's discount (minor units, computed by domain/promotions); 0 when absent. */
   readonly discount?: Money;
   readonly promoCode?: string;
+  /** The booked slot and when it ends (the estimated delivery). */
+  readonly delivery?: OrderDelivery & { readonly endsAt: Date };
+  readonly gift?: GiftDetails;
   /** The server-cart lines ordered (source `cart`), so they can leave the cart once it is placed. */
   readonly cartItemIds?: readonly string[];
 }
@@ -171,6 +195,27 @@ export function summarizeLines(items: readonly OrderLine[]): OrderLineSummary[] 
   return items.map((l) => ({ productId: l.productId, quantity: l.quantity }));
 }
 
+/** Gift details, trimmed (blank texts dropped); a card message over the limit is refused. */
+export function checkGift(given: GiftDetails): Result<GiftDetails, DomainError> {
+  const message = blankToUndefined(given.message);
+  if (message !== undefined && [...message].length > GIFT_MESSAGE_MAX_LENGTH) {
+    const problem = `must be at most ${GIFT_MESSAGE_MAX_LENGTH} characters`;
+    return Err(
+      domainError('VALIDATION_FAILED', `body.gift.message ${problem}`, {
+        errors: [{ field: 'body.gift.message', message: problem }],
+      }),
+    );
+  }
+  const recipientName = blankToUndefined(given.recipientName);
+  const recipientPhone = blankToUndefined(given.recipientPhone);
+  return Ok({
+    ...(recipientName !== undefined ? { recipientName } : {}),
+    ...(recipientPhone !== undefined ? { recipientPhone } : {}),
+    ...(message !== undefined ? { message } : {}),
+    anonymous: given.anonymous,
+  });
+}
+
 /** A new pending order, priced by the server. */
 export function placeOrder(input: NewOrder): Result<OrderChange, DomainError> {
   const lineProblem = checkLines(input.items);
@@ -196,6 +241,9 @@ export function placeOrder(input: NewOrder): Result<OrderChange, DomainError> {
     ...(phone !== undefined ? { phone } : {}),
   };
 
+  const gift = input.gift !== undefined ? checkGift(input.gift) : null;
+  if (gift !== null && gift.isErr()) return gift;
+
   const shippingMethod = input.shippingMethod ?? 'standard';
   const totals = priceOrder(input.items, shippingMethod, input.discount ?? 0);
   const notes = blankToUndefined(input.notes);
@@ -210,8 +258,12 @@ export function placeOrder(input: NewOrder): Result<OrderChange, DomainError> {
     status: 'pending',
     ...totals,
     shippingMethod,
-    estimatedDelivery: estimateDelivery(input.now, shippingMethod),
+    estimatedDelivery: input.delivery?.endsAt ?? estimateDelivery(input.now, shippingMethod),
     ...(notes !== undefined ? { notes } : {}),
+    ...(input.delivery !== undefined
+      ? { delivery: { date: input.delivery.date, slot: input.delivery.slot } }
+      : {}),
+    ...(gift !== null ? { gift: gift.value } : {}),
     ...(input.promoCode !== undefined ? { promoCode: input.promoCode } : {}),
     statusHistory: [
       { status: 'pending', changedBy: input.userId, changedAt: input.now, note: 'Order placed' },

@@ -18,6 +18,21 @@ export const DELIVERY_DAYS: Readonly<Record<ShippingMethod, number>> = {
   'same-day': 0,
 };
 
+/**
+ * The shipping method of an order with a delivery slot: a slot today is same-day delivery (its
+ * fee applies, whatever method was asked for); a later date keeps the method asked for (standard
+ * by default), except same-day, which only today's slots can be. Null: same-day asked for a later
+ * date (refused).
+ */
+export function methodForSlot(
+  requested: ShippingMethod | undefined,
+  sameDay: boolean,
+): ShippingMethod | null {
+  if (sameDay) return 'same-day';
+  if (requested === 'same-day') return null;
+  return requested ?? 'standard';
+}
+
 /** 8 % in basis points (compat 10). */
 export const TAX_RATE_BASIS_POINTS = 800;
 

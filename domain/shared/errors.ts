@@ -58,6 +58,10 @@ export const ERROR_CODES = [
   'INVALID_STATUS_TRANSITION',
   'ORDER_NOT_EXPIRABLE',
   'TOO_MANY_UNPAID_ORDERS',
+  // delivery (issue 10)
+  'DELIVERY_SLOT_UNKNOWN',
+  'DELIVERY_SLOT_CLOSED',
+  'DELIVERY_SLOT_FULL',
   // payments
   'WEBHOOK_SIGNATURE_INVALID',
   'PAYMENT_DECLINED',
@@ -125,6 +129,10 @@ export interface ErrorDetailsByCode {
   /** how many unpaid orders one shopper may hold */
   TOO_MANY_UNPAID_ORDERS: { readonly limit: number };
   CATEGORY_IN_USE: { readonly productCount: number };
+  /** the slots a day has */
+  DELIVERY_SLOT_UNKNOWN: { readonly slots: readonly string[] };
+  /** why: past, holiday, too-far, cutoff (domain/delivery/slots.ts) */
+  DELIVERY_SLOT_CLOSED: { readonly reason: string };
   MISSING_FIELDS: { readonly missingFields: readonly string[] };
   UNKNOWN_OPTION: { readonly option: string; readonly name: string };
   INSUFFICIENT_STOCK: { readonly productId: string; readonly available?: number };

@@ -31,3 +31,6 @@ export function isPlainText(text: string, kind: TextKind = 'single-line'): boole
 /** The refusal, worded for a field name ("body.name must not contain ..."). */
 export const PLAIN_TEXT_MESSAGE =
   'must not contain control characters, bidirectional overrides or unpaired surrogates';
+
+/** The longest gift card message (characters, as a person counts them): the card's size. */
+export const GIFT_MESSAGE_MAX_LENGTH = 250;

@@ -34,6 +34,7 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'notifications -> ordering': 'order mails react to ordering events and read the order',
   'ordering -> cart': 'an order can be placed from the server cart',
   'ordering -> catalog': 'order lines are priced and checked from products',
+  'ordering -> delivery': 'placing an order books its delivery slot (DeliverySlotBooking)',
   'ordering -> identity': 'sales analytics count customers',
   'ordering -> inventory': 'placing an order holds stock (StockHold, reservation sweeper)',
   'ordering -> promotions': 'placing an order evaluates and redeems its promo code',

@@ -14,6 +14,13 @@ import { IsoDate } from '../schemas.js';
 /** How orders look on the wire (compat 5.5). Money in major units; unset optionals omitted. */
 const OptionSchema = Type.Object({ name: Type.String(), price: Type.Number() });
 
+const GiftSchema = Type.Object({
+  recipientName: Type.Optional(Type.String()),
+  recipientPhone: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+  anonymous: Type.Boolean(),
+});
+
 /** A line's product as the orders list populates it (compat 5.2). */
 export const PopulatedProductSchema = Type.Object({
   _id: Type.String(),
@@ -76,6 +83,13 @@ function orderProperties(product: TSchema) {
     statusMessage: Type.Optional(Type.String()),
     notes: Type.Optional(Type.String()),
     promoCode: Type.Optional(Type.String({ description: 'The promo code that gave `discount`' })),
+    deliveryDate: Type.Optional(
+      Type.String({ description: "The delivery date booked at checkout, YYYY-MM-DD in the shop's timezone" }),
+    ),
+    deliverySlot: Type.Optional(
+      Type.String({ description: 'The delivery slot booked at checkout, HH:MM-HH:MM' }),
+    ),
+    gift: Type.Optional(GiftSchema),
     statusHistory: Type.Array(
       Type.Object({
         status: Type.String(),
@@ -166,6 +180,8 @@ function presentBase(o: Order, ref: PaymentReference) {
     ...(o.statusMessage !== undefined ? { statusMessage: o.statusMessage } : {}),
     ...(o.notes !== undefined ? { notes: o.notes } : {}),
     ...(o.promoCode !== undefined ? { promoCode: o.promoCode } : {}),
+    ...(o.delivery !== undefined ? { deliveryDate: o.delivery.date, deliverySlot: o.delivery.slot } : {}),
+    ...(o.gift !== undefined ? { gift: { ...o.gift } } : {}),
     statusHistory: o.statusHistory.map((h) => ({
       status: h.status,
       changedBy: h.changedBy,

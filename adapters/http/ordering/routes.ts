@@ -6,7 +6,9 @@ import { CancelOrder } from '../../../application/ordering/cancel-order.js';
 import { PaymentReferences } from '../../../application/payments/index.js';
 import { authHooks, principalOf } from '../auth.js';
 import { registerChangeOrderStatus, registerListAllOrders } from './admin-operations.js';
-import { unwrap } from '../errors.js';
+import { fail, unwrap } from '../errors.js';
+import { domainError } from '../../../domain/shared/errors.js';
+import type { DeliveryChoice } from '../../../application/delivery/index.js';
 import { idempotent, IdempotencyKeyHeaders, replayable } from '../idempotency.js';
 import { absentBodyAsEmptyObject, bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
@@ -19,6 +21,17 @@ import {
 } from './presenter.js';
 import { CancelBody, DualOrderData, PlaceOrderBody } from './schemas.js';
 import { orderLinesFromBody } from './order-lines.js';
+
+/** Both or neither: one without the other is a 400 naming the missing one. */
+function deliveryChoice(date: string | undefined, slot: string | undefined): DeliveryChoice | undefined {
+  if (date === undefined && slot === undefined) return undefined;
+  if (date !== undefined && slot !== undefined) return { date, slot };
+  const missing = date === undefined ? 'body.deliveryDate' : 'body.deliverySlot';
+  const message = 'is required with ' + (date === undefined ? 'deliverySlot' : 'deliveryDate');
+  return fail(
+    domainError('VALIDATION_FAILED', `${missing} ${message}`, { errors: [{ field: missing, message }] }),
+  );
+}
 
 /** Shoppers' orders under /api/orders (compat 5), plus the two admin routes the original kept here. */
 export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
@@ -63,6 +76,7 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     async (request, reply) => {
       const { user } = principalOf(request);
       const body = request.body;
+      const delivery = deliveryChoice(body.deliveryDate, body.deliverySlot);
       const placed = unwrap(
         await placeOrder.execute({
           userId: user.id,
@@ -72,6 +86,10 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           ...(body.paymentInfo?.method !== undefined ? { paymentMethod: body.paymentInfo.method } : {}),
           ...(body.notes !== undefined ? { notes: body.notes } : {}),
           ...(body.promoCode !== undefined ? { promoCode: body.promoCode } : {}),
+          ...(delivery !== undefined ? { delivery } : {}),
+          ...(body.gift !== undefined
+            ? { gift: { ...body.gift, anonymous: body.gift.anonymous ?? false } }
+            : {}),
         }),
       );
       reply.status(201);

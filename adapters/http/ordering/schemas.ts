@@ -3,6 +3,7 @@ import { ORDER_STATUSES } from '../../../domain/ordering/status.js';
 import { PAYMENT_METHODS } from '../../../domain/ordering/status.js';
 import { SHIPPING_METHODS } from '../../../domain/ordering/pricing.js';
 import { IgnoredNumber, LongText, ObjectId, PageSize, pageWithDefault, Quantity, Text } from '../schemas.js';
+import { GIFT_MESSAGE_MAX_LENGTH } from '../../../domain/shared/text.js';
 import { OrderProperties, OrderSchema } from './presenter.js';
 
 const nonBlank = (maxLength: number) => Text(maxLength, { minLength: 1, pattern: '\\S' });
@@ -64,6 +65,30 @@ export const PlaceOrderBody = Type.Object(
         maxLength: 64,
         description: 'A promo code; when absent, the code applied to the server cart (if any) is used',
       }),
+    ),
+    deliveryDate: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+        description:
+          "A delivery date, YYYY-MM-DD in the shop's timezone (with deliverySlot; GET /api/delivery/slots lists them). Today means same-day delivery and its fee.",
+      }),
+    ),
+    deliverySlot: Type.Optional(
+      Type.String({
+        pattern: '^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$',
+        description: 'A slot id, HH:MM-HH:MM',
+      }),
+    ),
+    gift: Type.Optional(
+      Type.Object(
+        {
+          recipientName: Type.Optional(Text(100)),
+          recipientPhone: Type.Optional(Type.String({ maxLength: 30, pattern: '^[+0-9 ()-]*$' })),
+          message: Type.Optional(LongText(GIFT_MESSAGE_MAX_LENGTH)),
+          anonymous: Type.Optional(Type.Boolean({ default: false })),
+        },
+        { additionalProperties: false },
+      ),
     ),
     paymentInfo: Type.Optional(
       Type.Object(

@@ -6,6 +6,7 @@ import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import {
   storefrontStatus,
+  type GiftDetails,
   type Order,
   type OrderLine,
   type OrderOption,
@@ -84,6 +85,14 @@ export const ORDER_SCHEMA = new Schema(
     statusMessage: String,
     notes: String,
     promoCode: String,
+    delivery: { type: new Schema({ date: String, slot: String }, { _id: false }), default: undefined },
+    gift: {
+      type: new Schema(
+        { recipientName: String, recipientPhone: String, message: String, anonymous: Boolean },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     statusHistory: [
       new Schema({ status: String, changedBy: String, changedAt: Date, note: String }, { _id: false }),
     ],
@@ -142,6 +151,15 @@ function changeFromDocument(c: StatusChange): StatusChange {
   };
 }
 
+function giftFromDocument(g: GiftDetails): GiftDetails {
+  return {
+    ...(g.recipientName != null ? { recipientName: g.recipientName } : {}),
+    ...(g.recipientPhone != null ? { recipientPhone: g.recipientPhone } : {}),
+    ...(g.message != null ? { message: g.message } : {}),
+    anonymous: g.anonymous === true,
+  };
+}
+
 export function orderFromDocument(doc: OrderDocument): Order {
   const createdAt = doc.createdAt ?? new Date(0);
   const total = doc.total ?? doc.totalAmount ?? 0;
@@ -179,6 +197,10 @@ export function orderFromDocument(doc: OrderDocument): Order {
     ...(doc.statusMessage != null ? { statusMessage: doc.statusMessage } : {}),
     ...(doc.notes != null ? { notes: doc.notes } : {}),
     ...(doc.promoCode != null ? { promoCode: doc.promoCode } : {}),
+    ...(doc.delivery?.date != null && doc.delivery.slot != null
+      ? { delivery: { date: doc.delivery.date, slot: doc.delivery.slot } }
+      : {}),
+    ...(doc.gift != null ? { gift: giftFromDocument(doc.gift) } : {}),
     statusHistory: (doc.statusHistory ?? []).map(changeFromDocument),
     source: doc.source ?? 'request',
     ...(doc.paidAt != null ? { paidAt: doc.paidAt } : {}),

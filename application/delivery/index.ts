@@ -1,0 +1,4 @@
+// The public face of this application context: other contexts import only this file (test/architecture/
+// import-cycles.test.ts checks it). Add an export here on purpose when another context needs it.
+export type { SlotCapacityStore } from './ports.js';
+export { DeliverySlotBooking, type ChosenSlot, type DeliveryChoice } from './slot-booking.js';

@@ -1,0 +1,49 @@
+import { token } from '../shared/token.js';
+import type { DeliveryCalendar } from '../../domain/delivery/slots.js';
+
+/** One order's booking of one slot (`key`: date and slot, see slotKey), made at `at`. */
+export interface SlotBooking {
+  readonly orderId: string;
+  readonly key: string;
+  readonly at: Date;
+}
+
+/**
+ * The capacity of delivery slots. Each slot of each date is one counter (`taken`, and the
+ * orders holding it); booking is a guarded single-document increment (`taken < capacity`, the
+ * order not already holding it), so however many placements race, on however many instances,
+ * at most `capacity` orders hold a slot. Each booking also leaves a record (written before the
+ * increment) so a placement that died can be found and its slot given back (ReleaseAbandonedSlots).
+ */
+export interface SlotCapacityStore {
+  /**
+   * Books `key` for `orderId` while fewer than `capacity` hold it: true when the order holds it
+   * now (booked by this call or already), false when the slot is full (nothing kept).
+   */
+  book(key: string, orderId: string, capacity: number, at: Date): Promise<boolean>;
+  /** Gives the order's slot back, once: whether this call freed a place. */
+  release(orderId: string): Promise<boolean>;
+  /** How many orders hold each of `keys` (absent: none). */
+  taken(keys: readonly string[]): Promise<Map<string, number>>;
+  /** The order's booking, if it holds one. */
+  bookingOf(orderId: string): Promise<SlotBooking | null>;
+  /** Bookings made at or before `before` whose order was never seen stored, oldest first. */
+  unconfirmed(before: Date, limit: number): Promise<SlotBooking[]>;
+  /** The booking's order is stored: the sweep never looks at it again. */
+  confirm(orderId: string): Promise<void>;
+}
+export const SLOT_CAPACITY_STORE = token<SlotCapacityStore>('SlotCapacityStore');
+
+/** The shop's slot calendar (from config). */
+export const DELIVERY_CALENDAR = token<DeliveryCalendar>('DeliveryCalendar');
+
+/** Whether an order is stored (ordering's store, seen through this narrow port). */
+export interface PlacedOrders {
+  hasOrder(orderId: string): Promise<boolean>;
+}
+export const PLACED_ORDERS = token<PlacedOrders>('DeliveryPlacedOrders');
+
+/** How long a placement may take: a booking older than this whose order is not stored was abandoned. */
+export interface AbandonedSlotPolicy {
+  readonly abandonAfterMs: number;
+}
