@@ -1,15 +1,50 @@
+import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
-import { JOB_QUEUE, type JobQueue } from '../../../application/shared/job-queue.js';
+import type { Container } from 'inversify';
+import {
+  JOB_QUEUE,
+  type JobHandler,
+  type JobQueue,
+  type RunningJob,
+} from '../../../application/shared/job-queue.js';
 import { InProcessJobQueue } from '../../../adapters/queue/in-process-job-queue.js';
+import { BullMqJobQueue } from '../../../adapters/queue/bullmq-job-queue.js';
 import { buildContainer } from '../../../bootstrap/container.js';
+import { startTasks } from '../../../bootstrap/app.js';
+import { ConfigError } from '../../../bootstrap/config.js';
+import type { ProcessorTable } from '../../../bootstrap/modules/jobs.js';
 import { silentLogger } from '../../contract/cache/redis-support.js';
 import { testConfig } from '../../support/harness.js';
+import { describeWith, serviceUrl } from '../../support/services.js';
+
+class RecordJobs implements JobHandler<{ n: number }> {
+  readonly seen: number[] = [];
+  async handle(job: RunningJob<{ n: number }>): Promise<void> {
+    this.seen.push(job.data.n);
+  }
+}
+
+const until = async (probe: () => Promise<boolean> | boolean): Promise<void> => {
+  const deadline = Date.now() + 8000;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error('not reached in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+/** A container running `processors` (one handler, RecordJobs) with its start-up tasks done. */
+async function started(env: Record<string, string>, processors: ProcessorTable): Promise<Container> {
+  const container = buildContainer(testConfig(env), silentLogger, { processors });
+  container.bind(RecordJobs).toConstantValue(new RecordJobs());
+  await startTasks(container).settled;
+  return container;
+}
 
 describe('bootstrap: the job queue', () => {
   it('is the in-process queue on the embedded default, one per container', async () => {
     const container = buildContainer(testConfig(), silentLogger);
-    expect(container.get<JobQueue>(JOB_QUEUE)).to.be.instanceOf(InProcessJobQueue);
-    expect(container.get<JobQueue>(JOB_QUEUE)).to.equal(container.get<JobQueue>(JOB_QUEUE));
+    expect(container.get(JOB_QUEUE)).to.be.instanceOf(InProcessJobQueue);
+    expect(container.get(JOB_QUEUE)).to.equal(container.get(JOB_QUEUE));
     await container.unbindAllAsync();
   });
 
@@ -28,7 +63,36 @@ describe('bootstrap: the job queue', () => {
     await running;
     await container.unbindAllAsync();
     expect(finished).to.equal(true);
-    // closed: a job added afterwards is never taken
     expect(() => queue.process('q2', async () => undefined)).to.throw(/closed/);
+  });
+
+  it('runs the processors of its table in the API process by default (QUEUE_WORKERS=true)', async () => {
+    const container = await started({}, { 'test-jobs': { handler: RecordJobs, concurrency: 2 } });
+    const queue = container.get<JobQueue>(JOB_QUEUE);
+    await queue.add('test-jobs', 'n', { n: 1 });
+    await queue.add('test-jobs', 'n', { n: 2 });
+    await until(() => container.get(RecordJobs).seen.length === 2);
+    expect([...container.get(RecordJobs).seen].sort()).to.deep.equal([1, 2]);
+    await container.unbindAllAsync();
+  });
+
+  it('QUEUE_WORKERS=false without REDIS_URL is refused: nobody would ever run the jobs', () => {
+    expect(() => testConfig({ QUEUE_WORKERS: 'false' })).to.throw(ConfigError, /QUEUE_WORKERS/);
+    expect(() => testConfig({ QUEUE_CONCURRENCY: '0' })).to.throw(ConfigError, /QUEUE_CONCURRENCY/);
+  });
+
+  describeWith(['redis'], 'with REDIS_URL', () => {
+    it('is BullMQ, and QUEUE_WORKERS=false only enqueues', async () => {
+      const queueName = `test-jobs-${randomUUID().slice(0, 8)}`;
+      const env = { REDIS_URL: serviceUrl('redis'), QUEUE_WORKERS: 'false' };
+      const producer = await started(env, { [queueName]: { handler: RecordJobs } });
+      const queue = producer.get<JobQueue>(JOB_QUEUE);
+      expect(queue).to.be.instanceOf(BullMqJobQueue);
+      const job = await queue.add(queueName, 'n', { n: 7 });
+      await new Promise((r) => setTimeout(r, 300));
+      expect(producer.get(RecordJobs).seen).to.deep.equal([]);
+      expect((await queue.get(queueName, job.id))?.state).to.equal('waiting');
+      await producer.unbindAllAsync();
+    });
   });
 });

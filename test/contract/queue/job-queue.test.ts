@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import { InProcessJobQueue, type JobTimers } from '../../../adapters/queue/in-process-job-queue.js';
 import { SystemClock } from '../../../adapters/system/system.js';
+import { BullMqJobQueue } from '../../../adapters/queue/bullmq-job-queue.js';
+import { describeWith, serviceUrl } from '../../support/services.js';
+import { readyClient, silentLogger } from '../cache/redis-support.js';
 import {
   PermanentJobError,
   type JobQueue,
@@ -88,6 +91,19 @@ function jobQueueContract(make: () => Promise<JobQueue>): void {
     expect(runs).to.have.length(2);
     expect(runs[0]).to.deep.equal({ n: 1 });
     expect((await queue.counts(q)).completed).to.equal(2);
+  });
+
+  it('takes any string as a job id: digits, colons and percent signs included, each its own job', async () => {
+    const ids = ['42', 'a:b', 'a%3Ab', 'a%b', 'order:1:placed'];
+    for (const id of ids) expect((await queue.add(q, 'w', { id }, { jobId: id })).id).to.equal(id);
+    for (const id of ids) expect((await queue.get<{ id: string }>(q, id))?.data).to.deep.equal({ id });
+    expect((await queue.counts(q)).waiting).to.equal(ids.length);
+    const seen: string[] = [];
+    queue.process(q, async (job) => {
+      seen.push(job.id);
+    });
+    await eventually(async () => (await queue.counts(q)).completed === ids.length);
+    expect([...seen].sort()).to.deep.equal([...ids].sort());
   });
 
   it('runs a job with its data and attempt number, then it is completed', async () => {
@@ -270,6 +286,36 @@ function jobQueueContract(make: () => Promise<JobQueue>): void {
 
 describe('JobQueue contract: in-process', () => {
   jobQueueContract(async () => new InProcessJobQueue(new SystemClock()));
+});
+
+describeWith(['redis'], 'JobQueue contract: BullMQ on Redis', () => {
+  const keyPrefix = `af:test-queue-${process.pid}-${randomUUID().slice(0, 8)}:`;
+  after(async () => {
+    // every key of this run goes
+    const redis = await readyClient(serviceUrl('redis'));
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  });
+  jobQueueContract(
+    async () =>
+      new BullMqJobQueue(
+        {
+          url: serviceUrl('redis'),
+          keyPrefix,
+          attempts: 3,
+          backoffMs: 1000,
+          concurrency: 5,
+          stalledIntervalMs: 30_000,
+          completedRetentionMs: 3600_000,
+        },
+        silentLogger,
+      ),
+  );
 });
 
 describe('InProcessJobQueue', () => {
