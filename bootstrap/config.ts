@@ -346,15 +346,16 @@ function duration(env: Env, name: string, fallback: string): number {
 }
 
 /**
- * Only the Redis queue is shared between processes: without REDIS_URL a process that does not
- * run the workers would queue jobs nobody ever takes, so QUEUE_WORKERS=false needs REDIS_URL.
+ * Only the Redis queue is shared between processes, and only by instances on one MongoDB
+ * database (the Redis keys belong to the data: see redisKeyPrefix): a process that does not run
+ * the workers would otherwise queue jobs nobody ever takes, so QUEUE_WORKERS=false needs both.
  */
 function queueConfig(env: Env): Config['queue'] {
   const workers = bool(env, 'QUEUE_WORKERS', true);
-  if (!workers && str(env, 'REDIS_URL', '') === '') {
+  if (!workers && (str(env, 'REDIS_URL', '') === '' || str(env, 'MONGODB_URI', '') === '')) {
     throw new ConfigError(
       'QUEUE_WORKERS',
-      'false needs REDIS_URL (without Redis, jobs live in the process that queued them)',
+      'false needs REDIS_URL and MONGODB_URI (otherwise no other process can take this one’s jobs)',
       'false',
     );
   }

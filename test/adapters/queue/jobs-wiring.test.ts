@@ -15,7 +15,9 @@ import { ConfigError } from '../../../bootstrap/config.js';
 import type { ProcessorTable } from '../../../bootstrap/modules/jobs.js';
 import { silentLogger } from '../../contract/cache/redis-support.js';
 import { testConfig } from '../../support/harness.js';
-import { describeWith, serviceUrl } from '../../support/services.js';
+import { describeWith, mongoTestUri, serviceUrl } from '../../support/services.js';
+import type { Connection } from 'mongoose';
+import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 
 class RecordJobs implements JobHandler<{ n: number }> {
   readonly seen: number[] = [];
@@ -76,15 +78,24 @@ describe('bootstrap: the job queue', () => {
     await container.unbindAllAsync();
   });
 
-  it('QUEUE_WORKERS=false without REDIS_URL is refused: nobody would ever run the jobs', () => {
+  it('QUEUE_WORKERS=false without REDIS_URL and MONGODB_URI is refused: nobody would ever run the jobs', () => {
     expect(() => testConfig({ QUEUE_WORKERS: 'false' })).to.throw(ConfigError, /QUEUE_WORKERS/);
+    expect(() => testConfig({ QUEUE_WORKERS: 'false', REDIS_URL: 'redis://127.0.0.1:6390' })).to.throw(
+      ConfigError,
+      /MONGODB_URI/,
+    );
     expect(() => testConfig({ QUEUE_CONCURRENCY: '0' })).to.throw(ConfigError, /QUEUE_CONCURRENCY/);
   });
 
-  describeWith(['redis'], 'with REDIS_URL', () => {
+  describeWith(['redis', 'mongo'], 'with REDIS_URL (and MONGODB_URI)', () => {
     it('is BullMQ, and QUEUE_WORKERS=false only enqueues', async () => {
       const queueName = `test-jobs-${randomUUID().slice(0, 8)}`;
-      const env = { REDIS_URL: serviceUrl('redis'), QUEUE_WORKERS: 'false' };
+      const env = {
+        REDIS_URL: serviceUrl('redis'),
+        MONGODB_URI: mongoTestUri('jobs-wiring'),
+        SEED_DEMO: 'false',
+        QUEUE_WORKERS: 'false',
+      };
       const producer = await started(env, { [queueName]: { handler: RecordJobs } });
       const queue = producer.get<JobQueue>(JOB_QUEUE);
       expect(queue).to.be.instanceOf(BullMqJobQueue);
@@ -92,6 +103,8 @@ describe('bootstrap: the job queue', () => {
       await new Promise((r) => setTimeout(r, 300));
       expect(producer.get(RecordJobs).seen).to.deep.equal([]);
       expect((await queue.get(queueName, job.id))?.state).to.equal('waiting');
+      await queue.close();
+      await producer.get<Connection>(MONGO_CONNECTION).dropDatabase();
       await producer.unbindAllAsync();
     });
   });
