@@ -72,7 +72,7 @@ const STATES: Record<string, JobState> = {
  * worker died is found by BullMQ's stalled-job check and attempted again.
  */
 export class BullMqJobQueue implements JobQueue {
-  private readonly producer: Redis;
+  private producerConnection: Redis | undefined;
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, { worker: Worker; connection: Redis }>();
   private closed = false;
@@ -80,8 +80,12 @@ export class BullMqJobQueue implements JobQueue {
   constructor(
     private readonly settings: BullMqJobQueueSettings,
     private readonly logger: AppLogger,
-  ) {
-    this.producer = connection(settings.url, 'producer');
+  ) {}
+
+  /** Opened on first use: a process that never touches the queue holds no connection for it. */
+  private get producer(): Redis {
+    this.producerConnection ??= connection(this.settings.url, 'producer');
+    return this.producerConnection;
   }
 
   private get prefix(): string {
@@ -186,7 +190,7 @@ export class BullMqJobQueue implements JobQueue {
     await Promise.all([...this.workers.values()].map(({ worker }) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     for (const { connection: c } of this.workers.values()) c.disconnect();
-    this.producer.disconnect();
+    this.producerConnection?.disconnect();
   }
 
   private queue(name: string): Queue {

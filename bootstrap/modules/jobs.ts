@@ -90,6 +90,7 @@ export class StartJobWorkers implements StartupTask {
   async run(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    if (Object.keys(this.processors).length === 0) return;
     const queue = this.container.get<JobQueue>(JOB_QUEUE);
     for (const [name, row] of Object.entries(this.processors)) {
       const handler = this.container.get<JobHandler<unknown>>(row.handler);

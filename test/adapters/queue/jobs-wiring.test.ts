@@ -109,3 +109,19 @@ describe('bootstrap: the job queue', () => {
     });
   });
 });
+
+describe('npm run worker', () => {
+  it('refuses to start without REDIS_URL, naming it (on the embedded default jobs run in the API)', async function () {
+    this.timeout(30_000);
+    const { spawnSync } = await import('node:child_process');
+    const entry = new URL('../../../bootstrap/worker.ts', import.meta.url).pathname;
+    const compiled = import.meta.url.endsWith('.js');
+    const run = spawnSync(
+      process.execPath,
+      compiled ? [entry.replace(/\.ts$/, '.js')] : ['--import', 'tsx', entry],
+      { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test' }, encoding: 'utf8', timeout: 25_000 },
+    );
+    expect(run.status).to.equal(1);
+    expect(run.stderr).to.match(/REDIS_URL is required by `npm run worker`/);
+  });
+});
