@@ -7,11 +7,11 @@ import type { App } from '../adapters/http/types.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
 import { REDACTED, REDACTED_LOG_PATHS, serializeRequest } from '../adapters/telemetry/log-redaction.js';
 import { STARTUP_PROGRESS } from '../application/health/ports.js';
+import { JOB_QUEUE, type JobQueue } from '../application/shared/job-queue.js';
 import { APP_LOGGER, STARTUP_TASK, type AppLogger, type StartupTask } from '../application/shared/ports.js';
 import { isMongoUnavailable } from '../adapters/persistence/mongo/unavailable.js';
 import type { Config } from './config.js';
-import { buildContainer } from './container.js';
-import type { SharedOverrides } from './modules/shared.js';
+import { buildContainer, type ContainerOverrides } from './container.js';
 import { runStartupTasks, type StartupRun, type StartupTracker } from './startup.js';
 
 export const VERSION = '0.1.0';
@@ -62,7 +62,7 @@ export interface ApplicationOptions {
  */
 export async function createApplication(
   config: Config,
-  overrides: SharedOverrides = {},
+  overrides: ContainerOverrides = {},
   options: ApplicationOptions = {},
 ): Promise<Application> {
   const logger = createLogger(config, options.logDestination);
@@ -111,6 +111,8 @@ export async function createApplication(
     close: async (options = {}) => {
       startup.stop();
       const result = await drainAndClose(app, { graceMs: 0, timeoutMs: 10_000, ...options });
+      // The running jobs finish while every adapter they use is still there.
+      await container.get<JobQueue>(JOB_QUEUE).close();
       // Deactivates the singletons: worker threads, and later connections, are released here.
       await container.unbindAllAsync();
       return result;
@@ -118,7 +120,8 @@ export async function createApplication(
   };
 }
 
-function startTasks(container: Container): StartupRun {
+/** Runs the container's start-up tasks (the API's and the worker's). */
+export function startTasks(container: Container): StartupRun {
   const tasks = container.isBound(STARTUP_TASK) ? container.getAll<StartupTask>(STARTUP_TASK) : [];
   return runStartupTasks(tasks, {
     isUnavailable: isMongoUnavailable,

@@ -147,6 +147,19 @@ export interface Config {
   };
   /** The event outbox's sweeper: every sweepIntervalMs, events still pending redeliverAfterMs after they occurred are delivered again. */
   readonly events: { readonly sweepIntervalMs: number; readonly redeliverAfterMs: number };
+  /**
+   * The job queue (in process, or BullMQ with REDIS_URL). `workers`: this process runs the
+   * processors (false: it only enqueues, `npm run worker` processes run them). `concurrency`:
+   * jobs of one queue run at once per process. `attempts`/`backoffMs`: defaults of a job that does
+   * not say. `stalledIntervalMs` (BullMQ): a job whose worker died is attempted again after this.
+   */
+  readonly queue: {
+    readonly workers: boolean;
+    readonly concurrency: number;
+    readonly attempts: number;
+    readonly backoffMs: number;
+    readonly stalledIntervalMs: number;
+  };
 }
 
 /** The slot calendar from SHOP_TIMEZONE, DELIVERY_SLOTS, DELIVERY_SLOT_CAPACITY, SAME_DAY_CUTOFF, DELIVERY_HOLIDAYS, DELIVERY_DAYS_AHEAD. */
@@ -382,6 +395,29 @@ function duration(env: Env, name: string, fallback: string): number {
   return Number(m[1]) * unit;
 }
 
+/**
+ * Only the Redis queue is shared between processes, and only by instances on one MongoDB
+ * database (the Redis keys belong to the data: see redisKeyPrefix): a process that does not run
+ * the workers would otherwise queue jobs nobody ever takes, so QUEUE_WORKERS=false needs both.
+ */
+function queueConfig(env: Env): Config['queue'] {
+  const workers = bool(env, 'QUEUE_WORKERS', true);
+  if (!workers && (str(env, 'REDIS_URL', '') === '' || str(env, 'MONGODB_URI', '') === '')) {
+    throw new ConfigError(
+      'QUEUE_WORKERS',
+      'false needs REDIS_URL and MONGODB_URI (otherwise no other process can take this one’s jobs)',
+      'false',
+    );
+  }
+  return {
+    workers,
+    concurrency: int(env, 'QUEUE_CONCURRENCY', 5, 1, 1000),
+    attempts: int(env, 'QUEUE_ATTEMPTS', 5, 1, 100),
+    backoffMs: int(env, 'QUEUE_BACKOFF_MS', 2000, 0, 3600_000),
+    stalledIntervalMs: int(env, 'QUEUE_STALLED_INTERVAL_MS', 30_000, 100, 3600_000),
+  };
+}
+
 export function loadConfig(env: Env, generateSecret: () => string): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   const production = nodeEnv === 'production';
@@ -512,5 +548,6 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       sweepIntervalMs: int(env, 'EVENT_SWEEP_INTERVAL_MS', 10_000, 100, 3600_000),
       redeliverAfterMs: int(env, 'EVENT_REDELIVER_AFTER_MS', 30_000, 0, 3600_000),
     },
+    queue: queueConfig(env),
   };
 }

@@ -24,14 +24,20 @@ import { bindPromotions } from './modules/promotions.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
 import { bindEvents, startEventSweeper } from './modules/events.js';
+import { bindJobs, PROCESSORS, startJobWorkers, type ProcessorTable } from './modules/jobs.js';
 
 export const CONFIG = token<Config>('Config');
+
+export interface ContainerOverrides extends SharedOverrides {
+  /** The job processors to run (tests: a table of their own); default PROCESSORS. */
+  readonly processors?: ProcessorTable;
+}
 
 /** One container per process: each port bound to exactly one adapter, chosen from config. */
 export function buildContainer(
   config: Config,
   logger: AppLogger,
-  overrides: SharedOverrides = {},
+  overrides: ContainerOverrides = {},
 ): Container {
   const container = new Container();
   container.bind(CONFIG).toConstantValue(config);
@@ -40,6 +46,7 @@ export function buildContainer(
   bindPersistence(container, config); // every repository: memory or Mongo, from one table
   bindCache(container, config);
   bindEvents(container, config);
+  bindJobs(container, config);
   bindIdentity(container, config);
   bindSessions(container, config);
   bindCatalog(container, config);
@@ -58,5 +65,6 @@ export function buildContainer(
   bindDiscovery(container, config);
   startOrderExpiry(container); // last: its first sweep publishes to the subscribers bound above
   startEventSweeper(container);
+  startJobWorkers(container, config, overrides.processors ?? PROCESSORS);
   return container;
 }

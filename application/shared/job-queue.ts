@@ -61,6 +61,16 @@ export interface RunningJob<T> {
 
 export type JobProcessor<T> = (job: RunningJob<T>) => Promise<void>;
 
+/**
+ * A queue's processor as a class in its context (like an event handler), constructed with its
+ * ports; bootstrap/modules/jobs.ts registers each under its queue name in one table (PROCESSORS),
+ * so the API process and `npm run worker` run the same ones. Must be safe to run again for the
+ * same job (a retry, or a job whose worker died): use the job id to do its effect once.
+ */
+export interface JobHandler<T = unknown> {
+  handle(job: RunningJob<T>): Promise<void>;
+}
+
 export interface WorkerOptions {
   readonly concurrency?: number;
 }

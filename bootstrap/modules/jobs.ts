@@ -1,0 +1,113 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- handler classes of any constructor arity */
+import type { Container } from 'inversify';
+import { JOB_QUEUE, type JobHandler, type JobQueue } from '../../application/shared/job-queue.js';
+import {
+  APP_LOGGER,
+  CLOCK,
+  STARTUP_TASK,
+  type AppLogger,
+  type Clock,
+  type StartupTask,
+} from '../../application/shared/ports.js';
+import { InProcessJobQueue } from '../../adapters/queue/in-process-job-queue.js';
+import { BullMqJobQueue } from '../../adapters/queue/bullmq-job-queue.js';
+import { REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import type { Config } from '../config.js';
+
+export type JobHandlerClass = new (...args: any[]) => JobHandler<any>;
+
+/** One queue's processor: its handler class (bound with its dependencies below) and concurrency. */
+export interface ProcessorRow {
+  readonly handler: JobHandlerClass;
+  /** Jobs of this queue run at once per process; default QUEUE_CONCURRENCY. */
+  readonly concurrency?: number;
+}
+
+/** Queue name -> processor. */
+export type ProcessorTable = Readonly<Record<string, ProcessorRow>>;
+
+/**
+ * What runs where: every queue's processor, in one place. The API process (QUEUE_WORKERS=true,
+ * the default) and `npm run worker` register exactly these. A handler lives in its context and is
+ * bound in bindJobs with its dependencies (typed: a wrong or missing one fails tsc).
+ */
+export const PROCESSORS: ProcessorTable = {};
+
+/**
+ * The job queue (JOB_QUEUE): BullMQ on Redis when REDIS_URL is set (keys under REDIS_KEY_PREFIX),
+ * else in process. Closed when the container is unbound (shutdown): it takes no more jobs and
+ * waits for the running ones.
+ */
+export function bindJobs(container: Container, config: Config): void {
+  const redis = config.redis;
+  const { attempts, backoffMs, concurrency, stalledIntervalMs } = config.queue;
+  const completedRetentionMs = 7 * 24 * 3600_000;
+  if (redis) {
+    container
+      .bind<JobQueue>(JOB_QUEUE)
+      .toResolvedValue(
+        (prefix: string, logger: AppLogger) =>
+          new BullMqJobQueue(
+            {
+              url: redis.url,
+              keyPrefix: prefix,
+              attempts,
+              backoffMs,
+              concurrency,
+              stalledIntervalMs,
+              completedRetentionMs,
+            },
+            logger,
+          ),
+        [REDIS_KEY_PREFIX, APP_LOGGER],
+      )
+      .inSingletonScope()
+      .onDeactivation((queue) => queue.close());
+  } else {
+    container
+      .bind<JobQueue>(JOB_QUEUE)
+      .toResolvedValue(
+        (clock: Clock) =>
+          new InProcessJobQueue(clock, { attempts, backoffMs, concurrency, completedRetentionMs }),
+        [CLOCK],
+      )
+      .inSingletonScope()
+      .onDeactivation((queue) => queue.close());
+  }
+}
+
+/** Registers this process as the worker of every queue of `processors`, once. */
+export class StartJobWorkers implements StartupTask {
+  readonly name = 'jobs: start workers';
+  private started = false;
+
+  constructor(
+    private readonly container: Container,
+    private readonly processors: ProcessorTable,
+    private readonly concurrency: number,
+  ) {}
+
+  async run(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    if (Object.keys(this.processors).length === 0) return;
+    const queue = this.container.get<JobQueue>(JOB_QUEUE);
+    for (const [name, row] of Object.entries(this.processors)) {
+      const handler = this.container.get<JobHandler<unknown>>(row.handler);
+      queue.process(name, (job) => handler.handle(job), { concurrency: row.concurrency ?? this.concurrency });
+    }
+    const queues = Object.keys(this.processors);
+    if (queues.length > 0) this.container.get<AppLogger>(APP_LOGGER).info('job workers started', { queues });
+  }
+}
+
+/**
+ * With QUEUE_WORKERS (the default), this process runs the processors; bound last, like the
+ * sweepers, so every handler's dependencies are bound when they start.
+ */
+export function startJobWorkers(container: Container, config: Config, processors: ProcessorTable): void {
+  if (!config.queue.workers) return;
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toConstantValue(new StartJobWorkers(container, processors, config.queue.concurrency));
+}
