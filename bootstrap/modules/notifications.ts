@@ -39,12 +39,35 @@ export function bindNotifications(container: Container, config: Config): void {
       .inSingletonScope();
   }
 
-  container
-    .bind<SmsSender>(SMS_SENDER)
-    .toResolvedValue((logger: AppLogger) => new OutboxSmsSender(config.sms.outboxDir, logger), [APP_LOGGER])
-    .inSingletonScope();
+  const twilio = config.twilio;
+  if (twilio) {
+    // The SDK is loaded only when configured: the embedded default never imports it.
+    container
+      .bind<SmsSender>(SMS_SENDER)
+      .toResolvedValue(
+        (logger: AppLogger) =>
+          lazySmsSender(
+            import('../../adapters/sms/twilio-sms.js').then(
+              ({ TwilioSmsSender }) => new TwilioSmsSender(twilio, logger),
+            ),
+          ),
+        [APP_LOGGER],
+      )
+      .inSingletonScope();
+  } else {
+    container
+      .bind<SmsSender>(SMS_SENDER)
+      .toResolvedValue((logger: AppLogger) => new OutboxSmsSender(config.sms.outboxDir, logger), [APP_LOGGER])
+      .inSingletonScope();
+  }
   container
     .bind<PushSender>(PUSH_SENDER)
     .toResolvedValue((logger: AppLogger) => new LogPushSender(logger), [APP_LOGGER])
     .inSingletonScope();
+}
+
+/** An SmsSender whose adapter is still loading (a dynamic import): each send waits for it. */
+function lazySmsSender(loading: Promise<SmsSender>): SmsSender {
+  loading.catch(() => undefined); // a failed load is reported by the sends that need it
+  return { send: async (message) => (await loading).send(message) };
 }
