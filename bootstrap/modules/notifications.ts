@@ -15,8 +15,9 @@ import type { Config } from '../config.js';
 
 /**
  * The notification channels. Mail: SMTP (nodemailer) when SMTP_URL is set, else the outbox folder.
- * SMS: the outbox folder (SMS_OUTBOX_DIR). Push: logged only. Order mails are event handlers
- * (modules/events.ts).
+ * SMS: Twilio when the TWILIO_ variables are set, else the outbox folder (SMS_OUTBOX_DIR). Push:
+ * Web Push when the VAPID_ variables are set, else logged only. The provider SDKs are imported
+ * only when selected. Order mails are event handlers (modules/events.ts).
  */
 export function bindNotifications(container: Container, config: Config): void {
   const smtp = config.smtp;
@@ -60,14 +61,37 @@ export function bindNotifications(container: Container, config: Config): void {
       .toResolvedValue((logger: AppLogger) => new OutboxSmsSender(config.sms.outboxDir, logger), [APP_LOGGER])
       .inSingletonScope();
   }
-  container
-    .bind<PushSender>(PUSH_SENDER)
-    .toResolvedValue((logger: AppLogger) => new LogPushSender(logger), [APP_LOGGER])
-    .inSingletonScope();
+  const vapid = config.vapid;
+  if (vapid) {
+    // web-push is loaded only when VAPID keys are configured.
+    container
+      .bind<PushSender>(PUSH_SENDER)
+      .toResolvedValue(
+        (logger: AppLogger) =>
+          lazyPushSender(
+            import('../../adapters/push/web-push.js').then(
+              ({ WebPushSender }) => new WebPushSender(vapid, logger),
+            ),
+          ),
+        [APP_LOGGER],
+      )
+      .inSingletonScope();
+  } else {
+    container
+      .bind<PushSender>(PUSH_SENDER)
+      .toResolvedValue((logger: AppLogger) => new LogPushSender(logger), [APP_LOGGER])
+      .inSingletonScope();
+  }
 }
 
 /** An SmsSender whose adapter is still loading (a dynamic import): each send waits for it. */
 function lazySmsSender(loading: Promise<SmsSender>): SmsSender {
   loading.catch(() => undefined); // a failed load is reported by the sends that need it
   return { send: async (message) => (await loading).send(message) };
+}
+
+/** A PushSender whose adapter is still loading (a dynamic import): each send waits for it. */
+function lazyPushSender(loading: Promise<PushSender>): PushSender {
+  loading.catch(() => undefined);
+  return { send: async (subscription, message) => (await loading).send(subscription, message) };
 }
