@@ -1,4 +1,5 @@
 import { token } from '../shared/token.js';
+import { PermanentJobError } from '../shared/job-queue.js';
 
 /**
  * The notification channels beside mail (application/shared/mail.ts): SMS and Web Push. Each is
@@ -41,6 +42,21 @@ export interface PushSender {
   send(subscription: PushSubscription, message: PushMessage): Promise<void>;
 }
 export const PUSH_SENDER = token<PushSender>('PushSender');
+
+/**
+ * The push service answered 404 or 410: this subscription no longer exists (the browser
+ * unsubscribed or it expired). Retrying cannot help; the caller should remove it from the
+ * PushSubscriptionStore.
+ */
+export class PushSubscriptionGone extends PermanentJobError {
+  override readonly name: string = 'PushSubscriptionGone';
+  constructor(
+    readonly endpoint: string,
+    readonly status: number,
+  ) {
+    super(`the push service answered ${status}: the subscription is gone`);
+  }
+}
 
 /** The push subscriptions each user's browsers registered (one user, several devices). */
 export interface PushSubscriptionStore {

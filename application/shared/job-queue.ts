@@ -75,9 +75,27 @@ export interface WorkerOptions {
   readonly concurrency?: number;
 }
 
-/** A failure that retrying cannot fix (a malformed address, a gone push subscription). */
+const PERMANENT = Symbol.for('amour-florals.PermanentJobError');
+
+/**
+ * A failure that retrying cannot fix (a malformed address, a gone push subscription).
+ * `instanceof` also recognizes one made by another copy of this module (and of a subclass's), by
+ * a registered brand and the class names along its prototype chain: adapters loaded with a
+ * dynamic `import()` (bootstrap loads provider SDKs only when selected) get their own copies
+ * under the test runner's module loader, and a worker must still see their errors as permanent.
+ */
 export class PermanentJobError extends Error {
-  override readonly name = 'PermanentJobError';
+  override readonly name: string = 'PermanentJobError';
+  readonly [PERMANENT] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (typeof value !== 'object' || value === null || !(PERMANENT in value)) return false;
+    for (let p: unknown = Object.getPrototypeOf(value); p !== null; p = Object.getPrototypeOf(p)) {
+      if ((p as { constructor?: { name?: string } }).constructor?.name === this.name) return true;
+    }
+    return false;
+  }
 }
 
 export interface JobCounts {

@@ -1,11 +1,24 @@
 import type { Container } from 'inversify';
 import { MAILER, type Mailer } from '../../application/shared/mail.js';
 import { APP_LOGGER, type AppLogger } from '../../application/shared/ports.js';
+import {
+  PUSH_SENDER,
+  SMS_SENDER,
+  type PushSender,
+  type SmsSender,
+} from '../../application/notifications/channels.js';
 import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
 import { SmtpMailer } from '../../adapters/mail/smtp-mailer.js';
+import { OutboxSmsSender } from '../../adapters/sms/outbox-sms.js';
+import { LogPushSender } from '../../adapters/push/log-push.js';
 import type { Config } from '../config.js';
 
-/** Mail: SMTP (nodemailer) when SMTP_URL is set, else the outbox folder; order mails are event handlers (modules/events.ts). */
+/**
+ * The notification channels. Mail: SMTP (nodemailer) when SMTP_URL is set, else the outbox folder.
+ * SMS: Twilio when the TWILIO_ variables are set, else the outbox folder (SMS_OUTBOX_DIR). Push:
+ * Web Push when the VAPID_ variables are set, else logged only. The provider SDKs are imported
+ * only when selected. Order mails are event handlers (modules/events.ts).
+ */
 export function bindNotifications(container: Container, config: Config): void {
   const smtp = config.smtp;
   if (smtp) {
@@ -26,4 +39,59 @@ export function bindNotifications(container: Container, config: Config): void {
       )
       .inSingletonScope();
   }
+
+  const twilio = config.twilio;
+  if (twilio) {
+    // The SDK is loaded only when configured: the embedded default never imports it.
+    container
+      .bind<SmsSender>(SMS_SENDER)
+      .toResolvedValue(
+        (logger: AppLogger) =>
+          lazySmsSender(
+            import('../../adapters/sms/twilio-sms.js').then(
+              ({ TwilioSmsSender }) => new TwilioSmsSender(twilio, logger),
+            ),
+          ),
+        [APP_LOGGER],
+      )
+      .inSingletonScope();
+  } else {
+    container
+      .bind<SmsSender>(SMS_SENDER)
+      .toResolvedValue((logger: AppLogger) => new OutboxSmsSender(config.sms.outboxDir, logger), [APP_LOGGER])
+      .inSingletonScope();
+  }
+  const vapid = config.vapid;
+  if (vapid) {
+    // web-push is loaded only when VAPID keys are configured.
+    container
+      .bind<PushSender>(PUSH_SENDER)
+      .toResolvedValue(
+        (logger: AppLogger) =>
+          lazyPushSender(
+            import('../../adapters/push/web-push.js').then(
+              ({ WebPushSender }) => new WebPushSender(vapid, logger),
+            ),
+          ),
+        [APP_LOGGER],
+      )
+      .inSingletonScope();
+  } else {
+    container
+      .bind<PushSender>(PUSH_SENDER)
+      .toResolvedValue((logger: AppLogger) => new LogPushSender(logger), [APP_LOGGER])
+      .inSingletonScope();
+  }
+}
+
+/** An SmsSender whose adapter is still loading (a dynamic import): each send waits for it. */
+function lazySmsSender(loading: Promise<SmsSender>): SmsSender {
+  loading.catch(() => undefined); // a failed load is reported by the sends that need it
+  return { send: async (message) => (await loading).send(message) };
+}
+
+/** A PushSender whose adapter is still loading (a dynamic import): each send waits for it. */
+function lazyPushSender(loading: Promise<PushSender>): PushSender {
+  loading.catch(() => undefined);
+  return { send: async (subscription, message) => (await loading).send(subscription, message) };
 }

@@ -22,6 +22,9 @@ import { ORDER_REPOSITORY, UNPAID_ORDER_SLOT_REPOSITORY } from '../../applicatio
 import { PAYMENT_REPOSITORY, PROCESSED_EVENT_STORE } from '../../application/payments/ports.js';
 import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import { REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
+import { PUSH_SUBSCRIPTION_STORE } from '../../application/notifications/channels.js';
+import { MemoryPushSubscriptionStore } from '../../adapters/persistence/memory/notifications-push-subscriptions.js';
+import { MongoPushSubscriptionStore } from '../../adapters/persistence/mongo/notifications-push-subscriptions.js';
 import { CLOCK } from '../../application/shared/ports.js';
 import type { Token } from '../../application/shared/token.js';
 import {
@@ -287,6 +290,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'reviews',
     memory: adapter(MemoryReviewRepository, db),
     mongo: adapter(MongoReviewRepository, mongo),
+  }),
+  row({
+    token: PUSH_SUBSCRIPTION_STORE,
+    context: 'notifications',
+    memory: adapter(MemoryPushSubscriptionStore, db),
+    mongo: adapter(MongoPushSubscriptionStore, mongo),
   }),
   row({
     token: PRODUCT_VIEWS,

@@ -1,0 +1,51 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { AppLogger } from '../../application/shared/ports.js';
+import type { SmsMessage, SmsReceipt, SmsSender } from '../../application/notifications/channels.js';
+import { PermanentJobError } from '../../application/shared/job-queue.js';
+import { toE164 } from './phone-number.js';
+
+/** What an SMS outbox file holds (one JSON document per message). */
+export interface SmsOutboxFile extends SmsMessage {
+  readonly id: string;
+  readonly date: string;
+}
+
+/**
+ * The embedded default SMS channel: every message becomes `<outboxDir>/<time>-<random>.json` and
+ * a log line (recipient, length and file; never the body: it may carry a code or a link). The
+ * receipt's `providerId` is the file's id (`sms_<time>-<random>`), so callers can find the file.
+ * Numbers are normalized to E.164 like the Twilio adapter does, and one that cannot be is refused
+ * the same way (PermanentJobError), so the embedded default shows what production would do.
+ */
+export class OutboxSmsSender implements SmsSender {
+  private ready: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly outboxDir: string,
+    private readonly logger: AppLogger,
+  ) {}
+
+  async send(message: SmsMessage): Promise<SmsReceipt> {
+    const to = toE164(message.to);
+    if (!to) throw new PermanentJobError(`not a phone number SMS can reach: ${JSON.stringify(message.to)}`);
+    this.ready ??= mkdir(this.outboxDir, { recursive: true }).catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    await this.ready;
+    const now = new Date();
+    const name = `${now.getTime()}-${randomBytes(4).toString('hex')}`;
+    const file = join(this.outboxDir, `${name}.json`);
+    const body: SmsOutboxFile = {
+      id: `sms_${name}`,
+      date: now.toISOString(),
+      to,
+      body: message.body,
+    };
+    await writeFile(file, `${JSON.stringify(body, null, 2)}\n`, { encoding: 'utf8', flag: 'wx' });
+    this.logger.info('sms written to the outbox', { to, length: message.body.length, file });
+    return { providerId: body.id };
+  }
+}
