@@ -93,6 +93,8 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   ORDER_NOT_EXPIRABLE: 409,
   // A shopper holding too many unpaid orders pays or cancels one first (never 429: not a rate limit).
   TOO_MANY_UNPAID_ORDERS: 409,
+  // A delivery update out of order (delivered before out for delivery, anything after delivered).
+  INVALID_DELIVERY_TRANSITION: 409,
   WEBHOOK_SIGNATURE_INVALID: 400,
   // 402 Payment Required is what Stripe answers a declined card with; never 401/403 (compat 0.5).
   PAYMENT_DECLINED: 402,
@@ -155,6 +157,7 @@ export const BODY_FIELDS: {
   INSUFFICIENT_STOCK: ({ productId, available }) => ({ productId, available }),
   PRODUCT_UNAVAILABLE: ({ productId }) => ({ productId }),
   INVALID_STATUS_TRANSITION: ({ from, to }) => ({ from, to }),
+  INVALID_DELIVERY_TRANSITION: ({ action, deliveryState, status }) => ({ action, deliveryState, status }),
   WEBHOOK_SIGNATURE_INVALID: ({ reason }) => ({ reason }),
   PAYMENT_DECLINED: ({ declineCode, paymentIntentId }) => ({ declineCode, paymentIntentId }),
   REFUND_EXCEEDS_PAYMENT: ({ refundable }) => ({ refundable }),

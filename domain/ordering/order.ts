@@ -11,6 +11,7 @@ import {
   type OrderStatusChanged,
 } from './events.js';
 import { estimateDelivery, priceOrder, type ShippingMethod } from './pricing.js';
+import type { DeliveryProgress } from './delivery-progress.js';
 import {
   canTransition,
   OWNER_CANCELLABLE,
@@ -104,6 +105,8 @@ export interface Order {
   readonly refundAmount?: Money;
   /** Set when the order was cancelled because its online payment did not arrive in time. */
   readonly expiry?: OrderExpiry;
+  /** Delivery progress (domain/ordering/delivery.ts); absent until the first delivery update. */
+  readonly deliveryProgress?: DeliveryProgress;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** 0 for an order never saved; incremented by every save. */

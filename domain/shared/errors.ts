@@ -53,6 +53,7 @@ export const ERROR_CODES = [
   'INVALID_STATUS_TRANSITION',
   'ORDER_NOT_EXPIRABLE',
   'TOO_MANY_UNPAID_ORDERS',
+  'INVALID_DELIVERY_TRANSITION',
   // payments
   'WEBHOOK_SIGNATURE_INVALID',
   'PAYMENT_DECLINED',
@@ -125,6 +126,11 @@ export interface ErrorDetailsByCode {
   INSUFFICIENT_STOCK: { readonly productId: string; readonly available?: number };
   PRODUCT_UNAVAILABLE: { readonly productId: string };
   INVALID_STATUS_TRANSITION: { readonly from: string; readonly to: string };
+  INVALID_DELIVERY_TRANSITION: {
+    readonly action: string;
+    readonly deliveryState: string;
+    readonly status: string;
+  };
   WEBHOOK_SIGNATURE_INVALID: { readonly reason: string };
   PAYMENT_DECLINED: { readonly declineCode?: string; readonly paymentIntentId: string };
   REFUND_EXCEEDS_PAYMENT: { readonly refundable: number };

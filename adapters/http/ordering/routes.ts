@@ -19,6 +19,7 @@ import {
 } from './presenter.js';
 import { CancelBody, DualOrderData, PlaceOrderBody } from './schemas.js';
 import { orderLinesFromBody } from './order-lines.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
 
 /** Shoppers' orders under /api/orders (compat 5), plus the two admin routes the original kept here. */
 export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
@@ -110,6 +111,9 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     { preHandler: requireAuth, schema: { ...listSchema, summary: 'Alias of /orders/my-orders' } },
     listHandler,
   );
+
+  // Static `/analytics` and the `/:id/...` delivery routes (tracking, delivery updates).
+  registerDeliveryRoutes(app, deps);
 
   registerListAllOrders(app, deps, {
     path: '/admin/all',
