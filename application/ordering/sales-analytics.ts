@@ -138,7 +138,11 @@ export type AnalyticsPeriod = (typeof ANALYTICS_PERIODS)[number];
 /** The most periods one answer covers: a year of days. */
 export const MAX_ANALYTICS_BUCKETS = 366;
 /** Periods covered when `from` is absent. */
-export const DEFAULT_ANALYTICS_SPAN: Readonly<Record<AnalyticsPeriod, number>> = { day: 30, week: 12, month: 12 };
+export const DEFAULT_ANALYTICS_SPAN: Readonly<Record<AnalyticsPeriod, number>> = {
+  day: 30,
+  week: 12,
+  month: 12,
+};
 
 export interface StatusFigures {
   readonly status: OrderStatus;
@@ -278,7 +282,11 @@ export class OrderAnalytics {
       shiftPeriods(periodStart(to, input.period), input.period, DEFAULT_ANALYTICS_SPAN[input.period] - 1);
     if (from.getTime() > to.getTime()) return rangeError('from must not be after to');
     let buckets = 0;
-    for (let s = periodStart(from, input.period); s.getTime() <= to.getTime(); s = nextPeriod(s, input.period)) {
+    for (
+      let s = periodStart(from, input.period);
+      s.getTime() <= to.getTime();
+      s = nextPeriod(s, input.period)
+    ) {
       if (++buckets > MAX_ANALYTICS_BUCKETS) {
         return rangeError(`from..to may cover at most ${MAX_ANALYTICS_BUCKETS} ${input.period}s`);
       }

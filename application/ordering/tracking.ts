@@ -2,11 +2,7 @@ import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import { isOwnedBy, storefrontStatus, type Order } from '../../domain/ordering/order.js';
 import type { OrderProgressStatus, OrderStatus } from '../../domain/ordering/status.js';
-import type {
-  DeliveryAction,
-  DeliveryDay,
-  DeliveryState,
-} from '../../domain/ordering/delivery-progress.js';
+import type { DeliveryAction, DeliveryDay, DeliveryState } from '../../domain/ordering/delivery-progress.js';
 import type { OrderRepository } from './ports.js';
 import { findOrder, orderNotFound } from './queries.js';
 
@@ -63,26 +59,22 @@ export function chosenDeliveryOf(order: Order): DeliveryDay | undefined {
 export function trackingOf(order: Order): OrderTracking {
   const progress = order.deliveryProgress;
   const entries: TrackingEntry[] = [
-    ...order.statusHistory.map(
-      (h): TrackingEntry => ({
-        kind: 'status',
-        at: h.changedAt,
-        status: h.status,
-        ...(h.note !== undefined ? { note: h.note } : {}),
-      }),
-    ),
-    ...(progress?.timeline ?? []).map(
-      (u): TrackingEntry => ({
-        kind: 'delivery',
-        at: u.at,
-        action: u.action,
-        ...(u.note !== undefined ? { note: u.note } : {}),
-        ...(u.reason !== undefined ? { reason: u.reason } : {}),
-        ...(u.recipientName !== undefined ? { recipientName: u.recipientName } : {}),
-        ...(u.proofPhotoUrl !== undefined ? { proofPhotoUrl: u.proofPhotoUrl } : {}),
-        ...(u.rescheduledTo !== undefined ? { rescheduledTo: u.rescheduledTo } : {}),
-      }),
-    ),
+    ...order.statusHistory.map((h): TrackingEntry => ({
+      kind: 'status',
+      at: h.changedAt,
+      status: h.status,
+      ...(h.note !== undefined ? { note: h.note } : {}),
+    })),
+    ...(progress?.timeline ?? []).map((u): TrackingEntry => ({
+      kind: 'delivery',
+      at: u.at,
+      action: u.action,
+      ...(u.note !== undefined ? { note: u.note } : {}),
+      ...(u.reason !== undefined ? { reason: u.reason } : {}),
+      ...(u.recipientName !== undefined ? { recipientName: u.recipientName } : {}),
+      ...(u.proofPhotoUrl !== undefined ? { proofPhotoUrl: u.proofPhotoUrl } : {}),
+      ...(u.rescheduledTo !== undefined ? { rescheduledTo: u.rescheduledTo } : {}),
+    })),
   ];
   // Stable: at equal instants a status change comes before the delivery update that caused it.
   const timeline = entries

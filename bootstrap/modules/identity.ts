@@ -37,7 +37,12 @@ import {
   UpdatePassword,
 } from '../../application/identity/account.js';
 import { AddAddress, RemoveAddress, UpdateAddress } from '../../application/identity/addresses.js';
-import { CreateAdmin, EnsureAdminAccount, SetUserActive, SetUserRole } from '../../application/identity/admin-accounts.js';
+import {
+  CreateAdmin,
+  EnsureAdminAccount,
+  SetUserActive,
+  SetUserRole,
+} from '../../application/identity/admin-accounts.js';
 import { JwtTokenService } from '../../adapters/security/jwt-token-service.js';
 import { BcryptPasswordHasher } from '../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../adapters/security/sha256-digest.js';

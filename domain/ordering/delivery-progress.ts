@@ -82,4 +82,3 @@ export interface DeliveryProgress {
   readonly failedAttempts: number;
   readonly deliveredAt?: Date;
 }
-

@@ -9,7 +9,6 @@ import {
   DELIVERY_TRANSITIONS,
   STATE_AFTER,
   type Courier,
-  type DeliveryAction,
   type DeliveryProgress,
   type DeliveryState,
   type DeliveryUpdate,
@@ -19,7 +18,12 @@ export type DeliveryUpdateInput =
   | { readonly action: 'out-for-delivery'; readonly trackingNumber?: string }
   | { readonly action: 'delivered'; readonly recipientName: string; readonly proofPhotoUrl?: string }
   | { readonly action: 'failed-attempt'; readonly reason: string }
-  | { readonly action: 'rescheduled'; readonly date: string; readonly slot?: string; readonly reason: string };
+  | {
+      readonly action: 'rescheduled';
+      readonly date: string;
+      readonly slot?: string;
+      readonly reason: string;
+    };
 
 export interface DeliveryContext {
   readonly by: Courier;
@@ -121,7 +125,11 @@ export function updateDelivery(
   let base: Order = order;
   const events: OrderEvent[] = [];
   const statusTo: OrderStatus | null =
-    action === 'delivered' ? 'delivered' : action === 'out-for-delivery' && order.status === 'processing' ? 'shipped' : null;
+    action === 'delivered'
+      ? 'delivered'
+      : action === 'out-for-delivery' && order.status === 'processing'
+        ? 'shipped'
+        : null;
   if (statusTo !== null) {
     const noteFor = action === 'delivered' ? `Delivered to ${update.recipientName}` : 'Out for delivery';
     const moved = changeStatus(order, {
@@ -177,7 +185,12 @@ export function updateDelivery(
         ...(update.proofPhotoUrl !== undefined ? { proofPhotoUrl: update.proofPhotoUrl } : {}),
         ...(update.rescheduledTo !== undefined ? { rescheduledTo: update.rescheduledTo } : {}),
         ...(courier !== undefined
-          ? { courier: { name: courier.name, ...(courier.phone !== undefined ? { phone: courier.phone } : {}) } }
+          ? {
+              courier: {
+                name: courier.name,
+                ...(courier.phone !== undefined ? { phone: courier.phone } : {}),
+              },
+            }
           : {}),
         ...(next.trackingNumber !== undefined ? { trackingNumber: next.trackingNumber } : {}),
       },

@@ -20,7 +20,7 @@ export async function adminUserRoleRoutes(app: App, deps: HttpRouteDeps): Promis
         tags: ['admin'],
         summary: "Set a user's role (user, admin, courier)",
         description:
-          'A courier records delivery updates (PUT /orders/:id/delivery) and reads any order\'s tracking; ' +
+          "A courier records delivery updates (PUT /orders/:id/delivery) and reads any order's tracking; " +
           'every other admin route answers a courier 403.',
         security: bearerAuth,
         params: IdParams,
@@ -33,7 +33,11 @@ export async function adminUserRoleRoutes(app: App, deps: HttpRouteDeps): Promis
     },
     async (request) => {
       const user = unwrap(await setRole.execute({ user: request.params.id, role: request.body.role }));
-      return { status: 'success' as const, message: `Role set to ${user.role}`, data: { user: presentUser(user) } };
+      return {
+        status: 'success' as const,
+        message: `Role set to ${user.role}`,
+        data: { user: presentUser(user) },
+      };
     },
   );
 }

@@ -13,7 +13,12 @@ import { bearerAuth, errors, IsoDate, success } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
 import { parseBound } from './admin-routes.js';
 import { OrderSchema, presentOrder } from './presenter.js';
-import { DeliveryUpdateBody, OrderAnalyticsQuery, OrderRefParams, type DeliveryUpdateBodyJson } from './schemas.js';
+import {
+  DeliveryUpdateBody,
+  OrderAnalyticsQuery,
+  OrderRefParams,
+  type DeliveryUpdateBodyJson,
+} from './schemas.js';
 
 const DaySchema = Type.Object({ date: Type.String(), slot: Type.Optional(Type.String()) });
 
@@ -95,7 +100,10 @@ function deliveryInput(body: DeliveryUpdateBodyJson): DeliveryUpdateInput {
   }
   switch (body.action) {
     case 'out-for-delivery':
-      return { action: body.action, ...(body.trackingNumber !== undefined ? { trackingNumber: body.trackingNumber } : {}) };
+      return {
+        action: body.action,
+        ...(body.trackingNumber !== undefined ? { trackingNumber: body.trackingNumber } : {}),
+      };
     case 'delivered':
       return {
         action: body.action,
@@ -212,7 +220,8 @@ export function registerDeliveryRoutes(app: App, deps: HttpRouteDeps): void {
       preHandler: requireAuth,
       schema: {
         tags,
-        summary: 'Tracking of an order (owner, admin or courier): timeline, delivery day and slot, ETA, courier',
+        summary:
+          'Tracking of an order (owner, admin or courier): timeline, delivery day and slot, ETA, courier',
         security: bearerAuth,
         params: OrderRefParams,
         response: { 200: success({ tracking: TrackingSchema }), ...errors(400, 401, 404, 429) },
@@ -221,7 +230,11 @@ export function registerDeliveryRoutes(app: App, deps: HttpRouteDeps): void {
     async (request) => {
       const { user } = principalOf(request);
       const tracking = unwrap(
-        await trackOrder.execute({ order: request.params.id, userId: user.id, isStaff: isDeliveryStaff(user) }),
+        await trackOrder.execute({
+          order: request.params.id,
+          userId: user.id,
+          isStaff: isDeliveryStaff(user),
+        }),
       );
       return { status: 'success' as const, data: { tracking: presentTracking(tracking) } };
     },
@@ -255,7 +268,11 @@ export function registerDeliveryRoutes(app: App, deps: HttpRouteDeps): void {
         await updateDelivery.execute({
           order: request.params.id,
           update: deliveryInput(request.body),
-          by: { id: user.id, name: user.fullName, ...(user.phone !== undefined ? { phone: user.phone } : {}) },
+          by: {
+            id: user.id,
+            name: user.fullName,
+            ...(user.phone !== undefined ? { phone: user.phone } : {}),
+          },
           ...(request.body.note !== undefined ? { note: request.body.note } : {}),
         }),
       );

@@ -5,7 +5,16 @@ import { SHIPPING_METHODS } from '../../../domain/ordering/pricing.js';
 import type { DeliveryAction } from '../../../domain/ordering/delivery-progress.js';
 import { SLOT_PATTERN } from '../../../domain/ordering/delivery.js';
 import type { AnalyticsPeriod } from '../../../application/ordering/sales-analytics.js';
-import { IgnoredNumber, ImageUrl, LongText, ObjectId, PageSize, pageWithDefault, Quantity, Text } from '../schemas.js';
+import {
+  IgnoredNumber,
+  ImageUrl,
+  LongText,
+  ObjectId,
+  PageSize,
+  pageWithDefault,
+  Quantity,
+  Text,
+} from '../schemas.js';
 import { OrderProperties, OrderSchema } from './presenter.js';
 
 const nonBlank = (maxLength: number) => Text(maxLength, { minLength: 1, pattern: '\\S' });
@@ -135,16 +144,20 @@ export const DeliveryUpdateBody = Type.Object(
       Type.Literal('rescheduled' satisfies DeliveryAction),
     ]),
     note: Type.Optional(LongText(500)),
-    trackingNumber: Type.Optional(Text(100, { description: 'out-for-delivery: the courier tracking number' })),
+    trackingNumber: Type.Optional(
+      Text(100, { description: 'out-for-delivery: the courier tracking number' }),
+    ),
     recipientName: Type.Optional(Text(100, { description: 'delivered (required): who took the flowers' })),
     proofPhotoUrl: Type.Optional(
-      ImageUrl('delivered: the proof photo, an http(s) URL of the shop\'s image store (image URL rule)'),
+      ImageUrl("delivered: the proof photo, an http(s) URL of the shop's image store (image URL rule)"),
     ),
     reason: Type.Optional(LongText(500, { description: 'failed-attempt and rescheduled (required): why' })),
     date: Type.Optional(
       Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'rescheduled (required): YYYY-MM-DD' }),
     ),
-    slot: Type.Optional(Type.String({ pattern: SLOT_PATTERN.source, description: 'rescheduled: HH:MM-HH:MM' })),
+    slot: Type.Optional(
+      Type.String({ pattern: SLOT_PATTERN.source, description: 'rescheduled: HH:MM-HH:MM' }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -188,7 +188,9 @@ export function deliveryProgressFromDocument(raw: unknown): DeliveryProgress | u
   const state = p.state as DeliveryState;
   if (!DELIVERY_STATES.includes(state)) return undefined;
   const timeline = (Array.isArray(p.timeline) ? p.timeline : [])
-    .map((u) => (u !== null && typeof u === 'object' ? updateFromDocument(u as Record<string, unknown>) : null))
+    .map((u) =>
+      u !== null && typeof u === 'object' ? updateFromDocument(u as Record<string, unknown>) : null,
+    )
     .filter((u): u is DeliveryUpdate => u !== null);
   const c = p.courier as { id?: unknown; name?: unknown; phone?: unknown } | undefined;
   const courierName = text(c?.name);

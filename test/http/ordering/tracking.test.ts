@@ -44,7 +44,12 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
   }
 
   async function status(id: string, to: string) {
-    const res = await t.request({ method: 'PUT', url: `/api/orders/${id}/status`, token: admin, body: { status: to } });
+    const res = await t.request({
+      method: 'PUT',
+      url: `/api/orders/${id}/status`,
+      token: admin,
+      body: { status: to },
+    });
     expect(res.statusCode, res.body).to.equal(200);
   }
 
@@ -62,7 +67,10 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     expect(out.json().data.order.status).to.equal('shipped');
     expect(out.json().data.order.orderStatus).to.equal('shipped');
     expect(out.json().data.tracking.deliveryState).to.equal('out_for_delivery');
-    expect(out.json().data.tracking.courier).to.deep.equal({ name: 'Ravi Courier', phone: '+91 90000 11111' });
+    expect(out.json().data.tracking.courier).to.deep.equal({
+      name: 'Ravi Courier',
+      phone: '+91 90000 11111',
+    });
     expect(out.json().data.tracking.trackingNumber).to.equal('TRK-1');
 
     const failed = await deliver(order._id, { action: 'failed-attempt', reason: 'Nobody home' });
@@ -74,7 +82,11 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
       '/api/api',
     );
     expect(moved.statusCode, moved.body).to.equal(200);
-    expect(moved.json().data.tracking.eta).to.deep.equal({ date: '2099-01-02', slot: '09:00-12:00', source: 'rescheduled' });
+    expect(moved.json().data.tracking.eta).to.deep.equal({
+      date: '2099-01-02',
+      slot: '09:00-12:00',
+      source: 'rescheduled',
+    });
 
     expect((await deliver(order._id, { action: 'out-for-delivery' })).statusCode).to.equal(200);
     const done = await deliver(order._id, {
@@ -85,7 +97,11 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     expect(done.statusCode, done.body).to.equal(200);
     expect(done.json().data.order.status).to.equal('delivered');
 
-    const tracking = await t.request({ method: 'GET', url: `/api/orders/${order._id}/tracking`, token: shopper.token });
+    const tracking = await t.request({
+      method: 'GET',
+      url: `/api/orders/${order._id}/tracking`,
+      token: shopper.token,
+    });
     expect(tracking.statusCode, tracking.body).to.equal(200);
     const tr = tracking.json().data.tracking;
     expect(tr.deliveryState).to.equal('delivered');
@@ -114,7 +130,11 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     // delivered is terminal for delivery updates too
     const again = await deliver(order._id, { action: 'failed-attempt', reason: 'x' });
     expect(again.statusCode).to.equal(409);
-    expect(again.json()).to.include({ code: 'INVALID_DELIVERY_TRANSITION', action: 'failed-attempt', status: 'delivered' });
+    expect(again.json()).to.include({
+      code: 'INVALID_DELIVERY_TRANSITION',
+      action: 'failed-attempt',
+      status: 'delivered',
+    });
   });
 
   it('transitions out of order answer 409 INVALID_DELIVERY_TRANSITION and change nothing', async () => {
@@ -128,7 +148,11 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     ]) {
       const res = await deliver(order._id, body);
       expect(res.statusCode, JSON.stringify(body)).to.equal(409);
-      expect(res.json()).to.include({ code: 'INVALID_DELIVERY_TRANSITION', deliveryState: 'none', status: 'pending' });
+      expect(res.json()).to.include({
+        code: 'INVALID_DELIVERY_TRANSITION',
+        deliveryState: 'none',
+        status: 'pending',
+      });
     }
     await status(order._id, 'confirmed');
     await status(order._id, 'processing');
@@ -143,7 +167,9 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     expect(onRoad.statusCode).to.equal(409);
     const tr = await t.request({ method: 'GET', url: `/api/orders/${order._id}/tracking`, token: admin });
     expect(tr.json().data.tracking.deliveryState).to.equal('out_for_delivery');
-    expect(tr.json().data.tracking.timeline.filter((e: { kind: string }) => e.kind === 'delivery')).to.have.length(1);
+    expect(
+      tr.json().data.tracking.timeline.filter((e: { kind: string }) => e.kind === 'delivery'),
+    ).to.have.length(1);
   });
 
   it('bad input answers 400 naming the field', async () => {
@@ -167,26 +193,48 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     }
     const badId = await deliver('not-an-id', { action: 'out-for-delivery' });
     expect(badId.statusCode).to.equal(400);
-    const badTrackingId = await t.request({ method: 'GET', url: '/api/orders/nope/tracking', token: shopper.token });
+    const badTrackingId = await t.request({
+      method: 'GET',
+      url: '/api/orders/nope/tracking',
+      token: shopper.token,
+    });
     expect(badTrackingId.statusCode).to.equal(400);
   });
 
   it('401 without a token; 403 for a shopper on delivery updates; 404 for an unknown order', async () => {
     const order = await place();
-    expect((await t.request({ method: 'PUT', url: `/api/orders/${order._id}/delivery`, body: { action: 'out-for-delivery' } })).statusCode).to.equal(401);
-    expect((await t.request({ method: 'GET', url: `/api/orders/${order._id}/tracking` })).statusCode).to.equal(401);
+    expect(
+      (
+        await t.request({
+          method: 'PUT',
+          url: `/api/orders/${order._id}/delivery`,
+          body: { action: 'out-for-delivery' },
+        })
+      ).statusCode,
+    ).to.equal(401);
+    expect(
+      (await t.request({ method: 'GET', url: `/api/orders/${order._id}/tracking` })).statusCode,
+    ).to.equal(401);
     const shopperTry = await deliver(order._id, { action: 'out-for-delivery' }, shopper.token);
     expect(shopperTry.statusCode).to.equal(403);
     expect((await deliver(testId(), { action: 'out-for-delivery' })).statusCode).to.equal(404);
-    expect((await t.request({ method: 'GET', url: `/api/orders/${testId()}/tracking`, token: admin })).statusCode).to.equal(404);
+    expect(
+      (await t.request({ method: 'GET', url: `/api/orders/${testId()}/tracking`, token: admin })).statusCode,
+    ).to.equal(404);
   });
 
   it("another user's order is 404 on tracking, like GET /orders/:id; a courier and an admin read any order's", async () => {
     const order = await place();
-    const theirs = await t.request({ method: 'GET', url: `/api/orders/${order._id}/tracking`, token: other.token });
+    const theirs = await t.request({
+      method: 'GET',
+      url: `/api/orders/${order._id}/tracking`,
+      token: other.token,
+    });
     expect(theirs.statusCode).to.equal(404);
     expect(theirs.json().code).to.equal('ORDER_NOT_FOUND');
-    expect((await t.request({ method: 'GET', url: `/api/orders/${order._id}`, token: other.token })).statusCode).to.equal(404);
+    expect(
+      (await t.request({ method: 'GET', url: `/api/orders/${order._id}`, token: other.token })).statusCode,
+    ).to.equal(404);
     for (const token of [courier.token, admin, shopper.token]) {
       const res = await t.request({ method: 'GET', url: `/api/api/orders/${order._id}/tracking`, token });
       expect(res.statusCode, res.body).to.equal(200);
@@ -194,7 +242,11 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
       expect(res.json().data.tracking.deliveryState).to.equal('none');
     }
     // by order number too
-    const byNumber = await t.request({ method: 'GET', url: `/api/orders/${order.orderNumber}/tracking`, token: shopper.token });
+    const byNumber = await t.request({
+      method: 'GET',
+      url: `/api/orders/${order.orderNumber}/tracking`,
+      token: shopper.token,
+    });
     expect(byNumber.statusCode).to.equal(200);
   });
 
@@ -217,7 +269,12 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     const reg = await t.request({
       method: 'POST',
       url: '/api/auth/register',
-      body: { fullName: 'Sneaky', email: `sneaky${Date.now()}@example.com`, password: 'secret-pass', role: 'courier' },
+      body: {
+        fullName: 'Sneaky',
+        email: `sneaky${Date.now()}@example.com`,
+        password: 'secret-pass',
+        role: 'courier',
+      },
     });
     if (reg.statusCode === 201) expect(reg.json().data.user.role).to.equal('user');
     else expect(reg.statusCode).to.equal(400);
@@ -229,7 +286,12 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     });
     expect(bad.statusCode).to.equal(400);
     expect(bad.body).to.contain('role');
-    const missing = await t.request({ method: 'PUT', url: `/api/admin/users/${testId()}/role`, token: admin, body: { role: 'courier' } });
+    const missing = await t.request({
+      method: 'PUT',
+      url: `/api/admin/users/${testId()}/role`,
+      token: admin,
+      body: { role: 'courier' },
+    });
     expect(missing.statusCode).to.equal(404);
   });
 
@@ -263,7 +325,11 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     });
 
     it('weeks and months; bounded range; from after to; bad period; 401/403', async () => {
-      const week = await t.request({ method: 'GET', url: '/api/orders/analytics?period=week&from=2026-01-01&to=2026-01-31', token: admin });
+      const week = await t.request({
+        method: 'GET',
+        url: '/api/orders/analytics?period=week&from=2026-01-01&to=2026-01-31',
+        token: admin,
+      });
       expect(week.statusCode, week.body).to.equal(200);
       expect(week.json().data.byPeriod.map((p: { start: string }) => p.start)).to.deep.equal([
         '2025-12-29',
@@ -272,23 +338,45 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
         '2026-01-19',
         '2026-01-26',
       ]);
-      const month = await t.request({ method: 'GET', url: '/api/orders/analytics?period=month', token: admin });
+      const month = await t.request({
+        method: 'GET',
+        url: '/api/orders/analytics?period=month',
+        token: admin,
+      });
       expect(month.statusCode).to.equal(200);
       expect(month.json().data.byPeriod).to.have.length(12);
-      const tooLong = await t.request({ method: 'GET', url: '/api/orders/analytics?period=day&from=2020-01-01&to=2026-01-01', token: admin });
+      const tooLong = await t.request({
+        method: 'GET',
+        url: '/api/orders/analytics?period=day&from=2020-01-01&to=2026-01-01',
+        token: admin,
+      });
       expect(tooLong.statusCode).to.equal(400);
       expect(tooLong.json().errors[0].field).to.equal('from');
-      const reversed = await t.request({ method: 'GET', url: '/api/orders/analytics?from=2026-02-01&to=2026-01-01', token: admin });
+      const reversed = await t.request({
+        method: 'GET',
+        url: '/api/orders/analytics?from=2026-02-01&to=2026-01-01',
+        token: admin,
+      });
       expect(reversed.statusCode).to.equal(400);
       expect(reversed.json().errors[0].field).to.equal('from');
-      const badPeriod = await t.request({ method: 'GET', url: '/api/orders/analytics?period=year', token: admin });
+      const badPeriod = await t.request({
+        method: 'GET',
+        url: '/api/orders/analytics?period=year',
+        token: admin,
+      });
       expect(badPeriod.statusCode).to.equal(400);
       expect(badPeriod.body).to.contain('period');
-      const badDate = await t.request({ method: 'GET', url: '/api/orders/analytics?from=yesterday', token: admin });
+      const badDate = await t.request({
+        method: 'GET',
+        url: '/api/orders/analytics?from=yesterday',
+        token: admin,
+      });
       expect(badDate.statusCode).to.equal(400);
       expect(badDate.body).to.contain('from');
       expect((await t.request({ method: 'GET', url: '/api/orders/analytics' })).statusCode).to.equal(401);
-      expect((await t.request({ method: 'GET', url: '/api/orders/analytics', token: shopper.token })).statusCode).to.equal(403);
+      expect(
+        (await t.request({ method: 'GET', url: '/api/orders/analytics', token: shopper.token })).statusCode,
+      ).to.equal(403);
     });
   });
 });
