@@ -172,6 +172,26 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     ).to.have.length(1);
   });
 
+  it('parallel updates of one order: exactly one delivered wins, the timeline records it once', async () => {
+    const order = await place();
+    await status(order._id, 'confirmed');
+    await status(order._id, 'processing');
+    await deliver(order._id, { action: 'out-for-delivery' });
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        i % 2 === 0
+          ? deliver(order._id, { action: 'delivered', recipientName: `R${i}` })
+          : deliver(order._id, { action: 'failed-attempt', reason: `F${i}` }, admin),
+      ),
+    );
+    expect(results.filter((r) => r.statusCode === 200)).to.have.length(1);
+    expect(results.filter((r) => r.statusCode === 409)).to.have.length(5);
+    const tr = await t.request({ method: 'GET', url: `/api/orders/${order._id}/tracking`, token: admin });
+    expect(
+      tr.json().data.tracking.timeline.filter((e: { kind: string }) => e.kind === 'delivery'),
+    ).to.have.length(2);
+  });
+
   it('bad input answers 400 naming the field', async () => {
     const order = await place();
     const cases: [unknown, string][] = [
