@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { CreateAdmin } from '../../application/identity/admin-accounts.js';
+import { CreateAdmin, SetUserRole } from '../../application/identity/admin-accounts.js';
+import { ROLES, type Role } from '../../domain/identity/user.js';
 import { SeedDemoCatalog } from '../../application/catalog/seed-demo-catalog.js';
 import {
   ListLowStock,
@@ -127,6 +128,13 @@ function orderStatus(value: string): OrderStatus {
   return value as OrderStatus;
 }
 
+function role(value: string): Role {
+  if (!(ROLES as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
+  }
+  return value as Role;
+}
+
 /**
  * The admin CLI: the same use cases the HTTP API calls, through the same container. Answers the
  * process exit code: 0 done, 1 a use case refused (code and message printed), 2 bad usage.
@@ -157,6 +165,16 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
       );
       print(`${created ? 'Created' : 'Promoted'} admin ${user.email} (${user.id})`);
       if (generated !== undefined) print(`Password (shown once): ${generated}`);
+    });
+
+  program
+    .command('user:role')
+    .description('grant a role (user, admin, courier) to an existing account')
+    .argument('<user>', 'email or user id')
+    .argument('<role>', `the role: ${ROLES.join(', ')}`, role)
+    .action(async (user: string, granted: Role) => {
+      const saved = ok(await resolve.get(SetUserRole).execute({ user, role: granted }));
+      print(`${saved.email} (${saved.id}) is now ${saved.role}`);
     });
 
   program

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AUTHENTICATOR, type AuthError, type Authenticator } from '../../application/identity/ports.js';
-import type { Principal } from '../../domain/identity/user.js';
+import { isDeliveryStaff, type Principal } from '../../domain/identity/user.js';
 import { domainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
 import { DomainFailure, httpError, retryAfterOf, type AnswerError, type HttpError } from './errors.js';
@@ -111,7 +111,15 @@ export function authHooks(resolve: Resolver) {
     }
   }
 
-  return { requireAuth, optionalAuth, requireAdmin, authenticate, authenticator };
+  /** Delivery updates: 401 as requireAuth, then 403 unless the caller is an admin or a courier. */
+  async function requireDeliveryStaff(request: FastifyRequest, reply?: FastifyReply): Promise<void> {
+    await requireAuth(request, reply);
+    if (!request.principal || !isDeliveryStaff(request.principal.user)) {
+      throw new DomainFailure(domainError('FORBIDDEN', 'User role not authorized to access this route'));
+    }
+  }
+
+  return { requireAuth, optionalAuth, requireAdmin, requireDeliveryStaff, authenticate, authenticator };
 }
 
 /** The principal of a route behind `requireAuth`. */

@@ -101,6 +101,8 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   DELIVERY_SLOT_UNKNOWN: 400,
   DELIVERY_SLOT_CLOSED: 409,
   DELIVERY_SLOT_FULL: 409,
+  // A delivery update out of order (delivered before out for delivery, anything after delivered).
+  INVALID_DELIVERY_TRANSITION: 409,
   WEBHOOK_SIGNATURE_INVALID: 400,
   // 402 Payment Required is what Stripe answers a declined card with; never 401/403 (compat 0.5).
   PAYMENT_DECLINED: 402,
@@ -165,6 +167,7 @@ export const BODY_FIELDS: {
   INSUFFICIENT_STOCK: ({ productId, available }) => ({ productId, available }),
   PRODUCT_UNAVAILABLE: ({ productId }) => ({ productId }),
   INVALID_STATUS_TRANSITION: ({ from, to }) => ({ from, to }),
+  INVALID_DELIVERY_TRANSITION: ({ action, deliveryState, status }) => ({ action, deliveryState, status }),
   WEBHOOK_SIGNATURE_INVALID: ({ reason }) => ({ reason }),
   PAYMENT_DECLINED: ({ declineCode, paymentIntentId }) => ({ declineCode, paymentIntentId }),
   REFUND_EXCEEDS_PAYMENT: ({ refundable }) => ({ refundable }),

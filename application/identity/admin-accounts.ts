@@ -1,6 +1,7 @@
-import { Ok, type Result } from '../../domain/shared/result.js';
+import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import {
+  assignRole,
   changePassword,
   createUser,
   normalizeEmail,
@@ -8,11 +9,12 @@ import {
   setActive,
   validatePassword,
   validateRegistration,
+  type Role,
   type User,
 } from '../../domain/identity/user.js';
 import type { AppLogger, Clock, IdGenerator, RandomSource, StartupTask } from '../shared/ports.js';
 import type { IdentitySettings, PasswordHasher, UserRepository } from './ports.js';
-import { modifyUser } from './save-user.js';
+import { modifyUser, userNotFound } from './save-user.js';
 import { withHasher } from './hashing.js';
 
 export interface CreateAdminInput {
@@ -132,5 +134,30 @@ export class EnsureAdminAccount implements StartupTask {
     } else {
       this.logger.info('created the admin account', { email });
     }
+  }
+}
+
+export interface SetUserRoleInput {
+  /** The user's id, or (CLI) their email. */
+  readonly user: string;
+  readonly role: Role;
+}
+
+/**
+ * Grants a role (admin API `PUT /admin/users/:id/role`, CLI `user:role`): the only ways a role
+ * changes besides `create-admin`. Registration and profile updates never carry one.
+ */
+export class SetUserRole {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(input: SetUserRoleInput): Promise<Result<User, DomainError>> {
+    const id = input.user.includes('@')
+      ? (await this.users.findByEmail(normalizeEmail(input.user)))?.id
+      : input.user;
+    if (id === undefined) return Err(userNotFound());
+    return modifyUser(this.users, id, (u) => Ok(assignRole(u, input.role, this.clock.now())));
   }
 }

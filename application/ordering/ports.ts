@@ -6,10 +6,22 @@ import type { OrderEvent } from '../../domain/ordering/events.js';
 import type { EventOutbox } from '../shared/event-ports.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import type { Page } from '../shared/ports.js';
+import type { Money } from '../../domain/shared/money.js';
 
 export interface OrderListFilter {
   readonly status?: OrderStatus;
   readonly userId?: string;
+}
+
+/** What order analytics read of an order (a projection: no lines, no history). */
+export interface OrderFigures {
+  readonly id: string;
+  readonly createdAt: Date;
+  readonly status: OrderStatus;
+  /** Minor units. */
+  readonly total: Money;
+  /** Refunded so far, minor units (0 when none). */
+  readonly refundAmount: Money;
 }
 
 /**
@@ -37,6 +49,8 @@ export interface OrderRepository extends EventOutbox {
   list(filter: OrderListFilter, page: number, limit: number): Promise<Page<Order>>;
   /** Orders created in [from, to] (either end open when absent), oldest first. */
   listCreatedBetween(from?: Date, to?: Date): Promise<Order[]>;
+  /** The figures of the orders created in [from, to] (inclusive), oldest first (ties by id). */
+  figuresBetween(from: Date, to: Date): Promise<OrderFigures[]>;
   /**
    * Orders still awaiting payment (status `pending`, payment `pending` or `failed`) created at or
    * before `createdBefore`, oldest first, at most `limit`.

@@ -6,7 +6,8 @@ import type { Order } from '../../domain/ordering/order.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import type { ProductRepository } from '../catalog/index.js';
 import type { UserRepository } from '../identity/index.js';
-import type { OrderRepository } from './ports.js';
+import type { OrderFigures, OrderRepository } from './ports.js';
+import type { Clock } from '../shared/ports.js';
 
 /** Orders that count as sales: neither still pending nor cancelled (compat rule 20). */
 const EXCLUDED: readonly OrderStatus[] = ['pending', 'cancelled'];
@@ -53,7 +54,7 @@ export interface SalesAnalyticsInput {
 }
 
 /** What an order brought in: its total less what was refunded of it (never below 0). */
-export function netRevenue(order: Order): Money {
+export function netRevenue(order: Pick<Order, 'total' | 'refundAmount'>): Money {
   return Math.max(0, order.total - (order.refundAmount ?? 0));
 }
 
@@ -122,5 +123,175 @@ export class SalesAnalytics {
       totalProducts: catalog.length,
       activeUsers,
     });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Order analytics (GET /orders/analytics): counts and value of every order by status and period,
+// over the store's figures query (no lines read). Sales analytics above count sales only; these
+// count every order, whatever became of it.
+// ---------------------------------------------------------------------------------------------
+
+export const ANALYTICS_PERIODS = ['day', 'week', 'month'] as const;
+export type AnalyticsPeriod = (typeof ANALYTICS_PERIODS)[number];
+
+/** The most periods one answer covers: a year of days. */
+export const MAX_ANALYTICS_BUCKETS = 366;
+/** Periods covered when `from` is absent. */
+export const DEFAULT_ANALYTICS_SPAN: Readonly<Record<AnalyticsPeriod, number>> = {
+  day: 30,
+  week: 12,
+  month: 12,
+};
+
+export interface StatusFigures {
+  readonly status: OrderStatus;
+  readonly count: number;
+  /** Sum of the orders' totals, minor units. */
+  readonly value: Money;
+  /** The same net of refunds (netRevenue). */
+  readonly netValue: Money;
+}
+
+export interface PeriodFigures {
+  /** The period's first day (UTC): YYYY-MM-DD; weeks start on Monday. */
+  readonly start: string;
+  readonly count: number;
+  readonly value: Money;
+  readonly netValue: Money;
+  /** Only the statuses the period has. */
+  readonly byStatus: readonly StatusFigures[];
+}
+
+export interface OrderAnalyticsReport {
+  readonly period: AnalyticsPeriod;
+  readonly from: Date;
+  readonly to: Date;
+  readonly count: number;
+  readonly value: Money;
+  readonly netValue: Money;
+  /** Every status, in state-machine order (zeros included). */
+  readonly byStatus: readonly StatusFigures[];
+  /** Every period of [from, to], oldest first (empty ones included). */
+  readonly byPeriod: readonly PeriodFigures[];
+}
+
+const DAY = 24 * 60 * 60 * 1000;
+
+/** The UTC start of the period holding `at`. */
+export function periodStart(at: Date, period: AnalyticsPeriod): Date {
+  const day = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
+  if (period === 'day') return day;
+  if (period === 'week') return new Date(day.getTime() - ((day.getUTCDay() + 6) % 7) * DAY);
+  return new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), 1));
+}
+
+function nextPeriod(start: Date, period: AnalyticsPeriod): Date {
+  if (period === 'day') return new Date(start.getTime() + DAY);
+  if (period === 'week') return new Date(start.getTime() + 7 * DAY);
+  return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
+}
+
+function shiftPeriods(start: Date, period: AnalyticsPeriod, n: number): Date {
+  if (period === 'day') return new Date(start.getTime() - n * DAY);
+  if (period === 'week') return new Date(start.getTime() - 7 * n * DAY);
+  return new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() - n, 1));
+}
+
+const ORDERED_STATUSES: readonly OrderStatus[] = [
+  'pending',
+  'confirmed',
+  'processing',
+  'shipped',
+  'delivered',
+  'cancelled',
+];
+
+const rangeError = (message: string) =>
+  Err(domainError('VALIDATION_FAILED', message, { errors: [{ field: 'from', message }] }));
+
+/** Buckets the figures (pure): by status and by every period of [from, to]. */
+export function orderAnalytics(
+  figures: readonly OrderFigures[],
+  period: AnalyticsPeriod,
+  from: Date,
+  to: Date,
+): OrderAnalyticsReport {
+  const add = (f: StatusFigures | undefined, o: OrderFigures, status: OrderStatus): StatusFigures => ({
+    status,
+    count: (f?.count ?? 0) + 1,
+    value: (f?.value ?? 0) + o.total,
+    netValue: (f?.netValue ?? 0) + netRevenue(o),
+  });
+  const byStatus = new Map<OrderStatus, StatusFigures>();
+  const periods = new Map<string, Map<OrderStatus, StatusFigures>>();
+  for (let s = periodStart(from, period); s.getTime() <= to.getTime(); s = nextPeriod(s, period)) {
+    periods.set(s.toISOString().slice(0, 10), new Map());
+  }
+  for (const o of figures) {
+    byStatus.set(o.status, add(byStatus.get(o.status), o, o.status));
+    const key = periodStart(o.createdAt, period).toISOString().slice(0, 10);
+    const bucket = periods.get(key);
+    if (bucket) bucket.set(o.status, add(bucket.get(o.status), o, o.status));
+  }
+  const sum = (list: readonly StatusFigures[], f: (s: StatusFigures) => number) =>
+    list.reduce((t, s) => t + f(s), 0);
+  const statuses = ORDERED_STATUSES.map(
+    (status) => byStatus.get(status) ?? { status, count: 0, value: 0, netValue: 0 },
+  );
+  return {
+    period,
+    from,
+    to,
+    count: sum(statuses, (s) => s.count),
+    value: sum(statuses, (s) => s.value),
+    netValue: sum(statuses, (s) => s.netValue),
+    byStatus: statuses,
+    byPeriod: [...periods.entries()].map(([start, bucket]) => {
+      const list = ORDERED_STATUSES.flatMap((s) => (bucket.has(s) ? [bucket.get(s)!] : []));
+      return {
+        start,
+        count: sum(list, (s) => s.count),
+        value: sum(list, (s) => s.value),
+        netValue: sum(list, (s) => s.netValue),
+        byStatus: list,
+      };
+    }),
+  };
+}
+
+export interface OrderAnalyticsInput {
+  readonly period: AnalyticsPeriod;
+  /** Inclusive; default: the start of the period DEFAULT_ANALYTICS_SPAN periods back from `to`. */
+  readonly from?: Date;
+  /** Inclusive; default: now. */
+  readonly to?: Date;
+}
+
+/** Counts and value of the orders created in a bounded range, by status and by period (admin). */
+export class OrderAnalytics {
+  constructor(
+    private readonly orders: OrderRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async execute(input: OrderAnalyticsInput): Promise<Result<OrderAnalyticsReport, DomainError>> {
+    const to = input.to ?? this.clock.now();
+    const from =
+      input.from ??
+      shiftPeriods(periodStart(to, input.period), input.period, DEFAULT_ANALYTICS_SPAN[input.period] - 1);
+    if (from.getTime() > to.getTime()) return rangeError('from must not be after to');
+    let buckets = 0;
+    for (
+      let s = periodStart(from, input.period);
+      s.getTime() <= to.getTime();
+      s = nextPeriod(s, input.period)
+    ) {
+      if (++buckets > MAX_ANALYTICS_BUCKETS) {
+        return rangeError(`from..to may cover at most ${MAX_ANALYTICS_BUCKETS} ${input.period}s`);
+      }
+    }
+    const figures = await this.orders.figuresBetween(from, to);
+    return Ok(orderAnalytics(figures, input.period, from, to));
   }
 }

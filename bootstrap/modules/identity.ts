@@ -37,7 +37,12 @@ import {
   UpdatePassword,
 } from '../../application/identity/account.js';
 import { AddAddress, RemoveAddress, UpdateAddress } from '../../application/identity/addresses.js';
-import { CreateAdmin, EnsureAdminAccount, SetUserActive } from '../../application/identity/admin-accounts.js';
+import {
+  CreateAdmin,
+  EnsureAdminAccount,
+  SetUserActive,
+  SetUserRole,
+} from '../../application/identity/admin-accounts.js';
 import { JwtTokenService } from '../../adapters/security/jwt-token-service.js';
 import { BcryptPasswordHasher } from '../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../adapters/security/sha256-digest.js';
@@ -146,6 +151,7 @@ export function bindIdentity(container: Container, config: Config): void {
   bindUseCase(container, RemoveAddress, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, CreateAdmin, [USER_REPOSITORY, PASSWORD_HASHER, ID_GENERATOR, CLOCK]);
   bindUseCase(container, SetUserActive, [USER_REPOSITORY, CLOCK]);
+  bindUseCase(container, SetUserRole, [USER_REPOSITORY, CLOCK]);
 
   // startup: the configured admin account exists
   bindClass(container, STARTUP_TASK, EnsureAdminAccount, [

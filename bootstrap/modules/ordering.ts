@@ -8,7 +8,9 @@ import { PromoEvaluator } from '../../application/promotions/use-cases.js';
 import { GetOrder, ListAllOrders, ListMyOrders } from '../../application/ordering/queries.js';
 import { CancelOrder } from '../../application/ordering/cancel-order.js';
 import { ChangeOrderStatus } from '../../application/ordering/change-order-status.js';
-import { SalesAnalytics } from '../../application/ordering/sales-analytics.js';
+import { OrderAnalytics, SalesAnalytics } from '../../application/ordering/sales-analytics.js';
+import { UpdateDelivery } from '../../application/ordering/update-delivery.js';
+import { TrackOrder } from '../../application/ordering/tracking.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
@@ -101,6 +103,9 @@ export function bindOrdering(container: Container, config: Config): void {
   bindUseCase(container, CancelOrder, [ORDER_REPOSITORY, CLOCK, EVENT_BUS]);
   bindUseCase(container, ChangeOrderStatus, [ORDER_REPOSITORY, CLOCK, EVENT_BUS]);
   bindUseCase(container, SalesAnalytics, [ORDER_REPOSITORY, PRODUCT_REPOSITORY, USER_REPOSITORY]);
+  bindUseCase(container, OrderAnalytics, [ORDER_REPOSITORY, CLOCK]);
+  bindUseCase(container, UpdateDelivery, [ORDER_REPOSITORY, CLOCK, EVENT_BUS]);
+  bindUseCase(container, TrackOrder, [ORDER_REPOSITORY]);
   bindStockReservations(container, config);
 
   container.bind<OrderExpiryPolicy>(ORDER_EXPIRY_POLICY).toConstantValue({ ...config.orderExpiry });

@@ -1,8 +1,20 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
 
-export const ROLES = ['user', 'admin'] as const;
+/**
+ * `courier`: staff who record delivery updates and read any order's tracking, nothing else of the
+ * admin's. Only an admin (PUT /api/admin/users/:id/role) or the CLI (`user:role`) grants a role;
+ * registration and profile updates never carry one.
+ */
+export const ROLES = ['user', 'admin', 'courier'] as const;
 export type Role = (typeof ROLES)[number];
+
+/** Roles that record delivery updates and read every order's tracking. */
+export const DELIVERY_STAFF_ROLES: readonly Role[] = ['admin', 'courier'];
+
+export function isDeliveryStaff(user: Pick<User, 'role'>): boolean {
+  return DELIVERY_STAFF_ROLES.includes(user.role);
+}
 
 export const ADDRESS_TYPES = ['home', 'work', 'other'] as const;
 export type AddressType = (typeof ADDRESS_TYPES)[number];
@@ -259,7 +271,12 @@ export function setActive(user: User, isActive: boolean, now: Date): User {
 }
 
 export function promoteToAdmin(user: User, now: Date): User {
-  return user.role === 'admin' ? user : { ...user, role: 'admin', updatedAt: now };
+  return assignRole(user, 'admin', now);
+}
+
+/** The user with `role` (unchanged when it already has it). */
+export function assignRole(user: User, role: Role, now: Date): User {
+  return user.role === role ? user : { ...user, role, updatedAt: now };
 }
 
 /**

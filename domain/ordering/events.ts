@@ -1,6 +1,7 @@
 import { recordEvent, type DomainEvent } from '../shared/events.js';
 import type { Money } from '../shared/money.js';
 import type { OrderStatus } from './status.js';
+import type { DeliveryAction, DeliveryDay, DeliveryState } from './delivery-progress.js';
 
 /** Every fact the Order aggregate records (types follow domain/shared/events.ts's scheme). */
 export const ORDER_EVENT_TYPES = [
@@ -11,6 +12,7 @@ export const ORDER_EVENT_TYPES = [
   'ordering.order-paid',
   'ordering.order-payment-failed',
   'ordering.order-refunded',
+  'ordering.delivery-updated',
 ] as const;
 
 export interface OrderLineSummary {
@@ -64,6 +66,29 @@ export type OrderRefunded = DomainEvent<
   OrderRef & { readonly amount: Money; readonly refundedTotal: Money }
 >;
 
+/**
+ * A delivery update (out for delivery, delivered, failed attempt, rescheduled): carries what a
+ * message to the customer needs without reading the order again.
+ */
+export type DeliveryUpdated = DomainEvent<
+  'ordering.delivery-updated',
+  OrderRef & {
+    readonly action: DeliveryAction;
+    readonly state: DeliveryState;
+    readonly previousState: DeliveryState | 'none';
+    /** The fulfilment status after the update. */
+    readonly status: OrderStatus;
+    readonly changedBy: string;
+    readonly note?: string;
+    readonly reason?: string;
+    readonly recipientName?: string;
+    readonly proofPhotoUrl?: string;
+    readonly rescheduledTo?: DeliveryDay;
+    readonly courier?: { readonly name: string; readonly phone?: string };
+    readonly trackingNumber?: string;
+  }
+>;
+
 export type OrderEvent =
   | OrderPlaced
   | OrderStatusChanged
@@ -71,7 +96,8 @@ export type OrderEvent =
   | OrderExpired
   | OrderPaid
   | OrderPaymentFailed
-  | OrderRefunded;
+  | OrderRefunded
+  | DeliveryUpdated;
 
 /** The order fields every order event names. */
 export function orderRef(order: {

@@ -12,6 +12,7 @@ import {
 } from './events.js';
 import { GIFT_MESSAGE_MAX_LENGTH } from '../shared/text.js';
 import { estimateDelivery, priceOrder, type ShippingMethod } from './pricing.js';
+import type { DeliveryProgress } from './delivery-progress.js';
 import {
   canTransition,
   OWNER_CANCELLABLE,
@@ -125,6 +126,8 @@ export interface Order {
   readonly refundAmount?: Money;
   /** Set when the order was cancelled because its online payment did not arrive in time. */
   readonly expiry?: OrderExpiry;
+  /** Delivery progress (domain/ordering/delivery.ts); absent until the first delivery update. */
+  readonly deliveryProgress?: DeliveryProgress;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** 0 for an order never saved; incremented by every save. */

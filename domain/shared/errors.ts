@@ -62,6 +62,7 @@ export const ERROR_CODES = [
   'DELIVERY_SLOT_UNKNOWN',
   'DELIVERY_SLOT_CLOSED',
   'DELIVERY_SLOT_FULL',
+  'INVALID_DELIVERY_TRANSITION',
   // payments
   'WEBHOOK_SIGNATURE_INVALID',
   'PAYMENT_DECLINED',
@@ -138,6 +139,11 @@ export interface ErrorDetailsByCode {
   INSUFFICIENT_STOCK: { readonly productId: string; readonly available?: number };
   PRODUCT_UNAVAILABLE: { readonly productId: string };
   INVALID_STATUS_TRANSITION: { readonly from: string; readonly to: string };
+  INVALID_DELIVERY_TRANSITION: {
+    readonly action: string;
+    readonly deliveryState: string;
+    readonly status: string;
+  };
   WEBHOOK_SIGNATURE_INVALID: { readonly reason: string };
   PAYMENT_DECLINED: { readonly declineCode?: string; readonly paymentIntentId: string };
   REFUND_EXCEEDS_PAYMENT: { readonly refundable: number };

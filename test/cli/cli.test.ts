@@ -50,6 +50,20 @@ describe('CLI (same use cases, same container)', () => {
     expect(again.out).to.not.include('shown once');
   });
 
+  it('user:role grants the courier role by email; an unknown role is a usage error, an unknown user exit 1', async () => {
+    await cli(container, 'create-admin', '--email', 'ravi@example.com', '--password', 'secret-pass');
+    const users = container.get<UserRepository>(USER_REPOSITORY);
+    const r = await cli(container, 'user:role', 'Ravi@Example.com', 'courier');
+    expect(r.code, r.err).to.equal(0);
+    expect(r.out).to.match(/ravi@example.com \(\w+\) is now courier/);
+    expect((await users.findByEmail('ravi@example.com'))?.role).to.equal('courier');
+    const bad = await cli(container, 'user:role', 'ravi@example.com', 'superuser');
+    expect(bad.code).to.equal(2);
+    expect((await users.findByEmail('ravi@example.com'))?.role).to.equal('courier');
+    const missing = await cli(container, 'user:role', 'nobody@example.com', 'courier');
+    expect(missing.code).to.equal(1);
+  });
+
   it('create-admin refuses an invalid email with the use case code and exit 1', async () => {
     const r = await cli(container, 'create-admin', '--email', 'not-an-email', '--password', 'secret-pass');
     expect(r.code).to.equal(1);

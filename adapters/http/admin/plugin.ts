@@ -12,6 +12,7 @@ import { adminProductRoutes } from '../catalog/admin-routes.js';
 import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes.js';
 import { productImageRoutes } from '../media/routes.js';
 import { adminReviewRoutes } from '../reviews/admin-routes.js';
+import { adminUserRoleRoutes } from '../identity/admin-role-routes.js';
 import { adminRequestEntry } from './audit.js';
 import { requireConfirmation } from '../confirmation.js';
 
@@ -210,4 +211,5 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   await app.register(adminOrderRoutes, { ...deps, prefix: '/orders' });
   await app.register(adminAnalyticsRoutes, { ...deps, prefix: '/analytics' });
   await app.register(adminReviewRoutes, { ...deps, prefix: '/reviews' });
+  await app.register(adminUserRoleRoutes, { ...deps, prefix: '/users' });
 }

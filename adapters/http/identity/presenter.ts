@@ -22,7 +22,7 @@ export const UserSchema = Type.Object(
     phone: Type.Optional(Type.String()),
     birthday: Type.Optional(Type.String()),
     avatar: Type.Union([Type.String(), Type.Null()]),
-    role: Type.Union([Type.Literal('user'), Type.Literal('admin')]),
+    role: Type.Union([Type.Literal('user'), Type.Literal('admin'), Type.Literal('courier')]),
     addresses: Type.Array(AddressSchema),
     favorites: Type.Array(Type.String(), { description: 'Product ids (the wishlist)' }),
     preferences: Type.Object({

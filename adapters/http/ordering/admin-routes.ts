@@ -58,7 +58,7 @@ export async function adminOrderRoutes(app: App, deps: HttpRouteDeps): Promise<v
   });
 }
 
-const DateParam = Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
+export const DateParam = Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
   description: 'ISO date (YYYY-MM-DD, a whole UTC day) or date-time',
 });
 
@@ -74,7 +74,7 @@ const MetricsSchema = Type.Object({
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** A date-only end bound covers its whole UTC day. */
-function parseBound(value: string | undefined, end: boolean): Date | undefined {
+export function parseBound(value: string | undefined, end: boolean): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) {

@@ -21,6 +21,7 @@ import {
 } from './presenter.js';
 import { CancelBody, DualOrderData, PlaceOrderBody } from './schemas.js';
 import { orderLinesFromBody } from './order-lines.js';
+import { registerDeliveryRoutes } from './delivery-routes.js';
 
 /** Both or neither: one without the other is a 400 naming the missing one. */
 function deliveryChoice(date: string | undefined, slot: string | undefined): DeliveryChoice | undefined {
@@ -128,6 +129,9 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     { preHandler: requireAuth, schema: { ...listSchema, summary: 'Alias of /orders/my-orders' } },
     listHandler,
   );
+
+  // Static `/analytics` and the `/:id/...` delivery routes (tracking, delivery updates).
+  registerDeliveryRoutes(app, deps);
 
   registerListAllOrders(app, deps, {
     path: '/admin/all',

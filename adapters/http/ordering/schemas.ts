@@ -2,8 +2,20 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 import { ORDER_STATUSES } from '../../../domain/ordering/status.js';
 import { PAYMENT_METHODS } from '../../../domain/ordering/status.js';
 import { SHIPPING_METHODS } from '../../../domain/ordering/pricing.js';
-import { IgnoredNumber, LongText, ObjectId, PageSize, pageWithDefault, Quantity, Text } from '../schemas.js';
 import { GIFT_MESSAGE_MAX_LENGTH } from '../../../domain/shared/text.js';
+import type { DeliveryAction } from '../../../domain/ordering/delivery-progress.js';
+import { SLOT_PATTERN } from '../../../domain/ordering/delivery.js';
+import type { AnalyticsPeriod } from '../../../application/ordering/sales-analytics.js';
+import {
+  IgnoredNumber,
+  ImageUrl,
+  LongText,
+  ObjectId,
+  PageSize,
+  pageWithDefault,
+  Quantity,
+  Text,
+} from '../schemas.js';
 import { OrderProperties, OrderSchema } from './presenter.js';
 
 const nonBlank = (maxLength: number) => Text(maxLength, { minLength: 1, pattern: '\\S' });
@@ -142,3 +154,61 @@ export const PaginationSchema = Type.Object({
 
 /** `data` of the dual-shape answers: the order's fields plus `order` (compat 5.1, 5.3). */
 export const DualOrderData = { ...OrderProperties, order: OrderSchema };
+
+/**
+ * PUT /orders/:id/delivery. One flat object (not a union per action) so a refusal names the field:
+ * each action's required fields are checked by the domain (`recipientName` for delivered, `reason`
+ * for failed-attempt and rescheduled, `date` for rescheduled); fields another action uses are refused.
+ */
+export const DeliveryUpdateBody = Type.Object(
+  {
+    action: Type.Union([
+      Type.Literal('out-for-delivery' satisfies DeliveryAction),
+      Type.Literal('delivered' satisfies DeliveryAction),
+      Type.Literal('failed-attempt' satisfies DeliveryAction),
+      Type.Literal('rescheduled' satisfies DeliveryAction),
+    ]),
+    note: Type.Optional(LongText(500)),
+    trackingNumber: Type.Optional(
+      Text(100, { description: 'out-for-delivery: the courier tracking number' }),
+    ),
+    recipientName: Type.Optional(Text(100, { description: 'delivered (required): who took the flowers' })),
+    proofPhotoUrl: Type.Optional(
+      ImageUrl("delivered: the proof photo, an http(s) URL of the shop's image store (image URL rule)"),
+    ),
+    reason: Type.Optional(LongText(500, { description: 'failed-attempt and rescheduled (required): why' })),
+    date: Type.Optional(
+      Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'rescheduled (required): YYYY-MM-DD' }),
+    ),
+    slot: Type.Optional(
+      Type.String({ pattern: SLOT_PATTERN.source, description: 'rescheduled: HH:MM-HH:MM' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+export type DeliveryUpdateBodyJson = Static<typeof DeliveryUpdateBody>;
+
+/** GET /orders/analytics. */
+export const OrderAnalyticsQuery = Type.Object(
+  {
+    period: Type.Union(
+      [
+        Type.Literal('day' satisfies AnalyticsPeriod),
+        Type.Literal('week' satisfies AnalyticsPeriod),
+        Type.Literal('month' satisfies AnalyticsPeriod),
+      ],
+      { default: 'day' },
+    ),
+    from: Type.Optional(
+      Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
+        description: 'ISO date or date-time (inclusive); default: 30 days, 12 weeks or 12 months back',
+      }),
+    ),
+    to: Type.Optional(
+      Type.Union([Type.String({ format: 'date' }), Type.String({ format: 'date-time' })], {
+        description: 'ISO date (its whole UTC day) or date-time (inclusive); default: now',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

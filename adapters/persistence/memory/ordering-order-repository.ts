@@ -4,7 +4,7 @@ import type { Order } from '../../../domain/ordering/order.js';
 import type { OrderEvent } from '../../../domain/ordering/events.js';
 import type { DomainEvent } from '../../../domain/shared/events.js';
 import { isAwaitingPayment } from '../../../domain/ordering/order-payment.js';
-import type { OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
+import type { OrderFigures, OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
@@ -114,6 +114,16 @@ export class MemoryOrderRepository implements OrderRepository {
     return [...this.byId.values()]
       .filter((o) => o.createdAt.getTime() >= lo && o.createdAt.getTime() <= hi)
       .sort((a, b) => -newestFirst(a, b));
+  }
+
+  async figuresBetween(from: Date, to: Date): Promise<OrderFigures[]> {
+    return (await this.listCreatedBetween(from, to)).map((o) => ({
+      id: o.id,
+      createdAt: o.createdAt,
+      status: o.status,
+      total: o.total,
+      refundAmount: o.refundAmount ?? 0,
+    }));
   }
 
   async awaitingPayment(createdBefore: Date, limit: number): Promise<Order[]> {

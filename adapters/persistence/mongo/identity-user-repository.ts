@@ -4,6 +4,7 @@ import { domainError, type DomainError } from '../../../domain/shared/errors.js'
 import {
   DEFAULT_PREFERENCES,
   normalizeEmail,
+  ROLES,
   type Address,
   type User,
 } from '../../../domain/identity/user.js';
@@ -223,7 +224,10 @@ export class MongoUserRepository implements UserRepository {
 
   async count(filter: { role?: User['role']; isActive?: boolean } = {}): Promise<number> {
     const query: Record<string, unknown> = {};
-    if (filter.role !== undefined) query.role = filter.role === 'user' ? { $ne: 'admin' } : 'admin';
+    // A document without a role is a user's.
+    if (filter.role !== undefined) {
+      query.role = filter.role === 'user' ? { $nin: ROLES.filter((r) => r !== 'user') } : filter.role;
+    }
     if (filter.isActive !== undefined) query.isActive = filter.isActive ? { $ne: false } : false;
     return this.users.countDocuments(query).exec();
   }

@@ -14,8 +14,17 @@ import {
   type StatusChange,
 } from '../../../domain/ordering/order.js';
 import type { OrderProgressStatus, PaymentStatus } from '../../../domain/ordering/status.js';
+import {
+  DELIVERY_ACTIONS,
+  DELIVERY_STATES,
+  type DeliveryAction,
+  type DeliveryDay,
+  type DeliveryProgress,
+  type DeliveryState,
+  type DeliveryUpdate,
+} from '../../../domain/ordering/delivery-progress.js';
 import { makeOrderNumber } from '../../../domain/ordering/order-number.js';
-import type { OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
+import type { OrderFigures, OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
@@ -101,6 +110,8 @@ export const ORDER_SCHEMA = new Schema(
     refundedAt: Date,
     refundAmount: Number,
     expiry: { at: Date },
+    /** Delivery progress (state, timeline, courier): read back by deliveryProgressFromDocument. */
+    deliveryProgress: { type: Schema.Types.Mixed, default: undefined },
     /** Pending events (the outbox): written with the change that recorded them. */
     outbox: { type: [Schema.Types.Mixed], default: undefined },
     createdAt: { type: Date, required: true },
@@ -160,12 +171,68 @@ function giftFromDocument(g: GiftDetails): GiftDetails {
   };
 }
 
+const isDate = (v: unknown): v is Date => v instanceof Date && !Number.isNaN(v.getTime());
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+function dayFromDocument(raw: unknown): DeliveryDay | undefined {
+  const d = raw as { date?: unknown; slot?: unknown } | null | undefined;
+  const date = text(d?.date);
+  if (date === undefined) return undefined;
+  const slot = text(d?.slot);
+  return { date, ...(slot !== undefined ? { slot } : {}) };
+}
+
+function updateFromDocument(raw: Record<string, unknown>): DeliveryUpdate | null {
+  const action = raw.action as DeliveryAction;
+  if (!DELIVERY_ACTIONS.includes(action) || !isDate(raw.at)) return null;
+  const optional = (['note', 'reason', 'recipientName', 'proofPhotoUrl'] as const).flatMap((k) => {
+    const v = text(raw[k]);
+    return v !== undefined ? [[k, v] as const] : [];
+  });
+  const rescheduledTo = dayFromDocument(raw.rescheduledTo);
+  return {
+    action,
+    at: raw.at,
+    by: text(raw.by) ?? '',
+    ...Object.fromEntries(optional),
+    ...(rescheduledTo !== undefined ? { rescheduledTo } : {}),
+  };
+}
+
+/** A stored delivery progress; a malformed one (another writer's) reads as none. */
+export function deliveryProgressFromDocument(raw: unknown): DeliveryProgress | undefined {
+  if (raw === null || typeof raw !== 'object') return undefined;
+  const p = raw as Record<string, unknown>;
+  const state = p.state as DeliveryState;
+  if (!DELIVERY_STATES.includes(state)) return undefined;
+  const timeline = (Array.isArray(p.timeline) ? p.timeline : [])
+    .map((u) =>
+      u !== null && typeof u === 'object' ? updateFromDocument(u as Record<string, unknown>) : null,
+    )
+    .filter((u): u is DeliveryUpdate => u !== null);
+  const c = p.courier as { id?: unknown; name?: unknown; phone?: unknown } | undefined;
+  const courierName = text(c?.name);
+  const phone = text(c?.phone);
+  const rescheduledTo = dayFromDocument(p.rescheduledTo);
+  return {
+    state,
+    timeline,
+    ...(courierName !== undefined
+      ? { courier: { id: text(c?.id) ?? '', name: courierName, ...(phone !== undefined ? { phone } : {}) } }
+      : {}),
+    ...(rescheduledTo !== undefined ? { rescheduledTo } : {}),
+    failedAttempts: typeof p.failedAttempts === 'number' ? p.failedAttempts : 0,
+    ...(isDate(p.deliveredAt) ? { deliveredAt: p.deliveredAt } : {}),
+  };
+}
+
 export function orderFromDocument(doc: OrderDocument): Order {
   const createdAt = doc.createdAt ?? new Date(0);
   const total = doc.total ?? doc.totalAmount ?? 0;
   const a = doc.shippingAddress;
   const status = doc.status ?? 'pending';
   const paymentStatus = doc.paymentStatus ?? doc.paymentInfo?.status ?? 'pending';
+  const progress = deliveryProgressFromDocument(doc.deliveryProgress);
   return {
     id: doc._id,
     orderNumber: doc.orderNumber ?? defaultOrderNumber(doc._id, createdAt),
@@ -207,6 +274,7 @@ export function orderFromDocument(doc: OrderDocument): Order {
     ...(doc.refundedAt != null ? { refundedAt: doc.refundedAt } : {}),
     ...(doc.refundAmount != null ? { refundAmount: doc.refundAmount } : {}),
     ...(doc.expiry?.at != null ? { expiry: { at: doc.expiry.at } } : {}),
+    ...(progress !== undefined ? { deliveryProgress: progress } : {}),
     createdAt,
     updatedAt: doc.updatedAt ?? createdAt,
     version: doc.version ?? 0,
@@ -420,6 +488,24 @@ export class MongoOrderRepository implements OrderRepository {
       .sort({ createdAt: 1, _id: 1 })
       .toArray();
     return docs.map(orderFromDocument);
+  }
+
+  /** A projection over the createdAt index: old documents read with the mapper's defaults. */
+  async figuresBetween(from: Date, to: Date): Promise<OrderFigures[]> {
+    const docs = await openCollection(this.orders)
+      .find<OrderDocument>(
+        { createdAt: { $gte: from, $lte: to } },
+        { projection: { createdAt: 1, status: 1, total: 1, totalAmount: 1, refundAmount: 1 } },
+      )
+      .sort({ createdAt: 1, _id: 1 })
+      .toArray();
+    return docs.map((d) => ({
+      id: d._id,
+      createdAt: d.createdAt ?? new Date(0),
+      status: d.status ?? 'pending',
+      total: d.total ?? d.totalAmount ?? 0,
+      refundAmount: d.refundAmount ?? 0,
+    }));
   }
 
   async awaitingPayment(createdBefore: Date, limit: number): Promise<Order[]> {

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { OrderRepository } from '../../../application/ordering/ports.js';
 import { changeStatus, storefrontStatus, type Order } from '../../../domain/ordering/order.js';
+import { updateDelivery } from '../../../domain/ordering/delivery.js';
 import { recordPayment, recordPaymentFailure, recordRefund } from '../../../domain/ordering/order-payment.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemoryOrderRepository } from '../../../adapters/persistence/memory/ordering-order-repository.js';
@@ -165,6 +166,52 @@ function contract(make: () => Promise<OrderRepository>): void {
     expect(ids(await orders.listCreatedBetween())).to.deep.equal(ids(created));
     expect(await orders.listCreatedBetween(minutes(60))).to.deep.equal([]);
   });
+  it('figuresBetween answers the figures of [from, to] inclusive, oldest first', async () => {
+    const orders = await make();
+    const at = [0, 1, 2, 3].map(minutes);
+    const created: Order[] = [];
+    for (const t of at) created.push((await orders.create(newOrder({ now: t }), [])).unwrap());
+    const confirmed = changeStatus(created[1]!, { to: 'confirmed', by: 'a', at: minutes(5) }).unwrap();
+    (await orders.update(confirmed.order, confirmed.events)).unwrap();
+    const figures = await orders.figuresBetween(at[1]!, at[2]!);
+    expect(figures).to.deep.equal(
+      [created[1]!, created[2]!].map((o, i) => ({
+        id: o.id,
+        createdAt: o.createdAt,
+        status: i === 0 ? 'confirmed' : 'pending',
+        total: o.total,
+        refundAmount: 0,
+      })),
+    );
+    expect(await orders.figuresBetween(minutes(60), minutes(61))).to.deep.equal([]);
+  });
+
+  it('delivery progress (state, timeline, courier, reschedule, delivered) round-trips; its event rides the outbox', async () => {
+    const orders = await make();
+    let order = (await orders.create(newOrder(), [])).unwrap();
+    for (const to of ['confirmed', 'processing', 'shipped'] as const) {
+      const c = changeStatus(order, { to, by: 'a', at: minutes(1) }).unwrap();
+      order = (await orders.update(c.order, c.events)).unwrap();
+    }
+    const courier = { id: 'c1', name: 'Ravi', phone: '+91 1' };
+    const steps = [
+      { action: 'out-for-delivery', trackingNumber: 'T1' },
+      { action: 'failed-attempt', reason: 'Out' },
+      { action: 'rescheduled', date: '2099-01-02', slot: '09:00-12:00', reason: 'Asked' },
+      { action: 'out-for-delivery' },
+      { action: 'delivered', recipientName: 'Meera', proofPhotoUrl: 'https://img/p.jpg' },
+    ] as const;
+    let i = 2;
+    for (const step of steps) {
+      const c = updateDelivery(order, step, { by: courier, at: minutes(i++), note: 'n' }).unwrap();
+      order = (await orders.update(c.order, c.events)).unwrap();
+    }
+    expect(order.deliveryProgress?.timeline).to.have.length(5);
+    expect(await orders.findById(order.id)).to.deep.equal(order);
+    const pending = await orders.pending(minutes(100), 100);
+    expect(pending.filter((e) => e.type === 'ordering.delivery-updated')).to.have.length(5);
+  });
+
   describe("the outbox: events ride in the order's own writes", () => {
     it('create and update keep the events pending, oldest first, until marked dispatched', async () => {
       const orders = await make();
