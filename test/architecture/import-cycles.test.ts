@@ -29,6 +29,8 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'discovery -> ordering': 'trending, bought-together and "for you" rank from orders',
   'discovery -> wishlist': '"for you" uses the shopper\'s favourites',
   'inventory -> catalog': 'stock belongs to a product; a stock change answers the fresh product',
+  'loyalty -> identity': "points and the tier are mirrored on the user (UserRepository.syncLoyalty)",
+  'loyalty -> ordering': 'points are earned from delivered orders and taken back by refunds (reads the order)',
   'media -> catalog': 'product images are stored on the product and answer its view',
   'notifications -> identity': "an order mail goes to the order's user (UserRepository)",
   'notifications -> ordering': 'order mails react to ordering events and read the order',
