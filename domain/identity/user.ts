@@ -331,6 +331,16 @@ export function platformOf(userAgent: string): Platform {
   return 'other';
 }
 
+/** A device's id: a digest (FNV-1a, 64 bits as hex) of its user agent; an identifier, not a secret. */
+export function deviceOf(userAgent: string): { deviceId: string; platform: Platform } {
+  let hash = 0xcbf29ce484222325n;
+  for (const ch of userAgent.slice(0, 512)) {
+    hash ^= BigInt(ch.codePointAt(0) ?? 0);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return { deviceId: hash.toString(16).padStart(16, '0'), platform: platformOf(userAgent) };
+}
+
 /** The loyalty fields of a standing (the tier follows the lifetime points). */
 export function withStanding(
   standing: LoyaltyStanding,
