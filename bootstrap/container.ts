@@ -21,6 +21,7 @@ import { bindPayments } from './modules/payments.js';
 import { bindIdempotency } from './modules/idempotency.js';
 import { bindInventory } from './modules/inventory.js';
 import { bindPromotions } from './modules/promotions.js';
+import { bindLoyalty } from './modules/loyalty.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
 import { bindEvents, startEventSweeper } from './modules/events.js';
@@ -60,6 +61,7 @@ export function buildContainer(
   bindPayments(container, config);
   bindIdempotency(container, config);
   bindPromotions(container, config);
+  bindLoyalty(container);
   bindInventory(container, config);
   bindReviews(container, config);
   bindDiscovery(container, config);

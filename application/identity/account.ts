@@ -2,6 +2,9 @@ import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import {
   changeDetails,
+  changePreferences,
+  recordSearch,
+  type PreferencesInput,
   changePassword,
   EMAIL_PATTERN,
   normalizeEmail,
@@ -35,6 +38,34 @@ export class UpdateDetails {
   execute(input: { userId: string } & DetailsInput): Promise<Result<User, DomainError>> {
     const { userId, ...details } = input;
     return modifyUser(this.users, userId, (user) => changeDetails(user, details, this.clock.now()));
+  }
+}
+
+/** PUT /auth/preferences: a partial change of the five preferences (nothing else). */
+export class UpdatePreferences {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: { userId: string; preferences: PreferencesInput }): Promise<Result<User, DomainError>> {
+    return modifyUser(this.users, input.userId, (user) =>
+      changePreferences(user, input.preferences, this.clock.now()),
+    );
+  }
+}
+
+/** Remembers a search in the user's history (kept for the search context; capped). */
+export class RecordSearch {
+  constructor(
+    private readonly users: UserRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  execute(input: { userId: string; query: string }): Promise<Result<User, DomainError>> {
+    return modifyUser(this.users, input.userId, (user) =>
+      Ok(recordSearch(user, input.query, this.clock.now())),
+    );
   }
 }
 

@@ -1,6 +1,12 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError } from '../../domain/shared/errors.js';
-import { tokenPredatesPasswordChange, type Principal, type User } from '../../domain/identity/user.js';
+import {
+  ACTIVITY_WRITE_INTERVAL_MS,
+  activityIsStale,
+  tokenPredatesPasswordChange,
+  type Principal,
+  type User,
+} from '../../domain/identity/user.js';
 import type { Clock } from '../shared/ports.js';
 import type {
   AuthError,
@@ -58,6 +64,13 @@ export class TokenAuthenticator implements Authenticator {
     if (tokenPredatesPasswordChange(user, claims.issuedAt)) {
       return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE, user));
     }
-    return Ok({ user, tokenId, tokenExpiresAt: new Date(claims.expiresAt * 1000) });
+    // lastActiveAt: at most one write per user per ACTIVITY_WRITE_INTERVAL_MS (the loaded user
+    // says whether one is due; the guarded write keeps parallel requests to one).
+    let seen = user;
+    if (activityIsStale(user, now)) {
+      const notBefore = new Date(now.getTime() - ACTIVITY_WRITE_INTERVAL_MS);
+      if (await this.users.touchActivity(user.id, now, notBefore)) seen = { ...user, lastActiveAt: now };
+    }
+    return Ok({ user: seen, tokenId, tokenExpiresAt: new Date(claims.expiresAt * 1000) });
   }
 }

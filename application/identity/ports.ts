@@ -2,6 +2,7 @@ import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Principal, User } from '../../domain/identity/user.js';
+import type { LoyaltyStanding } from '../../domain/loyalty/points.js';
 
 export interface UserRepository {
   findById(id: string): Promise<User | null>;
@@ -16,6 +17,17 @@ export interface UserRepository {
   update(user: User): Promise<Result<User, DomainError>>;
   delete(id: string): Promise<void>;
   count(filter?: { role?: User['role']; isActive?: boolean }): Promise<number>;
+  /**
+   * Mirrors the points ledger on the user (balance, lifetime points, tier) when `standing.seq` is
+   * after the stored `loyaltySeq` (so a late or repeated write never goes back); false otherwise
+   * or when the user is gone. Not versioned: `update` never writes these fields.
+   */
+  syncLoyalty(userId: string, standing: LoyaltyStanding): Promise<boolean>;
+  /**
+   * Sets lastActiveAt to `at` unless it is already after `notBefore` (one write per
+   * interval, whatever the number of parallel requests). Not versioned: `update` never writes it.
+   */
+  touchActivity(userId: string, at: Date, notBefore: Date): Promise<boolean>;
 }
 export const USER_REPOSITORY = token<UserRepository>('UserRepository');
 

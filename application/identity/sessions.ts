@@ -3,6 +3,7 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import {
   createUser,
   normalizeEmail,
+  deviceOf,
   recordLogin,
   tokenIssuedAt,
   validateRegistration,
@@ -80,6 +81,8 @@ export interface LoginInput {
   readonly password?: string;
   /** The caller's address: failures are counted per email + IP, and logins in progress per IP. */
   readonly ip: string;
+  /** The caller's User-Agent: the device recorded on the user (deviceInfo). */
+  readonly userAgent?: string;
 }
 
 const DUMMY_PASSWORD = 'not-a-real-password-only-for-timing';
@@ -115,7 +118,7 @@ export class LoginUser {
     if (max !== undefined && running >= max) return Err(busyError(1));
     this.inFlight.set(input.ip, running + 1);
     try {
-      return await this.check(normalizeEmail(input.email), input.password, input.ip);
+      return await this.check(normalizeEmail(input.email), input.password, input.ip, input.userAgent);
     } finally {
       const left = (this.inFlight.get(input.ip) ?? 1) - 1;
       if (left <= 0) this.inFlight.delete(input.ip);
@@ -123,7 +126,12 @@ export class LoginUser {
     }
   }
 
-  private async check(email: string, password: string, ip: string): Promise<Result<Session, DomainError>> {
+  private async check(
+    email: string,
+    password: string,
+    ip: string,
+    userAgent?: string,
+  ): Promise<Result<Session, DomainError>> {
     const key = `${email}|${ip}`;
     // `*` is never an IP: the account's key cannot meet an email + IP key.
     const accountKey = `${email}|*`;
@@ -146,8 +154,9 @@ export class LoginUser {
     await this.throttle.reset(key);
     await this.accountThrottle?.reset(accountKey);
     const now = this.clock.now();
-    const saved = await modifyUser(this.users, user.id, (u) => Ok(recordLogin(u, now)));
-    return Ok(issueSession(this.tokens, saved.isOk() ? saved.value : recordLogin(user, now), now));
+    const device = userAgent?.trim() ? deviceOf(userAgent) : undefined;
+    const saved = await modifyUser(this.users, user.id, (u) => Ok(recordLogin(u, now, device)));
+    return Ok(issueSession(this.tokens, saved.isOk() ? saved.value : recordLogin(user, now, device), now));
   }
 
   private dummy(): Promise<string> {

@@ -4,6 +4,7 @@ import {
   createPromo,
   deactivatePromo,
   DEFAULT_TIER,
+  type MembershipTier,
   normalizeCode,
   updatePromo,
   type PromoCode,
@@ -17,6 +18,7 @@ import { promoLines, repriceLine } from '../../domain/shared/line-pricing.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { CartRepository } from '../cart/index.js';
+import type { UserRepository } from '../identity/index.js';
 import type { ProductRepository } from '../catalog/index.js';
 import type { Clock, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
@@ -93,7 +95,8 @@ export interface PromoEvaluation {
 
 /**
  * Checks a code for a shopper against priced lines: the one evaluation the cart, validate and
- * PlaceOrder share. Membership tiers: users carry none yet, so every shopper is DEFAULT_TIER.
+ * PlaceOrder share. Membership tiers: the shopper's own (the user's `membershipTier`, from their
+ * lifetime loyalty points); an unknown user is DEFAULT_TIER.
  * Of the shopper's orders it asks only whether one exists (CustomerOrderHistory), so a cart
  * change never loads the order history.
  */
@@ -102,7 +105,13 @@ export class PromoEvaluator {
     private readonly promos: PromoCodeRepository,
     private readonly orderHistory: CustomerOrderHistory,
     private readonly clock: Clock,
+    private readonly users: Pick<UserRepository, 'findById'>,
   ) {}
+
+  /** The shopper's membership tier (users reach bronze, silver or gold; never platinum). */
+  async tierOf(userId: string): Promise<MembershipTier> {
+    return (await this.users.findById(userId))?.membershipTier ?? DEFAULT_TIER;
+  }
 
   async evaluate(
     code: string,
@@ -112,9 +121,10 @@ export class PromoEvaluator {
   ): Promise<Result<PromoEvaluation, DomainError>> {
     const promo = await this.promos.findByCode(normalizeCode(code));
     if (!promo) return Err(notFound());
-    const [userRedemptions, isFirstOrder] = await Promise.all([
+    const [userRedemptions, isFirstOrder, tier] = await Promise.all([
       this.promos.userRedemptions(promo.code, userId),
       this.isFirstOrder(userId),
+      promo.membershipTiers.length > 0 ? this.tierOf(userId) : DEFAULT_TIER,
     ]);
     const checked = checkPromo(promo, {
       now: this.clock.now(),
@@ -122,7 +132,7 @@ export class PromoEvaluator {
       shippingFee,
       userRedemptions,
       isFirstOrder,
-      tier: DEFAULT_TIER,
+      tier,
     });
     return checked.map((discount) => ({ promo, discount }));
   }
@@ -204,14 +214,17 @@ export class ListUserEligiblePromos {
 
   async execute(input: { userId: string }): Promise<Result<PromoCode[], DomainError>> {
     const now = this.clock.now().getTime();
-    const isFirstOrder = await this.evaluator.isFirstOrder(input.userId);
+    const [isFirstOrder, tier] = await Promise.all([
+      this.evaluator.isFirstOrder(input.userId),
+      this.evaluator.tierOf(input.userId),
+    ]);
     const eligible: PromoCode[] = [];
     for (const promo of await this.promos.list()) {
       if (!promo.isActive) continue;
       if (promo.validFrom && now < promo.validFrom.getTime()) continue;
       if (promo.validUntil && now > promo.validUntil.getTime()) continue;
       if (promo.usageLimit !== undefined && promo.usedCount >= promo.usageLimit) continue;
-      if (checkEligibility(promo, { isFirstOrder, tier: DEFAULT_TIER }).isErr()) continue;
+      if (checkEligibility(promo, { isFirstOrder, tier }).isErr()) continue;
       if ((await this.promos.userRedemptions(promo.code, input.userId)) >= promo.perUserLimit) continue;
       eligible.push(promo);
     }

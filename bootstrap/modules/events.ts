@@ -34,6 +34,12 @@ import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import { STOCK_LEDGER, STOCK_STORE } from '../../application/inventory/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { MAILER } from '../../application/shared/mail.js';
+import { LOYALTY_LEDGER } from '../../application/loyalty/ports.js';
+import { LoyaltyAccount } from '../../application/loyalty/account.js';
+import {
+  AwardPointsWhenOrderDelivered,
+  TakeBackPointsWhenOrderRefunded,
+} from '../../application/loyalty/handlers.js';
 import {
   InvalidateCatalogCacheWhenCatalogChanged,
   RecordSaleWhenOrderPlaced,
@@ -74,8 +80,9 @@ export const REACTIONS: Reactions = {
     ReleaseSlotWhenOrderCancelled,
     RefundPaymentWhenPaidOrderCancelled,
   ],
-  'ordering.order-status-changed': [SendMailWhenOrderStatusChanged],
+  'ordering.order-status-changed': [SendMailWhenOrderStatusChanged, AwardPointsWhenOrderDelivered],
   'ordering.order-expired': [SendMailWhenOrderExpired],
+  'ordering.order-refunded': [TakeBackPointsWhenOrderRefunded],
   ...Object.fromEntries(
     CATALOG_EVENT_TYPES.map((type) => [type, [InvalidateCatalogCacheWhenCatalogChanged]]),
   ),
@@ -161,6 +168,8 @@ export function bindEvents(container: Container, config: Config): void {
   bindUseCase(container, ReleaseSlotWhenOrderCancelled, [SLOT_CAPACITY_STORE]);
   bindUseCase(container, RefundPaymentWhenPaidOrderCancelled, [ORDER_REPOSITORY, PaymentSettlement]);
   bindUseCase(container, InvalidateCatalogCacheWhenCatalogChanged, [CACHE]);
+  bindUseCase(container, AwardPointsWhenOrderDelivered, [ORDER_REPOSITORY, LoyaltyAccount]);
+  bindUseCase(container, TakeBackPointsWhenOrderRefunded, [ORDER_REPOSITORY, LOYALTY_LEDGER, LoyaltyAccount]);
   container
     .bind<StartupTask>(STARTUP_TASK)
     .toResolvedValue(

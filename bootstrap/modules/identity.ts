@@ -33,8 +33,10 @@ import { LoginUser, Logout, RegisterUser } from '../../application/identity/sess
 import {
   ForgotPassword,
   ResetPassword,
+  RecordSearch,
   UpdateDetails,
   UpdatePassword,
+  UpdatePreferences,
 } from '../../application/identity/account.js';
 import { AddAddress, RemoveAddress, UpdateAddress } from '../../application/identity/addresses.js';
 import {
@@ -126,6 +128,8 @@ export function bindIdentity(container: Container, config: Config): void {
     IDENTITY_SETTINGS,
   ]);
   bindUseCase(container, UpdateDetails, [USER_REPOSITORY, CLOCK]);
+  bindUseCase(container, UpdatePreferences, [USER_REPOSITORY, CLOCK]);
+  bindUseCase(container, RecordSearch, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, UpdatePassword, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, CLOCK]);
   bindUseCase(container, ForgotPassword, [
     USER_REPOSITORY,

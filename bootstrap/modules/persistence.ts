@@ -32,6 +32,9 @@ import {
   WISHLIST_REPOSITORY,
   WISHLIST_SHARE_STORE,
 } from '../../application/wishlist/ports.js';
+import { LOYALTY_LEDGER } from '../../application/loyalty/ports.js';
+import { MemoryLoyaltyLedger } from '../../adapters/persistence/memory/loyalty-ledger.js';
+import { MongoLoyaltyLedger } from '../../adapters/persistence/mongo/loyalty-ledger.js';
 import { MemoryCartRepository } from '../../adapters/persistence/memory/cart-repository.js';
 import { MemoryCategoryRepository } from '../../adapters/persistence/memory/catalog-category-repository.js';
 import { MemoryProductRepository } from '../../adapters/persistence/memory/catalog-product-repository.js';
@@ -144,6 +147,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'identity',
     memory: adapter(MemoryUserRepository, db),
     mongo: adapter(MongoUserRepository, mongo),
+  }),
+  row({
+    token: LOYALTY_LEDGER,
+    context: 'loyalty',
+    memory: adapter(MemoryLoyaltyLedger, db),
+    mongo: adapter(MongoLoyaltyLedger, mongo),
   }),
   row({
     token: AUDIT_LOG,

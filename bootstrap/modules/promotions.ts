@@ -1,5 +1,6 @@
 import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
+import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import {
@@ -45,7 +46,12 @@ export class AbandonedRedemptionSchedule extends SweepSchedule {
 }
 
 export function bindPromotions(container: Container, config: Config): void {
-  bindUseCase(container, PromoEvaluator, [PROMO_CODE_REPOSITORY, CUSTOMER_ORDER_HISTORY, CLOCK]);
+  bindUseCase(container, PromoEvaluator, [
+    PROMO_CODE_REPOSITORY,
+    CUSTOMER_ORDER_HISTORY,
+    CLOCK,
+    USER_REPOSITORY,
+  ]);
   bindUseCase(container, CreatePromoCode, [PROMO_CODE_REPOSITORY, CLOCK, ID_GENERATOR]);
   bindUseCase(container, ListPromoCodes, [PROMO_CODE_REPOSITORY]);
   bindUseCase(container, UpdatePromoCode, [PROMO_CODE_REPOSITORY, CLOCK]);

@@ -1,5 +1,8 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
+import type { Money } from '../shared/money.js';
+import { OCCASIONS, type Occasion } from '../catalog/product.js';
+import { NO_STANDING, tierFor, type LoyaltyStanding, type UserTier } from '../loyalty/points.js';
 
 /**
  * `courier`: staff who record delivery updates and read any order's tracking, nothing else of the
@@ -30,10 +33,35 @@ export interface Address {
   readonly isDefault: boolean;
 }
 
+/** A shopper's budget per bouquet, minor units, `min <= max`. */
+export interface PriceRange {
+  readonly min: Money;
+  readonly max: Money;
+}
+
 export interface Preferences {
   readonly emailNotifications: boolean;
   readonly smsNotifications: boolean;
   readonly newsletter: boolean;
+  /** The catalog's occasions (its vocabulary), no repeats. */
+  readonly favoriteOccasions: readonly Occasion[];
+  /** Null: no preference. */
+  readonly priceRange: PriceRange | null;
+}
+
+export interface SearchEntry {
+  readonly query: string;
+  readonly timestamp: Date;
+}
+
+export const PLATFORMS = ['ios', 'android', 'windows', 'macos', 'linux', 'other'] as const;
+export type Platform = (typeof PLATFORMS)[number];
+
+/** A device the user logged in from (identified by its user agent). */
+export interface DeviceInfo {
+  readonly deviceId: string;
+  readonly lastUsed: Date;
+  readonly platform: Platform;
 }
 
 /**
@@ -56,6 +84,21 @@ export interface User {
   readonly preferences: Preferences;
   readonly isActive: boolean;
   readonly lastLogin?: Date;
+  /**
+   * Loyalty, mirrored from the points ledger (the loyalty context writes it, never a profile
+   * update): the balance, the lifetime points the tier follows, the tier, and the ledger entry
+   * (`loyaltySeq`) they are after.
+   */
+  readonly loyaltyPoints: number;
+  readonly lifetimePoints: number;
+  readonly membershipTier: UserTier;
+  readonly loyaltySeq: number;
+  /** Oldest first, at most SEARCH_HISTORY_MAX (the newest kept). */
+  readonly searchHistory: readonly SearchEntry[];
+  /** Last authenticated request, written at most once per ACTIVITY_WRITE_INTERVAL_MS. */
+  readonly lastActiveAt?: Date;
+  /** Most recently used first, at most DEVICES_MAX. */
+  readonly deviceInfo: readonly DeviceInfo[];
   /** Tokens issued (iat) before this instant are no longer accepted. */
   readonly passwordChangedAt?: Date;
   readonly createdAt: Date;
@@ -93,7 +136,16 @@ export const DEFAULT_PREFERENCES: Preferences = {
   emailNotifications: true,
   smsNotifications: false,
   newsletter: true,
+  favoriteOccasions: [],
+  priceRange: null,
 };
+/** 10,000,000 rupees, the bound of every amount on the wire. */
+export const PRICE_RANGE_MAX: Money = 1_000_000_000;
+export const SEARCH_HISTORY_MAX = 50;
+export const SEARCH_QUERY_MAX = 200;
+export const DEVICES_MAX = 10;
+/** lastActiveAt is written at most once per user per this long (no write per request). */
+export const ACTIVITY_WRITE_INTERVAL_MS = 5 * 60_000;
 
 export interface FieldError {
   readonly field: string;
@@ -222,6 +274,9 @@ export function createUser(input: NewUser): User {
     favorites: [],
     preferences: DEFAULT_PREFERENCES,
     isActive: true,
+    ...withStanding(NO_STANDING),
+    searchHistory: [],
+    deviceInfo: [],
     createdAt: input.now,
     updatedAt: input.now,
     version: 0,
@@ -235,6 +290,8 @@ export interface DetailsInput {
   readonly phone?: string;
   /** "" removes the birthday. */
   readonly birthday?: string;
+  /** Optional (the storefront never sends it): a partial change, as changePreferences. */
+  readonly preferences?: PreferencesInput;
 }
 
 /** Applies the fields present (profile page sends all four). */
@@ -244,6 +301,10 @@ export function changeDetails(user: User, input: DetailsInput, now: Date): Resul
   const email = input.email !== undefined ? checkEmail(input.email, errors) : user.email;
   const phone = input.phone !== undefined ? checkPhone(input.phone, errors) : user.phone;
   const birthday = input.birthday !== undefined ? checkBirthday(input.birthday, errors) : user.birthday;
+  const preferences =
+    input.preferences !== undefined
+      ? checkPreferences(user.preferences, input.preferences, errors)
+      : user.preferences;
   if (errors.length) return Err(validationFailed(errors));
   // Rebuild without the optional fields, then add them back only when set (never `undefined`).
   const { phone: _p, birthday: _b, ...rest } = user;
@@ -253,6 +314,7 @@ export function changeDetails(user: User, input: DetailsInput, now: Date): Resul
     email,
     ...(phone !== undefined ? { phone } : {}),
     ...(birthday !== undefined ? { birthday } : {}),
+    preferences,
     updatedAt: now,
   });
 }
@@ -262,8 +324,125 @@ export function changePassword(user: User, passwordHash: string, now: Date): Use
   return { ...user, passwordHash, passwordChangedAt: now, updatedAt: now };
 }
 
-export function recordLogin(user: User, now: Date): User {
-  return { ...user, lastLogin: now };
+/** A login at `now`, from `device` when the user agent is known. */
+export function recordLogin(user: User, now: Date, device?: { deviceId: string; platform: Platform }): User {
+  if (!device) return { ...user, lastLogin: now };
+  const others = user.deviceInfo.filter((d) => d.deviceId !== device.deviceId);
+  const deviceInfo = [{ ...device, lastUsed: now }, ...others].slice(0, DEVICES_MAX);
+  return { ...user, lastLogin: now, deviceInfo };
+}
+
+/** The platform a user agent names, simply (the first match wins: phones before desktops). */
+export function platformOf(userAgent: string): Platform {
+  const ua = userAgent.toLowerCase();
+  if (/iphone|ipad|ipod|\bios\b/.test(ua)) return 'ios';
+  if (ua.includes('android')) return 'android';
+  if (ua.includes('windows')) return 'windows';
+  if (/macintosh|mac os x|macos/.test(ua)) return 'macos';
+  if (/linux|x11|cros/.test(ua)) return 'linux';
+  return 'other';
+}
+
+/** A device's id: a digest (FNV-1a, 64 bits as hex) of its user agent; an identifier, not a secret. */
+export function deviceOf(userAgent: string): { deviceId: string; platform: Platform } {
+  let hash = 0xcbf29ce484222325n;
+  for (const ch of userAgent.slice(0, 512)) {
+    hash ^= BigInt(ch.codePointAt(0) ?? 0);
+    hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return { deviceId: hash.toString(16).padStart(16, '0'), platform: platformOf(userAgent) };
+}
+
+/** The loyalty fields of a standing (the tier follows the lifetime points). */
+export function withStanding(
+  standing: LoyaltyStanding,
+): Pick<User, 'loyaltyPoints' | 'lifetimePoints' | 'membershipTier' | 'loyaltySeq'> {
+  return {
+    loyaltyPoints: standing.points,
+    lifetimePoints: standing.lifetimePoints,
+    membershipTier: tierFor(standing.lifetimePoints),
+    loyaltySeq: standing.seq,
+  };
+}
+
+/** Whether an authenticated request at `now` should write lastActiveAt (at most once per interval). */
+export function activityIsStale(user: User, now: Date): boolean {
+  return !user.lastActiveAt || now.getTime() - user.lastActiveAt.getTime() >= ACTIVITY_WRITE_INTERVAL_MS;
+}
+
+/** Remembers a search (trimmed; empty ones ignored), keeping the newest SEARCH_HISTORY_MAX. */
+export function recordSearch(user: User, query: string, now: Date): User {
+  const text = query.trim().slice(0, SEARCH_QUERY_MAX);
+  if (text === '') return user;
+  const searchHistory = [...user.searchHistory, { query: text, timestamp: now }].slice(-SEARCH_HISTORY_MAX);
+  return { ...user, searchHistory };
+}
+
+// --- preferences ---------------------------------------------------------------------------------
+
+/** A partial change of the preferences; `priceRange: null` removes it. */
+export interface PreferencesInput {
+  readonly emailNotifications?: boolean;
+  readonly smsNotifications?: boolean;
+  readonly newsletter?: boolean;
+  readonly favoriteOccasions?: readonly string[];
+  readonly priceRange?: { readonly min: Money; readonly max: Money } | null;
+}
+
+function checkOccasions(raw: readonly string[], errors: FieldError[]): Occasion[] {
+  const known = OCCASIONS as readonly string[];
+  const bad = raw.filter((o) => !known.includes(o));
+  if (bad.length) {
+    errors.push({
+      field: 'favoriteOccasions',
+      message: `Unknown occasion ${JSON.stringify(bad[0])}: use ${OCCASIONS.join(', ')}`,
+    });
+  }
+  return [...new Set(raw)].filter((o): o is Occasion => known.includes(o));
+}
+
+function checkPriceRange(raw: PriceRange, errors: FieldError[]): PriceRange {
+  for (const field of ['min', 'max'] as const) {
+    const v = raw[field];
+    if (!Number.isSafeInteger(v) || v < 0 || v > PRICE_RANGE_MAX) {
+      errors.push({
+        field: `priceRange.${field}`,
+        message: `priceRange.${field} must be between 0 and 10000000`,
+      });
+    }
+  }
+  if (raw.min > raw.max) {
+    errors.push({ field: 'priceRange', message: 'priceRange.min cannot be more than priceRange.max' });
+  }
+  return { min: raw.min, max: raw.max };
+}
+
+function checkPreferences(current: Preferences, input: PreferencesInput, errors: FieldError[]): Preferences {
+  const favoriteOccasions =
+    input.favoriteOccasions !== undefined
+      ? checkOccasions(input.favoriteOccasions, errors)
+      : current.favoriteOccasions;
+  const priceRange =
+    input.priceRange === undefined
+      ? current.priceRange
+      : input.priceRange === null
+        ? null
+        : checkPriceRange(input.priceRange, errors);
+  return {
+    emailNotifications: input.emailNotifications ?? current.emailNotifications,
+    smsNotifications: input.smsNotifications ?? current.smsNotifications,
+    newsletter: input.newsletter ?? current.newsletter,
+    favoriteOccasions,
+    priceRange,
+  };
+}
+
+/** Applies the preferences present; every invalid field is named. */
+export function changePreferences(user: User, input: PreferencesInput, now: Date): Result<User, DomainError> {
+  const errors: FieldError[] = [];
+  const preferences = checkPreferences(user.preferences, input, errors);
+  if (errors.length) return Err(validationFailed(errors));
+  return Ok({ ...user, preferences, updatedAt: now });
 }
 
 export function setActive(user: User, isActive: boolean, now: Date): User {

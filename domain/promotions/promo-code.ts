@@ -7,7 +7,11 @@ export type PromoType = (typeof PROMO_TYPES)[number];
 
 export const MEMBERSHIP_TIERS = ['bronze', 'silver', 'gold', 'platinum'] as const;
 export type MembershipTier = (typeof MEMBERSHIP_TIERS)[number];
-/** Users carry no tier yet: every shopper is evaluated as this tier. */
+/**
+ * The tier of a shopper the evaluation cannot find (users carry bronze, silver or gold from their
+ * lifetime loyalty points, domain/loyalty). `platinum` is kept for codes: no user reaches it yet
+ * (an invitation-only tier may map to it later), so a platinum-only code applies to nobody.
+ */
 export const DEFAULT_TIER: MembershipTier = 'bronze';
 
 /**

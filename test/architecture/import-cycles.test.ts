@@ -29,6 +29,9 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'discovery -> ordering': 'trending, bought-together and "for you" rank from orders',
   'discovery -> wishlist': '"for you" uses the shopper\'s favourites',
   'inventory -> catalog': 'stock belongs to a product; a stock change answers the fresh product',
+  'loyalty -> identity': 'points and the tier are mirrored on the user (UserRepository.syncLoyalty)',
+  'loyalty -> ordering':
+    'points are earned from delivered orders and taken back by refunds (reads the order)',
   'media -> catalog': 'product images are stored on the product and answer its view',
   'notifications -> identity': "an order mail goes to the order's user (UserRepository)",
   'notifications -> ordering': 'order mails react to ordering events and read the order',
@@ -40,6 +43,7 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'ordering -> promotions': 'placing an order evaluates and redeems its promo code',
   'payments -> identity': 'checkout and saved payment methods need the paying user',
   'payments -> ordering': 'a payment settles, refunds or looks up its order',
+  'promotions -> identity': "tier-restricted codes check the shopper's membership tier (the user)",
   'promotions -> cart': "validating a code without a subtotal prices the shopper's cart",
   'promotions -> catalog': 'promo lines are priced from current products, by category',
   'reviews -> catalog': 'a review is of a product and updates its rating',

@@ -5,8 +5,9 @@ import { AuditTrail } from '../../../application/identity/audit-trail.js';
 import { CLOCK, ID_GENERATOR, type Clock, type IdGenerator } from '../../../application/shared/ports.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { authHooks } from '../auth.js';
-import { DomainFailure, routeNotFoundBody } from '../errors.js';
-import { bearerAuth, errors, IsoDate, PageSize, pageWithDefault, success } from '../schemas.js';
+import { DomainFailure, routeNotFoundBody, unwrap } from '../errors.js';
+import { bearerAuth, errors, IdParams, IsoDate, PageSize, pageWithDefault, success } from '../schemas.js';
+import { ListLoyaltyLedger } from '../../../application/loyalty/queries.js';
 import type { App, HttpRouteDeps } from '../types.js';
 import { adminProductRoutes } from '../catalog/admin-routes.js';
 import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes.js';
@@ -107,6 +108,7 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   });
 
   const tags = ['admin'];
+  const listLoyalty = deps.resolve.get(ListLoyaltyLedger);
 
   app.get(
     '/test',
@@ -151,6 +153,62 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
       },
     },
     async () => ({ status: 'success' as const, message: 'Sensitive operation confirmed', data: {} }),
+  );
+
+  app.get(
+    '/users/:id/loyalty',
+    {
+      schema: {
+        tags,
+        summary: "A user's loyalty points ledger, newest first",
+        security: bearerAuth,
+        params: IdParams,
+        querystring: Type.Object(
+          { page: pageWithDefault(), limit: PageSize(200, 50) },
+          { additionalProperties: false },
+        ),
+        response: {
+          200: success({
+            entries: Type.Array(
+              Type.Object({
+                eventId: Type.String(),
+                user: Type.String(),
+                seq: Type.Integer(),
+                delta: Type.Integer(),
+                requested: Type.Integer(),
+                reason: Type.String(),
+                orderId: Type.Optional(Type.String()),
+                at: IsoDate,
+                balanceAfter: Type.Integer(),
+              }),
+            ),
+            total: Type.Integer(),
+          }),
+          ...errors(400, 401, 403, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { page, limit } = request.query;
+      const { items, total } = unwrap(await listLoyalty.execute({ userId: request.params.id, page, limit }));
+      return {
+        status: 'success' as const,
+        data: {
+          entries: items.map((e) => ({
+            eventId: e.id,
+            user: e.userId,
+            seq: e.seq,
+            delta: e.delta,
+            requested: e.requested,
+            reason: e.reason,
+            ...(e.orderId !== undefined ? { orderId: e.orderId } : {}),
+            at: e.at.toISOString(),
+            balanceAfter: e.balanceAfter,
+          })),
+          total,
+        },
+      };
+    },
   );
 
   app.get(

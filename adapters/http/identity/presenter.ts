@@ -1,5 +1,12 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
-import type { Address, User } from '../../../domain/identity/user.js';
+import {
+  PLATFORMS,
+  type Address,
+  type Platform,
+  type Preferences,
+  type User,
+} from '../../../domain/identity/user.js';
+import { toMajor } from '../../../domain/shared/money.js';
 import { IsoDate } from '../schemas.js';
 
 export const AddressSchema = Type.Object({
@@ -29,9 +36,26 @@ export const UserSchema = Type.Object(
       emailNotifications: Type.Boolean(),
       smsNotifications: Type.Boolean(),
       newsletter: Type.Boolean(),
+      favoriteOccasions: Type.Array(Type.String(), { description: "The catalog's occasions" }),
+      priceRange: Type.Union([Type.Object({ min: Type.Number(), max: Type.Number() }), Type.Null()], {
+        description: 'Budget in rupees; null: no preference',
+      }),
     }),
     isActive: Type.Boolean(),
     lastLogin: Type.Optional(IsoDate),
+    loyaltyPoints: Type.Integer({ description: 'Balance (1 point per rupee of delivered orders)' }),
+    membershipTier: Type.Union([Type.Literal('bronze'), Type.Literal('silver'), Type.Literal('gold')], {
+      description: 'From lifetime points: silver from 5,000, gold from 20,000',
+    }),
+    searchHistory: Type.Array(Type.Object({ query: Type.String(), timestamp: IsoDate })),
+    lastActiveAt: Type.Optional(IsoDate),
+    deviceInfo: Type.Array(
+      Type.Object({
+        deviceId: Type.String(),
+        lastUsed: IsoDate,
+        platform: Type.Unsafe<Platform>(Type.String({ enum: [...PLATFORMS] })),
+      }),
+    ),
     createdAt: IsoDate,
     updatedAt: IsoDate,
     __v: Type.Integer(),
@@ -54,6 +78,16 @@ export function presentAddress(a: Address): AddressJson {
   };
 }
 
+export function presentPreferences(p: Preferences): UserJson['preferences'] {
+  return {
+    emailNotifications: p.emailNotifications,
+    smsNotifications: p.smsNotifications,
+    newsletter: p.newsletter,
+    favoriteOccasions: [...p.favoriteOccasions],
+    priceRange: p.priceRange ? { min: toMajor(p.priceRange.min), max: toMajor(p.priceRange.max) } : null,
+  };
+}
+
 export function presentUser(user: User): UserJson {
   return {
     _id: user.id,
@@ -65,9 +99,18 @@ export function presentUser(user: User): UserJson {
     role: user.role,
     addresses: user.addresses.map(presentAddress),
     favorites: [...user.favorites],
-    preferences: { ...user.preferences },
+    preferences: presentPreferences(user.preferences),
     isActive: user.isActive,
     ...(user.lastLogin ? { lastLogin: user.lastLogin.toISOString() } : {}),
+    loyaltyPoints: user.loyaltyPoints,
+    membershipTier: user.membershipTier,
+    searchHistory: user.searchHistory.map((e) => ({ query: e.query, timestamp: e.timestamp.toISOString() })),
+    ...(user.lastActiveAt ? { lastActiveAt: user.lastActiveAt.toISOString() } : {}),
+    deviceInfo: user.deviceInfo.map((d) => ({
+      deviceId: d.deviceId,
+      lastUsed: d.lastUsed.toISOString(),
+      platform: d.platform,
+    })),
     createdAt: user.createdAt.toISOString(),
     updatedAt: user.updatedAt.toISOString(),
     __v: user.version,

@@ -1,21 +1,30 @@
 import type { FastifyRequest } from 'fastify';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@fastify/type-provider-typebox';
 import { LoginUser, Logout, RegisterUser } from '../../../application/identity/sessions.js';
 import {
   ForgotPassword,
   ResetPassword,
   UpdateDetails,
   UpdatePassword,
+  UpdatePreferences,
 } from '../../../application/identity/account.js';
+import type { PreferencesInput } from '../../../domain/identity/user.js';
+import { fromMajor } from '../../../domain/shared/money.js';
 import type { FastifyReply } from 'fastify';
 import { normalizeIP } from '@fastify/rate-limit';
 import type { Result } from '../../../domain/shared/result.js';
 import type { DomainError } from '../../../domain/shared/errors.js';
 import { authHooks, bearerToken, failWithRetryAfter, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { absentBodyAsEmptyObject, bearerAuth, errors, success, Text } from '../schemas.js';
+import { absentBodyAsEmptyObject, Amount, bearerAuth, errors, success, Text } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
-import { presentUser, tokenResponse, TokenResponseSchema, UserSchema } from './presenter.js';
+import {
+  presentPreferences,
+  presentUser,
+  tokenResponse,
+  TokenResponseSchema,
+  UserSchema,
+} from './presenter.js';
 
 const tags = ['auth'];
 
@@ -48,12 +57,50 @@ const LoginBody = Type.Object(
   { additionalProperties: false },
 );
 
+/** A partial change of the preferences; points, tier and role are not among them (400). */
+const PreferencesBody = Type.Object(
+  {
+    emailNotifications: Type.Optional(Type.Boolean()),
+    smsNotifications: Type.Optional(Type.Boolean()),
+    newsletter: Type.Optional(Type.Boolean()),
+    favoriteOccasions: Type.Optional(
+      Type.Array(Field(40), { maxItems: 20, description: "The catalog's occasions (birthday, wedding...)" }),
+    ),
+    priceRange: Type.Optional(
+      Type.Union(
+        [
+          Type.Object(
+            { min: Amount, max: Amount },
+            { additionalProperties: false, description: 'Rupees, min <= max' },
+          ),
+          Type.Null(),
+        ],
+        { description: 'null removes it' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+type PreferencesJson = Static<typeof PreferencesBody>;
+
+/** Rupees on the wire, minor units inside. */
+function preferencesInput(body: PreferencesJson): PreferencesInput {
+  const { priceRange, ...rest } = body;
+  if (priceRange === undefined) return rest;
+  return {
+    ...rest,
+    priceRange:
+      priceRange === null ? null : { min: fromMajor(priceRange.min), max: fromMajor(priceRange.max) },
+  };
+}
+
 const DetailsBody = Type.Object(
   {
     fullName: Type.Optional(Field(200)),
     email: Type.Optional(Field(320)),
     phone: Type.Optional(Field(60)),
     birthday: Type.Optional(Field(200)),
+    preferences: Type.Optional(PreferencesBody),
   },
   { additionalProperties: false },
 );
@@ -76,6 +123,10 @@ const ResetParams = Type.Object(
 const MeResponse = success({ user: UserSchema }, { user: UserSchema });
 const UserResponse = success({ user: UserSchema });
 const LogoutResponse = success({});
+const PreferencesResponse = success({
+  preferences: UserSchema.properties.preferences,
+  user: Type.Optional(UserSchema),
+});
 
 export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   const { requireAuth } = authHooks(deps.resolve);
@@ -83,6 +134,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   const login = deps.resolve.get(LoginUser);
   const logout = deps.resolve.get(Logout);
   const updateDetails = deps.resolve.get(UpdateDetails);
+  const updatePreferences = deps.resolve.get(UpdatePreferences);
   const updatePassword = deps.resolve.get(UpdatePassword);
   const forgotPassword = deps.resolve.get(ForgotPassword);
   const resetPassword = deps.resolve.get(ResetPassword);
@@ -128,7 +180,11 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     async (request, reply) => {
       // IPv6 callers are counted per /64 (as the rate limits do): one host owns a whole /64.
       const ip = normalizeIP(request.ip);
-      const session = answer(reply, await login.execute({ ...request.body, ip }));
+      const userAgent = request.headers['user-agent'];
+      const session = answer(
+        reply,
+        await login.execute({ ...request.body, ip, ...(userAgent ? { userAgent } : {}) }),
+      );
       return tokenResponse(session);
     },
   );
@@ -190,8 +246,59 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     },
     async (request) => {
       const { user } = principalOf(request);
-      const updated = unwrap(await updateDetails.execute({ userId: user.id, ...request.body }));
+      const { preferences, ...details } = request.body;
+      const updated = unwrap(
+        await updateDetails.execute({
+          userId: user.id,
+          ...details,
+          ...(preferences ? { preferences: preferencesInput(preferences) } : {}),
+        }),
+      );
       return { status: 'success' as const, data: { user: presentUser(updated) } };
+    },
+  );
+
+  app.get(
+    '/preferences',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: "The signed-in user's preferences",
+        security: bearerAuth,
+        response: { 200: PreferencesResponse, ...errors(401) },
+      },
+    },
+    async (request) => ({
+      status: 'success' as const,
+      data: { preferences: presentPreferences(principalOf(request).user.preferences) },
+    }),
+  );
+
+  app.put(
+    '/preferences',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags,
+        summary: 'Change some of the preferences (the fields sent; others keep their value)',
+        description:
+          'Unknown fields (points, tier, role...) are refused with 400. favoriteOccasions must be ' +
+          "the catalog's occasions; priceRange is in rupees with min <= max (null removes it).",
+        security: bearerAuth,
+        body: PreferencesBody,
+        response: { 200: PreferencesResponse, ...errors(400, 401) },
+      },
+    },
+    async (request) => {
+      const { user } = principalOf(request);
+      const updated = unwrap(
+        await updatePreferences.execute({ userId: user.id, preferences: preferencesInput(request.body) }),
+      );
+      return {
+        status: 'success' as const,
+        data: { preferences: presentPreferences(updated.preferences), user: presentUser(updated) },
+      };
     },
   );
 

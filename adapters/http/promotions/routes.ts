@@ -197,7 +197,8 @@ export async function promotionsRoutes(app: App, deps: HttpRouteDeps): Promise<v
       schema: {
         tags,
         summary: 'Active codes the caller may still use (first-order and tier rules applied)',
-        description: 'Users carry no membership tier yet: every shopper is evaluated as bronze.',
+        description:
+          "The caller's membership tier (bronze, silver or gold, from lifetime loyalty points) is applied; no user is platinum.",
         security: bearerAuth,
         response: {
           200: success({ promos: Type.Array(PublicPromoSchema) }, { count: Type.Integer() }),

@@ -1,6 +1,7 @@
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
-import { normalizeEmail, type User } from '../../../domain/identity/user.js';
+import { normalizeEmail, withStanding, type User } from '../../../domain/identity/user.js';
+import type { LoyaltyStanding } from '../../../domain/loyalty/points.js';
 import type { UserRepository } from '../../../application/identity/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
@@ -51,9 +52,35 @@ export class MemoryUserRepository implements UserRepository {
     const email = normalizeEmail(user.email);
     const owner = this.emailOwner(email);
     if (owner && owner.id !== user.id) return Err(emailTaken());
-    const saved: User = { ...user, email, favorites: stored.favorites, version: stored.version + 1 };
+    // Loyalty (the ledger's mirror) and lastActiveAt have their own writes: keep the stored ones.
+    const { lastActiveAt: _a, ...rest } = user;
+    const saved: User = {
+      ...rest,
+      email,
+      favorites: stored.favorites,
+      loyaltyPoints: stored.loyaltyPoints,
+      lifetimePoints: stored.lifetimePoints,
+      membershipTier: stored.membershipTier,
+      loyaltySeq: stored.loyaltySeq,
+      ...(stored.lastActiveAt ? { lastActiveAt: stored.lastActiveAt } : {}),
+      version: stored.version + 1,
+    };
     this.users.set(saved.id, saved);
     return Ok(saved);
+  }
+
+  async syncLoyalty(userId: string, standing: LoyaltyStanding): Promise<boolean> {
+    const stored = this.users.get(userId);
+    if (!stored || stored.loyaltySeq >= standing.seq) return false;
+    this.users.set(userId, { ...stored, ...withStanding(standing) });
+    return true;
+  }
+
+  async touchActivity(userId: string, at: Date, notBefore: Date): Promise<boolean> {
+    const stored = this.users.get(userId);
+    if (!stored || (stored.lastActiveAt && stored.lastActiveAt.getTime() > notBefore.getTime())) return false;
+    this.users.set(userId, { ...stored, lastActiveAt: at });
+    return true;
   }
 
   async delete(id: string): Promise<void> {

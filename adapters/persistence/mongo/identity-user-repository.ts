@@ -5,9 +5,15 @@ import {
   DEFAULT_PREFERENCES,
   normalizeEmail,
   ROLES,
+  PLATFORMS,
+  withStanding,
   type Address,
+  type DeviceInfo,
+  type SearchEntry,
   type User,
 } from '../../../domain/identity/user.js';
+import { OCCASIONS, type Occasion } from '../../../domain/catalog/product.js';
+import type { LoyaltyStanding } from '../../../domain/loyalty/points.js';
 import type { UserRepository } from '../../../application/identity/ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
@@ -29,6 +35,14 @@ export interface UserDocument {
   preferences?: Partial<User['preferences']>;
   isActive?: boolean;
   lastLogin?: Date;
+  loyaltyPoints?: number;
+  lifetimePoints?: number;
+  /** A copy of the tier the lifetime points give (for queries by tier); reads recompute it. */
+  membershipTier?: string;
+  loyaltySeq?: number;
+  searchHistory?: SearchEntry[];
+  lastActiveAt?: Date;
+  deviceInfo?: DeviceInfo[];
   passwordChangedAt?: Date;
   createdAt: Date;
   updatedAt?: Date;
@@ -65,9 +79,21 @@ export const USER_SCHEMA = new Schema<UserDocument>(
       emailNotifications: Boolean,
       smsNotifications: Boolean,
       newsletter: Boolean,
+      favoriteOccasions: { type: [String], default: undefined },
+      priceRange: { type: Schema.Types.Mixed, default: undefined },
     },
     isActive: { type: Boolean, default: true },
     lastLogin: Date,
+    loyaltyPoints: Number,
+    lifetimePoints: Number,
+    membershipTier: String,
+    loyaltySeq: Number,
+    searchHistory: { type: [{ _id: false, query: String, timestamp: Date }], default: undefined },
+    lastActiveAt: Date,
+    deviceInfo: {
+      type: [{ _id: false, deviceId: String, lastUsed: Date, platform: String }],
+      default: undefined,
+    },
     passwordChangedAt: Date,
     createdAt: { type: Date, required: true },
     updatedAt: Date,
@@ -78,6 +104,7 @@ export const USER_SCHEMA = new Schema<UserDocument>(
 // Emails are stored lowercased, so a plain unique index is a case-insensitive one.
 USER_SCHEMA.index({ email: 1 }, { unique: true });
 USER_SCHEMA.index({ role: 1, isActive: 1 });
+USER_SCHEMA.index({ membershipTier: 1 });
 // Partial (MongoDB): admin look-ups (start-up, CLI) touch a handful of documents, not every shopper.
 USER_SCHEMA.index(
   { email: 1, role: 1 },
@@ -114,9 +141,27 @@ export function userFromDocument(doc: UserDocument): User {
       emailNotifications: doc.preferences?.emailNotifications ?? DEFAULT_PREFERENCES.emailNotifications,
       smsNotifications: doc.preferences?.smsNotifications ?? DEFAULT_PREFERENCES.smsNotifications,
       newsletter: doc.preferences?.newsletter ?? DEFAULT_PREFERENCES.newsletter,
+      favoriteOccasions: (doc.preferences?.favoriteOccasions ?? []).filter((o): o is Occasion =>
+        (OCCASIONS as readonly string[]).includes(o),
+      ),
+      priceRange: doc.preferences?.priceRange
+        ? { min: doc.preferences.priceRange.min, max: doc.preferences.priceRange.max }
+        : null,
     },
     isActive: doc.isActive ?? true,
     ...(doc.lastLogin != null ? { lastLogin: doc.lastLogin } : {}),
+    ...withStanding({
+      points: doc.loyaltyPoints ?? 0,
+      lifetimePoints: doc.lifetimePoints ?? 0,
+      seq: doc.loyaltySeq ?? 0,
+    }),
+    searchHistory: (doc.searchHistory ?? []).map((e) => ({ query: e.query, timestamp: e.timestamp })),
+    ...(doc.lastActiveAt != null ? { lastActiveAt: doc.lastActiveAt } : {}),
+    deviceInfo: (doc.deviceInfo ?? []).map((d) => ({
+      deviceId: d.deviceId,
+      lastUsed: d.lastUsed,
+      platform: (PLATFORMS as readonly string[]).includes(d.platform) ? d.platform : 'other',
+    })),
     ...(doc.passwordChangedAt != null ? { passwordChangedAt: doc.passwordChangedAt } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt ?? doc.createdAt,
@@ -124,11 +169,35 @@ export function userFromDocument(doc: UserDocument): User {
   };
 }
 
-const OPTIONAL_FIELDS = ['phone', 'birthday', 'lastLogin', 'passwordChangedAt'] as const;
+const OPTIONAL_FIELDS = [
+  'phone',
+  'birthday',
+  'lastLogin',
+  'passwordChangedAt',
+] as const satisfies readonly (keyof User)[];
 
-/** Every field but `_id` and `favorites` (the wishlist context's), and the optional ones that are absent. */
+/** The loyalty mirror as stored (written by syncLoyalty and at creation only). */
+function loyaltyFields(standing: LoyaltyStanding): Record<string, unknown> {
+  const fields = withStanding(standing);
+  return { ...fields };
+}
+
+/**
+ * Every field but `_id`, `favorites` (the wishlist context's), the loyalty mirror (syncLoyalty's)
+ * and lastActiveAt (touchActivity's), and the optional ones that are absent.
+ */
 function profileFields(user: User): { set: Record<string, unknown>; unset: Record<string, ''> } {
-  const { id: _id, favorites: _favorites, addresses, ...rest } = user;
+  const {
+    id: _id,
+    favorites: _favorites,
+    loyaltyPoints: _lp,
+    lifetimePoints: _lt,
+    membershipTier: _mt,
+    loyaltySeq: _ls,
+    lastActiveAt: _la,
+    addresses,
+    ...rest
+  } = user;
   const set: Record<string, unknown> = { ...rest, addresses: addresses.map((a) => ({ ...a })) };
   const unset: Record<string, ''> = {};
   for (const field of OPTIONAL_FIELDS) {
@@ -177,6 +246,12 @@ export class MongoUserRepository implements UserRepository {
         _id: stored.id,
         ...set,
         favorites: [...stored.favorites],
+        ...loyaltyFields({
+          points: stored.loyaltyPoints,
+          lifetimePoints: stored.lifetimePoints,
+          seq: stored.loyaltySeq,
+        }),
+        ...(stored.lastActiveAt ? { lastActiveAt: stored.lastActiveAt } : {}),
       } as never);
       return Ok(stored);
     } catch (error) {
@@ -216,6 +291,32 @@ export class MongoUserRepository implements UserRepository {
     if (doc) return Ok(userFromDocument(doc));
     if (!(await this.users.exists({ _id: user.id }))) return Err(domainError('NOT_FOUND', 'User not found'));
     return Err(domainError('CONFLICT', 'The account was changed meanwhile, please retry'));
+  }
+
+  async syncLoyalty(userId: string, standing: LoyaltyStanding): Promise<boolean> {
+    return this.locks.exclusive(`users:${userId}`, async () => {
+      const result = await this.users.collection.updateOne(
+        {
+          _id: userId,
+          $or: [{ loyaltySeq: { $lt: standing.seq } }, { loyaltySeq: { $exists: false } }],
+        } as never,
+        { $set: loyaltyFields(standing) },
+      );
+      return result.modifiedCount > 0;
+    });
+  }
+
+  async touchActivity(userId: string, at: Date, notBefore: Date): Promise<boolean> {
+    return this.locks.exclusive(`users:${userId}`, async () => {
+      const result = await this.users.collection.updateOne(
+        {
+          _id: userId,
+          $or: [{ lastActiveAt: { $lte: notBefore } }, { lastActiveAt: { $exists: false } }],
+        } as never,
+        { $set: { lastActiveAt: at } },
+      );
+      return result.modifiedCount > 0;
+    });
   }
 
   async delete(id: string): Promise<void> {

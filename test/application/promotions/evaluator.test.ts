@@ -40,7 +40,7 @@ describe('application/promotions PromoEvaluator', () => {
         FIXED_NOW,
       ).unwrap(),
     );
-    return new PromoEvaluator(promos, history, { now: () => FIXED_NOW });
+    return new PromoEvaluator(promos, history, { now: () => FIXED_NOW }, { findById: async () => null });
   }
 
   it('a first-order-only code applies when the history says the shopper has no order', async () => {

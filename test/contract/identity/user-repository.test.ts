@@ -40,7 +40,20 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
       isActive: false,
       lastLogin: new Date('2026-05-01T00:00:00.000Z'),
       passwordChangedAt: new Date('2026-05-02T00:00:00.000Z'),
-      preferences: { emailNotifications: false, smsNotifications: true, newsletter: false },
+      preferences: {
+        emailNotifications: false,
+        smsNotifications: true,
+        newsletter: false,
+        favoriteOccasions: ['wedding', 'birthday'],
+        priceRange: { min: 5000, max: 250000 },
+      },
+      loyaltyPoints: 120,
+      lifetimePoints: 6000,
+      membershipTier: 'silver',
+      loyaltySeq: 3,
+      searchHistory: [{ query: 'red roses', timestamp: new Date('2026-05-03T00:00:00.000Z') }],
+      lastActiveAt: new Date('2026-05-04T00:00:00.000Z'),
+      deviceInfo: [{ deviceId: 'd1', lastUsed: new Date('2026-05-05T00:00:00.000Z'), platform: 'android' }],
       addresses: [
         {
           id: testId(),
@@ -141,6 +154,74 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
     expect(stored?.version).to.equal(1);
   });
 
+  it('syncLoyalty mirrors a later ledger standing only (tier from lifetime points), not a stale one', async () => {
+    const { users } = await make();
+    const user = aUser();
+    await users.create(user);
+    expect(await users.syncLoyalty(user.id, { points: 300, lifetimePoints: 21_000, seq: 2 })).to.equal(true);
+    expect(await users.syncLoyalty(user.id, { points: 100, lifetimePoints: 100, seq: 1 })).to.equal(false);
+    expect(await users.syncLoyalty(user.id, { points: 999, lifetimePoints: 999, seq: 2 })).to.equal(false);
+    expect(await users.syncLoyalty(aUser().id, { points: 1, lifetimePoints: 1, seq: 1 })).to.equal(false);
+    expect(await users.findById(user.id)).to.deep.include({
+      loyaltyPoints: 300,
+      lifetimePoints: 21_000,
+      membershipTier: 'gold',
+      loyaltySeq: 2,
+      version: 0,
+    });
+  });
+
+  it('parallel syncLoyalty calls end at the highest standing', async () => {
+    const { users } = await make();
+    const user = aUser();
+    await users.create(user);
+    await Promise.all(
+      [3, 1, 5, 2, 4].map((seq) =>
+        users.syncLoyalty(user.id, { points: seq * 10, lifetimePoints: seq * 10, seq }),
+      ),
+    );
+    expect(await users.findById(user.id)).to.deep.include({ loyaltyPoints: 50, loyaltySeq: 5 });
+  });
+
+  it('touchActivity writes only when lastActiveAt is at or before notBefore; parallel touches write once', async () => {
+    const { users } = await make();
+    const user = aUser();
+    await users.create(user);
+    const t0 = new Date('2026-06-01T10:00:00.000Z');
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => users.touchActivity(user.id, t0, new Date(t0.getTime() - 300_000))),
+    );
+    expect(results.filter(Boolean)).to.have.length(1);
+    const t1 = new Date(t0.getTime() + 60_000);
+    expect(await users.touchActivity(user.id, t1, new Date(t1.getTime() - 300_000))).to.equal(false);
+    expect((await users.findById(user.id))?.lastActiveAt).to.deep.equal(t0);
+    const t2 = new Date(t0.getTime() + 300_000);
+    expect(await users.touchActivity(user.id, t2, new Date(t2.getTime() - 300_000))).to.equal(true);
+    expect((await users.findById(user.id))?.lastActiveAt).to.deep.equal(t2);
+  });
+
+  it('update never writes the loyalty mirror or lastActiveAt (a stale copy cannot undo them)', async () => {
+    const { users } = await make();
+    const user = aUser();
+    await users.create(user);
+    await users.syncLoyalty(user.id, { points: 70, lifetimePoints: 70, seq: 1 });
+    await users.touchActivity(user.id, FIXED_NOW, FIXED_NOW);
+    const saved = await users.update({
+      ...user,
+      fullName: 'Profile',
+      loyaltyPoints: 1_000_000,
+      role: 'user',
+    });
+    expect(saved.isOk() && saved.value).to.deep.include({
+      loyaltyPoints: 70,
+      loyaltySeq: 1,
+      fullName: 'Profile',
+    });
+    const stored = (await users.findById(user.id))!;
+    expect(stored).to.deep.include({ loyaltyPoints: 70, membershipTier: 'bronze', loyaltySeq: 1 });
+    expect(stored.lastActiveAt).to.deep.equal(FIXED_NOW);
+  });
+
   it('delete removes; count filters by role and active flag', async () => {
     const { users } = await make();
     const a = aUser();
@@ -198,7 +279,18 @@ describe('contract/identity UserRepository', () => {
         emailNotifications: true,
         smsNotifications: false,
         newsletter: true,
+        favoriteOccasions: [],
+        priceRange: null,
       });
+      expect(user).to.deep.include({
+        loyaltyPoints: 0,
+        lifetimePoints: 0,
+        membershipTier: 'bronze',
+        loyaltySeq: 0,
+        searchHistory: [],
+        deviceInfo: [],
+      });
+      expect(user.lastActiveAt).to.equal(undefined);
       const saved = await users.update({ ...user, fullName: 'New' });
       expect(saved.isOk() && saved.value.version).to.equal(1);
     });

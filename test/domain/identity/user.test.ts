@@ -122,6 +122,8 @@ describe('domain/identity: user rules (compat 10)', () => {
         emailNotifications: true,
         smsNotifications: false,
         newsletter: true,
+        favoriteOccasions: [],
+        priceRange: null,
       });
       expect(u.favorites).to.deep.equal([]);
       expect('phone' in u).to.equal(false);

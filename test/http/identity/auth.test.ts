@@ -10,18 +10,23 @@ import { buildTestApp, registerUser, type TestApp } from '../../support/harness.
 import { TestClock } from '../../support/kit.js';
 import { decodePayload, expiredToken, foreignToken, outbox } from './helpers.js';
 
+// The storefront's keys, plus the extended user's additive ones (issue 10).
 const USER_KEYS = [
   '__v',
   '_id',
   'addresses',
   'avatar',
   'createdAt',
+  'deviceInfo',
   'email',
   'favorites',
   'fullName',
   'isActive',
+  'loyaltyPoints',
+  'membershipTier',
   'preferences',
   'role',
+  'searchHistory',
   'updatedAt',
 ];
 
@@ -77,6 +82,8 @@ describe('http/identity: /api/auth', () => {
         emailNotifications: true,
         smsNotifications: false,
         newsletter: true,
+        favoriteOccasions: [],
+        priceRange: null,
       });
       expect(res.body).not.to.match(/password|hash|resetToken/i);
     });
