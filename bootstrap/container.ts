@@ -23,6 +23,7 @@ import { bindPromotions } from './modules/promotions.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
 import { bindEvents, startEventSweeper } from './modules/events.js';
+import { bindJobs } from './modules/jobs.js';
 
 export const CONFIG = token<Config>('Config');
 
@@ -39,6 +40,7 @@ export function buildContainer(
   bindPersistence(container, config); // every repository: memory or Mongo, from one table
   bindCache(container, config);
   bindEvents(container, config);
+  bindJobs(container, config);
   bindIdentity(container, config);
   bindSessions(container, config);
   bindCatalog(container, config);
