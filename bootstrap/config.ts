@@ -68,6 +68,22 @@ export interface Config {
     readonly maxConcurrentPerIp: number;
   };
   readonly mail: { readonly outboxDir: string; readonly from: string };
+  /** The embedded SMS channel's folder (used when Twilio is not configured). */
+  readonly sms: { readonly outboxDir: string };
+  /** Twilio for SMS (all three variables or none); null: the SMS outbox folder. */
+  readonly twilio: {
+    readonly accountSid: string;
+    readonly authToken: string;
+    readonly from: string;
+    /** Another API origin than https://api.twilio.com (tests point it at a local fake). */
+    readonly apiUrl?: string;
+  } | null;
+  /** VAPID keys for Web Push (all three or none); null: push messages are only logged. */
+  readonly vapid: {
+    readonly publicKey: string;
+    readonly privateKey: string;
+    readonly subject: string;
+  } | null;
   /** MongoDB (or a MongoDB-wire server) for every repository; null: the in-memory store. */
   readonly mongo: {
     readonly uri: string;
@@ -209,6 +225,69 @@ function paymentsConfig(
       enabled: configured || !production,
     },
   };
+}
+
+/**
+ * A provider configured by several variables: all set, or none (one line names the first missing
+ * one). Answers true when all are set, false when none is.
+ */
+function allOrNone(variables: Readonly<Record<string, string>>, what: string): boolean {
+  const names = Object.keys(variables);
+  const missing = names.filter((name) => variables[name] === '');
+  if (missing.length === names.length) return false;
+  if (missing.length > 0) {
+    throw new ConfigError(missing[0]!, `is required when any of ${names.join(', ')} is set (${what})`, '');
+  }
+  return true;
+}
+
+function twilioConfig(env: Env): Config['twilio'] {
+  const accountSid = str(env, 'TWILIO_ACCOUNT_SID', '');
+  const authToken = str(env, 'TWILIO_AUTH_TOKEN', '');
+  const from = str(env, 'TWILIO_FROM', '');
+  const all = { TWILIO_ACCOUNT_SID: accountSid, TWILIO_AUTH_TOKEN: authToken, TWILIO_FROM: from };
+  if (!allOrNone(all, 'Twilio SMS')) return null;
+  if (!/^AC[0-9a-fA-F]{32}$/.test(accountSid)) {
+    throw new ConfigError('TWILIO_ACCOUNT_SID', "must be Twilio's AC followed by 32 hex digits", accountSid);
+  }
+  if (!/^(\+[1-9]\d{6,14}|MG[0-9a-fA-F]{32}|(?=[^a-zA-Z]*[A-Za-z])[A-Za-z0-9 ]{1,11})$/.test(from)) {
+    throw new ConfigError(
+      'TWILIO_FROM',
+      'must be an E.164 number (+15005550006), a messaging service id (MG...) or an alphanumeric sender id',
+      from,
+    );
+  }
+  const apiUrl = str(env, 'TWILIO_API_URL', '');
+  if (apiUrl !== '' && !/^https?:\/\/[^/]+\/?$/.test(apiUrl)) {
+    throw new ConfigError('TWILIO_API_URL', 'must be an origin such as http://127.0.0.1:4010', apiUrl);
+  }
+  return { accountSid, authToken, from, ...(apiUrl ? { apiUrl: apiUrl.replace(/\/$/, '') } : {}) };
+}
+
+function vapidConfig(env: Env): Config['vapid'] {
+  const publicKey = str(env, 'VAPID_PUBLIC_KEY', '');
+  const privateKey = str(env, 'VAPID_PRIVATE_KEY', '');
+  const subject = str(env, 'VAPID_SUBJECT', '');
+  const all = { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey, VAPID_SUBJECT: subject };
+  if (!allOrNone(all, 'Web Push')) return null;
+  if (!isBase64Url(publicKey, 65)) {
+    throw new ConfigError('VAPID_PUBLIC_KEY', 'must be a base64url P-256 public key (65 bytes)', publicKey);
+  }
+  if (!isBase64Url(privateKey, 32)) {
+    throw new ConfigError(
+      'VAPID_PRIVATE_KEY',
+      'must be a base64url P-256 private key (32 bytes)',
+      '<hidden>',
+    );
+  }
+  if (!/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/.test(subject)) {
+    throw new ConfigError('VAPID_SUBJECT', 'must be a mailto: address or an https: URL', subject);
+  }
+  return { publicKey, privateKey, subject };
+}
+
+function isBase64Url(value: string, bytes: number): boolean {
+  return /^[A-Za-z0-9_-]+$/.test(value) && Buffer.from(value, 'base64url').length === bytes;
 }
 
 function str(env: Env, name: string, fallback: string): string {
@@ -421,6 +500,9 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       outboxDir: str(env, 'MAIL_OUTBOX_DIR', 'var/outbox'),
       from: str(env, 'MAIL_FROM', 'Amour Florals <no-reply@amourflorals.local>'),
     },
+    sms: { outboxDir: str(env, 'SMS_OUTBOX_DIR', 'var/sms-outbox') },
+    twilio: twilioConfig(env),
+    vapid: vapidConfig(env),
     mongo: (() => {
       const m = serviceUrl(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
       return m ? { uri: m.url, timeoutMs: int(env, 'MONGODB_TIMEOUT_MS', 800, 100, 60_000) } : null;

@@ -38,6 +38,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
       ADMIN_EMAIL,
       ADMIN_PASSWORD,
       MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-outbox-')),
+      SMS_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-sms-outbox-')),
       // Suites place many unpaid orders per shopper; the cap's own tests set it (test/http/ordering/expiry).
       MAX_UNPAID_ORDERS_PER_USER: '1000',
       // With MONGODB_URI: a loaded test machine must not pass for a MongoDB outage (the outage
