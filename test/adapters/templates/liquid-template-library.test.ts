@@ -98,10 +98,12 @@ describe('adapters/templates LiquidTemplateLibrary', () => {
   });
 
   it('refuses missing required, undeclared and mistyped variables, naming each', async () => {
-    const err = (await library.render('custom', 'email', { body: 5, extra: 'x' })).unwrapErr();
+    const err = (
+      await library.render('password-reset', 'email', { name: 5, extra: 'x', validMinutes: 3 })
+    ).unwrapErr();
     expect(err.code).to.equal('VALIDATION_FAILED');
     const fields = (err.details as { errors: { field: string }[] }).errors.map((e) => e.field);
-    expect(fields).to.have.members(['variables.subject', 'variables.body', 'variables.extra']);
+    expect(fields).to.have.members(['variables.name', 'variables.resetUrl', 'variables.extra']);
   });
 
   it('refuses a channel the template does not have (naming type), and an unknown template', async () => {
