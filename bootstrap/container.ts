@@ -14,7 +14,11 @@ import { bindCart } from './modules/cart.js';
 import { bindWishlist } from './modules/wishlist.js';
 import { bindOrdering, startOrderExpiry } from './modules/ordering.js';
 import { bindLocation } from './modules/location.js';
-import { bindNotifications } from './modules/notifications.js';
+import {
+  bindNotifications,
+  bindNotificationSystem,
+  startNotificationResume,
+} from './modules/notifications.js';
 import { bindMedia } from './modules/media.js';
 import { bindPayments } from './modules/payments.js';
 import { bindIdempotency } from './modules/idempotency.js';
@@ -23,7 +27,7 @@ import { bindPromotions } from './modules/promotions.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
 import { bindEvents, startEventSweeper } from './modules/events.js';
-import { bindJobs } from './modules/jobs.js';
+import { bindJobs, startJobWorkers } from './modules/jobs.js';
 
 export const CONFIG = token<Config>('Config');
 
@@ -49,6 +53,7 @@ export function buildContainer(
   bindOrdering(container, config);
   bindLocation(container, config);
   bindNotifications(container, config);
+  bindNotificationSystem(container, config);
   bindMedia(container, config);
   bindPayments(container, config);
   bindIdempotency(container, config);
@@ -58,5 +63,7 @@ export function buildContainer(
   bindDiscovery(container, config);
   startOrderExpiry(container); // last: its first sweep publishes to the subscribers bound above
   startEventSweeper(container);
+  startJobWorkers(container);
+  startNotificationResume(container); // after the workers: what it queues is worked at once
   return container;
 }
