@@ -116,14 +116,12 @@ export class NotificationResumeSchedule extends SweepSchedule {
  * registered in the jobs table, modules/jobs.ts), the resume sweep and the history queries.
  */
 export function bindNotificationSystem(container: Container, config: Config): void {
-  container
-    .bind<TemplateLibrary>(TEMPLATE_LIBRARY)
-    .toConstantValue(
-      new LiquidTemplateLibrary(notificationTemplatesDir(), {
-        name: 'Amour Florals',
-        url: config.frontendUrl,
-      }),
-    );
+  container.bind<TemplateLibrary>(TEMPLATE_LIBRARY).toConstantValue(
+    new LiquidTemplateLibrary(notificationTemplatesDir(), {
+      name: 'Amour Florals',
+      url: config.frontendUrl,
+    }),
+  );
   container.bind<DeliveryPolicy>(DELIVERY_POLICY).toConstantValue({
     attempts: config.notifications.attempts,
     backoffMs: config.notifications.backoffMs,
