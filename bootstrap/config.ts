@@ -85,6 +85,17 @@ export interface Config {
     /** Another API origin than https://api.twilio.com (tests point it at a local fake). */
     readonly apiUrl?: string;
   } | null;
+  /**
+   * Notification deliveries: attempts (first try included) and the first retry's delay (doubled
+   * each time); pending notifications older than resumeAfterMs are queued again every
+   * resumeIntervalMs (their job was lost with a process).
+   */
+  readonly notifications: {
+    readonly attempts: number;
+    readonly backoffMs: number;
+    readonly resumeAfterMs: number;
+    readonly resumeIntervalMs: number;
+  };
   /** VAPID keys for Web Push (all three or none); null: push messages are only logged. */
   readonly vapid: {
     readonly publicKey: string;
@@ -587,6 +598,12 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       from: str(env, 'MAIL_FROM', 'Amour Florals <no-reply@amourflorals.local>'),
     },
     sms: { outboxDir: str(env, 'SMS_OUTBOX_DIR', 'var/sms-outbox') },
+    notifications: {
+      attempts: int(env, 'NOTIFICATION_ATTEMPTS', 5, 1, 20),
+      backoffMs: int(env, 'NOTIFICATION_BACKOFF_MS', 5000, 1, 3600_000),
+      resumeAfterMs: int(env, 'NOTIFICATION_RESUME_AFTER_MS', 60_000, 1000, 24 * 3600_000),
+      resumeIntervalMs: int(env, 'NOTIFICATION_RESUME_INTERVAL_MS', 60_000, 100, 3600_000),
+    },
     twilio: twilioConfig(env),
     vapid: vapidConfig(env),
     mongo: (() => {

@@ -15,7 +15,11 @@ import { bindWishlist } from './modules/wishlist.js';
 import { bindOrdering, startOrderExpiry } from './modules/ordering.js';
 import { bindLocation } from './modules/location.js';
 import { bindDelivery } from './modules/delivery.js';
-import { bindNotifications } from './modules/notifications.js';
+import {
+  bindNotifications,
+  bindNotificationSystem,
+  startNotificationResume,
+} from './modules/notifications.js';
 import { bindMedia } from './modules/media.js';
 import { bindPayments } from './modules/payments.js';
 import { bindIdempotency } from './modules/idempotency.js';
@@ -57,6 +61,7 @@ export function buildContainer(
   bindOrdering(container, config);
   bindLocation(container, config);
   bindNotifications(container, config);
+  bindNotificationSystem(container, config);
   bindMedia(container, config);
   bindPayments(container, config);
   bindIdempotency(container, config);
@@ -68,5 +73,6 @@ export function buildContainer(
   startOrderExpiry(container); // last: its first sweep publishes to the subscribers bound above
   startEventSweeper(container);
   startJobWorkers(container, config, overrides.processors ?? PROCESSORS);
+  startNotificationResume(container); // after the workers: what it queues is worked at once
   return container;
 }

@@ -131,6 +131,10 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   PROMO_INACTIVE: 400,
   PROMO_NOT_ELIGIBLE: 400,
   PROMO_CODE_TAKEN: 409,
+  NOTIFICATION_NOT_FOUND: 404,
+  // an unknown template is a bad input of the request naming it, not a missing resource of the URL
+  TEMPLATE_NOT_FOUND: 400,
+  RECIPIENT_UNREACHABLE: 422,
 };
 
 type AllDetailsByCode = ErrorDetailsByCode & HttpErrorDetailsByCode;

@@ -13,6 +13,8 @@ import { InProcessJobQueue } from '../../adapters/queue/in-process-job-queue.js'
 import { BullMqJobQueue } from '../../adapters/queue/bullmq-job-queue.js';
 import { REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import type { Config } from '../config.js';
+import { DeliverNotification } from '../../application/notifications/deliver-notification.js';
+import { NOTIFICATIONS_QUEUE } from '../../application/notifications/send-notification.js';
 
 export type JobHandlerClass = new (...args: any[]) => JobHandler<any>;
 
@@ -31,7 +33,10 @@ export type ProcessorTable = Readonly<Record<string, ProcessorRow>>;
  * the default) and `npm run worker` register exactly these. A handler lives in its context and is
  * bound in bindJobs with its dependencies (typed: a wrong or missing one fails tsc).
  */
-export const PROCESSORS: ProcessorTable = {};
+export const PROCESSORS: ProcessorTable = {
+  // job `deliver` (SendNotification queues it, job id = notification id)
+  [NOTIFICATIONS_QUEUE]: { handler: DeliverNotification, concurrency: 10 },
+};
 
 /**
  * The job queue (JOB_QUEUE): BullMQ on Redis when REDIS_URL is set (keys under REDIS_KEY_PREFIX),

@@ -1,12 +1,48 @@
 import type { Container } from 'inversify';
 import { MAILER, type Mailer } from '../../application/shared/mail.js';
-import { APP_LOGGER, type AppLogger } from '../../application/shared/ports.js';
+import {
+  APP_LOGGER,
+  CLOCK,
+  ID_GENERATOR,
+  STARTUP_TASK,
+  type AppLogger,
+  type Clock,
+  type StartupTask,
+} from '../../application/shared/ports.js';
 import {
   PUSH_SENDER,
+  PUSH_SUBSCRIPTION_STORE,
   SMS_SENDER,
   type PushSender,
+  type PushSubscriptionStore,
   type SmsSender,
 } from '../../application/notifications/channels.js';
+import {
+  NOTIFICATION_REPOSITORY,
+  TEMPLATE_LIBRARY,
+  type NotificationRepository,
+  type TemplateLibrary,
+} from '../../application/notifications/ports.js';
+import {
+  DELIVERY_POLICY,
+  SendNotification,
+  type DeliveryPolicy,
+} from '../../application/notifications/send-notification.js';
+import {
+  DeliverNotification,
+  ResumePendingNotifications,
+} from '../../application/notifications/deliver-notification.js';
+import {
+  GetNotification,
+  ListNotificationTemplates,
+  NotificationHistory,
+} from '../../application/notifications/queries.js';
+import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { JOB_QUEUE } from '../../application/shared/job-queue.js';
+import { LiquidTemplateLibrary } from '../../adapters/templates/liquid-template-library.js';
+import { notificationTemplatesDir } from '../paths.js';
+import { bindUseCase } from './bind.js';
+import { SweepSchedule } from './stock-reservations.js';
 import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
 import { SmtpMailer } from '../../adapters/mail/smtp-mailer.js';
 import { OutboxSmsSender } from '../../adapters/sms/outbox-sms.js';
@@ -94,4 +130,111 @@ function lazySmsSender(loading: Promise<SmsSender>): SmsSender {
 function lazyPushSender(loading: Promise<PushSender>): PushSender {
   loading.catch(() => undefined);
   return { send: async (subscription, message) => (await loading).send(subscription, message) };
+}
+
+/** No push subscriptions anywhere: used until a subscription store is bound (push then fails permanently). */
+const NO_PUSH_SUBSCRIPTIONS: PushSubscriptionStore = {
+  save: async () => undefined,
+  listByUser: async () => [],
+  remove: async () => undefined,
+};
+
+/** The resume sweep on its schedule (NOTIFICATION_RESUME_INTERVAL_MS), once at start too. */
+export class NotificationResumeSchedule extends SweepSchedule {
+  readonly name = 'resume pending notifications';
+
+  constructor(
+    private readonly resume: ResumePendingNotifications,
+    intervalMs: number,
+    logger: AppLogger,
+  ) {
+    super(intervalMs, logger);
+  }
+
+  protected async sweep(): Promise<void> {
+    const { resumed, failed } = await this.resume.execute();
+    if (resumed + failed > 0) this.logger.info('pending notifications resumed', { resumed, failed });
+  }
+}
+
+/**
+ * The notification system: templates (templates/notifications at the package root), the send
+ * pipeline (SendNotification -> job `deliver` on queue `notifications` -> DeliverNotification,
+ * registered in the jobs table, modules/jobs.ts), the resume sweep and the history queries.
+ */
+export function bindNotificationSystem(container: Container, config: Config): void {
+  container.bind<TemplateLibrary>(TEMPLATE_LIBRARY).toConstantValue(
+    new LiquidTemplateLibrary(notificationTemplatesDir(), {
+      name: 'Amour Florals',
+      url: config.frontendUrl,
+    }),
+  );
+  container.bind<DeliveryPolicy>(DELIVERY_POLICY).toConstantValue({
+    attempts: config.notifications.attempts,
+    backoffMs: config.notifications.backoffMs,
+    resumeAfterMs: config.notifications.resumeAfterMs,
+    resumeBatch: 500,
+  });
+  bindUseCase(container, SendNotification, [
+    TEMPLATE_LIBRARY,
+    NOTIFICATION_REPOSITORY,
+    USER_REPOSITORY,
+    JOB_QUEUE,
+    ID_GENERATOR,
+    CLOCK,
+    DELIVERY_POLICY,
+    APP_LOGGER,
+  ]);
+  container
+    .bind(DeliverNotification)
+    .toResolvedValue(
+      (
+        repo: NotificationRepository,
+        mailer: Mailer,
+        sms: SmsSender,
+        push: PushSender,
+        clock: Clock,
+        logger: AppLogger,
+      ) =>
+        new DeliverNotification(
+          repo,
+          mailer,
+          sms,
+          push,
+          // The push subscription store arrives with the push routes; until then no user has one.
+          container.isBound(PUSH_SUBSCRIPTION_STORE)
+            ? container.get<PushSubscriptionStore>(PUSH_SUBSCRIPTION_STORE)
+            : NO_PUSH_SUBSCRIPTIONS,
+          clock,
+          logger,
+        ),
+      [NOTIFICATION_REPOSITORY, MAILER, SMS_SENDER, PUSH_SENDER, CLOCK, APP_LOGGER],
+    )
+    .inSingletonScope();
+  bindUseCase(container, ResumePendingNotifications, [
+    NOTIFICATION_REPOSITORY,
+    SendNotification,
+    JOB_QUEUE,
+    CLOCK,
+    DELIVERY_POLICY,
+  ]);
+  bindUseCase(container, NotificationHistory, [NOTIFICATION_REPOSITORY]);
+  bindUseCase(container, GetNotification, [NOTIFICATION_REPOSITORY]);
+  bindUseCase(container, ListNotificationTemplates, [TEMPLATE_LIBRARY]);
+  container
+    .bind(NotificationResumeSchedule)
+    .toResolvedValue(
+      (resume: ResumePendingNotifications, logger: AppLogger) =>
+        new NotificationResumeSchedule(resume, config.notifications.resumeIntervalMs, logger),
+      [ResumePendingNotifications, APP_LOGGER],
+    )
+    .inSingletonScope()
+    .onDeactivation((schedule) => schedule.stop());
+}
+
+/** Resumes pending notifications at start and on schedule (after the workers are registered). */
+export function startNotificationResume(container: Container): void {
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue((schedule: NotificationResumeSchedule) => schedule, [NotificationResumeSchedule]);
 }

@@ -21,6 +21,7 @@ import {
 import { ORDER_REPOSITORY, UNPAID_ORDER_SLOT_REPOSITORY } from '../../application/ordering/ports.js';
 import { PAYMENT_REPOSITORY, PROCESSED_EVENT_STORE } from '../../application/payments/ports.js';
 import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
+import { NOTIFICATION_REPOSITORY } from '../../application/notifications/ports.js';
 import { REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
 import { PUSH_SUBSCRIPTION_STORE } from '../../application/notifications/channels.js';
 import { MemoryPushSubscriptionStore } from '../../adapters/persistence/memory/notifications-push-subscriptions.js';
@@ -52,6 +53,7 @@ import { MemoryStockStore } from '../../adapters/persistence/memory/inventory-st
 import { MemoryStockLedger } from '../../adapters/persistence/memory/inventory-ledger.js';
 import { MemoryStockNotifyRepository } from '../../adapters/persistence/memory/inventory-notify-requests.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
+import { MemoryNotificationRepository } from '../../adapters/persistence/memory/notifications-repository.js';
 import { MemoryOrderRepository } from '../../adapters/persistence/memory/ordering-order-repository.js';
 import { MemoryStockReservationRepository } from '../../adapters/persistence/memory/inventory-stock-reservations.js';
 import { MemoryUnpaidOrderSlotRepository } from '../../adapters/persistence/memory/ordering-unpaid-slots.js';
@@ -83,6 +85,7 @@ import { MongoStockNotifyRepository } from '../../adapters/persistence/mongo/inv
 import { MongoHandledEventStore } from '../../adapters/persistence/mongo/events-handled.js';
 import { MongoStagedEventOutbox } from '../../adapters/persistence/mongo/events-outbox.js';
 import { MongoStockStore } from '../../adapters/persistence/mongo/inventory-stock-store.js';
+import { MongoNotificationRepository } from '../../adapters/persistence/mongo/notifications-repository.js';
 import { MongoOrderRepository } from '../../adapters/persistence/mongo/ordering-order-repository.js';
 import { MongoStockReservationRepository } from '../../adapters/persistence/mongo/inventory-stock-reservations.js';
 import { MongoUnpaidOrderSlotRepository } from '../../adapters/persistence/mongo/ordering-unpaid-slots.js';
@@ -293,6 +296,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'inventory',
     memory: adapter(MemoryStockNotifyRepository, db),
     mongo: adapter(MongoStockNotifyRepository, mongo),
+  }),
+  row({
+    token: NOTIFICATION_REPOSITORY,
+    context: 'notifications',
+    memory: adapter(MemoryNotificationRepository, db),
+    mongo: adapter(MongoNotificationRepository, mongo),
   }),
   row({
     token: REVIEW_REPOSITORY,

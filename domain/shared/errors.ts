@@ -92,6 +92,11 @@ export const ERROR_CODES = [
   'PROMO_INACTIVE',
   'PROMO_NOT_ELIGIBLE',
   'PROMO_CODE_TAKEN',
+  // notifications (issue 10)
+  'NOTIFICATION_NOT_FOUND',
+  'TEMPLATE_NOT_FOUND',
+  // the recipient has no address for that channel (a user without a phone, or no push subscription)
+  'RECIPIENT_UNREACHABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

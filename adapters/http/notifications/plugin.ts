@@ -1,0 +1,12 @@
+import type { App, HttpRouteDeps } from '../types.js';
+import { notificationRoutes } from './routes.js';
+
+/**
+ * Everything under /api/notifications, one plugin: the sends, templates and history
+ * (routes.ts); the push subscription routes register here beside them.
+ */
+export async function notificationsPlugin(app: App, deps: HttpRouteDeps): Promise<void> {
+  // Only the dependencies: this plugin's own prefix must not be applied twice.
+  const { resolve, limits } = deps;
+  await app.register(notificationRoutes, { resolve, limits });
+}

@@ -1,0 +1,92 @@
+import type { Result } from '../../domain/shared/result.js';
+import type { DomainError } from '../../domain/shared/errors.js';
+import type {
+  Notification,
+  NotificationCategory,
+  NotificationStatus,
+  NotificationType,
+} from '../../domain/notifications/notification.js';
+import type { Page } from '../shared/ports.js';
+import { token } from '../shared/token.js';
+
+export interface NotificationQuery {
+  readonly userId?: string;
+  readonly type?: NotificationType;
+  readonly status?: NotificationStatus;
+  /** Created at or after. */
+  readonly from?: Date;
+  /** Created at or before. */
+  readonly to?: Date;
+  /** 1-based. */
+  readonly page: number;
+  readonly limit: number;
+}
+
+/**
+ * The Notification records. `create` is idempotent by id: creating an id that exists answers the
+ * stored record untouched (`created: false`), so a message derived from an event id is stored
+ * once however often the event is delivered.
+ */
+export interface NotificationRepository {
+  /** Stores a new record (version 0 -> 1), or answers the one stored under its id. */
+  create(
+    notification: Notification,
+  ): Promise<{ readonly notification: Notification; readonly created: boolean }>;
+  findById(id: string): Promise<Notification | null>;
+  /** Optimistic: saves when the stored version equals `notification.version` (answers version + 1); CONFLICT otherwise, NOTIFICATION_NOT_FOUND when gone. */
+  update(notification: Notification): Promise<Result<Notification, DomainError>>;
+  /** Newest first (createdAt, then id), with the total matching. */
+  query(query: NotificationQuery): Promise<Page<Notification>>;
+  /** Pending records created before `olderThan`, oldest first, at most `limit` (for the resume sweep). */
+  listPending(olderThan: Date, limit: number): Promise<Notification[]>;
+}
+export const NOTIFICATION_REPOSITORY = token<NotificationRepository>('NotificationRepository');
+
+/** What a template variable may hold (checked before rendering). */
+export const TEMPLATE_VARIABLE_TYPES = ['string', 'number', 'boolean', 'list', 'object'] as const;
+export type TemplateVariableType = (typeof TEMPLATE_VARIABLE_TYPES)[number];
+
+export interface TemplateVariable {
+  readonly type: TemplateVariableType;
+  /** Shown in the list of templates and used to render its preview. */
+  readonly example: unknown;
+  readonly required: boolean;
+  readonly description?: string;
+}
+
+/** A template as `template.json` declares it (templates/notifications/<name>/). */
+export interface TemplateDescriptor {
+  readonly name: string;
+  readonly description: string;
+  readonly channels: readonly NotificationType[];
+  readonly category: NotificationCategory;
+  readonly variables: Readonly<Record<string, TemplateVariable>>;
+}
+
+/** A message rendered for one channel: the subject (mail subject, push title; '' for SMS) and text. */
+export interface RenderedMessage {
+  readonly subject: string;
+  readonly text: string;
+  /** The mail's HTML part (every variable escaped). */
+  readonly html?: string;
+}
+
+export type TemplateVariables = Readonly<Record<string, unknown>>;
+
+/**
+ * The notification templates, kept in files and rendered by a template library with no code
+ * execution. `render` checks the variables against the declaration first (checkTemplateVariables):
+ * TEMPLATE_NOT_FOUND for an unknown name, VALIDATION_FAILED naming `variables.<name>` for a
+ * missing required one, an undeclared one or one of the wrong type, and naming `type` for a
+ * channel the template does not have.
+ */
+export interface TemplateLibrary {
+  list(): Promise<readonly TemplateDescriptor[]>;
+  describe(name: string): Promise<TemplateDescriptor | undefined>;
+  render(
+    name: string,
+    channel: NotificationType,
+    variables: TemplateVariables,
+  ): Promise<Result<RenderedMessage, DomainError>>;
+}
+export const TEMPLATE_LIBRARY = token<TemplateLibrary>('TemplateLibrary');
