@@ -1,17 +1,25 @@
 import type { Container } from 'inversify';
 import { MAILER, type Mailer } from '../../application/shared/mail.js';
-import { APP_LOGGER, type AppLogger } from '../../application/shared/ports.js';
+import { APP_LOGGER, CLOCK, type AppLogger } from '../../application/shared/ports.js';
 import {
   PUSH_SENDER,
+  PUSH_SUBSCRIPTION_STORE,
   SMS_SENDER,
   type PushSender,
   type SmsSender,
 } from '../../application/notifications/channels.js';
+import {
+  GetPushPublicKey,
+  PUSH_SETTINGS,
+  SubscribeToPush,
+  UnsubscribeFromPush,
+} from '../../application/notifications/push-subscriptions.js';
 import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
 import { SmtpMailer } from '../../adapters/mail/smtp-mailer.js';
 import { OutboxSmsSender } from '../../adapters/sms/outbox-sms.js';
 import { LogPushSender } from '../../adapters/push/log-push.js';
 import type { Config } from '../config.js';
+import { bindUseCase } from './bind.js';
 
 /**
  * The notification channels. Mail: SMTP (nodemailer) when SMTP_URL is set, else the outbox folder.
@@ -82,6 +90,12 @@ export function bindNotifications(container: Container, config: Config): void {
       .toResolvedValue((logger: AppLogger) => new LogPushSender(logger), [APP_LOGGER])
       .inSingletonScope();
   }
+
+  // Browsers' push subscriptions (the /api/notifications/push routes).
+  container.bind(PUSH_SETTINGS).toConstantValue({ vapidPublicKey: vapid?.publicKey ?? null });
+  bindUseCase(container, GetPushPublicKey, [PUSH_SETTINGS]);
+  bindUseCase(container, SubscribeToPush, [PUSH_SUBSCRIPTION_STORE, CLOCK]);
+  bindUseCase(container, UnsubscribeFromPush, [PUSH_SUBSCRIPTION_STORE]);
 }
 
 /** An SmsSender whose adapter is still loading (a dynamic import): each send waits for it. */
