@@ -38,6 +38,7 @@ import { auditAdminMutations } from './admin/audit.js';
 import { paymentsRoutes } from './payments/routes.js';
 import { promotionsRoutes } from './promotions/routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
+import { notificationRoutes } from './notifications/index.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
 
 export interface RateLimitOptions {
@@ -630,6 +631,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(paymentsRoutes, { ...deps, prefix: '/payments' });
       await scoped.register(promotionsRoutes, { ...deps, prefix: '/promos' });
       await scoped.register(inventoryRoutes, deps);
+      await scoped.register(notificationRoutes, { ...deps, prefix: '/notifications' });
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },
