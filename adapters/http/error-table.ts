@@ -116,6 +116,8 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   PAYMENT_METHOD_NOT_FOUND: 404,
   // This deployment takes no payments through that flow (no gateway configured): not a bug, not the client's.
   PAYMENTS_DISABLED: 503,
+  // No VAPID keys configured: browsers cannot subscribe here (a deployment choice, like PAYMENTS_DISABLED).
+  PUSH_NOT_CONFIGURED: 503,
   PLACE_NOT_FOUND: 404,
   IMAGE_NOT_FOUND: 404,
   INVALID_IMAGE: 400,

@@ -2,6 +2,11 @@ import type { FastifyRequest } from 'fastify';
 import type { Ajv } from 'ajv';
 import { Type, type TStringOptions, type TSchema, type TProperties } from '@fastify/type-provider-typebox';
 import { IMAGE_URL_MAX_LENGTH, isImageUrl } from '../../domain/shared/image-url.js';
+import {
+  isP256PublicKey,
+  isPushAuthSecret,
+  isPushEndpoint,
+} from '../../domain/notifications/push-subscription.js';
 import { isPlainText, PLAIN_TEXT_MESSAGE, type TextKind } from '../../domain/shared/text.js';
 
 /** A 24-hex entity id, as MongoDB would emit it. Anything else is a 400 before any lookup. */
@@ -95,6 +100,12 @@ export const Longitude = Type.Number({ minimum: -180, maximum: 180 });
 export const PLAIN_TEXT_KEYWORD = 'x-plain-text';
 /** The format of image URL strings: the domain's one image URL rule (`domain/shared/image-url.ts`). */
 export const IMAGE_URL_FORMAT = 'image-url';
+/** The formats of a Web Push subscription's parts: the domain's one rule (`domain/notifications/push-subscription.ts`). */
+export const PUSH_FORMATS = {
+  endpoint: 'push-endpoint',
+  p256dh: 'p256-public-key',
+  auth: 'push-auth-secret',
+} as const;
 
 type TextOptions = Omit<TStringOptions, 'maxLength'>;
 
@@ -115,6 +126,9 @@ export const ImageUrl = (description = 'Absolute http(s) URL of the image') =>
  */
 export function addInputRules(ajv: Ajv): void {
   ajv.addFormat(IMAGE_URL_FORMAT, { type: 'string', validate: isImageUrl });
+  ajv.addFormat(PUSH_FORMATS.endpoint, { type: 'string', validate: isPushEndpoint });
+  ajv.addFormat(PUSH_FORMATS.p256dh, { type: 'string', validate: isP256PublicKey });
+  ajv.addFormat(PUSH_FORMATS.auth, { type: 'string', validate: isPushAuthSecret });
   ajv.addKeyword({
     keyword: PLAIN_TEXT_KEYWORD,
     type: 'string',
@@ -156,7 +170,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: 'Semantically invalid',
   429: 'Too many requests',
   502: 'A downstream service failed',
-  503: 'Not available on this deployment (e.g. PAYMENTS_DISABLED)',
+  503: 'Not available on this deployment (e.g. PAYMENTS_DISABLED, PUSH_NOT_CONFIGURED)',
 };
 
 /** Error responses for a route's schema, so the OpenAPI document lists every failure. */

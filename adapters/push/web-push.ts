@@ -8,6 +8,7 @@ import {
   type PushSender,
   type PushSubscription,
 } from '../../application/notifications/channels.js';
+import { pushSubscriptionProblem } from '../../domain/notifications/push-subscription.js';
 
 export interface WebPushOptions {
   /** The VAPID key pair (base64url, as `web-push generate-vapid-keys` prints it). */
@@ -88,20 +89,8 @@ function classify(endpoint: string, error: unknown): Error {
 
 /** Why the library could not encrypt for or reach this subscription (checked before sending). */
 export function unusableSubscription(subscription: PushSubscription): string | undefined {
-  let endpoint: URL;
-  try {
-    endpoint = new URL(subscription.endpoint);
-  } catch {
-    return 'the endpoint is not a URL';
-  }
-  if (endpoint.protocol !== 'https:') return 'the endpoint is not https';
-  if (!isBase64Url(subscription.keys.p256dh, 65)) return 'keys.p256dh is not a P-256 public key';
-  if (!isBase64Url(subscription.keys.auth, 16)) return 'keys.auth is not a 16-byte secret';
-  return undefined;
-}
-
-function isBase64Url(value: string, bytes: number): boolean {
-  return /^[A-Za-z0-9_-]+=*$/.test(value) && Buffer.from(value, 'base64url').length === bytes;
+  const problem = pushSubscriptionProblem(subscription);
+  return problem ? `${problem.field} ${problem.message}` : undefined;
 }
 
 function originOf(endpoint: string): string {

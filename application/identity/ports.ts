@@ -85,6 +85,7 @@ export const AUDIT_RESOURCES = [
   'cart',
   'wishlist',
   'location',
+  'notification',
 ] as const;
 export type AuditResource = (typeof AUDIT_RESOURCES)[number];
 

@@ -6,7 +6,6 @@ import {
   ID_GENERATOR,
   STARTUP_TASK,
   type AppLogger,
-  type Clock,
   type StartupTask,
 } from '../../application/shared/ports.js';
 import {
@@ -14,13 +13,11 @@ import {
   PUSH_SUBSCRIPTION_STORE,
   SMS_SENDER,
   type PushSender,
-  type PushSubscriptionStore,
   type SmsSender,
 } from '../../application/notifications/channels.js';
 import {
   NOTIFICATION_REPOSITORY,
   TEMPLATE_LIBRARY,
-  type NotificationRepository,
   type TemplateLibrary,
 } from '../../application/notifications/ports.js';
 import {
@@ -43,6 +40,12 @@ import { LiquidTemplateLibrary } from '../../adapters/templates/liquid-template-
 import { notificationTemplatesDir } from '../paths.js';
 import { bindUseCase } from './bind.js';
 import { SweepSchedule } from './stock-reservations.js';
+import {
+  GetPushPublicKey,
+  PUSH_SETTINGS,
+  SubscribeToPush,
+  UnsubscribeFromPush,
+} from '../../application/notifications/push-subscriptions.js';
 import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
 import { SmtpMailer } from '../../adapters/mail/smtp-mailer.js';
 import { OutboxSmsSender } from '../../adapters/sms/outbox-sms.js';
@@ -118,6 +121,12 @@ export function bindNotifications(container: Container, config: Config): void {
       .toResolvedValue((logger: AppLogger) => new LogPushSender(logger), [APP_LOGGER])
       .inSingletonScope();
   }
+
+  // Browsers' push subscriptions (the /api/notifications/push routes).
+  container.bind(PUSH_SETTINGS).toConstantValue({ vapidPublicKey: vapid?.publicKey ?? null });
+  bindUseCase(container, GetPushPublicKey, [PUSH_SETTINGS]);
+  bindUseCase(container, SubscribeToPush, [PUSH_SUBSCRIPTION_STORE, CLOCK]);
+  bindUseCase(container, UnsubscribeFromPush, [PUSH_SUBSCRIPTION_STORE]);
 }
 
 /** An SmsSender whose adapter is still loading (a dynamic import): each send waits for it. */
@@ -133,11 +142,6 @@ function lazyPushSender(loading: Promise<PushSender>): PushSender {
 }
 
 /** No push subscriptions anywhere: used until a subscription store is bound (push then fails permanently). */
-const NO_PUSH_SUBSCRIPTIONS: PushSubscriptionStore = {
-  save: async () => undefined,
-  listByUser: async () => [],
-  remove: async () => undefined,
-};
 
 /** The resume sweep on its schedule (NOTIFICATION_RESUME_INTERVAL_MS), once at start too. */
 export class NotificationResumeSchedule extends SweepSchedule {
@@ -185,32 +189,15 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     DELIVERY_POLICY,
     APP_LOGGER,
   ]);
-  container
-    .bind(DeliverNotification)
-    .toResolvedValue(
-      (
-        repo: NotificationRepository,
-        mailer: Mailer,
-        sms: SmsSender,
-        push: PushSender,
-        clock: Clock,
-        logger: AppLogger,
-      ) =>
-        new DeliverNotification(
-          repo,
-          mailer,
-          sms,
-          push,
-          // The push subscription store arrives with the push routes; until then no user has one.
-          container.isBound(PUSH_SUBSCRIPTION_STORE)
-            ? container.get<PushSubscriptionStore>(PUSH_SUBSCRIPTION_STORE)
-            : NO_PUSH_SUBSCRIPTIONS,
-          clock,
-          logger,
-        ),
-      [NOTIFICATION_REPOSITORY, MAILER, SMS_SENDER, PUSH_SENDER, CLOCK, APP_LOGGER],
-    )
-    .inSingletonScope();
+  bindUseCase(container, DeliverNotification, [
+    NOTIFICATION_REPOSITORY,
+    MAILER,
+    SMS_SENDER,
+    PUSH_SENDER,
+    PUSH_SUBSCRIPTION_STORE,
+    CLOCK,
+    APP_LOGGER,
+  ]);
   bindUseCase(container, ResumePendingNotifications, [
     NOTIFICATION_REPOSITORY,
     SendNotification,

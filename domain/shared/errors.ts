@@ -74,6 +74,8 @@ export const ERROR_CODES = [
   'PAYMENT_GATEWAY_FAILED',
   'PAYMENT_METHOD_NOT_FOUND',
   'PAYMENTS_DISABLED',
+  // notifications: Web Push has no VAPID keys on this deployment (issue 10)
+  'PUSH_NOT_CONFIGURED',
   // location
   'PLACE_NOT_FOUND',
   // media

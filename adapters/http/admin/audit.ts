@@ -44,6 +44,7 @@ const RESOURCE_BY_PATH: readonly (readonly [RegExp, AuditResource])[] = [
   [/^\/api\/wishlist(\/|$)/, 'wishlist'],
   [/^\/api\/auth(\/|$)/, 'auth'],
   [/^\/api\/location(\/|$)/, 'location'],
+  [/^\/api\/notifications(\/|$)/, 'notification'],
 ];
 
 function isResource(value: unknown): value is AuditResource {

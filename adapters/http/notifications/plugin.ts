@@ -1,4 +1,5 @@
 import type { App, HttpRouteDeps } from '../types.js';
+import { registerPushRoutes } from './push-routes.js';
 import { notificationRoutes } from './routes.js';
 
 /**
@@ -9,4 +10,5 @@ export async function notificationsPlugin(app: App, deps: HttpRouteDeps): Promis
   // Only the dependencies: this plugin's own prefix must not be applied twice.
   const { resolve, limits } = deps;
   await app.register(notificationRoutes, { resolve, limits });
+  registerPushRoutes(app, deps);
 }
