@@ -42,8 +42,3 @@ export interface PlacedOrders {
   hasOrder(orderId: string): Promise<boolean>;
 }
 export const PLACED_ORDERS = token<PlacedOrders>('DeliveryPlacedOrders');
-
-/** How long a placement may take: a booking older than this whose order is not stored was abandoned. */
-export interface AbandonedSlotPolicy {
-  readonly abandonAfterMs: number;
-}

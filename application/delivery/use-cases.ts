@@ -10,7 +10,8 @@ import {
   type SlotClosure,
 } from '../../domain/delivery/slots.js';
 import type { Clock } from '../shared/ports.js';
-import type { AbandonedSlotPolicy, PlacedOrders, SlotCapacityStore } from './ports.js';
+import type { PlacedOrders, SlotCapacityStore } from './ports.js';
+import { sweepAbandonedHolds, type AbandonedHoldsPolicy } from '../shared/abandoned-holds.js';
 import { invalidField } from './slot-booking.js';
 
 export interface SlotView {
@@ -71,40 +72,30 @@ export class ListDeliverySlots {
   }
 }
 
-const BATCH = 100;
-
 /**
- * A placement books its slot before it stores the order. When its process dies in between, no
- * order and no event ever says the slot should come back: like the stock reservations and promo
- * redemptions, a booking older than a placement can take whose order is not stored is released
- * (once: release is per order); one whose order is stored is confirmed and never looked at again.
+ * A placement books its slot before it stores the order; the booking of a placement whose process
+ * died in between is released by this sweep (application/shared/abandoned-holds.ts), once per
+ * order, like the stock reservations and the promo redemptions.
  */
 export class ReleaseAbandonedSlots {
   constructor(
     private readonly store: SlotCapacityStore,
     private readonly orders: PlacedOrders,
     private readonly clock: Clock,
-    private readonly policy: AbandonedSlotPolicy,
+    private readonly policy: AbandonedHoldsPolicy,
   ) {}
 
-  async execute(): Promise<{ released: number; confirmed: number }> {
-    const cutoff = new Date(this.clock.now().getTime() - this.policy.abandonAfterMs);
-    let released = 0;
-    let confirmed = 0;
-    const seen = new Set<string>();
-    for (;;) {
-      const batch = (await this.store.unconfirmed(cutoff, BATCH)).filter((b) => !seen.has(b.orderId));
-      if (batch.length === 0) break;
-      for (const b of batch) {
-        seen.add(b.orderId);
-        if (await this.orders.hasOrder(b.orderId)) {
-          await this.store.confirm(b.orderId);
-          confirmed += 1;
-        } else if (await this.store.release(b.orderId)) {
-          released += 1;
-        }
-      }
-    }
-    return { released, confirmed };
+  execute(): Promise<{ released: number; confirmed: number }> {
+    return sweepAbandonedHolds(
+      {
+        unconfirmed: (cutoff, limit) => this.store.unconfirmed(cutoff, limit),
+        hasOrder: (orderId) => this.orders.hasOrder(orderId),
+        confirm: (b) => this.store.confirm(b.orderId),
+        release: (b) => this.store.release(b.orderId),
+        key: (b) => b.orderId,
+      },
+      this.clock.now(),
+      this.policy,
+    );
   }
 }

@@ -1,48 +1,31 @@
+import { sweepAbandonedHolds, type AbandonedHoldsPolicy } from '../shared/abandoned-holds.js';
 import type { Clock } from '../shared/ports.js';
 import type { CustomerOrderHistory, PromoCodeRepository } from './ports.js';
 
-const BATCH = 100;
-
-export interface AbandonedRedemptionPolicy {
-  /** How long a placement may take (its stock reservation's TTL): a redemption older than this whose order is not stored was abandoned. */
-  readonly abandonAfterMs: number;
-}
-
 /**
- * A placement redeems its promo use before it stores the order. When its process dies in
- * between, no order and no event ever says the use should come back; the stock it held is
- * settled by the reservation sweeper, and this sweep does the same for the promo: a redemption
- * older than a placement can take whose order is not stored is released (once: release is per
- * (code, order)); one whose order is stored is confirmed and never looked at again.
+ * A placement redeems its promo use before it stores the order; the use of a placement whose
+ * process died in between is released by this sweep (application/shared/abandoned-holds.ts),
+ * once per (code, order), like the stock reservations and the delivery slots.
  */
 export class ReleaseAbandonedRedemptions {
   constructor(
     private readonly promos: PromoCodeRepository,
     private readonly history: CustomerOrderHistory,
     private readonly clock: Clock,
-    private readonly policy: AbandonedRedemptionPolicy,
+    private readonly policy: AbandonedHoldsPolicy,
   ) {}
 
-  async execute(): Promise<{ released: number; confirmed: number }> {
-    const cutoff = new Date(this.clock.now().getTime() - this.policy.abandonAfterMs);
-    let released = 0;
-    let confirmed = 0;
-    const seen = new Set<string>();
-    for (;;) {
-      const batch = (await this.promos.unconfirmedRedemptions(cutoff, BATCH)).filter(
-        (r) => !seen.has(`${r.code}:${r.orderId}`),
-      );
-      if (batch.length === 0) break;
-      for (const r of batch) {
-        seen.add(`${r.code}:${r.orderId}`);
-        if (await this.history.hasOrder(r.orderId)) {
-          await this.promos.confirmRedemptions(r.orderId);
-          confirmed += 1;
-        } else if (await this.promos.release(r.code, r.orderId)) {
-          released += 1;
-        }
-      }
-    }
-    return { released, confirmed };
+  execute(): Promise<{ released: number; confirmed: number }> {
+    return sweepAbandonedHolds(
+      {
+        unconfirmed: (cutoff, limit) => this.promos.unconfirmedRedemptions(cutoff, limit),
+        hasOrder: (orderId) => this.history.hasOrder(orderId),
+        confirm: (r) => this.promos.confirmRedemptions(r.orderId),
+        release: (r) => this.promos.release(r.code, r.orderId),
+        key: (r) => `${r.code}:${r.orderId}`,
+      },
+      this.clock.now(),
+      this.policy,
+    );
   }
 }
