@@ -6,6 +6,7 @@ import {
   type SlotWindow,
 } from '../domain/delivery/slots.js';
 import { isIP } from 'node:net';
+import { PUSH_SERVICE_HOSTS } from '../domain/notifications/push-subscription.js';
 
 /**
  * The only place that reads the environment. Parsed and validated once at start; a bad value
@@ -96,6 +97,8 @@ export interface Config {
     readonly resumeAfterMs: number;
     readonly resumeIntervalMs: number;
   };
+  /** Hosts (and their subdomains) a push subscription's endpoint may point at. */
+  readonly pushEndpointHosts: readonly string[];
   /** VAPID keys for Web Push (all three or none); null: push messages are only logged. */
   readonly vapid: {
     readonly publicKey: string;
@@ -336,6 +339,19 @@ function twilioConfig(env: Env): Config['twilio'] {
     throw new ConfigError('TWILIO_API_URL', 'must be an origin such as http://127.0.0.1:4010', apiUrl);
   }
   return { accountSid, authToken, from, ...(apiUrl ? { apiUrl: apiUrl.replace(/\/$/, '') } : {}) };
+}
+
+function pushEndpointHostsConfig(env: Env): readonly string[] {
+  const raw = str(env, 'PUSH_ENDPOINT_HOSTS', '');
+  if (raw === '') return PUSH_SERVICE_HOSTS;
+  const hosts = raw.split(',').map((h) => h.trim().toLowerCase());
+  const bad = hosts.find(
+    (h) => !/^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(h),
+  );
+  if (bad !== undefined) {
+    throw new ConfigError('PUSH_ENDPOINT_HOSTS', 'must be a comma-separated list of host names', raw);
+  }
+  return hosts;
 }
 
 function vapidConfig(env: Env): Config['vapid'] {
@@ -606,6 +622,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     },
     twilio: twilioConfig(env),
     vapid: vapidConfig(env),
+    pushEndpointHosts: pushEndpointHostsConfig(env),
     mongo: (() => {
       const m = serviceUrl(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
       return m ? { uri: m.url, timeoutMs: int(env, 'MONGODB_TIMEOUT_MS', 800, 100, 60_000) } : null;

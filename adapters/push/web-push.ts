@@ -8,7 +8,7 @@ import {
   type PushSender,
   type PushSubscription,
 } from '../../application/notifications/channels.js';
-import { pushSubscriptionProblem } from '../../domain/notifications/push-subscription.js';
+import { PUSH_SERVICE_HOSTS, pushSubscriptionProblem } from '../../domain/notifications/push-subscription.js';
 
 export interface WebPushOptions {
   /** The VAPID key pair (base64url, as `web-push generate-vapid-keys` prints it). */
@@ -21,6 +21,8 @@ export interface WebPushOptions {
   readonly timeoutMs?: number;
   /** The HTTPS agent for the push services (tests trust their local service's certificate with it). */
   readonly agent?: Agent;
+  /** Push service hosts sent to (PUSH_ENDPOINT_HOSTS); default PUSH_SERVICE_HOSTS. */
+  readonly endpointHosts?: readonly string[];
 }
 
 /**
@@ -46,7 +48,7 @@ export class WebPushSender implements PushSender {
       body: message.body,
       ...(message.url !== undefined ? { url: message.url } : {}),
     });
-    const unusable = unusableSubscription(subscription);
+    const unusable = unusableSubscription(subscription, this.options.endpointHosts ?? PUSH_SERVICE_HOSTS);
     if (unusable) throw new PermanentJobError(`cannot send to this subscription: ${unusable}`);
     let result: webpush.SendResult;
     try {
@@ -88,8 +90,11 @@ function classify(endpoint: string, error: unknown): Error {
 }
 
 /** Why the library could not encrypt for or reach this subscription (checked before sending). */
-export function unusableSubscription(subscription: PushSubscription): string | undefined {
-  const problem = pushSubscriptionProblem(subscription);
+export function unusableSubscription(
+  subscription: PushSubscription,
+  endpointHosts: readonly string[],
+): string | undefined {
+  const problem = pushSubscriptionProblem(subscription, endpointHosts);
   return problem ? `${problem.field} ${problem.message}` : undefined;
 }
 

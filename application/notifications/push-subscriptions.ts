@@ -9,6 +9,8 @@ import type { PushSubscription, PushSubscriptionStore } from './channels.js';
 export interface PushSettings {
   /** The VAPID public key browsers subscribe with (base64url); null when Web Push is not configured. */
   readonly vapidPublicKey: string | null;
+  /** The push services subscriptions may point at (PUSH_ENDPOINT_HOSTS). */
+  readonly endpointHosts: readonly string[];
 }
 export const PUSH_SETTINGS = token<PushSettings>('PushSettings');
 
@@ -40,13 +42,14 @@ export class SubscribeToPush {
   constructor(
     private readonly store: PushSubscriptionStore,
     private readonly clock: Clock,
+    private readonly settings: PushSettings,
   ) {}
 
   async execute(input: {
     userId: string;
     subscription: PushSubscription;
   }): Promise<Result<PushSubscription, DomainError>> {
-    const problem = pushSubscriptionProblem(input.subscription);
+    const problem = pushSubscriptionProblem(input.subscription, this.settings.endpointHosts);
     if (problem) {
       return Err(
         domainError('VALIDATION_FAILED', `${problem.field} ${problem.message}`, {

@@ -109,7 +109,8 @@ export function bindNotifications(container: Container, config: Config): void {
         (logger: AppLogger) =>
           lazyPushSender(
             import('../../adapters/push/web-push.js').then(
-              ({ WebPushSender }) => new WebPushSender(vapid, logger),
+              ({ WebPushSender }) =>
+                new WebPushSender({ ...vapid, endpointHosts: config.pushEndpointHosts }, logger),
             ),
           ),
         [APP_LOGGER],
@@ -123,9 +124,12 @@ export function bindNotifications(container: Container, config: Config): void {
   }
 
   // Browsers' push subscriptions (the /api/notifications/push routes).
-  container.bind(PUSH_SETTINGS).toConstantValue({ vapidPublicKey: vapid?.publicKey ?? null });
+  container.bind(PUSH_SETTINGS).toConstantValue({
+    vapidPublicKey: vapid?.publicKey ?? null,
+    endpointHosts: config.pushEndpointHosts,
+  });
   bindUseCase(container, GetPushPublicKey, [PUSH_SETTINGS]);
-  bindUseCase(container, SubscribeToPush, [PUSH_SUBSCRIPTION_STORE, CLOCK]);
+  bindUseCase(container, SubscribeToPush, [PUSH_SUBSCRIPTION_STORE, CLOCK, PUSH_SETTINGS]);
   bindUseCase(container, UnsubscribeFromPush, [PUSH_SUBSCRIPTION_STORE]);
 }
 

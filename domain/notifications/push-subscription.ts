@@ -28,6 +28,38 @@ export function isPushEndpoint(endpoint: string): boolean {
   return endpoint.length <= PUSH_ENDPOINT_MAX_LENGTH && HTTPS_URL.test(endpoint);
 }
 
+/**
+ * The push services browsers subscribe with (Chrome/Edge/Opera: FCM; Firefox: Mozilla autopush;
+ * Safari: Apple; legacy Edge: WNS). The server sends to an endpoint a client gave it, so only
+ * these hosts (or their subdomains) are accepted: any other would let a client make the server
+ * send requests wherever it likes (SSRF). PUSH_ENDPOINT_HOSTS replaces the list.
+ */
+export const PUSH_SERVICE_HOSTS: readonly string[] = [
+  'fcm.googleapis.com',
+  'updates.push.services.mozilla.com',
+  'push.services.mozilla.com',
+  'notify.windows.com',
+  'push.apple.com',
+];
+
+export const PUSH_SERVICE_MESSAGE = 'must be the endpoint of a known push service';
+
+/** The endpoint's host (lowercased, no port), or undefined when it has none. */
+export function pushEndpointHost(endpoint: string): string | undefined {
+  const match = /^https:\/\/([^/?#:@\s\\]+|\[[0-9a-f:.]+\])(?::\d+)?(?:[/?#]|$)/i.exec(endpoint);
+  return match?.[1]?.toLowerCase();
+}
+
+/** Whether the endpoint's host is one of `hosts` or a subdomain of one. */
+export function isKnownPushService(endpoint: string, hosts: readonly string[]): boolean {
+  const host = pushEndpointHost(endpoint);
+  if (host === undefined) return false;
+  return hosts.some((h) => {
+    const allowed = h.toLowerCase();
+    return host === allowed || host.endsWith(`.${allowed}`);
+  });
+}
+
 /** The base64url of an uncompressed P-256 point that lies on the curve. */
 export function isP256PublicKey(value: string): boolean {
   const bytes = base64UrlBytes(value);
@@ -45,11 +77,17 @@ export function isPushAuthSecret(value: string): boolean {
 }
 
 /** The first thing wrong with a subscription, naming its field; undefined when usable. */
-export function pushSubscriptionProblem(subscription: {
-  readonly endpoint: string;
-  readonly keys: PushSubscriptionKeys;
-}): PushSubscriptionProblem | undefined {
+export function pushSubscriptionProblem(
+  subscription: {
+    readonly endpoint: string;
+    readonly keys: PushSubscriptionKeys;
+  },
+  serviceHosts: readonly string[],
+): PushSubscriptionProblem | undefined {
   if (!isPushEndpoint(subscription.endpoint)) return { field: 'endpoint', message: PUSH_ENDPOINT_MESSAGE };
+  if (!isKnownPushService(subscription.endpoint, serviceHosts)) {
+    return { field: 'endpoint', message: PUSH_SERVICE_MESSAGE };
+  }
   if (!isP256PublicKey(subscription.keys.p256dh)) return { field: 'keys.p256dh', message: P256DH_MESSAGE };
   if (!isPushAuthSecret(subscription.keys.auth)) return { field: 'keys.auth', message: AUTH_SECRET_MESSAGE };
   return undefined;

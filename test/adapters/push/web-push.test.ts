@@ -24,7 +24,13 @@ describe('WebPushSender (web-push, VAPID) against a local push service', () => {
   before(async () => {
     await service.start();
     sender = new WebPushSender(
-      { ...vapid, subject: 'mailto:ops@amourflorals.example', ttlSeconds: 3600, agent: service.agent },
+      {
+        ...vapid,
+        subject: 'mailto:ops@amourflorals.example',
+        ttlSeconds: 3600,
+        agent: service.agent,
+        endpointHosts: ['127.0.0.1'],
+      },
       logger,
     );
   });
@@ -63,6 +69,7 @@ describe('WebPushSender (web-push, VAPID) against a local push service', () => {
         privateKey: other.privateKey,
         subject: 'mailto:x@example.com',
         agent: service.agent,
+        endpointHosts: ['127.0.0.1'],
       },
       logger,
     );
@@ -111,5 +118,22 @@ describe('WebPushSender (web-push, VAPID) against a local push service', () => {
     await gone.stop();
     const error = await rejection(sender.send(subscription, { title: 't', body: 'b' }));
     expect(error).not.to.be.instanceOf(PermanentJobError);
+  });
+
+  it('an endpoint outside its push services is a PermanentJobError, nothing sent (a stored subscription after PUSH_ENDPOINT_HOSTS changed)', async () => {
+    const strict = new WebPushSender(
+      {
+        ...vapid,
+        subject: 'mailto:ops@amourflorals.example',
+        agent: service.agent,
+        endpointHosts: ['fcm.googleapis.com'],
+      },
+      logger,
+    );
+    const subscription = service.subscribe();
+    const before = service.received.length + service.rejected.length;
+    const error = await rejection(strict.send(subscription, { title: 't', body: 'b' }));
+    expect(error).to.be.instanceOf(PermanentJobError);
+    expect(service.received.length + service.rejected.length).to.equal(before);
   });
 });

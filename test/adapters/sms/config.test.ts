@@ -63,4 +63,13 @@ describe('bootstrap/config SMS and push channels', () => {
     expect(bad).not.to.contain('short');
     expect(refused({ ...VAPID, VAPID_SUBJECT: 'ops@example.com' })).to.contain('VAPID_SUBJECT must be');
   });
+
+  it('PUSH_ENDPOINT_HOSTS replaces the known push services; a malformed list stops the start', () => {
+    expect(loadConfig({}, () => 'g').pushEndpointHosts).to.include('fcm.googleapis.com');
+    expect(
+      loadConfig({ PUSH_ENDPOINT_HOSTS: 'Push.Example, fcm.googleapis.com' }, () => 'g').pushEndpointHosts,
+    ).to.deep.equal(['push.example', 'fcm.googleapis.com']);
+    expect(refused({ PUSH_ENDPOINT_HOSTS: 'push.example,https://x' })).to.contain('PUSH_ENDPOINT_HOSTS');
+    expect(refused({ PUSH_ENDPOINT_HOSTS: 'a,,b' })).to.contain('PUSH_ENDPOINT_HOSTS');
+  });
 });

@@ -24,7 +24,7 @@ describe('push subscription use cases', () => {
   let subscribe: SubscribeToPush;
   beforeEach(() => {
     store = new MemoryPushSubscriptionStore(new MemoryDatabase());
-    subscribe = new SubscribeToPush(store, clock);
+    subscribe = new SubscribeToPush(store, clock, { vapidPublicKey: null, endpointHosts: ['push.example'] });
   });
 
   it('SubscribeToPush refuses, whoever calls it, a subscription no push can be encrypted for, naming the field', async () => {
@@ -41,6 +41,26 @@ describe('push subscription use cases', () => {
     expect(await store.listByUser('u1')).to.deep.equal([good]);
   });
 
+  it('SubscribeToPush refuses an endpoint outside the configured push services (no SSRF through the worker)', async () => {
+    for (const endpoint of [
+      'https://127.0.0.1/wpush/x',
+      'https://169.254.169.254/latest/meta-data',
+      'https://internal.corp/x',
+      'https://push.example.evil.com/x',
+      'https://evilpush.example/x',
+    ]) {
+      const r = await subscribe.execute({ userId: 'u1', subscription: { ...subscription(), endpoint } });
+      const fields = r.isErr() ? (r.error.details as { errors: { field: string }[] }).errors : [];
+      expect(
+        fields.map((e) => e.field),
+        endpoint,
+      ).to.deep.equal(['endpoint']);
+    }
+    const sub = { ...subscription(), endpoint: 'https://eu.push.example/x' };
+    expect((await subscribe.execute({ userId: 'u1', subscription: sub })).isOk()).to.equal(true);
+    expect(await store.listByUser('u1')).to.deep.equal([sub]);
+  });
+
   it('UnsubscribeFromPush leaves another user’s endpoint alone', async () => {
     const s = subscription();
     await subscribe.execute({ userId: 'u1', subscription: s });
@@ -53,9 +73,9 @@ describe('push subscription use cases', () => {
   });
 
   it('GetPushPublicKey: PUSH_NOT_CONFIGURED without a key, else the key', () => {
-    const none = new GetPushPublicKey({ vapidPublicKey: null }).execute();
+    const none = new GetPushPublicKey({ vapidPublicKey: null, endpointHosts: [] }).execute();
     expect(none.isErr() && none.error.code).to.equal('PUSH_NOT_CONFIGURED');
-    const some = new GetPushPublicKey({ vapidPublicKey: 'BKey' }).execute();
+    const some = new GetPushPublicKey({ vapidPublicKey: 'BKey', endpointHosts: [] }).execute();
     expect(some.isOk() && some.value).to.deep.equal({ publicKey: 'BKey' });
   });
 });

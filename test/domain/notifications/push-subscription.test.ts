@@ -6,6 +6,8 @@ import {
   isPushAuthSecret,
   isPushEndpoint,
   PUSH_ENDPOINT_MAX_LENGTH,
+  isKnownPushService,
+  PUSH_SERVICE_HOSTS,
   pushSubscriptionProblem,
 } from '../../../domain/notifications/push-subscription.js';
 
@@ -27,7 +29,7 @@ describe('domain: a Web Push subscription', () => {
       expect(isP256PublicKey(key.toString('base64url'))).to.equal(true);
       expect(isP256PublicKey(key.toString('base64').replace(/\+/g, '-').replace(/\//g, '_'))).to.equal(true);
     }
-    expect(pushSubscriptionProblem(valid())).to.equal(undefined);
+    expect(pushSubscriptionProblem(valid(), PUSH_SERVICE_HOSTS)).to.equal(undefined);
   });
 
   it('refuses a p256dh that is not an uncompressed point on the curve', () => {
@@ -50,11 +52,11 @@ describe('domain: a Web Push subscription', () => {
       '',
     ]) {
       expect(isP256PublicKey(bad), bad).to.equal(false);
-      expect(pushSubscriptionProblem({ ...valid(), keys: { ...valid().keys, p256dh: bad } })).to.deep.include(
-        {
-          field: 'keys.p256dh',
-        },
-      );
+      expect(
+        pushSubscriptionProblem({ ...valid(), keys: { ...valid().keys, p256dh: bad } }, PUSH_SERVICE_HOSTS),
+      ).to.deep.include({
+        field: 'keys.p256dh',
+      });
     }
   });
 
@@ -66,7 +68,9 @@ describe('domain: a Web Push subscription', () => {
       }),
     );
     expect(isPushAuthSecret('AAAAAAAAAAAAAAAAAAAA+A')).to.equal(false);
-    expect(pushSubscriptionProblem({ ...valid(), keys: { ...valid().keys, auth: 'AAAA' } })).to.deep.include({
+    expect(
+      pushSubscriptionProblem({ ...valid(), keys: { ...valid().keys, auth: 'AAAA' } }, PUSH_SERVICE_HOSTS),
+    ).to.deep.include({
       field: 'keys.auth',
     });
   });
@@ -84,8 +88,38 @@ describe('domain: a Web Push subscription', () => {
       long,
     ]) {
       expect(isPushEndpoint(bad), bad).to.equal(false);
-      expect(pushSubscriptionProblem({ ...valid(), endpoint: bad })).to.deep.include({ field: 'endpoint' });
+      expect(pushSubscriptionProblem({ ...valid(), endpoint: bad }, ['push.example'])).to.deep.include({
+        field: 'endpoint',
+      });
     }
     expect(isPushEndpoint(long.slice(0, PUSH_ENDPOINT_MAX_LENGTH))).to.equal(true);
+  });
+
+  it('accepts only endpoints of the known push services or their subdomains', () => {
+    for (const ok of [
+      'https://fcm.googleapis.com/fcm/send/abc:def',
+      'https://updates.push.services.mozilla.com/wpush/v2/gAAA',
+      'https://web.push.apple.com/QGmn',
+      'https://wns2-par02p.notify.windows.com/w/?token=x',
+      'https://FCM.googleapis.com:443/fcm/send/x',
+    ]) {
+      expect(isKnownPushService(ok, PUSH_SERVICE_HOSTS), ok).to.equal(true);
+    }
+    for (const bad of [
+      'https://127.0.0.1/x',
+      'https://[::1]/x',
+      'https://localhost/x',
+      'https://fcm.googleapis.com.evil.com/x',
+      'https://evilfcm.googleapis.com.example/x',
+      'https://notfcm.googleapis.co/x',
+      'http://fcm.googleapis.com/x',
+    ]) {
+      expect(isKnownPushService(bad, PUSH_SERVICE_HOSTS), bad).to.equal(false);
+      expect(pushSubscriptionProblem({ ...valid(), endpoint: bad }, PUSH_SERVICE_HOSTS), bad).to.deep.include(
+        {
+          field: 'endpoint',
+        },
+      );
+    }
   });
 });
