@@ -21,8 +21,24 @@ export interface SlotCapacityStore {
    * now (booked by this call or already), false when the slot is full (nothing kept).
    */
   book(key: string, orderId: string, capacity: number, at: Date): Promise<boolean>;
-  /** Gives the order's slot back, once: whether this call freed a place. */
+  /**
+   * Gives the order's slot back, once: whether this call freed a place. A move in flight (see
+   * `hold`) is given back too, so a cancelled order holds nothing.
+   */
   release(orderId: string): Promise<boolean>;
+  /**
+   * A reschedule's first step: takes a place in `key` for an order that may already hold another
+   * slot, keeping both until `commitMove` (the order now holds `key`: the old place is freed) or
+   * `abortMove` (the order write failed: the new place is freed). The move is written on the
+   * order's booking before the place is taken, and one order has at most one move in flight:
+   * `taken` (the place is held for this move), `full` (nothing kept), `busy` (another move of this
+   * order is in flight; nothing kept).
+   */
+  hold(key: string, orderId: string, capacity: number, at: Date): Promise<'taken' | 'full' | 'busy'>;
+  /** The order was stored holding `key`: the booking points at it and the previous place is freed. */
+  commitMove(orderId: string, key: string): Promise<void>;
+  /** The order was not changed: the place `hold` took in `key` is freed, the old one kept. */
+  abortMove(orderId: string, key: string): Promise<void>;
   /** How many orders hold each of `keys` (absent: none). */
   taken(keys: readonly string[]): Promise<Map<string, number>>;
   /** The order's booking, if it holds one. */
