@@ -8,6 +8,13 @@ export interface SlotBooking {
   readonly at: Date;
 }
 
+/** A move in flight: the order took a place in `to` at `at` (see SlotCapacityStore.hold). */
+export interface SlotMove {
+  readonly orderId: string;
+  readonly to: string;
+  readonly at: Date;
+}
+
 /**
  * The capacity of delivery slots. Each slot of each date is one counter (`taken`, and the
  * orders holding it); booking is a guarded single-document increment (`taken < capacity`, the
@@ -39,6 +46,8 @@ export interface SlotCapacityStore {
   commitMove(orderId: string, key: string): Promise<void>;
   /** The order was not changed: the place `hold` took in `key` is freed, the old one kept. */
   abortMove(orderId: string, key: string): Promise<void>;
+  /** Moves started (hold) at or before `before` and never settled (their process died), oldest first. */
+  staleMoves(before: Date, limit: number): Promise<SlotMove[]>;
   /** How many orders hold each of `keys` (absent: none). */
   taken(keys: readonly string[]): Promise<Map<string, number>>;
   /** The order's booking, if it holds one. */
@@ -58,6 +67,12 @@ export interface PlacedOrders {
   hasOrder(orderId: string): Promise<boolean>;
 }
 export const PLACED_ORDERS = token<PlacedOrders>('DeliveryPlacedOrders');
+
+/** The slot key (slotKey) a stored order holds: null when the order holds none or is not stored. */
+export interface OrderSlots {
+  heldSlotOf(orderId: string): Promise<string | null>;
+}
+export const ORDER_SLOTS = token<OrderSlots>('DeliveryOrderSlots');
 
 /** How long a placement may take: a booking older than this whose order is not stored was abandoned. */
 export interface AbandonedSlotPolicy {

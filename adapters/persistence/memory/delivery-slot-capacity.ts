@@ -1,4 +1,4 @@
-import type { SlotBooking, SlotCapacityStore } from '../../../application/delivery/ports.js';
+import type { SlotBooking, SlotCapacityStore, SlotMove } from '../../../application/delivery/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
 interface BookingRow {
@@ -7,8 +7,9 @@ interface BookingRow {
   readonly key?: string;
   readonly at: Date;
   readonly confirmed?: boolean;
-  /** A move in flight (hold): the slot it took a place in. */
+  /** A move in flight (hold): the slot it took a place in, and when. */
   readonly pending?: string;
+  readonly pendingAt?: Date;
 }
 
 const asBooking = (b: BookingRow): SlotBooking | null =>
@@ -58,7 +59,9 @@ export class MemorySlotCapacityStore implements SlotCapacityStore {
     }
     this.bookings.set(
       orderId,
-      booking ? { ...booking, pending: key } : { orderId, at: new Date(at), confirmed: true, pending: key },
+      booking
+        ? { ...booking, pending: key, pendingAt: new Date(at) }
+        : { orderId, at: new Date(at), confirmed: true, pending: key, pendingAt: new Date(at) },
     );
     return 'taken';
   }
@@ -68,7 +71,7 @@ export class MemorySlotCapacityStore implements SlotCapacityStore {
     // Released meanwhile (the order was cancelled): the new place goes back too.
     if (!booking) return void this.free(key, orderId);
     if (booking.pending !== key) return;
-    const { pending: _pending, ...rest } = booking;
+    const { pending: _pending, pendingAt: _at, ...rest } = booking;
     this.bookings.set(orderId, { ...rest, key });
     if (booking.key !== undefined && booking.key !== key) this.free(booking.key, orderId);
   }
@@ -77,10 +80,21 @@ export class MemorySlotCapacityStore implements SlotCapacityStore {
     const booking = this.bookings.get(orderId);
     if (!booking) return void this.free(key, orderId);
     if (booking.pending !== key) return;
-    const { pending: _pending, ...rest } = booking;
+    const { pending: _pending, pendingAt: _at, ...rest } = booking;
     if (rest.key === undefined) this.bookings.delete(orderId);
     else this.bookings.set(orderId, rest);
     if (booking.key !== key) this.free(key, orderId);
+  }
+
+  async staleMoves(before: Date, limit: number): Promise<SlotMove[]> {
+    return [...this.bookings.values()]
+      .flatMap((b) =>
+        b.pending !== undefined && b.pendingAt !== undefined && b.pendingAt.getTime() <= before.getTime()
+          ? [{ orderId: b.orderId, to: b.pending, at: new Date(b.pendingAt) }]
+          : [],
+      )
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.orderId.localeCompare(b.orderId))
+      .slice(0, Math.max(0, limit));
   }
 
   /** Takes the order out of the slot's holders: whether it was one. */

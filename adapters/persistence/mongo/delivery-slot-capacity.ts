@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { SlotBooking, SlotCapacityStore } from '../../../application/delivery/ports.js';
+import type { SlotBooking, SlotCapacityStore, SlotMove } from '../../../application/delivery/ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
 import { openCollection } from './open-collection.js';
@@ -20,8 +20,9 @@ interface BookingDoc {
   at: Date;
   /** Set once the booking's order was seen stored (ReleaseAbandonedSlots). */
   confirmed?: boolean;
-  /** A move in flight (hold): the slot it took a place in. */
+  /** A move in flight (hold): the slot it took a place in, and when. */
   pending?: string;
+  pendingAt?: Date;
 }
 
 const slotSchema = new Schema<SlotDoc>(
@@ -40,11 +41,13 @@ const bookingSchema = new Schema<BookingDoc>(
     at: { type: Date, required: true },
     confirmed: Boolean,
     pending: String,
+    pendingAt: Date,
   },
   { collection: 'delivery_slot_bookings', versionKey: false, timestamps: false },
 );
-// The abandoned-booking sweep: unconfirmed bookings, oldest first.
+// The abandoned-booking sweep: unconfirmed bookings, oldest first; interrupted moves likewise.
 bookingSchema.index({ confirmed: 1, at: 1 });
+bookingSchema.index({ pendingAt: 1 }, { sparse: true });
 
 const bookingLock = (orderId: string) => `delivery_slot_bookings:${orderId}`;
 
@@ -123,7 +126,7 @@ export class MongoSlotCapacityStore implements SlotCapacityStore {
       }
       const r = await this.bookings.collection.updateOne(
         { _id: orderId, pending: { $exists: false } } as never,
-        { $set: { pending: key } } as never,
+        { $set: { pending: key, pendingAt: at } } as never,
       );
       return r.modifiedCount === 1;
     });
@@ -141,7 +144,7 @@ export class MongoSlotCapacityStore implements SlotCapacityStore {
       if (booking.pending !== key) return;
       const r = await this.bookings.collection.updateOne(
         { _id: orderId, pending: key } as never,
-        { $set: { key }, $unset: { pending: '' } } as never,
+        { $set: { key }, $unset: { pending: '', pendingAt: '' } } as never,
       );
       if (r.modifiedCount === 1 && booking.key !== undefined && booking.key !== key) {
         await this.free(booking.key, orderId);
@@ -156,6 +159,21 @@ export class MongoSlotCapacityStore implements SlotCapacityStore {
       if (booking.pending !== key) return;
       await this.unmark(orderId, key);
       if (booking.key !== key) await this.free(key, orderId);
+    });
+  }
+
+  async staleMoves(before: Date, limit: number): Promise<SlotMove[]> {
+    if (limit < 1) return [];
+    const docs = await openCollection(this.bookings)
+      .find({ pendingAt: { $lte: before } } as never)
+      .sort({ pendingAt: 1, _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.flatMap((raw) => {
+      const d = raw as unknown as BookingDoc;
+      return d.pending !== undefined && d.pendingAt !== undefined
+        ? [{ orderId: d._id, to: d.pending, at: new Date(d.pendingAt) }]
+        : [];
     });
   }
 
@@ -192,7 +210,7 @@ export class MongoSlotCapacityStore implements SlotCapacityStore {
   private async unmark(orderId: string, key: string): Promise<void> {
     await this.bookings.collection.updateOne(
       { _id: orderId, pending: key } as never,
-      { $unset: { pending: '' } } as never,
+      { $unset: { pending: '', pendingAt: '' } } as never,
     );
     await this.bookings.collection.deleteOne({
       _id: orderId,

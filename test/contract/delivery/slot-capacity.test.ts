@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { PlacedOrders, SlotCapacityStore } from '../../../application/delivery/ports.js';
-import { ReleaseAbandonedSlots } from '../../../application/delivery/use-cases.js';
+import type { OrderSlots, PlacedOrders, SlotCapacityStore } from '../../../application/delivery/ports.js';
+import { ReleaseAbandonedSlots, SettleInterruptedMoves } from '../../../application/delivery/use-cases.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemorySlotCapacityStore } from '../../../adapters/persistence/memory/delivery-slot-capacity.js';
 import { MongoSlotCapacityStore } from '../../../adapters/persistence/mongo/delivery-slot-capacity.js';
@@ -118,6 +118,30 @@ function contract(fresh: () => Promise<SlotCapacityStore>): void {
     expect(await store.book(OTHER, a, 5, FIXED_NOW)).to.equal(false);
     expect([await taken(), await taken(OTHER)]).to.deep.equal([1, 0]);
     expect(await store.bookingOf(a)).to.deep.include({ key: KEY });
+  });
+
+  it('moves whose process died are settled by the stored order: committed when it holds the new slot, else aborted', async () => {
+    const clock = new TestClock(FIXED_NOW);
+    const [landed, lost, young] = [testId(), testId(), testId()];
+    for (const id of [landed, lost, young]) await store.book(KEY, id, 10, FIXED_NOW);
+    await store.hold(OTHER, landed, 10, FIXED_NOW);
+    await store.hold(OTHER, lost, 10, FIXED_NOW);
+    await store.hold(OTHER, young, 10, new Date(FIXED_NOW.getTime() + 50_000));
+    expect([await taken(), await taken(OTHER)]).to.deep.equal([3, 3]);
+    const orders: OrderSlots = { heldSlotOf: async (id) => (id === lost ? KEY : OTHER) };
+    const sweep = new SettleInterruptedMoves(store, orders, clock, { abandonAfterMs: 60_000 });
+    clock.advance(60_000);
+    expect(await sweep.execute()).to.deep.equal({ committed: 1, aborted: 1 });
+    expect([await taken(), await taken(OTHER)]).to.deep.equal([2, 2]);
+    expect(await store.bookingOf(landed)).to.deep.include({ key: OTHER });
+    expect(await store.bookingOf(lost)).to.deep.include({ key: KEY });
+    // settled moves are over: the order may move again
+    expect(await store.hold(THIRD, lost, 10, FIXED_NOW)).to.equal('taken');
+    await store.abortMove(lost, THIRD);
+    expect(await sweep.execute()).to.deep.equal({ committed: 0, aborted: 0 });
+    clock.advance(60_000);
+    expect(await sweep.execute()).to.deep.equal({ committed: 1, aborted: 0 });
+    expect(await store.staleMoves(clock.now(), 10)).to.deep.equal([]);
   });
 
   it('the sweep releases old bookings without an order, confirms those with one, leaves young ones', async () => {

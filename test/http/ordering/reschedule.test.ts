@@ -3,6 +3,8 @@ import sinon from 'sinon';
 import type { Connection } from 'mongoose';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
+import { SLOT_CAPACITY_STORE, type SlotCapacityStore } from '../../../application/delivery/ports.js';
+import { SettleInterruptedMoves } from '../../../application/delivery/use-cases.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { Err } from '../../../domain/shared/result.js';
@@ -20,13 +22,14 @@ const CAPACITY = 3;
 
 function suite(label: string, env: () => Record<string, string>) {
   let t: TestApp;
+  let clock: TestClock;
   let productId: string;
   let admin: string;
   let courier: string;
   let shopper: string;
 
   beforeEach(async () => {
-    const clock = new TestClock(new Date(MORNING));
+    clock = new TestClock(new Date(MORNING));
     t = await buildTestApp(
       { DELIVERY_SLOT_CAPACITY: String(CAPACITY), DELIVERY_HOLIDAYS: HOLIDAY, ...env() },
       { clock },
@@ -227,6 +230,25 @@ function suite(label: string, env: () => Record<string, string>) {
     expect((await reschedule(id, LATER, '12:00-15:00')).statusCode).to.equal(200);
     expect(await remaining(LATER, '12:00-15:00')).to.equal(CAPACITY - 1);
     expect(await remaining(TOMORROW, '09:00-12:00')).to.equal(CAPACITY);
+  });
+
+  it('a reschedule whose process died after taking the place is settled by the sweep from the stored order', async () => {
+    const id = await confirmedOrder({ date: TOMORROW, slot: '09:00-12:00' });
+    const store = t.container.get<SlotCapacityStore>(SLOT_CAPACITY_STORE);
+    // what a dying reschedule leaves: the new place held, the order never saved
+    expect(await store.hold(`${LATER}|12:00-15:00`, id, CAPACITY, clock.now())).to.equal('taken');
+    expect(await remaining(LATER, '12:00-15:00')).to.equal(CAPACITY - 1);
+    const busy = await reschedule(id, LATER, '15:00-18:00');
+    expect(busy.statusCode, busy.body).to.equal(409);
+    expect(busy.json().code).to.equal('CONFLICT');
+
+    const sweep = t.container.get(SettleInterruptedMoves);
+    expect(await sweep.execute()).to.deep.equal({ committed: 0, aborted: 0 });
+    clock.advance(t.config.stockReservation.ttlMs);
+    expect(await sweep.execute()).to.deep.equal({ committed: 0, aborted: 1 });
+    expect(await remaining(LATER, '12:00-15:00')).to.equal(CAPACITY);
+    expect(await remaining(TOMORROW, '09:00-12:00')).to.equal(CAPACITY - 1);
+    expect((await reschedule(id, LATER, '15:00-18:00')).statusCode).to.equal(200);
   });
 
   describe('proof of delivery', () => {
