@@ -113,6 +113,24 @@ export class CloudinaryImageStore implements ImageStore {
     });
   }
 
+  /** Our URLs: Cloudinary's delivery host, under this account's cloud name, an image upload. */
+  owns(url: string): boolean {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return false;
+    }
+    return (
+      parsed.protocol === 'https:' &&
+      parsed.hostname === 'res.cloudinary.com' &&
+      parsed.username === '' &&
+      parsed.password === '' &&
+      parsed.pathname.startsWith(`/${this.credentials.cloudName}/image/upload/`) &&
+      !parsed.pathname.includes('..')
+    );
+  }
+
   /** A delivery URL for the image, resized as `transformation` says. */
   variantUrl(
     publicId: string,

@@ -6,6 +6,7 @@ import type { ImageStore, ImageUpload, StoredImage } from '../../application/med
 /** The URL path the HTTP server serves the uploads folder under. */
 export const UPLOADS_URL_PATH = '/uploads';
 
+const FILE_NAME = /^[0-9a-f]{32}\.(?:jpg|png|webp|gif)$/;
 const PUBLIC_ID = /^uploads\/([0-9a-f]{32}\.(?:jpg|png|webp|gif))$/;
 
 /**
@@ -54,6 +55,12 @@ export class LocalImageStore implements ImageStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
     }
+  }
+
+  /** Our URLs: this server's origin, `/uploads/`, then a name this store gives (nothing after it). */
+  owns(url: string): boolean {
+    const prefix = `${this.publicUrl.replace(/\/$/, '')}${UPLOADS_URL_PATH}/`;
+    return url.startsWith(prefix) && FILE_NAME.test(url.slice(prefix.length));
   }
 
   /** The absolute folder the files live in (what the HTTP server serves). */

@@ -8,6 +8,13 @@ export interface SlotBooking {
   readonly at: Date;
 }
 
+/** A move in flight: the order took a place in `to` at `at` (see SlotCapacityStore.hold). */
+export interface SlotMove {
+  readonly orderId: string;
+  readonly to: string;
+  readonly at: Date;
+}
+
 /**
  * The capacity of delivery slots. Each slot of each date is one counter (`taken`, and the
  * orders holding it); booking is a guarded single-document increment (`taken < capacity`, the
@@ -21,8 +28,26 @@ export interface SlotCapacityStore {
    * now (booked by this call or already), false when the slot is full (nothing kept).
    */
   book(key: string, orderId: string, capacity: number, at: Date): Promise<boolean>;
-  /** Gives the order's slot back, once: whether this call freed a place. */
+  /**
+   * Gives the order's slot back, once: whether this call freed a place. A move in flight (see
+   * `hold`) is given back too, so a cancelled order holds nothing.
+   */
   release(orderId: string): Promise<boolean>;
+  /**
+   * A reschedule's first step: takes a place in `key` for an order that may already hold another
+   * slot, keeping both until `commitMove` (the order now holds `key`: the old place is freed) or
+   * `abortMove` (the order write failed: the new place is freed). The move is written on the
+   * order's booking before the place is taken, and one order has at most one move in flight:
+   * `taken` (the place is held for this move), `full` (nothing kept), `busy` (another move of this
+   * order is in flight; nothing kept).
+   */
+  hold(key: string, orderId: string, capacity: number, at: Date): Promise<'taken' | 'full' | 'busy'>;
+  /** The order was stored holding `key`: the booking points at it and the previous place is freed. */
+  commitMove(orderId: string, key: string): Promise<void>;
+  /** The order was not changed: the place `hold` took in `key` is freed, the old one kept. */
+  abortMove(orderId: string, key: string): Promise<void>;
+  /** Moves started (hold) at or before `before` and never settled (their process died), oldest first. */
+  staleMoves(before: Date, limit: number): Promise<SlotMove[]>;
   /** How many orders hold each of `keys` (absent: none). */
   taken(keys: readonly string[]): Promise<Map<string, number>>;
   /** The order's booking, if it holds one. */
@@ -42,3 +67,9 @@ export interface PlacedOrders {
   hasOrder(orderId: string): Promise<boolean>;
 }
 export const PLACED_ORDERS = token<PlacedOrders>('DeliveryPlacedOrders');
+
+/** The slot key (slotKey) a stored order holds: null when the order holds none or is not stored. */
+export interface OrderSlots {
+  heldSlotOf(orderId: string): Promise<string | null>;
+}
+export const ORDER_SLOTS = token<OrderSlots>('DeliveryOrderSlots');

@@ -46,9 +46,10 @@ export class DeliverySlotBooking {
     private readonly logger: AppLogger,
   ) {}
 
-  check(choice: DeliveryChoice, now: Date): Result<ChosenSlot, DomainError> {
+  /** `dateField` names the date in a refusal (checkout: `body.deliveryDate`; a reschedule: `date`). */
+  check(choice: DeliveryChoice, now: Date, dateField = 'body.deliveryDate'): Result<ChosenSlot, DomainError> {
     if (!isCalendarDate(choice.date)) {
-      return Err(invalidField('body.deliveryDate', 'must be a calendar date YYYY-MM-DD'));
+      return Err(invalidField(dateField, 'must be a calendar date YYYY-MM-DD'));
     }
     const found = slotsAt(this.calendar, choice.date, now).find((s) => s.slot.id === choice.slot);
     if (!found) {
@@ -110,6 +111,61 @@ export class DeliverySlotBooking {
       }
       if (!keep) await this.release(orderId);
       throw error;
+    }
+  }
+
+  /**
+   * A reschedule: takes a place in the chosen slot for an order that holds another one (or none),
+   * then runs `move` (the order's write). When the order was stored holding the new slot the old
+   * place goes back; when it was not, the new one does, so a failed write leaks nothing and the
+   * order never holds nothing. After a throw `holds` answers whether the stored order holds the
+   * new slot (when it cannot tell, the new place is kept: never over-booked, at worst one place
+   * held until the order is cancelled). Full: DELIVERY_SLOT_FULL; another reschedule of the order
+   * in flight: CONFLICT.
+   */
+  async moveAround<T>(
+    chosen: ChosenSlot,
+    orderId: string,
+    at: Date,
+    holds: () => Promise<boolean>,
+    move: () => Promise<Result<T, DomainError>>,
+  ): Promise<Result<T, DomainError>> {
+    const held = await this.store.hold(chosen.key, orderId, this.calendar.capacityPerSlot, at);
+    if (held === 'full') {
+      return Err(
+        domainError('DELIVERY_SLOT_FULL', `The ${chosen.slot} slot of ${chosen.date} is fully booked`),
+      );
+    }
+    if (held === 'busy') {
+      return Err(
+        domainError('CONFLICT', 'Another reschedule of this order is in progress, please retry', {
+          field: 'slot',
+        }),
+      );
+    }
+    let result: Result<T, DomainError>;
+    try {
+      result = await move();
+    } catch (error) {
+      let stored: boolean | null = null;
+      try {
+        stored = await holds();
+      } catch {
+        // unknown: keep both places rather than risk giving away the one the order holds
+      }
+      if (stored !== null) await this.settleMove(orderId, chosen.key, stored);
+      throw error;
+    }
+    await this.settleMove(orderId, chosen.key, result.isOk());
+    return result;
+  }
+
+  private async settleMove(orderId: string, key: string, stored: boolean): Promise<void> {
+    try {
+      if (stored) await this.store.commitMove(orderId, key);
+      else await this.store.abortMove(orderId, key);
+    } catch (error) {
+      this.logger.warn('settling a delivery slot move failed', { orderId, key, error: String(error) });
     }
   }
 

@@ -10,7 +10,7 @@ import {
   type SlotClosure,
 } from '../../domain/delivery/slots.js';
 import type { Clock } from '../shared/ports.js';
-import type { PlacedOrders, SlotCapacityStore } from './ports.js';
+import type { OrderSlots, PlacedOrders, SlotCapacityStore } from './ports.js';
 import { sweepAbandonedHolds, type AbandonedHoldsPolicy } from '../shared/abandoned-holds.js';
 import { invalidField } from './slot-booking.js';
 
@@ -97,5 +97,44 @@ export class ReleaseAbandonedSlots {
       this.clock.now(),
       this.policy,
     );
+  }
+}
+
+const BATCH = 100;
+
+/**
+ * A reschedule holds its new place, saves the order, then settles the move. When its process dies
+ * in between, the move stays in flight: the order would hold two places and no further reschedule
+ * could start. A move older than `abandonAfterMs` is settled by what the stored order says: it
+ * holds the new slot (the save landed) - the old place goes back; it does not - the new one does.
+ */
+export class SettleInterruptedMoves {
+  constructor(
+    private readonly store: SlotCapacityStore,
+    private readonly orders: OrderSlots,
+    private readonly clock: Clock,
+    private readonly policy: AbandonedHoldsPolicy,
+  ) {}
+
+  async execute(): Promise<{ committed: number; aborted: number }> {
+    const cutoff = new Date(this.clock.now().getTime() - this.policy.abandonAfterMs);
+    let committed = 0;
+    let aborted = 0;
+    const seen = new Set<string>();
+    for (;;) {
+      const batch = (await this.store.staleMoves(cutoff, BATCH)).filter((m) => !seen.has(m.orderId));
+      if (batch.length === 0) break;
+      for (const m of batch) {
+        seen.add(m.orderId);
+        if ((await this.orders.heldSlotOf(m.orderId)) === m.to) {
+          await this.store.commitMove(m.orderId, m.to);
+          committed += 1;
+        } else {
+          await this.store.abortMove(m.orderId, m.to);
+          aborted += 1;
+        }
+      }
+    }
+    return { committed, aborted };
   }
 }

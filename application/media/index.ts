@@ -1,3 +1,4 @@
 // The public face of this application context: other contexts import only this file (test/architecture/
 // import-cycles.test.ts checks it). Add an export here on purpose when another context needs it.
-export type { ImageStore, StoredImage } from './ports.js';
+export type { ImageStore, MediaSettings, StoredImage } from './ports.js';
+export { checkImageUpload, type UploadedFile } from './uploads.js';

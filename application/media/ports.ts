@@ -37,6 +37,8 @@ export interface ImageStore {
   upload(file: ImageUpload): Promise<StoredImage>;
   /** Deletes the image; an id the store does not know is ignored. Rejects when the store fails. */
   remove(publicId: string): Promise<void>;
+  /** Whether `url` is the address of an image this store serves (as `upload` answers it). */
+  owns(url: string): boolean;
 }
 export const IMAGE_STORE = token<ImageStore>('ImageStore');
 

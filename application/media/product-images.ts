@@ -1,6 +1,5 @@
 import { productEvent } from '../../domain/catalog/events.js';
 import type { Product, ProductImage } from '../../domain/catalog/product.js';
-import { ACCEPTED_MIME_TYPES, sniffImage } from '../../domain/media/image-format.js';
 import { addImage, removeImage, reorderImages } from '../../domain/media/product-images.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
@@ -16,6 +15,7 @@ import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js
 import { retryOnConflict } from '../shared/retry-on-conflict.js';
 import { writeWithNotices } from '../shared/staged-notices.js';
 import type { ImageStore, MediaSettings } from './ports.js';
+import { checkImageUpload } from './uploads.js';
 
 /** How often a change re-reads and re-applies after a concurrent save (optimistic versions). */
 const MAX_ATTEMPTS = 5;
@@ -138,23 +138,8 @@ export class UploadProductImage extends ProductImageChange {
 
   async execute(input: UploadInput): Promise<Result<ProductView, DomainError>> {
     if (!isEntityId(input.productId)) return invalidProductId();
-    if (input.bytes.length > this.settings.maxUploadBytes) {
-      return Err(
-        domainError('IMAGE_TOO_LARGE', `Image is larger than ${this.settings.maxUploadBytes} bytes`, {
-          maxBytes: this.settings.maxUploadBytes,
-        }),
-      );
-    }
-    if (input.bytes.length === 0) return Err(domainError('INVALID_IMAGE', 'The uploaded file is empty'));
-    const sniffed = sniffImage(input.bytes);
-    const declared = input.declaredMimeType.toLowerCase().split(';')[0]!.trim();
-    if (!sniffed || !ACCEPTED_MIME_TYPES.includes(declared)) {
-      return Err(
-        domainError('INVALID_IMAGE', 'Only JPEG, PNG, WebP and GIF images are accepted', {
-          acceptedTypes: ['image/jpeg', 'image/png', 'image/webp', 'image/gif'],
-        }),
-      );
-    }
+    const checked = checkImageUpload(input, this.settings);
+    if (checked.isErr()) return checked;
     // Cheap early answer before storing anything; the save below checks again.
     if (!(await this.products.findById(input.productId))) {
       return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
@@ -162,14 +147,7 @@ export class UploadProductImage extends ProductImageChange {
 
     let stored;
     try {
-      stored = await this.store.upload({
-        bytes: input.bytes,
-        filename: input.filename,
-        format: sniffed.format,
-        mimeType: sniffed.mimeType,
-        ...(sniffed.width !== undefined ? { width: sniffed.width } : {}),
-        ...(sniffed.height !== undefined ? { height: sniffed.height } : {}),
-      });
+      stored = await this.store.upload(checked.value);
     } catch (error) {
       this.logger.error('image upload failed', { productId: input.productId, error: String(error) });
       return Err(domainError('IMAGE_STORE_FAILED', 'The image could not be stored, please try again'));

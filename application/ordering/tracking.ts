@@ -20,7 +20,7 @@ export type TrackingEntry =
       readonly rescheduledTo?: DeliveryDay;
     };
 
-/** When the flowers should arrive, and what says so (a reschedule wins over the checkout's choice). */
+/** When the flowers should arrive, and what says so: the slot the order holds (chosen at checkout or by a reschedule), else the estimate. */
 export interface Eta {
   readonly date: string;
   readonly slot?: string;
@@ -34,7 +34,7 @@ export interface OrderTracking {
   readonly deliveryState: DeliveryState | 'none';
   /** Oldest first. */
   readonly timeline: readonly TrackingEntry[];
-  /** The day and slot chosen at checkout, when the order has them. */
+  /** The day and slot the order holds (chosen at checkout, moved by reschedules), when it has one. */
   readonly chosenDelivery?: DeliveryDay;
   /** Absent once delivered or cancelled. */
   readonly eta?: Eta;
@@ -44,7 +44,7 @@ export interface OrderTracking {
   readonly failedAttempts: number;
 }
 
-/** The delivery day and slot chosen at checkout (Order.delivery), when one was. */
+/** The delivery day and slot the order holds (Order.delivery: the checkout's, or the last reschedule's). */
 export function chosenDeliveryOf(order: Order): DeliveryDay | undefined {
   return order.delivery ? { date: order.delivery.date, slot: order.delivery.slot } : undefined;
 }
@@ -79,8 +79,8 @@ export function trackingOf(order: Order): OrderTracking {
   const chosen = chosenDeliveryOf(order);
   let eta: Eta | undefined;
   if (order.status !== 'delivered' && order.status !== 'cancelled') {
-    if (progress?.rescheduledTo) eta = { ...progress.rescheduledTo, source: 'rescheduled' };
-    else if (chosen) eta = { ...chosen, source: 'chosen' };
+    const rescheduled = progress?.timeline.some((u) => u.action === 'rescheduled') ?? false;
+    if (chosen) eta = { ...chosen, source: rescheduled ? 'rescheduled' : 'chosen' };
     else eta = { date: order.estimatedDelivery.toISOString().slice(0, 10), source: 'estimate' };
   }
   const courier = progress?.courier;

@@ -2,13 +2,20 @@ import type { Container } from 'inversify';
 import type { Config } from '../config.js';
 import {
   DELIVERY_CALENDAR,
+  ORDER_SLOTS,
   PLACED_ORDERS,
   SLOT_CAPACITY_STORE,
+  type OrderSlots,
   type PlacedOrders,
   type SlotCapacityStore,
 } from '../../application/delivery/ports.js';
+import { ORDER_REPOSITORY, type OrderRepository } from '../../application/ordering/ports.js';
 import { DeliverySlotBooking } from '../../application/delivery/slot-booking.js';
-import { ListDeliverySlots, ReleaseAbandonedSlots } from '../../application/delivery/use-cases.js';
+import {
+  ListDeliverySlots,
+  ReleaseAbandonedSlots,
+  SettleInterruptedMoves,
+} from '../../application/delivery/use-cases.js';
 import { CUSTOMER_ORDER_HISTORY } from '../../application/promotions/ports.js';
 import {
   APP_LOGGER,
@@ -18,7 +25,7 @@ import {
   type Clock,
   type StartupTask,
 } from '../../application/shared/ports.js';
-import type { DeliveryCalendar } from '../../domain/delivery/slots.js';
+import { slotKey, type DeliveryCalendar } from '../../domain/delivery/slots.js';
 import { bindUseCase } from './bind.js';
 import { SweepSchedule } from './stock-reservations.js';
 
@@ -28,6 +35,7 @@ export class AbandonedSlotSchedule extends SweepSchedule {
 
   constructor(
     private readonly sweeper: ReleaseAbandonedSlots,
+    private readonly moves: SettleInterruptedMoves,
     intervalMs: number,
     logger: AppLogger,
   ) {
@@ -37,6 +45,10 @@ export class AbandonedSlotSchedule extends SweepSchedule {
   protected async sweep(): Promise<void> {
     const { released } = await this.sweeper.execute();
     if (released > 0) this.logger.info('abandoned delivery slot bookings released', { released });
+    const settled = await this.moves.execute();
+    if (settled.committed + settled.aborted > 0) {
+      this.logger.info('interrupted delivery slot moves settled', { ...settled });
+    }
   }
 }
 
@@ -64,12 +76,30 @@ export function bindDelivery(container: Container, config: Config): void {
       [SLOT_CAPACITY_STORE, PLACED_ORDERS, CLOCK],
     )
     .inSingletonScope();
+  // The slot a stored order holds: its `delivery` (the one record of it), read from the order store.
+  container.bind<OrderSlots>(ORDER_SLOTS).toResolvedValue(
+    (orders: OrderRepository): OrderSlots => ({
+      heldSlotOf: async (orderId) => {
+        const order = await orders.findById(orderId);
+        return order?.delivery ? slotKey(order.delivery.date, order.delivery.slot) : null;
+      },
+    }),
+    [ORDER_REPOSITORY],
+  );
+  container
+    .bind(SettleInterruptedMoves)
+    .toResolvedValue(
+      (store: SlotCapacityStore, orders: OrderSlots, clock: Clock) =>
+        new SettleInterruptedMoves(store, orders, clock, { abandonAfterMs: config.stockReservation.ttlMs }),
+      [SLOT_CAPACITY_STORE, ORDER_SLOTS, CLOCK],
+    )
+    .inSingletonScope();
   container
     .bind(AbandonedSlotSchedule)
     .toResolvedValue(
-      (sweeper: ReleaseAbandonedSlots, logger: AppLogger) =>
-        new AbandonedSlotSchedule(sweeper, config.stockReservation.sweepIntervalMs, logger),
-      [ReleaseAbandonedSlots, APP_LOGGER],
+      (sweeper: ReleaseAbandonedSlots, moves: SettleInterruptedMoves, logger: AppLogger) =>
+        new AbandonedSlotSchedule(sweeper, moves, config.stockReservation.sweepIntervalMs, logger),
+      [ReleaseAbandonedSlots, SettleInterruptedMoves, APP_LOGGER],
     )
     .inSingletonScope()
     .onDeactivation((schedule) => schedule.stop());

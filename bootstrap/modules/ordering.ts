@@ -17,6 +17,8 @@ import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, RANDOM_SOURCE } from '../../application/shared/ports.js';
 import { bindUseCase } from './bind.js';
 import { DeliverySlotBooking } from '../../application/delivery/slot-booking.js';
+import { IMAGE_STORE, MEDIA_SETTINGS } from '../../application/media/ports.js';
+import { UploadDeliveryProof } from '../../application/ordering/delivery-proof.js';
 import { bindStockReservations, SweepSchedule } from './stock-reservations.js';
 import {
   ORDER_EXPIRY_POLICY,
@@ -104,8 +106,15 @@ export function bindOrdering(container: Container, config: Config): void {
   bindUseCase(container, ChangeOrderStatus, [ORDER_REPOSITORY, CLOCK, EVENT_BUS]);
   bindUseCase(container, SalesAnalytics, [ORDER_REPOSITORY, PRODUCT_REPOSITORY, USER_REPOSITORY]);
   bindUseCase(container, OrderAnalytics, [ORDER_REPOSITORY, CLOCK]);
-  bindUseCase(container, UpdateDelivery, [ORDER_REPOSITORY, CLOCK, EVENT_BUS]);
+  bindUseCase(container, UpdateDelivery, [
+    ORDER_REPOSITORY,
+    CLOCK,
+    EVENT_BUS,
+    DeliverySlotBooking,
+    IMAGE_STORE,
+  ]);
   bindUseCase(container, TrackOrder, [ORDER_REPOSITORY]);
+  bindUseCase(container, UploadDeliveryProof, [ORDER_REPOSITORY, IMAGE_STORE, MEDIA_SETTINGS, APP_LOGGER]);
   bindStockReservations(container, config);
 
   container.bind<OrderExpiryPolicy>(ORDER_EXPIRY_POLICY).toConstantValue({ ...config.orderExpiry });

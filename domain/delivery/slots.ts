@@ -35,6 +35,12 @@ export interface SlotAvailability {
   readonly reason?: SlotClosure;
 }
 
+/** A slot's id as written: `HH:MM-HH:MM` (the end may be 24:00). The one format rule for slot ids. */
+export const SLOT_ID_PATTERN = /^([01]\d|2[0-3]):[0-5]\d-(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+/** A delivery date as written: `YYYY-MM-DD` (isCalendarDate says whether the day exists). */
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
 const HHMM = /^([01]\d|2[0-3]):([0-5]\d)$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -54,7 +60,7 @@ export function parseSlotWindow(text: string): SlotWindow | null {
   return { id: `${from.trim()}-${to.trim()}`, startMinute: start, endMinute: end };
 }
 
-/** A real calendar date written `YYYY-MM-DD`. */
+/** A real calendar date written `YYYY-MM-DD`: the one home of this rule (checkout, slots, reschedules, config). */
 export function isCalendarDate(text: string): boolean {
   const m = DATE.exec(text);
   if (!m) return false;

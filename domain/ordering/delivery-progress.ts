@@ -66,7 +66,7 @@ export interface DeliveryUpdate {
   /** delivered: who took the flowers, and the photo proving it. */
   readonly recipientName?: string;
   readonly proofPhotoUrl?: string;
-  /** rescheduled: the new day. */
+  /** rescheduled: the new day and slot (the order's `delivery` holds the current one). */
   readonly rescheduledTo?: DeliveryDay;
 }
 
@@ -77,8 +77,6 @@ export interface DeliveryProgress {
   readonly timeline: readonly DeliveryUpdate[];
   /** Who took the order out last (name and phone shown on the tracking page). */
   readonly courier?: Courier;
-  /** The latest rescheduled day: it replaces the chosen day and the estimate for the ETA. */
-  readonly rescheduledTo?: DeliveryDay;
   readonly failedAttempts: number;
   readonly deliveredAt?: Date;
 }

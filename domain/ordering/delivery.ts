@@ -1,6 +1,6 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
-import { imageUrl } from '../shared/image-url.js';
+import { isCalendarDate } from '../delivery/slots.js';
 import { orderEvent, orderRef, type DeliveryUpdated, type OrderEvent } from './events.js';
 import { changeStatus, type Order, type OrderChange } from './order.js';
 import type { OrderStatus } from './status.js';
@@ -16,13 +16,21 @@ import {
 
 export type DeliveryUpdateInput =
   | { readonly action: 'out-for-delivery'; readonly trackingNumber?: string }
-  | { readonly action: 'delivered'; readonly recipientName: string; readonly proofPhotoUrl?: string }
+  | {
+      readonly action: 'delivered';
+      readonly recipientName: string;
+      /** A URL of the shop's image store (the upload route answers it); checked by the use case. */
+      readonly proofPhotoUrl?: string;
+    }
   | { readonly action: 'failed-attempt'; readonly reason: string }
   | {
       readonly action: 'rescheduled';
+      /** The new day and slot, already booked by the caller (the order holds it from now on). */
       readonly date: string;
-      readonly slot?: string;
+      readonly slot: string;
       readonly reason: string;
+      /** When the new slot ends: the order's new estimated delivery (absent: unchanged). */
+      readonly endsAt?: Date;
     };
 
 export interface DeliveryContext {
@@ -31,10 +39,6 @@ export interface DeliveryContext {
   readonly note?: string;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** `HH:MM-HH:MM`, the slot format of the delivery calendar. */
-export const SLOT_PATTERN = /^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/;
-
 function trimmed(value: string | undefined): string | undefined {
   const t = value?.trim();
   return t ? t : undefined;
@@ -42,14 +46,6 @@ function trimmed(value: string | undefined): string | undefined {
 
 const invalid = (field: string, message: string): DomainError =>
   domainError('VALIDATION_FAILED', message, { errors: [{ field, message }] });
-
-/** A real calendar day YYYY-MM-DD. */
-export function isCalendarDate(value: string): boolean {
-  const m = DATE.exec(value);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === value;
-}
 
 export function deliveryStateOf(order: Pick<Order, 'deliveryProgress'>): DeliveryState | 'none' {
   return order.deliveryProgress?.state ?? 'none';
@@ -65,12 +61,7 @@ function updateOf(input: DeliveryUpdateInput, ctx: DeliveryContext): Result<Deli
     case 'delivered': {
       const recipientName = trimmed(input.recipientName);
       if (recipientName === undefined) return Err(invalid('recipientName', 'recipientName is required'));
-      let proofPhotoUrl: string | undefined;
-      if (input.proofPhotoUrl !== undefined) {
-        const url = imageUrl(input.proofPhotoUrl, 'proofPhotoUrl');
-        if (url.isErr()) return Err(invalid('proofPhotoUrl', url.error.message));
-        proofPhotoUrl = url.value;
-      }
+      const proofPhotoUrl = trimmed(input.proofPhotoUrl);
       return Ok({ ...base, recipientName, ...(proofPhotoUrl !== undefined ? { proofPhotoUrl } : {}) });
     }
     case 'failed-attempt': {
@@ -81,17 +72,40 @@ function updateOf(input: DeliveryUpdateInput, ctx: DeliveryContext): Result<Deli
     case 'rescheduled': {
       const reason = trimmed(input.reason);
       if (reason === undefined) return Err(invalid('reason', 'reason is required'));
+      // Past, closed, unknown or full days and slots are the delivery calendar's (the use case).
       if (!isCalendarDate(input.date)) return Err(invalid('date', 'date must be a calendar day YYYY-MM-DD'));
-      if (input.date < ctx.at.toISOString().slice(0, 10)) {
-        return Err(invalid('date', 'date must not be in the past'));
-      }
-      if (input.slot !== undefined && !SLOT_PATTERN.test(input.slot)) {
-        return Err(invalid('slot', 'slot must look like HH:MM-HH:MM'));
-      }
-      const rescheduledTo = { date: input.date, ...(input.slot !== undefined ? { slot: input.slot } : {}) };
-      return Ok({ ...base, reason, rescheduledTo });
+      const slot = trimmed(input.slot);
+      if (slot === undefined) return Err(invalid('slot', 'slot is required (HH:MM-HH:MM)'));
+      return Ok({ ...base, reason, rescheduledTo: { date: input.date, slot } });
     }
   }
+}
+
+/**
+ * Whether the update may be recorded on the order now: its fields (named on refusal), then the
+ * transition. What updateDelivery checks first; a caller with work to do before the change (a
+ * reschedule books its slot) asks this before that work.
+ */
+export function checkDeliveryUpdate(
+  order: Order,
+  input: DeliveryUpdateInput,
+  ctx: DeliveryContext,
+): Result<DeliveryUpdate, DomainError> {
+  // Bad input is a 400 naming the field whatever state the order is in.
+  const checked = updateOf(input, ctx);
+  if (checked.isErr()) return checked;
+  const from = deliveryStateOf(order);
+  const { action } = input;
+  if (!ACTION_STATUSES[action].includes(order.status) || !DELIVERY_TRANSITIONS[from].includes(action)) {
+    return Err(
+      domainError(
+        'INVALID_DELIVERY_TRANSITION',
+        `Cannot record ${action} on an order whose status is ${order.status} and delivery is ${from}`,
+        { action, deliveryState: from, status: order.status },
+      ),
+    );
+  }
+  return checked;
 }
 
 /**
@@ -105,21 +119,11 @@ export function updateDelivery(
   input: DeliveryUpdateInput,
   ctx: DeliveryContext,
 ): Result<OrderChange, DomainError> {
-  // Bad input is a 400 naming the field whatever state the order is in.
-  const checked = updateOf(input, ctx);
+  const checked = checkDeliveryUpdate(order, input, ctx);
   if (checked.isErr()) return checked;
   const update = checked.value;
   const from = deliveryStateOf(order);
   const { action } = input;
-  if (!ACTION_STATUSES[action].includes(order.status) || !DELIVERY_TRANSITIONS[from].includes(action)) {
-    return Err(
-      domainError(
-        'INVALID_DELIVERY_TRANSITION',
-        `Cannot record ${action} on an order whose status is ${order.status} and delivery is ${from}`,
-        { action, deliveryState: from, status: order.status },
-      ),
-    );
-  }
 
   // Fulfilment first (same aggregate version, so the events share the change).
   let base: Order = order;
@@ -146,6 +150,14 @@ export function updateDelivery(
     events.push(...moved.value.events);
   } else if (input.action === 'out-for-delivery' && trimmed(input.trackingNumber) !== undefined) {
     base = { ...base, trackingNumber: trimmed(input.trackingNumber)! };
+  } else if (input.action === 'rescheduled' && update.rescheduledTo?.slot !== undefined) {
+    // The order's delivery is the one record of the slot it holds (the SlotCapacityStore's booking
+    // follows it): a reschedule moves it, and the estimate with it.
+    base = {
+      ...base,
+      delivery: { date: update.rescheduledTo.date, slot: update.rescheduledTo.slot },
+      ...(input.endsAt !== undefined ? { estimatedDelivery: input.endsAt } : {}),
+    };
   }
 
   const previous = order.deliveryProgress;
@@ -158,12 +170,10 @@ export function updateDelivery(
           ...(trimmed(ctx.by.phone) !== undefined ? { phone: trimmed(ctx.by.phone)! } : {}),
         }
       : previous?.courier;
-  const rescheduledTo = update.rescheduledTo ?? previous?.rescheduledTo;
   const progress: DeliveryProgress = {
     state,
     timeline: [...(previous?.timeline ?? []), update],
     ...(courier !== undefined ? { courier } : {}),
-    ...(rescheduledTo !== undefined ? { rescheduledTo } : {}),
     failedAttempts: (previous?.failedAttempts ?? 0) + (action === 'failed-attempt' ? 1 : 0),
     ...(action === 'delivered' ? { deliveredAt: ctx.at } : {}),
   };

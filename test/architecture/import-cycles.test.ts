@@ -39,6 +39,7 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'ordering -> catalog': 'order lines are priced and checked from products',
   'ordering -> delivery': 'placing an order books its delivery slot (DeliverySlotBooking)',
   'ordering -> identity': 'sales analytics count customers',
+  'ordering -> media': "a courier's proof-of-delivery photo is checked and stored through the media port",
   'ordering -> inventory': 'placing an order holds stock (StockHold, reservation sweeper)',
   'ordering -> promotions': 'placing an order evaluates and redeems its promo code',
   'payments -> identity': 'checkout and saved payment methods need the paying user',

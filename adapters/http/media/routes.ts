@@ -58,12 +58,19 @@ interface ReceivedFile {
 }
 const receivedFiles = new WeakMap<FastifyRequest, ReceivedFile>();
 
+/** The file `readMultipart` kept aside for the request; a request without one is INVALID_IMAGE. */
+export function receivedFile(request: FastifyRequest): ReceivedFile {
+  const file = receivedFiles.get(request);
+  if (!file) throw new DomainFailure(domainError('INVALID_IMAGE', 'No image file in the "file" field'));
+  return file;
+}
+
 /**
  * preValidation of the upload: reads the multipart parts (one `file`, plain fields), keeps the
  * bytes aside and puts `{file: <name>, ...fields}` in the body, so the route's schema validates
  * the form like any other body. Too large a file answers 413 (IMAGE_TOO_LARGE).
  */
-function readMultipart(maxBytes: number) {
+export function readMultipart(maxBytes: number) {
   return async (request: FastifyRequest): Promise<void> => {
     if (!request.isMultipart()) {
       throw new DomainFailure(
@@ -130,8 +137,7 @@ export async function productImageRoutes(app: App, deps: HttpRouteDeps): Promise
       },
     },
     async (request, reply) => {
-      const file = receivedFiles.get(request);
-      if (!file) throw new DomainFailure(domainError('INVALID_IMAGE', 'No image file in the "file" field'));
+      const file = receivedFile(request);
       const form = request.body as { alt?: string; isPrimary?: 'true' | 'false' };
       const view = unwrap(
         await upload.execute({

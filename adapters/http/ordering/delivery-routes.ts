@@ -1,9 +1,11 @@
-import { Type } from '@fastify/type-provider-typebox';
-import { UpdateDelivery } from '../../../application/ordering/update-delivery.js';
+import { Type, type TSchema } from '@fastify/type-provider-typebox';
+import { UpdateDelivery, type DeliveryRequest } from '../../../application/ordering/update-delivery.js';
+import { UploadDeliveryProof } from '../../../application/ordering/delivery-proof.js';
+import { readMultipart, receivedFile } from '../media/routes.js';
+import { UPLOADS_HTTP, type UploadsHttpSettings } from '../media/uploads.js';
 import { TrackOrder, trackingOf, type OrderTracking } from '../../../application/ordering/tracking.js';
 import { OrderAnalytics, type StatusFigures } from '../../../application/ordering/sales-analytics.js';
 import { PaymentReferences } from '../../../application/payments/index.js';
-import type { DeliveryUpdateInput } from '../../../domain/ordering/delivery.js';
 import { isDeliveryStaff } from '../../../domain/identity/user.js';
 import { domainError } from '../../../domain/shared/errors.js';
 import { toMajor } from '../../../domain/shared/money.js';
@@ -19,6 +21,12 @@ import {
   OrderRefParams,
   type DeliveryUpdateBodyJson,
 } from './schemas.js';
+
+/** The proof upload's form, validated after parsing (the file is named by its field). */
+const ProofForm = Type.Object(
+  { file: Type.String({ format: 'binary', description: 'JPEG, PNG, WebP or GIF (checked by content)' }) },
+  { additionalProperties: false, required: ['file'] },
+);
 
 const DaySchema = Type.Object({ date: Type.String(), slot: Type.Optional(Type.String()) });
 
@@ -44,8 +52,12 @@ export const TrackingSchema = Type.Object({
     }),
     { description: 'Status changes and delivery updates, oldest first' },
   ),
-  deliveryDate: Type.Optional(Type.String({ description: 'The day chosen at checkout' })),
-  deliverySlot: Type.Optional(Type.String({ description: 'The slot chosen at checkout' })),
+  deliveryDate: Type.Optional(
+    Type.String({ description: 'The day the order holds: chosen at checkout, moved by a reschedule' }),
+  ),
+  deliverySlot: Type.Optional(
+    Type.String({ description: 'The slot the order holds: chosen at checkout, moved by a reschedule' }),
+  ),
   eta: Type.Optional(
     Type.Object({
       date: Type.String(),
@@ -92,7 +104,7 @@ const FIELDS_OF: Readonly<Record<DeliveryUpdateBodyJson['action'], readonly stri
 const ACTION_FIELDS = ['trackingNumber', 'recipientName', 'proofPhotoUrl', 'reason', 'date', 'slot'] as const;
 
 /** The body as the domain's input; a field the action does not take is refused, naming it. */
-function deliveryInput(body: DeliveryUpdateBodyJson): DeliveryUpdateInput {
+function deliveryInput(body: DeliveryUpdateBodyJson): DeliveryRequest {
   const stray = ACTION_FIELDS.find((f) => body[f] !== undefined && !FIELDS_OF[body.action].includes(f));
   if (stray !== undefined) {
     const message = `${stray} is not used by ${body.action}`;
@@ -116,8 +128,8 @@ function deliveryInput(body: DeliveryUpdateBodyJson): DeliveryUpdateInput {
       return {
         action: body.action,
         date: body.date ?? '',
+        slot: body.slot ?? '',
         reason: body.reason ?? '',
-        ...(body.slot !== undefined ? { slot: body.slot } : {}),
       };
   }
 }
@@ -144,7 +156,49 @@ export function registerDeliveryRoutes(app: App, deps: HttpRouteDeps): void {
   const trackOrder = deps.resolve.get(TrackOrder);
   const analytics = deps.resolve.get(OrderAnalytics);
   const references = deps.resolve.get(PaymentReferences);
+  const uploadProof = deps.resolve.get(UploadDeliveryProof);
+  const { maxBytes } = deps.resolve.get<UploadsHttpSettings>(UPLOADS_HTTP);
   const tags = ['orders'];
+
+  app.post(
+    '/:id/delivery/proof',
+    {
+      // Who may upload is settled before the body is read.
+      onRequest: requireDeliveryStaff,
+      preValidation: readMultipart(maxBytes),
+      schema: {
+        tags,
+        summary: 'Upload the proof-of-delivery photo of an order on its way (admin or courier)',
+        description:
+          `multipart/form-data with a \`file\` (JPEG, PNG, WebP or GIF, recognised by its bytes; at most ${maxBytes} ` +
+          "bytes, else 413). Stored through the shop's image store (local folder or Cloudinary); answers its " +
+          '`url`, which the `delivered` update takes as `proofPhotoUrl` (no other URL is accepted there).',
+        security: bearerAuth,
+        consumes: ['multipart/form-data'],
+        params: OrderRefParams,
+        body: {
+          content: { 'multipart/form-data': { schema: ProofForm } },
+        } as unknown as TSchema,
+        response: {
+          201: success({ url: Type.String({ description: "The photo's URL in the shop's image store" }) }),
+          ...errors(400, 401, 403, 404, 409, 413, 429, 502),
+        },
+      },
+    },
+    async (request, reply) => {
+      const file = receivedFile(request);
+      const stored = unwrap(
+        await uploadProof.execute({
+          order: request.params.id,
+          bytes: file.bytes,
+          filename: file.filename,
+          declaredMimeType: file.mimeType,
+        }),
+      );
+      reply.status(201);
+      return { status: 'success' as const, message: 'Proof of delivery stored', data: { url: stored.url } };
+    },
+  );
 
   app.get(
     '/analytics',
@@ -252,7 +306,10 @@ export function registerDeliveryRoutes(app: App, deps: HttpRouteDeps): void {
           'out-for-delivery (from processing or shipped; status becomes/stays `shipped`), delivered (after ' +
           'out-for-delivery; `recipientName` required; status `delivered`), failed-attempt (after ' +
           'out-for-delivery; `reason` required), rescheduled (before a run or after a failed attempt; `date`, ' +
-          '`reason` required, `slot` optional; moves the ETA). Out of order: 409 INVALID_DELIVERY_TRANSITION.',
+          '`slot` and `reason` required: the slot is booked like at checkout, 409 DELIVERY_SLOT_CLOSED / ' +
+          "DELIVERY_SLOT_FULL, 400 DELIVERY_SLOT_UNKNOWN, and the old one given back; the order's delivery " +
+          'day, slot and estimate move). `proofPhotoUrl` must come from POST /orders/:id/delivery/proof. ' +
+          'Out of order: 409 INVALID_DELIVERY_TRANSITION.',
         security: bearerAuth,
         params: OrderRefParams,
         body: DeliveryUpdateBody,

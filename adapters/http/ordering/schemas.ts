@@ -4,7 +4,7 @@ import { PAYMENT_METHODS } from '../../../domain/ordering/status.js';
 import { SHIPPING_METHODS } from '../../../domain/ordering/pricing.js';
 import { GIFT_MESSAGE_MAX_LENGTH } from '../../../domain/shared/text.js';
 import type { DeliveryAction } from '../../../domain/ordering/delivery-progress.js';
-import { SLOT_PATTERN } from '../../../domain/ordering/delivery.js';
+import { DATE_PATTERN, SLOT_ID_PATTERN } from '../../../domain/delivery/slots.js';
 import type { AnalyticsPeriod } from '../../../application/ordering/sales-analytics.js';
 import {
   IgnoredNumber,
@@ -80,14 +80,14 @@ export const PlaceOrderBody = Type.Object(
     ),
     deliveryDate: Type.Optional(
       Type.String({
-        pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+        pattern: DATE_PATTERN.source,
         description:
           "A delivery date, YYYY-MM-DD in the shop's timezone (with deliverySlot; GET /api/delivery/slots lists them). Today means same-day delivery and its fee.",
       }),
     ),
     deliverySlot: Type.Optional(
       Type.String({
-        pattern: '^[0-9]{2}:[0-9]{2}-[0-9]{2}:[0-9]{2}$',
+        pattern: SLOT_ID_PATTERN.source,
         description: 'A slot id, HH:MM-HH:MM',
       }),
     ),
@@ -158,7 +158,7 @@ export const DualOrderData = { ...OrderProperties, order: OrderSchema };
 /**
  * PUT /orders/:id/delivery. One flat object (not a union per action) so a refusal names the field:
  * each action's required fields are checked by the domain (`recipientName` for delivered, `reason`
- * for failed-attempt and rescheduled, `date` for rescheduled); fields another action uses are refused.
+ * for failed-attempt and rescheduled, `date` and `slot` for rescheduled); fields another action uses are refused.
  */
 export const DeliveryUpdateBody = Type.Object(
   {
@@ -174,14 +174,22 @@ export const DeliveryUpdateBody = Type.Object(
     ),
     recipientName: Type.Optional(Text(100, { description: 'delivered (required): who took the flowers' })),
     proofPhotoUrl: Type.Optional(
-      ImageUrl("delivered: the proof photo, an http(s) URL of the shop's image store (image URL rule)"),
+      ImageUrl(
+        'delivered: the proof photo, the URL POST /orders/:id/delivery/proof answered (no other is accepted)',
+      ),
     ),
     reason: Type.Optional(LongText(500, { description: 'failed-attempt and rescheduled (required): why' })),
     date: Type.Optional(
-      Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'rescheduled (required): YYYY-MM-DD' }),
+      Type.String({
+        pattern: DATE_PATTERN.source,
+        description: "rescheduled (required): the new day, YYYY-MM-DD in the shop's timezone",
+      }),
     ),
     slot: Type.Optional(
-      Type.String({ pattern: SLOT_PATTERN.source, description: 'rescheduled: HH:MM-HH:MM' }),
+      Type.String({
+        pattern: SLOT_ID_PATTERN.source,
+        description: 'rescheduled (required): the new slot, HH:MM-HH:MM, booked like at checkout',
+      }),
     ),
   },
   { additionalProperties: false },

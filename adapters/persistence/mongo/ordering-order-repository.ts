@@ -213,14 +213,12 @@ export function deliveryProgressFromDocument(raw: unknown): DeliveryProgress | u
   const c = p.courier as { id?: unknown; name?: unknown; phone?: unknown } | undefined;
   const courierName = text(c?.name);
   const phone = text(c?.phone);
-  const rescheduledTo = dayFromDocument(p.rescheduledTo);
   return {
     state,
     timeline,
     ...(courierName !== undefined
       ? { courier: { id: text(c?.id) ?? '', name: courierName, ...(phone !== undefined ? { phone } : {}) } }
       : {}),
-    ...(rescheduledTo !== undefined ? { rescheduledTo } : {}),
     failedAttempts: typeof p.failedAttempts === 'number' ? p.failedAttempts : 0,
     ...(isDate(p.deliveredAt) ? { deliveredAt: p.deliveredAt } : {}),
   };

@@ -86,6 +86,25 @@ describe('CloudinaryImageStore (official SDK) against a local server speaking th
     });
   });
 
+  it('owns the URLs it answers (its cloud, image uploads, https) and no other', async () => {
+    const image = await store.upload({
+      bytes: png(4, 3),
+      filename: 'p.png',
+      format: 'png',
+      mimeType: 'image/png',
+    });
+    expect(store.owns(image.url)).to.equal(true);
+    for (const other of [
+      image.url.replace('https:', 'http:'),
+      image.url.replace('/amour-test/', '/someone-else/'),
+      image.url.replace('res.cloudinary.com', 'res.cloudinary.com.evil.example'),
+      'https://res.cloudinary.com/amour-test/video/upload/v1/x.mp4',
+      'not a url',
+    ]) {
+      expect(store.owns(other), other).to.equal(false);
+    }
+  });
+
   it('destroys by public id (signed), and treats "not found" as done', async () => {
     const image = await store.upload({
       bytes: png(2, 2),

@@ -41,6 +41,26 @@ describe('LocalImageStore', () => {
     await store.remove(image.publicId); // already gone: no error
   });
 
+  it('owns the URLs it answers (this origin, /uploads/, a name it gives) and no other', async () => {
+    const store = new LocalImageStore(mkdtempSync(join(tmpdir(), 'af-store-')), 'http://localhost:5000/');
+    const image = await store.upload({
+      bytes: gif(4, 3),
+      filename: 'g.gif',
+      format: 'gif',
+      mimeType: 'image/gif',
+    });
+    expect(store.owns(image.url)).to.equal(true);
+    for (const other of [
+      image.url.replace('localhost:5000', 'evil.example'),
+      `${image.url}?x=1`,
+      image.url.replace('/uploads/', '/uploads/../'),
+      'http://localhost:5000/uploads/../../etc/passwd',
+      'http://localhost:5000/uploads/',
+    ]) {
+      expect(store.owns(other), other).to.equal(false);
+    }
+  });
+
   it('ignores ids that are not its own, so nothing outside the folder can be deleted', async () => {
     const root = mkdtempSync(join(tmpdir(), 'af-store-'));
     const dir = join(root, 'uploads');

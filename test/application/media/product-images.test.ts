@@ -36,6 +36,9 @@ class MemoryStore implements ImageStore {
   async remove(publicId: string): Promise<void> {
     this.files.delete(publicId);
   }
+  owns(url: string): boolean {
+    return url.startsWith('https://cdn.example/mem/');
+  }
 }
 
 function kit(products?: ProductRepository) {

@@ -5,6 +5,7 @@ import {
   isCalendarDate,
   localTime,
   parseSlotWindow,
+  SLOT_ID_PATTERN,
   slotsAt,
   withCapacity,
   zonedInstant,
@@ -40,6 +41,16 @@ describe('domain/delivery: the slot calendar', () => {
     expect(isCalendarDate('2028-02-29')).to.equal(true);
     expect(isCalendarDate('2026-02-29')).to.equal(false);
     expect(isCalendarDate('2026-13-01')).to.equal(false);
+  });
+
+  it('one slot id format for checkout, reschedules and config: what parseSlotWindow reads, as written', () => {
+    for (const ok of ['09:00-12:00', '18:00-24:00', '00:00-23:59']) {
+      expect(SLOT_ID_PATTERN.test(ok), ok).to.equal(true);
+      expect(parseSlotWindow(ok)?.id, ok).to.equal(ok);
+    }
+    for (const bad of ['9-12', '09:00-12:00 ', '25:00-26:00', '09:00-24:01', '09:60-10:00', '09:00']) {
+      expect(SLOT_ID_PATTERN.test(bad), bad).to.equal(false);
+    }
   });
 
   it("today is the shop's date, not UTC's: 23:00 UTC is already tomorrow in Kolkata", () => {

@@ -2,6 +2,11 @@ import { expect } from 'chai';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { ADDRESS, aProduct, testId } from '../../support/kit.js';
+import { multipartBody, png } from '../../support/media/images.js';
+import { addDays, localTime } from '../../../domain/delivery/slots.js';
+
+// Two days after the shop's today (real clock here): always open for a reschedule.
+const SOON = addDays(localTime(new Date(), 'Asia/Kolkata').date, 2);
 
 describe('http/ordering: delivery updates, tracking, the courier role, order analytics', () => {
   let t: TestApp;
@@ -77,22 +82,32 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     expect(failed.statusCode, failed.body).to.equal(200);
     const moved = await deliver(
       order._id,
-      { action: 'rescheduled', date: '2099-01-02', slot: '09:00-12:00', reason: 'Customer asked' },
+      { action: 'rescheduled', date: SOON, slot: '09:00-12:00', reason: 'Customer asked' },
       admin,
       '/api/api',
     );
     expect(moved.statusCode, moved.body).to.equal(200);
     expect(moved.json().data.tracking.eta).to.deep.equal({
-      date: '2099-01-02',
+      date: SOON,
       slot: '09:00-12:00',
       source: 'rescheduled',
     });
 
     expect((await deliver(order._id, { action: 'out-for-delivery' })).statusCode).to.equal(200);
+    const { payload, headers } = multipartBody([
+      { name: 'file', filename: 'door.png', contentType: 'image/png', data: png(4, 3) },
+    ]);
+    const proof = await t.app.inject({
+      method: 'POST',
+      url: `/api/orders/${order._id}/delivery/proof`,
+      headers: { ...headers, authorization: `Bearer ${courier.token}` },
+      payload,
+    });
+    expect(proof.statusCode, proof.body).to.equal(201);
     const done = await deliver(order._id, {
       action: 'delivered',
       recipientName: 'Neighbour Meera',
-      proofPhotoUrl: 'https://res.cloudinary.com/amour/proof.jpg',
+      proofPhotoUrl: proof.json().data.url,
     });
     expect(done.statusCode, done.body).to.equal(200);
     expect(done.json().data.order.status).to.equal('delivered');
@@ -125,7 +140,12 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     const times = tr.timeline.map((e: { at: string }) => Date.parse(e.at));
     expect([...times].sort((a, b) => a - b)).to.deep.equal(times);
     const last = tr.timeline.at(-1);
-    expect(last).to.include({ kind: 'delivery', action: 'delivered', recipientName: 'Neighbour Meera' });
+    expect(last).to.include({
+      kind: 'delivery',
+      action: 'delivered',
+      recipientName: 'Neighbour Meera',
+      proofPhotoUrl: proof.json().data.url,
+    });
 
     // delivered is terminal for delivery updates too
     const again = await deliver(order._id, { action: 'failed-attempt', reason: 'x' });
@@ -144,7 +164,7 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
       { action: 'out-for-delivery' },
       { action: 'delivered', recipientName: 'A' },
       { action: 'failed-attempt', reason: 'r' },
-      { action: 'rescheduled', date: '2099-01-01', reason: 'r' },
+      { action: 'rescheduled', date: SOON, slot: '09:00-12:00', reason: 'r' },
     ]) {
       const res = await deliver(order._id, body);
       expect(res.statusCode, JSON.stringify(body)).to.equal(409);
@@ -163,7 +183,12 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
     expect(early.json().deliveryState).to.equal('none');
     await deliver(order._id, { action: 'out-for-delivery' });
     // rescheduling while on the road: record the failed attempt first
-    const onRoad = await deliver(order._id, { action: 'rescheduled', date: '2099-01-01', reason: 'r' });
+    const onRoad = await deliver(order._id, {
+      action: 'rescheduled',
+      date: SOON,
+      slot: '09:00-12:00',
+      reason: 'r',
+    });
     expect(onRoad.statusCode).to.equal(409);
     const tr = await t.request({ method: 'GET', url: `/api/orders/${order._id}/tracking`, token: admin });
     expect(tr.json().data.tracking.deliveryState).to.equal('out_for_delivery');
@@ -202,6 +227,7 @@ describe('http/ordering: delivery updates, tracking, the courier role, order ana
       [{ action: 'rescheduled', reason: 'r' }, 'date'],
       [{ action: 'rescheduled', reason: 'r', date: '2099-02-30' }, 'date'],
       [{ action: 'rescheduled', reason: 'r', date: '2099-01-01', slot: '9-12' }, 'slot'],
+      [{ action: 'rescheduled', reason: 'r', date: SOON }, 'slot'],
       [{ action: 'out-for-delivery', reason: 'why' }, 'reason'],
       [{ action: 'out-for-delivery', extra: 1 }, 'extra'],
     ];
