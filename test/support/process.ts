@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const compiled = import.meta.url.endsWith('.js');
 // Under `npm test` the TypeScript entry point runs through tsx; under `test:dist` the compiled one.
-const entry = resolve(here, '..', '..', 'bootstrap', compiled ? 'main.js' : 'main.ts');
-const nodeArgs = compiled ? [entry] : ['--import', 'tsx', entry];
+const entryOf = (name: 'main' | 'worker') =>
+  resolve(here, '..', '..', 'bootstrap', `${name}.${compiled ? 'js' : 'ts'}`);
+const argsOf = (name: 'main' | 'worker') => (compiled ? [entryOf(name)] : ['--import', 'tsx', entryOf(name)]);
+const nodeArgs = argsOf('main');
 
 export interface LogLine {
   level: number;
@@ -28,8 +30,31 @@ process.once('exit', () => {
 });
 
 /** Starts the service as a real process (PORT=0) and resolves once it logs its port. */
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
-  const child = spawn(process.execPath, nodeArgs, {
+export function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  return startProcess('main', env, (line) => {
+    if (typeof line.port === 'number' && typeof line.startupMs === 'number') {
+      return `http://127.0.0.1:${line.port}`;
+    }
+    return undefined;
+  });
+}
+
+/**
+ * Starts `npm run worker`'s entry point (bootstrap/worker.ts) as a real process and resolves once
+ * it logs that it started (`base` is empty: a worker listens on nothing).
+ */
+export function startWorker(env: Record<string, string>): Promise<ServerProcess> {
+  return startProcess('worker', env, (line) =>
+    line.msg === 'Amour Florals worker started' ? '' : undefined,
+  );
+}
+
+async function startProcess(
+  name: 'main' | 'worker',
+  env: Record<string, string>,
+  ready: (line: LogLine) => string | undefined,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, argsOf(name), {
     env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
     // stderr is piped too (and echoed), so a runner reading our output never waits on the child.
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -40,7 +65,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
   const lines: LogLine[] = [];
   const base = await new Promise<string>((resolvePort, reject) => {
     let buffer = '';
-    child.once('exit', (code) => reject(new Error(`server exited early with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited early with ${code}`)));
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       let nl: number;
@@ -50,9 +75,8 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
         try {
           const line = JSON.parse(raw) as LogLine;
           lines.push(line);
-          if (typeof line.port === 'number' && typeof line.startupMs === 'number') {
-            resolvePort(`http://127.0.0.1:${line.port}`);
-          }
+          const base = ready(line);
+          if (base !== undefined) resolvePort(base);
         } catch {
           // not a JSON log line
         }
@@ -64,7 +88,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     base,
     lines,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;
