@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -241,3 +242,94 @@ describeWith(['mongo', 'redis'], 'journey: a fleet of API and worker processes (
     expect(mine.map((n) => n.status)).to.deep.equal(['sent', 'sent']);
   });
 });
+
+/**
+ * Without Redis the queue lives in the process: a message whose process dies before it is sent
+ * is resumed from the store (MongoDB) by the next process. The first process's SMTP server
+ * accepts connections and never answers, so the message is still pending when it is killed.
+ */
+describeWith(
+  ['mongo'],
+  'journey: in-process queue on MongoDB, a process killed before sending (issue 10)',
+  function () {
+    this.timeout(120_000);
+    const mongoUri = mongoTestUri('resume');
+    const mailDir = mkdtempSync(join(tmpdir(), 'af-resume-mail-'));
+    const sockets = new Set<Socket>();
+    let silentSmtp: Server;
+    let smtpPort = 0;
+    const env = {
+      MONGODB_URI: mongoUri,
+      JWT_SECRET: 'resume-journey-secret-resume-journey-secret',
+      ADMIN_EMAIL: ADMIN.email,
+      ADMIN_PASSWORD: ADMIN.password,
+      BCRYPT_ROUNDS: '4',
+      RATE_LIMIT_ENABLED: 'false',
+      LOG_LEVEL: 'info',
+      SEED_DEMO: 'false',
+      MAIL_OUTBOX_DIR: mailDir,
+      NOTIFICATION_RESUME_AFTER_MS: '1000',
+      NOTIFICATION_RESUME_INTERVAL_MS: '300',
+    };
+    const processes: ServerProcess[] = [];
+
+    before(async () => {
+      silentSmtp = createServer((socket) => {
+        sockets.add(socket); // accepted, never greeted: the send hangs
+        socket.once('close', () => sockets.delete(socket));
+      });
+      await new Promise<void>((r) => silentSmtp.listen(0, '127.0.0.1', r));
+      smtpPort = (silentSmtp.address() as { port: number }).port;
+    });
+
+    after(async () => {
+      await Promise.all(processes.map((p) => p.stop()));
+      for (const socket of sockets) socket.destroy();
+      await new Promise((r) => silentSmtp.close(r));
+      const c = await mongoose.createConnection(mongoUri).asPromise();
+      await c.dropDatabase();
+      await c.close();
+    });
+
+    it('the next process sends what the killed one had queued, once', async () => {
+      const first = await startServer({ ...env, SMTP_URL: `smtp://127.0.0.1:${smtpPort}` });
+      processes.push(first);
+      const call = async (base: string, method: string, path: string, token?: string, body?: unknown) => {
+        const res = await fetch(`${base}/api${path}`, {
+          method,
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          },
+          ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+        });
+        return { status: res.status, body: (await res.json()) as Json };
+      };
+      const login = await call(first.base, 'POST', '/auth/login', undefined, ADMIN);
+      const admin = login.body.token as string;
+      const sent = await call(first.base, 'POST', '/notifications/email', admin, {
+        email: 'someone@example.com',
+        subject: 'Resumed',
+        body: 'Sent by the next process.',
+      });
+      expect(sent.status, JSON.stringify(sent.body)).to.equal(202);
+      const id = sent.body.data.notification._id as string;
+      await until(async () => (sockets.size > 0 ? true : undefined), 'the first process connecting to SMTP');
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('exit', r));
+      expect(readdirSync(mailDir)).to.deep.equal([]);
+
+      const second = await startServer(env); // the outbox mailer this time
+      processes.push(second);
+      const admin2 = (await call(second.base, 'POST', '/auth/login', undefined, ADMIN)).body.token as string;
+      const done = await until(async () => {
+        const n = (await call(second.base, 'GET', `/notifications/${id}`, admin2)).body.data
+          .notification as Json;
+        return n.status === 'sent' ? n : undefined;
+      }, 'the resumed mail');
+      expect(done.subject).to.equal('Resumed');
+      await sleep(1000); // a second resume round must not send it again
+      expect(readdirSync(mailDir)).to.have.length(1);
+    });
+  },
+);
