@@ -1,8 +1,16 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
-import type { Notification, NotificationMetadata } from '../../../domain/notifications/notification.js';
-import type { NotificationQuery, NotificationRepository } from '../../../application/notifications/ports.js';
+import type {
+  Notification,
+  NotificationMetadata,
+  NotificationStatus,
+} from '../../../domain/notifications/notification.js';
+import type {
+  BulkCounts,
+  NotificationQuery,
+  NotificationRepository,
+} from '../../../application/notifications/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
@@ -34,6 +42,8 @@ export const NOTIFICATION_SCHEMA = new Schema(
 NOTIFICATION_SCHEMA.index({ userId: 1, createdAt: -1 });
 NOTIFICATION_SCHEMA.index({ status: 1, createdAt: 1 });
 NOTIFICATION_SCHEMA.index({ createdAt: -1 });
+// A bulk send's progress counts its notifications by status.
+NOTIFICATION_SCHEMA.index({ 'metadata.bulkId': 1, status: 1 }, { sparse: true });
 
 function notificationModel(connection: Connection): Model<NotificationDocument> {
   return (connection.models.Notification ??
@@ -47,6 +57,8 @@ function metadataFromDocument(m: NotificationMetadata): NotificationMetadata {
     ...(m.orderId != null ? { orderId: m.orderId } : {}),
     ...(m.bulkId != null ? { bulkId: m.bulkId } : {}),
     ...(m.requestedBy != null ? { requestedBy: m.requestedBy } : {}),
+    ...(m.skipped != null ? { skipped: m.skipped } : {}),
+    ...(m.unsubscribeUrl != null ? { unsubscribeUrl: m.unsubscribeUrl } : {}),
   };
 }
 
@@ -148,6 +160,13 @@ export class MongoNotificationRepository implements NotificationRepository {
       this.notifications.collection.countDocuments(filter),
     ]);
     return { items: docs.map(fromDocument), total, page: q.page, limit: q.limit };
+  }
+
+  async countByBulk(bulkId: string): Promise<BulkCounts> {
+    const count = (status: NotificationStatus) =>
+      this.notifications.collection.countDocuments({ 'metadata.bulkId': bulkId, status } as never);
+    const [pending, sent, failed] = await Promise.all([count('pending'), count('sent'), count('failed')]);
+    return { pending, sent, failed };
   }
 
   async listPending(olderThan: Date, limit: number): Promise<Notification[]> {
