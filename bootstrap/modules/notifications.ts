@@ -5,6 +5,7 @@ import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-clien
 import { RedisRecipientRateLimit } from '../../adapters/cache/redis-recipient-rate-limit.js';
 import { MemoryRecipientRateLimit } from '../../adapters/cache/memory-recipient-rate-limit.js';
 import { HmacUnsubscribeTokens } from '../../adapters/security/hmac-unsubscribe-tokens.js';
+import { Unsubscribe } from '../../application/notifications/unsubscribe.js';
 import { SendSafeguards, UNSUBSCRIBE_SETTINGS } from '../../application/notifications/safeguards.js';
 import { MAILER, type Mailer } from '../../application/shared/mail.js';
 import {
@@ -263,6 +264,7 @@ function bindSendSafeguards(container: Container, config: Config): void {
     createHmac('sha256', config.jwt.secret).update('notifications:unsubscribe').digest('hex');
   container.bind<UnsubscribeTokens>(UNSUBSCRIBE_TOKENS).toConstantValue(new HmacUnsubscribeTokens(secret));
   container.bind(UNSUBSCRIBE_SETTINGS).toConstantValue({ publicUrl: config.publicUrl });
+  bindUseCase(container, Unsubscribe, [UNSUBSCRIBE_TOKENS, USER_REPOSITORY, CLOCK]);
   bindUseCase(container, SendSafeguards, [
     RECIPIENT_RATE_LIMIT,
     RECIPIENT_RATE_POLICY,

@@ -1,6 +1,7 @@
 import type { App, HttpRouteDeps } from '../types.js';
 import { registerPushRoutes } from './push-routes.js';
 import { notificationRoutes } from './routes.js';
+import { unsubscribeRoutes } from './unsubscribe-routes.js';
 
 /**
  * Everything under /api/notifications, one plugin: the sends, templates and history
@@ -11,4 +12,6 @@ export async function notificationsPlugin(app: App, deps: HttpRouteDeps): Promis
   const { resolve, limits } = deps;
   await app.register(notificationRoutes, { resolve, limits });
   registerPushRoutes(app, deps);
+  // Its own scope: it takes any body (a mail client's one-click form) without touching the others.
+  await app.register(unsubscribeRoutes, { resolve, limits });
 }
