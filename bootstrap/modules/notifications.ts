@@ -5,6 +5,12 @@ import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-clien
 import { RedisRecipientRateLimit } from '../../adapters/cache/redis-recipient-rate-limit.js';
 import { MemoryRecipientRateLimit } from '../../adapters/cache/memory-recipient-rate-limit.js';
 import { HmacUnsubscribeTokens } from '../../adapters/security/hmac-unsubscribe-tokens.js';
+import {
+  BULK_NOTIFICATION_STORE,
+  GetBulkNotification,
+  RunBulkNotification,
+  StartBulkNotification,
+} from '../../application/notifications/bulk.js';
 import { Unsubscribe } from '../../application/notifications/unsubscribe.js';
 import { SendSafeguards, UNSUBSCRIBE_SETTINGS } from '../../application/notifications/safeguards.js';
 import { MAILER, type Mailer } from '../../application/shared/mail.js';
@@ -221,6 +227,24 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     CLOCK,
     DELIVERY_POLICY,
   ]);
+  bindUseCase(container, StartBulkNotification, [
+    SendNotification,
+    USER_REPOSITORY,
+    BULK_NOTIFICATION_STORE,
+    JOB_QUEUE,
+    ID_GENERATOR,
+    CLOCK,
+    DELIVERY_POLICY,
+  ]);
+  bindUseCase(container, RunBulkNotification, [
+    SendNotification,
+    USER_REPOSITORY,
+    BULK_NOTIFICATION_STORE,
+    NOTIFICATION_REPOSITORY,
+    CLOCK,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, GetBulkNotification, [BULK_NOTIFICATION_STORE, NOTIFICATION_REPOSITORY]);
   bindUseCase(container, NotificationHistory, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, GetNotification, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, ListNotificationTemplates, [TEMPLATE_LIBRARY]);
