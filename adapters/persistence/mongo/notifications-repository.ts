@@ -43,7 +43,7 @@ NOTIFICATION_SCHEMA.index({ userId: 1, createdAt: -1 });
 NOTIFICATION_SCHEMA.index({ status: 1, createdAt: 1 });
 NOTIFICATION_SCHEMA.index({ createdAt: -1 });
 // A bulk send's progress counts its notifications by status.
-NOTIFICATION_SCHEMA.index({ 'metadata.bulkId': 1, status: 1 }, { sparse: true });
+NOTIFICATION_SCHEMA.index({ 'metadata.bulkId': 1 }, { sparse: true });
 
 function notificationModel(connection: Connection): Model<NotificationDocument> {
   return (connection.models.Notification ??
@@ -162,11 +162,20 @@ export class MongoNotificationRepository implements NotificationRepository {
     return { items: docs.map(fromDocument), total, page: q.page, limit: q.limit };
   }
 
+  /**
+   * One read over the bulk's documents on an index whose key never changes (`metadata.bulkId`),
+   * tallied here: each document is seen once, with one status. Three counts by status could see
+   * a message twice (pending, then sent a moment later) while its delivery runs.
+   */
   async countByBulk(bulkId: string): Promise<BulkCounts> {
-    const count = (status: NotificationStatus) =>
-      this.notifications.collection.countDocuments({ 'metadata.bulkId': bulkId, status } as never);
-    const [pending, sent, failed] = await Promise.all([count('pending'), count('sent'), count('failed')]);
-    return { pending, sent, failed };
+    const docs = await openCollection(this.notifications)
+      .find<{ status: NotificationStatus }>({ 'metadata.bulkId': bulkId } as never, {
+        projection: { status: 1 },
+      })
+      .toArray();
+    const counts = { pending: 0, sent: 0, failed: 0 };
+    for (const d of docs) counts[d.status] += 1;
+    return counts;
   }
 
   async listPending(olderThan: Date, limit: number): Promise<Notification[]> {

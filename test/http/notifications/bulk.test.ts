@@ -1,12 +1,20 @@
 import { expect } from 'chai';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { describeWith, mongoTestUri, serviceUrl } from '../../support/services.js';
 
 describe('http/notifications: POST /api/notifications/bulk and GET /api/notifications/bulk/:id', () => {
+  describe('memory, in-process queue', () => bulkRoutes(() => ({})));
+  describeWith(['mongo', 'redis'], 'MongoDB, BullMQ on Redis', () =>
+    bulkRoutes(() => ({ MONGODB_URI: mongoTestUri('bulk-routes'), REDIS_URL: serviceUrl('redis') })),
+  );
+});
+
+function bulkRoutes(env: () => Record<string, string>): void {
   let t: TestApp;
   let admin: string;
 
   before(async () => {
-    t = await buildTestApp({ NOTIFICATION_BACKOFF_MS: '1' });
+    t = await buildTestApp({ NOTIFICATION_BACKOFF_MS: '1', ...env() });
     admin = await loginAdmin(t);
   });
   after(async () => {
@@ -103,4 +111,4 @@ describe('http/notifications: POST /api/notifications/bulk and GET /api/notifica
     const bad = await t.request({ method: 'GET', url: '/api/notifications/bulk/no%20pe', token: admin });
     expect(bad.statusCode).to.equal(400);
   });
-});
+}
