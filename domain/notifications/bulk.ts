@@ -45,7 +45,7 @@ export function bulkProgress(input: {
     total,
     completed: sent,
     failed,
-    pending: Math.max(pending, total - created),
+    pending: Math.max(0, total - settled),
     percentage: status === 'completed' ? 100 : Math.min(percentage, 99),
   };
 }

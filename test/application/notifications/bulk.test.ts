@@ -190,6 +190,23 @@ describe('application/notifications bulk sends', () => {
     expect(t.mailer.sent).to.have.length(9);
   });
 
+  it('an SMS bulk to users without a phone records each as failed `unreachable`, so the counts still add up', async () => {
+    const t = await setup();
+    const bulk = (
+      await t.start.execute({
+        ...request,
+        channel: 'sms',
+        template: undefined,
+        variables: undefined,
+        custom: { body: 'Sale' },
+      } as BulkRequest)
+    ).unwrap();
+    const done = await t.until(bulk.id, (p) => p.unwrap().progress.status === 'completed');
+    expect(done).to.deep.include({ total: 12, completed: 0, failed: 12, percentage: 100 });
+    const failed = await t.notifications.query({ page: 1, limit: 50, status: 'failed' });
+    expect(new Set(failed.items.map((n) => n.metadata.skipped))).to.deep.equal(new Set(['unreachable']));
+  });
+
   it('refuses a message the template cannot render, naming the field, and queues nothing', async () => {
     const t = await setup();
     const r = await t.start.execute({ ...request, variables: { headline: 'Only' } });
