@@ -41,6 +41,19 @@ describeWith(['redis'], 'RecipientRateLimit (redis, shared by two instances)', (
     a.disconnect();
     b.disconnect();
   });
+  it('Redis away: the process keeps limiting on its own and logs the outage once', async () => {
+    const client = await readyClient(serviceUrl('redis'));
+    const lines: string[] = [];
+    const logger = { info: () => undefined, warn: (m: string) => void lines.push(m), error: () => undefined };
+    const limit = new RedisRecipientRateLimit(client, `test:${testId()}:`, logger);
+    client.disconnect();
+    const now = new Date();
+    const answers = [];
+    for (let i = 0; i < 6; i += 1) answers.push(await limit.take('user-down', 2, 60_000, now));
+    expect(answers).to.deep.equal([true, true, false, false, false, false]);
+    expect(lines.filter((l) => l.includes('notification rate limit'))).to.have.length(1);
+  });
+
   it('two instances share one budget per recipient', async () => {
     const prefix = `test:${testId()}:`;
     const one = new RedisRecipientRateLimit(a, prefix, silentLogger);
