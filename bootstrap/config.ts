@@ -96,6 +96,15 @@ export interface Config {
     readonly backoffMs: number;
     readonly resumeAfterMs: number;
     readonly resumeIntervalMs: number;
+    /**
+     * Per recipient and window (windowMs): at most recipientMax marketing messages and
+     * recipientTransactionalMax transactional ones; the rest are recorded `rate-limited`.
+     */
+    readonly recipientMax: number;
+    readonly recipientTransactionalMax: number;
+    readonly recipientWindowMs: number;
+    /** Signs one-click unsubscribe links; null: a key derived from the JWT secret. */
+    readonly unsubscribeSecret: string | null;
   };
   /** Hosts (and their subdomains) a push subscription's endpoint may point at. */
   readonly pushEndpointHosts: readonly string[];
@@ -524,6 +533,15 @@ function queueConfig(env: Env): Config['queue'] {
   };
 }
 
+/** UNSUBSCRIBE_SECRET: at least 32 characters when set (it signs links that change preferences). */
+function unsubscribeSecret(env: Env): string | null {
+  const secret = str(env, 'UNSUBSCRIBE_SECRET', '');
+  if (secret === '') return null;
+  if (secret.length < 32)
+    throw new ConfigError('UNSUBSCRIBE_SECRET', 'must be at least 32 characters', '<hidden>');
+  return secret;
+}
+
 export function loadConfig(env: Env, generateSecret: () => string): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   const production = nodeEnv === 'production';
@@ -619,6 +637,10 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       backoffMs: int(env, 'NOTIFICATION_BACKOFF_MS', 5000, 1, 3600_000),
       resumeAfterMs: int(env, 'NOTIFICATION_RESUME_AFTER_MS', 60_000, 1000, 24 * 3600_000),
       resumeIntervalMs: int(env, 'NOTIFICATION_RESUME_INTERVAL_MS', 60_000, 100, 3600_000),
+      recipientMax: int(env, 'NOTIFICATION_RECIPIENT_MAX', 5, 1, 1_000_000),
+      recipientTransactionalMax: int(env, 'NOTIFICATION_RECIPIENT_TRANSACTIONAL_MAX', 30, 1, 1_000_000),
+      recipientWindowMs: int(env, 'NOTIFICATION_RECIPIENT_WINDOW_MS', 3600_000, 1000, 30 * 24 * 3600_000),
+      unsubscribeSecret: unsubscribeSecret(env),
     },
     twilio: twilioConfig(env),
     vapid: vapidConfig(env),

@@ -1,4 +1,4 @@
 // The public face of this application context: other contexts import only this file (test/architecture/
 // import-cycles.test.ts checks it). Add an export here on purpose when another context needs it.
-export type { SecretDigest, UserRepository } from './ports.js';
+export type { SecretDigest, UserRepository, UserSegment } from './ports.js';
 export { RecordSearch } from './account.js';

@@ -2,7 +2,18 @@ import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Principal, User } from '../../domain/identity/user.js';
-import type { LoyaltyStanding } from '../../domain/loyalty/points.js';
+import type { LoyaltyStanding, UserTier } from '../../domain/loyalty/points.js';
+
+/** Users chosen by one rule (a bulk notification's audience); only active users count. */
+export type UserSegment =
+  | { readonly kind: 'all' }
+  /** Users with this preference on. */
+  | {
+      readonly kind: 'preference';
+      readonly preference: 'emailNotifications' | 'smsNotifications' | 'newsletter';
+    }
+  | { readonly kind: 'tier'; readonly tier: UserTier }
+  | { readonly kind: 'users'; readonly ids: readonly string[] };
 
 export interface UserRepository {
   findById(id: string): Promise<User | null>;
@@ -28,6 +39,14 @@ export interface UserRepository {
    * interval, whatever the number of parallel requests). Not versioned: `update` never writes it.
    */
   touchActivity(userId: string, at: Date, notBefore: Date): Promise<boolean>;
+  /**
+   * Active users of a segment, by id ascending, after `afterId` (exclusive), at most `limit`: a
+   * keyset page, so a bulk send walks any number of users without loading them all, and a
+   * resumed walk sees the same order.
+   */
+  pageBySegment(segment: UserSegment, afterId: string | undefined, limit: number): Promise<User[]>;
+  /** How many active users the segment holds now. */
+  countBySegment(segment: UserSegment): Promise<number>;
 }
 export const USER_REPOSITORY = token<UserRepository>('UserRepository');
 

@@ -13,6 +13,11 @@ import {
 
 const SAVE_ATTEMPTS = 5;
 
+/** RFC 8058 one-click unsubscribe: the link, and the promise that a bare POST to it is enough. */
+export function unsubscribeHeaders(url: string): Readonly<Record<string, string>> {
+  return { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+}
+
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -26,7 +31,6 @@ function reasonOf(error: unknown): string {
  * (a job repeated after a crash).
  */
 export class DeliverNotification implements JobHandler<DeliverJobData> {
-
   constructor(
     private readonly notifications: NotificationRepository,
     private readonly mailer: Mailer,
@@ -65,7 +69,15 @@ export class DeliverNotification implements JobHandler<DeliverJobData> {
   private async send(n: Notification): Promise<void> {
     switch (n.type) {
       case 'email':
-        await this.mailer.send({ to: n.recipient, subject: n.subject, text: n.content, html: n.html ?? '' });
+        await this.mailer.send({
+          to: n.recipient,
+          subject: n.subject,
+          text: n.content,
+          html: n.html ?? '',
+          ...(n.metadata.unsubscribeUrl !== undefined
+            ? { headers: unsubscribeHeaders(n.metadata.unsubscribeUrl) }
+            : {}),
+        });
         return;
       case 'sms':
         await this.sms.send({ to: n.recipient, body: n.content });

@@ -6,6 +6,7 @@ import type {
   NotificationStatus,
   NotificationType,
 } from '../../domain/notifications/notification.js';
+import type { UnsubscribeTopic } from '../../domain/notifications/consent.js';
 import type { Page } from '../shared/ports.js';
 import { token } from '../shared/token.js';
 
@@ -37,9 +38,17 @@ export interface NotificationRepository {
   update(notification: Notification): Promise<Result<Notification, DomainError>>;
   /** Newest first (createdAt, then id), with the total matching. */
   query(query: NotificationQuery): Promise<Page<Notification>>;
+  /** How many notifications of a bulk send are in each status (exact: counted from the records). */
+  countByBulk(bulkId: string): Promise<BulkCounts>;
   /** Pending records created before `olderThan`, oldest first, at most `limit` (for the resume sweep). */
   listPending(olderThan: Date, limit: number): Promise<Notification[]>;
 }
+export interface BulkCounts {
+  readonly pending: number;
+  readonly sent: number;
+  readonly failed: number;
+}
+
 export const NOTIFICATION_REPOSITORY = token<NotificationRepository>('NotificationRepository');
 
 /** What a template variable may hold (checked before rendering). */
@@ -90,3 +99,38 @@ export interface TemplateLibrary {
   ): Promise<Result<RenderedMessage, DomainError>>;
 }
 export const TEMPLATE_LIBRARY = token<TemplateLibrary>('TemplateLibrary');
+
+/**
+ * The per-recipient budget: at most `max` marketing messages and `transactionalMax` transactional
+ * ones per recipient (a user id, or a bare address or number) in each window of `windowMs`.
+ */
+export interface RecipientRatePolicy {
+  readonly max: number;
+  readonly transactionalMax: number;
+  readonly windowMs: number;
+}
+export const RECIPIENT_RATE_POLICY = token<RecipientRatePolicy>('RecipientRatePolicy');
+
+/**
+ * Counts messages per recipient and window (fixed windows, shared by the fleet on Redis). `take`
+ * counts one and answers whether it is within `max`; a refused one is counted too (a flood stays
+ * refused until the window ends).
+ */
+export interface RecipientRateLimit {
+  take(key: string, max: number, windowMs: number, now: Date): Promise<boolean>;
+}
+export const RECIPIENT_RATE_LIMIT = token<RecipientRateLimit>('RecipientRateLimit');
+
+/** What a signed one-click unsubscribe token names: the user and the preference to turn off. */
+export interface UnsubscribeClaim {
+  readonly userId: string;
+  readonly topic: UnsubscribeTopic;
+}
+
+/** Signs and checks unsubscribe tokens (HMAC with a secret from config; no expiry). */
+export interface UnsubscribeTokens {
+  sign(claim: UnsubscribeClaim): string;
+  /** The claim of a genuine token; null for a tampered or malformed one. */
+  verify(token: string): UnsubscribeClaim | null;
+}
+export const UNSUBSCRIBE_TOKENS = token<UnsubscribeTokens>('UnsubscribeTokens');

@@ -1,8 +1,12 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
+import { consents, unsubscribeTopicFor } from '../../domain/notifications/consent.js';
+import type { User } from '../../domain/identity/user.js';
 import {
   newNotification,
+  newSkippedNotification,
   PUSH_RECIPIENT,
+  type SkipReason,
   type Notification,
   type NotificationCategory,
   type NotificationMetadata,
@@ -13,6 +17,7 @@ import type { JobQueue } from '../shared/job-queue.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import { token } from '../shared/token.js';
 import type { NotificationRepository, RenderedMessage, TemplateLibrary, TemplateVariables } from './ports.js';
+import { withUnsubscribeFooter, type SendSafeguards } from './safeguards.js';
 
 /** The queue and job name of a delivery; the job id is the notification id (dedup). */
 export const NOTIFICATIONS_QUEUE = 'notifications';
@@ -49,7 +54,7 @@ export interface SendNotificationInput {
   readonly variables?: TemplateVariables;
   /** ...or a custom message (rendered with the `custom` template). */
   readonly custom?: { readonly subject?: string; readonly body: string };
-  /** Defaults to the template's; where preferences will be checked (one place, next round). */
+  /** Defaults to the template's. Decides which preferences the message needs (domain/notifications/consent.ts). */
   readonly category?: NotificationCategory;
   readonly metadata?: Omit<NotificationMetadata, 'category'>;
 }
@@ -62,6 +67,12 @@ function invalid(field: string, message: string): DomainError {
 }
 
 /**
+ * The one send path every message takes (admin sends, bulk sends, event mails): it applies the
+ * recipient's preferences (domain/notifications/consent.ts) and the per-recipient rate limit, and
+ * gives a marketing mail its one-click unsubscribe link. A message refused by either is stored
+ * `failed` with the reason (`opted-out`, `rate-limited`) in lastError and metadata.skipped, and
+ * is not sent.
+ *
  * Validates, renders, stores the Notification `pending`, and queues its delivery (job `deliver`
  * on queue `notifications`, job id = notification id). Storing first means a crash between the
  * two loses nothing: the resume sweep queues what is pending. With an id given, a repeat answers
@@ -77,6 +88,7 @@ export class SendNotification {
     private readonly clock: Clock,
     private readonly policy: DeliveryPolicy,
     private readonly logger: AppLogger,
+    private readonly safeguards: SendSafeguards,
   ) {}
 
   async execute(input: SendNotificationInput): Promise<Result<Notification, DomainError>> {
@@ -87,24 +99,94 @@ export class SendNotification {
         return Ok(existing);
       }
     }
-    const content = await this.content(input);
-    if (content.isErr()) return content;
+    const shape = this.shape(input);
+    if (shape.isErr()) return shape;
+    const descriptor = await this.templates.describe(shape.value.name);
+    const category = input.category ?? descriptor?.category ?? 'transactional';
     const recipient = await this.recipient(input);
-    if (recipient.isErr()) return recipient;
-    const { rendered, template, category } = content.value;
-    const notification = newNotification({
+    if (recipient.isErr()) {
+      // A bulk send records the user it cannot reach, so its progress adds up to its total.
+      if (
+        recipient.error.code === 'RECIPIENT_UNREACHABLE' &&
+        input.metadata?.bulkId &&
+        'userId' in input.to
+      ) {
+        return this.store(input, category, { userId: input.to.userId, address: '' }, null, 'unreachable');
+      }
+      return recipient;
+    }
+    const { user } = recipient.value;
+    const topic = unsubscribeTopicFor(input.channel, category);
+    const unsubscribeUrl =
+      user && category === 'marketing' && input.channel === 'email' && topic
+        ? this.safeguards.unsubscribeUrl({ userId: user.id, topic })
+        : undefined;
+    const variables: TemplateVariables = {
+      ...shape.value.variables,
+      ...(unsubscribeUrl !== undefined && descriptor?.variables.unsubscribeUrl ? { unsubscribeUrl } : {}),
+    };
+    const rendered = await this.templates.render(shape.value.name, input.channel, variables);
+    if (rendered.isErr()) return rendered;
+    let message = rendered.value;
+    if (unsubscribeUrl !== undefined && !descriptor?.variables.unsubscribeUrl) {
+      message = withUnsubscribeFooter(message, unsubscribeUrl);
+    }
+    const content = { rendered: message, template: shape.value.name, unsubscribeUrl };
+    if (user && !consents(user.preferences, input.channel, category)) {
+      return this.store(input, category, recipient.value, content, 'opted-out');
+    }
+    const { max, transactionalMax, windowMs } = this.safeguards.rate;
+    const within = await this.safeguards.limit.take(
+      `${category}:${user?.id ?? `${input.channel}:${recipient.value.address}`}`,
+      category === 'marketing' ? max : transactionalMax,
+      windowMs,
+      this.clock.now(),
+    );
+    if (!within) return this.store(input, category, recipient.value, content, 'rate-limited');
+    return this.store(input, category, recipient.value, content);
+  }
+
+  /**
+   * Checks a message's content without sending it (a bulk send before it answers 202): the
+   * template exists, has the channel, and the variables fit its declaration.
+   */
+  async check(input: Omit<SendNotificationInput, 'to' | 'id'>): Promise<Result<true, DomainError>> {
+    const shape = this.shape(input);
+    if (shape.isErr()) return shape;
+    const rendered = await this.templates.render(shape.value.name, input.channel, shape.value.variables);
+    return rendered.isErr() ? rendered : Ok(true);
+  }
+
+  private async store(
+    input: SendNotificationInput,
+    category: NotificationCategory,
+    recipient: { readonly userId?: string; readonly address: string },
+    content: { rendered: RenderedMessage; template: string; unsubscribeUrl: string | undefined } | null,
+    skipped?: SkipReason,
+  ): Promise<Result<Notification, DomainError>> {
+    const rendered = content?.rendered ?? { subject: '', text: '' };
+    const template = content?.template ?? input.template ?? CUSTOM_TEMPLATE;
+    const fresh = {
       id: input.id ?? this.ids.next(),
-      ...(recipient.value.userId !== undefined ? { userId: recipient.value.userId } : {}),
+      ...(recipient.userId !== undefined ? { userId: recipient.userId } : {}),
       type: input.channel,
       ...(template !== CUSTOM_TEMPLATE || !input.custom ? { template } : {}),
       subject: rendered.subject,
       content: rendered.text,
       ...(rendered.html !== undefined ? { html: rendered.html } : {}),
-      recipient: recipient.value.address,
-      metadata: { ...input.metadata, category },
+      recipient: recipient.address,
+      metadata: {
+        ...input.metadata,
+        category,
+        ...(content?.unsubscribeUrl !== undefined ? { unsubscribeUrl: content.unsubscribeUrl } : {}),
+      },
       now: this.clock.now(),
-    });
+    };
+    const notification = skipped ? newSkippedNotification(fresh, skipped) : newNotification(fresh);
     const { notification: stored } = await this.notifications.create(notification);
+    if (skipped) {
+      this.logger.info('notification not sent', { notificationId: stored.id, reason: skipped });
+    }
     await this.enqueue(stored);
     return Ok(stored);
   }
@@ -128,11 +210,10 @@ export class SendNotification {
     }
   }
 
-  private async content(
-    input: SendNotificationInput,
-  ): Promise<
-    Result<{ rendered: RenderedMessage; template: string; category: NotificationCategory }, DomainError>
-  > {
+  /** A template with its variables, or a custom message (the `custom` template's variables). */
+  private shape(
+    input: Omit<SendNotificationInput, 'to' | 'id'>,
+  ): Result<{ name: string; variables: TemplateVariables }, DomainError> {
     if (input.custom && input.template !== undefined) {
       return Err(invalid('template', 'Give either a template or a custom subject/body, not both'));
     }
@@ -149,19 +230,12 @@ export class SendNotification {
           ...(input.custom.subject !== undefined ? { subject: input.custom.subject } : {}),
         }
       : (input.variables ?? {});
-    const rendered = await this.templates.render(name, input.channel, variables);
-    if (rendered.isErr()) return rendered;
-    const descriptor = await this.templates.describe(name);
-    return Ok({
-      rendered: rendered.value,
-      template: name,
-      category: input.category ?? descriptor?.category ?? 'transactional',
-    });
+    return Ok({ name, variables });
   }
 
   private async recipient(
     input: SendNotificationInput,
-  ): Promise<Result<{ userId?: string; address: string }, DomainError>> {
+  ): Promise<Result<{ userId?: string; address: string; user?: User }, DomainError>> {
     const to = input.to;
     if ('address' in to) {
       const address = to.address.trim();
@@ -172,19 +246,22 @@ export class SendNotification {
       if (input.channel === 'sms' && !PHONE.test(address)) {
         return Err(invalid('phone', 'A valid phone number is required'));
       }
-      return Ok({ address: input.channel === 'email' ? address.toLowerCase() : address });
+      if (input.channel === 'sms') return Ok({ address });
+      // An address that is a user's follows that user's preferences (and gets their unsubscribe link).
+      const owner = await this.users.findByEmail(address);
+      return Ok({ address: address.toLowerCase(), ...(owner ? { user: owner } : {}) });
     }
     const user = await this.users.findById(to.userId);
     if (!user) return Err(invalid('to', 'There is no user with this id'));
     switch (input.channel) {
       case 'email':
-        return Ok({ userId: user.id, address: user.email });
+        return Ok({ userId: user.id, address: user.email, user });
       case 'sms':
         return user.phone
-          ? Ok({ userId: user.id, address: user.phone })
+          ? Ok({ userId: user.id, address: user.phone, user })
           : Err(domainError('RECIPIENT_UNREACHABLE', 'This user has no phone number'));
       case 'push':
-        return Ok({ userId: user.id, address: PUSH_RECIPIENT });
+        return Ok({ userId: user.id, address: PUSH_RECIPIENT, user });
     }
   }
 }

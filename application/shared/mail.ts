@@ -12,6 +12,8 @@ export interface MailMessage {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /** Extra header lines, e.g. List-Unsubscribe and List-Unsubscribe-Post (RFC 8058) on marketing mail. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Sends mail (outbox folder by default, SMTP when configured). Rejects when delivery fails. */

@@ -15,6 +15,7 @@ import { REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import type { Config } from '../config.js';
 import { DeliverNotification } from '../../application/notifications/deliver-notification.js';
 import { NOTIFICATIONS_QUEUE } from '../../application/notifications/send-notification.js';
+import { BULK_QUEUE, RunBulkNotification } from '../../application/notifications/bulk.js';
 
 export type JobHandlerClass = new (...args: any[]) => JobHandler<any>;
 
@@ -36,6 +37,9 @@ export type ProcessorTable = Readonly<Record<string, ProcessorRow>>;
 export const PROCESSORS: ProcessorTable = {
   // job `deliver` (SendNotification queues it, job id = notification id)
   [NOTIFICATIONS_QUEUE]: { handler: DeliverNotification, concurrency: 10 },
+  // job `bulk` (StartBulkNotification queues it, job id = bulk id): walks the audience, creating
+  // and queueing one `deliver` per recipient; two walks at once per process is plenty.
+  [BULK_QUEUE]: { handler: RunBulkNotification, concurrency: 2 },
 };
 
 /**

@@ -1,4 +1,18 @@
+import { createHmac } from 'node:crypto';
 import type { Container } from 'inversify';
+import type { Redis } from 'ioredis';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { RedisRecipientRateLimit } from '../../adapters/cache/redis-recipient-rate-limit.js';
+import { MemoryRecipientRateLimit } from '../../adapters/cache/memory-recipient-rate-limit.js';
+import { HmacUnsubscribeTokens } from '../../adapters/security/hmac-unsubscribe-tokens.js';
+import {
+  BULK_NOTIFICATION_STORE,
+  GetBulkNotification,
+  RunBulkNotification,
+  StartBulkNotification,
+} from '../../application/notifications/bulk.js';
+import { Unsubscribe } from '../../application/notifications/unsubscribe.js';
+import { SendSafeguards, UNSUBSCRIBE_SETTINGS } from '../../application/notifications/safeguards.js';
 import { MAILER, type Mailer } from '../../application/shared/mail.js';
 import {
   APP_LOGGER,
@@ -17,8 +31,14 @@ import {
 } from '../../application/notifications/channels.js';
 import {
   NOTIFICATION_REPOSITORY,
+  RECIPIENT_RATE_LIMIT,
+  RECIPIENT_RATE_POLICY,
   TEMPLATE_LIBRARY,
+  UNSUBSCRIBE_TOKENS,
+  type RecipientRateLimit,
+  type RecipientRatePolicy,
   type TemplateLibrary,
+  type UnsubscribeTokens,
 } from '../../application/notifications/ports.js';
 import {
   DELIVERY_POLICY,
@@ -183,6 +203,7 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     resumeAfterMs: config.notifications.resumeAfterMs,
     resumeBatch: 500,
   });
+  bindSendSafeguards(container, config);
   bindUseCase(container, SendNotification, [
     TEMPLATE_LIBRARY,
     NOTIFICATION_REPOSITORY,
@@ -192,6 +213,7 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     CLOCK,
     DELIVERY_POLICY,
     APP_LOGGER,
+    SendSafeguards,
   ]);
   bindUseCase(container, DeliverNotification, [
     NOTIFICATION_REPOSITORY,
@@ -209,6 +231,24 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     CLOCK,
     DELIVERY_POLICY,
   ]);
+  bindUseCase(container, StartBulkNotification, [
+    SendNotification,
+    USER_REPOSITORY,
+    BULK_NOTIFICATION_STORE,
+    JOB_QUEUE,
+    ID_GENERATOR,
+    CLOCK,
+    DELIVERY_POLICY,
+  ]);
+  bindUseCase(container, RunBulkNotification, [
+    SendNotification,
+    USER_REPOSITORY,
+    BULK_NOTIFICATION_STORE,
+    NOTIFICATION_REPOSITORY,
+    CLOCK,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, GetBulkNotification, [BULK_NOTIFICATION_STORE, NOTIFICATION_REPOSITORY]);
   bindUseCase(container, NotificationHistory, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, GetNotification, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, ListNotificationTemplates, [TEMPLATE_LIBRARY]);
@@ -221,6 +261,44 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     )
     .inSingletonScope()
     .onDeactivation((schedule) => schedule.stop());
+}
+
+/**
+ * What the send path checks: the per-recipient rate limit (Redis with REDIS_URL, shared by the
+ * fleet; in process otherwise) and the unsubscribe links' signing key (UNSUBSCRIBE_SECRET, else
+ * one derived from the JWT secret so a deployment needs no new variable).
+ */
+function bindSendSafeguards(container: Container, config: Config): void {
+  const n = config.notifications;
+  container.bind<RecipientRatePolicy>(RECIPIENT_RATE_POLICY).toConstantValue({
+    max: n.recipientMax,
+    transactionalMax: n.recipientTransactionalMax,
+    windowMs: n.recipientWindowMs,
+  });
+  if (config.redis) {
+    container
+      .bind<RecipientRateLimit>(RECIPIENT_RATE_LIMIT)
+      .toResolvedValue(
+        (redis: Redis, prefix: string, logger: AppLogger) =>
+          new RedisRecipientRateLimit(redis, prefix, logger),
+        [REDIS_CLIENT, REDIS_KEY_PREFIX, APP_LOGGER],
+      )
+      .inSingletonScope();
+  } else {
+    container.bind<RecipientRateLimit>(RECIPIENT_RATE_LIMIT).toConstantValue(new MemoryRecipientRateLimit());
+  }
+  const secret =
+    n.unsubscribeSecret ??
+    createHmac('sha256', config.jwt.secret).update('notifications:unsubscribe').digest('hex');
+  container.bind<UnsubscribeTokens>(UNSUBSCRIBE_TOKENS).toConstantValue(new HmacUnsubscribeTokens(secret));
+  container.bind(UNSUBSCRIBE_SETTINGS).toConstantValue({ publicUrl: config.publicUrl });
+  bindUseCase(container, Unsubscribe, [UNSUBSCRIBE_TOKENS, USER_REPOSITORY, CLOCK]);
+  bindUseCase(container, SendSafeguards, [
+    RECIPIENT_RATE_LIMIT,
+    RECIPIENT_RATE_POLICY,
+    UNSUBSCRIBE_TOKENS,
+    UNSUBSCRIBE_SETTINGS,
+  ]);
 }
 
 /** Resumes pending notifications at start and on schedule (after the workers are registered). */

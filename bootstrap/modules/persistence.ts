@@ -24,6 +24,9 @@ import { CUSTOMER_ORDER_HISTORY, PROMO_CODE_REPOSITORY } from '../../application
 import { NOTIFICATION_REPOSITORY } from '../../application/notifications/ports.js';
 import { REVIEW_REPOSITORY } from '../../application/reviews/ports.js';
 import { PUSH_SUBSCRIPTION_STORE } from '../../application/notifications/channels.js';
+import { BULK_NOTIFICATION_STORE } from '../../application/notifications/bulk.js';
+import { MemoryBulkNotificationStore } from '../../adapters/persistence/memory/notifications-bulk-sends.js';
+import { MongoBulkNotificationStore } from '../../adapters/persistence/mongo/notifications-bulk-sends.js';
 import { MemoryPushSubscriptionStore } from '../../adapters/persistence/memory/notifications-push-subscriptions.js';
 import { MongoPushSubscriptionStore } from '../../adapters/persistence/mongo/notifications-push-subscriptions.js';
 import { CLOCK } from '../../application/shared/ports.js';
@@ -308,6 +311,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'reviews',
     memory: adapter(MemoryReviewRepository, db),
     mongo: adapter(MongoReviewRepository, mongo),
+  }),
+  row({
+    token: BULK_NOTIFICATION_STORE,
+    context: 'notifications',
+    memory: adapter(MemoryBulkNotificationStore, db),
+    mongo: adapter(MongoBulkNotificationStore, mongo),
   }),
   row({
     token: PUSH_SUBSCRIPTION_STORE,

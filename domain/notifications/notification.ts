@@ -24,6 +24,14 @@ export const PUSH_RECIPIENT = 'push';
 /** A last error is kept this long at most (a provider's answer may be a whole HTML page). */
 export const LAST_ERROR_MAX = 500;
 
+/**
+ * Why a message was recorded without being sent: the recipient's preferences refuse it, the
+ * per-recipient rate limit was reached, or (a bulk send) the user has no address for the channel.
+ * Such a message is stored `failed` with the reason as its lastError and in metadata.skipped.
+ */
+export const SKIP_REASONS = ['opted-out', 'rate-limited', 'unreachable'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
 export interface NotificationMetadata {
   readonly category: NotificationCategory;
   /** The domain event this message answers (its id is then derived from it). */
@@ -33,6 +41,10 @@ export interface NotificationMetadata {
   readonly bulkId?: string;
   /** Who asked for it when an admin did. */
   readonly requestedBy?: string;
+  /** Recorded, not sent (see SkipReason). */
+  readonly skipped?: SkipReason;
+  /** The one-click unsubscribe link a marketing mail carries (its List-Unsubscribe header). */
+  readonly unsubscribeUrl?: string;
 }
 
 export interface Notification {
@@ -77,6 +89,12 @@ export interface NewNotification {
 export function newNotification(input: NewNotification): Notification {
   const { now, ...rest } = input;
   return { ...rest, status: 'pending', retryCount: 0, createdAt: now, updatedAt: now, version: 0 };
+}
+
+/** A message recorded without being sent: `failed` at once, the reason in lastError and metadata. */
+export function newSkippedNotification(input: NewNotification, reason: SkipReason): Notification {
+  const n = newNotification(input);
+  return { ...n, status: 'failed', lastError: reason, metadata: { ...n.metadata, skipped: reason } };
 }
 
 /** Delivered: sent with its time. A message already sent or failed is left as it is (null). */

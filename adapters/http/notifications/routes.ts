@@ -4,6 +4,7 @@ import {
   NOTIFICATION_CATEGORIES,
   NOTIFICATION_STATUSES,
   NOTIFICATION_TYPES,
+  SKIP_REASONS,
   type Notification,
 } from '../../../domain/notifications/notification.js';
 import { domainError } from '../../../domain/shared/errors.js';
@@ -36,8 +37,8 @@ import type { App, HttpRouteDeps } from '../types.js';
 
 const tags = ['Notifications'];
 /** One of `values` (a string enum in the OpenAPI document). */
-const literals = <T extends string>(values: readonly T[]) =>
-  Type.Unsafe<T>(Type.String({ enum: [...values] }));
+const literals = <T extends string>(values: readonly T[], options: { description?: string } = {}) =>
+  Type.Unsafe<T>(Type.String({ ...options, enum: [...values] }));
 
 const NotificationId = Type.String({
   pattern: '^[A-Za-z0-9._:-]{1,128}$',
@@ -60,6 +61,12 @@ const NotificationSchema = Type.Object({
     orderId: Type.Optional(Type.String()),
     bulkId: Type.Optional(Type.String()),
     requestedBy: Type.Optional(Type.String()),
+    skipped: Type.Optional(
+      literals(SKIP_REASONS, {
+        description: 'Recorded, not sent: the preferences refuse it, the rate limit, or no address (bulk)',
+      }),
+    ),
+    unsubscribeUrl: Type.Optional(Type.String({ description: 'The one-click unsubscribe link it carries' })),
   }),
   retryCount: Type.Integer(),
   lastError: Type.Optional(Type.String()),

@@ -2,10 +2,24 @@ import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { normalizeEmail, withStanding, type User } from '../../../domain/identity/user.js';
 import type { LoyaltyStanding } from '../../../domain/loyalty/points.js';
-import type { UserRepository } from '../../../application/identity/ports.js';
+import type { UserRepository, UserSegment } from '../../../application/identity/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
 export const USERS_COLLECTION = 'users';
+
+function inSegment(user: User, segment: UserSegment): boolean {
+  if (!user.isActive) return false;
+  switch (segment.kind) {
+    case 'all':
+      return true;
+    case 'preference':
+      return user.preferences[segment.preference];
+    case 'tier':
+      return user.membershipTier === segment.tier;
+    case 'users':
+      return segment.ids.includes(user.id);
+  }
+}
 
 const emailTaken = (): DomainError => domainError('EMAIL_TAKEN', 'User already exists with this email');
 
@@ -81,6 +95,19 @@ export class MemoryUserRepository implements UserRepository {
     if (!stored || (stored.lastActiveAt && stored.lastActiveAt.getTime() > notBefore.getTime())) return false;
     this.users.set(userId, { ...stored, lastActiveAt: at });
     return true;
+  }
+
+  async pageBySegment(segment: UserSegment, afterId: string | undefined, limit: number): Promise<User[]> {
+    return [...this.users.values()]
+      .filter((u) => inSegment(u, segment) && (afterId === undefined || u.id > afterId))
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, limit);
+  }
+
+  async countBySegment(segment: UserSegment): Promise<number> {
+    let n = 0;
+    for (const u of this.users.values()) if (inSegment(u, segment)) n += 1;
+    return n;
   }
 
   async delete(id: string): Promise<void> {

@@ -1,7 +1,11 @@
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import type { Notification } from '../../../domain/notifications/notification.js';
-import type { NotificationQuery, NotificationRepository } from '../../../application/notifications/ports.js';
+import type {
+  BulkCounts,
+  NotificationQuery,
+  NotificationRepository,
+} from '../../../application/notifications/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
@@ -54,6 +58,12 @@ export class MemoryNotificationRepository implements NotificationRepository {
     const all = [...this.byId.values()].filter((n) => matchesQuery(n, q)).sort(newestFirst);
     const start = (q.page - 1) * q.limit;
     return { items: all.slice(start, start + q.limit), total: all.length, page: q.page, limit: q.limit };
+  }
+
+  async countByBulk(bulkId: string): Promise<BulkCounts> {
+    const counts = { pending: 0, sent: 0, failed: 0 };
+    for (const n of this.byId.values()) if (n.metadata.bulkId === bulkId) counts[n.status] += 1;
+    return counts;
   }
 
   async listPending(olderThan: Date, limit: number): Promise<Notification[]> {

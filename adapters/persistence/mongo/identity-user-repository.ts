@@ -13,8 +13,9 @@ import {
   type User,
 } from '../../../domain/identity/user.js';
 import { OCCASIONS, type Occasion } from '../../../domain/catalog/product.js';
-import type { LoyaltyStanding } from '../../../domain/loyalty/points.js';
-import type { UserRepository } from '../../../application/identity/ports.js';
+import { TIER_THRESHOLDS, type LoyaltyStanding } from '../../../domain/loyalty/points.js';
+import type { UserRepository, UserSegment } from '../../../application/identity/ports.js';
+import { openCollection } from './open-collection.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
 
@@ -110,6 +111,36 @@ USER_SCHEMA.index(
   { email: 1, role: 1 },
   { name: 'admins_partial', partialFilterExpression: { role: 'admin' } },
 );
+
+/**
+ * A segment as a query. Stored documents may lack a preference (the default applies: mail and
+ * newsletter on, SMS off) or the loyalty fields (bronze); the tier follows the lifetime points, as
+ * reads recompute it (domain/loyalty/points.ts).
+ */
+function segmentFilter(segment: UserSegment): Record<string, unknown> {
+  const active = { isActive: { $ne: false } };
+  switch (segment.kind) {
+    case 'all':
+      return active;
+    case 'preference': {
+      const field = `preferences.${segment.preference}`;
+      return DEFAULT_PREFERENCES[segment.preference]
+        ? { ...active, [field]: { $ne: false } }
+        : { ...active, [field]: true };
+    }
+    case 'tier': {
+      const { silver, gold } = TIER_THRESHOLDS;
+      if (segment.tier === 'gold') return { ...active, lifetimePoints: { $gte: gold } };
+      if (segment.tier === 'silver') return { ...active, lifetimePoints: { $gte: silver, $lt: gold } };
+      return {
+        ...active,
+        $or: [{ lifetimePoints: { $lt: silver } }, { lifetimePoints: { $exists: false } }],
+      };
+    }
+    case 'users':
+      return { ...active, _id: { $in: [...segment.ids] } };
+  }
+}
 
 export function userModel(connection: Connection): Model<UserDocument> {
   return (connection.models.User ?? connection.model('User', USER_SCHEMA)) as unknown as Model<UserDocument>;
@@ -321,6 +352,20 @@ export class MongoUserRepository implements UserRepository {
 
   async delete(id: string): Promise<void> {
     await this.users.deleteOne({ _id: id }).exec();
+  }
+
+  async pageBySegment(segment: UserSegment, afterId: string | undefined, limit: number): Promise<User[]> {
+    const filter = segmentFilter(segment);
+    const docs = await openCollection(this.users)
+      .find<UserDocument>(afterId === undefined ? filter : { $and: [filter, { _id: { $gt: afterId } }] })
+      .sort({ _id: 1 })
+      .limit(limit)
+      .toArray();
+    return docs.map(userFromDocument);
+  }
+
+  async countBySegment(segment: UserSegment): Promise<number> {
+    return this.users.collection.countDocuments(segmentFilter(segment) as never);
   }
 
   async count(filter: { role?: User['role']; isActive?: boolean } = {}): Promise<number> {

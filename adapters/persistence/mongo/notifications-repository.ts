@@ -1,8 +1,16 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
-import type { Notification, NotificationMetadata } from '../../../domain/notifications/notification.js';
-import type { NotificationQuery, NotificationRepository } from '../../../application/notifications/ports.js';
+import type {
+  Notification,
+  NotificationMetadata,
+  NotificationStatus,
+} from '../../../domain/notifications/notification.js';
+import type {
+  BulkCounts,
+  NotificationQuery,
+  NotificationRepository,
+} from '../../../application/notifications/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
@@ -34,6 +42,8 @@ export const NOTIFICATION_SCHEMA = new Schema(
 NOTIFICATION_SCHEMA.index({ userId: 1, createdAt: -1 });
 NOTIFICATION_SCHEMA.index({ status: 1, createdAt: 1 });
 NOTIFICATION_SCHEMA.index({ createdAt: -1 });
+// A bulk send's progress counts its notifications by status.
+NOTIFICATION_SCHEMA.index({ 'metadata.bulkId': 1 }, { sparse: true });
 
 function notificationModel(connection: Connection): Model<NotificationDocument> {
   return (connection.models.Notification ??
@@ -47,6 +57,8 @@ function metadataFromDocument(m: NotificationMetadata): NotificationMetadata {
     ...(m.orderId != null ? { orderId: m.orderId } : {}),
     ...(m.bulkId != null ? { bulkId: m.bulkId } : {}),
     ...(m.requestedBy != null ? { requestedBy: m.requestedBy } : {}),
+    ...(m.skipped != null ? { skipped: m.skipped } : {}),
+    ...(m.unsubscribeUrl != null ? { unsubscribeUrl: m.unsubscribeUrl } : {}),
   };
 }
 
@@ -148,6 +160,22 @@ export class MongoNotificationRepository implements NotificationRepository {
       this.notifications.collection.countDocuments(filter),
     ]);
     return { items: docs.map(fromDocument), total, page: q.page, limit: q.limit };
+  }
+
+  /**
+   * One read over the bulk's documents on an index whose key never changes (`metadata.bulkId`),
+   * tallied here: each document is seen once, with one status. Three counts by status could see
+   * a message twice (pending, then sent a moment later) while its delivery runs.
+   */
+  async countByBulk(bulkId: string): Promise<BulkCounts> {
+    const docs = await openCollection(this.notifications)
+      .find<{ status: NotificationStatus }>({ 'metadata.bulkId': bulkId } as never, {
+        projection: { status: 1 },
+      })
+      .toArray();
+    const counts = { pending: 0, sent: 0, failed: 0 };
+    for (const d of docs) counts[d.status] += 1;
+    return counts;
   }
 
   async listPending(olderThan: Date, limit: number): Promise<Notification[]> {

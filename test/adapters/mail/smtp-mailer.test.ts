@@ -45,6 +45,22 @@ describe('SmtpMailer (nodemailer) against a real SMTP server', () => {
     await mailer.close();
   });
 
+  it('passes extra headers: List-Unsubscribe and List-Unsubscribe-Post (RFC 8058)', async () => {
+    const mailer = new SmtpMailer({ url: sink.url, from: 'shop@florals.test' }, logger());
+    const url = 'https://api.florals.test/api/notifications/unsubscribe?token=u1.newsletter.abc';
+    await mailer.send({
+      to: 'list@example.com',
+      subject: 'Spring offers',
+      text: 'Tulips',
+      html: '<p>Tulips</p>',
+      headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    const mail = await sink.waitFor((m) => m.to === 'list@example.com');
+    expect(mail.headers['list-unsubscribe']?.replace(/\s+/g, '')).to.equal(`<${url}>`);
+    expect(mail.headers['list-unsubscribe-post']).to.equal('List-Unsubscribe=One-Click');
+    await mailer.close();
+  });
+
   it('a template arrives with every interpolated value escaped in the html part and intact in the text', async () => {
     const mailer = new SmtpMailer({ url: sink.url, from: 'shop@florals.test' }, logger());
     const evil = '<script>alert("x")</script> & Co';

@@ -18,6 +18,9 @@ import { MemoryNotificationRepository } from '../../../adapters/persistence/memo
 import { MemoryUserRepository } from '../../../adapters/persistence/memory/identity-user-repository.js';
 import { LiquidTemplateLibrary } from '../../../adapters/templates/liquid-template-library.js';
 import { notificationTemplatesDir } from '../../../bootstrap/paths.js';
+import { SendSafeguards } from '../../../application/notifications/safeguards.js';
+import { MemoryRecipientRateLimit } from '../../../adapters/cache/memory-recipient-rate-limit.js';
+import { HmacUnsubscribeTokens } from '../../../adapters/security/hmac-unsubscribe-tokens.js';
 import { aUser, SequentialIds, TestClock } from '../../support/kit.js';
 
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -85,8 +88,14 @@ function setup() {
     clock,
     quiet,
   );
+  const safeguards = new SendSafeguards(
+    new MemoryRecipientRateLimit(),
+    { max: 1000, transactionalMax: 1000, windowMs: 3600_000 },
+    new HmacUnsubscribeTokens('x'.repeat(32)),
+    { publicUrl: 'http://api.test' },
+  );
   const makeSend = () =>
-    new SendNotification(templates, notifications, users, queue, ids, clock, POLICY, quiet);
+    new SendNotification(templates, notifications, users, queue, ids, clock, POLICY, quiet, safeguards);
   let send = makeSend();
   const startWorker = () => queue.process(NOTIFICATIONS_QUEUE, (job) => deliver.handle(job as never));
   return {

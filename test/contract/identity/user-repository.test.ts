@@ -222,6 +222,53 @@ function userRepositoryContract(make: () => Promise<Subject>): void {
     expect(stored.lastActiveAt).to.deep.equal(FIXED_NOW);
   });
 
+  it('pageBySegment walks a segment by id in keyset pages (active users only); countBySegment agrees', async () => {
+    const { users } = await make();
+    const made: string[] = [];
+    const add = async (overrides: Parameters<typeof aUser>[0]) => {
+      const u = aUser(overrides);
+      await users.create(u);
+      made.push(u.id);
+      return u;
+    };
+    const prefs = (p: object) => ({ preferences: { ...aUser().preferences, ...p } });
+    const noNews = await add(prefs({ newsletter: false }));
+    const sms = await add(prefs({ smsNotifications: true }));
+    const gold = await add({});
+    await users.syncLoyalty(gold.id, { points: 10, lifetimePoints: 25_000, seq: 1 });
+    const silver = await add({});
+    await users.syncLoyalty(silver.id, { points: 10, lifetimePoints: 6_000, seq: 1 });
+    const plain = await add({});
+    await add({ isActive: false });
+    const sorted = (ids: string[]) => [...ids].sort();
+    const walk = async (segment: Parameters<UserRepository['pageBySegment']>[0]) => {
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await users.pageBySegment(segment, after, 2);
+        if (page.length === 0) return seen;
+        expect(page.length).to.be.at.most(2);
+        seen.push(...page.map((u) => u.id));
+        after = page[page.length - 1]!.id;
+      }
+    };
+    const active = [noNews.id, sms.id, gold.id, silver.id, plain.id];
+    expect(await walk({ kind: 'all' })).to.deep.equal(sorted(active));
+    expect(await users.countBySegment({ kind: 'all' })).to.equal(5);
+    expect(await walk({ kind: 'preference', preference: 'newsletter' })).to.deep.equal(
+      sorted(active.filter((id) => id !== noNews.id)),
+    );
+    expect(await walk({ kind: 'preference', preference: 'smsNotifications' })).to.deep.equal([sms.id]);
+    expect(await users.countBySegment({ kind: 'preference', preference: 'smsNotifications' })).to.equal(1);
+    expect(await walk({ kind: 'tier', tier: 'gold' })).to.deep.equal([gold.id]);
+    expect(await walk({ kind: 'tier', tier: 'silver' })).to.deep.equal([silver.id]);
+    expect(await walk({ kind: 'tier', tier: 'bronze' })).to.deep.equal(sorted([noNews.id, sms.id, plain.id]));
+    expect(
+      await walk({ kind: 'users', ids: [plain.id, gold.id, made[5]!, 'f00000000000000000000000'] }),
+    ).to.deep.equal(sorted([plain.id, gold.id]));
+    expect(await users.countBySegment({ kind: 'users', ids: [plain.id, made[5]!] })).to.equal(1);
+  });
+
   it('delete removes; count filters by role and active flag', async () => {
     const { users } = await make();
     const a = aUser();

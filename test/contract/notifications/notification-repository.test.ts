@@ -3,6 +3,7 @@ import type { NotificationRepository } from '../../../application/notifications/
 import {
   markSent,
   newNotification,
+  newSkippedNotification,
   recordFailure,
   type Notification,
   type NotificationType,
@@ -35,6 +36,38 @@ function notification(
 }
 
 function contract(make: () => Promise<NotificationRepository>): void {
+  it('countByBulk counts a bulk send’s notifications by status (skipped ones included), and only that bulk’s', async () => {
+    const repo = await make();
+    const bulkId = testId();
+    const inBulk = (id: string) => {
+      const n = notification({ id });
+      return { ...n, metadata: { ...n.metadata, bulkId } };
+    };
+    const a = (await repo.create(inBulk(testId()))).notification;
+    await repo.create(inBulk(testId()));
+    const c = (await repo.create(inBulk(testId()))).notification;
+    await repo.create(
+      newSkippedNotification(
+        {
+          ...notification(),
+          metadata: { category: 'marketing', bulkId },
+          now: FIXED_NOW,
+          id: testId(),
+        } as never,
+        'opted-out',
+      ),
+    );
+    await repo.create({ ...notification(), metadata: { category: 'marketing', bulkId: testId() } });
+    await repo.update(markSent(a, minutes(1))!);
+    await repo.update(recordFailure(c, { error: 'x', final: true, at: minutes(1) })!);
+    expect(await repo.countByBulk(bulkId)).to.deep.equal({ pending: 1, sent: 1, failed: 2 });
+    expect(await repo.countByBulk(testId())).to.deep.equal({ pending: 0, sent: 0, failed: 0 });
+    const skipped = (await repo.query({ page: 1, limit: 10, status: 'failed' })).items.find(
+      (n) => n.metadata.skipped === 'opted-out',
+    );
+    expect(skipped).to.deep.include({ lastError: 'opted-out' });
+  });
+
   it('creates (version 1) and reads back equal; a missing id is null', async () => {
     const repo = await make();
     const { notification: stored, created } = await repo.create(notification());

@@ -77,8 +77,32 @@ describe('http/notifications: /api/notifications', () => {
       },
     });
     expect(sms.statusCode, sms.body).to.equal(202);
-    expect(sms.json().data.notification).to.deep.include({ type: 'sms', recipient: '+91 98450 12345' });
-    await waitForStatus(t, admin, sms.json().data.notification._id, 'sent');
+    // smsNotifications is off by default: recorded, not sent (README: which messages need which preference).
+    expect(sms.json().data.notification).to.deep.include({
+      type: 'sms',
+      recipient: '+91 98450 12345',
+      status: 'failed',
+      lastError: 'opted-out',
+    });
+    const on = await t.request({
+      method: 'PUT',
+      url: '/api/auth/preferences',
+      token: shopper.token,
+      body: { smsNotifications: true },
+    });
+    expect(on.statusCode, on.body).to.equal(200);
+    const again = await t.request({
+      method: 'POST',
+      url: '/api/notifications/sms',
+      token: admin,
+      body: {
+        to: shopper.user._id,
+        template: 'order-update',
+        variables: { name: 'A', orderNumber: 'AF-1', message: 'Hi' },
+      },
+    });
+    expect(again.statusCode, again.body).to.equal(202);
+    await waitForStatus(t, admin, again.json().data.notification._id, 'sent');
   });
 
   it('bad input answers 400 naming the field; a user without a phone 422', async () => {
@@ -174,7 +198,7 @@ describe('http/notifications: /api/notifications', () => {
     });
     expect(res.statusCode, res.body).to.equal(200);
     const body = res.json();
-    expect(body.total).to.equal(1);
+    expect(body.total).to.equal(2); // the opted-out SMS and the one sent
     expect(body.data.notifications[0]).to.deep.include({ type: 'sms', userId: shopper.user._id });
     const all = await t.request({
       method: 'GET',
