@@ -57,7 +57,8 @@ export interface SendNotificationInput {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[\d\s\-()]{5,30}$/;
 
-function invalid(field: string, message: string): DomainError {
+/** A 400 naming `field`. */
+export function invalid(field: string, message: string): DomainError {
   return domainError('VALIDATION_FAILED', message, { errors: [{ field, message }] });
 }
 

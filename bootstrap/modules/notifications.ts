@@ -35,6 +35,8 @@ import {
   NotificationHistory,
 } from '../../application/notifications/queries.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
+import { NotifyCustomerAboutOrder } from '../../application/notifications/order-updates.js';
 import { JOB_QUEUE } from '../../application/shared/job-queue.js';
 import { LiquidTemplateLibrary } from '../../adapters/templates/liquid-template-library.js';
 import { notificationTemplatesDir } from '../paths.js';
@@ -204,6 +206,13 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     JOB_QUEUE,
     CLOCK,
     DELIVERY_POLICY,
+  ]);
+  bindUseCase(container, NotifyCustomerAboutOrder, [
+    ORDER_REPOSITORY,
+    USER_REPOSITORY,
+    PUSH_SUBSCRIPTION_STORE,
+    TEMPLATE_LIBRARY,
+    SendNotification,
   ]);
   bindUseCase(container, NotificationHistory, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, GetNotification, [NOTIFICATION_REPOSITORY]);
