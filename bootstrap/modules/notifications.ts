@@ -37,10 +37,12 @@ import {
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { NotifyCustomerAboutOrder } from '../../application/notifications/order-updates.js';
+import { BackInStockNotifications } from '../../application/notifications/back-in-stock.js';
+import { BACK_IN_STOCK_MESSAGES } from '../../application/inventory/ports.js';
 import { JOB_QUEUE } from '../../application/shared/job-queue.js';
 import { LiquidTemplateLibrary } from '../../adapters/templates/liquid-template-library.js';
 import { notificationTemplatesDir } from '../paths.js';
-import { bindUseCase } from './bind.js';
+import { bindClass, bindUseCase } from './bind.js';
 import { SweepSchedule } from './stock-reservations.js';
 import {
   GetPushPublicKey,
@@ -214,6 +216,8 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     TEMPLATE_LIBRARY,
     SendNotification,
   ]);
+  // The inventory's back-in-stock messages go through the pipeline (its port, bound here).
+  bindClass(container, BACK_IN_STOCK_MESSAGES, BackInStockNotifications, [SendNotification, APP_LOGGER]);
   bindUseCase(container, NotificationHistory, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, GetNotification, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, ListNotificationTemplates, [TEMPLATE_LIBRARY]);
