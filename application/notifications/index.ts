@@ -10,4 +10,8 @@ export {
   NotifyWhenOrderStatusChanged,
   NotifyWhenPaymentFailed,
 } from './order-notifications.js';
+export {
+  SendResetLinkWhenPasswordResetRequested,
+  SendWelcomeWhenUserRegistered,
+} from './account-notifications.js';
 export { SendNotification, type SendNotificationInput } from './send-notification.js';

@@ -12,7 +12,14 @@ import type { UserRepository } from '../identity/index.js';
 import type { JobQueue } from '../shared/job-queue.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import { token } from '../shared/token.js';
-import type { NotificationRepository, RenderedMessage, TemplateLibrary, TemplateVariables } from './ports.js';
+import {
+  secretPlaceholder,
+  type NotificationRepository,
+  type RenderedMessage,
+  type TemplateDescriptor,
+  type TemplateLibrary,
+  type TemplateVariables,
+} from './ports.js';
 
 /** The queue and job name of a delivery; the job id is the notification id (dedup). */
 export const NOTIFICATIONS_QUEUE = 'notifications';
@@ -60,6 +67,16 @@ const PHONE = /^\+?[\d\s\-()]{5,30}$/;
 /** A 400 naming `field`. */
 export function invalid(field: string, message: string): DomainError {
   return domainError('VALIDATION_FAILED', message, { errors: [{ field, message }] });
+}
+
+/** Secret variables never reach the store: their placeholders are rendered in their place. */
+function withPlaceholders(
+  descriptor: TemplateDescriptor | undefined,
+  variables: TemplateVariables,
+): TemplateVariables {
+  const secrets = Object.entries(descriptor?.variables ?? {}).filter(([, v]) => v.secret === true);
+  if (secrets.length === 0) return variables;
+  return { ...variables, ...Object.fromEntries(secrets.map(([name]) => [name, secretPlaceholder(name)])) };
 }
 
 /**
@@ -150,9 +167,13 @@ export class SendNotification {
           ...(input.custom.subject !== undefined ? { subject: input.custom.subject } : {}),
         }
       : (input.variables ?? {});
-    const rendered = await this.templates.render(name, input.channel, variables);
-    if (rendered.isErr()) return rendered;
     const descriptor = await this.templates.describe(name);
+    const rendered = await this.templates.render(
+      name,
+      input.channel,
+      withPlaceholders(descriptor, variables),
+    );
+    if (rendered.isErr()) return rendered;
     return Ok({
       rendered: rendered.value,
       template: name,

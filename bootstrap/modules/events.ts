@@ -59,6 +59,11 @@ import {
   NotifyWhenPaymentFailed,
 } from '../../application/notifications/order-notifications.js';
 import { SendNotification } from '../../application/notifications/send-notification.js';
+import {
+  SendResetLinkWhenPasswordResetRequested,
+  SendWelcomeWhenUserRegistered,
+} from '../../application/notifications/account-notifications.js';
+import { IssuePasswordReset } from '../../application/identity/reset-links.js';
 import { PUSH_SUBSCRIPTION_STORE } from '../../application/notifications/channels.js';
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import { RedisEventFanout } from '../../adapters/cache/redis-event-fanout.js';
@@ -89,6 +94,8 @@ export const REACTIONS: Reactions = {
   'ordering.order-payment-failed': [NotifyWhenPaymentFailed],
   'ordering.order-refunded': [TakeBackPointsWhenOrderRefunded, NotifyWhenOrderRefunded],
   'ordering.delivery-updated': [NotifyWhenDeliveryUpdated],
+  'identity.user-registered': [SendWelcomeWhenUserRegistered],
+  'identity.password-reset-requested': [SendResetLinkWhenPasswordResetRequested],
   ...Object.fromEntries(
     CATALOG_EVENT_TYPES.map((type) => [type, [InvalidateCatalogCacheWhenCatalogChanged]]),
   ),
@@ -178,6 +185,12 @@ export function bindEvents(container: Container, config: Config): void {
   bindUseCase(container, NotifyWhenPaymentFailed, notify);
   bindUseCase(container, NotifyWhenOrderRefunded, notify);
   bindUseCase(container, NotifyWhenDeliveryUpdated, notify);
+  bindUseCase(container, SendWelcomeWhenUserRegistered, [USER_REPOSITORY, SendNotification, APP_LOGGER]);
+  bindUseCase(container, SendResetLinkWhenPasswordResetRequested, [
+    IssuePasswordReset,
+    SendNotification,
+    APP_LOGGER,
+  ]);
   bindUseCase(container, ReleaseStockWhenOrderCancelled, [STOCK_STORE, STOCK_LEDGER]);
   bindUseCase(container, ReleasePromoWhenOrderCancelled, [PROMO_CODE_REPOSITORY]);
   bindUseCase(container, ReleaseSlotWhenOrderCancelled, [SLOT_CAPACITY_STORE]);

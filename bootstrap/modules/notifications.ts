@@ -38,6 +38,9 @@ import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { NotifyCustomerAboutOrder } from '../../application/notifications/order-updates.js';
 import { BackInStockNotifications } from '../../application/notifications/back-in-stock.js';
+import { ResetLinkSecrets } from '../../application/notifications/account-notifications.js';
+import { ResetLinks } from '../../application/identity/reset-links.js';
+import { SECRET_VARIABLES } from '../../application/notifications/ports.js';
 import { BACK_IN_STOCK_MESSAGES } from '../../application/inventory/ports.js';
 import { JOB_QUEUE } from '../../application/shared/job-queue.js';
 import { LiquidTemplateLibrary } from '../../adapters/templates/liquid-template-library.js';
@@ -201,7 +204,10 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     PUSH_SUBSCRIPTION_STORE,
     CLOCK,
     APP_LOGGER,
+    SECRET_VARIABLES,
   ]);
+  // The secret variables a delivery fills in: the reset link, made from its request's event id.
+  bindClass(container, SECRET_VARIABLES, ResetLinkSecrets, [ResetLinks]);
   bindUseCase(container, ResumePendingNotifications, [
     NOTIFICATION_REPOSITORY,
     SendNotification,

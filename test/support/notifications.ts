@@ -3,6 +3,9 @@ import {
   type NotificationRepository,
 } from '../../application/notifications/ports.js';
 import type { Application } from '../../bootstrap/app.js';
+import { BACKGROUND_TASKS } from '../../application/identity/ports.js';
+import { EventDispatcher } from '../../application/shared/event-dispatcher.js';
+import type { InProcessBackgroundTasks } from '../../adapters/system/background-tasks.js';
 
 /**
  * Waits until no notification of the app's store is pending any more (each sent or failed by
@@ -14,4 +17,14 @@ export async function notificationsSettled(t: Pick<Application, 'container'>): P
     if ((await store.listPending(new Date(8.64e15), 1)).length === 0) return;
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * Waits for every mail a request started: background tasks (forgot password), the event
+ * handlers they and the request triggered, then the notification workers.
+ */
+export async function mailSettled(t: Pick<Application, 'container'>): Promise<void> {
+  await t.container.get<InProcessBackgroundTasks>(BACKGROUND_TASKS).drain();
+  await t.container.get(EventDispatcher).drain();
+  await notificationsSettled(t);
 }

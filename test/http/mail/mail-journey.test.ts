@@ -34,7 +34,7 @@ describe('mail over SMTP through the whole application (SMTP_URL set)', function
     expect(mail.subject).to.equal('Welcome to Amour Florals');
     expect(mail.text).to.contain('Hello Meera <b>Iyer</b>,');
     expect(mail.text).to.contain('https://shop.example');
-    expect(mail.html).to.contain('Hello Meera &#60;b&#62;Iyer&#60;/b&#62;,');
+    expect(mail.html).to.contain('Hello Meera &lt;b&gt;Iyer&lt;/b&gt;,');
     expect(mail.html).not.to.contain('<b>Iyer');
     expect(existsSync(t.config.mail.outboxDir) ? readdirSync(t.config.mail.outboxDir) : []).to.deep.equal([]);
   });
