@@ -90,6 +90,7 @@ function parseDescriptor(name: string, dir: string, json: string): TemplateDescr
       example: v.example,
       required: v.required,
       ...(typeof v.description === 'string' ? { description: v.description } : {}),
+      ...(v.secret === true ? { secret: true } : {}),
     };
   }
   return {

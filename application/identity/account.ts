@@ -13,19 +13,17 @@ import {
   type DetailsInput,
   type User,
 } from '../../domain/identity/user.js';
-import type { AppLogger, Clock, RandomSource } from '../shared/ports.js';
-import type { Mailer } from '../shared/mail.js';
+import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
+import { identityEvent, type PasswordResetRequested } from '../../domain/identity/events.js';
 import { withHasher } from './hashing.js';
 import type {
   BackgroundTasks,
-  IdentitySettings,
   PasswordHasher,
   PasswordResetStore,
   SecretDigest,
   TokenService,
   UserRepository,
 } from './ports.js';
-import { passwordResetMail } from './mails.js';
 import { modifyUser } from './save-user.js';
 import { issueSession, type Session } from './sessions.js';
 
@@ -102,25 +100,20 @@ export class UpdatePassword {
   }
 }
 
-export const RESET_TOKEN_BYTES = 32;
-
 /**
- * Mails a single-use reset link to an existing account. Always answers the same success, whether
- * or not the email exists (no account enumeration), and in the same time: only the email is
- * checked before answering; the lookup, the token and the mail run afterwards as a background
- * task, so neither the lookup nor a slow or failing mailer shows in the answer. Mail failures are
- * logged, not revealed.
+ * Records a password reset request for an existing, active account. Always answers the same
+ * success, whether or not the email exists (no account enumeration), and in the same time: only
+ * the email is checked before answering; the lookup and the recording run afterwards as a
+ * background task. The request is an event (`identity.password-reset-requested`, staged in the
+ * write-ahead outbox before it is published, so a process that dies still has it delivered by
+ * the sweeper); it carries no token: the link is made when its message is (reset-links.ts).
  */
 export class ForgotPassword {
   constructor(
     private readonly users: UserRepository,
-    private readonly resets: PasswordResetStore,
-    private readonly digest: SecretDigest,
-    private readonly random: RandomSource,
-    private readonly mailer: Mailer,
+    private readonly events: EventBus,
+    private readonly ids: IdGenerator,
     private readonly clock: Clock,
-    private readonly logger: AppLogger,
-    private readonly settings: IdentitySettings,
     private readonly tasks: BackgroundTasks,
   ) {}
 
@@ -130,29 +123,21 @@ export class ForgotPassword {
     if (!EMAIL_PATTERN.test(email)) {
       return Err(validationFailed([{ field: 'email', message: 'Please provide a valid email' }]));
     }
-    this.tasks.run('password reset mail', () => this.mailResetLink(email));
+    this.tasks.run('password reset request', () => this.record(email));
     return Ok({ message: 'Password reset email sent' });
   }
 
-  private async mailResetLink(email: string): Promise<void> {
+  private async record(email: string): Promise<void> {
     const user = await this.users.findByEmail(email);
     if (!user || !user.isActive) return;
-    const token = this.random.hex(RESET_TOKEN_BYTES);
-    const expiresAt = new Date(this.clock.now().getTime() + this.settings.resetTokenTtlMs);
-    await this.resets.save(this.digest.digest(token), user.id, expiresAt);
-    const link = `${this.settings.frontendUrl}/reset-password/${token}`;
-    try {
-      await this.mailer.send(
-        passwordResetMail(
-          user.email,
-          user.fullName,
-          link,
-          Math.round(this.settings.resetTokenTtlMs / 60_000),
-        ),
-      );
-    } catch (error) {
-      this.logger.error('password reset mail failed', { userId: user.id, error: String(error) });
-    }
+    const event = identityEvent<PasswordResetRequested>(
+      'identity.password-reset-requested',
+      user.id,
+      this.clock.now(),
+      this.ids.next(),
+    );
+    await this.events.stage([event]);
+    await this.events.publish([event]);
   }
 }
 

@@ -2,3 +2,5 @@
 // import-cycles.test.ts checks it). Add an export here on purpose when another context needs it.
 export type { SecretDigest, UserRepository, UserSegment } from './ports.js';
 export { RecordSearch } from './account.js';
+// The notification system sends the account messages: a reset request's link, made when it is sent.
+export { IssuePasswordReset, ResetLinks } from './reset-links.js';

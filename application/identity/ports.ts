@@ -250,6 +250,8 @@ export interface IdentitySettings {
   /** Base URL of the storefront, for links in mails (no trailing slash). */
   readonly frontendUrl: string;
   readonly resetTokenTtlMs: number;
+  /** The server key reset links are derived with (reset-links.ts); the same on every instance. */
+  readonly resetLinkKey: string;
   readonly adminEmail: string;
   /** When unset, the startup task generates one (logged once only when `revealGeneratedAdminPassword`). */
   readonly adminPassword: string | undefined;

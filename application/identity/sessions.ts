@@ -11,8 +11,7 @@ import {
   type User,
 } from '../../domain/identity/user.js';
 import { tooManyAttempts } from '../../domain/identity/login-throttle.js';
-import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
-import type { Mailer } from '../shared/mail.js';
+import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { busyError, withHasher } from './hashing.js';
 import type {
   IdentitySettings,
@@ -23,7 +22,8 @@ import type {
   TokenService,
   UserRepository,
 } from './ports.js';
-import { welcomeMail } from './mails.js';
+import { identityEvent, type UserRegistered } from '../../domain/identity/events.js';
+import { writeWithNotices } from '../shared/staged-notices.js';
 import { modifyUser } from './save-user.js';
 
 /** What register, login, update-password and reset-password answer. */
@@ -37,6 +37,11 @@ export function issueSession(tokens: TokenService, user: User, now: Date): Sessi
   return { user, token: tokens.sign(user.id, tokenIssuedAt(user, now)).token };
 }
 
+/**
+ * Creates an account and signs it in. The welcome message answers `identity.user-registered`,
+ * staged before the account's write (its id is made up front) and published after it, or
+ * discarded when the write is refused (email taken).
+ */
 export class RegisterUser {
   constructor(
     private readonly users: UserRepository,
@@ -44,9 +49,7 @@ export class RegisterUser {
     private readonly tokens: TokenService,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
-    private readonly mailer: Mailer,
-    private readonly logger: AppLogger,
-    private readonly settings: IdentitySettings,
+    private readonly events: EventBus,
   ) {}
 
   async execute(input: RegistrationInput): Promise<Result<Session, DomainError>> {
@@ -58,17 +61,16 @@ export class RegisterUser {
     if (hashed.isErr()) return hashed;
     const passwordHash = hashed.value;
     const now = this.clock.now();
-    const created = await this.users.create(
-      createUser({ ...valid.value, id: this.ids.next(), passwordHash, now }),
+    const id = this.ids.next();
+    const registered = identityEvent<UserRegistered>('identity.user-registered', id, now, this.ids.next());
+    const created = await writeWithNotices(
+      this.events,
+      [registered],
+      () => this.users.create(createUser({ ...valid.value, id, passwordHash, now })),
+      (outcome) => outcome.isOk(),
     );
     if (created.isErr()) return created;
-    const user = created.value;
-    try {
-      await this.mailer.send(welcomeMail(user.email, user.fullName, this.settings.frontendUrl));
-    } catch (error) {
-      this.logger.error('welcome mail failed', { userId: user.id, error: String(error) });
-    }
-    return Ok(issueSession(this.tokens, user, now));
+    return Ok(issueSession(this.tokens, created.value, now));
   }
 }
 

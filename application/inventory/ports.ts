@@ -114,6 +114,24 @@ export interface StockNotifyRequest {
   readonly notifiedAt: Date | null;
 }
 
+/** What a back-in-stock message needs: the request (its id makes the message's) and the product. */
+export interface BackInStockMessage {
+  readonly requestId: string;
+  readonly email: string;
+  readonly productId: string;
+  readonly productName: string;
+}
+
+/**
+ * Sends the back-in-stock message of one request (bound to the notification system). Idempotent
+ * by request id: a second call for the same request sends nothing new. Throws when the message
+ * could not be recorded (the request then stays open for the next restock).
+ */
+export interface BackInStockMessages {
+  send(message: BackInStockMessage): Promise<void>;
+}
+export const BACK_IN_STOCK_MESSAGES = token<BackInStockMessages>('BackInStockMessages');
+
 export interface StockNotifyRepository {
   /** One open request per (product, user): answers the existing open one when there is one. */
   add(request: StockNotifyRequest): Promise<StockNotifyRequest>;

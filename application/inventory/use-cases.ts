@@ -14,10 +14,14 @@ import { isEntityId } from '../shared/ids.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { ProductRepository } from '../catalog/index.js';
-import type { Mailer } from '../shared/mail.js';
-import { backInStockMail } from './mails.js';
 import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
-import type { MovementFilter, StockLedger, StockNotifyRepository, StockStore } from './ports.js';
+import type {
+  BackInStockMessages,
+  MovementFilter,
+  StockLedger,
+  StockNotifyRepository,
+  StockStore,
+} from './ports.js';
 import { writeWithNotices } from '../shared/staged-notices.js';
 
 const invalidId = () => Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
@@ -33,13 +37,16 @@ export interface StockChangeOutcome {
 }
 
 /**
- * Sends the back-in-stock mail to every open request of a product that went from 0 to > 0.
- * Each request is marked notified first (at most once, whatever the concurrency), then mailed.
+ * Sends the back-in-stock message to every open request of a product that went from 0 to > 0,
+ * through the notification system (stored, queued, retried, recorded). The message is sent
+ * first — idempotent by request id, so parallel restocks or instances make one — and the request
+ * is marked notified after: a crash in between leaves it open and the next restock finds the
+ * message already sent. Answers how many requests this call closed.
  */
 export class NotifyBackInStock {
   constructor(
     private readonly requests: StockNotifyRepository,
-    private readonly mailer: Mailer,
+    private readonly messages: BackInStockMessages,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
   ) {}
@@ -47,16 +54,21 @@ export class NotifyBackInStock {
   async execute(input: { product: Product }): Promise<Result<number, DomainError>> {
     let sent = 0;
     for (const request of await this.requests.open(input.product.id)) {
-      if (!(await this.requests.markNotified(request.id, this.clock.now()))) continue;
       try {
-        await this.mailer.send(backInStockMail(request.email, input.product.name));
-        sent++;
+        await this.messages.send({
+          requestId: request.id,
+          email: request.email,
+          productId: input.product.id,
+          productName: input.product.name,
+        });
       } catch (error) {
-        this.logger.error('back-in-stock mail failed', {
+        this.logger.error('back-in-stock message not recorded; the request stays open', {
           requestId: request.id,
           message: error instanceof Error ? error.message : String(error),
         });
+        continue;
       }
+      if (await this.requests.markNotified(request.id, this.clock.now())) sent++;
     }
     return Ok(sent);
   }

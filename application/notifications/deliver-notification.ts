@@ -1,9 +1,9 @@
 import { markSent, recordFailure, type Notification } from '../../domain/notifications/notification.js';
 import { PermanentJobError, type JobHandler, type JobQueue, type RunningJob } from '../shared/job-queue.js';
-import type { Mailer } from '../shared/mail.js';
+import { escapeHtml, type Mailer } from '../shared/mail.js';
 import type { AppLogger, Clock } from '../shared/ports.js';
 import type { PushSender, PushSubscriptionStore, SmsSender } from './channels.js';
-import type { NotificationRepository } from './ports.js';
+import { secretPlaceholder, type NotificationRepository, type SecretVariables } from './ports.js';
 import {
   NOTIFICATIONS_QUEUE,
   type DeliverJobData,
@@ -12,6 +12,8 @@ import {
 } from './send-notification.js';
 
 const SAVE_ATTEMPTS = 5;
+/** A secret variable's placeholder (secretPlaceholder) left in a stored message. */
+const SECRET_MARK = /\[\[secret:[A-Za-z][A-Za-z0-9_]*\]\]/;
 
 /** RFC 8058 one-click unsubscribe: the link, and the promise that a bare POST to it is enough. */
 export function unsubscribeHeaders(url: string): Readonly<Record<string, string>> {
@@ -39,6 +41,8 @@ export class DeliverNotification implements JobHandler<DeliverJobData> {
     private readonly subscriptions: PushSubscriptionStore,
     private readonly clock: Clock,
     private readonly logger: AppLogger,
+    /** Fills secret variables in (a reset link); none bound: a message with one fails. */
+    private readonly secrets?: SecretVariables,
   ) {}
 
   async handle(job: RunningJob<DeliverJobData>): Promise<void> {
@@ -48,7 +52,7 @@ export class DeliverNotification implements JobHandler<DeliverJobData> {
     }
     if (notification.status !== 'pending') return;
     try {
-      await this.send(notification);
+      await this.send(await this.withSecrets(notification));
     } catch (error) {
       const final = error instanceof PermanentJobError || job.attempt >= job.maxAttempts;
       await this.settle(notification.id, (n) =>
@@ -64,6 +68,24 @@ export class DeliverNotification implements JobHandler<DeliverJobData> {
       throw error;
     }
     await this.settle(notification.id, (n) => markSent(n, this.clock.now()));
+  }
+
+  /** The message as sent: its secret placeholders replaced (escaped in the HTML part). */
+  private async withSecrets(n: Notification): Promise<Notification> {
+    const texts = () => [n.subject, n.content, n.html ?? ''];
+    if (!texts().some((text) => SECRET_MARK.test(text))) return n;
+    const values = (await this.secrets?.resolve(n)) ?? null;
+    let { subject, content, html } = n;
+    for (const [name, value] of Object.entries(values ?? {})) {
+      const mark = secretPlaceholder(name);
+      subject = subject.split(mark).join(value);
+      content = content.split(mark).join(value);
+      if (html !== undefined) html = html.split(mark).join(escapeHtml(value));
+    }
+    if ([subject, content, html ?? ''].some((text) => SECRET_MARK.test(text))) {
+      throw new PermanentJobError('a secret of this message cannot be made any more');
+    }
+    return { ...n, subject, content, ...(html !== undefined ? { html } : {}) };
   }
 
   private async send(n: Notification): Promise<void> {

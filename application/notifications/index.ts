@@ -3,8 +3,15 @@
 // Notifications reacts to other contexts' events; its handlers (bound by bootstrap/modules/events.ts)
 // are its face, and SendNotification is how the next round's handlers send through the pipeline.
 export {
-  SendMailWhenOrderExpired,
-  SendMailWhenOrderPlaced,
-  SendMailWhenOrderStatusChanged,
-} from './order-mails.js';
+  NotifyWhenDeliveryUpdated,
+  NotifyWhenOrderExpired,
+  NotifyWhenOrderPlaced,
+  NotifyWhenOrderRefunded,
+  NotifyWhenOrderStatusChanged,
+  NotifyWhenPaymentFailed,
+} from './order-notifications.js';
+export {
+  SendResetLinkWhenPasswordResetRequested,
+  SendWelcomeWhenUserRegistered,
+} from './account-notifications.js';
 export { SendNotification, type SendNotificationInput } from './send-notification.js';

@@ -61,7 +61,26 @@ export interface TemplateVariable {
   readonly example: unknown;
   readonly required: boolean;
   readonly description?: string;
+  /**
+   * A secret (a reset link): never stored. The stored message holds a placeholder
+   * (secretPlaceholder) and the delivery fills it in from SecretVariables just before sending.
+   */
+  readonly secret?: boolean;
 }
+
+/** What stands for secret variable `name` in a stored message. */
+export function secretPlaceholder(name: string): string {
+  return `[[secret:${name}]]`;
+}
+
+/**
+ * The values of a stored message's secret variables, made when it is sent (e.g. the reset link
+ * derived from the event id): never written anywhere. Answers null when it has none to give.
+ */
+export interface SecretVariables {
+  resolve(notification: Notification): Promise<Readonly<Record<string, string>> | null>;
+}
+export const SECRET_VARIABLES = token<SecretVariables>('SecretVariables');
 
 /** A template as `template.json` declares it (templates/notifications/<name>/). */
 export interface TemplateDescriptor {

@@ -16,7 +16,14 @@ import type { UserRepository } from '../identity/index.js';
 import type { JobQueue } from '../shared/job-queue.js';
 import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
 import { token } from '../shared/token.js';
-import type { NotificationRepository, RenderedMessage, TemplateLibrary, TemplateVariables } from './ports.js';
+import {
+  secretPlaceholder,
+  type NotificationRepository,
+  type RenderedMessage,
+  type TemplateDescriptor,
+  type TemplateLibrary,
+  type TemplateVariables,
+} from './ports.js';
 import { withUnsubscribeFooter, type SendSafeguards } from './safeguards.js';
 
 /** The queue and job name of a delivery; the job id is the notification id (dedup). */
@@ -62,8 +69,19 @@ export interface SendNotificationInput {
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^\+?[\d\s\-()]{5,30}$/;
 
-function invalid(field: string, message: string): DomainError {
+/** A 400 naming `field`. */
+export function invalid(field: string, message: string): DomainError {
   return domainError('VALIDATION_FAILED', message, { errors: [{ field, message }] });
+}
+
+/** Secret variables never reach the store: their placeholders are rendered in their place. */
+function withPlaceholders(
+  descriptor: TemplateDescriptor | undefined,
+  variables: TemplateVariables,
+): TemplateVariables {
+  const secrets = Object.entries(descriptor?.variables ?? {}).filter(([, v]) => v.secret === true);
+  if (secrets.length === 0) return variables;
+  return { ...variables, ...Object.fromEntries(secrets.map(([name]) => [name, secretPlaceholder(name)])) };
 }
 
 /**
@@ -125,7 +143,11 @@ export class SendNotification {
       ...shape.value.variables,
       ...(unsubscribeUrl !== undefined && descriptor?.variables.unsubscribeUrl ? { unsubscribeUrl } : {}),
     };
-    const rendered = await this.templates.render(shape.value.name, input.channel, variables);
+    const rendered = await this.templates.render(
+      shape.value.name,
+      input.channel,
+      withPlaceholders(descriptor, variables),
+    );
     if (rendered.isErr()) return rendered;
     let message = rendered.value;
     if (unsubscribeUrl !== undefined && !descriptor?.variables.unsubscribeUrl) {
@@ -153,7 +175,12 @@ export class SendNotification {
   async check(input: Omit<SendNotificationInput, 'to' | 'id'>): Promise<Result<true, DomainError>> {
     const shape = this.shape(input);
     if (shape.isErr()) return shape;
-    const rendered = await this.templates.render(shape.value.name, input.channel, shape.value.variables);
+    const descriptor = await this.templates.describe(shape.value.name);
+    const rendered = await this.templates.render(
+      shape.value.name,
+      input.channel,
+      withPlaceholders(descriptor, shape.value.variables),
+    );
     return rendered.isErr() ? rendered : Ok(true);
   }
 

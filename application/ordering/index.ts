@@ -2,3 +2,5 @@
 // import-cycles.test.ts checks it). Add an export here on purpose when another context needs it.
 export type { OrderListFilter, OrderRepository } from './ports.js';
 export { changeOrder } from './change-order.js';
+// An order by id or number: the notifications context's admin update about one order.
+export { findOrder } from './queries.js';

@@ -30,6 +30,14 @@ export interface StagedEventOutbox extends EventOutbox {
 }
 export const STAGED_EVENT_OUTBOX = token<StagedEventOutbox>('StagedEventOutbox');
 
+/** The contexts whose events go through the staged outbox (the order's ride in its own document). */
+const STAGED_CONTEXTS = ['catalog.', 'identity.'] as const;
+
+/** Whether events of `type` are kept by the staged outbox (its `owns`). */
+export function isStagedEventType(type: string): boolean {
+  return STAGED_CONTEXTS.some((prefix) => type.startsWith(prefix));
+}
+
 export type HandlerClaim = 'claimed' | 'done' | 'busy';
 
 /**

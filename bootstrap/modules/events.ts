@@ -33,7 +33,6 @@ import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import { STOCK_LEDGER, STOCK_STORE } from '../../application/inventory/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
-import { MAILER } from '../../application/shared/mail.js';
 import { LOYALTY_LEDGER } from '../../application/loyalty/ports.js';
 import { LoyaltyAccount } from '../../application/loyalty/account.js';
 import {
@@ -52,10 +51,20 @@ import { SLOT_CAPACITY_STORE } from '../../application/delivery/ports.js';
 import { RefundPaymentWhenPaidOrderCancelled } from '../../application/payments/handlers.js';
 import { PaymentSettlement } from '../../application/payments/settlement.js';
 import {
-  SendMailWhenOrderExpired,
-  SendMailWhenOrderPlaced,
-  SendMailWhenOrderStatusChanged,
-} from '../../application/notifications/order-mails.js';
+  NotifyWhenDeliveryUpdated,
+  NotifyWhenOrderExpired,
+  NotifyWhenOrderPlaced,
+  NotifyWhenOrderRefunded,
+  NotifyWhenOrderStatusChanged,
+  NotifyWhenPaymentFailed,
+} from '../../application/notifications/order-notifications.js';
+import { SendNotification } from '../../application/notifications/send-notification.js';
+import {
+  SendResetLinkWhenPasswordResetRequested,
+  SendWelcomeWhenUserRegistered,
+} from '../../application/notifications/account-notifications.js';
+import { IssuePasswordReset } from '../../application/identity/reset-links.js';
+import { PUSH_SUBSCRIPTION_STORE } from '../../application/notifications/channels.js';
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import { RedisEventFanout } from '../../adapters/cache/redis-event-fanout.js';
 import { LocalEventFanout } from '../../adapters/system/local-event-fanout.js';
@@ -68,21 +77,25 @@ type Reactions = { readonly [T in EventType]?: readonly HandlerClass<T>[] };
 
 /**
  * What happens when: every reaction to every event, in one place. The handlers live in their
- * own contexts (application/<context>/handlers.ts, notifications/order-mails.ts) and are named
+ * own contexts (application/<context>/handlers.ts, notifications/order-notifications.ts) and are named
  * for what they do and why; docs/architecture.md's events table lists the same (a test keeps
  * them together).
  */
 export const REACTIONS: Reactions = {
-  'ordering.order-placed': [RecordSaleWhenOrderPlaced, EmptyCartWhenOrderPlaced, SendMailWhenOrderPlaced],
+  'ordering.order-placed': [RecordSaleWhenOrderPlaced, EmptyCartWhenOrderPlaced, NotifyWhenOrderPlaced],
   'ordering.order-cancelled': [
     ReleaseStockWhenOrderCancelled,
     ReleasePromoWhenOrderCancelled,
     ReleaseSlotWhenOrderCancelled,
     RefundPaymentWhenPaidOrderCancelled,
   ],
-  'ordering.order-status-changed': [SendMailWhenOrderStatusChanged, AwardPointsWhenOrderDelivered],
-  'ordering.order-expired': [SendMailWhenOrderExpired],
-  'ordering.order-refunded': [TakeBackPointsWhenOrderRefunded],
+  'ordering.order-status-changed': [NotifyWhenOrderStatusChanged, AwardPointsWhenOrderDelivered],
+  'ordering.order-expired': [NotifyWhenOrderExpired],
+  'ordering.order-payment-failed': [NotifyWhenPaymentFailed],
+  'ordering.order-refunded': [TakeBackPointsWhenOrderRefunded, NotifyWhenOrderRefunded],
+  'ordering.delivery-updated': [NotifyWhenDeliveryUpdated],
+  'identity.user-registered': [SendWelcomeWhenUserRegistered],
+  'identity.password-reset-requested': [SendResetLinkWhenPasswordResetRequested],
   ...Object.fromEntries(
     CATALOG_EVENT_TYPES.map((type) => [type, [InvalidateCatalogCacheWhenCatalogChanged]]),
   ),
@@ -157,12 +170,27 @@ export function bindEvents(container: Container, config: Config): void {
   container.bind(EVENT_BUS).toService(EventDispatcher);
 
   // Each handler with its dependencies (typed: a wrong or missing one fails tsc).
-  const mail = [ORDER_REPOSITORY, USER_REPOSITORY, MAILER, APP_LOGGER] as const;
+  const notify = [
+    ORDER_REPOSITORY,
+    USER_REPOSITORY,
+    PUSH_SUBSCRIPTION_STORE,
+    SendNotification,
+    APP_LOGGER,
+  ] as const;
   bindUseCase(container, RecordSaleWhenOrderPlaced, [PRODUCT_REPOSITORY]);
   bindUseCase(container, EmptyCartWhenOrderPlaced, [CART_REPOSITORY]);
-  bindUseCase(container, SendMailWhenOrderPlaced, mail);
-  bindUseCase(container, SendMailWhenOrderStatusChanged, mail);
-  bindUseCase(container, SendMailWhenOrderExpired, mail);
+  bindUseCase(container, NotifyWhenOrderPlaced, notify);
+  bindUseCase(container, NotifyWhenOrderStatusChanged, notify);
+  bindUseCase(container, NotifyWhenOrderExpired, notify);
+  bindUseCase(container, NotifyWhenPaymentFailed, notify);
+  bindUseCase(container, NotifyWhenOrderRefunded, notify);
+  bindUseCase(container, NotifyWhenDeliveryUpdated, notify);
+  bindUseCase(container, SendWelcomeWhenUserRegistered, [USER_REPOSITORY, SendNotification, APP_LOGGER]);
+  bindUseCase(container, SendResetLinkWhenPasswordResetRequested, [
+    IssuePasswordReset,
+    SendNotification,
+    APP_LOGGER,
+  ]);
   bindUseCase(container, ReleaseStockWhenOrderCancelled, [STOCK_STORE, STOCK_LEDGER]);
   bindUseCase(container, ReleasePromoWhenOrderCancelled, [PROMO_CODE_REPOSITORY]);
   bindUseCase(container, ReleaseSlotWhenOrderCancelled, [SLOT_CAPACITY_STORE]);

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Container } from 'inversify';
+import { IssuePasswordReset, ResetLinks } from '../../application/identity/reset-links.js';
 import {
   ACCOUNT_LOGIN_THROTTLE,
   AUDIT_LOG,
@@ -14,10 +16,10 @@ import {
   USER_REPOSITORY,
   type IdentitySettings,
 } from '../../application/identity/ports.js';
-import { MAILER } from '../../application/shared/mail.js';
 import {
   APP_LOGGER,
   CLOCK,
+  EVENT_BUS,
   ID_GENERATOR,
   RANDOM_SOURCE,
   STARTUP_TASK,
@@ -58,6 +60,9 @@ export function bindIdentity(container: Container, config: Config): void {
   const settings: IdentitySettings = {
     frontendUrl: config.frontendUrl,
     resetTokenTtlMs: RESET_TOKEN_TTL_MS,
+    // Reset links are derived with a key of their own, made from the signing secret (every
+    // instance shares JWT_SECRET; a generated one is per process, like the sessions it signs).
+    resetLinkKey: createHash('sha256').update(`reset-links\u0000${config.jwt.secret}`).digest('hex'),
     adminEmail: config.admin.email,
     adminPassword: config.admin.password,
     revealGeneratedAdminPassword: config.admin.revealGeneratedPassword,
@@ -83,7 +88,6 @@ export function bindIdentity(container: Container, config: Config): void {
     .toResolvedValue((logger: AppLogger) => new InProcessBackgroundTasks(logger), [APP_LOGGER])
     .inSingletonScope()
     .onDeactivation((tasks) => tasks.drain());
-  // MAILER (used below) is bound by bootstrap/modules/notifications.ts.
 
   const auditTrail: AuditTrailSettings = {
     rejectedPerSourceMax: config.auditRejected.perSourceMax,
@@ -107,9 +111,7 @@ export function bindIdentity(container: Container, config: Config): void {
     TOKEN_SERVICE,
     ID_GENERATOR,
     CLOCK,
-    MAILER,
-    APP_LOGGER,
-    IDENTITY_SETTINGS,
+    EVENT_BUS,
   ]);
   bindUseCase(container, LoginUser, [
     USER_REPOSITORY,
@@ -131,16 +133,15 @@ export function bindIdentity(container: Container, config: Config): void {
   bindUseCase(container, UpdatePreferences, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, RecordSearch, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, UpdatePassword, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, CLOCK]);
-  bindUseCase(container, ForgotPassword, [
+  bindUseCase(container, ForgotPassword, [USER_REPOSITORY, EVENT_BUS, ID_GENERATOR, CLOCK, BACKGROUND_TASKS]);
+  bindUseCase(container, ResetLinks, [SECRET_DIGEST, IDENTITY_SETTINGS]);
+  bindUseCase(container, IssuePasswordReset, [
     USER_REPOSITORY,
     PASSWORD_RESET_STORE,
     SECRET_DIGEST,
-    RANDOM_SOURCE,
-    MAILER,
+    ResetLinks,
     CLOCK,
-    APP_LOGGER,
     IDENTITY_SETTINGS,
-    BACKGROUND_TASKS,
   ]);
   bindUseCase(container, ResetPassword, [
     USER_REPOSITORY,

@@ -1,6 +1,11 @@
 import type { Container } from 'inversify';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { STOCK_LEDGER, STOCK_NOTIFY_REPOSITORY, STOCK_STORE } from '../../application/inventory/ports.js';
+import {
+  BACK_IN_STOCK_MESSAGES,
+  STOCK_LEDGER,
+  STOCK_NOTIFY_REPOSITORY,
+  STOCK_STORE,
+} from '../../application/inventory/ports.js';
 import {
   BulkUpdateStock,
   ChangeStock,
@@ -14,7 +19,6 @@ import {
   SetProductStock,
   VerifyStockLedger,
 } from '../../application/inventory/use-cases.js';
-import { MAILER } from '../../application/shared/mail.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
 import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';
@@ -24,7 +28,12 @@ import { bindUseCase } from './bind.js';
  * ledger it writes, notify-me requests, stock changes and reports.
  */
 export function bindInventory(container: Container, _config: Config): void {
-  bindUseCase(container, NotifyBackInStock, [STOCK_NOTIFY_REPOSITORY, MAILER, CLOCK, APP_LOGGER]);
+  bindUseCase(container, NotifyBackInStock, [
+    STOCK_NOTIFY_REPOSITORY,
+    BACK_IN_STOCK_MESSAGES,
+    CLOCK,
+    APP_LOGGER,
+  ]);
   bindUseCase(container, ChangeStock, [
     PRODUCT_REPOSITORY,
     STOCK_STORE,

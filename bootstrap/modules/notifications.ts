@@ -55,10 +55,17 @@ import {
   NotificationHistory,
 } from '../../application/notifications/queries.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
+import { NotifyCustomerAboutOrder } from '../../application/notifications/order-updates.js';
+import { BackInStockNotifications } from '../../application/notifications/back-in-stock.js';
+import { ResetLinkSecrets } from '../../application/notifications/account-notifications.js';
+import { ResetLinks } from '../../application/identity/reset-links.js';
+import { SECRET_VARIABLES } from '../../application/notifications/ports.js';
+import { BACK_IN_STOCK_MESSAGES } from '../../application/inventory/ports.js';
 import { JOB_QUEUE } from '../../application/shared/job-queue.js';
 import { LiquidTemplateLibrary } from '../../adapters/templates/liquid-template-library.js';
 import { notificationTemplatesDir } from '../paths.js';
-import { bindUseCase } from './bind.js';
+import { bindClass, bindUseCase } from './bind.js';
 import { SweepSchedule } from './stock-reservations.js';
 import {
   GetPushPublicKey,
@@ -223,7 +230,10 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     PUSH_SUBSCRIPTION_STORE,
     CLOCK,
     APP_LOGGER,
+    SECRET_VARIABLES,
   ]);
+  // The secret variables a delivery fills in: the reset link, made from its request's event id.
+  bindClass(container, SECRET_VARIABLES, ResetLinkSecrets, [ResetLinks]);
   bindUseCase(container, ResumePendingNotifications, [
     NOTIFICATION_REPOSITORY,
     SendNotification,
@@ -249,6 +259,15 @@ export function bindNotificationSystem(container: Container, config: Config): vo
     APP_LOGGER,
   ]);
   bindUseCase(container, GetBulkNotification, [BULK_NOTIFICATION_STORE, NOTIFICATION_REPOSITORY]);
+  bindUseCase(container, NotifyCustomerAboutOrder, [
+    ORDER_REPOSITORY,
+    USER_REPOSITORY,
+    PUSH_SUBSCRIPTION_STORE,
+    TEMPLATE_LIBRARY,
+    SendNotification,
+  ]);
+  // The inventory's back-in-stock messages go through the pipeline (its port, bound here).
+  bindClass(container, BACK_IN_STOCK_MESSAGES, BackInStockNotifications, [SendNotification, APP_LOGGER]);
   bindUseCase(container, NotificationHistory, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, GetNotification, [NOTIFICATION_REPOSITORY]);
   bindUseCase(container, ListNotificationTemplates, [TEMPLATE_LIBRARY]);

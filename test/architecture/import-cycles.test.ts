@@ -34,6 +34,8 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
     'points are earned from delivered orders and taken back by refunds (reads the order)',
   'media -> catalog': 'product images are stored on the product and answer its view',
   'notifications -> identity': "an order mail goes to the order's user (UserRepository)",
+  'notifications -> inventory':
+    "back-in-stock messages go through the pipeline: notifications implements inventory's BackInStockMessages port",
   'notifications -> ordering': 'order mails react to ordering events and read the order',
   'ordering -> cart': 'an order can be placed from the server cart',
   'ordering -> catalog': 'order lines are priced and checked from products',

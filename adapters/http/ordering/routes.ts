@@ -22,6 +22,7 @@ import {
 import { CancelBody, DualOrderData, PlaceOrderBody } from './schemas.js';
 import { orderLinesFromBody } from './order-lines.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
+import { registerOrderNotificationRoutes } from './notification-routes.js';
 
 /** Both or neither: one without the other is a 400 naming the missing one. */
 function deliveryChoice(date: string | undefined, slot: string | undefined): DeliveryChoice | undefined {
@@ -132,6 +133,7 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
 
   // Static `/analytics` and the `/:id/...` delivery routes (tracking, delivery updates).
   registerDeliveryRoutes(app, deps);
+  registerOrderNotificationRoutes(app, deps);
 
   registerListAllOrders(app, deps, {
     path: '/admin/all',

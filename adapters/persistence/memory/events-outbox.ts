@@ -1,4 +1,4 @@
-import type { StagedEventOutbox } from '../../../application/shared/event-ports.js';
+import { isStagedEventType, type StagedEventOutbox } from '../../../application/shared/event-ports.js';
 import type { DomainEvent } from '../../../domain/shared/events.js';
 import type { MemoryDatabase } from './memory-database.js';
 
@@ -11,7 +11,7 @@ export class MemoryStagedEventOutbox implements StagedEventOutbox {
   }
 
   owns(type: string): boolean {
-    return type.startsWith('catalog.');
+    return isStagedEventType(type);
   }
 
   async stage(events: readonly DomainEvent[]): Promise<void> {

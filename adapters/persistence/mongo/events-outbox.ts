@@ -1,5 +1,5 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { StagedEventOutbox } from '../../../application/shared/event-ports.js';
+import { isStagedEventType, type StagedEventOutbox } from '../../../application/shared/event-ports.js';
 import type { DomainEvent } from '../../../domain/shared/events.js';
 
 interface StagedEventDocument {
@@ -37,7 +37,7 @@ export class MongoStagedEventOutbox implements StagedEventOutbox {
   }
 
   owns(type: string): boolean {
-    return type.startsWith('catalog.');
+    return isStagedEventType(type);
   }
 
   async stage(events: readonly DomainEvent[]): Promise<void> {

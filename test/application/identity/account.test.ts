@@ -136,15 +136,50 @@ describe('application/identity: account use cases', () => {
       expect(mailed).to.equal(0);
       await kit.tasks.drain(50);
       expect(lookups).to.equal(2);
+      await kit.bus.drain();
+      while (mailed === 0) await new Promise((r) => setTimeout(r, 2));
       expect(mailed).to.equal(1); // the known account's mail was started (and hangs), the unknown none
     });
 
-    it('a failing mailer is logged by the background task, never revealed', async () => {
+    it('a failing mailer is never revealed: the answer is the same, the notification failed with the reason', async () => {
       await registered(kit);
       kit.mailer.failWith = new Error('smtp down');
       const r = await kit.forgot.execute({ email: 'rose@example.com' });
       expect(r.unwrap()).to.deep.equal({ message: 'Password reset email sent' });
-      expect(kit.logger.error.calledWithMatch('password reset mail failed')).to.equal(true);
+      const reset = (await kit.notifications.query({ page: 1, limit: 10 })).items.find(
+        (n) => n.template === 'password-reset',
+      );
+      expect(reset).to.deep.include({ status: 'failed', lastError: 'smtp down' });
+    });
+
+    it('the token is in the mail only: not in the event outbox, not in the stored notification', async () => {
+      await registered(kit);
+      await kit.forgot.execute({ email: 'rose@example.com' });
+      const token = resetTokenFrom(kit);
+      const [event] = kit.bus.ofType('identity.password-reset-requested');
+      expect(JSON.stringify(event)).not.to.contain(token);
+      expect(event!.payload).to.deep.equal({ userId: (await kit.users.findByEmail('rose@example.com'))!.id });
+      const stored = (await kit.notifications.query({ page: 1, limit: 10 })).items.find(
+        (n) => n.template === 'password-reset',
+      )!;
+      expect(stored.status).to.equal('sent');
+      expect(JSON.stringify(stored)).not.to.contain(token);
+      expect(stored.content).to.contain('[[secret:resetUrl]]');
+      expect(kit.mailer.sent.at(-1)!.html).to.contain(`href="https://shop.example/reset-password/${token}"`);
+    });
+
+    it('one mail with one working link per request, even when the event is delivered again and by another instance', async () => {
+      await registered(kit);
+      kit.mailer.sent.length = 0;
+      await kit.forgot.execute({ email: 'rose@example.com' });
+      const [event] = kit.bus.ofType('identity.password-reset-requested');
+      const other = kit.otherInstance();
+      await Promise.all([kit.bus.publish([event!]), other.publish([event!])]);
+      await Promise.all([kit.bus.drain(), other.drain()]);
+      await kit.settled();
+      expect(kit.mailer.sent).to.have.length(1);
+      const token = resetTokenFrom(kit);
+      expect((await kit.reset.execute({ resetToken: token, password: 'after-reset' })).isOk()).to.equal(true);
     });
 
     it('stores only the digest of the token', async () => {

@@ -39,12 +39,35 @@ describe('application/identity: sessions and the authenticator', () => {
       });
     });
 
-    it('still registers when the welcome mail fails, and logs the failure', async () => {
+    it('still registers when the welcome mail fails: the welcome notification is failed with the reason', async () => {
       kit.mailer.failWith = new Error('smtp down');
       const s = await registered(kit);
       expect(s.user.id).to.be.a('string');
-      expect(kit.logger.error.calledOnce).to.equal(true);
-      expect(kit.logger.error.firstCall.args[0]).to.equal('welcome mail failed');
+      const [welcome] = (await kit.notifications.query({ page: 1, limit: 10 })).items;
+      expect(welcome).to.deep.include({ template: 'welcome', status: 'failed', lastError: 'smtp down' });
+    });
+
+    it('one welcome per registration, even when its event is delivered again and by another instance', async () => {
+      await registered(kit);
+      const [event] = kit.bus.ofType('identity.user-registered');
+      const other = kit.otherInstance();
+      await Promise.all([kit.bus.publish([event!]), other.publish([event!])]);
+      await Promise.all([kit.bus.drain(), other.drain()]);
+      await kit.settled();
+      expect(kit.mailer.sent.map((m) => m.subject)).to.deep.equal(['Welcome to Amour Florals']);
+      expect((await kit.notifications.query({ page: 1, limit: 10 })).total).to.equal(1);
+    });
+
+    it('a refused registration (email taken) publishes nothing and leaves nothing staged', async () => {
+      await registered(kit);
+      kit.bus.published.length = 0;
+      expect(
+        (
+          await kit.register.execute({ fullName: 'X', email: 'rose@example.com', password: 'secret2' })
+        ).isErr(),
+      ).to.equal(true);
+      expect(kit.bus.types()).to.deep.equal([]);
+      expect(await kit.bus.stagedOutbox.pending(new Date(8.64e15), 10)).to.deep.equal([]);
     });
   });
 

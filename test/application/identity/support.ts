@@ -1,3 +1,4 @@
+import { testSafeguards } from '../../support/notifications.js';
 import sinon from 'sinon';
 import type { AppLogger, RandomSource } from '../../../application/shared/ports.js';
 import type { IdentitySettings } from '../../../application/identity/ports.js';
@@ -26,7 +27,23 @@ import { JwtTokenService } from '../../../adapters/security/jwt-token-service.js
 import { BcryptPasswordHasher } from '../../../adapters/security/bcrypt-password-hasher.js';
 import { Sha256Digest } from '../../../adapters/security/sha256-digest.js';
 import { InProcessBackgroundTasks } from '../../../adapters/system/background-tasks.js';
-import { SequentialIds, TestClock } from '../../support/kit.js';
+import { RecordingBus, SequentialIds, TestClock } from '../../support/kit.js';
+import { MemoryStagedEventOutbox } from '../../../adapters/persistence/memory/events-outbox.js';
+import { IssuePasswordReset, ResetLinks } from '../../../application/identity/reset-links.js';
+import {
+  ResetLinkSecrets,
+  SendResetLinkWhenPasswordResetRequested,
+  SendWelcomeWhenUserRegistered,
+} from '../../../application/notifications/account-notifications.js';
+import { DeliverNotification } from '../../../application/notifications/deliver-notification.js';
+import {
+  NOTIFICATIONS_QUEUE,
+  SendNotification,
+} from '../../../application/notifications/send-notification.js';
+import { MemoryNotificationRepository } from '../../../adapters/persistence/memory/notifications-repository.js';
+import { InProcessJobQueue } from '../../../adapters/queue/in-process-job-queue.js';
+import { LiquidTemplateLibrary } from '../../../adapters/templates/liquid-template-library.js';
+import { notificationTemplatesDir } from '../../../bootstrap/paths.js';
 
 export class FixedRandom implements RandomSource {
   private n = 0;
@@ -89,12 +106,64 @@ export function identityKit(
     adminPassword: options.adminPassword,
     revealGeneratedAdminPassword: !options.production,
     logoutGraceMs: options.logoutGraceMs ?? 0,
+    resetLinkKey: 'reset-link-test-key',
     ...(options.maxConcurrentLoginsPerIp !== undefined
       ? { maxConcurrentLoginsPerIp: options.maxConcurrentLoginsPerIp }
       : {}),
   };
   const tasks = new InProcessBackgroundTasks(logger);
-  const forgot = new ForgotPassword(users, resets, digest, random, mailer, clock, logger, settings, tasks);
+  // The account messages as the app sends them: events on a dispatcher, their handlers, the
+  // notification pipeline (one attempt: a failure is final) delivering to the recording mailer.
+  const staged = new MemoryStagedEventOutbox(db);
+  const bus = new RecordingBus({ db, clock, logger, staged, outboxes: [staged] });
+  const notifications = new MemoryNotificationRepository(db);
+  const queue = new InProcessJobQueue(clock);
+  const links = new ResetLinks(digest, settings);
+  const send = new SendNotification(
+    new LiquidTemplateLibrary(notificationTemplatesDir(), {
+      name: 'Amour Florals',
+      url: settings.frontendUrl,
+    }),
+    notifications,
+    users,
+    queue,
+    new SequentialIds('e'),
+    clock,
+    { attempts: 1, backoffMs: 1, resumeAfterMs: 60_000, resumeBatch: 10 },
+    logger,
+    testSafeguards(),
+  );
+  const deliver = new DeliverNotification(
+    notifications,
+    { send: (m) => mailer.send(m) },
+    { send: async () => ({}) },
+    { send: async () => undefined },
+    { save: async () => undefined, listByUser: async () => [], remove: async () => undefined },
+    clock,
+    logger,
+    new ResetLinkSecrets(links),
+  );
+  void queue.process(NOTIFICATIONS_QUEUE, (job) => deliver.handle(job as never));
+  const issue = new IssuePasswordReset(users, resets, digest, links, clock, settings);
+  const instance = (on: RecordingBus) => {
+    on.subscribe('identity.user-registered', new SendWelcomeWhenUserRegistered(users, send, logger));
+    on.subscribe(
+      'identity.password-reset-requested',
+      new SendResetLinkWhenPasswordResetRequested(issue, send, logger),
+    );
+    return on;
+  };
+  instance(bus);
+  /** Every reaction finished and every message sent or failed. */
+  const settled = async () => {
+    await tasks.drain();
+    await bus.drain();
+    while ((await notifications.listPending(new Date(8.64e15), 1)).length > 0) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  };
+  const forgot = new ForgotPassword(users, bus, ids, clock, tasks);
+  const register = new RegisterUser(users, hasher, tokens, ids, clock, bus);
   const createAdmin = new CreateAdmin(users, hasher, ids, clock);
   return {
     clock,
@@ -109,7 +178,19 @@ export function identityKit(
     logger,
     settings,
     authenticator: new TokenAuthenticator(tokens, users, revocations, digest, clock),
-    register: new RegisterUser(users, hasher, tokens, ids, clock, mailer, logger, settings),
+    bus,
+    notifications,
+    /** Another instance: its own dispatcher on the same store, with the same handlers. */
+    otherInstance: () => instance(new RecordingBus({ db, clock, logger, staged, outboxes: [staged] })),
+    settled,
+    /** RegisterUser, waiting for its welcome message too. */
+    register: {
+      async execute(input: Parameters<RegisterUser['execute']>[0]) {
+        const answer = await register.execute(input);
+        await settled();
+        return answer;
+      },
+    },
     login: new LoginUser(users, hasher, tokens, throttle, clock, accountThrottle, settings),
     logout: new Logout(tokens, revocations, digest, clock, settings),
     updateDetails: new UpdateDetails(users, clock),
@@ -120,7 +201,7 @@ export function identityKit(
     forgot: {
       async execute(input: { email: string }) {
         const answer = await forgot.execute(input);
-        await tasks.drain();
+        await settled();
         return answer;
       },
     },

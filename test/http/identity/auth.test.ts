@@ -1,10 +1,6 @@
+import { mailSettled } from '../../support/notifications.js';
 import { expect } from 'chai';
-import {
-  BACKGROUND_TASKS,
-  USER_REPOSITORY,
-  type UserRepository,
-} from '../../../application/identity/ports.js';
-import type { InProcessBackgroundTasks } from '../../../adapters/system/background-tasks.js';
+import { USER_REPOSITORY, type UserRepository } from '../../../application/identity/ports.js';
 import { SetUserActive } from '../../../application/identity/admin-accounts.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
 import { TestClock } from '../../support/kit.js';
@@ -112,6 +108,7 @@ describe('http/identity: /api/auth', () => {
     it('writes a welcome mail to the outbox', async () => {
       const email = freshEmail();
       await register({ fullName: 'Mail Me', email, password: 'secret1' });
+      await mailSettled(t);
       const mails = outbox(t).filter((m) => m.to === email);
       expect(mails.map((m) => m.subject)).to.deep.equal(['Welcome to Amour Florals']);
     });
@@ -429,7 +426,7 @@ describe('http/identity: /api/auth', () => {
     // The answer comes before the mail (a background task): wait for it before reading the outbox.
     const forgot = async (body: unknown) => {
       const res = await ct.request({ method: 'POST', url: '/api/auth/forgotpassword', body });
-      await ct.container.get<InProcessBackgroundTasks>(BACKGROUND_TASKS).drain();
+      await mailSettled(ct);
       return res;
     };
     const reset = (token: string, body: unknown) =>
@@ -447,6 +444,7 @@ describe('http/identity: /api/auth', () => {
 
     it('answers 200 "Password reset email sent" for known and unknown emails alike', async () => {
       const { user } = await registerUser(ct);
+      await mailSettled(ct); // the welcome mail
       const before = outbox(ct).length;
       const unknown = await forgot({ email: freshEmail() });
       expect(outbox(ct).length).to.equal(before);

@@ -14,8 +14,15 @@ import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { notificationsSettled } from '../../support/notifications.js';
+import {
+  NOTIFICATION_REPOSITORY,
+  type NotificationRepository,
+} from '../../../application/notifications/ports.js';
 
-function backInStockMails(t: TestApp): { to: string; subject: string; text: string }[] {
+/** The back-in-stock mails in the outbox, once the notification workers sent what was queued. */
+async function backInStockMails(t: TestApp): Promise<{ to: string; subject: string; text: string }[]> {
+  await notificationsSettled(t);
   const dir = t.config.mail.outboxDir;
   return readdirSync(dir)
     .map(
@@ -158,7 +165,7 @@ function inventorySuite(env: () => Record<string, string>) {
         expect(res.statusCode).to.equal(201);
         expect(res.json().data.request).to.include({ product: p.id, inStock: false });
       }
-      const before = backInStockMails(t).length;
+      const before = (await backInStockMails(t)).length;
       let res = await t.request({
         method: 'POST',
         url: '/api/inventory/restock',
@@ -175,9 +182,20 @@ function inventorySuite(env: () => Record<string, string>) {
       });
       expect(res.json().data.notified).to.equal(0);
       expect(res.json().data.reference).to.match(/^restock-/);
-      const mails = backInStockMails(t).slice(before);
+      const mails = (await backInStockMails(t)).slice(before);
       expect(mails.map((m) => m.to).sort()).to.deep.equal([shopper.user.email, other.user.email].sort());
       expect(mails[0]!.subject).to.equal('Back in stock: Peonies <Rare>');
+      // Recorded like every message: one notification per request, sent.
+      const recorded = (
+        await t.container.get<NotificationRepository>(NOTIFICATION_REPOSITORY).query({ page: 1, limit: 100 })
+      ).items.filter((n) => n.template === 'back-in-stock' && n.subject === 'Back in stock: Peonies <Rare>');
+      expect(recorded.map((n) => [n.recipient, n.status]).sort()).to.deep.equal(
+        [
+          [shopper.user.email, 'sent'],
+          [other.user.email, 'sent'],
+        ].sort(),
+      );
+      expect(recorded.every((n) => n.id.startsWith('back-in-stock:'))).to.equal(true);
       const mv = await t.request({
         method: 'GET',
         url: `/api/inventory/movements?productId=${p.id}&reason=restock`,

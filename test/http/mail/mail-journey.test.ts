@@ -34,7 +34,7 @@ describe('mail over SMTP through the whole application (SMTP_URL set)', function
     expect(mail.subject).to.equal('Welcome to Amour Florals');
     expect(mail.text).to.contain('Hello Meera <b>Iyer</b>,');
     expect(mail.text).to.contain('https://shop.example');
-    expect(mail.html).to.contain('Hello Meera &#60;b&#62;Iyer&#60;/b&#62;,');
+    expect(mail.html).to.contain('Hello Meera &lt;b&gt;Iyer&lt;/b&gt;,');
     expect(mail.html).not.to.contain('<b>Iyer');
     expect(existsSync(t.config.mail.outboxDir) ? readdirSync(t.config.mail.outboxDir) : []).to.deep.equal([]);
   });
@@ -111,8 +111,8 @@ describe('mail over SMTP through the whole application (SMTP_URL set)', function
     }).format(new Date(order.estimatedDelivery));
     expect(mail.text).to.contain(`Estimated delivery: ${delivery}`);
     expect(mail.text).to.contain('12 MG Road');
-    expect(mail.html).to.contain('Roses &#38; &#34;Lilies&#34; &#60;Deluxe&#62; (deluxe)');
-    expect(mail.html).to.contain('Note: Happy &#60;birthday&#62;!');
+    expect(mail.html).to.contain('Roses &amp; &#34;Lilies&#34; &lt;Deluxe&gt; (deluxe)');
+    expect(mail.html).to.contain('Note: Happy &lt;birthday&gt;!');
     expect(mail.html).to.contain(`<strong>${orderNumber}</strong>`);
     expect(mail.html).to.contain('₹3,598.00');
     expect(mail.html).not.to.contain('<Deluxe>');
@@ -153,7 +153,7 @@ describe('mail over SMTP through the whole application (SMTP_URL set)', function
     expect(mail.subject).to.equal(`Your Amour Florals order ${orderNumber} is shipped`);
     expect(mail.text).to.contain(`Your order ${orderNumber} is now: Shipped.`);
     expect(mail.text).to.contain('Tracking number: TRK-<42>');
-    expect(mail.html).to.contain('Tracking number: <strong>TRK-&#60;42&#62;</strong>');
+    expect(mail.html).to.contain('Tracking number: <strong>TRK-&lt;42&gt;</strong>');
     const confirmed = await sink.waitFor(
       (m) => m.to === shopper.user.email && /is confirmed$/.test(m.subject),
     );

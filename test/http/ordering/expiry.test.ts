@@ -19,6 +19,7 @@ import { ADDRESS, aProduct, TestClock } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 import { deliver, signedEvent } from '../payments/kit.js';
+import { notificationsSettled } from '../../support/notifications.js';
 
 const TTL = 30 * 60_000;
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -77,7 +78,9 @@ function suite(label: string, env: () => Record<string, string>) {
     await t.container.get(EventDispatcher).drain();
   };
   const pendingEvents = () => orders.pending(new Date(8.64e15), 100);
-  const mails = (): { to: string; subject: string }[] => {
+  /** The mail outbox, once the notification workers have sent what was queued. */
+  const mails = async (): Promise<{ to: string; subject: string }[]> => {
+    await notificationsSettled(t);
     const dir = t.config.mail.outboxDir;
     if (!existsSync(dir)) return [];
     return readdirSync(dir).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
@@ -133,11 +136,13 @@ function suite(label: string, env: () => Record<string, string>) {
     }
     expect(await pendingEvents()).to.deep.equal([]); // every reaction ran
     expect((await promos.findByCode(`EXP${label}`))!.usedCount).to.equal(0);
-    const told = mails().filter((m) => m.to === squatter.user.email && /was cancelled/.test(m.subject));
+    const told = (await mails()).filter(
+      (m) => m.to === squatter.user.email && /was cancelled/.test(m.subject),
+    );
     expect(told).to.have.length(3);
     // No generic "is cancelled" status mail on top of the expiry mail.
     expect(
-      mails().filter((m) => m.to === squatter.user.email && / is cancelled$/.test(m.subject)),
+      (await mails()).filter((m) => m.to === squatter.user.email && / is cancelled$/.test(m.subject)),
     ).to.deep.equal([]);
 
     // Sweeping again changes nothing; the product is on sale again.
@@ -238,8 +243,8 @@ function suite(label: string, env: () => Record<string, string>) {
     clock.advance(TTL + 1000);
     const bus = t.container.get<EventBus>(EVENT_BUS);
     const policy = { paymentTtlMs: TTL };
-    const expiryMails = () =>
-      mails().filter((m) => m.to === shopper.user.email && /was cancelled/.test(m.subject));
+    const expiryMails = async () =>
+      (await mails()).filter((m) => m.to === shopper.user.email && /was cancelled/.test(m.subject));
 
     // Sweeper 1 saves a's expiry, then its process dies before delivering a single event.
     const onlyA = Object.create(orders) as OrderRepository;
@@ -273,7 +278,7 @@ function suite(label: string, env: () => Record<string, string>) {
     expect((await orders.findById(b._id))!.status).to.equal('cancelled');
     expect(await stockOf(p.id)).to.equal(3); // nothing back yet
     expect((await promos.findByCode(`CRASH${label}`))!.usedCount).to.equal(1);
-    expect(expiryMails()).to.have.length(1); // b's mail went; a's events were never delivered
+    expect(await expiryMails()).to.have.length(1); // b's mail went; a's events were never delivered
     expect((await pendingEvents()).map((e) => [e.aggregateId, e.type])).to.deep.include.members([
       [a._id, 'ordering.order-cancelled'],
       [a._id, 'ordering.order-expired'],
@@ -285,13 +290,13 @@ function suite(label: string, env: () => Record<string, string>) {
     await redeliver();
     expect(await stockOf(p.id)).to.equal(10);
     expect((await promos.findByCode(`CRASH${label}`))!.usedCount).to.equal(0);
-    expect(expiryMails()).to.have.length(2);
+    expect(await expiryMails()).to.have.length(2);
     expect(await pendingEvents()).to.deep.equal([]);
     // Delivering those events again (a second sweeper, a duplicate) is a no-op.
     await bus.publish(leftBehind);
     await t.container.get(EventDispatcher).drain();
     expect(await stockOf(p.id)).to.equal(10);
-    expect(expiryMails()).to.have.length(2);
+    expect(await expiryMails()).to.have.length(2);
   });
 
   it('a shopper holds at most MAX_UNPAID_ORDERS_PER_USER unpaid orders; paying or expiry frees a place', async function () {
