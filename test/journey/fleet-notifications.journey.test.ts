@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,7 @@ describeWith(['mongo', 'redis'], 'journey: a fleet of API and worker processes (
   };
   let api: ServerProcess;
   const workers: ServerProcess[] = [];
+  let firstShopper = '';
 
   before(async () => {
     api = await startServer({ ...env, QUEUE_WORKERS: 'false' });
@@ -111,10 +112,14 @@ describeWith(['mongo', 'redis'], 'journey: a fleet of API and worker processes (
     (await call('GET', `/notifications/${id}`, admin)).body.data.notification as Json;
 
   const files = (dir: string) => (existsSync(dir) ? readdirSync(dir) : []);
+  /** Outbox messages (mail or SMS) whose file mentions `text`. */
+  const outboxWith = (dir: string, text: string) =>
+    files(dir).filter((f) => readFileSync(join(dir, f), 'utf8').includes(text)).length;
 
   it('checkout with a slot and a gift, delivery by a courier with a proof photo, tracking and points', async () => {
     const admin = await signIn(ADMIN.email, ADMIN.password);
     const shopper = await register('Asha', '+91 98765 43210');
+    firstShopper = shopper.id;
     const courier = await register('Ravi');
     const granted = await call('PUT', `/admin/users/${courier.id}/role`, admin, { role: 'courier' });
     expect(granted.status, JSON.stringify(granted.body)).to.equal(200);
@@ -194,7 +199,9 @@ describeWith(['mongo', 'redis'], 'journey: a fleet of API and worker processes (
   it('messages wait while no worker runs; a worker sends them; one killed with SIGKILL loses nothing', async () => {
     const admin = await signIn(ADMIN.email, ADMIN.password);
     const shopper = await register('Kavya', '+91 90000 22222');
-    const mailsBefore = files(mailDir).length;
+    // SMS is off by default (preferences): the shopper turns it on.
+    const prefs = await call('PUT', '/auth/preferences', shopper.token, { smsNotifications: true });
+    expect(prefs.status, JSON.stringify(prefs.body)).to.equal(200);
 
     const mail = await call('POST', '/notifications/email', admin, {
       to: shopper.id,
@@ -214,13 +221,15 @@ describeWith(['mongo', 'redis'], 'journey: a fleet of API and worker processes (
       return n.status === 'sent' ? n : undefined;
     }, 'the mail sent by the worker');
     expect(sent.sentAt).to.be.a('string');
-    expect(files(mailDir).length).to.equal(mailsBefore + 1);
+    expect(outboxWith(mailDir, 'They are on their way.')).to.equal(1);
 
     // A worker killed outright: what is queued meanwhile is sent by the next one, once.
     first.child.kill('SIGKILL');
     await new Promise((r) => first.child.once('exit', r));
-    const smsBefore = files(smsDir).length;
-    const sms = await call('POST', '/notifications/sms', admin, { to: shopper.id, body: 'Out for delivery' });
+    const sms = await call('POST', '/notifications/sms', admin, {
+      to: shopper.id,
+      body: 'Out for delivery, Kavya',
+    });
     expect(sms.status, JSON.stringify(sms.body)).to.equal(202);
     const smsId = sms.body.data.notification._id as string;
     await sleep(1000);
@@ -233,13 +242,28 @@ describeWith(['mongo', 'redis'], 'journey: a fleet of API and worker processes (
       'the SMS',
     );
     await sleep(1000);
-    expect(files(smsDir).length).to.equal(smsBefore + 1);
-    expect(files(mailDir).length).to.equal(mailsBefore + 1);
+    expect(outboxWith(smsDir, 'Out for delivery, Kavya')).to.equal(1);
+    expect(outboxWith(mailDir, 'They are on their way.')).to.equal(1);
 
     const history = await call('GET', `/notifications/history?userId=${shopper.id}`, admin);
     expect(history.status).to.equal(200);
     const mine = (history.body.data.notifications as Json[]).filter((n) => [mailId, smsId].includes(n._id));
     expect(mine.map((n) => n.status)).to.deep.equal(['sent', 'sent']);
+
+    // The first test's events (welcome, order placed, status changes, delivery updates) were
+    // queued by the API process while no worker ran; the workers sent each exactly once.
+    const events = await until(async () => {
+      const res = await call('GET', `/notifications/history?userId=${firstShopper}&limit=100`, admin);
+      const list = res.body.data.notifications as Json[];
+      return list.length > 0 && list.every((n) => n.status !== 'pending') ? list : undefined;
+    }, "the first shopper's event messages");
+    const emails = events.filter((n) => n.type === 'email');
+    const count = (template: string) => emails.filter((n) => n.template === template).length;
+    expect(count('welcome')).to.equal(1);
+    expect(count('order-placed')).to.equal(1);
+    expect(count('delivery-update')).to.equal(2); // out for delivery, delivered
+    expect(count('order-status')).to.be.greaterThan(0);
+    expect(emails.every((n) => n.status === 'sent')).to.equal(true);
   });
 });
 
