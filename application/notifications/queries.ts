@@ -1,12 +1,9 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
-import type {
-  Notification,
-  NotificationStatus,
-  NotificationType,
-} from '../../domain/notifications/notification.js';
+import type { Notification, NotificationType } from '../../domain/notifications/notification.js';
 import type { Page } from '../shared/ports.js';
 import type {
+  NotificationQuery,
   NotificationRepository,
   RenderedMessage,
   TemplateDescriptor,
@@ -20,15 +17,8 @@ export interface Viewer {
   readonly isAdmin: boolean;
 }
 
-export interface HistoryFilter {
-  readonly userId?: string;
-  readonly type?: NotificationType;
-  readonly status?: NotificationStatus;
-  readonly from?: Date;
-  readonly to?: Date;
-  readonly page: number;
-  readonly limit: number;
-}
+/** The history's filters: the store's query, before the viewer's rule is applied. */
+export type HistoryFilter = NotificationQuery;
 
 /**
  * The notification history, newest first. An admin filters by any user; a shopper's history is

@@ -73,18 +73,11 @@ export interface Notification {
   readonly version: number;
 }
 
-export interface NewNotification {
-  readonly id: string;
-  readonly userId?: string;
-  readonly type: NotificationType;
-  readonly template?: string;
-  readonly subject: string;
-  readonly content: string;
-  readonly html?: string;
-  readonly recipient: string;
-  readonly metadata: NotificationMetadata;
-  readonly now: Date;
-}
+/** What a new notification is made of (the rest starts pending, with no attempts). */
+export type NewNotification = Pick<
+  Notification,
+  'id' | 'userId' | 'type' | 'template' | 'subject' | 'content' | 'html' | 'recipient' | 'metadata'
+> & { readonly now: Date };
 
 export function newNotification(input: NewNotification): Notification {
   const { now, ...rest } = input;
