@@ -1,6 +1,15 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- handler classes of any constructor arity */
 import type { Container } from 'inversify';
-import { JOB_QUEUE, type JobHandler, type JobQueue } from '../../application/shared/job-queue.js';
+import {
+  JOB_QUEUE,
+  type JobCounts,
+  type JobHandler,
+  type JobOptions,
+  type JobProcessor,
+  type JobQueue,
+  type JobView,
+  type WorkerOptions,
+} from '../../application/shared/job-queue.js';
 import {
   APP_LOGGER,
   CLOCK,
@@ -10,7 +19,6 @@ import {
   type StartupTask,
 } from '../../application/shared/ports.js';
 import { InProcessJobQueue } from '../../adapters/queue/in-process-job-queue.js';
-import { BullMqJobQueue } from '../../adapters/queue/bullmq-job-queue.js';
 import { REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import type { Config } from '../config.js';
 import { DeliverNotification } from '../../application/notifications/deliver-notification.js';
@@ -56,17 +64,23 @@ export function bindJobs(container: Container, config: Config): void {
       .bind<JobQueue>(JOB_QUEUE)
       .toResolvedValue(
         (prefix: string, logger: AppLogger) =>
-          new BullMqJobQueue(
-            {
-              url: redis.url,
-              keyPrefix: prefix,
-              attempts,
-              backoffMs,
-              concurrency,
-              stalledIntervalMs,
-              completedRetentionMs,
-            },
-            logger,
+          // bullmq is loaded only when REDIS_URL selects it: the embedded default never loads it.
+          new LazyJobQueue(
+            import('../../adapters/queue/bullmq-job-queue.js').then(
+              ({ BullMqJobQueue }) =>
+                new BullMqJobQueue(
+                  {
+                    url: redis.url,
+                    keyPrefix: prefix,
+                    attempts,
+                    backoffMs,
+                    concurrency,
+                    stalledIntervalMs,
+                    completedRetentionMs,
+                  },
+                  logger,
+                ),
+            ),
           ),
         [REDIS_KEY_PREFIX, APP_LOGGER],
       )
@@ -82,6 +96,41 @@ export function bindJobs(container: Container, config: Config): void {
       )
       .inSingletonScope()
       .onDeactivation((queue) => queue.close());
+  }
+}
+
+/** A queue whose adapter is still being imported: every call waits for it. */
+export class LazyJobQueue implements JobQueue {
+  constructor(private readonly loading: Promise<JobQueue>) {
+    loading.catch(() => undefined); // surfaces through the first call
+  }
+
+  /** The adapter, once imported. */
+  adapter(): Promise<JobQueue> {
+    return this.loading;
+  }
+
+  async add<T>(queue: string, name: string, data: T, options?: JobOptions): Promise<JobView<T>> {
+    return (await this.loading).add(queue, name, data, options);
+  }
+
+  async get<T = unknown>(queue: string, id: string): Promise<JobView<T> | undefined> {
+    return (await this.loading).get<T>(queue, id);
+  }
+
+  async counts(queue: string): Promise<JobCounts> {
+    return (await this.loading).counts(queue);
+  }
+
+  process<T>(queue: string, processor: JobProcessor<T>, options?: WorkerOptions): void {
+    void this.loading.then(
+      (adapter) => adapter.process(queue, processor, options),
+      () => undefined,
+    );
+  }
+
+  async close(): Promise<void> {
+    await (await this.loading).close();
   }
 }
 

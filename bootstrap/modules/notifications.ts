@@ -172,8 +172,6 @@ function lazyPushSender(loading: Promise<PushSender>): PushSender {
   return { send: async (subscription, message) => (await loading).send(subscription, message) };
 }
 
-/** No push subscriptions anywhere: used until a subscription store is bound (push then fails permanently). */
-
 /** The resume sweep on its schedule (NOTIFICATION_RESUME_INTERVAL_MS), once at start too. */
 export class NotificationResumeSchedule extends SweepSchedule {
   readonly name = 'resume pending notifications';

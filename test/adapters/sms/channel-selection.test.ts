@@ -76,7 +76,7 @@ describe('notification channels: the SMS and push adapters are chosen by configu
     expect(error).to.be.instanceOf(PermanentJobError);
   });
 
-  it('the embedded default never loads the twilio or web-push SDKs', async function () {
+  it('the embedded default never loads the twilio, web-push or bullmq packages', async function () {
     this.timeout(20_000);
     // A fresh process: builds the container on the default config, resolves both channels and
     // sends once through each, then lists the CommonJS modules loaded (both SDKs are CommonJS).
@@ -103,6 +103,6 @@ describe('notification channels: the SMS and push adapters are chosen by configu
     const loaded = JSON.parse(stdout.trim().split('\n').at(-1)!) as string[];
     expect(loaded.some((m) => m.includes('/node_modules/inversify/') || m.includes('/node_modules/'))).to.be
       .true;
-    expect(loaded.filter((m) => /\/node_modules\/(twilio|web-push)\//.test(m))).to.deep.equal([]);
+    expect(loaded.filter((m) => /\/node_modules\/(twilio|web-push|bullmq)\//.test(m))).to.deep.equal([]);
   });
 });
