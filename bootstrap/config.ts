@@ -199,6 +199,27 @@ export interface Config {
     readonly backoffMs: number;
     readonly stalledIntervalMs: number;
   };
+  /**
+   * Realtime channels (WebSocket and SSE on the API port; uWebSockets.js on `uwsPort` when set).
+   * `replayMax` messages per channel are kept `replayTtlSeconds` for resuming clients; a
+   * connection is probed every `heartbeatMs` (dead after two unanswered probes), must
+   * authenticate within `authTimeoutMs` when its channel needs a user, and has its token
+   * checked again every `authRecheckMs` (revoked: closed 4401). Limits: `maxMessageBytes` per
+   * client message, `maxBufferedBytes` unsent per connection (then 1013), `maxMessages` client
+   * messages per `messageWindowMs` (then 4429).
+   */
+  readonly realtime: {
+    readonly uwsPort: number | null;
+    readonly replayMax: number;
+    readonly replayTtlSeconds: number;
+    readonly heartbeatMs: number;
+    readonly authTimeoutMs: number;
+    readonly authRecheckMs: number;
+    readonly maxMessageBytes: number;
+    readonly maxBufferedBytes: number;
+    readonly maxMessages: number;
+    readonly messageWindowMs: number;
+  };
 }
 
 /** The slot calendar from SHOP_TIMEZONE, DELIVERY_SLOTS, DELIVERY_SLOT_CAPACITY, SAME_DAY_CUTOFF, DELIVERY_HOLIDAYS, DELIVERY_DAYS_AHEAD. */
@@ -533,6 +554,22 @@ function queueConfig(env: Env): Config['queue'] {
   };
 }
 
+function realtimeConfig(env: Env): Config['realtime'] {
+  const uwsPort = str(env, 'REALTIME_UWS_PORT', '');
+  return {
+    uwsPort: uwsPort === '' ? null : int(env, 'REALTIME_UWS_PORT', 0, 0, 65_535),
+    replayMax: int(env, 'REALTIME_REPLAY_MAX', 100, 1, 100_000),
+    replayTtlSeconds: duration(env, 'REALTIME_REPLAY_TTL', '1h'),
+    heartbeatMs: int(env, 'REALTIME_HEARTBEAT_MS', 30_000, 50, 3600_000),
+    authTimeoutMs: int(env, 'REALTIME_AUTH_TIMEOUT_MS', 5_000, 50, 600_000),
+    authRecheckMs: int(env, 'REALTIME_AUTH_RECHECK_MS', 30_000, 50, 3600_000),
+    maxMessageBytes: int(env, 'REALTIME_MAX_MESSAGE_BYTES', 4_096, 64, 1_048_576),
+    maxBufferedBytes: int(env, 'REALTIME_MAX_BUFFERED_BYTES', 1_048_576, 1_024, 1_073_741_824),
+    maxMessages: int(env, 'REALTIME_MAX_MESSAGES', 30, 1, 100_000),
+    messageWindowMs: int(env, 'REALTIME_MESSAGE_WINDOW_MS', 10_000, 10, 3600_000),
+  };
+}
+
 /** UNSUBSCRIBE_SECRET: at least 32 characters when set (it signs links that change preferences). */
 function unsubscribeSecret(env: Env): string | null {
   const secret = str(env, 'UNSUBSCRIBE_SECRET', '');
@@ -687,5 +724,6 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       redeliverAfterMs: int(env, 'EVENT_REDELIVER_AFTER_MS', 30_000, 0, 3600_000),
     },
     queue: queueConfig(env),
+    realtime: realtimeConfig(env),
   };
 }
