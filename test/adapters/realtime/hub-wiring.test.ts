@@ -12,6 +12,7 @@ import { MemoryRealtimeHub } from '../../../adapters/realtime/memory-hub.js';
 import { RedisRealtimeHub } from '../../../adapters/realtime/redis-hub.js';
 import { REDIS_KEY_PREFIX } from '../../../adapters/cache/redis-client.js';
 import { buildContainer } from '../../../bootstrap/container.js';
+import { startTasks } from '../../../bootstrap/app.js';
 import { readyClient, silentLogger } from '../../contract/cache/redis-support.js';
 import { testConfig } from '../../support/harness.js';
 import { describeWith, serviceUrl } from '../../support/services.js';
@@ -67,6 +68,15 @@ describe('bootstrap: the realtime hub', () => {
       }
       expect(await probe.pubsub('NUMSUB', `${prefix}realtime`)).to.deep.equal([`${prefix}realtime`, 1]);
       other.close();
+    });
+
+    it('is subscribed by a start-up task, before any client asks for it', async () => {
+      const container = buildContainer(testConfig({ REDIS_URL: serviceUrl('redis') }), silentLogger);
+      const prefix = container.get<string>(REDIS_KEY_PREFIX);
+      expect(await probe.pubsub('NUMSUB', `${prefix}realtime`)).to.deep.equal([`${prefix}realtime`, 0]);
+      await startTasks(container).settled;
+      expect(await probe.pubsub('NUMSUB', `${prefix}realtime`)).to.deep.equal([`${prefix}realtime`, 1]);
+      await container.unbindAllAsync();
     });
   });
 });
