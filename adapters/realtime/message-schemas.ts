@@ -225,14 +225,14 @@ type SameShape<A, B> = [A] extends [readonly (infer X)[]]
         : false
       : false
     : true;
-type Assert<T extends true> = T;
+export type Assert<T extends true> = T;
 /** Readonly-ness is no part of the wire shape: both sides are compared deeply readonly. */
 type Wire<T> = T extends readonly (infer X)[]
   ? readonly Wire<X>[]
   : T extends object
     ? { readonly [K in keyof T]: Wire<T[K]> }
     : T;
-type Agree<S extends TSchema, I> = Same<Wire<Static<S>>, Wire<I>>;
+export type Agree<S extends TSchema, I> = Same<Wire<Static<S>>, Wire<I>>;
 
 export type SchemasMatchInterfaces = [
   Assert<Agree<typeof OrderStatusDataSchema, OrderStatusData>>,
