@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
@@ -239,5 +242,20 @@ describe('AsyncAPI document (/api/asyncapi.json)', () => {
     expect((rendered.json() as { info: { description: string } }).info.description).to.include(link);
     const root = await t.request({ method: 'GET', url: '/' });
     expect(root.json().endpoints).to.include({ asyncapi: '/api/asyncapi.json' });
+  });
+
+  it("the README's Realtime section names every channel path and every close code", () => {
+    // The project root, whether this runs from test/ or compiled from dist/test/.
+    const above = resolvePath(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const root = existsSync(resolvePath(above, 'README.md')) ? above : resolvePath(above, '..');
+    const readme = readFileSync(resolvePath(root, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('\n## Realtime\n'),
+      readme.indexOf('\n## ', readme.indexOf('\n## Realtime\n') + 1),
+    );
+    expect(section).to.include('/api/asyncapi.json');
+    for (const path of Object.values(REALTIME_PATHS)) expect(section).to.include(path);
+    for (const code of Object.values(CLOSE))
+      expect(section, String(code)).to.match(new RegExp(`\\b${code}\\b`));
   });
 });
