@@ -641,7 +641,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       scoped.get('/asyncapi.json', { schema: { hide: true } }, async (request) =>
         asyncApiDocument({
           version: options.version,
-          host: request.host,
+          // No Host header (HTTP/1.0): the document still answers, with a placeholder host.
+          host: request.host || 'localhost',
           secure: request.protocol === 'https',
           realtime: options.realtime,
         }),

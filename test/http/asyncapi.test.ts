@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connect, type AddressInfo } from 'node:net';
 import { expect } from 'chai';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
@@ -233,6 +234,24 @@ describe('AsyncAPI document (/api/asyncapi.json)', () => {
     } finally {
       await withUws.close();
     }
+  });
+
+  it('answers a request without a Host header (HTTP/1.0) with a valid document, not a 500', async () => {
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.server.address() as AddressInfo;
+    const raw = await new Promise<string>((done, fail) => {
+      let text = '';
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write('GET /api/asyncapi.json HTTP/1.0\r\n\r\n'),
+      );
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+      socket.on('end', () => done(text));
+      socket.on('error', fail);
+    });
+    expect(raw).to.match(/^HTTP\/1\.[01] 200/);
+    const served = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as Doc;
+    expect(served.servers.api!.host).to.equal('localhost');
+    expect(specValidator()(served), JSON.stringify(specValidator().errors?.slice(0, 3))).to.equal(true);
   });
 
   it('is linked from the docs page (the OpenAPI description Swagger UI renders) and from GET /', async () => {
