@@ -96,6 +96,7 @@ export async function createApplication(
     },
     environment: config.nodeEnv,
     version: VERSION,
+    realtime: config.realtime,
   });
   try {
     await Promise.all([app.ready(), startup.settled]);

@@ -40,6 +40,7 @@ import { promotionsRoutes } from './promotions/routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { notificationsPlugin } from './notifications/plugin.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
+import { asyncApiDocument, type RealtimeDocSettings } from '../realtime/asyncapi.js';
 
 export interface RateLimitOptions {
   readonly enabled: boolean;
@@ -80,6 +81,8 @@ export interface HttpOptions {
   readonly rateLimit: RateLimitOptions;
   readonly environment: string;
   readonly version: string;
+  /** What the AsyncAPI document (/api/asyncapi.json) states of the realtime channels. */
+  readonly realtime: RealtimeDocSettings;
 }
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function is that default.
@@ -597,7 +600,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
         version: options.version,
         description:
           'Every route is served under /api and, for the storefront, also under /api/api (compat 0.1). ' +
-          'Money is in major units (rupees) on the wire. Errors use {status: "error", message, code}.',
+          'Money is in major units (rupees) on the wire. Errors use {status: "error", message, code}.\n\n' +
+          'Realtime (order tracking, live stock, cart sync over WebSocket and Server-Sent Events): ' +
+          'see the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).',
       },
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -633,6 +638,15 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(inventoryRoutes, deps);
       await scoped.register(notificationsPlugin, { ...deps, prefix: '/notifications' });
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      scoped.get('/asyncapi.json', { schema: { hide: true } }, async (request) =>
+        asyncApiDocument({
+          version: options.version,
+          // No Host header (HTTP/1.0): the document still answers, with a placeholder host.
+          host: request.host || 'localhost',
+          secure: request.protocol === 'https',
+          realtime: options.realtime,
+        }),
+      );
     },
     { prefix: '/api' },
   );
@@ -643,7 +657,13 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     timestamp: new Date().toISOString(),
     environment: options.environment,
     version: options.version,
-    endpoints: { api: '/api', docs: '/api/docs', openapi: '/api/openapi.json', health: '/api/health' },
+    endpoints: {
+      api: '/api',
+      docs: '/api/docs',
+      openapi: '/api/openapi.json',
+      asyncapi: '/api/asyncapi.json',
+      health: '/api/health',
+    },
   }));
 
   return app;
