@@ -29,7 +29,7 @@ import {
 } from '../../application/shared/ports.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { CART_REPOSITORY } from '../../application/cart/ports.js';
+import { CartStore } from '../../application/cart/cart-store.js';
 import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import { STOCK_LEDGER, STOCK_STORE } from '../../application/inventory/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
@@ -178,7 +178,7 @@ export function bindEvents(container: Container, config: Config): void {
     APP_LOGGER,
   ] as const;
   bindUseCase(container, RecordSaleWhenOrderPlaced, [PRODUCT_REPOSITORY]);
-  bindUseCase(container, EmptyCartWhenOrderPlaced, [CART_REPOSITORY]);
+  bindUseCase(container, EmptyCartWhenOrderPlaced, [CartStore]);
   bindUseCase(container, NotifyWhenOrderPlaced, notify);
   bindUseCase(container, NotifyWhenOrderStatusChanged, notify);
   bindUseCase(container, NotifyWhenOrderExpired, notify);
