@@ -62,7 +62,7 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
   );
   bus.subscribe(
     'ordering.order-cancelled',
-    new ReleaseStockWhenOrderCancelled(stock, new MemoryStockLedger(db)),
+    new ReleaseStockWhenOrderCancelled(stock, new MemoryStockLedger(db), products, bus, clock, ids),
   );
   const users = new MemoryUserRepository(db);
   const reservations = new MemoryStockReservationRepository(db);
