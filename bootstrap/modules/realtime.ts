@@ -17,7 +17,14 @@ import {
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import { MemoryRealtimeHub } from '../../adapters/realtime/memory-hub.js';
 import { RedisRealtimeHub } from '../../adapters/realtime/redis-hub.js';
+import { REALTIME_GATEWAY } from '../../application/realtime/gateway.js';
+import { RealtimeChannels } from '../../application/realtime/channels.js';
+import { CurrentCart } from '../../application/cart/index.js';
+import { AUTHENTICATOR } from '../../application/identity/ports.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
+import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import type { Config } from '../config.js';
+import { bindClass } from './bind.js';
 
 const READY_TIMEOUT_MS = 3000;
 
@@ -74,4 +81,12 @@ export function bindRealtime(container: Container, config: Config): void {
       [REALTIME_HUB, APP_LOGGER],
     )
     .inSingletonScope();
+
+  bindClass(container, REALTIME_GATEWAY, RealtimeChannels, [
+    AUTHENTICATOR,
+    ORDER_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    CurrentCart,
+    CLOCK,
+  ]);
 }
