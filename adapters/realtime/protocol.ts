@@ -3,6 +3,7 @@ import type { Principal } from '../../domain/identity/user.js';
 import type { AppLogger } from '../../application/shared/ports.js';
 import type { ChannelName, RealtimeHub, RealtimeMessage } from '../../application/realtime/ports.js';
 import type { ChannelRequest, RealtimeGateway, StockSelection } from '../../application/realtime/gateway.js';
+import { token } from '../../application/shared/token.js';
 import {
   CLOSE,
   type ConnectionEvents,
@@ -26,6 +27,11 @@ export interface RealtimeLimits {
   readonly maxMessages: number;
   readonly messageWindowMs: number;
 }
+
+/** The protocol every realtime transport of this process hands its connections to. */
+export const REALTIME_ENDPOINT = token<RealtimeProtocol>('RealtimeEndpoint');
+/** Its limits (Config['realtime']). */
+export const REALTIME_LIMITS = token<RealtimeLimits>('RealtimeLimits');
 
 /** Product ids one stock connection may follow by id (more: follow all). */
 export const MAX_STOCK_IDS = 500;

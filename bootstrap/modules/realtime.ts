@@ -17,7 +17,16 @@ import {
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import { MemoryRealtimeHub } from '../../adapters/realtime/memory-hub.js';
 import { RedisRealtimeHub } from '../../adapters/realtime/redis-hub.js';
+import { token } from '../../application/shared/token.js';
+import type { RealtimeGateway } from '../../application/realtime/gateway.js';
+import {
+  REALTIME_ENDPOINT,
+  REALTIME_LIMITS,
+  RealtimeProtocol,
+  type RealtimeLimits,
+} from '../../adapters/realtime/protocol.js';
 import type { Config } from '../config.js';
+import { bindClass } from './bind.js';
 
 const READY_TIMEOUT_MS = 3000;
 
@@ -74,4 +83,23 @@ export function bindRealtime(container: Container, config: Config): void {
       [REALTIME_HUB, APP_LOGGER],
     )
     .inSingletonScope();
+}
+
+// The gateway's token (application/realtime/gateway.ts REALTIME_GATEWAY names the same symbol).
+const GATEWAY = token<RealtimeGateway>('RealtimeGateway');
+
+/**
+ * The protocol every realtime transport hands its connections to (ws and SSE on the API port,
+ * uWebSockets.js on its own): one per process, so it holds one hub subscription per channel.
+ * `bootstrap/app.ts` closes its connections (1001) before draining HTTP on shutdown.
+ */
+export function bindRealtimeEndpoint(container: Container, config: Config): void {
+  if (!container.isBound(GATEWAY)) return;
+  container.bind<RealtimeLimits>(REALTIME_LIMITS).toConstantValue(config.realtime);
+  bindClass(container, REALTIME_ENDPOINT, RealtimeProtocol, [
+    GATEWAY,
+    REALTIME_HUB,
+    REALTIME_LIMITS,
+    APP_LOGGER,
+  ]);
 }
