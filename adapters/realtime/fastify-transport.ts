@@ -132,7 +132,7 @@ class SseConnection implements RealtimeConnection {
     this.response.write(`${id}event: ${message.type}\ndata: ${json}\n\n`);
   }
   bufferedBytes(): number {
-    return this.socket.writableLength + this.response.writableLength;
+    return this.socket.writableLength;
   }
   /** A comment line. SSE has no pong: everything written so far having left is the sign of life. */
   heartbeat(): void {
