@@ -174,6 +174,7 @@ export const SubscribedDataSchema = Type.Object(
   {
     all: Type.Boolean({ description: 'Every product is followed' }),
     productIds: Type.Array(Type.String(), { description: 'The product ids now followed (empty with all)' }),
+    snapshot: StockSnapshotSchema,
   },
   { description: 'The stock subscription after a subscribe/unsubscribe' },
 );

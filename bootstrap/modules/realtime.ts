@@ -23,6 +23,12 @@ import { CurrentCart } from '../../application/cart/index.js';
 import { AUTHENTICATOR } from '../../application/identity/ports.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import {
+  REALTIME_ENDPOINT,
+  REALTIME_LIMITS,
+  RealtimeProtocol,
+  type RealtimeLimits,
+} from '../../adapters/realtime/protocol.js';
 import type { Config } from '../config.js';
 import { bindClass } from './bind.js';
 
@@ -33,7 +39,9 @@ const READY_TIMEOUT_MS = 3000;
  * REDIS_URL is set, so every instance shares ids and window and delivers what any of them
  * publishes; in memory otherwise (one instance). Bounds from REALTIME_REPLAY_MAX and
  * REALTIME_REPLAY_TTL. A start-up task opens the hub's subscription at start, so messages other
- * instances publish reach this one from its first client on.
+ * instances publish reach this one from its first client on. Also the gateway the transports
+ * drive (authentication, authorization, snapshots); the handlers that feed the hub are bound with
+ * the other reactions (bootstrap/modules/events.ts).
  */
 export function bindRealtime(container: Container, config: Config): void {
   container.bind<RealtimeReplayPolicy>(REALTIME_REPLAY_POLICY).toConstantValue({
@@ -88,5 +96,20 @@ export function bindRealtime(container: Container, config: Config): void {
     PRODUCT_REPOSITORY,
     CurrentCart,
     CLOCK,
+  ]);
+}
+
+/**
+ * The protocol every realtime transport hands its connections to (ws and SSE on the API port,
+ * uWebSockets.js on its own): one per process, so it holds one hub subscription per channel.
+ * `bootstrap/app.ts` closes its connections (1001) before draining HTTP on shutdown.
+ */
+export function bindRealtimeEndpoint(container: Container, config: Config): void {
+  container.bind<RealtimeLimits>(REALTIME_LIMITS).toConstantValue(config.realtime);
+  bindClass(container, REALTIME_ENDPOINT, RealtimeProtocol, [
+    REALTIME_GATEWAY,
+    REALTIME_HUB,
+    REALTIME_LIMITS,
+    APP_LOGGER,
   ]);
 }
