@@ -382,9 +382,14 @@ for (const transport of REALTIME_TRANSPORTS) {
     });
 
     if (!ws) {
-      it('streams with the SSE headers, a retry line, id lines on channel events and comment heartbeats', async () => {
-        const c = await openEventStream(`${running.baseUrl}/api/realtime/stock-updates?all=true`);
+      it('streams with the SSE and CORS headers, a retry line, id lines on channel events and comment heartbeats', async () => {
+        const c = await openEventStream(`${running.baseUrl}/api/realtime/stock-updates?all=true`, {
+          headers: { origin: 'http://localhost:5173' },
+        });
         clients.push(c);
+        // The hooks' headers survive the hijack: CORS for a storefront EventSource, the request id.
+        expect(c.response.headers.get('access-control-allow-origin')).to.equal('http://localhost:5173');
+        expect(c.response.headers.get('x-request-id')).to.be.a('string');
         expect(c.response.headers.get('content-type')).to.match(/^text\/event-stream/);
         expect(c.response.headers.get('cache-control')).to.contain('no-cache');
         expect(c.response.headers.get('x-accel-buffering')).to.equal('no');
