@@ -100,8 +100,8 @@ export async function createApplication(
     },
     environment: config.nodeEnv,
     version: VERSION,
-    realtimeDocs: config.realtime,
-    ...(realtime ? { realtime } : {}),
+    realtime: config.realtime,
+    ...(realtime ? { realtimeEndpoint: realtime } : {}),
   });
   try {
     await Promise.all([app.ready(), startup.settled]);

@@ -40,9 +40,9 @@ import { promotionsRoutes } from './promotions/routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { notificationsPlugin } from './notifications/plugin.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
-import { asyncApiDocument, type RealtimeDocSettings } from '../realtime/asyncapi.js';
 import { realtimeTransport } from '../realtime/fastify-transport.js';
 import type { RealtimeEndpoint } from '../realtime/connection.js';
+import { asyncApiDocument, type RealtimeDocSettings } from '../realtime/asyncapi.js';
 
 export interface RateLimitOptions {
   readonly enabled: boolean;
@@ -84,12 +84,12 @@ export interface HttpOptions {
   readonly environment: string;
   readonly version: string;
   /** What the AsyncAPI document (/api/asyncapi.json) states of the realtime channels. */
-  readonly realtimeDocs: RealtimeDocSettings;
+  readonly realtime: RealtimeDocSettings;
   /**
    * The realtime protocol (bootstrap resolves it from the container): its channels are served on
    * this port as WebSocket upgrades and Server-Sent Events. Absent: no realtime routes.
    */
-  readonly realtime?: RealtimeEndpoint;
+  readonly realtimeEndpoint?: RealtimeEndpoint;
 }
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function is that default.
@@ -624,7 +624,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   await registerUploads(app, resolve.get<UploadsHttpSettings>(UPLOADS_HTTP));
 
   // The realtime channels (WebSocket upgrade and SSE on the same paths; /api/api through rewriteUrl).
-  if (options.realtime) await app.register(realtimeTransport, { endpoint: options.realtime });
+  if (options.realtimeEndpoint) await app.register(realtimeTransport, { endpoint: options.realtimeEndpoint });
 
   const deps: HttpRouteDeps = { resolve, limits };
   await app.register(
@@ -654,7 +654,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
           // No Host header (HTTP/1.0): the document still answers, with a placeholder host.
           host: request.host || 'localhost',
           secure: request.protocol === 'https',
-          realtime: options.realtimeDocs,
+          realtime: options.realtime,
         }),
       );
     },
