@@ -183,31 +183,63 @@ export type SubscribedData = Static<typeof SubscribedDataSchema>;
 
 // ---- client messages (client -> server; no envelope) -------------------------------------------
 
+/** Product ids one stock connection may follow by id (more: follow all). */
+export const MAX_STOCK_IDS = 500;
+/** What an order or product id may look like on a realtime path or message. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+const ProductIds = (description: string) =>
+  Type.Array(Type.String({ pattern: ID_PATTERN.source }), {
+    minItems: 1,
+    maxItems: MAX_STOCK_IDS,
+    description,
+  });
+
+/**
+ * What a client may send, and the ONE validation of it: the protocol checks every client message
+ * against these schemas (compiled once), and the AsyncAPI document publishes them.
+ */
 export const CLIENT_MESSAGE_SCHEMAS = {
   auth: Type.Object(
-    { type: Type.Literal('auth'), token: Type.String({ description: 'The bearer token (JWT)' }) },
+    {
+      type: Type.Literal('auth'),
+      token: Type.String({ minLength: 1, description: 'The bearer token (JWT)' }),
+    },
     { description: 'Authenticates a connection opened without a token (within REALTIME_AUTH_TIMEOUT_MS)' },
   ),
   resume: Type.Object(
     {
       type: Type.Literal('resume'),
-      lastEventId: Type.Integer({ minimum: 0, description: 'The id of the last channel event received' }),
+      lastEventId: Type.Union([Type.Integer({ minimum: 0 }), Type.String({ pattern: '^[0-9]{1,15}$' })], {
+        description: 'The id of the last channel event received (a number, or its digits as a string)',
+      }),
     },
     { description: 'Asks for the events after lastEventId (or a resync when the window is gone)' },
   ),
   subscribe: Type.Union(
     [
-      Type.Object({ type: Type.Literal('subscribe'), productIds: Type.Array(Type.String()) }),
+      Type.Object({ type: Type.Literal('subscribe'), productIds: ProductIds('Products to follow') }),
       Type.Object({ type: Type.Literal('subscribe'), all: Type.Literal(true) }),
     ],
     { description: 'Stock channel: follow these products (added to the current ones), or all' },
   ),
-  unsubscribe: Type.Object(
-    { type: Type.Literal('unsubscribe'), productIds: Type.Array(Type.String()) },
-    { description: 'Stock channel: stop following these products' },
+  unsubscribe: Type.Union(
+    [
+      Type.Object({
+        type: Type.Literal('unsubscribe'),
+        productIds: ProductIds('Products to stop following'),
+      }),
+      Type.Object({ type: Type.Literal('unsubscribe'), all: Type.Literal(true) }),
+    ],
+    { description: 'Stock channel: stop following these products, or all' },
   ),
   ping: Type.Object({ type: Type.Literal('ping') }, { description: 'Answered by `pong`' }),
 } as const;
+
+export type ClientMessageType = keyof typeof CLIENT_MESSAGE_SCHEMAS;
+export type ClientMessage = {
+  [K in ClientMessageType]: Static<(typeof CLIENT_MESSAGE_SCHEMAS)[K]>;
+}[ClientMessageType];
 
 // ---- compile-time: the schemas and the interfaces of application/realtime/messages.ts agree ------
 

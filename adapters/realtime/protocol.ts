@@ -4,6 +4,9 @@ import type { AppLogger } from '../../application/shared/ports.js';
 import type { ChannelName, RealtimeHub, RealtimeMessage } from '../../application/realtime/ports.js';
 import type { ChannelRequest, RealtimeGateway, StockSelection } from '../../application/realtime/gateway.js';
 import { token } from '../../application/shared/token.js';
+import { Compile } from 'typebox/compile';
+import type { TSchema } from '@fastify/type-provider-typebox';
+import { CLIENT_MESSAGE_SCHEMAS, ID_PATTERN, MAX_STOCK_IDS, type ClientMessage } from './message-schemas.js';
 import {
   CLOSE,
   type ConnectionEvents,
@@ -36,9 +39,6 @@ export const REALTIME_LIMITS = token<RealtimeLimits>('RealtimeLimits');
 /** How long shutdown waits for connections to finish closing before cutting them off. */
 export const CLOSE_ALL_GRACE_MS = 1000;
 
-/** Product ids one stock connection may follow by id (more: follow all). */
-export const MAX_STOCK_IDS = 500;
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 const PATH_PATTERN = /^(?:\/api)?\/api\/realtime\/(?:order-status\/([^/]*)|(stock-updates)|(cart-sync))\/?$/;
 const MATCH_PATTERN = /^(?:\/api)?\/api\/realtime\/(?:order-status(?:\/.*)?|stock-updates\/?|cart-sync\/?)$/;
 
@@ -113,15 +113,18 @@ function reasonOf(text: string): string {
   return reason;
 }
 
-type ClientMessage =
-  | { readonly type: 'auth'; readonly token: string }
-  | { readonly type: 'resume'; readonly lastEventId: number }
-  | { readonly type: 'subscribe'; readonly productIds?: readonly string[]; readonly all?: boolean }
-  | { readonly type: 'unsubscribe'; readonly productIds?: readonly string[]; readonly all?: boolean }
-  | { readonly type: 'ping' };
+/** The client messages as the protocol handles them (a resume's id as a number). */
+type Parsed =
+  | Exclude<ClientMessage, { readonly type: 'resume' }>
+  | { readonly type: 'resume'; readonly lastEventId: number };
+
+/** Each client message's schema, compiled once (message-schemas.ts: the AsyncAPI document publishes the same). */
+const VALIDATORS = new Map(
+  Object.entries(CLIENT_MESSAGE_SCHEMAS).map(([type, schema]) => [type, Compile(schema as TSchema)]),
+);
 
 /** A client message, or why it is refused (an `error` message; the connection stays open). */
-function parseClientMessage(text: string): ClientMessage | { error: string; code: string } {
+function parseClientMessage(text: string): Parsed | { error: string; code: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -130,39 +133,17 @@ function parseClientMessage(text: string): ClientMessage | { error: string; code
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value))
     return { code: 'MALFORMED_MESSAGE', error: 'The message must be a JSON object with a type' };
-  const m = value as Record<string, unknown>;
-  switch (m.type) {
-    case 'ping':
-      return { type: 'ping' };
-    case 'auth':
-      return typeof m.token === 'string' && m.token.length > 0
-        ? { type: 'auth', token: m.token }
-        : { code: 'VALIDATION_FAILED', error: 'auth: token must be a non-empty string' };
-    case 'resume': {
-      const id = typeof m.lastEventId === 'string' ? parseLastId(m.lastEventId) : m.lastEventId;
-      return typeof id === 'number' && Number.isSafeInteger(id) && id >= 0
-        ? { type: 'resume', lastEventId: id }
-        : { code: 'VALIDATION_FAILED', error: 'resume: lastEventId must be a non-negative integer' };
-    }
-    case 'subscribe':
-    case 'unsubscribe': {
-      if (m.all === true && m.productIds === undefined) return { type: m.type, all: true };
-      const ids = m.productIds;
-      if (
-        !Array.isArray(ids) ||
-        ids.length === 0 ||
-        ids.length > MAX_STOCK_IDS ||
-        !ids.every((id): id is string => typeof id === 'string' && ID_PATTERN.test(id))
-      )
-        return {
-          code: 'VALIDATION_FAILED',
-          error: `${m.type}: productIds must be 1-${MAX_STOCK_IDS} product ids, or all: true`,
-        };
-      return { type: m.type, productIds: ids };
-    }
-    default:
-      return { code: 'UNKNOWN_TYPE', error: `Unknown message type: ${String(m.type).slice(0, 40)}` };
+  const type = (value as { type?: unknown }).type;
+  const validator = typeof type === 'string' ? VALIDATORS.get(type) : undefined;
+  if (!validator)
+    return { code: 'UNKNOWN_TYPE', error: `Unknown message type: ${String(type).slice(0, 40)}` };
+  if (!validator.Check(value)) {
+    const first = validator.Errors(value)[0];
+    const where = first?.instancePath ? ` at ${first.instancePath}` : '';
+    return { code: 'VALIDATION_FAILED', error: `${type}: ${first?.message ?? 'invalid'}${where}` };
   }
+  const message = value as ClientMessage;
+  return message.type === 'resume' ? { type: 'resume', lastEventId: Number(message.lastEventId) } : message;
 }
 
 /** One hub subscription per channel per process, shared by the local connections of that channel. */
@@ -556,7 +537,7 @@ class Session {
   }
 
   private async changeSelection(
-    message: Extract<ClientMessage, { type: 'subscribe' | 'unsubscribe' }>,
+    message: Extract<Parsed, { type: 'subscribe' | 'unsubscribe' }>,
   ): Promise<void> {
     if (this.request?.kind !== 'stock')
       return this.control('error', {
@@ -566,11 +547,11 @@ class Session {
     if (!this.channel) return this.control('error', { code: 'NOT_READY', message: 'Not subscribed yet' });
     const added: Selection = { all: false, ids: new Set() };
     if (message.type === 'subscribe') {
-      if (message.all) {
+      if ('all' in message) {
         this.selection.all = true;
         added.all = true;
       } else {
-        const ids = message.productIds ?? [];
+        const ids = message.productIds;
         if (this.selection.ids.size + ids.length > MAX_STOCK_IDS && !this.selection.all)
           return this.control('error', {
             code: 'VALIDATION_FAILED',
@@ -581,11 +562,11 @@ class Session {
           this.selection.ids.add(id);
         }
       }
-    } else if (message.all) {
+    } else if ('all' in message) {
       this.selection.all = false;
       this.selection.ids.clear();
     } else {
-      for (const id of message.productIds ?? []) this.selection.ids.delete(id);
+      for (const id of message.productIds) this.selection.ids.delete(id);
     }
     this.held = [];
     this.heldBytes = 0;

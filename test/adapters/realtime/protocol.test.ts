@@ -362,6 +362,32 @@ describe('RealtimeProtocol', () => {
       expect((c.sent[2]!.data as { code: string }).code).to.equal('UNKNOWN_TYPE');
       expect(c.closedWith).to.equal(null);
     });
+
+    it('checks every client message against its published schema (message-schemas.ts), naming what is wrong', async () => {
+      // Limits raised: 501 product ids are a large message, and these are many messages.
+      const { open, ready } = setup({ maxMessageBytes: 65_536, maxMessages: 100 });
+      const refused = [
+        { type: 'auth', token: '' },
+        { type: 'resume', lastEventId: -1 },
+        { type: 'resume', lastEventId: 'twelve' },
+        { type: 'subscribe', productIds: [] },
+        { type: 'subscribe', productIds: ['not an id!'] },
+        { type: 'subscribe', productIds: Array.from({ length: 501 }, (_, i) => `p${i}`) },
+        { type: 'unsubscribe' },
+      ];
+      const c = open(STOCK);
+      await ready(c);
+      for (const m of refused) c.events.message(JSON.stringify(m));
+      await until(() => c.sent.length === 1 + refused.length, 'answers');
+      const errors = c.sent.slice(1).map((m) => m.data as { code: string; message: string });
+      expect(errors.map((e) => e.code)).to.deep.equal(refused.map(() => 'VALIDATION_FAILED'));
+      expect(errors[4]!.message).to.match(/^subscribe: .*pattern.* at \/productIds\/0$/);
+      expect(c.closedWith).to.equal(null);
+      // A resume id given as its digits is accepted (what a Last-Event-ID header carries).
+      c.events.message(JSON.stringify({ type: 'resume', lastEventId: '0' }));
+      await until(() => c.sent.length > 1 + refused.length, 'the resume');
+      expect(c.sent.at(-1)!.type).to.not.equal('error');
+    });
   });
 
   describe('limits', () => {
