@@ -1,5 +1,6 @@
 import uWS from 'uWebSockets.js';
 import type { RealtimeMessage } from '../../application/realtime/ports.js';
+import { routeNotFoundBody } from '../http/errors.js';
 import {
   CLOSE,
   type ConnectionEvents,
@@ -36,6 +37,9 @@ interface SocketData {
   readonly request: RealtimeRequest;
   connection?: UwsWebSocketConnection;
 }
+
+/** EventSource reconnects after this long (the `retry:` line; the same as on the API port). */
+const SSE_RETRY_MS = 2000;
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const text = (buffer: ArrayBuffer): string => Buffer.from(buffer).toString('utf8');
@@ -121,7 +125,7 @@ class UwsSseConnection implements RealtimeConnection {
     private readonly streams: Set<UwsSseConnection>,
   ) {}
 
-  /** Writes the headers and a first comment, so the client sees the stream open. */
+  /** Writes the headers and the `retry:` line (how long EventSource waits to reconnect). */
   start(): void {
     this.res.cork(() => {
       this.res
@@ -129,7 +133,7 @@ class UwsSseConnection implements RealtimeConnection {
         .writeHeader('Content-Type', 'text/event-stream; charset=utf-8')
         .writeHeader('Cache-Control', 'no-cache, no-transform')
         .writeHeader('X-Accel-Buffering', 'no');
-      this.write(': open\n\n');
+      this.write(`retry: ${SSE_RETRY_MS}\n\n`);
     });
     // With a write handler registered, uWS leaves draining to it: writing a comment drains what
     // is queued first, and a write that goes through whole means the queue is empty.
@@ -149,8 +153,10 @@ class UwsSseConnection implements RealtimeConnection {
     return this.closed ? 0 : this.pending;
   }
 
+  /** A comment line. SSE has no pong: everything written so far having left is the sign of life. */
   heartbeat(): void {
     if (this.closed) return;
+    if (this.pending === 0) this.events?.pong();
     this.corked(': ping\n\n');
   }
 
@@ -216,11 +222,20 @@ function readRequest(req: uWS.HttpRequest, res: uWS.HttpResponse, websocket: boo
   };
 }
 
-function answer(res: uWS.HttpResponse, status: string, body: string): void {
+/** An error answer in the API's envelope. */
+function answer(res: uWS.HttpResponse, status: string, body: object): void {
   res.cork(() => {
-    res.writeStatus(status).writeHeader('Content-Type', 'text/plain; charset=utf-8').end(body);
+    res
+      .writeStatus(status)
+      .writeHeader('Content-Type', 'application/json; charset=utf-8')
+      .end(JSON.stringify(body));
   });
 }
+
+const notFound = (res: uWS.HttpResponse, req: uWS.HttpRequest) => {
+  const query = req.getQuery();
+  answer(res, '404 Not Found', routeNotFoundBody(query ? `${req.getUrl()}?${query}` : req.getUrl()));
+};
 
 /** Listens on `options.host`:`options.port` and serves `endpoint` until `close()`. */
 export function startUwsTransport(
@@ -248,7 +263,7 @@ export function startUwsTransport(
     upgrade: (res, req, context) => {
       const path = req.getUrl();
       if (!endpoint.matches(path)) {
-        answer(res, '404 Not Found', 'Not Found');
+        notFound(res, req);
         return;
       }
       const request = readRequest(req, res, true);
@@ -298,11 +313,15 @@ export function startUwsTransport(
   app.get('/*', (res, req) => {
     const path = req.getUrl();
     if (!endpoint.matches(path)) {
-      answer(res, '404 Not Found', 'Not Found');
+      notFound(res, req);
       return;
     }
     if (!req.getHeader('accept').includes('text/event-stream')) {
-      answer(res, '406 Not Acceptable', 'Open a WebSocket, or ask for text/event-stream');
+      answer(res, '426 Upgrade Required', {
+        status: 'error',
+        message: 'A realtime channel answers a WebSocket upgrade or a GET with Accept: text/event-stream',
+        code: 'UPGRADE_REQUIRED',
+      });
       return;
     }
     const request = readRequest(req, res, false);
@@ -315,7 +334,7 @@ export function startUwsTransport(
     if (connection.closedEarly) events.closed();
   });
 
-  app.any('/*', (res) => answer(res, '404 Not Found', 'Not Found'));
+  app.any('/*', notFound);
 
   return new Promise((resolve, reject) => {
     app.listen(options.host, options.port, (listenSocket) => {

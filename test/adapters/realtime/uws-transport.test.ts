@@ -175,6 +175,11 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
       headers: { accept: 'text/event-stream' },
     });
     expect(get.status).to.equal(404);
+    expect(await get.json()).to.deep.equal({
+      status: 'fail',
+      message: 'Route /api/other not found',
+      code: 'ROUTE_NOT_FOUND',
+    });
     const post = await fetch(`http://127.0.0.1:${transport.port}/api/realtime/stock-updates`, {
       method: 'POST',
     });
@@ -182,9 +187,10 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
     expect(endpoint.opened).to.have.length(0);
   });
 
-  it('answers 406 to a plain GET on a channel (neither an upgrade nor text/event-stream)', async () => {
+  it('answers 426 to a plain GET on a channel (neither an upgrade nor text/event-stream)', async () => {
     const get = await fetch(`http://127.0.0.1:${transport.port}/api/realtime/stock-updates`);
-    expect(get.status).to.equal(406);
+    expect(get.status).to.equal(426);
+    expect(((await get.json()) as { code: string }).code).to.equal('UPGRADE_REQUIRED');
     expect(endpoint.opened).to.have.length(0);
   });
 
@@ -340,13 +346,17 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
       opened.connection.close(CLOSE.unauthorized, 'again');
       await ended;
       const body = sse.body();
-      const events = body.split('\n\n').filter((block) => !block.startsWith(':') && block !== '');
+      const events = body
+        .split('\n\n')
+        .filter((block) => !block.startsWith(':') && !block.startsWith('retry:') && block !== '');
       expect(events).to.deep.equal([
         `event: ready\ndata: ${JSON.stringify(ready)}`,
         `id: 4\nevent: cart.updated\ndata: ${JSON.stringify(event)}`,
         `event: close\ndata: ${JSON.stringify({ code: 4401, reason: 'token revoked' })}`,
       ]);
       expect(body).to.include(': ping\n\n');
+      expect(body.startsWith('retry: 2000\n\n')).to.equal(true);
+      expect(opened.pongs).to.equal(1); // nothing was left queued at the heartbeat: a sign of life
       expect(opened.closed).to.equal(1);
       opened.connection.send(event, JSON.stringify(event)); // after close: a no-op
     });
@@ -375,6 +385,8 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
         if (sent % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       expect(opened.connection.bufferedBytes()).to.be.greaterThan(endpoint.limits.maxBufferedBytes);
+      opened.connection.heartbeat();
+      expect(opened.pongs).to.equal(0); // a reader that does not read shows no sign of life
       sse.res.socket.resume();
       sse.res.resume();
       await until(() => opened.connection.bufferedBytes() === 0, 'the queue to drain');
