@@ -229,6 +229,20 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
     await until(() => opened.closed === 1, 'closed()');
   });
 
+  it('lets the protocol send inside open, on both kinds', async () => {
+    endpoint.onOpen = (connection) => {
+      const hello = { type: 'ready', id: 0, data: { transport: connection.transport } };
+      connection.send(hello, JSON.stringify(hello));
+    };
+    const socket = connect('/api/realtime/stock-updates');
+    const first = nextMessage(socket);
+    expect(JSON.parse(await first).data).to.deep.equal({ transport: 'websocket' });
+    const sse = await openSse(transport.port, '/api/realtime/stock-updates');
+    await until(() => sse.body().includes('event: ready'), 'the SSE ready');
+    expect(sse.body()).to.include('data: {"type":"ready","id":0,"data":{"transport":"sse"}}');
+    sse.req.destroy();
+  });
+
   it('reports a client closing or vanishing as closed()', async () => {
     const a = connect('/api/realtime/stock-updates');
     const b = connect('/api/realtime/stock-updates');
