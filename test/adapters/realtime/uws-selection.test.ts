@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startUwsIfSelected, UwsUnavailableError } from '../../../bootstrap/realtime-uws.js';
 import type { RealtimeEndpoint } from '../../../adapters/realtime/connection.js';
 import { testConfig } from '../../support/harness.js';
@@ -56,5 +58,42 @@ describe('uWebSockets.js: selected by REALTIME_UWS_PORT', () => {
       .to.include('REALTIME_UWS_PORT')
       .and.to.include('uWebSockets.js');
     expect((error as Error).message).to.include("Cannot find package 'uWebSockets.js'");
+  });
+
+  /**
+   * A fresh process starts the whole application (createApplication, listen, startUws) and lists
+   * the CommonJS modules loaded (the addon's loader is CommonJS). Under `npm run test:dist` this
+   * file is compiled: the script then imports the compiled modules.
+   */
+  async function modulesLoadedBy(
+    env: Record<string, string>,
+  ): Promise<{ uwsPort: number | null; loaded: string[] }> {
+    const ext = import.meta.url.endsWith('.js') ? 'js' : 'ts';
+    const script = [
+      "import { createRequire } from 'node:module';",
+      `import { createApplication } from './bootstrap/app.${ext}';`,
+      `import { testConfig } from './test/support/harness.${ext}';`,
+      `const application = await createApplication(testConfig(${JSON.stringify(env)}));`,
+      "await application.app.listen({ port: 0, host: '127.0.0.1' });",
+      'const uwsPort = await application.startUws();',
+      'await application.close();',
+      'console.log(JSON.stringify({ uwsPort, loaded: Object.keys(createRequire(import.meta.url).cache) }));',
+      'process.exit(0);',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [...(ext === 'ts' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script],
+      { cwd: new URL('../../../', import.meta.url).pathname },
+    );
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as { uwsPort: number | null; loaded: string[] };
+  }
+  const uwsModule = /\/node_modules\/(uWebSockets\.js|@trufflesuite\/uws-js-unofficial)\//;
+
+  it('the embedded default never loads uWebSockets.js', async function () {
+    this.timeout(30_000);
+    const { uwsPort, loaded } = await modulesLoadedBy({});
+    expect(uwsPort).to.equal(null);
+    expect(loaded.some((m) => m.includes('/node_modules/'))).to.equal(true);
+    expect(loaded.filter((m) => uwsModule.test(m))).to.deep.equal([]);
   });
 });
