@@ -132,7 +132,7 @@ class SseConnection implements RealtimeConnection {
     this.response.write(`${id}event: ${message.type}\ndata: ${json}\n\n`);
   }
   bufferedBytes(): number {
-    return this.socket.writableLength + this.response.writableLength;
+    return this.socket.writableLength;
   }
   /** A comment line. SSE has no pong: everything written so far having left is the sign of life. */
   heartbeat(): void {
@@ -160,6 +160,14 @@ function serveEventStream(endpoint: RealtimeEndpoint, request: FastifyRequest, r
         'A realtime channel answers a WebSocket upgrade or a GET with Accept: text/event-stream',
       ),
     );
+  }
+  // HEAD (Fastify adds one beside every GET): the stream's headers, no stream to hold open.
+  if (request.method === 'HEAD') {
+    void reply
+      .header('content-type', 'text/event-stream; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send();
+    return;
   }
   reply.hijack();
   const response = reply.raw;

@@ -17,8 +17,12 @@ import {
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import { MemoryRealtimeHub } from '../../adapters/realtime/memory-hub.js';
 import { RedisRealtimeHub } from '../../adapters/realtime/redis-hub.js';
-import { token } from '../../application/shared/token.js';
-import type { RealtimeGateway } from '../../application/realtime/gateway.js';
+import { REALTIME_GATEWAY } from '../../application/realtime/gateway.js';
+import { RealtimeChannels } from '../../application/realtime/channels.js';
+import { CurrentCart } from '../../application/cart/index.js';
+import { AUTHENTICATOR } from '../../application/identity/ports.js';
+import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
+import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import {
   REALTIME_ENDPOINT,
   REALTIME_LIMITS,
@@ -35,7 +39,9 @@ const READY_TIMEOUT_MS = 3000;
  * REDIS_URL is set, so every instance shares ids and window and delivers what any of them
  * publishes; in memory otherwise (one instance). Bounds from REALTIME_REPLAY_MAX and
  * REALTIME_REPLAY_TTL. A start-up task opens the hub's subscription at start, so messages other
- * instances publish reach this one from its first client on.
+ * instances publish reach this one from its first client on. Also the gateway the transports
+ * drive (authentication, authorization, snapshots); the handlers that feed the hub are bound with
+ * the other reactions (bootstrap/modules/events.ts).
  */
 export function bindRealtime(container: Container, config: Config): void {
   container.bind<RealtimeReplayPolicy>(REALTIME_REPLAY_POLICY).toConstantValue({
@@ -83,10 +89,15 @@ export function bindRealtime(container: Container, config: Config): void {
       [REALTIME_HUB, APP_LOGGER],
     )
     .inSingletonScope();
-}
 
-// The gateway's token (application/realtime/gateway.ts REALTIME_GATEWAY names the same symbol).
-const GATEWAY = token<RealtimeGateway>('RealtimeGateway');
+  bindClass(container, REALTIME_GATEWAY, RealtimeChannels, [
+    AUTHENTICATOR,
+    ORDER_REPOSITORY,
+    PRODUCT_REPOSITORY,
+    CurrentCart,
+    CLOCK,
+  ]);
+}
 
 /**
  * The protocol every realtime transport hands its connections to (ws and SSE on the API port,
@@ -94,10 +105,9 @@ const GATEWAY = token<RealtimeGateway>('RealtimeGateway');
  * `bootstrap/app.ts` closes its connections (1001) before draining HTTP on shutdown.
  */
 export function bindRealtimeEndpoint(container: Container, config: Config): void {
-  if (!container.isBound(GATEWAY)) return;
   container.bind<RealtimeLimits>(REALTIME_LIMITS).toConstantValue(config.realtime);
   bindClass(container, REALTIME_ENDPOINT, RealtimeProtocol, [
-    GATEWAY,
+    REALTIME_GATEWAY,
     REALTIME_HUB,
     REALTIME_LIMITS,
     APP_LOGGER,
