@@ -310,11 +310,11 @@ export function startUwsTransport(
     },
   });
 
-  app.get('/*', (res, req) => {
-    const path = req.getUrl();
-    if (!endpoint.matches(path)) {
+  /** Answers a GET or HEAD that is not a stream to open; true when it did. */
+  const refused = (res: uWS.HttpResponse, req: uWS.HttpRequest): boolean => {
+    if (!endpoint.matches(req.getUrl())) {
       notFound(res, req);
-      return;
+      return true;
     }
     if (!req.getHeader('accept').includes('text/event-stream')) {
       answer(res, '426 Upgrade Required', {
@@ -322,8 +322,13 @@ export function startUwsTransport(
         message: 'A realtime channel answers a WebSocket upgrade or a GET with Accept: text/event-stream',
         code: 'UPGRADE_REQUIRED',
       });
-      return;
+      return true;
     }
+    return false;
+  };
+
+  app.get('/*', (res, req) => {
+    if (refused(res, req)) return;
     const request = readRequest(req, res, false);
     const connection = new UwsSseConnection(res, streams);
     res.onAborted(() => connection.gone());
@@ -332,6 +337,18 @@ export function startUwsTransport(
     const events = endpoint.open(connection, request);
     connection.events = events;
     if (connection.closedEarly) events.closed();
+  });
+
+  // HEAD (as on the API port): the stream's headers, no stream to hold open.
+  app.head('/*', (res, req) => {
+    if (refused(res, req)) return;
+    res.cork(() => {
+      res
+        .writeStatus('200 OK')
+        .writeHeader('Content-Type', 'text/event-stream; charset=utf-8')
+        .writeHeader('Cache-Control', 'no-cache')
+        .endWithoutBody();
+    });
   });
 
   app.any('/*', notFound);

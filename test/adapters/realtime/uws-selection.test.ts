@@ -96,4 +96,11 @@ describe('uWebSockets.js: selected by REALTIME_UWS_PORT', () => {
     expect(loaded.some((m) => m.includes('/node_modules/'))).to.equal(true);
     expect(loaded.filter((m) => uwsModule.test(m))).to.deep.equal([]);
   });
+
+  it('with REALTIME_UWS_PORT the application loads it and serves on that port', async function () {
+    this.timeout(30_000);
+    const { uwsPort, loaded } = await modulesLoadedBy({ REALTIME_UWS_PORT: '0', HOST: '127.0.0.1' });
+    expect(uwsPort).to.be.a('number').greaterThan(0);
+    expect(loaded.filter((m) => uwsModule.test(m))).not.to.deep.equal([]);
+  });
 });
