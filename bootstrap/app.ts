@@ -108,7 +108,8 @@ export async function createApplication(
     },
     environment: config.nodeEnv,
     version: VERSION,
-    ...(realtime ? { realtime } : {}),
+    realtime: config.realtime,
+    ...(realtime ? { realtimeEndpoint: realtime } : {}),
   });
   let uws: UwsTransport | null = null;
   try {

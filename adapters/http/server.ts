@@ -42,6 +42,7 @@ import { notificationsPlugin } from './notifications/plugin.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
 import { realtimeTransport } from '../realtime/fastify-transport.js';
 import type { RealtimeEndpoint } from '../realtime/connection.js';
+import { asyncApiDocument, type RealtimeDocSettings } from '../realtime/asyncapi.js';
 
 export interface RateLimitOptions {
   readonly enabled: boolean;
@@ -82,11 +83,13 @@ export interface HttpOptions {
   readonly rateLimit: RateLimitOptions;
   readonly environment: string;
   readonly version: string;
+  /** What the AsyncAPI document (/api/asyncapi.json) states of the realtime channels. */
+  readonly realtime: RealtimeDocSettings;
   /**
    * The realtime protocol (bootstrap resolves it from the container): its channels are served on
    * this port as WebSocket upgrades and Server-Sent Events. Absent: no realtime routes.
    */
-  readonly realtime?: RealtimeEndpoint;
+  readonly realtimeEndpoint?: RealtimeEndpoint;
 }
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function is that default.
@@ -604,7 +607,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
         version: options.version,
         description:
           'Every route is served under /api and, for the storefront, also under /api/api (compat 0.1). ' +
-          'Money is in major units (rupees) on the wire. Errors use {status: "error", message, code}.',
+          'Money is in major units (rupees) on the wire. Errors use {status: "error", message, code}.\n\n' +
+          'Realtime (order tracking, live stock, cart sync over WebSocket and Server-Sent Events): ' +
+          'see the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).',
       },
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -619,7 +624,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   await registerUploads(app, resolve.get<UploadsHttpSettings>(UPLOADS_HTTP));
 
   // The realtime channels (WebSocket upgrade and SSE on the same paths; /api/api through rewriteUrl).
-  if (options.realtime) await app.register(realtimeTransport, { endpoint: options.realtime });
+  if (options.realtimeEndpoint) await app.register(realtimeTransport, { endpoint: options.realtimeEndpoint });
 
   const deps: HttpRouteDeps = { resolve, limits };
   await app.register(
@@ -643,6 +648,15 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(inventoryRoutes, deps);
       await scoped.register(notificationsPlugin, { ...deps, prefix: '/notifications' });
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      scoped.get('/asyncapi.json', { schema: { hide: true } }, async (request) =>
+        asyncApiDocument({
+          version: options.version,
+          // No Host header (HTTP/1.0): the document still answers, with a placeholder host.
+          host: request.host || 'localhost',
+          secure: request.protocol === 'https',
+          realtime: options.realtime,
+        }),
+      );
     },
     { prefix: '/api' },
   );
@@ -653,7 +667,13 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     timestamp: new Date().toISOString(),
     environment: options.environment,
     version: options.version,
-    endpoints: { api: '/api', docs: '/api/docs', openapi: '/api/openapi.json', health: '/api/health' },
+    endpoints: {
+      api: '/api',
+      docs: '/api/docs',
+      openapi: '/api/openapi.json',
+      asyncapi: '/api/asyncapi.json',
+      health: '/api/health',
+    },
   }));
 
   return app;

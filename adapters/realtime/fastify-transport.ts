@@ -6,6 +6,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RealtimeMessage } from '../../application/realtime/ports.js';
 import type { App } from '../http/types.js';
+import { REALTIME_PATHS, type RealtimeChannelKind } from './paths.js';
 import { DomainFailure, httpError } from '../http/errors.js';
 import { errors } from '../http/schemas.js';
 import type {
@@ -15,18 +16,12 @@ import type {
   RealtimeRequest,
 } from './connection.js';
 
-/** The channel routes (each also answers under /api/api/..., through the server's URL rewrite). */
-export const REALTIME_ROUTES = [
-  {
-    url: '/api/realtime/order-status/:orderId',
-    summary: "One order's status and delivery events (owner or admin)",
-  },
-  {
-    url: '/api/realtime/stock-updates',
-    summary: 'Stock and availability changes of the products subscribed to',
-  },
-  { url: '/api/realtime/cart-sync', summary: "The signed-in user's cart on every device" },
-] as const;
+/** What each channel's route says of itself in OpenAPI (its path is REALTIME_PATHS'). */
+const SUMMARIES: Record<RealtimeChannelKind, string> = {
+  order: "One order's status and delivery events (owner or admin)",
+  stock: 'Stock and availability changes of the products subscribed to',
+  cart: "The signed-in user's cart on every device",
+};
 
 /** EventSource reconnects after this long (the `retry:` line). */
 export const SSE_RETRY_MS = 2000;
@@ -204,17 +199,17 @@ export async function realtimeTransport(app: App, options: { endpoint: RealtimeE
     // A broken socket (reset, bad frame): ws closes it; its close event releases the connection.
     errorHandler: (_error, socket) => socket.terminate(),
   });
-  for (const route of REALTIME_ROUTES) {
+  for (const [kind, url] of Object.entries(REALTIME_PATHS) as [RealtimeChannelKind, string][]) {
     // `wsHandler` beside `handler`: one route, so the SSE GET keeps its schema (and OpenAPI entry).
     const options = {
       method: 'GET',
-      url: route.url,
+      url,
       schema: {
-        summary: route.summary,
+        summary: SUMMARIES[kind],
         description,
         tags: ['Realtime'],
         querystring: Query,
-        ...(route.url.includes(':orderId')
+        ...(url.includes(':orderId')
           ? { params: Type.Object({ orderId: Type.String({ minLength: 1 }) }) }
           : {}),
         response: Responses,

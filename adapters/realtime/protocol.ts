@@ -33,6 +33,9 @@ export const REALTIME_ENDPOINT = token<RealtimeProtocol>('RealtimeEndpoint');
 /** Its limits (Config['realtime']). */
 export const REALTIME_LIMITS = token<RealtimeLimits>('RealtimeLimits');
 
+/** How long shutdown waits for connections to finish closing before cutting them off. */
+export const CLOSE_ALL_GRACE_MS = 1000;
+
 /** Product ids one stock connection may follow by id (more: follow all). */
 export const MAX_STOCK_IDS = 500;
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
@@ -212,11 +215,22 @@ export class RealtimeProtocol implements RealtimeEndpoint {
     };
   }
 
-  async closeAll(): Promise<void> {
+  /**
+   * Shutdown: every connection closed with 1001; one that has not finished closing after
+   * `graceMs` (a peer that stopped reading never answers the close) is cut off, so shutdown
+   * never waits on a client.
+   */
+  async closeAll(graceMs = CLOSE_ALL_GRACE_MS): Promise<void> {
     this.shuttingDown = true;
     const sessions = [...this.sessions];
     for (const session of sessions) session.closeWith(CLOSE.goingAway, 'server shutting down');
-    await Promise.all(sessions.map((s) => s.done));
+    const all = Promise.all(sessions.map((s) => s.done));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([all, late]);
+    clearTimeout(timer);
+    for (const session of sessions) session.cutOff();
+    await all;
   }
 
   /** Open connections and the hub subscriptions held for them (leak checks, health). */
@@ -371,6 +385,14 @@ class Session {
       grace.unref();
       this.timers.push(grace);
     }
+  }
+
+  /** Ends the connection at once unless it is already gone. */
+  cutOff(): void {
+    if (this.state === 'closed') return;
+    this.state = 'closing';
+    this.release();
+    this.connection.terminate();
   }
 
   /** A live message of the channel (already serialized once for every connection). */
@@ -605,12 +627,7 @@ class Session {
 
   private probe(): void {
     if (!this.live) return;
-    if (this.unanswered >= 2) {
-      this.state = 'closing';
-      this.release();
-      this.connection.terminate();
-      return;
-    }
+    if (this.unanswered >= 2) return this.cutOff();
     this.unanswered += 1;
     this.connection.heartbeat();
   }

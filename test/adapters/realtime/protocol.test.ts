@@ -68,6 +68,8 @@ class FakeConnection implements RealtimeConnection {
   probes = 0;
   closedWith: { code: number; reason: string } | null = null;
   terminated = false;
+  /** A peer that never finishes a close handshake (it stopped reading). */
+  stuck = false;
   events!: ConnectionEvents;
   constructor(readonly transport: 'websocket' | 'sse' = 'websocket') {}
   send(message: RealtimeMessage, json: string): void {
@@ -82,7 +84,7 @@ class FakeConnection implements RealtimeConnection {
   }
   close(code: number, reason: string): void {
     this.closedWith ??= { code, reason };
-    setImmediate(() => this.events.closed());
+    if (!this.stuck) setImmediate(() => this.events.closed());
   }
   terminate(): void {
     this.terminated = true;
@@ -415,6 +417,17 @@ describe('RealtimeProtocol', () => {
       expect(protocol.stats().connections).to.equal(0);
       const late = open(STOCK);
       expect(late.closedWith!.code).to.equal(1001);
+    });
+
+    it('closeAll cuts off a connection that does not finish closing within the grace', async () => {
+      const { protocol, open, ready } = setup();
+      const stuck = open(STOCK);
+      stuck.stuck = true;
+      await ready(stuck);
+      await protocol.closeAll(50);
+      expect(stuck.closedWith!.code).to.equal(1001);
+      expect(stuck.terminated).to.equal(true);
+      expect(protocol.stats().connections).to.equal(0);
     });
 
     it('keeps no timer, connection or hub subscription after many connections open and close', async () => {

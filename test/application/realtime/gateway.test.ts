@@ -13,6 +13,7 @@ import {
 } from '../../../application/realtime/ports.js';
 import type { OrderSnapshot, RealtimeCart, StockSnapshot } from '../../../application/realtime/messages.js';
 import { MAX_STOCK_SELECTION } from '../../../application/realtime/channels.js';
+import { SetUserActive } from '../../../application/identity/admin-accounts.js';
 import type { Principal } from '../../../domain/identity/user.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { ADDRESS, aProduct, testId } from '../../support/kit.js';
@@ -75,6 +76,15 @@ describe('application/realtime: the gateway and the wired feed', () => {
       const out = await t.request({ method: 'POST', url: '/api/auth/logout', token: leaving.token });
       expect(out.statusCode).to.equal(200);
       expect((await gateway.authenticate(leaving.token)).unwrapErr().code).to.equal('NOT_AUTHENTICATED');
+    });
+
+    it('a deactivated account is NOT_AUTHENTICATED (not its own code)', async () => {
+      const gone = await registerUser(t);
+      (await t.container.get(SetUserActive).execute({ userId: gone.user._id, isActive: false })).unwrap();
+      expect((await gateway.authenticate(gone.token)).unwrapErr()).to.deep.equal({
+        code: 'NOT_AUTHENTICATED',
+        message: 'Not authorized to access this route',
+      });
     });
   });
 

@@ -357,28 +357,39 @@ for (const transport of REALTIME_TRANSPORTS) {
 
       it('keeps no connection or hub subscription after many connections open and close', async () => {
         await until(() => endpoint().stats().connections === 0, 'earlier connections gone');
-        const many: RealtimeClient[] = [];
-        for (let i = 0; i < 30; i += 1) {
-          const path =
-            i % 3 === 0
-              ? '/api/realtime/stock-updates?all=true'
-              : i % 3 === 1
-                ? `/api/realtime/cart-sync?token=${shopper.token}`
-                : `/api/realtime/order-status/${orderId}?token=${shopper.token}`;
-          many.push(await connectRealtime(`${running.baseUrl}${path}`));
-        }
+        const paths = Array.from({ length: 30 }, (_, i) =>
+          i % 3 === 0
+            ? '/api/realtime/stock-updates?all=true'
+            : i % 3 === 1
+              ? `/api/realtime/cart-sync?token=${shopper.token}`
+              : `/api/realtime/order-status/${orderId}?token=${shopper.token}`,
+        );
+        // Opened all at once: the per-channel subscriptions are shared under concurrent opens.
+        const many = await Promise.all(paths.map((path) => connectRealtime(`${running.baseUrl}${path}`)));
         await Promise.all(many.map((c) => c.next('ready')));
-        expect(endpoint().stats().subscriptions).to.equal(3);
-        for (const c of many) c.close();
+        expect(endpoint().stats()).to.deep.equal({ connections: 30, subscriptions: 3, closing: 0 });
+        await hub().publish('stock', 'stock.changed', { productId }, testId());
+        for (const c of many.filter((_, i) => i % 3 === 0)) await c.next('stock.changed');
+        // Half close from the client, half are cut (a reset): both release everything.
+        many.forEach((c, i) =>
+          i % 2 === 0 || c.kind === 'sse'
+            ? c.close()
+            : (c as unknown as { socket: { terminate(): void } }).socket.terminate(),
+        );
         await until(() => endpoint().stats().connections === 0, 'every connection released');
         expect(endpoint().stats()).to.deep.equal({ connections: 0, subscriptions: 0, closing: 0 });
       });
     });
 
     if (!ws) {
-      it('streams with the SSE headers, a retry line, id lines on channel events and comment heartbeats', async () => {
-        const c = await openEventStream(`${running.baseUrl}/api/realtime/stock-updates?all=true`);
+      it('streams with the SSE and CORS headers, a retry line, id lines on channel events and comment heartbeats', async () => {
+        const c = await openEventStream(`${running.baseUrl}/api/realtime/stock-updates?all=true`, {
+          headers: { origin: 'http://localhost:5173' },
+        });
         clients.push(c);
+        // The hooks' headers survive the hijack: CORS for a storefront EventSource, the request id.
+        expect(c.response.headers.get('access-control-allow-origin')).to.equal('http://localhost:5173');
+        expect(c.response.headers.get('x-request-id')).to.be.a('string');
         expect(c.response.headers.get('content-type')).to.match(/^text\/event-stream/);
         expect(c.response.headers.get('cache-control')).to.contain('no-cache');
         expect(c.response.headers.get('x-accel-buffering')).to.equal('no');
