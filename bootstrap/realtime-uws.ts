@@ -27,7 +27,7 @@ export class UwsUnavailableError extends Error {
  * once the API listens; closed on shutdown after the endpoint's closeAll() (sockets get 1001).
  */
 export async function startUwsIfSelected(
-  config: Pick<Config, 'host' | 'realtime'>,
+  config: Pick<Config, 'host' | 'realtime' | 'corsOrigins'>,
   endpoint: RealtimeEndpoint,
   load: () => Promise<UwsModule> = loadUwsModule,
 ): Promise<UwsTransport | null> {
@@ -39,6 +39,6 @@ export async function startUwsIfSelected(
   } catch (error) {
     throw new UwsUnavailableError(error);
   }
-  const options: UwsTransportOptions = { host: config.host, port };
+  const options: UwsTransportOptions = { host: config.host, port, corsOrigins: config.corsOrigins };
   return module.startUwsTransport(endpoint, options);
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import uWS from 'uWebSockets.js';
 import type { RealtimeMessage } from '../../application/realtime/ports.js';
 import { routeNotFoundBody } from '../http/errors.js';
@@ -24,7 +25,15 @@ export interface UwsTransportOptions {
   readonly host: string;
   /** 0 picks a free port (the answer says which). */
   readonly port: number;
+  /**
+   * Origins whose browsers may read the streams and answers (CORS_ORIGINS, as on the API port): a
+   * storefront's EventSource on another origin needs Access-Control-Allow-Origin.
+   */
+  readonly corsOrigins?: readonly string[];
 }
+
+/** Headers every HTTP answer carries (CORS for the request's origin, the request id). */
+type Headers = ReadonlyArray<readonly [string, string]>;
 
 export interface UwsTransport {
   readonly port: number;
@@ -126,10 +135,11 @@ class UwsSseConnection implements RealtimeConnection {
   ) {}
 
   /** Writes the headers and the `retry:` line (how long EventSource waits to reconnect). */
-  start(): void {
+  start(headers: Headers): void {
     this.res.cork(() => {
+      this.res.writeStatus('200 OK');
+      for (const [name, value] of headers) this.res.writeHeader(name, value);
       this.res
-        .writeStatus('200 OK')
         .writeHeader('Content-Type', 'text/event-stream; charset=utf-8')
         .writeHeader('Cache-Control', 'no-cache, no-transform')
         .writeHeader('X-Accel-Buffering', 'no');
@@ -223,19 +233,19 @@ function readRequest(req: uWS.HttpRequest, res: uWS.HttpResponse, websocket: boo
 }
 
 /** An error answer in the API's envelope. */
-function answer(res: uWS.HttpResponse, status: string, body: object): void {
+function answer(res: uWS.HttpResponse, status: string, headers: Headers, body: object): void {
   res.cork(() => {
-    res
-      .writeStatus(status)
-      .writeHeader('Content-Type', 'application/json; charset=utf-8')
-      .end(JSON.stringify(body));
+    res.writeStatus(status);
+    for (const [name, value] of headers) res.writeHeader(name, value);
+    res.writeHeader('Content-Type', 'application/json; charset=utf-8').end(JSON.stringify(body));
   });
 }
 
-const notFound = (res: uWS.HttpResponse, req: uWS.HttpRequest) => {
-  const query = req.getQuery();
-  answer(res, '404 Not Found', routeNotFoundBody(query ? `${req.getUrl()}?${query}` : req.getUrl()));
-};
+/** The client's X-Request-Id when it is a sane one (as the API port takes it), else a new one. */
+function requestIdOf(req: uWS.HttpRequest): string {
+  const given = req.getHeader('x-request-id');
+  return /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+}
 
 /** Listens on `options.host`:`options.port` and serves `endpoint` until `close()`. */
 export function startUwsTransport(
@@ -245,6 +255,26 @@ export function startUwsTransport(
   const { maxMessageBytes, maxBufferedBytes } = endpoint.limits;
   const sockets = new Set<UwsWebSocketConnection>();
   const streams = new Set<UwsSseConnection>();
+  const allowedOrigins = new Set(options.corsOrigins ?? []);
+
+  /** Read while the request is valid (uWS requests live only during the handler). */
+  const headersFor = (req: uWS.HttpRequest): Headers => {
+    const origin = req.getHeader('origin');
+    const cors: Headers = allowedOrigins.has(origin)
+      ? [
+          ['Access-Control-Allow-Origin', origin],
+          ['Access-Control-Allow-Credentials', 'true'],
+          ['Vary', 'Origin'],
+        ]
+      : [];
+    return [...cors, ['X-Request-Id', requestIdOf(req)]];
+  };
+
+  const notFound = (res: uWS.HttpResponse, req: uWS.HttpRequest) => {
+    const query = req.getQuery();
+    const url = query ? `${req.getUrl()}?${query}` : req.getUrl();
+    answer(res, '404 Not Found', headersFor(req), routeNotFoundBody(url));
+  };
 
   const app = uWS.App();
   app.ws<SocketData>('/*', {
@@ -317,7 +347,7 @@ export function startUwsTransport(
       return true;
     }
     if (!req.getHeader('accept').includes('text/event-stream')) {
-      answer(res, '426 Upgrade Required', {
+      answer(res, '426 Upgrade Required', headersFor(req), {
         status: 'error',
         message: 'A realtime channel answers a WebSocket upgrade or a GET with Accept: text/event-stream',
         code: 'UPGRADE_REQUIRED',
@@ -330,10 +360,11 @@ export function startUwsTransport(
   app.get('/*', (res, req) => {
     if (refused(res, req)) return;
     const request = readRequest(req, res, false);
+    const headers = headersFor(req);
     const connection = new UwsSseConnection(res, streams);
     res.onAborted(() => connection.gone());
     streams.add(connection);
-    connection.start();
+    connection.start(headers);
     const events = endpoint.open(connection, request);
     connection.events = events;
     if (connection.closedEarly) events.closed();
@@ -342,9 +373,11 @@ export function startUwsTransport(
   // HEAD (as on the API port): the stream's headers, no stream to hold open.
   app.head('/*', (res, req) => {
     if (refused(res, req)) return;
+    const headers = headersFor(req);
     res.cork(() => {
+      res.writeStatus('200 OK');
+      for (const [name, value] of headers) res.writeHeader(name, value);
       res
-        .writeStatus('200 OK')
         .writeHeader('Content-Type', 'text/event-stream; charset=utf-8')
         .writeHeader('Cache-Control', 'no-cache')
         .endWithoutBody();

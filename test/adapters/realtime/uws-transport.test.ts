@@ -334,6 +334,33 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
     expect(opened.connection.bufferedBytes()).to.equal(0);
   });
 
+  it('gives the streams and answers CORS headers for CORS_ORIGINS only, and a request id', async () => {
+    const cors = await startUwsTransport(endpoint, {
+      host: '127.0.0.1',
+      port: 0,
+      corsOrigins: ['https://shop.example'],
+    });
+    try {
+      const base = `http://127.0.0.1:${cors.port}/api/realtime/stock-updates`;
+      const allowed = await openSse(cors.port, '/api/realtime/stock-updates', {
+        origin: 'https://shop.example',
+        'x-request-id': 'abc-123',
+      });
+      expect(allowed.res.headers['access-control-allow-origin']).to.equal('https://shop.example');
+      expect(allowed.res.headers['access-control-allow-credentials']).to.equal('true');
+      expect(allowed.res.headers['x-request-id']).to.equal('abc-123');
+      allowed.req.destroy();
+      const other = await fetch(base, { headers: { origin: 'https://evil.example' } });
+      expect(other.status).to.equal(426);
+      expect(other.headers.get('access-control-allow-origin')).to.equal(null);
+      expect(other.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+      const refusedId = await fetch(base, { headers: { 'x-request-id': 'not a sane id!' } });
+      expect(refusedId.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+    } finally {
+      await cors.close();
+    }
+  });
+
   describe('Server-Sent Events', () => {
     it('streams messages as id/event/data lines and ends with a close event', async () => {
       const sse = await openSse(transport.port, '/api/api/realtime/cart-sync?token=t', {
