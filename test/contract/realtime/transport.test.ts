@@ -174,6 +174,16 @@ for (const transport of REALTIME_TRANSPORTS) {
         }
       });
 
+      it('closes 4400 on malformed parameters (a last event id that is no id, bad product ids)', async () => {
+        for (const path of [
+          '/api/realtime/stock-updates?lastEventId=abc',
+          `/api/realtime/stock-updates?products=${encodeURIComponent('a b,<c>')}`,
+        ]) {
+          const c = await open(path);
+          expect((await c.closed).code, path).to.equal(4400);
+        }
+      });
+
       it('closes 4401 an open connection whose token is revoked (logout over HTTP)', async () => {
         const session = await registerUser(t);
         const c = await open(`/api/realtime/cart-sync?token=${session.token}`);
