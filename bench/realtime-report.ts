@@ -116,12 +116,13 @@ export function verdicts(ws: TargetResult, uws: TargetResult | undefined): strin
 /** The Markdown table: baseline, ws and uWS side by side, then the uWS/ws ratio. */
 export function table(
   baseline: TargetResult | undefined,
-  ws: TargetResult,
+  ws: TargetResult | undefined,
   uws: TargetResult | undefined,
 ): string[] {
   const columns = [baseline, ws, uws];
   const cell = (f: (r: TargetResult) => string) => columns.map((r) => (r === undefined ? '-' : f(r)));
-  const ratioCell = (f: (r: TargetResult) => number) => (uws === undefined ? '-' : ratio(f(uws), f(ws)));
+  const ratioCell = (f: (r: TargetResult) => number) =>
+    uws === undefined || ws === undefined ? '-' : ratio(f(uws), f(ws));
   const rows: Array<[string, string[], string]> = [
     ['subscribers ready', cell((r) => `${r.connected}/${r.subscribers}`), '-'],
     ['connect + ready, s', cell((r) => r.connectSeconds.toFixed(1)), ratioCell((r) => r.connectSeconds)],
