@@ -10,6 +10,7 @@ import { STARTUP_PROGRESS } from '../application/health/ports.js';
 import { JOB_QUEUE, type JobQueue } from '../application/shared/job-queue.js';
 import { APP_LOGGER, STARTUP_TASK, type AppLogger, type StartupTask } from '../application/shared/ports.js';
 import { isMongoUnavailable } from '../adapters/persistence/mongo/unavailable.js';
+import { REALTIME_ENDPOINT, type RealtimeProtocol } from '../adapters/realtime/protocol.js';
 import type { Config } from './config.js';
 import { buildContainer, type ContainerOverrides } from './container.js';
 import { runStartupTasks, type StartupRun, type StartupTracker } from './startup.js';
@@ -72,6 +73,9 @@ export async function createApplication(
   // unless the database is unreachable: then the tasks that need it go on in the background.
   const startup = startTasks(container);
   startup.settled.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
+  const realtime = container.isBound(REALTIME_ENDPOINT)
+    ? container.get<RealtimeProtocol>(REALTIME_ENDPOINT)
+    : undefined;
   const app = await buildHttpServer(container, {
     logger: config.logLevel === 'silent' ? false : logger,
     isDependencyUnavailable: isMongoUnavailable,
@@ -96,6 +100,7 @@ export async function createApplication(
     },
     environment: config.nodeEnv,
     version: VERSION,
+    ...(realtime ? { realtime } : {}),
   });
   try {
     await Promise.all([app.ready(), startup.settled]);
@@ -110,6 +115,9 @@ export async function createApplication(
     startup,
     close: async (options = {}) => {
       startup.stop();
+      // Realtime connections never end by themselves (an SSE response is a request in progress):
+      // closed with 1001 first, so the drain below only waits for ordinary requests.
+      await realtime?.closeAll();
       const result = await drainAndClose(app, { graceMs: 0, timeoutMs: 10_000, ...options });
       // The running jobs finish while every adapter they use is still there.
       await container.get<JobQueue>(JOB_QUEUE).close();

@@ -13,6 +13,8 @@ export const HTTP_ERROR_CODES = [
   // idempotency keys (issue 4)
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_PROGRESS',
+  // a realtime channel path asked for with neither a WebSocket upgrade nor Accept: text/event-stream
+  'UPGRADE_REQUIRED',
 ] as const;
 
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
@@ -58,6 +60,7 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   DATABASE_UNAVAILABLE: 503,
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_KEY_IN_PROGRESS: 409,
+  UPGRADE_REQUIRED: 426,
   EMAIL_TAKEN: 400,
   INVALID_CREDENTIALS: 400,
   NOT_AUTHENTICATED: 401,

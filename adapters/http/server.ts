@@ -40,6 +40,8 @@ import { promotionsRoutes } from './promotions/routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { notificationsPlugin } from './notifications/plugin.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
+import { realtimeTransport } from '../realtime/fastify-transport.js';
+import type { RealtimeEndpoint } from '../realtime/connection.js';
 
 export interface RateLimitOptions {
   readonly enabled: boolean;
@@ -80,6 +82,11 @@ export interface HttpOptions {
   readonly rateLimit: RateLimitOptions;
   readonly environment: string;
   readonly version: string;
+  /**
+   * The realtime protocol (bootstrap resolves it from the container): its channels are served on
+   * this port as WebSocket upgrades and Server-Sent Events. Absent: no realtime routes.
+   */
+  readonly realtime?: RealtimeEndpoint;
 }
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function is that default.
@@ -610,6 +617,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
 
   // multipart/form-data (image uploads) and, with the local image store, /uploads.
   await registerUploads(app, resolve.get<UploadsHttpSettings>(UPLOADS_HTTP));
+
+  // The realtime channels (WebSocket upgrade and SSE on the same paths; /api/api through rewriteUrl).
+  if (options.realtime) await app.register(realtimeTransport, { endpoint: options.realtime });
 
   const deps: HttpRouteDeps = { resolve, limits };
   await app.register(

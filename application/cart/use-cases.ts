@@ -11,13 +11,13 @@ import { promoLines } from '../../domain/shared/line-pricing.js';
 import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import type { ProductRepository } from '../catalog/index.js';
-import type { Clock, IdGenerator } from '../shared/ports.js';
+import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { CartStore, type CartView } from './cart-store.js';
 import type { CartPromoCheck, CartRepository } from './ports.js';
 
 export type { CartView } from './cart-store.js';
 
-/** Base of the cart use cases: every one of them needs the same four ports. */
+/** Base of the cart use cases: every one of them needs the same five ports. */
 abstract class CartUseCase {
   protected readonly store: CartStore;
 
@@ -26,9 +26,10 @@ abstract class CartUseCase {
     products: ProductRepository,
     clock: Clock,
     protected readonly ids: IdGenerator,
+    bus: EventBus,
     protected readonly promos?: CartPromoCheck,
   ) {
-    this.store = new CartStore(carts, products, clock, ids);
+    this.store = new CartStore(carts, products, clock, ids, bus);
   }
 
   /** Re-validates the cart's promo code against its current lines: discount or the reason. */
@@ -62,6 +63,18 @@ abstract class CartUseCase {
 export class GetCart extends CartUseCase {
   async execute(input: { userId: string }): Promise<Result<CartView, DomainError>> {
     return this.withPromo(await this.store.read(input.userId));
+  }
+}
+
+/**
+ * The user's cart as GET /cart answers it (re-priced, promo re-validated) WITHOUT creating or
+ * writing one: null when the user has none. For readers that must not write (the realtime sync).
+ */
+export class CurrentCart extends CartUseCase {
+  async execute(input: { userId: string }): Promise<CartView | null> {
+    const view = await this.store.peek(input.userId);
+    if (!view) return null;
+    return (await this.withPromo(Ok(view))).unwrap();
   }
 }
 

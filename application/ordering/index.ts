@@ -4,3 +4,5 @@ export type { OrderListFilter, OrderRepository } from './ports.js';
 export { changeOrder } from './change-order.js';
 // An order by id or number: the notifications context's admin update about one order.
 export { findOrder } from './queries.js';
+// The realtime order channel's snapshot is the tracking view (pure).
+export { trackingOf } from './tracking.js';

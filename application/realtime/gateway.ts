@@ -1,3 +1,4 @@
+import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Principal } from '../../domain/identity/user.js';
@@ -30,3 +31,4 @@ export interface RealtimeGateway {
     selection?: StockSelection,
   ): Promise<Result<OrderSnapshot | StockSnapshot | RealtimeCart, DomainError>>;
 }
+export const REALTIME_GATEWAY = token<RealtimeGateway>('RealtimeGateway');

@@ -31,7 +31,7 @@ export interface StagedEventOutbox extends EventOutbox {
 export const STAGED_EVENT_OUTBOX = token<StagedEventOutbox>('StagedEventOutbox');
 
 /** The contexts whose events go through the staged outbox (the order's ride in its own document). */
-const STAGED_CONTEXTS = ['catalog.', 'identity.'] as const;
+const STAGED_CONTEXTS = ['catalog.', 'identity.', 'cart.'] as const;
 
 /** Whether events of `type` are kept by the staged outbox (its `owns`). */
 export function isStagedEventType(type: string): boolean {

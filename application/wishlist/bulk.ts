@@ -15,7 +15,7 @@ import {
 import { CartStore, type CartRepository, type CartView } from '../cart/index.js';
 import type { ProductRepository } from '../catalog/index.js';
 import { isEntityId } from '../shared/ids.js';
-import type { Clock, IdGenerator } from '../shared/ports.js';
+import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import type { BulkOperationStore, BulkOutcome, WishlistRepository } from './ports.js';
 
 /** How long a bulk operation's record is kept (and can be read back). */
@@ -179,8 +179,9 @@ export class RunBulkOperation {
     private readonly operations: BulkOperationStore,
     private readonly clock: Clock,
     private readonly ids: IdGenerator,
+    bus: EventBus,
   ) {
-    this.store = new CartStore(carts, products, clock, ids);
+    this.store = new CartStore(carts, products, clock, ids, bus);
   }
 
   async execute(input: RunBulkOperationInput): Promise<Result<BulkOperationView, DomainError>> {
@@ -297,8 +298,9 @@ export class BulkMoveToCart {
     private readonly products: ProductRepository,
     clock: Clock,
     private readonly ids: IdGenerator,
+    bus: EventBus,
   ) {
-    this.store = new CartStore(carts, products, clock, ids);
+    this.store = new CartStore(carts, products, clock, ids, bus);
   }
 
   async execute(input: {

@@ -5,7 +5,7 @@ import { isEntityId } from '../shared/ids.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { type AddToCartInput, type CartRepository, CartStore, type CartView } from '../cart/index.js';
 import type { ProductRepository } from '../catalog/index.js';
-import type { AppLogger, Clock, IdGenerator } from '../shared/ports.js';
+import type { AppLogger, Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import type { WishlistRepository } from './ports.js';
 
 function productNotFound(): DomainError {
@@ -104,9 +104,10 @@ export class MoveWishlistItemToCart {
     private readonly products: ProductRepository,
     clock: Clock,
     private readonly ids: IdGenerator,
+    bus: EventBus,
     private readonly logger: AppLogger,
   ) {
-    this.store = new CartStore(carts, products, clock, ids);
+    this.store = new CartStore(carts, products, clock, ids, bus);
   }
 
   async execute(input: MoveToCartInput): Promise<Result<MoveToCartResult, DomainError>> {

@@ -4,6 +4,7 @@ import {
   AddToCart,
   ApplyPromoToCart,
   ClearCart,
+  CurrentCart,
   GetCart,
   RemoveCartItem,
   RemovePromoFromCart,
@@ -11,13 +12,18 @@ import {
 } from '../../application/cart/use-cases.js';
 import { PromoEvaluator } from '../../application/promotions/use-cases.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { CLOCK, ID_GENERATOR } from '../../application/shared/ports.js';
+import { CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
+import { CartStore } from '../../application/cart/cart-store.js';
 import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';
 
 export function bindCart(container: Container, _config: Config): void {
-  const deps = [CART_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, ID_GENERATOR, PromoEvaluator] as const;
+  const store = [CART_REPOSITORY, PRODUCT_REPOSITORY, CLOCK, ID_GENERATOR, EVENT_BUS] as const;
+  const deps = [...store, PromoEvaluator] as const;
+  // The one writer of carts (each write with its cart.cart-changed notice); handlers take it too.
+  bindUseCase(container, CartStore, store);
   bindUseCase(container, GetCart, deps);
+  bindUseCase(container, CurrentCart, deps);
   bindUseCase(container, AddToCart, deps);
   bindUseCase(container, UpdateCartItem, deps);
   bindUseCase(container, RemoveCartItem, deps);

@@ -21,6 +21,7 @@ import {
   CACHE,
   CLOCK,
   EVENT_BUS,
+  ID_GENERATOR,
   STARTUP_TASK,
   type AppLogger,
   type Clock,
@@ -29,7 +30,17 @@ import {
 } from '../../application/shared/ports.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { CART_REPOSITORY } from '../../application/cart/ports.js';
+import { CartStore } from '../../application/cart/cart-store.js';
+import { CurrentCart } from '../../application/cart/use-cases.js';
+import { REALTIME_HUB } from '../../application/realtime/ports.js';
+import {
+  PublishCartWhenCartChanged,
+  PublishDeliveryWhenDeliveryUpdated,
+  PublishOrderStatusWhenOrderStatusChanged,
+  PublishPaymentWhenOrderPaymentChanged,
+  PublishStockWhenOrderPlaced,
+  PublishStockWhenProductChanged,
+} from '../../application/realtime/handlers.js';
 import { PROMO_CODE_REPOSITORY } from '../../application/promotions/ports.js';
 import { STOCK_LEDGER, STOCK_STORE } from '../../application/inventory/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
@@ -82,23 +93,42 @@ type Reactions = { readonly [T in EventType]?: readonly HandlerClass<T>[] };
  * them together).
  */
 export const REACTIONS: Reactions = {
-  'ordering.order-placed': [RecordSaleWhenOrderPlaced, EmptyCartWhenOrderPlaced, NotifyWhenOrderPlaced],
+  'ordering.order-placed': [
+    RecordSaleWhenOrderPlaced,
+    EmptyCartWhenOrderPlaced,
+    NotifyWhenOrderPlaced,
+    PublishStockWhenOrderPlaced,
+  ],
   'ordering.order-cancelled': [
     ReleaseStockWhenOrderCancelled,
     ReleasePromoWhenOrderCancelled,
     ReleaseSlotWhenOrderCancelled,
     RefundPaymentWhenPaidOrderCancelled,
   ],
-  'ordering.order-status-changed': [NotifyWhenOrderStatusChanged, AwardPointsWhenOrderDelivered],
+  'ordering.order-status-changed': [
+    NotifyWhenOrderStatusChanged,
+    AwardPointsWhenOrderDelivered,
+    PublishOrderStatusWhenOrderStatusChanged,
+  ],
   'ordering.order-expired': [NotifyWhenOrderExpired],
-  'ordering.order-payment-failed': [NotifyWhenPaymentFailed],
-  'ordering.order-refunded': [TakeBackPointsWhenOrderRefunded, NotifyWhenOrderRefunded],
-  'ordering.delivery-updated': [NotifyWhenDeliveryUpdated],
+  'ordering.order-paid': [PublishPaymentWhenOrderPaymentChanged],
+  'ordering.order-payment-failed': [NotifyWhenPaymentFailed, PublishPaymentWhenOrderPaymentChanged],
+  'ordering.order-refunded': [
+    TakeBackPointsWhenOrderRefunded,
+    NotifyWhenOrderRefunded,
+    PublishPaymentWhenOrderPaymentChanged,
+  ],
+  'ordering.delivery-updated': [NotifyWhenDeliveryUpdated, PublishDeliveryWhenDeliveryUpdated],
   'identity.user-registered': [SendWelcomeWhenUserRegistered],
   'identity.password-reset-requested': [SendResetLinkWhenPasswordResetRequested],
   ...Object.fromEntries(
     CATALOG_EVENT_TYPES.map((type) => [type, [InvalidateCatalogCacheWhenCatalogChanged]]),
   ),
+  // The realtime stock channel: the catalog notices that may change a product's stock or availability.
+  'catalog.stock-changed': [InvalidateCatalogCacheWhenCatalogChanged, PublishStockWhenProductChanged],
+  'catalog.product-updated': [InvalidateCatalogCacheWhenCatalogChanged, PublishStockWhenProductChanged],
+  'catalog.product-deleted': [InvalidateCatalogCacheWhenCatalogChanged, PublishStockWhenProductChanged],
+  'cart.cart-changed': [PublishCartWhenCartChanged],
 };
 
 /** The outbox sweeper on its schedule (EVENT_SWEEP_INTERVAL_MS), once at start too. */
@@ -178,7 +208,7 @@ export function bindEvents(container: Container, config: Config): void {
     APP_LOGGER,
   ] as const;
   bindUseCase(container, RecordSaleWhenOrderPlaced, [PRODUCT_REPOSITORY]);
-  bindUseCase(container, EmptyCartWhenOrderPlaced, [CART_REPOSITORY]);
+  bindUseCase(container, EmptyCartWhenOrderPlaced, [CartStore]);
   bindUseCase(container, NotifyWhenOrderPlaced, notify);
   bindUseCase(container, NotifyWhenOrderStatusChanged, notify);
   bindUseCase(container, NotifyWhenOrderExpired, notify);
@@ -191,13 +221,27 @@ export function bindEvents(container: Container, config: Config): void {
     SendNotification,
     APP_LOGGER,
   ]);
-  bindUseCase(container, ReleaseStockWhenOrderCancelled, [STOCK_STORE, STOCK_LEDGER]);
+  bindUseCase(container, ReleaseStockWhenOrderCancelled, [
+    STOCK_STORE,
+    STOCK_LEDGER,
+    PRODUCT_REPOSITORY,
+    EVENT_BUS,
+    CLOCK,
+    ID_GENERATOR,
+  ]);
   bindUseCase(container, ReleasePromoWhenOrderCancelled, [PROMO_CODE_REPOSITORY]);
   bindUseCase(container, ReleaseSlotWhenOrderCancelled, [SLOT_CAPACITY_STORE]);
   bindUseCase(container, RefundPaymentWhenPaidOrderCancelled, [ORDER_REPOSITORY, PaymentSettlement]);
   bindUseCase(container, InvalidateCatalogCacheWhenCatalogChanged, [CACHE]);
   bindUseCase(container, AwardPointsWhenOrderDelivered, [ORDER_REPOSITORY, LoyaltyAccount]);
   bindUseCase(container, TakeBackPointsWhenOrderRefunded, [ORDER_REPOSITORY, LOYALTY_LEDGER, LoyaltyAccount]);
+  // The realtime channels' feed (the hub: bootstrap/modules/realtime.ts).
+  bindUseCase(container, PublishOrderStatusWhenOrderStatusChanged, [REALTIME_HUB]);
+  bindUseCase(container, PublishDeliveryWhenDeliveryUpdated, [REALTIME_HUB]);
+  bindUseCase(container, PublishPaymentWhenOrderPaymentChanged, [REALTIME_HUB, ORDER_REPOSITORY]);
+  bindUseCase(container, PublishStockWhenProductChanged, [REALTIME_HUB, PRODUCT_REPOSITORY]);
+  bindUseCase(container, PublishStockWhenOrderPlaced, [REALTIME_HUB, PRODUCT_REPOSITORY]);
+  bindUseCase(container, PublishCartWhenCartChanged, [REALTIME_HUB, CurrentCart]);
   container
     .bind<StartupTask>(STARTUP_TASK)
     .toResolvedValue(

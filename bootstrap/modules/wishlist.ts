@@ -2,7 +2,7 @@ import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { SECRET_DIGEST, USER_REPOSITORY } from '../../application/identity/ports.js';
-import { APP_LOGGER, CLOCK, ID_GENERATOR, RANDOM_SOURCE } from '../../application/shared/ports.js';
+import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR, RANDOM_SOURCE } from '../../application/shared/ports.js';
 import {
   BULK_OPERATION_STORE,
   WISHLIST_REPOSITORY,
@@ -43,6 +43,7 @@ export function bindWishlist(container: Container, config: Config): void {
     PRODUCT_REPOSITORY,
     CLOCK,
     ID_GENERATOR,
+    EVENT_BUS,
     APP_LOGGER,
   ]);
   // Bulk operations (issue 10).
@@ -53,6 +54,7 @@ export function bindWishlist(container: Container, config: Config): void {
     PRODUCT_REPOSITORY,
     CLOCK,
     ID_GENERATOR,
+    EVENT_BUS,
   ]);
   bindUseCase(container, RunBulkOperation, [
     WISHLIST_REPOSITORY,
@@ -61,6 +63,7 @@ export function bindWishlist(container: Container, config: Config): void {
     BULK_OPERATION_STORE,
     CLOCK,
     ID_GENERATOR,
+    EVENT_BUS,
   ]);
   bindUseCase(container, GetBulkOperation, [BULK_OPERATION_STORE, CLOCK]);
   // Share links (issue 10).

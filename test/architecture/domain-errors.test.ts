@@ -12,6 +12,7 @@ const TRANSPORT_CODES = [
   'IDEMPOTENCY_KEY_IN_PROGRESS',
   'CONFIRMATION_REQUIRED',
   'DATABASE_UNAVAILABLE',
+  'UPGRADE_REQUIRED',
 ];
 
 const inner = ['domain', 'application'].flatMap((layer) => filesUnder(join(root, layer)));

@@ -49,6 +49,13 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'promotions -> identity': "tier-restricted codes check the shopper's membership tier (the user)",
   'promotions -> cart': "validating a code without a subtotal prices the shopper's cart",
   'promotions -> catalog': 'promo lines are priced from current products, by category',
+  'realtime -> cart':
+    "the cart channel shows the user's current cart (CurrentCart, read without creating one)",
+  'realtime -> catalog':
+    "the stock channel reads a product's current stock and availability (ProductRepository)",
+  'realtime -> identity': "the realtime gateway authenticates a connection's token (Authenticator)",
+  'realtime -> ordering':
+    'the order channel follows the order events, checks who owns the order and shows its tracking (OrderRepository, trackingOf)',
   'reviews -> catalog': 'a review is of a product and updates its rating',
   'reviews -> identity': 'reviews show and check their author',
   'reviews -> ordering': 'only a buyer of the product may review it (verified purchase)',

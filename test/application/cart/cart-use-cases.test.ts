@@ -24,7 +24,7 @@ describe('application/cart use cases', () => {
 
   beforeEach(async () => {
     k = makeKit();
-    const deps = [k.carts, k.products, k.clock, k.ids] as const;
+    const deps = [k.carts, k.products, k.clock, k.ids, k.bus] as const;
     getCart = new GetCart(...deps);
     addToCart = new AddToCart(...deps);
     updateItem = new UpdateCartItem(...deps);

@@ -4,7 +4,7 @@ import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-data
 import { MemoryProductRepository } from '../../../adapters/persistence/memory/catalog-product-repository.js';
 import { MemoryStockStore } from '../../../adapters/persistence/memory/inventory-stock-store.js';
 import { MemoryWishlistRepository } from '../../../adapters/persistence/memory/wishlist-repository.js';
-import { aUser, SequentialIds, TestClock } from '../../support/kit.js';
+import { aUser, RecordingBus, SequentialIds, TestClock } from '../../support/kit.js';
 
 /** Shared arrangement for the cart and wishlist application tests: real memory adapters, fixed time. */
 export function makeKit() {
@@ -17,11 +17,13 @@ export function makeKit() {
   const wishlist = new MemoryWishlistRepository(db, clock);
   const users = db.collection<User>('users');
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  // The real dispatcher on this kit's database: cart writes stage and publish their notices here.
+  const bus = new RecordingBus({ db, clock, logger });
   function addUser(overrides: Partial<User> = {}): User {
     const user = aUser(overrides);
     users.set(user.id, user);
     return user;
   }
-  return { db, clock, ids, products, stock, carts, wishlist, users, logger, addUser };
+  return { db, clock, ids, bus, products, stock, carts, wishlist, users, logger, addUser };
 }
 export type Kit = ReturnType<typeof makeKit>;

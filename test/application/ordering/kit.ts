@@ -24,6 +24,7 @@ import { ADDRESS, aCart, aProduct, aUser, SequentialIds, TestClock } from '../..
 import { MemoryStockLedger } from '../../../adapters/persistence/memory/inventory-ledger.js';
 import { RecordSaleWhenOrderPlaced } from '../../../application/catalog/handlers.js';
 import { EmptyCartWhenOrderPlaced } from '../../../application/cart/handlers.js';
+import { CartStore } from '../../../application/cart/cart-store.js';
 import { ReleaseStockWhenOrderCancelled } from '../../../application/inventory/handlers.js';
 import { RecordingBus } from '../../support/kit.js';
 
@@ -55,10 +56,13 @@ export function makeKit(random: RandomSource = new ScriptedRandom()) {
   // The real dispatcher with the ordering lifecycle's reactions that touch this kit's stores.
   const bus = new RecordingBus({ db, outboxes: [orders], clock, logger });
   bus.subscribe('ordering.order-placed', new RecordSaleWhenOrderPlaced(products));
-  bus.subscribe('ordering.order-placed', new EmptyCartWhenOrderPlaced(carts));
+  bus.subscribe(
+    'ordering.order-placed',
+    new EmptyCartWhenOrderPlaced(new CartStore(carts, products, clock, ids, bus)),
+  );
   bus.subscribe(
     'ordering.order-cancelled',
-    new ReleaseStockWhenOrderCancelled(stock, new MemoryStockLedger(db)),
+    new ReleaseStockWhenOrderCancelled(stock, new MemoryStockLedger(db), products, bus, clock, ids),
   );
   const users = new MemoryUserRepository(db);
   const reservations = new MemoryStockReservationRepository(db);

@@ -331,6 +331,11 @@ describe('application/ordering: reading, cancelling, status changes', () => {
       'ordering.order-placed',
       'ordering.order-status-changed',
       'ordering.order-cancelled',
+      // the stock coming back is a stock movement with its notice (the realtime stock channel, caches)
+      'catalog.stock-changed',
+    ]);
+    expect(k.bus.ofType('catalog.stock-changed').map((e) => e.payload)).to.deep.equal([
+      { productId, stock: 10 },
     ]);
 
     const again = await k.cancel.execute({ orderId: order.id, userId });

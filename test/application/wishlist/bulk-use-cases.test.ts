@@ -24,9 +24,9 @@ describe('application/wishlist bulk use cases', () => {
     k = makeKit();
     userId = k.addUser().id;
     const store = new MemoryBulkOperationStore(k.db);
-    run = new RunBulkOperation(k.wishlist, k.carts, k.products, store, k.clock, k.ids);
-    bulkMove = new BulkMoveToCart(k.wishlist, k.carts, k.products, k.clock, k.ids);
-    getCart = new GetCart(k.carts, k.products, k.clock, k.ids);
+    run = new RunBulkOperation(k.wishlist, k.carts, k.products, store, k.clock, k.ids, k.bus);
+    bulkMove = new BulkMoveToCart(k.wishlist, k.carts, k.products, k.clock, k.ids, k.bus);
+    getCart = new GetCart(k.carts, k.products, k.clock, k.ids, k.bus);
     p = [];
     for (let i = 0; i < 3; i += 1) {
       p.push(
@@ -51,7 +51,7 @@ describe('application/wishlist bulk use cases', () => {
   });
 
   it('a product already in the cart keeps its line (per item and atomic): moving never doubles it', async () => {
-    const addToCart = new AddToCart(k.carts, k.products, k.clock, k.ids);
+    const addToCart = new AddToCart(k.carts, k.products, k.clock, k.ids, k.bus);
     (await addToCart.execute({ userId, productId: p[0]!.id, quantity: 2 })).unwrap();
     (await run.execute({ userId, action: 'move-to-cart', productIds: [p[0]!.id] })).unwrap();
     (await bulkMove.execute({ userId, productIds: [p[1]!.id] })).unwrap();

@@ -37,9 +37,9 @@ describe('application/wishlist use cases', () => {
     addToWishlist = new AddToWishlist(k.wishlist, k.products);
     removeFromWishlist = new RemoveFromWishlist(k.wishlist, k.products);
     clearWishlist = new ClearWishlist(k.wishlist);
-    moveToCart = new MoveWishlistItemToCart(k.wishlist, k.carts, k.products, k.clock, k.ids, k.logger);
-    addToCart = new AddToCart(k.carts, k.products, k.clock, k.ids);
-    getCart = new GetCart(k.carts, k.products, k.clock, k.ids);
+    moveToCart = new MoveWishlistItemToCart(k.wishlist, k.carts, k.products, k.clock, k.ids, k.bus, k.logger);
+    addToCart = new AddToCart(k.carts, k.products, k.clock, k.ids, k.bus);
+    getCart = new GetCart(k.carts, k.products, k.clock, k.ids, k.bus);
     p = [];
     for (let i = 0; i < 4; i += 1) {
       p.push(
