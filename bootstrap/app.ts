@@ -11,7 +11,9 @@ import { JOB_QUEUE, type JobQueue } from '../application/shared/job-queue.js';
 import { APP_LOGGER, STARTUP_TASK, type AppLogger, type StartupTask } from '../application/shared/ports.js';
 import { isMongoUnavailable } from '../adapters/persistence/mongo/unavailable.js';
 import { REALTIME_ENDPOINT, type RealtimeProtocol } from '../adapters/realtime/protocol.js';
+import type { UwsTransport } from '../adapters/realtime/uws-transport.js';
 import type { Config } from './config.js';
+import { startUwsIfSelected } from './realtime-uws.js';
 import { buildContainer, type ContainerOverrides } from './container.js';
 import { runStartupTasks, type StartupRun, type StartupTracker } from './startup.js';
 
@@ -23,6 +25,12 @@ export interface Application {
   readonly logger: Logger;
   /** Start-up work still running in the background (the database was unreachable at start). */
   readonly startup: StartupRun;
+  /**
+   * Once the API listens: serves the realtime channels with uWebSockets.js on REALTIME_UWS_PORT
+   * when it is set (the module and its native addon are imported only then) and answers that port;
+   * null when unset. Throws UwsUnavailableError when the optional dependency cannot be loaded.
+   */
+  startUws(): Promise<number | null>;
   /**
    * Drains the HTTP server (see drainAndClose; defaults: no grace, 10 s deadline), then releases
    * the adapters. Answers whether the deadline forced connections closed.
@@ -102,6 +110,7 @@ export async function createApplication(
     version: VERSION,
     ...(realtime ? { realtime } : {}),
   });
+  let uws: UwsTransport | null = null;
   try {
     await Promise.all([app.ready(), startup.settled]);
   } catch (error) {
@@ -113,11 +122,17 @@ export async function createApplication(
     container,
     logger,
     startup,
+    startUws: async () => {
+      if (realtime && !uws) uws = await startUwsIfSelected(config, realtime);
+      return uws?.port ?? null;
+    },
     close: async (options = {}) => {
       startup.stop();
       // Realtime connections never end by themselves (an SSE response is a request in progress):
       // closed with 1001 first, so the drain below only waits for ordinary requests.
       await realtime?.closeAll();
+      // The uWS port's connections were among them: it stops listening now.
+      await uws?.close();
       const result = await drainAndClose(app, { graceMs: 0, timeoutMs: 10_000, ...options });
       // The running jobs finish while every adapter they use is still there.
       await container.get<JobQueue>(JOB_QUEUE).close();

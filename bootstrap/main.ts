@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './config.js';
 import { createApplication } from './app.js';
+import { UwsUnavailableError } from './realtime-uws.js';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -34,6 +35,20 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   logger.info({ port, startupMs: Math.round(ms) }, `Amour Florals API listening on port ${port}`);
+  try {
+    const uwsPort = await application.startUws();
+    if (uwsPort !== null) {
+      logger.info({ uwsPort }, `Realtime channels also served by uWebSockets.js on port ${uwsPort}`);
+    }
+  } catch (error) {
+    // One line naming the variable: the addon is missing, or the port is taken.
+    logger.error(
+      error instanceof UwsUnavailableError
+        ? error.message
+        : `REALTIME_UWS_PORT=${config.realtime.uwsPort}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exit(1);
+  }
 
   let shuttingDown = false;
   const shutdown = (signal: string) => {

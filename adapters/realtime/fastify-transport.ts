@@ -161,6 +161,14 @@ function serveEventStream(endpoint: RealtimeEndpoint, request: FastifyRequest, r
       ),
     );
   }
+  // HEAD (Fastify adds one beside every GET): the stream's headers, no stream to hold open.
+  if (request.method === 'HEAD') {
+    void reply
+      .header('content-type', 'text/event-stream; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send();
+    return;
+  }
   reply.hijack();
   const response = reply.raw;
   const socket = request.raw.socket;

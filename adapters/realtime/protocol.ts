@@ -236,7 +236,15 @@ export class RealtimeProtocol implements RealtimeEndpoint {
       created.unsubscribe = this.hub.subscribe(channel, (message) => {
         // Serialized once, sent to every local connection of the channel.
         const json = JSON.stringify(message);
-        for (const member of members) member.deliver(message, json);
+        for (const member of members) {
+          try {
+            member.deliver(message, json);
+          } catch (error) {
+            // One broken connection never keeps a message from the others (nor fails the publish).
+            this.logger.warn('realtime: delivery failed', { error: String(error) });
+            member.closeWith(CLOSE.internalError, 'Internal error');
+          }
+        }
       });
       feed = created;
     }

@@ -33,7 +33,19 @@ const onApiPort =
     return { baseUrl: `${scheme}://127.0.0.1:${port}`, t, close: async () => void (await t.close()) };
   };
 
+/** The same application with REALTIME_UWS_PORT=0: the channels on uWebSockets.js's own free port. */
+const onUwsPort =
+  (scheme: 'ws' | 'http') =>
+  async (env: Record<string, string> = {}): Promise<RunningTransport> => {
+    const { t } = await listeningApp({ ...env, REALTIME_UWS_PORT: '0', HOST: '127.0.0.1' });
+    const port = await t.startUws();
+    if (port === null) throw new Error('uWebSockets.js did not start');
+    return { baseUrl: `${scheme}://127.0.0.1:${port}`, t, close: async () => void (await t.close()) };
+  };
+
 export const REALTIME_TRANSPORTS: RealtimeTransportRow[] = [
   { name: 'fastify-ws', kind: 'websocket', start: onApiPort('ws') },
   { name: 'fastify-sse', kind: 'sse', start: onApiPort('http') },
+  { name: 'uws-ws', kind: 'websocket', start: onUwsPort('ws') },
+  { name: 'uws-sse', kind: 'sse', start: onUwsPort('http') },
 ];

@@ -274,6 +274,20 @@ describe('RealtimeProtocol', () => {
       expect(protocol.stats()).to.deep.equal({ connections: 0, subscriptions: 0, closing: 0 });
     });
 
+    it('keeps delivering to the other connections when sending to one throws', async () => {
+      const { hub, open, ready, closed } = setup();
+      const broken = open(STOCK, { query: 'all=true' });
+      const fine = open(STOCK, { query: 'all=true' });
+      await Promise.all([ready(broken), ready(fine)]);
+      broken.send = () => {
+        throw new Error('socket gone');
+      };
+      await hub.publish('stock', 'stock.changed', { productId: 'p1' }, 'x');
+      expect(fine.types()).to.deep.equal(['ready', 'stock.changed']);
+      await closed(broken);
+      expect(broken.closedWith!.code).to.equal(1011);
+    });
+
     it('neither loses nor repeats a message published while the connection opens', async () => {
       const { gateway, hub, open, ready } = setup();
       let release!: () => void;
