@@ -69,7 +69,7 @@ describe('bench/realtime report (the arithmetic behind the README numbers)', () 
     const holds = verdicts(aResult('ws', { rate: 10_000 }), aResult('uWebSockets.js', { rate: 25_000 }));
     expect(holds[0]).to.match(/ws: holds/);
     expect(holds[1]).to.match(/uWebSockets\.js: holds/);
-    expect(holds[2]).to.match(/: holds \(2\.50x\)/);
+    expect(holds[2]).to.match(/: holds \(2\.50x messages\/s; 1\.00x messages per server CPU-second\)/);
 
     const slow = aResult('ws', { p99: 101 });
     expect(verdicts(slow, undefined)).to.have.length(1);
@@ -77,7 +77,7 @@ describe('bench/realtime report (the arithmetic behind the README numbers)', () 
     const lost = aResult('ws', { all: { received: 9, expected: 10, p50: 1, p99: 2, max: 3 } });
     expect(verdicts(lost, undefined)[0]).to.match(/does not hold .*9\/10 delivered/);
     expect(verdicts(aResult('ws'), aResult('uWebSockets.js', { rate: 19_999 }))[2]).to.match(
-      /does not hold \(2\.00x\)/,
+      /does not hold \(2\.00x messages\/s/,
     );
   });
 
@@ -85,12 +85,23 @@ describe('bench/realtime report (the arithmetic behind the README numbers)', () 
     const lines = table(
       aResult('baseline', { order: undefined }),
       aResult('ws', { rate: 8_000 }),
-      aResult('uWebSockets.js', { rate: 20_000, closedByServer: { 1013: 3 } }),
+      aResult('uWebSockets.js', {
+        rate: 20_000,
+        closedByServer: { 1013: 3 },
+        throughput: { ...aResult('x').throughput, messagesPerSecond: 20_000, serverCpuSeconds: 0.25 },
+      }),
     );
     expect(lines[0]).to.equal('| measure | baseline: bare ws | ws (API port) | uWebSockets.js | uWS / ws |');
     const row = (name: string) => lines.find((l) => l.startsWith(`| ${name} |`))!.split(' | ');
     expect(row('throughput: messages/s').slice(1)).to.deep.equal(['10000', '8000', '20000', '2.50x |']);
     expect(row('order change: p50 / p99 / max ms')[1]).to.equal('-');
+    // 10 messages over 0.5 s of server CPU: 20 per CPU-second; uWS 10 over 0.25 s: 40, twice.
+    expect(row('throughput: messages per server CPU-second').slice(1)).to.deep.equal([
+      '20',
+      '20',
+      '40',
+      '2.00x |',
+    ]);
     expect(row('closed by the server')[3]).to.equal('3 x 1013');
     const noUws = table(undefined, aResult('ws'), undefined);
     expect(noUws.find((l) => l.startsWith('| throughput: messages/s |'))).to.equal(
