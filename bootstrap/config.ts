@@ -13,6 +13,7 @@ import { PUSH_SERVICE_HOSTS } from '../domain/notifications/push-subscription.js
  * stops the process with one line naming the variable (see ConfigError).
  */
 import { passwordWeakness, signingKeyWeakness } from './secret-strength.js';
+import type { RealtimeSettings } from '../adapters/realtime/protocol.js';
 
 export interface Config {
   readonly nodeEnv: string;
@@ -208,18 +209,7 @@ export interface Config {
    * client message, `maxBufferedBytes` unsent per connection (then 1013), `maxMessages` client
    * messages per `messageWindowMs` (then 4429).
    */
-  readonly realtime: {
-    readonly uwsPort: number | null;
-    readonly replayMax: number;
-    readonly replayTtlSeconds: number;
-    readonly heartbeatMs: number;
-    readonly authTimeoutMs: number;
-    readonly authRecheckMs: number;
-    readonly maxMessageBytes: number;
-    readonly maxBufferedBytes: number;
-    readonly maxMessages: number;
-    readonly messageWindowMs: number;
-  };
+  readonly realtime: RealtimeSettings;
 }
 
 /** The slot calendar from SHOP_TIMEZONE, DELIVERY_SLOTS, DELIVERY_SLOT_CAPACITY, SAME_DAY_CUTOFF, DELIVERY_HOLIDAYS, DELIVERY_DAYS_AHEAD. */

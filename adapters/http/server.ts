@@ -42,7 +42,8 @@ import { notificationsPlugin } from './notifications/plugin.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
 import { realtimeTransport } from '../realtime/fastify-transport.js';
 import type { RealtimeEndpoint } from '../realtime/connection.js';
-import { asyncApiDocument, type RealtimeDocSettings } from '../realtime/asyncapi.js';
+import { asyncApiDocument } from '../realtime/asyncapi.js';
+import type { RealtimeSettings } from '../realtime/protocol.js';
 
 export interface RateLimitOptions {
   readonly enabled: boolean;
@@ -84,7 +85,7 @@ export interface HttpOptions {
   readonly environment: string;
   readonly version: string;
   /** What the AsyncAPI document (/api/asyncapi.json) states of the realtime channels. */
-  readonly realtime: RealtimeDocSettings;
+  readonly realtime: RealtimeSettings;
   /**
    * The realtime protocol (bootstrap resolves it from the container): its channels are served on
    * this port as WebSocket upgrades and Server-Sent Events. Absent: no realtime routes.

@@ -1,6 +1,7 @@
 import type { TSchema } from '@fastify/type-provider-typebox';
 import { REALTIME_CONTROL_TYPES, REALTIME_MESSAGE_TYPES } from '../../application/realtime/messages.js';
 import { CLOSE } from './connection.js';
+import type { RealtimeSettings } from './protocol.js';
 import { doubledApiPath, REALTIME_PATHS, type RealtimeChannelKind } from './paths.js';
 import {
   CLIENT_MESSAGE_SCHEMAS,
@@ -21,31 +22,17 @@ import {
  * (message-schemas.ts), the close codes (connection.ts CLOSE) and the configured limits.
  */
 
-/** The realtime settings the document states (Config['realtime'] fits). */
-export interface RealtimeDocSettings {
-  readonly uwsPort: number | null;
-  readonly replayMax: number;
-  readonly replayTtlSeconds: number;
-  readonly heartbeatMs: number;
-  readonly authTimeoutMs: number;
-  readonly authRecheckMs: number;
-  readonly maxMessageBytes: number;
-  readonly maxBufferedBytes: number;
-  readonly maxMessages: number;
-  readonly messageWindowMs: number;
-}
-
 export interface AsyncApiOptions {
   readonly version: string;
   /** `host[:port]` the client reached the API on (the request's Host). */
   readonly host: string;
   /** The client came over TLS (wss / https). */
   readonly secure: boolean;
-  readonly realtime: RealtimeDocSettings;
+  readonly realtime: RealtimeSettings;
 }
 
 /** What each close code means; a code added to CLOSE without a line here fails typecheck. */
-const CLOSE_MEANINGS: Record<keyof typeof CLOSE, (s: RealtimeDocSettings) => string> = {
+const CLOSE_MEANINGS: Record<keyof typeof CLOSE, (s: RealtimeSettings) => string> = {
   goingAway: () => 'The server is shutting down (graceful shutdown): reconnect, with your last event id',
   unsupported: () => 'A binary frame or other unusable input',
   tooBig: (s) => `A client message above REALTIME_MAX_MESSAGE_BYTES (${s.maxMessageBytes} bytes)`,
@@ -62,7 +49,7 @@ const CLOSE_MEANINGS: Record<keyof typeof CLOSE, (s: RealtimeDocSettings) => str
 };
 
 /** The close codes with their meaning, in code order (the document's table and `x-close-codes`). */
-export function closeCodes(settings: RealtimeDocSettings): { code: number; name: string; meaning: string }[] {
+export function closeCodes(settings: RealtimeSettings): { code: number; name: string; meaning: string }[] {
   return (Object.keys(CLOSE) as (keyof typeof CLOSE)[])
     .map((name) => ({ code: CLOSE[name], name, meaning: CLOSE_MEANINGS[name](settings) }))
     .sort((a, b) => a.code - b.code);
@@ -188,7 +175,7 @@ const HEADERS = {
   },
 };
 
-function description(s: RealtimeDocSettings): string {
+function description(s: RealtimeSettings): string {
   const table = closeCodes(s)
     .map((c) => `| ${c.code} | ${c.meaning} |`)
     .join('\n');

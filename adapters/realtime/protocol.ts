@@ -31,6 +31,13 @@ export interface RealtimeLimits {
   readonly messageWindowMs: number;
 }
 
+/** Every realtime setting (Config['realtime']): the protocol's limits, the replay window, the uWS port. */
+export interface RealtimeSettings extends RealtimeLimits {
+  readonly uwsPort: number | null;
+  readonly replayMax: number;
+  readonly replayTtlSeconds: number;
+}
+
 /** The protocol every realtime transport of this process hands its connections to. */
 export const REALTIME_ENDPOINT = token<RealtimeProtocol>('RealtimeEndpoint');
 /** Its limits (Config['realtime']). */
