@@ -175,6 +175,10 @@ describe('journey: realtime order tracking, cart sync and live stock (issue 11)'
     expect(delivered).to.deep.include({ id: confirmed.id + 3 });
     expect(delivered.data).to.include({ status: 'delivered', previousStatus: 'shipped' });
     expect(received(laptop, 'resync')).to.have.length(0);
+    // The token travelled in a subprotocol and in a query string: neither reaches a log line.
+    const logged = JSON.stringify(shop.server.lines);
+    expect(logged).to.include('/api/realtime/order-status/');
+    expect(logged).to.not.include(shopper.token);
   });
 
   it('a cart changed over HTTP appears on both devices, one on WebSocket, one on SSE', async () => {
