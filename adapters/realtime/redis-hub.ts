@@ -88,6 +88,8 @@ export class RedisRealtimeHub implements RealtimeHub {
   private readonly outage: OutageLog;
   private readonly pubsub: string;
   private subscribed = false;
+  /** Once subscribed, a later outage does not make publishes wait: they fail fast (or land). */
+  private everSubscribed = false;
   private readonly waiting = new Set<() => void>();
 
   constructor(
@@ -117,6 +119,7 @@ export class RedisRealtimeHub implements RealtimeHub {
       this.subscriber.subscribe(this.pubsub).then(
         () => {
           this.subscribed = true;
+          this.everSubscribed = true;
           for (const wake of [...this.waiting]) wake();
         },
         () => undefined, // retried on the next 'ready'
@@ -143,8 +146,11 @@ export class RedisRealtimeHub implements RealtimeHub {
 
   async publish(channel: ChannelName, type: string, data: unknown, dedupeKey: string): Promise<void> {
     try {
-      // Until this instance listens, its own subscribers would miss what it publishes.
-      if (!(await this.ready())) throw new Error('realtime hub: not subscribed to redis');
+      // Until this instance first listens, its own subscribers would miss what it publishes. After
+      // an outage began, waiting would only slow every request that publishes: the command fails
+      // fast (Redis away) or lands (only the subscriber is reconnecting; its clients resync).
+      if (!this.everSubscribed && !(await this.ready()))
+        throw new Error('realtime hub: not subscribed to redis');
       await this.redis.afRealtimePublish(
         this.key(channel, 'seq'),
         this.key(channel, 'win'),
