@@ -8,6 +8,7 @@ import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
 import { REDACTED, REDACTED_LOG_PATHS, serializeRequest } from '../adapters/telemetry/log-redaction.js';
 import { STARTUP_PROGRESS } from '../application/health/ports.js';
 import { JOB_QUEUE, type JobQueue } from '../application/shared/job-queue.js';
+import { EventDispatcher } from '../application/shared/event-dispatcher.js';
 import { APP_LOGGER, STARTUP_TASK, type AppLogger, type StartupTask } from '../application/shared/ports.js';
 import { isMongoUnavailable } from '../adapters/persistence/mongo/unavailable.js';
 import { REALTIME_ENDPOINT, type RealtimeProtocol } from '../adapters/realtime/protocol.js';
@@ -135,6 +136,8 @@ export async function createApplication(
       // The uWS port's connections were among them: it stops listening now.
       await uws?.close();
       const result = await drainAndClose(app, { graceMs: 0, timeoutMs: 10_000, ...options });
+      // Background event handlers (a welcome mail is queued by one) finish while the queue is open.
+      await container.get(EventDispatcher).drain();
       // The running jobs finish while every adapter they use is still there.
       await container.get<JobQueue>(JOB_QUEUE).close();
       // Deactivates the singletons: worker threads, and later connections, are released here.

@@ -29,6 +29,9 @@ export interface BullMqJobQueueSettings {
   readonly completedRetentionMs: number;
 }
 
+/** The longest a producer call (add, get, counts) waits for Redis. */
+const PRODUCER_CALL_TIMEOUT_MS = 5000;
+
 /**
  * The producer's connection fails fast while Redis is away (an `add` from a request answers an
  * error instead of hanging); a worker's connection waits for Redis forever, as BullMQ requires
@@ -76,6 +79,8 @@ export class BullMqJobQueue implements JobQueue {
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Map<string, { worker: Worker; connection: Redis }>();
   private closed = false;
+  /** Producer calls in flight (their rejecters): a close answers them at once. */
+  private readonly pending = new Set<(error: Error) => void>();
 
   constructor(
     private readonly settings: BullMqJobQueueSettings,
@@ -92,7 +97,50 @@ export class BullMqJobQueue implements JobQueue {
     return `${this.settings.keyPrefix}jobs`;
   }
 
-  async add<T>(queue: string, name: string, data: T, options: JobOptions = {}): Promise<JobView<T>> {
+  add<T>(queue: string, name: string, data: T, options: JobOptions = {}): Promise<JobView<T>> {
+    return this.bounded(() => this.addNow(queue, name, data, options));
+  }
+
+  get<T = unknown>(queue: string, id: string): Promise<JobView<T> | undefined> {
+    return this.bounded(() => this.getNow<T>(queue, id));
+  }
+
+  counts(queue: string): Promise<JobCounts> {
+    return this.bounded(() => this.countsNow(queue));
+  }
+
+  /**
+   * A producer call that answers within PRODUCER_CALL_TIMEOUT_MS, and at once once the queue is
+   * closed: BullMQ waits for its connection to be ready before any command, forever while Redis is
+   * away, so without this an `add` from a request or an event handler would hang (and a shutdown
+   * waiting for that handler with it). The caller sees an error and retries later (the outbox
+   * sweeper redelivers the event; a request answers 503/500 through its usual path).
+   */
+  private bounded<T>(call: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('job queue: closed'));
+    return new Promise<T>((resolve, reject) => {
+      const stop = (error: Error) => {
+        clearTimeout(timer);
+        this.pending.delete(stop);
+        reject(error);
+      };
+      const timer = setTimeout(
+        () => stop(new Error(`job queue: Redis did not answer within ${PRODUCER_CALL_TIMEOUT_MS} ms`)),
+        PRODUCER_CALL_TIMEOUT_MS,
+      );
+      this.pending.add(stop);
+      call().then(
+        (value) => {
+          clearTimeout(timer);
+          this.pending.delete(stop);
+          resolve(value);
+        },
+        (error: unknown) => stop(error instanceof Error ? error : new Error(String(error))),
+      );
+    });
+  }
+
+  private async addNow<T>(queue: string, name: string, data: T, options: JobOptions): Promise<JobView<T>> {
     const id = options.jobId ?? randomUUID();
     const jobOptions: JobsOptions = {
       jobId: toBullId(id),
@@ -104,11 +152,11 @@ export class BullMqJobQueue implements JobQueue {
     };
     // With a known id BullMQ stores nothing and answers that id: the stored job is read back.
     const added = await this.queue(queue).add(name, data ?? null, jobOptions);
-    const stored = await this.get<T>(queue, id);
+    const stored = await this.getNow<T>(queue, id);
     return stored ?? this.view<T>(queue, added as Job<T>, 'waiting');
   }
 
-  async get<T = unknown>(queue: string, id: string): Promise<JobView<T> | undefined> {
+  private async getNow<T>(queue: string, id: string): Promise<JobView<T> | undefined> {
     // The job's fields and its state are two reads: the state read before and after the fields
     // must agree, or a job finishing in between would show its final state with older fields.
     const bull = this.queue(queue);
@@ -123,7 +171,7 @@ export class BullMqJobQueue implements JobQueue {
     }
   }
 
-  async counts(queue: string): Promise<JobCounts> {
+  private async countsNow(queue: string): Promise<JobCounts> {
     const c = await this.queue(queue).getJobCounts(
       'waiting',
       'prioritized',
@@ -187,6 +235,7 @@ export class BullMqJobQueue implements JobQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const stop of [...this.pending]) stop(new Error('job queue: closed'));
     await Promise.all([...this.workers.values()].map(({ worker }) => worker.close()));
     await Promise.all([...this.queues.values()].map((queue) => queue.close()));
     for (const { connection: c } of this.workers.values()) c.disconnect();
