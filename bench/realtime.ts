@@ -85,8 +85,11 @@ function startProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): { child: ChildProcess; log: () => string } {
+  // BENCH_CPU_PROF_DIR: each server writes a V8 CPU profile there when it exits (profiling runs).
+  const profile = process.env.BENCH_CPU_PROF_DIR;
+  const node = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profile)}`] : []), entry, ...args];
   const command = taskset ? 'taskset' : process.execPath;
-  const argv = taskset ? ['-c', '1', process.execPath, entry, ...args] : [entry, ...args];
+  const argv = taskset ? ['-c', '1', process.execPath, ...node] : node;
   const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (chunk: Buffer) => {
