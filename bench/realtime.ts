@@ -67,16 +67,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- processes
 
+/**
+ * A free port BELOW the ephemeral range: 10,000 client connections of a previous target leave
+ * their ephemeral ports in use (TIME_WAIT), and a port the OS hands out for `listen(0)` can be one
+ * of them — uWebSockets.js then fails to listen on it when the server starts.
+ */
 async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => done(port));
+  const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+  const top = Number.isFinite(low) && low > 12_000 ? low : 32_768;
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (top - 10_000));
+    const free = await new Promise<boolean>((done) => {
+      const server = createServer();
+      server.once('error', () => done(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** Starts `node <entry>` on core 1 (when taskset exists); its stderr is kept for error reports. */
