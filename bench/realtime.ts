@@ -30,6 +30,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
+import { RawWebSocket, typeOfBytes } from './raw-websocket.js';
 import {
   parseCpuTicks,
   parseRssKiB,
@@ -52,6 +53,13 @@ const DELIVERY_TIMEOUT_MS = 60_000;
 const ADMIN_EMAIL = 'bench-admin@amourflorals.local';
 const ADMIN_PASSWORD = `Bench-${randomBytes(18).toString('base64url')}`;
 const PROTOCOL = 'amour.realtime.v1';
+/**
+ * How the load generator reads: `raw` (default) — raw `net` sockets and a hand-written frame
+ * reader (bench/raw-websocket.ts), cheap enough that 10,000 subscribers on one core do not cap
+ * the numbers; `ws` — the `ws` client library, as the first runs measured (to compare: both must
+ * count the same deliveries and closes).
+ */
+const READER = process.env.BENCH_READER === 'ws' ? 'ws' : 'raw';
 
 const taskset = spawnSync('taskset', ['--version']).status === 0 && cpus().length >= 2;
 const clockTicks = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
@@ -59,16 +67,23 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- processes
 
+/**
+ * A free port BELOW the ephemeral range: 10,000 client connections of a previous target leave
+ * their ephemeral ports in use (TIME_WAIT), and a port the OS hands out for `listen(0)` can be one
+ * of them — uWebSockets.js then fails to listen on it when the server starts.
+ */
 async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => done(port));
+  const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').split(/\s+/)[0]);
+  const top = Number.isFinite(low) && low > 12_000 ? low : 32_768;
+  for (;;) {
+    const port = 10_000 + Math.floor(Math.random() * (top - 10_000));
+    const free = await new Promise<boolean>((done) => {
+      const server = createServer();
+      server.once('error', () => done(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => done(true)));
     });
-  });
+    if (free) return port;
+  }
 }
 
 /** Starts `node <entry>` on core 1 (when taskset exists); its stderr is kept for error reports. */
@@ -77,8 +92,11 @@ function startProcess(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): { child: ChildProcess; log: () => string } {
+  // BENCH_CPU_PROF_DIR: each server writes a V8 CPU profile there when it exits (profiling runs).
+  const profile = process.env.BENCH_CPU_PROF_DIR;
+  const node = [...(profile ? ['--cpu-prof', `--cpu-prof-dir=${resolve(profile)}`] : []), entry, ...args];
   const command = taskset ? 'taskset' : process.execPath;
-  const argv = taskset ? ['-c', '1', process.execPath, entry, ...args] : [entry, ...args];
+  const argv = taskset ? ['-c', '1', process.execPath, ...node] : node;
   const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (chunk: Buffer) => {
@@ -110,13 +128,14 @@ function cpuSeconds(pid: number): number | null {
 // ---------------------------------------------------------------- subscribers
 
 interface Subscriber {
-  readonly ws: WebSocket;
+  readonly ws: { terminate(): void };
   readonly kind: 'order' | 'stock';
   seen: boolean;
   closingByUs: boolean;
 }
 
-type Listener = (sub: Subscriber, type: string, text: string, at: number) => void;
+/** `payload`: the message's bytes (decode only when needed: the reader's cost is measured too). */
+type Listener = (sub: Subscriber, type: string, payload: Buffer, at: number) => void;
 let listener: Listener = () => undefined;
 const closedByServer: Record<string, number> = {};
 
@@ -128,27 +147,8 @@ interface Spec {
   readonly until: 'ready' | 'open';
 }
 
-/**
- * The message's type: the server writes `{"type":"...` first, so most messages need no parse
- * (the load generator's own cost per message is part of every number; keep it small).
- */
-function typeOf(text: string): string {
-  const prefix = '{"type":"';
-  if (text.startsWith(prefix)) {
-    const end = text.indexOf('"', prefix.length);
-    if (end > 0) return text.slice(prefix.length, end);
-  }
-  return (JSON.parse(text) as { type: string }).type;
-}
-
 function open(spec: Spec, index: number): Promise<Subscriber> {
   return new Promise((done, fail) => {
-    const ws = new WebSocket(spec.url, spec.protocols ?? [], {
-      perMessageDeflate: false,
-      localAddress: `127.0.0.${1 + (index % SOURCES)}`,
-      handshakeTimeout: CONNECT_TIMEOUT_MS,
-    });
-    const sub: Subscriber = { ws, kind: spec.kind, seen: false, closingByUs: false };
     let settled = false;
     const timer = setTimeout(() => settle(new Error('no ready in time')), CONNECT_TIMEOUT_MS);
     const settle = (error?: Error) => {
@@ -158,25 +158,49 @@ function open(spec: Spec, index: number): Promise<Subscriber> {
       if (error === undefined) done(sub);
       else {
         sub.closingByUs = true;
-        ws.terminate();
+        sub.ws.terminate();
         fail(error);
       }
     };
-    ws.on('open', () => {
+    const opened = () => {
       if (spec.until === 'open') settle();
-    });
-    ws.on('message', (raw: Buffer) => {
-      const at = performance.now();
-      const text = raw.toString();
-      const type = typeOf(text);
+    };
+    const message = (payload: Buffer, at: number) => {
+      const type = typeOfBytes(payload);
       if (type === 'ready' || type === 'resync') settle();
-      else listener(sub, type, text, at);
-    });
-    ws.on('error', (error) => settle(error));
-    ws.on('close', (code: number) => {
+      else listener(sub, type, payload, at);
+    };
+    const closed = (code: number) => {
       if (!sub.closingByUs) closedByServer[code] = (closedByServer[code] ?? 0) + 1;
       settle(new Error(`closed ${code} before ready`));
-    });
+    };
+    const localAddress = `127.0.0.${1 + (index % SOURCES)}`;
+    let sub: Subscriber;
+    if (READER === 'raw') {
+      const url = new URL(spec.url);
+      const raw = new RawWebSocket(
+        {
+          host: url.hostname,
+          port: Number(url.port),
+          path: `${url.pathname}${url.search}`,
+          ...(spec.protocols === undefined ? {} : { protocols: spec.protocols }),
+          localAddress,
+        },
+        { open: opened, message, close: closed, error: (error) => settle(error) },
+      );
+      sub = { ws: raw, kind: spec.kind, seen: false, closingByUs: false };
+    } else {
+      const ws = new WebSocket(spec.url, spec.protocols ?? [], {
+        perMessageDeflate: false,
+        localAddress,
+        handshakeTimeout: CONNECT_TIMEOUT_MS,
+      });
+      sub = { ws, kind: spec.kind, seen: false, closingByUs: false };
+      ws.on('open', opened);
+      ws.on('message', (raw: Buffer) => message(raw, performance.now()));
+      ws.on('error', (error) => settle(error));
+      ws.on('close', closed);
+    }
   });
 }
 
@@ -363,14 +387,14 @@ async function measure(
   const orderLatencies: number[] = [];
   const stockLatencies: number[] = [];
   const t0 = { order: 0, stock: 0 };
-  listener = (sub, type, text, at) => {
+  listener = (sub, type, payload, at) => {
     if (sub.seen) return;
     if (sub.kind === 'order' && type === 'order.status') {
       sub.seen = true;
       orderLatencies.push(at - t0.order);
     } else if (sub.kind === 'stock' && type === 'stock.changed') {
       sub.seen = true;
-      capturedStockMessage ??= text;
+      capturedStockMessage ??= payload.toString('utf8');
       stockLatencies.push(at - t0.stock);
     }
   };
@@ -391,7 +415,7 @@ async function measure(
   // Throughput: CHANGES stock changes back to back.
   let received = 0;
   let last = 0;
-  listener = (sub, type, _text, at) => {
+  listener = (sub, type, _payload, at) => {
     if (sub.kind === 'stock' && type === 'stock.changed') {
       received += 1;
       last = at;
@@ -568,7 +592,7 @@ async function main(): Promise<void> {
       `${SUBSCRIBERS - Math.floor(SUBSCRIBERS / 2)} on the stock channel following one product; baseline: all get every broadcast), ` +
       `${CHANGES} back-to-back changes (${IN_FLIGHT} in flight) in the throughput phase, Node ${process.version}, ${cpus().length} cores ` +
       `(${cpus()[0]?.model ?? '?'}), ${taskset ? 'server on core 1, load generator on core 0' : 'no taskset: not pinned'}, ` +
-      `open files limit ${fds}, load average at the end ${loadavg()
+      `${READER === 'raw' ? 'raw-socket reader' : 'ws-client reader'}, open files limit ${fds}, load average at the end ${loadavg()
         .map((n) => n.toFixed(1))
         .join(' ')}, ${new Date().toISOString().slice(0, 10)}\n`,
   );

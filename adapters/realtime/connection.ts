@@ -34,11 +34,12 @@ export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
 export interface RealtimeConnection {
   readonly transport: 'websocket' | 'sse';
   /**
-   * Sends one message: `json` is `message` serialized (once per message, shared by every
-   * connection it goes to). WebSocket: a text frame of `json`; SSE: `id:`, `event:` (the type)
-   * and `data:` lines (`id:` only for channel events, not for control messages with id 0).
+   * Sends one message: `json` is `message` serialized and `bytes` its UTF-8 encoding (both made
+   * once per message, shared by every connection it goes to: never re-encode per connection).
+   * WebSocket: a text frame of `bytes`; SSE: `id:`, `event:` (the type) and `data:` lines (`id:`
+   * only for channel events, not for control messages with id 0).
    */
-  send(message: RealtimeMessage, json: string): void;
+  send(message: RealtimeMessage, json: string, bytes: Buffer): void;
   /** Bytes queued and not yet written to the peer (the slow-consumer check). */
   bufferedBytes(): number;
   /** A liveness probe: a ping frame (WebSocket; the peer's pong comes back as `pong()`), or an SSE comment line. */

@@ -75,13 +75,16 @@ function requestOf(request: FastifyRequest): RealtimeRequest {
   };
 }
 
+const TEXT_FRAME = { binary: false } as const;
+
 /** A `ws` socket as a RealtimeConnection. */
 class WsConnection implements RealtimeConnection {
   readonly transport = 'websocket' as const;
   constructor(private readonly socket: WebSocket) {}
 
-  send(_message: RealtimeMessage, json: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(json);
+  send(_message: RealtimeMessage, _json: string, bytes: Buffer): void {
+    // The shared bytes as a text frame: ws frames a Buffer without copying or encoding it.
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(bytes, TEXT_FRAME);
   }
   bufferedBytes(): number {
     return this.socket.bufferedAmount;

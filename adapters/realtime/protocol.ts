@@ -114,6 +114,29 @@ function gatewaySelection(selection: Selection): StockSelection {
 }
 
 /** Close reasons are at most 123 bytes. */
+/**
+ * A message ready for the wire, built once per message and shared by every connection it goes
+ * to: its JSON, that JSON's UTF-8 bytes (what WebSocket transports send: no per-connection
+ * encoding), and the product id a stock selection filters on (read once, not per connection).
+ */
+interface Encoded {
+  readonly message: RealtimeMessage;
+  readonly json: string;
+  readonly bytes: Buffer;
+  readonly productId: string | undefined;
+}
+
+function encode(message: RealtimeMessage): Encoded {
+  const json = JSON.stringify(message);
+  const productId = (message.data as { productId?: unknown } | null)?.productId;
+  return {
+    message,
+    json,
+    bytes: Buffer.from(json, 'utf8'),
+    productId: typeof productId === 'string' ? productId : undefined,
+  };
+}
+
 function reasonOf(text: string): string {
   let reason = text;
   while (Buffer.byteLength(reason) > 123) reason = reason.slice(0, -1);
@@ -236,11 +259,12 @@ export class RealtimeProtocol implements RealtimeEndpoint {
       const created: Feed = { members, unsubscribe: () => undefined };
       this.feeds.set(channel, created);
       created.unsubscribe = this.hub.subscribe(channel, (message) => {
-        // Serialized once, sent to every local connection of the channel.
-        const json = JSON.stringify(message);
+        // Encoded once (JSON, its UTF-8 bytes, the product id a stock selection filters on),
+        // the same bytes sent to every local connection of the channel.
+        const encoded = encode(message);
         for (const member of members) {
           try {
-            member.deliver(message, json);
+            member.deliver(encoded);
           } catch (error) {
             // One broken connection never keeps a message from the others (nor fails the publish).
             this.logger.warn('realtime: delivery failed', { error: String(error) });
@@ -280,7 +304,7 @@ class Session {
   private resumeFrom: number | null = null;
   private lastSent = 0;
   /** Live messages held while a replay or snapshot is being sent (null: not holding). */
-  private held: { message: RealtimeMessage; json: string }[] | null = null;
+  private held: Encoded[] | null = null;
   private heldBytes = 0;
   private chain: Promise<void> = Promise.resolve();
   private readonly timers: ReturnType<typeof setTimeout>[] = [];
@@ -384,35 +408,35 @@ class Session {
   }
 
   /** A live message of the channel (already serialized once for every connection). */
-  deliver(message: RealtimeMessage, json: string): void {
+  deliver(encoded: Encoded): void {
     if (!this.live) return;
     if (this.held) {
-      this.held.push({ message, json });
-      this.heldBytes += json.length;
+      this.held.push(encoded);
+      this.heldBytes += encoded.json.length;
       if (this.heldBytes > this.protocol.settings.maxBufferedBytes)
         this.closeWith(CLOSE.tryAgainLater, 'Slow consumer');
       return;
     }
-    if (message.id <= this.lastSent) return;
-    this.lastSent = message.id;
-    if (this.wants(message)) this.write(message, json);
+    const id = encoded.message.id;
+    if (id <= this.lastSent) return;
+    this.lastSent = id;
+    if (this.wants(encoded)) this.write(encoded);
   }
 
-  private wants(message: RealtimeMessage): boolean {
+  private wants(encoded: Encoded): boolean {
     if (this.request?.kind !== 'stock' || this.selection.all) return true;
-    const productId = (message.data as { productId?: unknown } | null)?.productId;
-    return typeof productId === 'string' && this.selection.ids.has(productId);
+    return encoded.productId !== undefined && this.selection.ids.has(encoded.productId);
   }
 
-  private write(message: RealtimeMessage, json: string = JSON.stringify(message)): void {
+  private write(encoded: Encoded): void {
     if (!this.live) return;
-    this.connection.send(message, json);
+    this.connection.send(encoded.message, encoded.json, encoded.bytes);
     if (this.connection.bufferedBytes() > this.protocol.settings.maxBufferedBytes)
       this.closeWith(CLOSE.tryAgainLater, 'Slow consumer');
   }
 
   private control(type: string, data: unknown): void {
-    this.write({ type, id: this.lastSent, data });
+    this.write(encode({ type, id: this.lastSent, data }));
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -495,7 +519,8 @@ class Session {
         if (replay.complete) {
           for (const message of replay.messages) {
             if (!afterReady && message.id <= this.lastSent) continue;
-            if (this.wants(message)) this.write(message);
+            const encoded = encode(message);
+            if (this.wants(encoded)) this.write(encoded);
           }
           this.lastSent = Math.max(this.lastSent, replay.lastId);
           const snapshot = await this.snapshot();
@@ -517,7 +542,7 @@ class Session {
       const held = this.held ?? [];
       this.held = null;
       this.heldBytes = 0;
-      for (const { message, json } of held) this.deliver(message, json);
+      for (const encoded of held) this.deliver(encoded);
     }
   }
 
@@ -588,7 +613,7 @@ class Session {
     } finally {
       const held = this.held ?? [];
       this.held = null;
-      for (const { message: m, json } of held) this.deliver(m, json);
+      for (const encoded of held) this.deliver(encoded);
     }
   }
 

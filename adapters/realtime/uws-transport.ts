@@ -73,11 +73,12 @@ class UwsWebSocketConnection implements RealtimeConnection {
     private readonly sockets: Set<UwsWebSocketConnection>,
   ) {}
 
-  send(_message: RealtimeMessage, json: string): void {
+  send(_message: RealtimeMessage, _json: string, bytes: Buffer): void {
     if (this.closed) return;
     let status = 1;
+    // The shared bytes (uWS copies them into its buffer; a string would be encoded per send).
     this.ws.cork(() => {
-      status = this.ws.send(json, false);
+      status = this.ws.send(bytes, false);
     });
     // 2 = dropped: uWS refused it past maxBackpressure. A lost message would break the channel's
     // order, so the connection ends as the slow consumer it is (normally the protocol's check of

@@ -64,6 +64,7 @@ class FakeGateway implements RealtimeGateway {
 class FakeConnection implements RealtimeConnection {
   readonly sent: RealtimeMessage[] = [];
   readonly json: string[] = [];
+  readonly bytes: Buffer[] = [];
   buffered = 0;
   probes = 0;
   closedWith: { code: number; reason: string } | null = null;
@@ -72,9 +73,10 @@ class FakeConnection implements RealtimeConnection {
   stuck = false;
   events!: ConnectionEvents;
   constructor(readonly transport: 'websocket' | 'sse' = 'websocket') {}
-  send(message: RealtimeMessage, json: string): void {
+  send(message: RealtimeMessage, json: string, bytes: Buffer): void {
     this.sent.push(message);
     this.json.push(json);
+    this.bytes.push(bytes);
   }
   bufferedBytes(): number {
     return this.buffered;
@@ -252,7 +254,7 @@ describe('RealtimeProtocol', () => {
   });
 
   describe('messages', () => {
-    it('shares ONE hub subscription per channel, serializes each message once, and releases it with the last connection', async () => {
+    it('shares ONE hub subscription per channel, serializes and encodes each message once, and releases it with the last connection', async () => {
       const { hub, protocol, open, ready } = setup();
       const clients = [
         open(ORDER, { query: 'token=alice' }),
@@ -271,6 +273,13 @@ describe('RealtimeProtocol', () => {
       expect(serialized).to.equal(1);
       for (const c of clients)
         expect(c.json.at(-1)).to.equal('{"type":"order.status","id":1,"data":{"status":"shipped"}}');
+      // The same UTF-8 bytes object for every connection (transports send it as is).
+      const bytes = clients[0]!.bytes.at(-1)!;
+      expect(bytes.toString('utf8')).to.equal(clients[0]!.json.at(-1));
+      for (const c of clients) expect(c.bytes.at(-1)).to.equal(bytes);
+      // Control messages are encoded too: every send's bytes are its JSON's UTF-8.
+      for (const c of clients)
+        c.json.forEach((json, i) => expect(c.bytes[i]!.equals(Buffer.from(json, 'utf8'))).to.equal(true));
       for (const c of clients) c.events.closed();
       expect(hub.subscriptions).to.equal(0);
       expect(protocol.stats()).to.deep.equal({ connections: 0, subscriptions: 0, closing: 0 });

@@ -50,7 +50,7 @@ class TinyEndpoint implements RealtimeEndpoint {
       message: (text) => {
         entry.messages.push(text);
         const echo = { type: 'echo', id: entry.messages.length, data: text };
-        connection.send(echo, JSON.stringify(echo));
+        connection.send(echo, JSON.stringify(echo), Buffer.from(JSON.stringify(echo)));
       },
       pong: () => {
         entry.pongs += 1;
@@ -204,7 +204,7 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
     expect(await closing).to.deep.equal({ code: 4403, reason: 'another user’s order' });
     expect(opened.closed).to.equal(1);
     // Everything after close is a no-op, not a uWS "use after close" throw.
-    opened.connection.send({ type: 'x', id: 1, data: null }, '{}');
+    opened.connection.send({ type: 'x', id: 1, data: null }, '{}', Buffer.from('{}'));
     opened.connection.heartbeat();
     opened.connection.terminate();
     expect(opened.connection.bufferedBytes()).to.equal(0);
@@ -232,7 +232,7 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
   it('lets the protocol send inside open, on both kinds', async () => {
     endpoint.onOpen = (connection) => {
       const hello = { type: 'ready', id: 0, data: { transport: connection.transport } };
-      connection.send(hello, JSON.stringify(hello));
+      connection.send(hello, JSON.stringify(hello), Buffer.from(JSON.stringify(hello)));
     };
     const socket = connect('/api/realtime/stock-updates');
     const first = nextMessage(socket);
@@ -323,7 +323,7 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
     while (opened.connection.bufferedBytes() <= endpoint.limits.maxBufferedBytes && sent < 20_000) {
       sent += 1;
       const m = { ...message, id: sent };
-      opened.connection.send(m, JSON.stringify(m));
+      opened.connection.send(m, JSON.stringify(m), Buffer.from(JSON.stringify(m)));
       if (sent % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
     }
     expect(opened.connection.bufferedBytes()).to.be.greaterThan(endpoint.limits.maxBufferedBytes);
@@ -379,8 +379,8 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
 
       const ready = { type: 'ready', id: 0, data: { resumed: false } };
       const event = { type: 'cart.updated', id: 4, data: { items: [] } };
-      opened.connection.send(ready, JSON.stringify(ready));
-      opened.connection.send(event, JSON.stringify(event));
+      opened.connection.send(ready, JSON.stringify(ready), Buffer.from(JSON.stringify(ready)));
+      opened.connection.send(event, JSON.stringify(event), Buffer.from(JSON.stringify(event)));
       opened.connection.heartbeat();
       const ended = once(sse.res, 'end');
       opened.connection.close(CLOSE.unauthorized, 'token revoked');
@@ -399,7 +399,7 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
       expect(body.startsWith('retry: 2000\n\n')).to.equal(true);
       expect(opened.pongs).to.equal(1); // nothing was left queued at the heartbeat: a sign of life
       expect(opened.closed).to.equal(1);
-      opened.connection.send(event, JSON.stringify(event)); // after close: a no-op
+      opened.connection.send(event, JSON.stringify(event), Buffer.from(JSON.stringify(event))); // after close: a no-op
     });
 
     it('reports a client that goes away as closed()', async () => {
@@ -422,7 +422,7 @@ describe('uWebSockets.js realtime transport (a tiny endpoint)', () => {
       let sent = 0;
       while (opened.connection.bufferedBytes() <= endpoint.limits.maxBufferedBytes && sent < 20_000) {
         sent += 1;
-        opened.connection.send(message, json);
+        opened.connection.send(message, json, Buffer.from(json));
         if (sent % 64 === 0) await new Promise((resolve) => setImmediate(resolve));
       }
       expect(opened.connection.bufferedBytes()).to.be.greaterThan(endpoint.limits.maxBufferedBytes);
