@@ -6,7 +6,7 @@
  *
  *   npm run build && npm run bench:realtime            # bash wrapper: raises `ulimit -n`
  *   BENCH_SUBSCRIBERS=1000 BENCH_CHANGES=50 npm run bench:realtime
- *   BENCH_TRANSPORTS=ws npm run bench:realtime          # one transport (ws, uws, baseline)
+ *   BENCH_TRANSPORTS=ws npm run bench:realtime          # one transport (ws, uws, baseline, baseline-uws)
  *
  * This process is the load generator only. Each server is the built app (`node
  * dist/bootstrap/main.js`, fresh per transport so memory starts from the same state; in-memory
@@ -46,7 +46,9 @@ const CHANGES = Number(process.env.BENCH_CHANGES ?? 20);
 /** Change requests the throughput phase keeps in flight (1: each waits for the previous answer). */
 const IN_FLIGHT = Math.max(1, Number(process.env.BENCH_IN_FLIGHT ?? 4));
 const SOURCES = Math.max(1, Math.min(250, Number(process.env.BENCH_SOURCE_ADDRESSES ?? 4)));
-const TARGETS = (process.env.BENCH_TRANSPORTS ?? 'ws,uws,baseline').split(',').map((s) => s.trim());
+const TARGETS = (process.env.BENCH_TRANSPORTS ?? 'ws,uws,baseline,baseline-uws')
+  .split(',')
+  .map((s) => s.trim());
 const CONNECT_CONCURRENCY = 200;
 const CONNECT_TIMEOUT_MS = 30_000;
 const DELIVERY_TIMEOUT_MS = 60_000;
@@ -506,11 +508,15 @@ async function appTarget(transport: 'ws' | 'uws'): Promise<TargetResult> {
   }
 }
 
-async function baselineTarget(): Promise<TargetResult> {
+async function baselineTarget(library: 'ws' | 'uws' = 'ws'): Promise<TargetResult> {
   const port = await freePort();
-  const { child, log } = startProcess(resolve('dist/bench/realtime-baseline-server.js'), [String(port)], {
-    PATH: process.env.PATH ?? '',
-  });
+  const { child, log } = startProcess(
+    resolve('dist/bench/realtime-baseline-server.js'),
+    [String(port), library],
+    {
+      PATH: process.env.PATH ?? '',
+    },
+  );
   try {
     const started = Date.now();
     while (!log().includes('listening')) {
@@ -540,7 +546,7 @@ async function baselineTarget(): Promise<TargetResult> {
       kind: 'stock' as const,
       until: 'open' as const,
     }));
-    return await measure('baseline', child.pid!, specs, {
+    return await measure(library === 'ws' ? 'baseline' : 'baseline-uws', child.pid!, specs, {
       stock: async () => {
         const res = await fetch(`http://127.0.0.1:${port}/broadcast`, { method: 'POST', body: message });
         await res.arrayBuffer();
@@ -575,12 +581,17 @@ async function main(): Promise<void> {
   }
   if (taskset) spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 
-  const results: Partial<Record<'ws' | 'uws' | 'baseline', TargetResult>> = {};
+  const results: Partial<Record<'ws' | 'uws' | 'baseline' | 'baseline-uws', TargetResult>> = {};
   const failures: string[] = [];
-  for (const target of ['ws', 'uws', 'baseline'] as const) {
+  for (const target of ['ws', 'uws', 'baseline', 'baseline-uws'] as const) {
     if (!TARGETS.includes(target)) continue;
     try {
-      results[target] = target === 'baseline' ? await baselineTarget() : await appTarget(target);
+      results[target] =
+        target === 'baseline'
+          ? await baselineTarget('ws')
+          : target === 'baseline-uws'
+            ? await baselineTarget('uws')
+            : await appTarget(target);
     } catch (error) {
       failures.push(`${target}: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -597,6 +608,21 @@ async function main(): Promise<void> {
         .join(' ')}, ${new Date().toISOString().slice(0, 10)}\n`,
   );
   for (const line of table(results.baseline, results.ws, results.uws)) console.log(line);
+  const bareUws = results['baseline-uws'];
+  if (bareUws !== undefined) {
+    // The uWS library's own ceiling here, beside the bare ws one: what the transports could reach.
+    const t = bareUws.throughput;
+    const bareWs = results.baseline?.throughput.messagesPerSecond;
+    console.log(
+      `\nbare uWebSockets.js baseline: all ${bareUws.all.received}/${bareUws.all.expected}, p50 / p99 / max ` +
+        `${bareUws.all.p50.toFixed(0)} / ${bareUws.all.p99.toFixed(0)} / ${bareUws.all.max.toFixed(0)} ms, ` +
+        `${t.messagesPerSecond.toFixed(0)} messages/s` +
+        (t.serverCpuSeconds
+          ? `, ${(t.received / t.serverCpuSeconds).toFixed(0)} per server CPU-second`
+          : '') +
+        (bareWs ? `; bare uWS / bare ws: ${(t.messagesPerSecond / bareWs).toFixed(2)}x messages/s` : ''),
+    );
+  }
   if (results.ws !== undefined) {
     console.log('');
     for (const line of verdicts(results.ws, results.uws)) console.log(line);
