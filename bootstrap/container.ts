@@ -28,6 +28,8 @@ import { bindPromotions } from './modules/promotions.js';
 import { bindLoyalty } from './modules/loyalty.js';
 import { bindReviews } from './modules/reviews.js';
 import { bindDiscovery } from './modules/discovery.js';
+import { bindSearch } from './modules/search.js';
+import { bindAnalytics } from './modules/analytics.js';
 import { bindRealtime, bindRealtimeEndpoint } from './modules/realtime.js';
 import { bindEvents, startEventSweeper } from './modules/events.js';
 import { bindJobs, PROCESSORS, startJobWorkers, type ProcessorTable } from './modules/jobs.js';
@@ -71,6 +73,8 @@ export function buildContainer(
   bindInventory(container, config);
   bindReviews(container, config);
   bindDiscovery(container, config);
+  bindSearch(container, config);
+  bindAnalytics(container, config);
   bindRealtime(container, config);
   bindRealtimeEndpoint(container, config);
   startOrderExpiry(container); // last: its first sweep publishes to the subscribers bound above

@@ -1,3 +1,4 @@
+import { searchPlugin } from './search/plugin.js';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
@@ -648,6 +649,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(promotionsRoutes, { ...deps, prefix: '/promos' });
       await scoped.register(inventoryRoutes, deps);
       await scoped.register(notificationsPlugin, { ...deps, prefix: '/notifications' });
+      await scoped.register(searchPlugin, { ...deps, prefix: '/search' });
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       scoped.get('/asyncapi.json', { schema: { hide: true } }, async (request) =>
         asyncApiDocument({
