@@ -37,9 +37,9 @@ function token() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-async function api(method, path, body) {
+async function api(method, path, body, bearer = token()) {
   const headers = {};
-  const current = token();
+  const current = bearer;
   if (current) headers.authorization = `Bearer ${current}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(`${API}${path}`, {
@@ -279,9 +279,7 @@ async function signIn(event) {
     const answer = await api('POST', '/auth/login', { email, password });
     if (answer.user.role !== 'admin') {
       // A customer's session is of no use here: revoke it rather than leave it behind.
-      sessionStorage.setItem(TOKEN_KEY, answer.token);
-      await api('POST', '/auth/logout').catch(() => undefined);
-      sessionStorage.removeItem(TOKEN_KEY);
+      await api('POST', '/auth/logout', undefined, answer.token).catch(() => undefined);
       notify('This account is not an administrator: the dashboard is for admins only.');
       return;
     }

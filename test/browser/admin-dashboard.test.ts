@@ -227,10 +227,14 @@ describe('browser: the admin dashboard page at /admin/', function () {
     expect(statSync(file).size).to.be.greaterThan(10_000);
   });
 
-  it('signs out: the token is gone and the sign-in form is back', async () => {
+  it('signs out: the token is revoked and gone, the sign-in form is back', async () => {
+    const token = (await page.evaluate('Object.values(sessionStorage)[0]')) as string;
+    const me = () => fetch(`${base}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await me()).status).to.equal(200);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.evaluate('sessionStorage.length')).to.equal(0);
+    expect((await me()).status).to.equal(401);
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.locator('#dashboard').isVisible()).to.equal(false);
