@@ -209,6 +209,21 @@ describe('browser: the admin dashboard page at /admin/', function () {
     expect(data.totals.orders).to.be.at.least(2);
   });
 
+  it('refuses a range that ends before it starts on the page, without calling the API', async () => {
+    let calls = 0;
+    const count = (r: { url(): string }) => {
+      if (r.url().includes('/api/analytics/dashboard')) calls += 1;
+    };
+    page.on('request', count);
+    const now = Date.now();
+    await page.getByLabel('From', { exact: true }).fill(isoDay(now));
+    await page.getByLabel('To', { exact: true }).fill(isoDay(now - 5 * DAY));
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByRole('alert').filter({ hasText: 'start date on or before the end date' }).waitFor();
+    page.off('request', count);
+    expect(calls).to.equal(0);
+  });
+
   it('keeps the session in sessionStorage across a reload, and fits a narrow screen', async () => {
     const answered = dashboardAnswer();
     await page.reload();
@@ -238,6 +253,27 @@ describe('browser: the admin dashboard page at /admin/', function () {
     await page.reload();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
     expect(await page.locator('#dashboard').isVisible()).to.equal(false);
+  });
+
+  it("shows the server's message for a wrong password (its own page: that refusal is expected)", async () => {
+    const other = await browser.newPage();
+    const answers: string[] = [];
+    other.on('response', (r) => {
+      if (r.status() >= 400) answers.push(`${r.status()} ${new URL(r.url()).pathname}`);
+    });
+    await other.goto(`${base}/admin/`);
+    await other.getByLabel('Email', { exact: true }).fill(ADMIN_EMAIL);
+    await other.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await other.getByRole('button', { name: 'Sign in' }).click();
+    await other
+      .getByRole('alert')
+      .filter({ hasText: /invalid|incorrect/i })
+      .waitFor();
+    expect(await other.locator('#dashboard').isVisible()).to.equal(false);
+    // The storefront contract answers a wrong password 400 (compat); only that refusal happened.
+    expect(answers).to.have.length(1);
+    expect(answers[0]).to.match(/^4\d\d \/api\/auth\/login$/);
+    await other.close();
   });
 
   it('met no console error, page error, failed request or error answer on the way', () => {
