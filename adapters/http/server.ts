@@ -35,6 +35,7 @@ import { locationRoutes } from './location/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { adminRoutes } from './admin/plugin.js';
+import { adminPage } from './admin/page.js';
 import { auditAdminMutations } from './admin/audit.js';
 import { paymentsRoutes } from './payments/routes.js';
 import { promotionsRoutes } from './promotions/routes.js';
@@ -621,6 +622,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       toOpenApi30Bounds('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // The admin dashboard page (/admin/) and its vendored Chart.js, under the page's own stricter CSP.
+  await adminPage(app);
 
   // multipart/form-data (image uploads) and, with the local image store, /uploads.
   await registerUploads(app, resolve.get<UploadsHttpSettings>(UPLOADS_HTTP));
@@ -676,6 +679,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       openapi: '/api/openapi.json',
       asyncapi: '/api/asyncapi.json',
       health: '/api/health',
+      admin: '/admin/',
     },
   }));
 
