@@ -149,11 +149,15 @@ export class GetPopularSearches {
   }
 }
 
+/** Newest first, at most the configured limit (a history kept under a higher limit is cut here). */
 export class GetSearchHistory {
-  constructor(private readonly history: SearchHistoryStore) {}
+  constructor(
+    private readonly history: SearchHistoryStore,
+    private readonly settings: SearchRecordSettings,
+  ) {}
 
   async execute(input: { userId: string }): Promise<Result<HistoryEntry[], DomainError>> {
-    return Ok(await this.history.list(input.userId));
+    return Ok((await this.history.list(input.userId)).slice(0, this.settings.historyLimit));
   }
 }
 

@@ -33,6 +33,6 @@ export function bindSearch(container: Container, config: Config): void {
   bindUseCase(container, ListSavedSearches, [SAVED_SEARCH_STORE]);
   bindUseCase(container, DeleteSavedSearch, [SAVED_SEARCH_STORE]);
   bindUseCase(container, GetPopularSearches, [SEARCH_TERM_COUNTS, SEARCH_RECORD_SETTINGS, CLOCK]);
-  bindUseCase(container, GetSearchHistory, [SEARCH_HISTORY_STORE]);
+  bindUseCase(container, GetSearchHistory, [SEARCH_HISTORY_STORE, SEARCH_RECORD_SETTINGS]);
   bindUseCase(container, ClearSearchHistory, [SEARCH_HISTORY_STORE]);
 }
