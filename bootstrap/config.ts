@@ -176,6 +176,8 @@ export interface Config {
     readonly sweepIntervalMs: number;
     readonly maxUnpaidPerUser: number;
   };
+  /** Recorded searches (issue 12): recent searches kept per shopper, popular searches' default window. */
+  readonly searchRecords: { readonly historyLimit: number; readonly popularDays: number };
   /** The delivery slot calendar (domain/delivery/slots.ts). */
   readonly delivery: {
     readonly timeZone: string;
@@ -709,6 +711,10 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       maxUnpaidPerUser: int(env, 'MAX_UNPAID_ORDERS_PER_USER', 3, 1, 1000),
     },
     delivery: deliveryConfig(env),
+    searchRecords: {
+      historyLimit: int(env, 'SEARCH_HISTORY_LIMIT', 20, 1, 200),
+      popularDays: int(env, 'SEARCH_POPULAR_DAYS', 7, 1, 365),
+    },
     events: {
       sweepIntervalMs: int(env, 'EVENT_SWEEP_INTERVAL_MS', 10_000, 100, 3600_000),
       redeliverAfterMs: int(env, 'EVENT_REDELIVER_AFTER_MS', 30_000, 0, 3600_000),

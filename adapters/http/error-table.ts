@@ -94,6 +94,8 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   // revoked and expired links answer like unknown ones: the link says nothing more
   SHARE_NOT_FOUND: 404,
   TOO_MANY_SHARE_LINKS: 409,
+  SAVED_SEARCH_NOT_FOUND: 404,
+  TOO_MANY_SAVED_SEARCHES: 409,
   ORDER_NOT_FOUND: 404,
   EMPTY_ORDER: 400,
   ORDER_NOT_CANCELLABLE: 400,
@@ -186,4 +188,5 @@ export const BODY_FIELDS: {
   PROMO_BELOW_MINIMUM: ({ minOrderAmount }) => ({ minOrderAmount }),
   BULK_MOVE_REFUSED: ({ failed }) => ({ failed }),
   TOO_MANY_SHARE_LINKS: ({ limit }) => ({ limit }),
+  TOO_MANY_SAVED_SEARCHES: ({ limit }) => ({ limit }),
 };

@@ -103,6 +103,21 @@ import { MongoWishlistShareStore } from '../../adapters/persistence/mongo/wishli
 import { SLOT_CAPACITY_STORE } from '../../application/delivery/ports.js';
 import { MemorySlotCapacityStore } from '../../adapters/persistence/memory/delivery-slot-capacity.js';
 import { MongoSlotCapacityStore } from '../../adapters/persistence/mongo/delivery-slot-capacity.js';
+import {
+  SAVED_SEARCH_STORE,
+  SEARCH_HISTORY_STORE,
+  SEARCH_TERM_COUNTS,
+} from '../../application/search/records-ports.js';
+import {
+  MemorySavedSearchStore,
+  MemorySearchHistoryStore,
+  MemorySearchTermCounts,
+} from '../../adapters/persistence/memory/search-records.js';
+import {
+  MongoSavedSearchStore,
+  MongoSearchHistoryStore,
+  MongoSearchTermCounts,
+} from '../../adapters/persistence/mongo/search-records.js';
 import type { Config } from '../config.js';
 import type { Dependencies, Dependency } from './bind.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
@@ -329,6 +344,25 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'discovery',
     memory: adapter(MemoryProductViews, db),
     mongo: adapter(MongoProductViews, mongo),
+  }),
+  // search records (issue 12): saved searches, popular-search counters, search history
+  row({
+    token: SAVED_SEARCH_STORE,
+    context: 'search',
+    memory: adapter(MemorySavedSearchStore, db),
+    mongo: adapter(MongoSavedSearchStore, mongo),
+  }),
+  row({
+    token: SEARCH_TERM_COUNTS,
+    context: 'search',
+    memory: adapter(MemorySearchTermCounts, db),
+    mongo: adapter(MongoSearchTermCounts, mongo),
+  }),
+  row({
+    token: SEARCH_HISTORY_STORE,
+    context: 'search',
+    memory: adapter(MemorySearchHistoryStore, db),
+    mongo: adapter(MongoSearchHistoryStore, mongo),
   }),
 ];
 

@@ -51,6 +51,9 @@ export const ERROR_CODES = [
   'BULK_OPERATION_NOT_FOUND',
   'SHARE_NOT_FOUND',
   'TOO_MANY_SHARE_LINKS',
+  // search (issue 12): saved searches
+  'SAVED_SEARCH_NOT_FOUND',
+  'TOO_MANY_SAVED_SEARCHES',
   // ordering
   'ORDER_NOT_FOUND',
   'EMPTY_ORDER',
@@ -162,6 +165,8 @@ export interface ErrorDetailsByCode {
   };
   /** how many live share links one user may hold */
   TOO_MANY_SHARE_LINKS: { readonly limit: number };
+  /** how many saved searches one user may keep */
+  TOO_MANY_SAVED_SEARCHES: { readonly limit: number };
   /** in units of the currency, as the storefront shows it */
   PROMO_BELOW_MINIMUM: { readonly minOrderAmount: number };
 }

@@ -3,6 +3,7 @@ import { CreateProduct, DeleteProduct, UpdateProduct } from '../../../applicatio
 import { GetProduct, ListProducts } from '../../../application/catalog/product-queries.js';
 import { RecordProductView } from '../../../application/discovery/use-cases.js';
 import { unwrap } from '../errors.js';
+import { searchRecorder } from '../search/record-search-hook.js';
 import { atMount, type RouteMount } from '../route-mount.js';
 import { errors, IdParams, success } from '../schemas.js';
 import type { App, RouteDeps } from '../types.js';
@@ -42,6 +43,8 @@ export function registerListProducts(
   mount: RouteMount & { defaultLimit?: number },
 ): void {
   const listProducts = deps.resolve.get(ListProducts);
+  // The public list's text searches are recorded (popular searches, the shopper's history).
+  const recordSearch = mount.public ? searchRecorder(deps.resolve) : undefined;
   app.get(
     mount.path,
     atMount(mount, {
@@ -65,6 +68,8 @@ export function registerListProducts(
           ...(limit !== undefined ? { limit } : {}),
         }),
       );
+      const text = q.q ?? q.search;
+      if (recordSearch && text !== undefined) await recordSearch(request, text);
       return {
         status: 'success' as const,
         count: page.items.length,

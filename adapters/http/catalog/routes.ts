@@ -14,6 +14,7 @@ import {
   SearchProducts,
 } from '../../../application/catalog/product-queries.js';
 import { authHooks } from '../auth.js';
+import { searchRecorder } from '../search/record-search-hook.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
@@ -49,6 +50,7 @@ import {
 export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   const { requireAdmin } = authHooks(deps.resolve);
   const searchProducts = deps.resolve.get(SearchProducts);
+  const recordSearch = searchRecorder(deps.resolve);
   const featured = deps.resolve.get(GetFeaturedProducts);
   const popular = deps.resolve.get(GetPopularProducts);
   const suggested = deps.resolve.get(GetSuggestedProducts);
@@ -83,6 +85,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
       const views = unwrap(
         await searchProducts.execute({ ...toFilters(q), ...(q.sort !== undefined ? { sort: q.sort } : {}) }),
       );
+      if (q.q !== undefined) await recordSearch(request, q.q);
       return listAnswer(views);
     },
   );
