@@ -19,6 +19,7 @@ import { CATEGORY_REPOSITORY, type CategoryRepository } from '../application/cat
 import { CreateProduct } from '../application/catalog/manage-products.js';
 import { SEARCH_INDEX, type SearchIndex } from '../application/search/ports.js';
 import { EventDispatcher } from '../application/shared/event-dispatcher.js';
+import { DEMO_PRODUCTS } from '../adapters/persistence/seed/demo-catalog.js';
 import { createApplication } from '../bootstrap/app.js';
 import { loadConfig } from '../bootstrap/config.js';
 import { syntheticProductSeeds } from './search-corpus.js';
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
   const create = container.get(CreateProduct);
   const dispatcher = container.get(EventDispatcher);
   for (const [i, seed] of seeds.entries()) {
-    if (i < 49) continue; // the demo catalog's own products, seeded at start
+    if (i < DEMO_PRODUCTS.length) continue; // the demo catalog's own products, seeded at start
     const created = await create.execute({
       ...seed.input,
       categoryId: categoryId.get(seed.categorySlug) ?? null,
