@@ -6,6 +6,9 @@ import {
   type RecommendationModels,
 } from '../../application/discovery/ports.js';
 import { SERVED_MODEL_SETTINGS, ServedModel } from '../../application/discovery/served-model.js';
+import { SynthesizeOrderHistory } from '../../application/discovery/synthesize-history.js';
+import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { CITY_DIRECTORY } from '../../application/location/ports.js';
 import {
   GetRecommendations,
   GetRelatedProducts,
@@ -53,5 +56,14 @@ export function bindDiscovery(container: Container, config: Config): void {
     WISHLIST_REPOSITORY,
     CLOCK,
     ServedModel,
+  ]);
+  bindUseCase(container, SynthesizeOrderHistory, [
+    PRODUCT_REPOSITORY,
+    USER_REPOSITORY,
+    ORDER_REPOSITORY,
+    WISHLIST_REPOSITORY,
+    PRODUCT_VIEWS,
+    CITY_DIRECTORY,
+    CLOCK,
   ]);
 }
