@@ -19,17 +19,24 @@ import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { CLOCK } from '../../application/shared/ports.js';
 import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
 import type { Config } from '../config.js';
+import type { RecommendationModel } from '../../domain/discovery/model.js';
 import { bindUseCase } from './bind.js';
 
 /** Related, trending and recommended products, and the product view counters they use. */
 export function bindDiscovery(container: Container, config: Config): void {
-  // The model store is a persistence row; until one is bound, serve without a model (the rules).
+  // The model store is a row of the persistence table (training's work); until one is bound, an
+  // in-process list stands in, so this module wires and serves on its own (no model: the rules).
   if (!container.isBound(RECOMMENDATION_MODELS)) {
+    const models: RecommendationModel[] = [];
+    const newestFirst = () => [...models].sort((a, b) => b.version - a.version);
     container.bind<RecommendationModels>(RECOMMENDATION_MODELS).toConstantValue({
-      save: () => Promise.reject(new Error('no recommendation model store bound')),
-      latest: () => Promise.resolve(null),
-      latestVersion: () => Promise.resolve(0),
-      list: () => Promise.resolve([]),
+      save: async (m) => void (models.some((x) => x.version === m.version) || models.push(m)),
+      latest: async () => newestFirst()[0] ?? null,
+      latestVersion: async () => newestFirst()[0]?.version ?? 0,
+      list: async (limit) =>
+        newestFirst()
+          .slice(0, limit)
+          .map(({ neighbours: _n, popular: _p, ...rest }) => rest),
     });
   }
   container.bind(SERVED_MODEL_SETTINGS).toConstantValue(config.servedModel);
