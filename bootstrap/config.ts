@@ -156,6 +156,8 @@ export interface Config {
     readonly searchSeconds: number;
     readonly categoriesSeconds: number;
   };
+  /** How often an instance checks the model store for a newer recommendation model (application/discovery ServedModel). */
+  readonly servedModel: { readonly refreshMs: number };
   /** Stock held for an order being placed expires after ttlMs; a sweeper returns it every sweepIntervalMs. */
   readonly stockReservation: { readonly ttlMs: number; readonly sweepIntervalMs: number };
   /** Rejected /api/admin requests recorded in the audit log per window (application/identity AuditTrail). */
@@ -691,6 +693,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       searchSeconds: int(env, 'CACHE_TTL_SEARCH_SECONDS', 15 * 60, 1, 7 * 86400),
       categoriesSeconds: int(env, 'CACHE_TTL_CATEGORIES_SECONDS', 6 * 3600, 1, 7 * 86400),
     },
+    servedModel: { refreshMs: 1000 * int(env, 'RECOMMENDATIONS_REFRESH_SECONDS', 30, 1, 24 * 3600) },
     stockReservation: {
       ttlMs: int(env, 'STOCK_RESERVATION_TTL_MS', 15 * 60_000, 1000, 24 * 3600_000),
       sweepIntervalMs: int(env, 'STOCK_SWEEP_INTERVAL_MS', 60_000, 100, 3600_000),

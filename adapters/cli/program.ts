@@ -4,6 +4,7 @@ import cliProgress from 'cli-progress';
 import { CreateAdmin, SetUserRole } from '../../application/identity/admin-accounts.js';
 import { ROLES, type Role } from '../../domain/identity/user.js';
 import { SeedDemoCatalog } from '../../application/catalog/seed-demo-catalog.js';
+import { SynthesizeOrderHistory } from '../../application/discovery/synthesize-history.js';
 import {
   ListLowStock,
   RestockProduct,
@@ -207,6 +208,48 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
       print(
         `Seeded ${result.categoriesCreated} new categories (of ${result.categoriesTotal}) and ` +
           `${result.productsCreated} new products (of ${result.productsTotal})`,
+      );
+    });
+
+  program
+    .command('orders:synthesize')
+    .description(
+      'write a synthetic order history (shoppers, seasonal orders, favourites, views) for demos, ' +
+        'benchmarks and training; the same seed again adds nothing',
+    )
+    .option('--orders <n>', 'orders to generate', nonNegativeInteger, 5000)
+    .option('--months <n>', 'months of history, ending now', nonNegativeInteger, 12)
+    .option('--seed <n>', 'seed of the generator (0-4294967295)', nonNegativeInteger, 42)
+    .option('--users <n>', 'shoppers to create', nonNegativeInteger, 800)
+    .action(async (opts: { orders: number; months: number; seed: number; users: number }) => {
+      const bar = new cliProgress.SingleBar(
+        {
+          stream: io.out,
+          format: 'Synthesizing [{bar}] {percentage}% | {value}/{total} shoppers and orders',
+          noTTYOutput: !io.isTty,
+          notTTYSchedule: 0,
+          hideCursor: io.isTty,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      let started = false;
+      const result = ok(
+        await resolve.get(SynthesizeOrderHistory).execute({
+          ...opts,
+          onProgress: (done, total) => {
+            if (!started) {
+              bar.start(total, 0);
+              started = true;
+            }
+            bar.update(done);
+          },
+        }),
+      );
+      if (started) bar.stop();
+      print(
+        `Synthesized ${result.shoppersCreated} new shoppers, ${result.ordersCreated} new orders ` +
+          `(${result.ordersSkipped} already there), ${result.favoritesAdded} favourites, ` +
+          `${result.viewsRecorded} product views`,
       );
     });
 

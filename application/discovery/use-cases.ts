@@ -6,12 +6,22 @@ import {
   rankByScores,
   rankForProfile,
   rankRelated,
+  TASTE_WEIGHTS,
   TRENDING,
   tasteProfile,
   trendingScores,
   type Scored,
 } from '../../domain/discovery/scoring.js';
+import {
+  listedProducts,
+  priceSpan,
+  rankPersonal,
+  rankTrending,
+  topUp,
+  type Seed,
+} from '../../domain/discovery/serving.js';
 import { rankSuggestions } from '../../domain/catalog/suggestions.js';
+import type { Money } from '../../domain/shared/money.js';
 import type { Order } from '../../domain/ordering/order.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
@@ -26,6 +36,7 @@ import type { OrderRepository } from '../ordering/index.js';
 import type { Clock } from '../shared/ports.js';
 import type { WishlistRepository } from '../wishlist/index.js';
 import type { ProductViews } from './ports.js';
+import type { ServedModel } from './served-model.js';
 
 export const DISCOVERY_DEFAULT_LIMIT = 8;
 export const DISCOVERY_MAX_LIMIT = 50;
@@ -64,12 +75,18 @@ export class RecordProductView {
   }
 }
 
-/** Same category / occasion / flower type / colour, plus bought together (non-cancelled orders). */
+/**
+ * The served model's neighbours of the product (existing, in stock), topped up by the content
+ * rules (same category / occasion / flower type / colour) when the model does not know the product
+ * (new since training: cold start) or knows too few. Without a model yet: the content rules plus
+ * bought together (non-cancelled orders).
+ */
 export class GetRelatedProducts {
   constructor(
     private readonly products: ProductRepository,
     private readonly categories: CategoryRepository,
     private readonly orders: OrderRepository,
+    private readonly model: ServedModel,
   ) {}
 
   async execute(input: { id: string; limit?: number }): Promise<Result<ProductView[], DomainError>> {
@@ -78,20 +95,34 @@ export class GetRelatedProducts {
     if (!isEntityId(input.id)) return Err(domainError('VALIDATION_FAILED', 'Invalid product ID'));
     const target = await this.products.findById(input.id);
     if (!target) return Err(domainError('PRODUCT_NOT_FOUND', 'Product not found'));
-    const lines = (await this.orders.listCreatedBetween())
-      .filter(counted)
-      .map((o) => o.items.map((l) => l.productId));
-    const ranked = rankRelated(
-      target,
-      await this.products.all(),
-      boughtTogether(target.id, lines),
+    const all = await this.products.all();
+    const model = await this.model.current();
+    if (!model) {
+      const lines = (await this.orders.listCreatedBetween())
+        .filter(counted)
+        .map((o) => o.items.map((l) => l.productId));
+      const ranked = rankRelated(target, all, boughtTogether(target.id, lines), limit.value);
+      return Ok(await views(this.categories, ranked));
+    }
+    const byId = new Map(all.map((p) => [p.id, p]));
+    const fromModel = listedProducts(
+      model.neighbours[target.id] ?? [],
+      byId,
+      new Set([target.id]),
       limit.value,
     );
+    const ranked =
+      fromModel.length < limit.value
+        ? topUp(fromModel, rankRelated(target, all, new Map(), limit.value + fromModel.length), limit.value)
+        : fromModel;
     return Ok(await views(this.categories, ranked));
   }
 }
 
-/** Time-decayed units sold and views over the last 14 days (half-life 3 days). */
+/**
+ * Time-decayed units sold and views over the last 14 days (half-life 3 days); with a served model,
+ * ties are broken by its popularity and a short list is filled from it.
+ */
 export class GetTrendingProducts {
   constructor(
     private readonly products: ProductRepository,
@@ -99,6 +130,7 @@ export class GetTrendingProducts {
     private readonly orders: OrderRepository,
     private readonly productViews: ProductViews,
     private readonly clock: Clock,
+    private readonly model: ServedModel,
   ) {}
 
   async execute(input: { limit?: number } = {}): Promise<Result<ProductView[], DomainError>> {
@@ -112,16 +144,30 @@ export class GetTrendingProducts {
         o.items.map((l) => ({ productId: l.productId, quantity: l.quantity, at: o.createdAt })),
       );
     const viewed = await this.productViews.since(dayKey(from));
-    const ranked = rankByScores(await this.products.all(), trendingScores(sales, viewed, now), limit.value);
+    const scores = trendingScores(sales, viewed, now);
+    const model = await this.model.current();
+    const all = await this.products.all();
+    const ranked = model
+      ? rankTrending(all, scores, model.popular, limit.value)
+      : rankByScores(all, scores, limit.value);
     return Ok(await views(this.categories, ranked));
   }
 }
 
+/** What a shopper stated in their preferences (identity's `Preferences`): optional. */
+export interface StatedTaste {
+  readonly favoriteOccasions: readonly string[];
+  readonly priceRange: { readonly min: Money; readonly max: Money } | null;
+}
+
 /**
- * For a signed-in shopper: products like their favorites and what they ordered (category,
- * occasions, flower types, colours), leaving out their favorites and what they bought in the
- * last 30 days; topped up from the suggested list. Anonymous or without history: the suggested
- * (popular) list.
+ * For a signed-in shopper with a served model: the sum of the model's neighbour scores of their
+ * favourites (weight 2) and ordered units (weight 3), blended with their favourite occasions
+ * (stated, and those of their items) and price range (stated, or their items' span), leaving out
+ * their favourites and what they bought in the last 30 days; topped up from the model's popular
+ * list. Anonymous or without history: the model's popular list. Without a model yet: products like
+ * their favourites and orders (category, occasions, flower types, colours), topped up from the
+ * suggested list (anonymous: the suggested list).
  */
 export class GetRecommendations {
   constructor(
@@ -130,16 +176,29 @@ export class GetRecommendations {
     private readonly orders: OrderRepository,
     private readonly wishlist: WishlistRepository,
     private readonly clock: Clock,
+    private readonly model: ServedModel,
   ) {}
 
-  async execute(input: { userId?: string; limit?: number }): Promise<Result<ProductView[], DomainError>> {
+  async execute(input: {
+    userId?: string;
+    limit?: number;
+    taste?: StatedTaste;
+  }): Promise<Result<ProductView[], DomainError>> {
     const limit = limitOf(input);
     if (limit.isErr()) return limit;
     const all = await this.products.all();
-    const suggested = rankSuggestions(all, all.length);
-    if (!input.userId) return Ok(await views(this.categories, suggested.slice(0, limit.value)));
-
     const byId = new Map(all.map((p) => [p.id, p]));
+    const suggested = rankSuggestions(all, all.length);
+    const model = await this.model.current();
+    const popular = (exclude: ReadonlySet<string>) =>
+      model
+        ? topUp(listedProducts(model.popular, byId, exclude, limit.value), suggested, limit.value, exclude)
+        : [];
+    if (!input.userId) {
+      const ranked = model ? popular(new Set()) : suggested.slice(0, limit.value);
+      return Ok(await views(this.categories, ranked));
+    }
+
     const favoriteIds = await this.wishlist.get(input.userId);
     const orders = (await this.orders.findByUser(input.userId)).filter(counted);
     const purchases = orders.flatMap((o) =>
@@ -157,9 +216,32 @@ export class GetRecommendations {
         .flatMap((o) => o.items.map((l) => l.productId)),
     ]);
     const profile = tasteProfile(favorites, purchases);
+
+    if (model) {
+      const seeds: Seed[] = [
+        ...favorites.map((p) => ({ id: p.id, weight: TASTE_WEIGHTS.favorite })),
+        ...purchases.map((p) => ({ id: p.id, weight: TASTE_WEIGHTS.purchase })),
+      ];
+      if (seeds.length === 0) return Ok(await views(this.categories, popular(exclude)));
+      const occasions = new Map(profile.occasions);
+      const stated = input.taste?.favoriteOccasions ?? [];
+      const top = Math.max(1, ...occasions.values());
+      for (const o of stated) occasions.set(o, (occasions.get(o) ?? 0) + top);
+      const personal = rankPersonal(
+        all,
+        model,
+        {
+          seeds,
+          occasions,
+          priceRange: input.taste?.priceRange ?? priceSpan([...favorites, ...purchases]),
+        },
+        exclude,
+        limit.value,
+      );
+      return Ok(await views(this.categories, topUp(personal, popular(exclude), limit.value, exclude)));
+    }
+
     const personal = isEmptyProfile(profile) ? [] : rankForProfile(all, profile, exclude, limit.value);
-    const chosen = new Set(personal.map((s) => s.product.id));
-    const topUp = suggested.filter((s) => !chosen.has(s.product.id) && !exclude.has(s.product.id));
-    return Ok(await views(this.categories, [...personal, ...topUp].slice(0, limit.value)));
+    return Ok(await views(this.categories, topUp(personal, suggested, limit.value, exclude)));
   }
 }

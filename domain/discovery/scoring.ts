@@ -1,7 +1,7 @@
 import { isInStock, type Product } from '../catalog/product.js';
 
 /** Deterministic ordering: score desc, rating desc, sales desc, id asc. */
-function byScore(a: Scored, b: Scored): number {
+export function byScore(a: Scored, b: Scored): number {
   return (
     b.score - a.score ||
     b.product.ratings.average - a.product.ratings.average ||

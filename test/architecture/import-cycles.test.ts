@@ -28,6 +28,9 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'discovery -> catalog': 'recommendations and trending lists are product views',
   'discovery -> ordering': 'trending, bought-together and "for you" rank from orders',
   'discovery -> wishlist': '"for you" uses the shopper\'s favourites',
+  'discovery -> identity': 'the synthetic order history creates its shoppers (UserRepository)',
+  'discovery -> location':
+    "the synthetic order history ships to the shop's serviceable cities (CityDirectory)",
   'inventory -> catalog': 'stock belongs to a product; a stock change answers the fresh product',
   'loyalty -> identity': 'points and the tier are mirrored on the user (UserRepository.syncLoyalty)',
   'loyalty -> ordering':

@@ -40,16 +40,21 @@ export async function discoveryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
       schema: {
         tags,
         summary:
-          'For the caller: like their favorites and orders, minus recently bought; anonymous or new: suggested',
+          "For the caller: the model's neighbours of their favorites and orders with their occasions and budget, minus recently bought; anonymous or new: popular",
         security: [...bearerAuth, {}],
         querystring: ShortListQuery,
         response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
     async (request) => {
-      const userId = request.principal?.user.id;
+      const user = request.principal?.user;
       return listAnswer(
-        unwrap(await recommendations.execute({ ...request.query, ...(userId ? { userId } : {}) })),
+        unwrap(
+          await recommendations.execute({
+            ...request.query,
+            ...(user ? { userId: user.id, taste: user.preferences } : {}),
+          }),
+        ),
       );
     },
   );
@@ -59,7 +64,8 @@ export async function discoveryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
     {
       schema: {
         tags,
-        summary: 'Related: same category / occasion / flower type / colour, and bought together (default 8)',
+        summary:
+          "Related: the model's neighbours, topped up by same category / occasion / flower type / colour (default 8)",
         params: IdParams,
         querystring: ShortListQuery,
         response: { 200: ProductListAnswer, ...errors(400, 404, 429) },

@@ -15,6 +15,8 @@ import type { Product } from '../../../domain/catalog/product.js';
 import { DAY_MS } from '../../../domain/discovery/scoring.js';
 import { FIXED_NOW, aProduct, anOrder, TestClock, testId, type OrderLineSpec } from '../../support/kit.js';
 import type { OrderStatus } from '../../../domain/ordering/status.js';
+import { ServedModel } from '../../../application/discovery/served-model.js';
+import { aModel, FakeModels } from './fake-models.js';
 
 const NOW = FIXED_NOW; // 2026-06-01T10:00Z
 const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
@@ -25,7 +27,7 @@ const ago = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
  *   C C2 anniversary/roses/red rating 2 | D C2 wedding/lilies/white rating 1, featured
  *   E C1 birthday/roses/red, OUT OF STOCK | F C3 sympathy/orchids/purple rating 0, popular
  */
-async function seeded() {
+async function seeded(store: FakeModels = new FakeModels()) {
   const db = new MemoryDatabase();
   const products = new MemoryProductRepository(db);
   const categories = new MemoryCategoryRepository(db);
@@ -34,6 +36,7 @@ async function seeded() {
   const favorites = new Map<string, string[]>();
   const wishlist = { get: async (u: string) => favorites.get(u) ?? [] } as unknown as WishlistRepository;
   const clock = new TestClock(NOW);
+  const model = new ServedModel(store, clock);
   const p = (o: Partial<Product>) =>
     products.create(aProduct({ isPopular: false, isFeatured: false, salesCount: 0, ...o }));
   const A = await p({
@@ -102,9 +105,11 @@ async function seeded() {
     orders,
     favorites,
     add,
-    related: new GetRelatedProducts(products, categories, orders),
-    trending: new GetTrendingProducts(products, categories, orders, views, clock),
-    recommend: new GetRecommendations(products, categories, orders, wishlist, clock),
+    p,
+    store,
+    related: new GetRelatedProducts(products, categories, orders, model),
+    trending: new GetTrendingProducts(products, categories, orders, views, clock, model),
+    recommend: new GetRecommendations(products, categories, orders, wishlist, clock, model),
   };
 }
 
@@ -145,5 +150,76 @@ describe('application: discovery on a seeded history', () => {
     expect(idsOf(await s.recommend.execute({ userId: 'new-user' }))).to.deep.equal([F, A, D, B, C]);
     const bad = await s.recommend.execute({ limit: 0 });
     expect(bad.isErr() && bad.error.code).to.equal('VALIDATION_FAILED');
+  });
+});
+
+/** The same history served with a hand-built model whose neighbours differ from the content rules. */
+async function withModel(
+  build: (ids: Record<'A' | 'B' | 'C' | 'D' | 'E' | 'F', string>) => ReturnType<typeof aModel>,
+) {
+  const store = new FakeModels();
+  const s = await seeded(store);
+  await store.save(build(s.ids));
+  return s;
+}
+
+describe('application: discovery served from the trained model', () => {
+  it('related: the model decides (its neighbours in its order, out-of-stock and unknown skipped), topped up by the content rules', async () => {
+    // content rules for A: D (bought together), B, C; the model says F, C (E out of stock, one id gone)
+    const s = await withModel(({ A, C, E, F }) => aModel(1, { [A]: [E, F, testId(), C] }));
+    const { A, B, C, F } = s.ids;
+    expect(idsOf(await s.related.execute({ id: A, limit: 2 }))).to.deep.equal([F, C]);
+    // topped up by the content rules (category / occasion / flowers / colours), without repeats
+    expect(idsOf(await s.related.execute({ id: A }))).to.deep.equal([F, C, B]);
+  });
+
+  it('related, cold start: a product the model does not know gets the content rules', async () => {
+    const s = await withModel(({ A, F }) => aModel(1, { [A]: [F] }));
+    const { A, B, C } = s.ids;
+    const G = await s.p({
+      categoryId: 'c1',
+      occasions: ['birthday'],
+      flowerTypes: ['tulips'],
+      colors: ['red'],
+    });
+    // G: A 3+2+1 = 6, B 3+2 = 5, C 1 (red)
+    expect(idsOf(await s.related.execute({ id: G.id }))).to.deep.equal([A, B, C]);
+  });
+
+  it("recommendations: anonymous and new shoppers get the model's popular list, topped up by the suggested list", async () => {
+    const s = await withModel(({ C, B, E }) => aModel(1, {}, [C, E, B]));
+    const { A, B, C, D, F } = s.ids;
+    // popular C, (E out of stock), B; then suggested F, A, D
+    expect(idsOf(await s.recommend.execute({}))).to.deep.equal([C, B, F, A, D]);
+    expect(idsOf(await s.recommend.execute({ userId: 'new-user', limit: 2 }))).to.deep.equal([C, B]);
+  });
+
+  it("recommendations: neighbours of the shopper's favourites and orders decide, minus favourites and recent purchases", async () => {
+    // content taste of a rose/birthday shopper would say B first; the model says D then F for A, C for D
+    const s = await withModel(({ A, B, C, D, F }) => aModel(1, { [A]: [D, F, B], [C]: [A] }, [B, C]));
+    const { A, B, C, D, F } = s.ids;
+    s.favorites.set('u', [C]); // neighbours of C: A (weight 2)
+    await s.add('u', [A], 'delivered', ago(5)); // neighbours of A: D 3, F 2, B 1 (weight 3); A itself recent: excluded
+    const got = idsOf(await s.recommend.execute({ userId: 'u', limit: 3 }));
+    expect(got).to.deep.equal([D, F, B]);
+    expect(got).to.not.include(A).and.not.include(C);
+  });
+
+  it('recommendations: stated favourite occasions blend in', async () => {
+    const s = await withModel(({ A, B, D }) => aModel(1, { [A]: [B, D] }));
+    const { A, B, C, D, F } = s.ids;
+    await s.add('w', [A], 'delivered', ago(60));
+    // B: 0.7 neighbours + 0.2 birthday + 0.1 price; D: 0.35 + 0.1; A: 0.2 + 0.1; then suggested (F)
+    expect(idsOf(await s.recommend.execute({ userId: 'w', limit: 4 }))).to.deep.equal([B, D, A, F]);
+    // a shopper who said "anniversary": C (no neighbour signal) comes in on the occasion alone
+    const taste = { favoriteOccasions: ['anniversary'], priceRange: null };
+    expect(idsOf(await s.recommend.execute({ userId: 'w', limit: 4, taste }))).to.deep.equal([B, D, A, C]);
+  });
+
+  it("trending: still the recency signal; the model's popularity breaks ties and fills a short list", async () => {
+    const s = await withModel(({ F, C, B }) => aModel(1, {}, [F, C, B]));
+    const { A, B, C, D, F } = s.ids;
+    // the trending order is unchanged by a model that ranks them the other way round; F fills
+    expect(idsOf(await s.trending.execute({}))).to.deep.equal([A, B, D, C, F]);
   });
 });
