@@ -1,6 +1,16 @@
 import type { Container } from 'inversify';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { PRODUCT_VIEWS } from '../../application/discovery/ports.js';
+import { PRODUCT_VIEWS, RECOMMENDATION_MODELS } from '../../application/discovery/ports.js';
+import { RECOMMENDATION_SETTINGS } from '../../application/discovery/settings.js';
+import {
+  GetTraining,
+  ListRecommendationModels,
+  StartTraining,
+  TrainRecommendationModel,
+  TrainRecommendationModelJob,
+} from '../../application/discovery/train-model.js';
+import { USER_REPOSITORY } from '../../application/identity/ports.js';
+import { JOB_QUEUE } from '../../application/shared/job-queue.js';
 import {
   GetRecommendations,
   GetRelatedProducts,
@@ -8,13 +18,29 @@ import {
   RecordProductView,
 } from '../../application/discovery/use-cases.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
-import { CLOCK } from '../../application/shared/ports.js';
+import { APP_LOGGER, CLOCK } from '../../application/shared/ports.js';
 import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
 import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';
 
 /** Related, trending and recommended products, and the product view counters they use. */
-export function bindDiscovery(container: Container, _config: Config): void {
+export function bindDiscovery(container: Container, config: Config): void {
+  container.bind(RECOMMENDATION_SETTINGS).toConstantValue(config.recommendations);
+  // Training the model (queue `recommendations`, see PROCESSORS) and its admin routes.
+  bindUseCase(container, TrainRecommendationModel, [
+    PRODUCT_REPOSITORY,
+    ORDER_REPOSITORY,
+    USER_REPOSITORY,
+    PRODUCT_VIEWS,
+    RECOMMENDATION_MODELS,
+    RECOMMENDATION_SETTINGS,
+    CLOCK,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, TrainRecommendationModelJob, [TrainRecommendationModel]);
+  bindUseCase(container, StartTraining, [TrainRecommendationModel, JOB_QUEUE]);
+  bindUseCase(container, GetTraining, [JOB_QUEUE, RECOMMENDATION_MODELS, RECOMMENDATION_SETTINGS]);
+  bindUseCase(container, ListRecommendationModels, [RECOMMENDATION_MODELS, RECOMMENDATION_SETTINGS]);
   bindUseCase(container, RecordProductView, [PRODUCT_VIEWS, CLOCK]);
   bindUseCase(container, GetRelatedProducts, [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY, ORDER_REPOSITORY]);
   bindUseCase(container, GetTrendingProducts, [

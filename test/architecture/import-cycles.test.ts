@@ -27,6 +27,8 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'cart -> catalog': 'a cart line is priced from the current product (CartStore reads products)',
   'discovery -> catalog': 'recommendations and trending lists are product views',
   'discovery -> ordering': 'trending, bought-together and "for you" rank from orders',
+  'discovery -> identity':
+    "training the recommendation model reads every shopper's favourites, kept on the user (UserRepository)",
   'discovery -> wishlist': '"for you" uses the shopper\'s favourites',
   'inventory -> catalog': 'stock belongs to a product; a stock change answers the fresh product',
   'loyalty -> identity': 'points and the tier are mirrored on the user (UserRepository.syncLoyalty)',
