@@ -1,0 +1,43 @@
+import { expect } from 'chai';
+import { RECOMMENDATION_MODELS, type RecommendationModels } from '../../../application/discovery/ports.js';
+import {
+  TrainRecommendationModel,
+  TrainRecommendationModelJob,
+  type TrainJobData,
+} from '../../../application/discovery/train-model.js';
+import type { RunningJob } from '../../../application/shared/job-queue.js';
+import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
+import { cliContainer } from '../../support/cli.js';
+import { aProduct } from '../../support/kit.js';
+
+describe('application/discovery: the training job', () => {
+  it('reports rising progress to 100, and a retried job (same version) stores nothing twice', async () => {
+    const container = cliContainer();
+    const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
+    for (let i = 0; i < 3; i++) await products.create(aProduct());
+    const progress: number[] = [];
+    const job = (attempt: number): RunningJob<TrainJobData> => ({
+      id: 'train-v1',
+      name: 'train',
+      data: { version: 1 },
+      attempt,
+      maxAttempts: 2,
+      reportProgress: async (p) => {
+        progress.push(p);
+      },
+    });
+    const handler = container.get(TrainRecommendationModelJob);
+    await handler.handle(job(1));
+    expect(progress.at(-1)).to.equal(100);
+    expect(progress).to.deep.equal([...progress].sort((a, b) => a - b));
+    const store = container.get<RecommendationModels>(RECOMMENDATION_MODELS);
+    const first = await store.latest();
+    expect(first!.version).to.equal(1);
+    expect(Object.keys(first!.neighbours)).to.have.length(3);
+
+    await handler.handle(job(2));
+    expect(await store.list(10)).to.have.length(1);
+    expect((await store.latest())!.trainedAt).to.deep.equal(first!.trainedAt);
+    expect(await container.get(TrainRecommendationModel).run(1)).to.equal(null);
+  });
+});
