@@ -67,7 +67,7 @@ export const DEFAULT_TRAINING: TrainingSettings = {
   shrinkage: 2,
   contentWeight: 0.3,
   popularity: { order: 1, wishlist: 0.5, view: 0.05 },
-  contentCandidates: 200,
+  contentCandidates: 60,
 };
 
 /** Feature weights of content similarity. */
@@ -96,7 +96,7 @@ export interface TrainedModel {
 /** Progress of a training run, 0-1. */
 export type TrainingProgress = number;
 
-const SLICE = 250;
+const SLICE = 100;
 
 function byScoreThenId(a: Neighbour, b: Neighbour): number {
   return b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -219,57 +219,100 @@ export function* trainSteps(
   const { pairs, mass } = coOccurrence(data, known, settings);
   yield 0.1;
 
-  const feats = new Map(products.map((p) => [p.id, features(p)]));
-  // Inverted index of features; each posting list sorted by price, so a product compares with the
-  // `contentCandidates` nearest in price of each feature it has.
-  const postings = new Map<string, TrainingProduct[]>();
-  for (const p of products) {
-    for (const k of feats.get(p.id)!.keys()) {
-      const list = postings.get(k) ?? [];
-      postings.set(k, list);
-      list.push(p);
+  // Features as sorted integer ids with weights, so a similarity is a merge of two short arrays.
+  const featureIds = new Map<string, number>();
+  const encoded = products.map((p) => {
+    const pairs = [...features(p)].map(([k, w]) => {
+      let id = featureIds.get(k);
+      if (id === undefined) featureIds.set(k, (id = featureIds.size));
+      return [id, w] as const;
+    });
+    pairs.sort((a, b) => a[0] - b[0]);
+    const ids = Int32Array.from(pairs.map(([id]) => id));
+    const weights = Float64Array.from(pairs.map(([, w]) => w));
+    return { ids, weights, norm: Math.sqrt(weights.reduce((n, w) => n + w * w, 0)) };
+  });
+  // Inverted index; each posting list sorted by price, so a product compares with the
+  // `contentCandidates` nearest in price of each feature it has (all of them in a small catalogue).
+  const postings: number[][] = Array.from({ length: featureIds.size }, () => []);
+  products.forEach((_, i) => {
+    for (const f of encoded[i]!.ids) postings[f]!.push(i);
+  });
+  const positions: Map<number, number>[] = products.map(() => new Map());
+  postings.forEach((list, f) => {
+    list.sort((a, b) => products[a]!.price - products[b]!.price || a - b);
+    list.forEach((i, at) => positions[i]!.set(f, at));
+  });
+  const similarity = (a: number, b: number): number => {
+    const x = encoded[a]!;
+    const y = encoded[b]!;
+    let dot = 0;
+    for (let i = 0, j = 0; i < x.ids.length && j < y.ids.length;) {
+      if (x.ids[i] === y.ids[j]) dot += x.weights[i++]! * y.weights[j++]!;
+      else if (x.ids[i]! < y.ids[j]!) i++;
+      else j++;
     }
-  }
-  const position = new Map<string, Map<string, number>>();
-  for (const [k, list] of postings) {
-    list.sort((a, b) => a.price - b.price || (a.id < b.id ? -1 : 1));
-    position.set(k, new Map(list.map((p, i) => [p.id, i])));
-  }
+    return x.norm === 0 || y.norm === 0 ? 0 : dot / (x.norm * y.norm);
+  };
+  const index = new Map(products.map((p, i) => [p.id, i]));
   yield 0.2;
 
   const neighbours: Record<string, Neighbour[]> = {};
   const half = Math.max(1, Math.floor(settings.contentCandidates / 2));
+  const score = new Float64Array(products.length);
+  const seen = new Int32Array(products.length).fill(-1);
   for (let n = 0; n < products.length; n++) {
     const p = products[n]!;
-    const scores = new Map<string, number>();
+    const touched: number[] = [];
+    const touch = (j: number) => {
+      if (seen[j] !== n) {
+        seen[j] = n;
+        score[j] = 0;
+        touched.push(j);
+      }
+    };
     const co = pairs.get(p.id);
-    if (co) {
-      const mi = mass.get(p.id) ?? 0;
-      for (const [j, c] of co) {
-        const mj = mass.get(j) ?? 0;
-        if (mi === 0 || mj === 0) continue;
-        scores.set(j, (c / Math.sqrt(mi * mj)) * (c / (c + settings.shrinkage)));
+    const mi = mass.get(p.id) ?? 0;
+    if (co && mi > 0) {
+      for (const [id, c] of co) {
+        const mj = mass.get(id) ?? 0;
+        const j = index.get(id)!;
+        if (mj === 0) continue;
+        touch(j);
+        score[j] = (c / Math.sqrt(mi * mj)) * (c / (c + settings.shrinkage));
       }
     }
-    const fp = feats.get(p.id)!;
-    const candidates = new Set<string>();
-    for (const k of fp.keys()) {
-      const list = postings.get(k)!;
-      const at = position.get(k)!.get(p.id)!;
-      const from = Math.max(0, at - half);
+    const candidates: number[] = [];
+    for (const [f, at] of positions[n]!) {
+      const list = postings[f]!;
       const to = Math.min(list.length, at + half + 1);
-      for (let i = from; i < to; i++) candidates.add(list[i]!.id);
+      for (let i = Math.max(0, at - half); i < to; i++) {
+        const j = list[i]!;
+        if (j === n || seen[j] === n + products.length) continue;
+        if (seen[j] !== n) touch(j);
+        candidates.push(j);
+        seen[j] = n + products.length; // content counted once
+      }
     }
-    candidates.delete(p.id);
     for (const j of candidates) {
-      const sim = cosine(fp, feats.get(j)!);
-      if (sim > 0) scores.set(j, (scores.get(j) ?? 0) + settings.contentWeight * sim);
+      score[j] = score[j]! + settings.contentWeight * similarity(n, j);
+      seen[j] = n;
     }
-    neighbours[p.id] = [...scores]
-      .filter(([, s]) => s > 0)
-      .map(([id, s]) => ({ id, score: round(s) }))
-      .sort(byScoreThenId)
-      .slice(0, settings.neighbours);
+    // The best `neighbours`, kept sorted while scanning (most candidates fall below the last).
+    const top: Neighbour[] = [];
+    for (const j of touched) {
+      const s = round(score[j]!);
+      if (s <= 0) continue;
+      const full = top.length === settings.neighbours;
+      if (full && s < top[top.length - 1]!.score) continue;
+      const candidate = { id: products[j]!.id, score: s };
+      if (full && byScoreThenId(candidate, top[top.length - 1]!) >= 0) continue;
+      let at = top.length;
+      while (at > 0 && byScoreThenId(candidate, top[at - 1]!) < 0) at--;
+      top.splice(at, 0, candidate);
+      if (top.length > settings.neighbours) top.pop();
+    }
+    neighbours[p.id] = top;
     if ((n + 1) % SLICE === 0) yield 0.2 + (0.8 * (n + 1)) / products.length;
   }
   return { neighbours, popular: popularity(data, settings) };
