@@ -40,4 +40,23 @@ describe('application/discovery: the training job', () => {
     expect((await store.latest())!.trainedAt).to.deep.equal(first!.trainedAt);
     expect(await container.get(TrainRecommendationModel).run(1)).to.equal(null);
   });
+
+  it('gives the event loop back between slices while a large catalogue trains (requests keep being answered)', async () => {
+    const container = cliContainer();
+    const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
+    for (let i = 0; i < 1000; i++) await products.create(aProduct());
+    let turns = 0;
+    let running = true;
+    const turn = () => {
+      turns += 1;
+      if (running) setImmediate(turn);
+    };
+    setImmediate(turn);
+    const model = await container.get(TrainRecommendationModel).run(1);
+    running = false;
+    expect(Object.keys(model!.neighbours)).to.have.length(1000);
+    // Evaluation and training each pass over 1000 products in slices of 100: 20+ turns of the
+    // loop ran in between (a training that never yielded would let none run).
+    expect(turns).to.be.at.least(20);
+  });
 });
