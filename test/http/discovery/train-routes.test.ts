@@ -1,12 +1,20 @@
 import { expect } from 'chai';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
+import { describeWith, mongoTestUri, serviceUrl } from '../../support/services.js';
 
 describe('http/discovery: training the recommendation model (/api/recommendations)', () => {
+  describe('memory, in-process queue', () => trainingRoutes(() => ({})));
+  describeWith(['mongo', 'redis'], 'MongoDB, BullMQ on Redis', () =>
+    trainingRoutes(() => ({ MONGODB_URI: mongoTestUri('train-routes'), REDIS_URL: serviceUrl('redis') })),
+  );
+});
+
+function trainingRoutes(env: () => Record<string, string>): void {
   let t: TestApp;
   let admin: string;
 
   before(async () => {
-    t = await buildTestApp();
+    t = await buildTestApp(env());
     admin = await loginAdmin(t);
   });
   after(async () => {
@@ -65,4 +73,4 @@ describe('http/discovery: training the recommendation model (/api/recommendation
     expect(bad.statusCode, bad.body).to.equal(400);
     expect(bad.body).to.contain('jobId');
   });
-});
+}
