@@ -8,6 +8,8 @@ import {
 import type { RunningJob } from '../../../application/shared/job-queue.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { cliContainer } from '../../support/cli.js';
+import { testConfig } from '../../support/harness.js';
+import { ConfigError } from '../../../bootstrap/config.js';
 import { aProduct } from '../../support/kit.js';
 
 describe('application/discovery: the training job', () => {
@@ -58,5 +60,25 @@ describe('application/discovery: the training job', () => {
     // Evaluation and training each pass over 1000 products in slices of 100: 20+ turns of the
     // loop ran in between (a training that never yielded would let none run).
     expect(turns).to.be.at.least(20);
+  });
+
+  it('RECOMMENDATIONS_NEIGHBOURS bounds the neighbours, RECOMMENDATIONS_KEEP_VERSIONS the versions kept', async () => {
+    const container = cliContainer({ RECOMMENDATIONS_NEIGHBOURS: '1', RECOMMENDATIONS_KEEP_VERSIONS: '1' });
+    const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
+    for (let i = 0; i < 3; i++) await products.create(aProduct());
+    const training = container.get(TrainRecommendationModel);
+    const model = await training.run(1);
+    for (const list of Object.values(model!.neighbours)) expect(list).to.have.length(1);
+    await training.run(2);
+    const store = container.get<RecommendationModels>(RECOMMENDATION_MODELS);
+    expect((await store.list(10)).map((m) => m.version)).to.deep.equal([2]);
+    expect(() => testConfig({ RECOMMENDATIONS_NEIGHBOURS: '0' })).to.throw(
+      ConfigError,
+      /RECOMMENDATIONS_NEIGHBOURS/,
+    );
+    expect(() => testConfig({ RECOMMENDATIONS_KEEP_VERSIONS: 'x' })).to.throw(
+      ConfigError,
+      /RECOMMENDATIONS_KEEP_VERSIONS/,
+    );
   });
 });
