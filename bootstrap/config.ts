@@ -214,6 +214,8 @@ export interface Config {
    * messages per `messageWindowMs` (then 4429).
    */
   readonly realtime: RealtimeSettings;
+  /** The trained recommendation model: neighbours kept per product, model versions kept. */
+  readonly recommendations: { readonly neighbours: number; readonly keepVersions: number };
 }
 
 /** The slot calendar from SHOP_TIMEZONE, DELIVERY_SLOTS, DELIVERY_SLOT_CAPACITY, SAME_DAY_CUTOFF, DELIVERY_HOLIDAYS, DELIVERY_DAYS_AHEAD. */
@@ -724,5 +726,9 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     },
     queue: queueConfig(env),
     realtime: realtimeConfig(env),
+    recommendations: {
+      neighbours: int(env, 'RECOMMENDATIONS_NEIGHBOURS', 20, 1, 200),
+      keepVersions: int(env, 'RECOMMENDATIONS_KEEP_VERSIONS', 5, 1, 100),
+    },
   };
 }

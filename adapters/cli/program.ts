@@ -5,6 +5,7 @@ import { CreateAdmin, SetUserRole } from '../../application/identity/admin-accou
 import { ROLES, type Role } from '../../domain/identity/user.js';
 import { SeedDemoCatalog } from '../../application/catalog/seed-demo-catalog.js';
 import { SynthesizeOrderHistory } from '../../application/discovery/synthesize-history.js';
+import { TrainRecommendationModel } from '../../application/discovery/train-model.js';
 import {
   ListLowStock,
   RestockProduct,
@@ -250,6 +251,41 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
         `Synthesized ${result.shoppersCreated} new shoppers, ${result.ordersCreated} new orders ` +
           `(${result.ordersSkipped} already there), ${result.favoritesAdded} favourites, ` +
           `${result.viewsRecorded} product views`,
+      );
+    });
+
+  program
+    .command('recommendations:train')
+    .description('train, evaluate and store the next recommendation model version here, showing progress')
+    .action(async () => {
+      const bar = new cliProgress.SingleBar(
+        {
+          stream: io.out,
+          format: 'Training [{bar}] {percentage}%',
+          noTTYOutput: !io.isTty,
+          notTTYSchedule: 0,
+          hideCursor: io.isTty,
+        },
+        cliProgress.Presets.shades_classic,
+      );
+      const training = resolve.get(TrainRecommendationModel);
+      const version = await training.nextVersion();
+      bar.start(100, 0);
+      const model = await training.run(version, (p) => bar.update(p));
+      bar.stop();
+      if (!model) {
+        print(`Version ${version} is stored already: nothing trained`);
+        return;
+      }
+      const { metrics: m, trainingData: d } = model;
+      print(
+        `Stored model version ${model.version} (${d.products} products, ${d.orders} orders, ` +
+          `${d.wishlists} wishlists, ${d.views} views)`,
+      );
+      print(`Evaluated on ${m.evaluatedOrders} held-out orders:`);
+      print(`  model     hit-rate@10 ${m.hitRateAt10.toFixed(4)}  NDCG@10 ${m.ndcgAt10.toFixed(4)}`);
+      print(
+        `  popular   hit-rate@10 ${m.baseline.hitRateAt10.toFixed(4)}  NDCG@10 ${m.baseline.ndcgAt10.toFixed(4)}`,
       );
     });
 

@@ -30,6 +30,7 @@ import { cartRoutes } from './cart/routes.js';
 import { wishlistRoutes } from './wishlist/routes.js';
 import { reviewRoutes } from './reviews/routes.js';
 import { discoveryRoutes } from './discovery/routes.js';
+import { recommendationTrainingRoutes } from './discovery/train-routes.js';
 import { orderingRoutes } from './ordering/routes.js';
 import { locationRoutes } from './location/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
@@ -653,6 +654,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(inventoryRoutes, deps);
       await scoped.register(notificationsPlugin, { ...deps, prefix: '/notifications' });
       await scoped.register(searchPlugin, { ...deps, prefix: '/search' });
+      await scoped.register(recommendationTrainingRoutes, { ...deps, prefix: '/recommendations' });
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       scoped.get('/asyncapi.json', { schema: { hide: true } }, async (request) =>
         asyncApiDocument({

@@ -1,10 +1,15 @@
 import type { Container } from 'inversify';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import { PRODUCT_VIEWS, RECOMMENDATION_MODELS } from '../../application/discovery/ports.js';
+import { RECOMMENDATION_SETTINGS } from '../../application/discovery/settings.js';
 import {
-  PRODUCT_VIEWS,
-  RECOMMENDATION_MODELS,
-  type RecommendationModels,
-} from '../../application/discovery/ports.js';
+  GetTraining,
+  ListRecommendationModels,
+  StartTraining,
+  TrainRecommendationModel,
+  TrainRecommendationModelJob,
+} from '../../application/discovery/train-model.js';
+import { JOB_QUEUE } from '../../application/shared/job-queue.js';
 import { SERVED_MODEL_SETTINGS, ServedModel } from '../../application/discovery/served-model.js';
 import { SynthesizeOrderHistory } from '../../application/discovery/synthesize-history.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
@@ -16,29 +21,30 @@ import {
   RecordProductView,
 } from '../../application/discovery/use-cases.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
-import { CLOCK } from '../../application/shared/ports.js';
+import { APP_LOGGER, CLOCK } from '../../application/shared/ports.js';
 import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
 import type { Config } from '../config.js';
-import type { RecommendationModel } from '../../domain/discovery/model.js';
 import { bindUseCase } from './bind.js';
 
 /** Related, trending and recommended products, and the product view counters they use. */
 export function bindDiscovery(container: Container, config: Config): void {
-  // The model store is a row of the persistence table (training's work); until one is bound, an
-  // in-process list stands in, so this module wires and serves on its own (no model: the rules).
-  if (!container.isBound(RECOMMENDATION_MODELS)) {
-    const models: RecommendationModel[] = [];
-    const newestFirst = () => [...models].sort((a, b) => b.version - a.version);
-    container.bind<RecommendationModels>(RECOMMENDATION_MODELS).toConstantValue({
-      save: async (m) => void (models.some((x) => x.version === m.version) || models.push(m)),
-      latest: async () => newestFirst()[0] ?? null,
-      latestVersion: async () => newestFirst()[0]?.version ?? 0,
-      list: async (limit) =>
-        newestFirst()
-          .slice(0, limit)
-          .map(({ neighbours: _n, popular: _p, ...rest }) => rest),
-    });
-  }
+  container.bind(RECOMMENDATION_SETTINGS).toConstantValue(config.recommendations);
+  // Training the model (queue `recommendations`, see PROCESSORS) and its admin routes.
+  bindUseCase(container, TrainRecommendationModel, [
+    PRODUCT_REPOSITORY,
+    ORDER_REPOSITORY,
+    USER_REPOSITORY,
+    PRODUCT_VIEWS,
+    RECOMMENDATION_MODELS,
+    RECOMMENDATION_SETTINGS,
+    CLOCK,
+    APP_LOGGER,
+  ]);
+  bindUseCase(container, TrainRecommendationModelJob, [TrainRecommendationModel]);
+  bindUseCase(container, StartTraining, [TrainRecommendationModel, JOB_QUEUE]);
+  bindUseCase(container, GetTraining, [JOB_QUEUE, RECOMMENDATION_MODELS, RECOMMENDATION_SETTINGS]);
+  bindUseCase(container, ListRecommendationModels, [RECOMMENDATION_MODELS, RECOMMENDATION_SETTINGS]);
+  // The model every instance serves: the newest stored version (checked every refresh delay).
   container.bind(SERVED_MODEL_SETTINGS).toConstantValue(config.servedModel);
   bindUseCase(container, ServedModel, [RECOMMENDATION_MODELS, CLOCK, SERVED_MODEL_SETTINGS]);
   bindUseCase(container, RecordProductView, [PRODUCT_VIEWS, CLOCK]);

@@ -24,6 +24,10 @@ import type { Config } from '../config.js';
 import { DeliverNotification } from '../../application/notifications/deliver-notification.js';
 import { NOTIFICATIONS_QUEUE } from '../../application/notifications/send-notification.js';
 import { BULK_QUEUE, RunBulkNotification } from '../../application/notifications/bulk.js';
+import {
+  RECOMMENDATIONS_QUEUE,
+  TrainRecommendationModelJob,
+} from '../../application/discovery/train-model.js';
 
 export type JobHandlerClass = new (...args: any[]) => JobHandler<any>;
 
@@ -48,6 +52,9 @@ export const PROCESSORS: ProcessorTable = {
   // job `bulk` (StartBulkNotification queues it, job id = bulk id): walks the audience, creating
   // and queueing one `deliver` per recipient; two walks at once per process is plenty.
   [BULK_QUEUE]: { handler: RunBulkNotification, concurrency: 2 },
+  // job `train` (StartTraining queues it, job id = train-v<version>): trains, evaluates and stores
+  // one recommendation model version; one at a time (it is CPU-heavy and yields between steps).
+  [RECOMMENDATIONS_QUEUE]: { handler: TrainRecommendationModelJob, concurrency: 1 },
 };
 
 /**

@@ -2,7 +2,10 @@
 import type { Container } from 'inversify';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
-import { PRODUCT_VIEWS } from '../../application/discovery/ports.js';
+import { PRODUCT_VIEWS, RECOMMENDATION_MODELS } from '../../application/discovery/ports.js';
+import { RECOMMENDATION_SETTINGS } from '../../application/discovery/settings.js';
+import { MemoryRecommendationModels } from '../../adapters/persistence/memory/discovery-recommendation-models.js';
+import { MongoRecommendationModels } from '../../adapters/persistence/mongo/discovery-recommendation-models.js';
 import { HANDLED_EVENT_STORE, STAGED_EVENT_OUTBOX } from '../../application/shared/event-ports.js';
 import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
 import {
@@ -344,6 +347,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'discovery',
     memory: adapter(MemoryProductViews, db),
     mongo: adapter(MongoProductViews, mongo),
+  }),
+  row({
+    token: RECOMMENDATION_MODELS,
+    context: 'discovery',
+    memory: adapter(MemoryRecommendationModels, [MemoryDatabase, RECOMMENDATION_SETTINGS]),
+    mongo: adapter(MongoRecommendationModels, [MONGO_CONNECTION, RECOMMENDATION_SETTINGS]),
   }),
   // search records (issue 12): saved searches, popular-search counters, search history
   row({

@@ -27,6 +27,8 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'cart -> catalog': 'a cart line is priced from the current product (CartStore reads products)',
   'discovery -> catalog': 'recommendations and trending lists are product views',
   'discovery -> ordering': 'trending, bought-together and "for you" rank from orders',
+  'discovery -> identity':
+    "training the recommendation model reads every shopper's favourites, kept on the user (UserRepository)",
   'discovery -> wishlist': '"for you" uses the shopper\'s favourites',
   'discovery -> identity': 'the synthetic order history creates its shoppers (UserRepository)',
   'discovery -> location':
