@@ -28,9 +28,8 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'discovery -> catalog': 'recommendations and trending lists are product views',
   'discovery -> ordering': 'trending, bought-together and "for you" rank from orders',
   'discovery -> identity':
-    "training the recommendation model reads every shopper's favourites, kept on the user (UserRepository)",
+    "training reads every shopper's favourites, kept on the user, and the synthetic order history creates its shoppers (UserRepository)",
   'discovery -> wishlist': '"for you" uses the shopper\'s favourites',
-  'discovery -> identity': 'the synthetic order history creates its shoppers (UserRepository)',
   'discovery -> location':
     "the synthetic order history ships to the shop's serviceable cities (CityDirectory)",
   'inventory -> catalog': 'stock belongs to a product; a stock change answers the fresh product',
