@@ -1,5 +1,46 @@
 import type { Container } from 'inversify';
+import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import { SEARCH_INDEX } from '../../application/search/ports.js';
+import { SearchDocuments } from '../../application/search/search-documents.js';
+import {
+  IndexProductsWhenCatalogChanged,
+  IndexProductsWhenOrderPlaced,
+  ProductQueue,
+  RebuildSearchIndex,
+} from '../../application/search/handlers.js';
+import { Autocomplete } from '../../application/search/autocomplete.js';
+import {
+  APP_LOGGER,
+  STARTUP_TASK,
+  type AppLogger,
+  type StartupTask,
+} from '../../application/shared/ports.js';
+import { MiniSearchIndex } from '../../adapters/search/minisearch-index.js';
 import type { Config } from '../config.js';
+import { bindClass, bindUseCase } from './bind.js';
 
 /** The search context: the index, autocomplete, advanced search, saved/popular/history searches. */
-export function bindSearch(_container: Container, _config: Config): void {}
+export function bindSearch(container: Container, _config: Config): void {
+  // The index: in process on every instance, kept current by the catalog notices (REACTIONS).
+  bindClass(container, SEARCH_INDEX, MiniSearchIndex, []);
+  bindUseCase(container, SearchDocuments, [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY]);
+  bindUseCase(container, ProductQueue, []);
+  const indexing = [SEARCH_INDEX, SearchDocuments, ProductQueue] as const;
+  bindUseCase(container, IndexProductsWhenCatalogChanged, indexing);
+  bindUseCase(container, IndexProductsWhenOrderPlaced, indexing);
+  bindUseCase(container, RebuildSearchIndex, indexing);
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue(
+      (rebuild: RebuildSearchIndex, logger: AppLogger): StartupTask => ({
+        name: 'search index: fill from the catalog',
+        run: async () => {
+          const { indexed } = await rebuild.execute();
+          logger.info('search index built', { products: indexed });
+        },
+      }),
+      [RebuildSearchIndex, APP_LOGGER],
+    )
+    .inSingletonScope();
+  bindUseCase(container, Autocomplete, [SEARCH_INDEX]);
+}
