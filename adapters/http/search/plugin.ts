@@ -3,5 +3,7 @@ import { autocompleteRoutes } from './autocomplete-routes.js';
 
 /** /api/search/*: each part of the search context registers its routes here. */
 export async function searchPlugin(app: App, deps: HttpRouteDeps): Promise<void> {
-  await app.register(autocompleteRoutes, deps);
+  // Only the dependencies: this plugin's own prefix (/search) must not be applied twice.
+  const { resolve, limits } = deps;
+  await app.register(autocompleteRoutes, { resolve, limits });
 }
