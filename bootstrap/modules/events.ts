@@ -55,6 +55,10 @@ import {
   RecordSaleWhenOrderPlaced,
 } from '../../application/catalog/handlers.js';
 import { EmptyCartWhenOrderPlaced } from '../../application/cart/handlers.js';
+import {
+  IndexProductsWhenCatalogChanged,
+  IndexProductsWhenOrderPlaced,
+} from '../../application/search/handlers.js';
 import { ReleaseStockWhenOrderCancelled } from '../../application/inventory/handlers.js';
 import { ReleasePromoWhenOrderCancelled } from '../../application/promotions/handlers.js';
 import { ReleaseSlotWhenOrderCancelled } from '../../application/delivery/handlers.js';
@@ -98,6 +102,7 @@ export const REACTIONS: Reactions = {
     EmptyCartWhenOrderPlaced,
     NotifyWhenOrderPlaced,
     PublishStockWhenOrderPlaced,
+    IndexProductsWhenOrderPlaced,
   ],
   'ordering.order-cancelled': [
     ReleaseStockWhenOrderCancelled,
@@ -122,12 +127,27 @@ export const REACTIONS: Reactions = {
   'identity.user-registered': [SendWelcomeWhenUserRegistered],
   'identity.password-reset-requested': [SendResetLinkWhenPasswordResetRequested],
   ...Object.fromEntries(
-    CATALOG_EVENT_TYPES.map((type) => [type, [InvalidateCatalogCacheWhenCatalogChanged]]),
+    CATALOG_EVENT_TYPES.map((type) => [
+      type,
+      [InvalidateCatalogCacheWhenCatalogChanged, IndexProductsWhenCatalogChanged],
+    ]),
   ),
   // The realtime stock channel: the catalog notices that may change a product's stock or availability.
-  'catalog.stock-changed': [InvalidateCatalogCacheWhenCatalogChanged, PublishStockWhenProductChanged],
-  'catalog.product-updated': [InvalidateCatalogCacheWhenCatalogChanged, PublishStockWhenProductChanged],
-  'catalog.product-deleted': [InvalidateCatalogCacheWhenCatalogChanged, PublishStockWhenProductChanged],
+  'catalog.stock-changed': [
+    InvalidateCatalogCacheWhenCatalogChanged,
+    IndexProductsWhenCatalogChanged,
+    PublishStockWhenProductChanged,
+  ],
+  'catalog.product-updated': [
+    InvalidateCatalogCacheWhenCatalogChanged,
+    IndexProductsWhenCatalogChanged,
+    PublishStockWhenProductChanged,
+  ],
+  'catalog.product-deleted': [
+    InvalidateCatalogCacheWhenCatalogChanged,
+    IndexProductsWhenCatalogChanged,
+    PublishStockWhenProductChanged,
+  ],
   'cart.cart-changed': [PublishCartWhenCartChanged],
 };
 

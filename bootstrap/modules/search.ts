@@ -14,12 +14,52 @@ import {
   SEARCH_RECORD_SETTINGS,
   SEARCH_TERM_COUNTS,
 } from '../../application/search/records-ports.js';
-import { APP_LOGGER, CLOCK, ID_GENERATOR } from '../../application/shared/ports.js';
+import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
+import { SEARCH_INDEX } from '../../application/search/ports.js';
+import { SearchDocuments } from '../../application/search/search-documents.js';
+import {
+  IndexProductsWhenCatalogChanged,
+  IndexProductsWhenOrderPlaced,
+  ProductQueue,
+  RebuildSearchIndex,
+} from '../../application/search/handlers.js';
+import { Autocomplete } from '../../application/search/autocomplete.js';
+import {
+  APP_LOGGER,
+  CLOCK,
+  ID_GENERATOR,
+  STARTUP_TASK,
+  type AppLogger,
+  type StartupTask,
+} from '../../application/shared/ports.js';
+import { MiniSearchIndex } from '../../adapters/search/minisearch-index.js';
 import type { Config } from '../config.js';
-import { bindUseCase } from './bind.js';
+import { bindClass, bindUseCase } from './bind.js';
 
 /** The search context: the index, autocomplete, advanced search, saved/popular/history searches. */
 export function bindSearch(container: Container, config: Config): void {
+  // The index: in process on every instance, kept current by the catalog notices (REACTIONS).
+  bindClass(container, SEARCH_INDEX, MiniSearchIndex, []);
+  bindUseCase(container, SearchDocuments, [PRODUCT_REPOSITORY, CATEGORY_REPOSITORY]);
+  bindUseCase(container, ProductQueue, []);
+  const indexing = [SEARCH_INDEX, SearchDocuments, ProductQueue] as const;
+  bindUseCase(container, IndexProductsWhenCatalogChanged, indexing);
+  bindUseCase(container, IndexProductsWhenOrderPlaced, indexing);
+  bindUseCase(container, RebuildSearchIndex, indexing);
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue(
+      (rebuild: RebuildSearchIndex, logger: AppLogger): StartupTask => ({
+        name: 'search index: fill from the catalog',
+        run: async () => {
+          const { indexed } = await rebuild.execute();
+          logger.info('search index built', { products: indexed });
+        },
+      }),
+      [RebuildSearchIndex, APP_LOGGER],
+    )
+    .inSingletonScope();
+  bindUseCase(container, Autocomplete, [SEARCH_INDEX]);
   // Recorded searches: saved, popular, history (stores in the PERSISTENCE table).
   container.bind(SEARCH_RECORD_SETTINGS).toConstantValue(config.searchRecords);
   bindUseCase(container, RecordSearch, [

@@ -60,6 +60,8 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'realtime -> identity': "the realtime gateway authenticates a connection's token (Authenticator)",
   'realtime -> ordering':
     'the order channel follows the order events, checks who owns the order and shows its tracking (OrderRepository, trackingOf)',
+  'search -> catalog':
+    "the search index holds each product's current state and its category's name (ProductRepository, CategoryRepository)",
   'reviews -> catalog': 'a review is of a product and updates its rating',
   'reviews -> identity': 'reviews show and check their author',
   'reviews -> ordering': 'only a buyer of the product may review it (verified purchase)',

@@ -7,8 +7,8 @@ const ADMIN = { email: 'admin@two.local', password: 'two-instances-admin' };
 
 /**
  * Two server processes on one MongoDB and one Redis behave as one shop: a logout on one is
- * honoured by the other, a price change on one is served by the other at once, and orders spread
- * across both never oversell.
+ * honoured by the other, a price change on one is served by the other at once, a product made
+ * on one is suggested by the other's search, and orders spread across both never oversell.
  */
 describeWith(['mongo', 'redis'], 'two instances on the same MongoDB and Redis', function () {
   this.timeout(60_000);
@@ -99,6 +99,44 @@ describeWith(['mongo', 'redis'], 'two instances on the same MongoDB and Redis', 
     expect(
       again.body.data.products.find((p: { _id: string }) => p._id === product._id)?.price ?? newPrice,
     ).to.equal(newPrice);
+  });
+
+  it("keeps both instances' search indexes current: a product created or renamed on one is suggested by the other", async () => {
+    const admin = await adminToken(a);
+    const suggested = async (server: ServerProcess, q: string) =>
+      (await call(server, 'GET', `/search/autocomplete?q=${encodeURIComponent(q)}`)).body.data
+        .suggestions as {
+        kind: string;
+        text: string;
+        id?: string;
+      }[];
+    // Both built their index from the shared catalog at start.
+    expect((await suggested(b, 'rsoe'))[0]).to.deep.equal({ kind: 'flowerType', text: 'roses' });
+    const categoryId = (await call(a, 'GET', '/categories')).body.data.categories[0]._id;
+    const created = await call(a, 'POST', '/admin/products', admin, {
+      name: 'Wisteria Whisper',
+      description: 'Two-instance search',
+      price: 899,
+      category: categoryId,
+      inventory: { stock: 3 },
+      images: [{ url: 'https://img.example/w.jpg', alt: 'W', isPrimary: true }],
+    });
+    expect(created.status).to.equal(201);
+    const id: string = created.body.data.product._id;
+    // The notice reaches B through the Redis fan-out, just after A answered.
+    const eventually = async (check: () => Promise<boolean>) => {
+      for (let i = 0; i < 50 && !(await check()); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await check()).to.equal(true);
+    };
+    await eventually(async () => (await suggested(b, 'wister')).some((s) => s.id === id));
+    expect((await call(a, 'PUT', `/admin/products/${id}`, admin, { name: 'Verbena Vista' })).status).to.equal(
+      200,
+    );
+    await eventually(async () =>
+      (await suggested(b, 'verben')).some((s) => s.id === id && s.text === 'Verbena Vista'),
+    );
+    expect((await suggested(b, 'wister')).some((s) => s.id === id)).to.equal(false);
+    expect((await suggested(a, 'verben')).some((s) => s.id === id)).to.equal(true);
   });
 
   it('never oversells when orders are spread across both instances', async () => {
