@@ -59,6 +59,9 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'reviews -> catalog': 'a review is of a product and updates its rating',
   'reviews -> identity': 'reviews show and check their author',
   'reviews -> ordering': 'only a buyer of the product may review it (verified purchase)',
+  'search -> catalog':
+    "the advanced search answers the page's products as catalog views (ProductRepository, joinCategories)",
+  'search -> location': 'a "nearby" city is resolved, and serviceability checked, with the CityDirectory',
   'wishlist -> cart': "moving a favourite to the cart uses the cart's own store",
   'wishlist -> catalog': 'favourites are products',
   'wishlist -> identity':
