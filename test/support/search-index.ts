@@ -3,6 +3,7 @@ import { SEARCH_INDEX, type SearchIndex } from '../../application/search/ports.j
 import type { Category } from '../../domain/catalog/category.js';
 import { isInStock, type Product } from '../../domain/catalog/product.js';
 import type { SearchDocument, Suggestion, TextMatch } from '../../domain/search/document.js';
+import { searchLocationOf } from '../../domain/search/from-product.js';
 
 /**
  * A naive SearchIndex for tests that need one filled with known documents (filters, facets,
@@ -73,7 +74,7 @@ export function documentOf(p: Product, category: Category | null = null): Search
     inStock: isInStock(p),
     salesCount: p.salesCount,
     createdAt: p.createdAt.getTime(),
-    ...(p.location !== undefined ? { location: p.location } : {}),
+    ...searchLocationOf(p),
   };
 }
 
