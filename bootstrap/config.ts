@@ -191,6 +191,8 @@ export interface Config {
   };
   /** The event outbox's sweeper: every sweepIntervalMs, events still pending redeliverAfterMs after they occurred are delivered again. */
   readonly events: { readonly sweepIntervalMs: number; readonly redeliverAfterMs: number };
+  /** The advanced search's "nearby": a florist this far from the point, or the shop where the point is this near a serviceable city. */
+  readonly searchNearbyRadiusKm: number;
   /**
    * The job queue (in process, or BullMQ with REDIS_URL). `workers`: this process runs the
    * processors (false: it only enqueues, `npm run worker` processes run them). `concurrency`:
@@ -724,6 +726,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       sweepIntervalMs: int(env, 'EVENT_SWEEP_INTERVAL_MS', 10_000, 100, 3600_000),
       redeliverAfterMs: int(env, 'EVENT_REDELIVER_AFTER_MS', 30_000, 0, 3600_000),
     },
+    searchNearbyRadiusKm: int(env, 'SEARCH_NEARBY_RADIUS_KM', 25, 1, 500),
     queue: queueConfig(env),
     realtime: realtimeConfig(env),
     recommendations: {

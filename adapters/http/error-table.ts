@@ -124,6 +124,8 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   // No VAPID keys configured: browsers cannot subscribe here (a deployment choice, like PAYMENTS_DISABLED).
   PUSH_NOT_CONFIGURED: 503,
   PLACE_NOT_FOUND: 404,
+  // the field is the client's input (filters.location.city), not a resource it addressed
+  UNKNOWN_CITY: 400,
   IMAGE_NOT_FOUND: 404,
   INVALID_IMAGE: 400,
   IMAGE_TOO_LARGE: 413,

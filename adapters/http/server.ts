@@ -1,4 +1,5 @@
 import { searchPlugin } from './search/plugin.js';
+import { advancedSearchRoutes } from './search/advanced-routes.js';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
@@ -641,6 +642,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(userRoutes, { ...deps, prefix: '/users' });
       await scoped.register(favoritesRoutes, { ...deps, prefix: '/users/favorites' });
       await scoped.register(discoveryRoutes, deps);
+      await scoped.register(advancedSearchRoutes, deps); // before catalogRoutes' /products/:id
       await scoped.register(catalogRoutes, deps);
       await scoped.register(cartRoutes, { ...deps, prefix: '/cart' });
       await scoped.register(wishlistRoutes, deps);

@@ -2,6 +2,7 @@ import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Money } from '../../domain/shared/money.js';
+import type { Coordinates } from '../../domain/location/place.js';
 import type { Color, FlowerType, Occasion, Product } from '../../domain/catalog/product.js';
 import type { Category, CategoryInput } from '../../domain/catalog/category.js';
 import type { ProductInput } from '../../domain/catalog/product-rules.js';
@@ -33,6 +34,12 @@ export interface ProductRepository {
   /** In the order of `ids`; missing ids are skipped. */
   findByIds(ids: readonly string[]): Promise<Product[]>;
   search(query: ProductQuery): Promise<{ items: Product[]; total: number }>;
+  /**
+   * The products with a location (local florists) within `radiusKm` of `point`, nearest first
+   * (great-circle distance). MongoDB: `$geoWithin` over the 2dsphere index; a server without
+   * geo queries (FerretDB) is answered by the same rule in process.
+   */
+  findNear(point: Coordinates, radiusKm: number): Promise<Product[]>;
   /** Every product, for scoring lists such as "suggested"; small catalogs only. */
   all(): Promise<Product[]>;
   create(product: Product): Promise<Product>;

@@ -1,6 +1,7 @@
 import type { Category } from '../../domain/catalog/category.js';
 import { isInStock, type Product } from '../../domain/catalog/product.js';
 import type { SearchDocument } from '../../domain/search/document.js';
+import { searchLocationOf } from '../../domain/search/from-product.js';
 import type { CategoryRepository, ProductRepository } from '../catalog/index.js';
 
 /** What the index holds for `product` filed under `category` (null: none, or not found). */
@@ -21,6 +22,7 @@ export function searchDocument(product: Product, category: Category | null): Sea
     inStock: isInStock(product),
     salesCount: product.salesCount,
     createdAt: product.createdAt.getTime(),
+    ...searchLocationOf(product),
   };
 }
 

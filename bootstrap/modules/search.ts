@@ -16,6 +16,8 @@ import {
 } from '../../application/search/records-ports.js';
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { SEARCH_INDEX } from '../../application/search/ports.js';
+import { CITY_DIRECTORY } from '../../application/location/ports.js';
+import { ADVANCED_SEARCH_SETTINGS, AdvancedSearch } from '../../application/search/advanced-search.js';
 import { SearchDocuments } from '../../application/search/search-documents.js';
 import {
   IndexProductsWhenCatalogChanged,
@@ -75,4 +77,13 @@ export function bindSearch(container: Container, config: Config): void {
   bindUseCase(container, GetPopularSearches, [SEARCH_TERM_COUNTS, SEARCH_RECORD_SETTINGS, CLOCK]);
   bindUseCase(container, GetSearchHistory, [SEARCH_HISTORY_STORE, SEARCH_RECORD_SETTINGS]);
   bindUseCase(container, ClearSearchHistory, [SEARCH_HISTORY_STORE]);
+  // The advanced search: text from the index, filters / facets / sorts in domain/search.
+  container.bind(ADVANCED_SEARCH_SETTINGS).toConstantValue({ nearbyRadiusKm: config.searchNearbyRadiusKm });
+  bindUseCase(container, AdvancedSearch, [
+    SEARCH_INDEX,
+    PRODUCT_REPOSITORY,
+    CATEGORY_REPOSITORY,
+    CITY_DIRECTORY,
+    ADVANCED_SEARCH_SETTINGS,
+  ]);
 }

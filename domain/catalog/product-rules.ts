@@ -1,6 +1,7 @@
 import { Err, Ok, type Result } from '../shared/result.js';
 import { domainError, type DomainError } from '../shared/errors.js';
 import { isImageUrl } from '../shared/image-url.js';
+import type { Coordinates } from '../location/place.js';
 import type { Money } from '../shared/money.js';
 import {
   COLORS,
@@ -80,6 +81,8 @@ export interface ProductInput {
   };
   readonly careInstructions?: string | null;
   readonly deliveryInfo?: string | null;
+  /** A local florist's location; `null` clears it on update. */
+  readonly location?: Coordinates | null;
   readonly salesCount?: number;
 }
 
@@ -204,6 +207,9 @@ export function validateProductInput(
     if (!(average >= 0 && average <= 5)) return invalid('Rating average must be from 0 to 5');
     if (!Number.isSafeInteger(count) || count < 0) return invalid('Rating count must be 0 or more');
   }
+  if (input.location !== undefined && input.location !== null && !isCoordinates(input.location)) {
+    return invalid('Location needs lat from -90 to 90 and lng from -180 to 180');
+  }
   if (input.salesCount !== undefined && (!Number.isSafeInteger(input.salesCount) || input.salesCount < 0)) {
     return invalid('Sales count must be 0 or more');
   }
@@ -244,6 +250,19 @@ function withOptionalText<K extends 'careInstructions' | 'deliveryInfo'>(
   const copy: { -readonly [P in keyof Product]: Product[P] } = { ...base };
   if (value === null || value === '') delete copy[key];
   else copy[key] = value;
+  return copy;
+}
+
+function isCoordinates(c: Coordinates): boolean {
+  const finite = Number.isFinite(c.lat) && Number.isFinite(c.lng);
+  return finite && Math.abs(c.lat) <= 90 && Math.abs(c.lng) <= 180;
+}
+
+function withLocation(base: Product, location: Coordinates | null | undefined): Product {
+  if (location === undefined) return base;
+  const copy: { -readonly [P in keyof Product]: Product[P] } = { ...base };
+  if (location === null) delete copy.location;
+  else copy.location = { lat: location.lat, lng: location.lng };
   return copy;
 }
 
@@ -289,10 +308,13 @@ export function createProduct(
     version: 1,
   };
   return Ok(
-    withOptionalText(
-      withOptionalText(base, 'careInstructions', input.careInstructions),
-      'deliveryInfo',
-      input.deliveryInfo,
+    withLocation(
+      withOptionalText(
+        withOptionalText(base, 'careInstructions', input.careInstructions),
+        'deliveryInfo',
+        input.deliveryInfo,
+      ),
+      input.location,
     ),
   );
 }
@@ -343,10 +365,13 @@ export function applyProductPatch(
   }
   if (patch.salesCount !== undefined) next.salesCount = patch.salesCount;
   return Ok(
-    withOptionalText(
-      withOptionalText(next, 'careInstructions', patch.careInstructions),
-      'deliveryInfo',
-      patch.deliveryInfo,
+    withLocation(
+      withOptionalText(
+        withOptionalText(next, 'careInstructions', patch.careInstructions),
+        'deliveryInfo',
+        patch.deliveryInfo,
+      ),
+      patch.location,
     ),
   );
 }

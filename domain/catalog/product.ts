@@ -1,3 +1,4 @@
+import { distanceKm, type Coordinates } from '../location/place.js';
 import type { Money } from '../shared/money.js';
 
 export const OCCASIONS = [
@@ -85,6 +86,11 @@ export interface Product {
   readonly seo: Seo;
   readonly careInstructions?: string;
   readonly deliveryInfo?: string;
+  /**
+   * Where a local florist makes and delivers this product from; absent for the shop's own
+   * products, delivered to every serviceable city ("nearby" search, `domain/search/advanced.ts`).
+   */
+  readonly location?: Coordinates;
   /** Units sold over the product's life; drives the `popularity` sort. */
   readonly salesCount: number;
   readonly createdAt: Date;
@@ -94,4 +100,16 @@ export interface Product {
 
 export function isInStock(product: Product): boolean {
   return product.inventory.isAvailable && product.inventory.stock > 0;
+}
+
+/** The products with a location within `radiusKm` of `point`, nearest first (ties by id). */
+export function nearestFirst(products: readonly Product[], point: Coordinates, radiusKm: number): Product[] {
+  return products
+    .flatMap((p) => {
+      if (p.location === undefined) return [];
+      const km = distanceKm(p.location, point);
+      return km <= radiusKm ? [{ p, km }] : [];
+    })
+    .sort((a, b) => a.km - b.km || (a.p.id < b.p.id ? -1 : 1))
+    .map((x) => x.p);
 }

@@ -81,6 +81,8 @@ export const ERROR_CODES = [
   'PUSH_NOT_CONFIGURED',
   // location
   'PLACE_NOT_FOUND',
+  // search: a "nearby" city the location context does not know
+  'UNKNOWN_CITY',
   // media
   'IMAGE_NOT_FOUND',
   'INVALID_IMAGE',

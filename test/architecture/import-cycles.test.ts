@@ -60,11 +60,12 @@ const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
   'realtime -> identity': "the realtime gateway authenticates a connection's token (Authenticator)",
   'realtime -> ordering':
     'the order channel follows the order events, checks who owns the order and shows its tracking (OrderRepository, trackingOf)',
-  'search -> catalog':
-    "the search index holds each product's current state and its category's name (ProductRepository, CategoryRepository)",
   'reviews -> catalog': 'a review is of a product and updates its rating',
   'reviews -> identity': 'reviews show and check their author',
   'reviews -> ordering': 'only a buyer of the product may review it (verified purchase)',
+  'search -> catalog':
+    "the index holds each product's current state and its category's name, and the advanced search answers catalog views (ProductRepository, CategoryRepository, joinCategories)",
+  'search -> location': 'a "nearby" city is resolved, and serviceability checked, with the CityDirectory',
   'wishlist -> cart': "moving a favourite to the cart uses the cart's own store",
   'wishlist -> catalog': 'favourites are products',
   'wishlist -> identity':

@@ -92,6 +92,12 @@ export const ProductSchema = Type.Object({
   }),
   careInstructions: Type.Optional(Type.String()),
   deliveryInfo: Type.Optional(Type.String()),
+  location: Type.Optional(
+    Type.Object(
+      { lat: Type.Number(), lng: Type.Number() },
+      { description: "A local florist's product: where it is made and delivered from" },
+    ),
+  ),
   createdAt: IsoDate,
   updatedAt: IsoDate,
   __v: Type.Integer(),
@@ -178,6 +184,7 @@ export function presentProduct(
     seo: { ...p.seo, keywords: [...p.seo.keywords] },
     ...(p.careInstructions !== undefined ? { careInstructions: p.careInstructions } : {}),
     ...(p.deliveryInfo !== undefined ? { deliveryInfo: p.deliveryInfo } : {}),
+    ...(p.location !== undefined ? { location: { lat: p.location.lat, lng: p.location.lng } } : {}),
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
     __v: p.version,

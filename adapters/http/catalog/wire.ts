@@ -11,7 +11,9 @@ import {
   describedAmount,
   ImageUrl,
   IsoDate,
+  Latitude,
   LongText,
+  Longitude,
   ObjectId,
   PageNumber,
   PageSize,
@@ -38,6 +40,9 @@ import {
 export const OccasionSchema = Type.Enum([...OCCASIONS]);
 export const FlowerTypeSchema = Type.Enum([...FLOWER_TYPES]);
 export const ColorSchema = Type.Enum([...COLORS]);
+
+/** A point on the wire: degrees, WGS 84. */
+export const GeoPoint = Type.Object({ lat: Latitude, lng: Longitude }, { additionalProperties: false });
 
 /** A category id or slug in a query or path (letters, digits, hyphens only). */
 export const CategoryKey = Type.String({
@@ -132,6 +137,11 @@ export const ProductBody = Type.Object(
     ),
     careInstructions: Type.Optional(Type.Union([LongText(5000), Type.Null()])),
     deliveryInfo: Type.Optional(Type.Union([LongText(5000), Type.Null()])),
+    location: Type.Optional(
+      Type.Union([GeoPoint, Type.Null()], {
+        description: "A local florist's location (delivers within the nearby radius of it); null clears it",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -196,6 +206,7 @@ export function toProductInput(body: ProductBodyJson): ProductInput {
     ...(body.seo !== undefined ? { seo: body.seo } : {}),
     ...(body.careInstructions !== undefined ? { careInstructions: body.careInstructions } : {}),
     ...(body.deliveryInfo !== undefined ? { deliveryInfo: body.deliveryInfo } : {}),
+    ...(body.location !== undefined ? { location: body.location } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ProductQuery, ProductRepository } from '../../../application/catalog/ports.js';
-import type { Product } from '../../../domain/catalog/product.js';
+import { nearestFirst, type Product } from '../../../domain/catalog/product.js';
+import type { Coordinates } from '../../../domain/location/place.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import type { MemoryDatabase } from './memory-database.js';
@@ -99,6 +100,10 @@ export class MemoryProductRepository extends InMemoryProductRows implements Prod
     const limit = Math.max(0, Math.floor(query.limit));
     const start = (page - 1) * limit;
     return { items: matched.slice(start, start + limit), total: matched.length };
+  }
+
+  async findNear(point: Coordinates, radiusKm: number): Promise<Product[]> {
+    return nearestFirst([...this.rows.values()], point, radiusKm);
   }
 
   async all(): Promise<Product[]> {

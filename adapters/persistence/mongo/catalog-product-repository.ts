@@ -8,6 +8,8 @@ import type {
   ProductImage,
   ProductOption,
 } from '../../../domain/catalog/product.js';
+import { nearestFirst } from '../../../domain/catalog/product.js';
+import { EARTH_RADIUS_KM, type Coordinates } from '../../../domain/location/place.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { DocumentLock, type DocumentLockOptions } from './document-lock.js';
@@ -41,6 +43,8 @@ interface ProductDoc {
   seo: { title?: string; description?: string; keywords: string[] };
   careInstructions?: string;
   deliveryInfo?: string;
+  /** A local florist's location as a GeoJSON point (`coordinates`: [lng, lat]), for the 2dsphere index. */
+  location?: GeoPoint;
   salesCount: number;
   createdAt: Date;
   updatedAt: Date;
@@ -52,6 +56,11 @@ interface ProductDoc {
    * they are copied to `stock_movements` (then unset). Stock == ledger + these, after every write.
    */
   pendingMovements: Record<string, MovementDoc>;
+}
+
+interface GeoPoint {
+  type: 'Point';
+  coordinates: [number, number];
 }
 
 const optionSchema = new Schema<ProductOption>(
@@ -102,6 +111,10 @@ export const productSchema = new Schema<ProductDoc>(
     seo: { title: String, description: String, keywords: { type: [String], default: [] } },
     careInstructions: String,
     deliveryInfo: String,
+    location: {
+      type: { type: String, enum: ['Point'] },
+      coordinates: { type: [Number], default: undefined },
+    },
     salesCount: { type: Number, default: 0 },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
@@ -133,6 +146,11 @@ productSchema.index(
   { name: 'text', description: 'text', tags: 'text' },
   { name: 'product_text', weights: { name: 10, tags: 5, description: 1 } },
 );
+
+// "Nearby" florists ($geoWithin/$near). FerretDB 1.24 refuses 2dsphere indexes: ensureIndexes
+// reports it `unsupported`, and no read depends on it (the advanced search filters the search
+// index's documents in process; `findNear` answers the same without it).
+productSchema.index({ location: '2dsphere' }, { name: 'location_2dsphere' });
 
 export function productModel(connection: Connection): Model<ProductDoc> {
   return (connection.models.Product ??
@@ -176,7 +194,7 @@ export const PRODUCT_SORT_SPECS: Record<ProductQuery['sort'], Record<string, 1 |
   popularity: { salesCount: -1, 'ratings.count': -1, createdAt: -1, _id: 1 },
 };
 
-const OPTIONAL_FIELDS = ['originalPrice', 'careInstructions', 'deliveryInfo'] as const;
+const OPTIONAL_FIELDS = ['originalPrice', 'careInstructions', 'deliveryInfo', 'location'] as const;
 
 function cleanOption(o: ProductOption): ProductOption {
   return {
@@ -237,6 +255,9 @@ function toDomain(d: ProductDoc): Product {
       ? { careInstructions: d.careInstructions }
       : {}),
     ...(d.deliveryInfo !== undefined && d.deliveryInfo !== null ? { deliveryInfo: d.deliveryInfo } : {}),
+    ...(d.location?.coordinates?.length === 2
+      ? { location: { lat: d.location.coordinates[1], lng: d.location.coordinates[0] } }
+      : {}),
     salesCount: d.salesCount ?? 0,
     createdAt: new Date(d.createdAt),
     updatedAt: new Date(d.updatedAt),
@@ -246,7 +267,14 @@ function toDomain(d: ProductDoc): Product {
 
 /** The stored fields of a product, reservation markers aside. */
 function toFields(p: Product): Omit<ProductDoc, '_id' | 'reservationIds' | 'pendingMovements'> {
-  const { id: _id, ...fields } = p;
+  const { id: _id, location, ...rest } = p;
+  const fields =
+    location === undefined
+      ? rest
+      : {
+          ...rest,
+          location: { type: 'Point', coordinates: [location.lng, location.lat] } satisfies GeoPoint,
+        };
   return JSON.parse(JSON.stringify(fields), (key, value) =>
     (key === 'createdAt' || key === 'updatedAt' || key === 'uploadedAt') && typeof value === 'string'
       ? new Date(value)
@@ -323,6 +351,35 @@ export class MongoProductRepository extends ProductDocumentWrites<ProductDoc> im
       this.model.countDocuments(filter),
     ]);
     return { items: docs.map(toDomain), total };
+  }
+
+  /** false once the server refused a geo query (FerretDB): the rule is then applied in process. */
+  private geoQueries = true;
+
+  async findNear(point: Coordinates, radiusKm: number): Promise<Product[]> {
+    if (this.geoQueries) {
+      try {
+        const docs = await this.model
+          .find({
+            location: {
+              $geoWithin: { $centerSphere: [[point.lng, point.lat], radiusKm / EARTH_RADIUS_KM] },
+            },
+          })
+          .lean<ProductDoc[]>();
+        // $geoWithin does not order; the shared rule orders (and settles the radius's edge alike).
+        return nearestFirst(docs.map(toDomain), point, radiusKm);
+      } catch (error) {
+        if (
+          !/not implemented|not supported|unsupported|unknown operator|geo/i.test(
+            String((error as Error).message),
+          )
+        )
+          throw error;
+        this.geoQueries = false;
+      }
+    }
+    const located = await this.model.find({ location: { $exists: true } }).lean<ProductDoc[]>();
+    return nearestFirst(located.map(toDomain), point, radiusKm);
   }
 
   async all(): Promise<Product[]> {

@@ -125,6 +125,8 @@ interface Spec {
   readonly potted?: boolean;
   readonly noOptions?: boolean;
   readonly unavailable?: boolean;
+  /** A local florist's product: made and delivered from here (the "nearby" search). */
+  readonly florist?: { readonly lat: number; readonly lng: number };
 }
 
 const SPECS: readonly Spec[] = [
@@ -405,6 +407,7 @@ const SPECS: readonly Spec[] = [
     rating: [4.1, 30],
     tags: ['seasonal', 'value', 'surprise'],
     sold: 160,
+    florist: { lat: 19.0596, lng: 72.8295 }, // a Bandra florist, Mumbai
   },
   {
     name: 'Marigold Festive Garland Box',
@@ -418,6 +421,7 @@ const SPECS: readonly Spec[] = [
     rating: [4.2, 15],
     tags: ['festive', 'marigold', 'traditional'],
     sold: 64,
+    florist: { lat: 12.9784, lng: 77.6408 }, // an Indiranagar florist, Bangalore
   },
   {
     name: 'Sunflower Smiles',
@@ -432,6 +436,7 @@ const SPECS: readonly Spec[] = [
     tags: ['sunflower', 'cheerful'],
     popular: true,
     sold: 110,
+    florist: { lat: 26.8467, lng: 80.9462 }, // a Lucknow florist, beyond the shop's own cities
   },
   {
     name: 'Bridal Cascade',
@@ -634,6 +639,7 @@ function toSeed(s: Spec, index: number): DemoProductSeed {
       careInstructions: s.potted ? CARE_POT : CARE_CUT,
       deliveryInfo: DELIVERY,
       salesCount: s.sold ?? 0,
+      ...(s.florist !== undefined ? { location: s.florist } : {}),
     },
   };
 }

@@ -38,6 +38,11 @@ describe('application/catalog SeedDemoCatalog', () => {
     expect(products.some((p) => p.isFeatured)).to.equal(true);
     expect(products.some((p) => p.isPopular)).to.equal(true);
     expect(products.some((p) => p.originalPrice !== undefined && p.originalPrice > p.price)).to.equal(true);
+    // a few local florists for the "nearby" search: one in Mumbai, one in Bangalore
+    const florists = products.filter((p) => p.location !== undefined);
+    expect(florists.length).to.be.within(2, 5);
+    expect(await k.products.findNear({ lat: 19.076, lng: 72.8777 }, 25)).to.have.length(1);
+    expect(await k.products.findNear({ lat: 12.9716, lng: 77.5946 }, 25)).to.have.length(1);
     for (const p of products) {
       expect(p.price).to.be.within(89900, 499900);
       expect(p.images.length).to.be.greaterThan(0);

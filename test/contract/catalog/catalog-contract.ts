@@ -145,6 +145,7 @@ function fullProduct(): Product {
     seo: { title: 'Roses', description: 'Red roses', keywords: ['roses', 'red'] },
     careInstructions: 'Water daily',
     deliveryInfo: 'Same day',
+    location: { lat: 19.076, lng: 72.8777 },
     salesCount: 7,
     updatedAt: new Date(FIXED_NOW.getTime() + 1000),
   });
@@ -252,12 +253,24 @@ export function productRepositoryContract(options: CatalogContractOptions): void
 
   it('update clears optional fields left out and keeps the rest exactly', async () => {
     const full = await products.create(fullProduct());
-    const { originalPrice: _o, careInstructions: _c, deliveryInfo: _d, ...rest } = full;
+    const { originalPrice: _o, careInstructions: _c, deliveryInfo: _d, location: _l, ...rest } = full;
     const saved = await products.update({ ...rest, seo: { keywords: [] }, images: [] });
     expect(saved.isOk()).to.equal(true);
     const expected: Product = { ...rest, seo: { keywords: [] }, images: [], version: full.version + 1 };
     expect(saved.unwrap()).to.deep.equal(expected);
     expect(await products.findById(full.id)).to.deep.equal(expected);
+  });
+
+  it('findNear answers the products with a location within the radius, nearest first', async () => {
+    const mumbai = { lat: 19.076, lng: 72.8777 };
+    const thane = await products.create(aProduct({ location: { lat: 19.2183, lng: 72.9781 } })); // ~19 km
+    const andheri = await products.create(aProduct({ location: { lat: 19.1136, lng: 72.8697 } })); // ~4 km
+    await products.create(aProduct({ location: { lat: 18.5204, lng: 73.8567 } })); // Pune, ~120 km
+    await products.create(aProduct()); // no location
+    expect((await products.findNear(mumbai, 25)).map((p) => p.id)).to.deep.equal([andheri.id, thane.id]);
+    expect((await products.findNear(mumbai, 10)).map((p) => p.id)).to.deep.equal([andheri.id]);
+    expect((await products.findNear(mumbai, 150)).length).to.equal(3);
+    expect(await products.findNear({ lat: 0, lng: 0 }, 25)).to.deep.equal([]);
   });
 }
 

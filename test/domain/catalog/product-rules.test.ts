@@ -165,4 +165,22 @@ describe('domain/catalog product rules', () => {
     const frac = withStock(p, 1.5, FIXED_NOW);
     expect(frac.isErr() && frac.error.code).to.equal('VALIDATION_FAILED');
   });
+
+  it('keeps an optional florist location: checked, set on create, changed or cleared by a patch', () => {
+    const mumbai = { lat: 19.076, lng: 72.8777 };
+    const created = createProduct({ ...valid, location: mumbai }, ctx).unwrap();
+    expect(created.location).to.deep.equal(mumbai);
+    expect(createProduct(valid, ctx).unwrap()).to.not.have.property('location');
+    for (const bad of [
+      { lat: 91, lng: 0 },
+      { lat: 0, lng: -181 },
+      { lat: Number.NaN, lng: 0 },
+    ]) {
+      expect(errorOf({ location: bad }, 'update')?.code).to.equal('VALIDATION_FAILED');
+    }
+    const pune = { lat: 18.52, lng: 73.85 };
+    expect(applyProductPatch(created, { location: pune }, ctx).unwrap().location).to.deep.equal(pune);
+    expect(applyProductPatch(created, { name: 'x' }, ctx).unwrap().location).to.deep.equal(mumbai);
+    expect(applyProductPatch(created, { location: null }, ctx).unwrap()).to.not.have.property('location');
+  });
 });

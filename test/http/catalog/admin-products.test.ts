@@ -258,6 +258,27 @@ describe('http/catalog /admin/products (compat 8, rules 16-19)', () => {
       expect(moved.body.data.product.category._id).to.equal(otherCategoryId);
     });
 
+    it('a florist location is set, shown, refused out of range (400 naming the field) and cleared with null', async () => {
+      const set = await req('PUT', `/api/admin/products/${id}`, {
+        body: { location: { lat: 19.076, lng: 72.8777 } },
+      });
+      expect(set.status).to.equal(200);
+      expect(set.body.data.product.location).to.deep.equal({ lat: 19.076, lng: 72.8777 });
+      expect((await repo.findById(id))!.location).to.deep.equal({ lat: 19.076, lng: 72.8777 });
+      expect((await req('GET', `/api/products/${id}`)).body.data.product.location).to.deep.equal({
+        lat: 19.076,
+        lng: 72.8777,
+      });
+      for (const location of [{ lat: 91, lng: 0 }, { lat: 0 }, { lat: 0, lng: 0, x: 1 }, 'Mumbai']) {
+        const bad = await req('PUT', `/api/admin/products/${id}`, { body: { location } });
+        expect(bad.status).to.equal(400);
+        expect(bad.body.message).to.contain('body.location');
+      }
+      const cleared = await req('PUT', `/api/admin/products/${id}`, { body: { location: null } });
+      expect(cleared.body.data.product).to.not.have.property('location');
+      expect((await repo.findById(id))!).to.not.have.property('location');
+    });
+
     it('invalid updates change nothing', async () => {
       for (const [body, message] of [
         [{ price: 0 }, 'Price must be greater than 0'],
