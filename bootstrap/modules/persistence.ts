@@ -103,6 +103,9 @@ import { MongoWishlistShareStore } from '../../adapters/persistence/mongo/wishli
 import { SLOT_CAPACITY_STORE } from '../../application/delivery/ports.js';
 import { MemorySlotCapacityStore } from '../../adapters/persistence/memory/delivery-slot-capacity.js';
 import { MongoSlotCapacityStore } from '../../adapters/persistence/mongo/delivery-slot-capacity.js';
+import { ANALYTICS_QUERIES } from '../../application/analytics/ports.js';
+import { MemoryAnalyticsQueries } from '../../adapters/persistence/memory/analytics-queries.js';
+import { MongoAnalyticsQueries } from '../../adapters/persistence/mongo/analytics-queries.js';
 import type { Config } from '../config.js';
 import type { Dependencies, Dependency } from './bind.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
@@ -329,6 +332,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'discovery',
     memory: adapter(MemoryProductViews, db),
     mongo: adapter(MongoProductViews, mongo),
+  }),
+  row({
+    token: ANALYTICS_QUERIES,
+    context: 'analytics',
+    memory: adapter(MemoryAnalyticsQueries, db),
+    mongo: adapter(MongoAnalyticsQueries, mongo),
   }),
 ];
 
