@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { Connection } from 'mongoose';
 import type { AnalyticsQueries } from '../../../application/analytics/ports.js';
@@ -270,5 +271,49 @@ describeWith(['mongo'], 'contract: AnalyticsQueries (mongo)', () => {
 
   it('gives the same numbers as memory for every report, range, timezone and granularity', async () => {
     expect(await snapshot(await mongoQueries())).to.deep.equal(await snapshot(await memoryQueries()));
+  });
+
+  it("detects what the server lacks, and the adapter's pipelines use none of it", async () => {
+    const probe = mongo.connection().db!.collection('analytics_probe');
+    await probe.insertMany([
+      { _id: 'a' as never, t: new Date('2026-05-01T00:00:00Z'), v: 2, w: 3 },
+      { _id: 'b' as never, t: new Date('2026-05-02T00:00:00Z'), v: 5, w: 7 },
+    ]);
+    const tries: Record<string, object[]> = {
+      $dateToString: [{ $project: { k: { $dateToString: { format: '%Y-%m-%d', date: '$t' } } } }],
+      $subtract: [{ $project: { k: { $subtract: ['$v', '$w'] } } }],
+      $multiply: [{ $project: { k: { $multiply: ['$v', '$w'] } } }],
+      $cond: [{ $project: { k: { $cond: [true, 1, 0] } } }],
+      $switch: [{ $project: { k: { $switch: { branches: [{ case: true, then: 1 }], default: 0 } } } }],
+      $bucket: [{ $bucket: { groupBy: '$v', boundaries: [0, 10], output: { n: { $sum: 1 } } } }],
+      $facet: [{ $facet: { a: [{ $count: 'n' }] } }],
+      $lookup: [{ $lookup: { from: 'analytics_probe', localField: '_id', foreignField: '_id', as: 'j' } }],
+      $first: [{ $group: { _id: null, f: { $first: '$v' } } }],
+      $max: [{ $group: { _id: null, f: { $max: '$v' } } }],
+    };
+    const lacking: string[] = [];
+    for (const [op, pipeline] of Object.entries(tries)) {
+      await probe
+        .aggregate(pipeline)
+        .toArray()
+        .catch(() => lacking.push(op));
+    }
+    // Two accumulators in one $group: FerretDB 1.24 gets only the first right.
+    const [two] = await probe
+      .aggregate([{ $group: { _id: null, v: { $sum: '$v' }, w: { $sum: '$w' } } }])
+      .toArray();
+    const oneAccumulatorOnly = two?.w !== 10;
+    const code = readFileSync(
+      new URL('../../../adapters/persistence/mongo/analytics-queries.ts', import.meta.url),
+      'utf8',
+    )
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\/\/.*$/gm, '');
+    for (const op of lacking)
+      expect(code, `${op} is missing on this server`).not.to.contain(`'${op}'`).and.not.to.contain(`${op}:`);
+    if (oneAccumulatorOnly) {
+      const groups = [...code.matchAll(/\$group: \{[^}]*\{[^}]*\}[^}]*\}/g)].map((m) => m[0]);
+      for (const g of groups) expect((g.match(/\$sum/g) ?? []).length, g).to.be.at.most(1);
+    }
   });
 });
