@@ -14,7 +14,7 @@ import type { OrderStatus } from '../../domain/ordering/status.js';
 import type { CategoryRepository, ProductRepository } from '../catalog/index.js';
 import type { OrderRepository } from '../ordering/index.js';
 import type { Clock } from '../shared/ports.js';
-import type { AnalyticsQueries, AnalyticsSettings, KeyedFigures } from './ports.js';
+import type { AnalyticsQueries, AnalyticsSettings, KeyedFigures, SalesFigures } from './ports.js';
 
 /** Money below is minor units; the HTTP edge converts. Rules: domain/analytics/figures.ts. */
 export interface Keyed {
@@ -105,6 +105,11 @@ export interface DashboardReport {
 }
 
 export const LATEST_ORDERS = 10;
+
+interface Shared {
+  totals(): Promise<SalesFigures>;
+  occasions(catalog: readonly Product[]): Promise<Keyed[]>;
+}
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const net = (k: KeyedFigures): Keyed => ({ key: k.key, orders: k.orders, revenue: k.gross - k.refunds });
 const ranked = (rows: Ranked[]) =>
@@ -136,26 +141,31 @@ export class AnalyticsReports {
   }
 
   sales(input: RangeInput): Promise<Result<SalesReport, DomainError>> {
-    return this.checked(input, (range) => this.salesOf(range));
+    return this.checked(input, (range) => this.salesOf(range, this.shared(range)));
   }
   productsReport(input: RangeInput): Promise<Result<ProductsReport, DomainError>> {
-    return this.checked(input, async (range) => this.productsOf(range, await this.products.all()));
+    return this.checked(input, async (range) =>
+      this.productsOf(range, await this.products.all(), this.shared(range)),
+    );
   }
   users(input: RangeInput): Promise<Result<UsersReport, DomainError>> {
-    return this.checked(input, (range) => this.usersOf(range));
+    return this.checked(input, (range) => this.usersOf(range, this.shared(range)));
   }
   revenue(input: RangeInput): Promise<Result<RevenueReport, DomainError>> {
-    return this.checked(input, async (range) => this.revenueOf(range, await this.products.all()));
+    return this.checked(input, async (range) =>
+      this.revenueOf(range, await this.products.all(), this.shared(range)),
+    );
   }
 
   dashboard(input: RangeInput): Promise<Result<DashboardReport, DomainError>> {
     return this.checked(input, async (range) => {
       const catalog = await this.products.all();
+      const s = this.shared(range);
       const [sales, products, users, revenue, latest] = await Promise.all([
-        this.salesOf(range),
-        this.productsOf(range, catalog),
-        this.usersOf(range),
-        this.revenueOf(range, catalog),
+        this.salesOf(range, s),
+        this.productsOf(range, catalog, s),
+        this.usersOf(range, s),
+        this.revenueOf(range, catalog, s),
         this.orders.list({}, 1, LATEST_ORDERS),
       ]);
       return {
@@ -184,8 +194,8 @@ export class AnalyticsReports {
     });
   }
 
-  private async salesOf(range: AnalyticsRange): Promise<SalesReport> {
-    const [totals, series] = await Promise.all([this.queries.totals(range), this.queries.series(range)]);
+  private async salesOf(range: AnalyticsRange, s: Shared): Promise<SalesReport> {
+    const [totals, series] = await Promise.all([s.totals(), this.queries.series(range)]);
     const netRevenue = totals.gross - totals.refunds;
     return {
       range,
@@ -207,6 +217,16 @@ export class AnalyticsReports {
     };
   }
 
+  /** The figures several parts of one answer need, asked of the store once. */
+  private shared(range: AnalyticsRange): Shared {
+    let totals: Promise<SalesFigures> | undefined;
+    let occasions: Promise<Keyed[]> | undefined;
+    return {
+      totals: () => (totals ??= this.queries.totals(range)),
+      occasions: (catalog) => (occasions ??= this.occasions(range, catalog)),
+    };
+  }
+
   private async occasions(range: AnalyticsRange, catalog: readonly Product[]): Promise<Keyed[]> {
     const sets = new Map<string, string[]>();
     for (const p of catalog) for (const o of p.occasions) sets.set(o, [...(sets.get(o) ?? []), p.id]);
@@ -220,13 +240,17 @@ export class AnalyticsReports {
       .sort((a, b) => b.revenue - a.revenue || byName(a.key, b.key));
   }
 
-  private async productsOf(range: AnalyticsRange, catalog: readonly Product[]): Promise<ProductsReport> {
+  private async productsOf(
+    range: AnalyticsRange,
+    catalog: readonly Product[],
+    s: Shared,
+  ): Promise<ProductsReport> {
     const [sold, views, totals, categories, revenueByOccasion] = await Promise.all([
       this.queries.products(range),
       this.queries.productViews(range),
-      this.queries.totals(range),
+      s.totals(),
       this.categories.list(),
-      this.occasions(range, catalog),
+      s.occasions(catalog),
     ]);
     const product = new Map(catalog.map((p) => [p.id, p]));
     const categoryName = new Map(categories.map((c) => [c.id, c.name]));
@@ -258,11 +282,11 @@ export class AnalyticsReports {
     };
   }
 
-  private async usersOf(range: AnalyticsRange): Promise<UsersReport> {
+  private async usersOf(range: AnalyticsRange, s: Shared): Promise<UsersReport> {
     const [customers, carts, totals, membershipTiers] = await Promise.all([
       this.queries.customers(range),
       this.queries.carts(range),
-      this.queries.totals(range),
+      s.totals(),
       this.queries.membershipTiers(),
     ]);
     return {
@@ -277,12 +301,16 @@ export class AnalyticsReports {
     };
   }
 
-  private async revenueOf(range: AnalyticsRange, catalog: readonly Product[]): Promise<RevenueReport> {
+  private async revenueOf(
+    range: AnalyticsRange,
+    catalog: readonly Product[],
+    s: Shared,
+  ): Promise<RevenueReport> {
     const [totals, cities, methods, revenueByOccasion] = await Promise.all([
-      this.queries.totals(range),
+      s.totals(),
       this.queries.byDimension(range, 'city'),
       this.queries.byDimension(range, 'paymentMethod'),
-      this.occasions(range, catalog),
+      s.occasions(catalog),
     ]);
     return {
       range,

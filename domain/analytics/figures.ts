@@ -50,6 +50,9 @@ export const DEFAULT_RANGE_DAYS = 30;
 /** How many products (and categories) the top lists hold. */
 export const TOP_LIMIT = 10;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** The years a bound may name (so no date arithmetic leaves what a Date holds). */
+const MIN_YEAR = 1970;
+const MAX_YEAR = 9998;
 
 export interface AnalyticsRange {
   /** Inclusive instants. */
@@ -74,6 +77,10 @@ const invalid = (field: string, message: string): Err<DomainError> =>
 /** `from`/`to` as the query gave them: a date is a whole local day in `timeZone`, a date-time an instant. */
 export function rangeBound(value: string, end: boolean, timeZone: string): Result<Date, DomainError> {
   const field = end ? 'to' : 'from';
+  const year = Number(/^[+-]?\d+/.exec(value)?.[0] ?? NaN);
+  if (!(year >= MIN_YEAR && year <= MAX_YEAR)) {
+    return invalid(field, `${field} must be a date between ${MIN_YEAR} and ${MAX_YEAR}`);
+  }
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     const check = new Date(`${value}T00:00:00Z`);
     if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== value) {
