@@ -6,7 +6,9 @@ import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application
 import { ORDER_REPOSITORY, type OrderRepository } from '../../../application/ordering/ports.js';
 import { MONGO_CONNECTION } from '../../../adapters/persistence/mongo/connection.js';
 import { Dashboard } from '../../../adapters/http/analytics/dashboard-schema.js';
-import { ADDRESS, anOrder, aProduct } from '../../support/kit.js';
+import { CART_REPOSITORY, type CartRepository } from '../../../application/cart/ports.js';
+import { PRODUCT_VIEWS, type ProductViews } from '../../../application/discovery/ports.js';
+import { ADDRESS, aCart, anOrder, aProduct } from '../../support/kit.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
 
@@ -39,6 +41,15 @@ function analyticsSuite(env: () => Record<string, string>) {
     await place('2026-05-01T18:31:00Z', rose.id, { shippingAddress: { ...ADDRESS, city: 'Mumbai' } });
     await place('2026-05-10T10:00:00Z', lily.id);
     await place('2026-05-11T10:00:00Z', lily.id, { status: 'cancelled' });
+    const views = t.container.get<ProductViews>(PRODUCT_VIEWS);
+    for (let i = 0; i < 4; i++) await views.increment(rose.id, '2026-05-05');
+    const carts = t.container.get<CartRepository>(CART_REPOSITORY);
+    const when = new Date('2026-05-15T10:00:00Z');
+    await carts.save({ ...aCart(), updatedAt: when }); // emptied by a checkout
+    await carts.save({
+      ...aCart({ items: [{ productId: rose.id, quantity: 1, unitPrice: 100000 }] }),
+      updatedAt: when,
+    }); // abandoned
   });
   after(async () => {
     if (env().MONGODB_URI) await t.container.get<Connection>(MONGO_CONNECTION).dropDatabase();
@@ -112,6 +123,19 @@ function analyticsSuite(env: () => Record<string, string>) {
         netRevenue: shop.totals.netRevenue,
       },
     ]);
+    const users = (await get(`/api/analytics/users?${MAY}`)).json().data;
+    expect(users).to.deep.include({
+      customers: 2,
+      newCustomers: 2,
+      returningCustomers: 0,
+      repeatCustomerRate: 0,
+      carts: 2,
+      abandonedCarts: 1,
+      conversionPerCart: 1,
+      cartAbandonmentRate: 0.5,
+    });
+    const products = (await get(`/api/analytics/products?${MAY}`)).json().data;
+    expect(products).to.deep.include({ productViews: 4, conversionPerView: 0.5 });
     const revenue = (await get(`/api/analytics/revenue?${MAY}`)).json().data;
     expect(revenue.revenueByCity.map((c: { key: string }) => c.key).sort()).to.deep.equal(['Mumbai', 'Pune']);
     expect(revenue.revenueByOccasion.map((c: { key: string }) => c.key).sort()).to.deep.equal([
