@@ -1,5 +1,6 @@
 import { searchPlugin } from './search/plugin.js';
 import { advancedSearchRoutes } from './search/advanced-routes.js';
+import { analyticsRoutes } from './analytics/routes.js';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
@@ -657,6 +658,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(notificationsPlugin, { ...deps, prefix: '/notifications' });
       await scoped.register(searchPlugin, { ...deps, prefix: '/search' });
       await scoped.register(recommendationTrainingRoutes, { ...deps, prefix: '/recommendations' });
+      await scoped.register(analyticsRoutes, { ...deps, prefix: '/analytics' });
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       scoped.get('/asyncapi.json', { schema: { hide: true } }, async (request) =>
         asyncApiDocument({

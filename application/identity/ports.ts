@@ -105,6 +105,8 @@ export const AUDIT_RESOURCES = [
   'wishlist',
   'location',
   'notification',
+  'search',
+  'recommendation',
 ] as const;
 export type AuditResource = (typeof AUDIT_RESOURCES)[number];
 

@@ -121,6 +121,9 @@ import {
   MongoSearchHistoryStore,
   MongoSearchTermCounts,
 } from '../../adapters/persistence/mongo/search-records.js';
+import { ANALYTICS_QUERIES } from '../../application/analytics/ports.js';
+import { MemoryAnalyticsQueries } from '../../adapters/persistence/memory/analytics-queries.js';
+import { MongoAnalyticsQueries } from '../../adapters/persistence/mongo/analytics-queries.js';
 import type { Config } from '../config.js';
 import type { Dependencies, Dependency } from './bind.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
@@ -372,6 +375,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'search',
     memory: adapter(MemorySearchHistoryStore, db),
     mongo: adapter(MongoSearchHistoryStore, mongo),
+  }),
+  row({
+    token: ANALYTICS_QUERIES,
+    context: 'analytics',
+    memory: adapter(MemoryAnalyticsQueries, db),
+    mongo: adapter(MongoAnalyticsQueries, mongo),
   }),
 ];
 

@@ -24,6 +24,8 @@ const KERNEL = 'shared';
  * not close a cycle). Edges into the shared kernel are not listed.
  */
 const ALLOWED_CONTEXT_IMPORTS: Readonly<Record<string, string>> = {
+  'analytics -> catalog': 'reports name products and categories and group them by occasion',
+  'analytics -> ordering': 'the dashboard lists the latest orders',
   'cart -> catalog': 'a cart line is priced from the current product (CartStore reads products)',
   'discovery -> catalog': 'recommendations and trending lists are product views',
   'discovery -> ordering': 'trending, bought-together and "for you" rank from orders',

@@ -45,6 +45,8 @@ const RESOURCE_BY_PATH: readonly (readonly [RegExp, AuditResource])[] = [
   [/^\/api\/auth(\/|$)/, 'auth'],
   [/^\/api\/location(\/|$)/, 'location'],
   [/^\/api\/notifications(\/|$)/, 'notification'],
+  [/^\/api\/search(\/|$)/, 'search'],
+  [/^\/api\/recommendations(\/|$)/, 'recommendation'],
 ];
 
 function isResource(value: unknown): value is AuditResource {

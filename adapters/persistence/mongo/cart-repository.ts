@@ -64,7 +64,7 @@ export const CART_SCHEMA = new Schema<CartDocument>(
 // One cart per user: the unique index is what makes two first saves race safely.
 CART_SCHEMA.index({ userId: 1 }, { unique: true });
 
-function cartModel(connection: Connection): Model<CartDocument> {
+export function cartModel(connection: Connection): Model<CartDocument> {
   return (connection.models.Cart ?? connection.model('Cart', CART_SCHEMA)) as unknown as Model<CartDocument>;
 }
 

@@ -23,7 +23,7 @@ const VIEWS_SCHEMA = new Schema<ViewsDocument>(
 );
 VIEWS_SCHEMA.index({ day: 1 }, { name: 'product_views_day' });
 
-function viewsModel(connection: Connection): Model<ViewsDocument> {
+export function viewsModel(connection: Connection): Model<ViewsDocument> {
   return (connection.models.ProductViews ??
     connection.model('ProductViews', VIEWS_SCHEMA)) as unknown as Model<ViewsDocument>;
 }
