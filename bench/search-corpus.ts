@@ -8,18 +8,7 @@
 import type { DemoCategorySeed, DemoProductSeed } from '../application/catalog/ports.js';
 import { DEMO_CATEGORIES, DEMO_PRODUCTS } from '../adapters/persistence/seed/demo-catalog.js';
 import type { Color, FlowerType, Occasion } from '../domain/catalog/product.js';
-
-/** mulberry32: a small seeded generator, so the corpus is the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../domain/shared/seeded-random.js';
 
 export function slugOf(text: string): string {
   return text

@@ -141,6 +141,27 @@ function role(value: string): Role {
  * The admin CLI: the same use cases the HTTP API calls, through the same container. Answers the
  * process exit code: 0 done, 1 a use case refused (code and message printed), 2 bad usage.
  */
+/** A progress bar on the CLI's output, started by the first update (when the total is known). */
+function progressBar(io: CliIo, format: string): { update(done: number, total: number): void; stop(): void } {
+  const bar = new cliProgress.SingleBar(
+    { stream: io.out, format, noTTYOutput: !io.isTty, notTTYSchedule: 0, hideCursor: io.isTty },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update: (done, total) => {
+      if (!started) {
+        bar.start(total, 0);
+        started = true;
+      }
+      bar.update(done);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+}
+
 export async function runCli(argv: readonly string[], resolve: Resolver, io: CliIo): Promise<number> {
   const print = (line: string) => io.out.write(`${line}\n`);
   const program = new Command()
@@ -183,29 +204,13 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
     .command('seed')
     .description('load the demo catalog (idempotent), showing progress')
     .action(async () => {
-      const bar = new cliProgress.SingleBar(
-        {
-          stream: io.out,
-          format: 'Seeding [{bar}] {percentage}% | {value}/{total} records',
-          noTTYOutput: !io.isTty,
-          notTTYSchedule: 0,
-          hideCursor: io.isTty,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      let started = false;
+      const bar = progressBar(io, 'Seeding [{bar}] {percentage}% | {value}/{total} records');
       const result = ok(
         await resolve.get(SeedDemoCatalog).execute({
-          onProgress: (done, total) => {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          },
+          onProgress: bar.update,
         }),
       );
-      if (started) bar.stop();
+      bar.stop();
       print(
         `Seeded ${result.categoriesCreated} new categories (of ${result.categoriesTotal}) and ` +
           `${result.productsCreated} new products (of ${result.productsTotal})`,
@@ -223,30 +228,14 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
     .option('--seed <n>', 'seed of the generator (0-4294967295)', nonNegativeInteger, 42)
     .option('--users <n>', 'shoppers to create', nonNegativeInteger, 800)
     .action(async (opts: { orders: number; months: number; seed: number; users: number }) => {
-      const bar = new cliProgress.SingleBar(
-        {
-          stream: io.out,
-          format: 'Synthesizing [{bar}] {percentage}% | {value}/{total} shoppers and orders',
-          noTTYOutput: !io.isTty,
-          notTTYSchedule: 0,
-          hideCursor: io.isTty,
-        },
-        cliProgress.Presets.shades_classic,
-      );
-      let started = false;
+      const bar = progressBar(io, 'Synthesizing [{bar}] {percentage}% | {value}/{total} shoppers and orders');
       const result = ok(
         await resolve.get(SynthesizeOrderHistory).execute({
           ...opts,
-          onProgress: (done, total) => {
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
-          },
+          onProgress: bar.update,
         }),
       );
-      if (started) bar.stop();
+      bar.stop();
       print(
         `Synthesized ${result.shoppersCreated} new shoppers, ${result.ordersCreated} new orders ` +
           `(${result.ordersSkipped} already there), ${result.favoritesAdded} favourites, ` +
@@ -258,20 +247,10 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
     .command('recommendations:train')
     .description('train, evaluate and store the next recommendation model version here, showing progress')
     .action(async () => {
-      const bar = new cliProgress.SingleBar(
-        {
-          stream: io.out,
-          format: 'Training [{bar}] {percentage}%',
-          noTTYOutput: !io.isTty,
-          notTTYSchedule: 0,
-          hideCursor: io.isTty,
-        },
-        cliProgress.Presets.shades_classic,
-      );
+      const bar = progressBar(io, 'Training [{bar}] {percentage}%');
       const training = resolve.get(TrainRecommendationModel);
       const version = await training.nextVersion();
-      bar.start(100, 0);
-      const model = await training.run(version, (p) => bar.update(p));
+      const model = await training.run(version, (p) => bar.update(p, 100));
       bar.stop();
       if (!model) {
         print(`Version ${version} is stored already: nothing trained`);

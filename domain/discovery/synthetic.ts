@@ -4,6 +4,7 @@ import type { City } from '../location/place.js';
 import { changeStatus, placeOrder, type Order, type OrderLine } from '../ordering/order.js';
 import type { OrderStatus, PaymentMethod } from '../ordering/status.js';
 import { DAY_MS, dayKey } from './scoring.js';
+import { seededRandom } from '../shared/seeded-random.js';
 
 /**
  * A realistic synthetic order history for demos, benchmarks and the model's evaluation: shoppers
@@ -15,18 +16,6 @@ import { DAY_MS, dayKey } from './scoring.js';
  * Pure and deterministic: the same seed, sizes, catalog, cities and end date give the same history,
  * ids included (derived from the seed), so writing it twice creates nothing new.
  */
-
-/** mulberry32: a small, fast, seeded 32-bit PRNG answering [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const SYNTHETIC_LIMITS = { maxOrders: 200_000, maxUsers: 100_000, maxMonths: 60 } as const;
 
