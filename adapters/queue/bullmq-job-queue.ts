@@ -225,7 +225,7 @@ export class BullMqJobQueue implements JobQueue {
     worker.on('error', (error) => {
       if (failing) return; // once per outage
       failing = true;
-      this.logger.warn('job worker: redis error', { queue, error: error.message });
+      this.logger.warn(`job worker (${queue}): redis error`, { queue, error: error.message });
     });
     worker.on('ready', () => (failing = false));
     this.workers.set(queue, { worker, connection: workerConnection });

@@ -57,7 +57,7 @@ export const AdvancedFilters = Type.Object(
           city: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
           lat: Type.Optional(Latitude),
           lng: Type.Optional(Longitude),
-          radiusKm: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 500 })),
+          radiusKm: Type.Optional(Type.Number({ minimum: 0.1, maximum: 500 })),
         },
         {
           additionalProperties: false,

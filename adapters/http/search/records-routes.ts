@@ -17,7 +17,7 @@ import {
 } from '../../../domain/search/records.js';
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, IdParams, IsoDate, success } from '../schemas.js';
+import { bearerAuth, errors, IdParams, IsoDate, success, Text } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
 
 const tags = ['search'];
@@ -81,8 +81,8 @@ export function registerRecordsRoutes(app: App, deps: HttpRouteDeps): void {
         security: bearerAuth,
         body: Type.Object(
           {
-            name: Type.String({ minLength: 1, maxLength: SAVED_SEARCH_NAME_MAX }),
-            query: Type.Optional(Type.String({ maxLength: SAVED_SEARCH_QUERY_MAX, default: '' })),
+            name: Text(SAVED_SEARCH_NAME_MAX, { minLength: 1 }),
+            query: Type.Optional(Text(SAVED_SEARCH_QUERY_MAX, { default: '' })),
             filters: Type.Optional(Filters),
           },
           { additionalProperties: false },

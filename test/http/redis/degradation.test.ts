@@ -156,7 +156,7 @@ describe('http/redis: the API without its Redis, and after it returns', function
     const messages = warn.getCalls().map((c) => String(c.args[0]));
     const cacheWarnings = messages.filter((m) => m.startsWith('redis unavailable: cache'));
     expect(cacheWarnings).to.have.length(1);
-    // Every component warns once (the two login throttles, the two job queues' workers: once each),
+    // Every component warns once (the two login throttles: once each; each queue's worker names its queue),
     // however many requests the outage saw.
     const perMessage = new Map<string, number>();
     for (const m of messages) perMessage.set(m, (perMessage.get(m) ?? 0) + 1);
