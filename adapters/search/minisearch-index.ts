@@ -68,6 +68,22 @@ export function fuzziness(term: string): number | false {
   return term.length < 4 ? false : 2;
 }
 
+const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
+
+/** The distinct indexed terms of a document (its fields tokenized and normalised like MiniSearch does). */
+function termsOf(document: SearchDocument): Set<string> {
+  const terms = new Set<string>();
+  for (const field of FIELDS) {
+    const value = (document as unknown as Record<string, unknown>)[field];
+    const text = Array.isArray(value) ? value.join(' ') : String(value ?? '');
+    for (const token of tokenize(text)) {
+      const term = productTerm(token);
+      if (term) terms.add(term);
+    }
+  }
+  return terms;
+}
+
 const lastTermIsPrefix = (_term: string, i: number, terms: string[]) => i === terms.length - 1;
 
 const MATCH_OPTIONS: SearchOptions = {
@@ -116,6 +132,14 @@ export class MiniSearchIndex implements SearchIndex {
   private vocabulary = MiniSearchIndex.vocabularyIndex();
   /** How many indexed products use each facet entry (key `kind:value`): it leaves at zero. */
   private readonly usage = new Map<string, number>();
+  /**
+   * How many indexed products hold each term. A query word the catalog uses is taken as spelled:
+   * only an unknown word is matched with typos ("tulps"), so "roses" does not also expand into
+   * every term two edits away (the cost of a fuzzy query grows with the terms it reaches).
+   */
+  private readonly termCounts = new Map<string, number>();
+  private readonly fuzzyUnlessKnown = (term: string): number | false =>
+    this.termCounts.has(term) ? false : fuzziness(term);
 
   private static productIndex(): MiniSearch<SearchDocument> {
     return new MiniSearch<SearchDocument>({
@@ -156,6 +180,7 @@ export class MiniSearchIndex implements SearchIndex {
   async replaceAll(documents: readonly SearchDocument[]): Promise<void> {
     this.docs.clear();
     this.usage.clear();
+    this.termCounts.clear();
     this.products = MiniSearchIndex.productIndex();
     this.vocabulary = MiniSearchIndex.vocabularyIndex();
     for (const document of documents) this.put(document);
@@ -169,6 +194,7 @@ export class MiniSearchIndex implements SearchIndex {
     const old = this.docs.get(id);
     if (!old) return;
     this.docs.delete(id);
+    this.countTerms(old, -1);
     this.products.discard(id);
     this.vocabulary.discard(productKey(id));
     for (const entry of facetEntries(old)) this.release(entry);
@@ -177,8 +203,10 @@ export class MiniSearchIndex implements SearchIndex {
   async match(text: string, options: { readonly limit?: number } = {}): Promise<TextMatch[]> {
     if (text.trim() === '') return [];
     const scores = new Map<string, number>();
-    for (const r of this.products.search(text, { fields: NAMING_FIELDS })) scores.set(String(r.id), r.score);
-    for (const r of this.products.search(text, { fields: ['description'] })) {
+    const fuzzy = this.fuzzyUnlessKnown;
+    for (const r of this.products.search(text, { fields: NAMING_FIELDS, fuzzy }))
+      scores.set(String(r.id), r.score);
+    for (const r of this.products.search(text, { fields: ['description'], fuzzy })) {
       const id = String(r.id);
       scores.set(id, (scores.get(id) ?? 0) + DESCRIPTION_WEIGHT * r.score);
     }
@@ -209,9 +237,19 @@ export class MiniSearchIndex implements SearchIndex {
     });
   }
 
+  private countTerms(document: SearchDocument, delta: 1 | -1): void {
+    for (const term of termsOf(document)) {
+      const n = (this.termCounts.get(term) ?? 0) + delta;
+      if (n > 0) this.termCounts.set(term, n);
+      else this.termCounts.delete(term);
+    }
+  }
+
   private put(document: SearchDocument): void {
     const old = this.docs.get(document.id);
     this.docs.set(document.id, document);
+    if (old) this.countTerms(old, -1);
+    this.countTerms(document, 1);
     if (old) this.products.replace(document);
     else this.products.add(document);
 

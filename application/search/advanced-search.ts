@@ -2,9 +2,8 @@ import { descendantIds } from '../../domain/catalog/category.js';
 import type { Color, FlowerType, Occasion } from '../../domain/catalog/product.js';
 import { nearestCity, type Coordinates } from '../../domain/location/place.js';
 import {
-  countFacets,
   defaultSort,
-  matchesFilters,
+  filterAndCount,
   sortDocuments,
   type Facets,
   type NearbyFilter,
@@ -84,7 +83,7 @@ export class AdvancedSearch {
     if (filters.isErr()) return filters;
     const text = input.q?.trim() ?? '';
     const candidates = text !== '' ? await this.matches(text) : [...this.index.documents()];
-    const kept = candidates.filter((d) => matchesFilters(d, filters.value));
+    const { kept, facets } = filterAndCount(candidates, filters.value, input.facets);
     const sorted = sortDocuments(kept, input.sort ?? defaultSort(text !== ''));
     const start = (input.page - 1) * input.limit;
     const ids = sorted.slice(start, start + input.limit).map((d) => d.id);
@@ -95,7 +94,7 @@ export class AdvancedSearch {
       total: sorted.length,
       page: input.page,
       pages: Math.ceil(sorted.length / input.limit),
-      ...(input.facets ? { facets: countFacets(candidates, filters.value) } : {}),
+      ...(facets !== undefined ? { facets } : {}),
     });
   }
 

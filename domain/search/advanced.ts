@@ -103,6 +103,41 @@ export function matchesFilters(doc: SearchDocument, filters: SearchFilters, exce
   return FILTER_KEYS.every((key) => key === except || passes(doc, filters, key));
 }
 
+/** Bit of each filter in a document's "failed" mask. */
+const BIT: Record<FilterKey, number> = Object.fromEntries(
+  FILTER_KEYS.map((key, i) => [key, 1 << i]),
+) as Record<FilterKey, number>;
+
+/**
+ * Each candidate with the filters it fails as a bit mask, every filter checked once per document
+ * (the facets need "every filter but one" seven times over: from the mask, not by re-filtering).
+ */
+interface Checked {
+  readonly doc: SearchDocument;
+  readonly failed: number;
+}
+
+function check(candidates: readonly SearchDocument[], filters: SearchFilters): Checked[] {
+  const active = FILTER_KEYS.filter((key) => filters[key] !== undefined);
+  return candidates.map((doc) => {
+    let failed = 0;
+    for (const key of active) if (!passes(doc, filters, key)) failed |= BIT[key];
+    return { doc, failed };
+  });
+}
+
+/** The candidates every filter keeps, in their order, and (when asked) the facet counts. */
+export function filterAndCount(
+  candidates: readonly SearchDocument[],
+  filters: SearchFilters,
+  withFacets: boolean,
+): { kept: SearchDocument[]; facets?: Facets } {
+  const checked = check(candidates, filters);
+  const kept: SearchDocument[] = [];
+  for (const c of checked) if (c.failed === 0) kept.push(c.doc);
+  return withFacets ? { kept, facets: facetsOf(checked) } : { kept };
+}
+
 const SORT_KEYS: Record<
   Exclude<SearchSort, 'relevance'>,
   (a: SearchDocument, b: SearchDocument) => number
@@ -164,7 +199,11 @@ export interface Facets {
 function countValues(docs: Iterable<SearchDocument>, valuesOf: (d: SearchDocument) => readonly string[]) {
   const counts = new Map<string, number>();
   for (const doc of docs) {
-    for (const v of new Set(valuesOf(doc))) counts.set(v, (counts.get(v) ?? 0) + 1);
+    const values = valuesOf(doc);
+    for (let i = 0; i < values.length; i += 1) {
+      const v = values[i]!;
+      if (values.indexOf(v) === i) counts.set(v, (counts.get(v) ?? 0) + 1); // a value once per document
+    }
   }
   return [...counts]
     .map(([value, count]) => ({ value, count }))
@@ -185,7 +224,16 @@ export function priceBandOf(price: Money): string {
  * "wedding" products there are. Values with no product are left out.
  */
 export function countFacets(candidates: readonly SearchDocument[], filters: SearchFilters): Facets {
-  const without = (key: FilterKey) => candidates.filter((d) => matchesFilters(d, filters, key));
+  return facetsOf(check(candidates, filters));
+}
+
+function facetsOf(checked: readonly Checked[]): Facets {
+  // Kept by every filter but `key`: failed none, or only that one.
+  const without = (key: FilterKey): SearchDocument[] => {
+    const out: SearchDocument[] = [];
+    for (const c of checked) if (c.failed === 0 || c.failed === BIT[key]) out.push(c.doc);
+    return out;
+  };
   const byCategory = without('categoryIds');
   const names = new Map(byCategory.map((d) => [d.categoryId ?? '', d.category]));
   const priced = countValues(without('priceRange'), (d) => [priceBandOf(d.price)]);

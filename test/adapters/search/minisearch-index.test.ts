@@ -108,6 +108,21 @@ describe('MiniSearchIndex (the in-process SearchIndex)', () => {
     expect(ranked).to.include.members(['balloon', 'red-anniversary', 'tulips']);
   });
 
+  it('takes a word the catalog uses as spelled (no typo matches for it); an unknown word gets them', async () => {
+    await index.upsert(doc('rope', { name: 'Rope Basket', flowerTypes: [], occasions: [], colors: [] }));
+    // "rose" is indexed: "rope" (one edit away) is not offered for it...
+    expect(await ids('rose')).to.not.include('rope');
+    // ...while "rsoe", a word no product uses, still reaches the roses (and "ropee" the basket).
+    expect(await ids('rsoe')).to.include('red-birthday');
+    expect(await ids('ropee')).to.include('rope');
+    // Once the last product using a word leaves, the word is unknown again and typos reach it.
+    await index.remove('rope');
+    await index.upsert(
+      doc('ropes-gone', { name: 'Twine Basket', flowerTypes: [], occasions: [], colors: [] }),
+    );
+    expect(await ids('twien')).to.include('ropes-gone');
+  });
+
   it('boosts the name over the other fields and those over the description', async () => {
     await index.upsert(doc('in-name', { name: 'Peony Cloud' }));
     await index.upsert(doc('in-tags', { name: 'Soft Pastels', tags: ['peony'] }));
