@@ -214,6 +214,20 @@ export function synthesizeHistory(
     companion.set(p.id, other);
   }
 
+  // Follow-ups: each product has another sharing a flower type (else a colour) that its buyers
+  // come back for in a later order: the shopper-level pattern next-order recommendations learn.
+  const followUp = new Map<string, Product>();
+  for (const p of catalog) {
+    const alike = catalog.filter(
+      (o) => o.id !== p.id && o.flowerTypes.some((f) => p.flowerTypes.includes(f)),
+    );
+    const near =
+      alike.length > 0
+        ? alike
+        : catalog.filter((o) => o.id !== p.id && o.colors.some((c) => p.colors.includes(c)));
+    if (near.length > 0) followUp.set(p.id, pick(near));
+  }
+
   // Shoppers: a home city (popular cities weigh more), a favourite occasion, how often they buy.
   const start = new Date(end.getTime() - settings.months * 30 * DAY_MS);
   const cityPick = picker(cities.map((c) => (c.popular ? 3 : 1)));
@@ -276,7 +290,10 @@ export function synthesizeHistory(
                 )
               ]![0];
     const pool = poolFor(theme);
-    const main = pool.items[pool.pick(rnd())]!;
+    const history = bought.get(u) ?? [];
+    // Outside a seasonal peak, a returning shopper often comes back for a follow-up of an earlier buy.
+    const back = !season && history.length > 0 && rnd() < 0.4 ? followUp.get(pick(history).id) : undefined;
+    const main = back ?? pool.items[pool.pick(rnd())]!;
     const basket: Product[] = [main];
     const pair = companion.get(main.id);
     if (pair && rnd() < 0.45) basket.push(pair);

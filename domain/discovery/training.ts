@@ -294,8 +294,11 @@ export function* trainSteps(
         seen[j] = n + products.length; // content counted once
       }
     }
+    // Content speaks for a product in proportion to how little co-occurrence it has: all of its
+    // weight for a product nobody bought yet (cold start), little for a well-sold one.
+    const contentWeight = settings.contentWeight * (settings.shrinkage / (settings.shrinkage + mi));
     for (const j of candidates) {
-      score[j] = score[j]! + settings.contentWeight * similarity(n, j);
+      score[j] = score[j]! + contentWeight * similarity(n, j);
       seen[j] = n;
     }
     // The best `neighbours`, kept sorted while scanning (most candidates fall below the last).

@@ -95,6 +95,37 @@ describe('domain: recommendation training', () => {
     expect(model.neighbours.A![0]!.score).to.equal(0.333333);
   });
 
+  it("content speaks for a product in proportion to how little it sold: a best-seller's neighbours follow its co-purchases", () => {
+    // A sold 10 times, twice with B; C looks exactly like A but was never bought with it.
+    const look = {
+      occasions: ['birthday' as const],
+      flowerTypes: ['roses' as const],
+      colors: ['red' as const],
+    };
+    const orders = [
+      order('u1', ['A', 'B']),
+      order('u2', ['A', 'B']),
+      ...Array.from({ length: 8 }, (_, i) => order(`x${i}`, ['A'])),
+    ];
+    const model = train(
+      data({
+        products: [
+          product('A', look),
+          product('B', { price: 900_000 }),
+          product('C', look),
+          product('N', look),
+        ],
+        orders,
+      }),
+    );
+    // B: cosine 2/sqrt(10 x 2) x shrink 2/(2+2) = 0.22 from co-purchases; C's full content
+    // weight would be 0.3 x 1, but A has a mass of 10: 0.3 x 2/(2+10) = 0.05.
+    expect(model.neighbours['A']!.map((n) => n.id)).to.deep.equal(['B', 'C', 'N']);
+    // N, never sold, still gets its look-alikes first, at the full content weight (cold start).
+    expect(model.neighbours['N']!.map((n) => n.id).slice(0, 2)).to.deep.equal(['A', 'C']);
+    expect(model.neighbours['N']![0]!.score).to.be.closeTo(0.3, 0.001);
+  });
+
   it('keeps the top K neighbours', () => {
     const products = ['A', 'B', 'C', 'D', 'E'].map((id) => product(id));
     const model = train(data({ products, orders: [order('u1', ['A', 'B', 'C', 'D', 'E'])] }), {
