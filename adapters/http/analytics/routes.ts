@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
+import { toCsv } from '../csv.js';
 import {
   AnalyticsReports,
   type DashboardReport,
@@ -218,8 +218,7 @@ export function presentDashboard(d: DashboardReport): DashboardT {
 
 // ---- CSV: a header row, then one row per bucket / item / metric -------------------------------
 
-const csv = (columns: readonly string[], rows: readonly (readonly unknown[])[]) =>
-  stringify([...rows] as unknown[][], { header: true, columns: [...columns] });
+const csv = (columns: readonly string[], rows: readonly (readonly unknown[])[]) => toCsv(rows, columns);
 
 export const CSV: Record<string, { columns: readonly string[]; rows: (data: never) => unknown[][] }> = {
   sales: {

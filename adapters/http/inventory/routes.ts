@@ -1,6 +1,6 @@
+import { toCsv } from '../csv.js';
 import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { stringify } from 'csv-stringify/sync';
 import {
   BulkUpdateStock,
   ChangeStock,
@@ -167,10 +167,10 @@ function presentReport(r: InventoryReport) {
   };
 }
 
-/** The report as CSV (csv-stringify quotes names with commas, quotes or newlines). */
+/** The report as CSV (`toCsv`: quoting, and no formula runs from a name). */
 export function reportCsv(r: InventoryReport): string {
   const rows = presentReport(r).rows;
-  return stringify(rows, { header: true, columns: [...CSV_COLUMNS] });
+  return toCsv(rows, CSV_COLUMNS);
 }
 
 function sendReport(reply: FastifyReply, report: InventoryReport, format: 'json' | 'csv' | undefined) {
