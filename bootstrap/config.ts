@@ -193,6 +193,8 @@ export interface Config {
   readonly events: { readonly sweepIntervalMs: number; readonly redeliverAfterMs: number };
   /** The advanced search's "nearby": a florist this far from the point, or the shop where the point is this near a serviceable city. */
   readonly searchNearbyRadiusKm: number;
+  /** How often each instance checks its search index against the catalog (notices missed while Redis was away). */
+  readonly searchReconcileIntervalMs: number;
   /**
    * The job queue (in process, or BullMQ with REDIS_URL). `workers`: this process runs the
    * processors (false: it only enqueues, `npm run worker` processes run them). `concurrency`:
@@ -727,6 +729,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       redeliverAfterMs: int(env, 'EVENT_REDELIVER_AFTER_MS', 30_000, 0, 3600_000),
     },
     searchNearbyRadiusKm: int(env, 'SEARCH_NEARBY_RADIUS_KM', 25, 1, 500),
+    searchReconcileIntervalMs: int(env, 'SEARCH_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),
     queue: queueConfig(env),
     realtime: realtimeConfig(env),
     recommendations: {

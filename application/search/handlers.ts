@@ -141,3 +141,33 @@ export class RebuildSearchIndex {
     return { indexed: this.index.size };
   }
 }
+
+/**
+ * Brings this instance's index back to the catalog: a product whose document differs from its
+ * indexed one, or is missing, and an indexed product the catalog no longer has are re-read (in
+ * their product's queue, like the handlers). The notices reach other instances through the Redis
+ * fan-out, which is best effort: one missed while Redis was away would otherwise leave this
+ * index stale until the next restart. Run on a schedule (SEARCH_RECONCILE_INTERVAL_MS).
+ */
+export class ReconcileSearchIndex {
+  constructor(
+    private readonly index: SearchIndex,
+    private readonly documents: SearchDocuments,
+    private readonly queue: ProductQueue,
+  ) {}
+
+  async execute(): Promise<{ reread: number }> {
+    const current = await this.documents.all();
+    const stale = new Set<string>();
+    for (const doc of current) {
+      const indexed = this.index.get(doc.id);
+      if (!indexed || JSON.stringify(indexed) !== JSON.stringify(doc)) stale.add(doc.id);
+    }
+    const listed = new Set(current.map((d) => d.id));
+    for (const doc of this.index.documents()) if (!listed.has(doc.id)) stale.add(doc.id);
+    await Promise.all(
+      [...stale].map((id) => this.queue.run(id, () => reindex(this.index, this.documents, id))),
+    );
+    return { reread: stale.size };
+  }
+}

@@ -24,7 +24,9 @@ import {
   IndexProductsWhenOrderPlaced,
   ProductQueue,
   RebuildSearchIndex,
+  ReconcileSearchIndex,
 } from '../../application/search/handlers.js';
+import { SweepSchedule } from './stock-reservations.js';
 import { Autocomplete } from '../../application/search/autocomplete.js';
 import {
   APP_LOGGER,
@@ -38,6 +40,32 @@ import { MiniSearchIndex } from '../../adapters/search/minisearch-index.js';
 import type { Config } from '../config.js';
 import { bindClass, bindUseCase } from './bind.js';
 
+/**
+ * Every SEARCH_RECONCILE_INTERVAL_MS, this instance's index is checked against the catalog (the
+ * start-up fill has just built it, so the first check waits one interval).
+ */
+export class SearchReconcileSchedule extends SweepSchedule {
+  readonly name = 'reconcile the search index with the catalog';
+  private first = true;
+
+  constructor(
+    private readonly reconcile: ReconcileSearchIndex,
+    intervalMs: number,
+    logger: AppLogger,
+  ) {
+    super(intervalMs, logger);
+  }
+
+  protected async sweep(): Promise<void> {
+    if (this.first) {
+      this.first = false;
+      return;
+    }
+    const { reread } = await this.reconcile.execute();
+    if (reread > 0) this.logger.info('search index reconciled with the catalog', { reread });
+  }
+}
+
 /** The search context: the index, autocomplete, advanced search, saved/popular/history searches. */
 export function bindSearch(container: Container, config: Config): void {
   // The index: in process on every instance, kept current by the catalog notices (REACTIONS).
@@ -48,6 +76,7 @@ export function bindSearch(container: Container, config: Config): void {
   bindUseCase(container, IndexProductsWhenCatalogChanged, indexing);
   bindUseCase(container, IndexProductsWhenOrderPlaced, indexing);
   bindUseCase(container, RebuildSearchIndex, indexing);
+  bindUseCase(container, ReconcileSearchIndex, indexing);
   container
     .bind<StartupTask>(STARTUP_TASK)
     .toResolvedValue(
@@ -61,6 +90,18 @@ export function bindSearch(container: Container, config: Config): void {
       [RebuildSearchIndex, APP_LOGGER],
     )
     .inSingletonScope();
+  container
+    .bind(SearchReconcileSchedule)
+    .toResolvedValue(
+      (reconcile: ReconcileSearchIndex, logger: AppLogger) =>
+        new SearchReconcileSchedule(reconcile, config.searchReconcileIntervalMs, logger),
+      [ReconcileSearchIndex, APP_LOGGER],
+    )
+    .inSingletonScope()
+    .onDeactivation((schedule) => schedule.stop());
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue((schedule: SearchReconcileSchedule) => schedule, [SearchReconcileSchedule]);
   bindUseCase(container, Autocomplete, [SEARCH_INDEX]);
   // Recorded searches: saved, popular, history (stores in the PERSISTENCE table).
   container.bind(SEARCH_RECORD_SETTINGS).toConstantValue(config.searchRecords);

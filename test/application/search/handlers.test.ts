@@ -6,6 +6,7 @@ import {
   IndexProductsWhenCatalogChanged,
   ProductQueue,
   RebuildSearchIndex,
+  ReconcileSearchIndex,
 } from '../../../application/search/handlers.js';
 import type { SearchDocuments } from '../../../application/search/search-documents.js';
 
@@ -91,5 +92,26 @@ describe('search indexing handlers', () => {
       new ProductQueue(),
     ).handle(productEvent('catalog.product-deleted', 'p1', new Date(), 'k'));
     expect(index.size).to.equal(0);
+  });
+
+  it('reconcile: a changed, a missing and a deleted product are re-read; an index that matches is left alone', async () => {
+    const index = new MiniSearchIndex();
+    const documents = new SlowDocuments();
+    documents.current.set('p2', { ...base, id: 'p2', name: 'Tulip Basket' });
+    // The index missed three notices: p1 renamed, p2 created, p3 deleted.
+    await index.replaceAll([base, { ...base, id: 'p3', name: 'Gone Orchid' }]);
+    documents.current.set('p1', { ...base, name: 'Renamed Roses' });
+    const reconcile = new ReconcileSearchIndex(
+      index,
+      documents as unknown as SearchDocuments,
+      new ProductQueue(),
+    );
+    expect(await reconcile.execute()).to.deep.equal({ reread: 3 });
+    expect(index.get('p1')?.name).to.equal('Renamed Roses');
+    expect(index.get('p2')?.name).to.equal('Tulip Basket');
+    expect(index.get('p3')).to.equal(undefined);
+    expect((await index.match('renamed')).map((m) => m.id)).to.deep.equal(['p1']);
+    expect((await index.match('orchid')).map((m) => m.id)).to.deep.equal([]);
+    expect(await reconcile.execute()).to.deep.equal({ reread: 0 });
   });
 });
