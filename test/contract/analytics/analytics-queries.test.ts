@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../../architecture/source-graph.js';
 import { expect } from 'chai';
 import type { Connection } from 'mongoose';
 import type { AnalyticsQueries } from '../../../application/analytics/ports.js';
@@ -303,10 +305,8 @@ describeWith(['mongo'], 'contract: AnalyticsQueries (mongo)', () => {
       .aggregate([{ $group: { _id: null, v: { $sum: '$v' }, w: { $sum: '$w' } } }])
       .toArray();
     const oneAccumulatorOnly = two?.w !== 10;
-    const code = readFileSync(
-      new URL('../../../adapters/persistence/mongo/analytics-queries.ts', import.meta.url),
-      'utf8',
-    )
+    // The source, from the project root: the same from test/ and from the compiled dist/test/.
+    const code = readFileSync(join(root, 'adapters/persistence/mongo/analytics-queries.ts'), 'utf8')
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .replace(/\/\/.*$/gm, '');
     for (const op of lacking)
