@@ -10,11 +10,10 @@
  * measurement (it starts dist/bootstrap/main.js).
  */
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { loadConfig } from '../bootstrap/config.js';
+import { benchConfig } from './app-config.js';
 import { createApplication } from '../bootstrap/app.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -66,20 +65,7 @@ async function startupMs(runs: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig(
-    {
-      NODE_ENV: 'production',
-      // Production refuses to start without a real card gateway; the bench takes no payments.
-      CARD_PAYMENTS_ENABLED: 'false',
-      // Production refuses guessable secrets and seeds the demo catalog only when asked.
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_ENABLED: 'false',
-      ADMIN_PASSWORD: randomBytes(18).toString('base64'),
-    },
-    () => '',
-  );
+  const config = benchConfig();
   const application = await createApplication(config);
   await application.app.listen({ port: 0, host: '127.0.0.1' });
   const address = application.app.server.address();

@@ -12,7 +12,6 @@
  * {type:'times'} (answers {type:'times', times: {path: ms[]}} and clears them), {type:'stop'}.
  * Message out once ready: {type:'ready', appPort, basePort, products, indexed}.
  */
-import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import Fastify from 'fastify';
 import { CATEGORY_REPOSITORY, type CategoryRepository } from '../application/catalog/ports.js';
@@ -21,7 +20,7 @@ import { SEARCH_INDEX, type SearchIndex } from '../application/search/ports.js';
 import { EventDispatcher } from '../application/shared/event-dispatcher.js';
 import { DEMO_PRODUCTS } from '../adapters/persistence/seed/demo-catalog.js';
 import { createApplication } from '../bootstrap/app.js';
-import { loadConfig } from '../bootstrap/config.js';
+import { benchConfig } from './app-config.js';
 import { syntheticProductSeeds } from './search-corpus.js';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 10_000);
@@ -41,18 +40,7 @@ function timeRequests(server: Server): void {
 }
 
 async function main(): Promise<void> {
-  const config = loadConfig(
-    {
-      NODE_ENV: 'production',
-      CARD_PAYMENTS_ENABLED: 'false',
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      SEED_DEMO: 'true',
-      LOG_LEVEL: 'silent',
-      RATE_LIMIT_ENABLED: 'false',
-      ADMIN_PASSWORD: randomBytes(18).toString('base64'),
-    },
-    () => '',
-  );
+  const config = benchConfig();
   const application = await createApplication(config);
   const { container } = application;
 
