@@ -5,6 +5,8 @@ import { domainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
 import { DomainFailure, httpError, retryAfterOf, type AnswerError, type HttpError } from './errors.js';
 import type { Resolver } from './types.js';
+import { apiKeyAuthentication } from './api-keys/authenticate.js';
+import { signatureCheck } from './signing/verify.js';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -59,6 +61,8 @@ export function failWithRetryAfter(reply: FastifyReply | undefined, error: Answe
  */
 export function authHooks(resolve: Resolver) {
   const authenticator = resolve.get<Authenticator>(AUTHENTICATOR);
+  const apiKey = apiKeyAuthentication(resolve);
+  const signature = signatureCheck(resolve);
 
   /**
    * The request's bearer token -> Principal, where authentication is required. A presented
@@ -73,18 +77,31 @@ export function authHooks(resolve: Resolver) {
     reply?: FastifyReply,
     { safeRead = isSafeRead(request) }: { safeRead?: boolean } = {},
   ): Promise<Result<Principal, AuthError>> {
-    const result = await authenticator.authenticate(bearerToken(request), { safeRead });
-    if (result.isErr() && request.headers.authorization !== undefined && request.server.failedAuthLimit) {
+    const result =
+      (await apiKey(request)) ?? (await authenticator.authenticate(bearerToken(request), { safeRead }));
+    const presented =
+      request.headers.authorization !== undefined || request.headers['x-api-key'] !== undefined;
+    if (result.isErr() && presented && request.server.failedAuthLimit) {
       const wait = await request.server.failedAuthLimit(request);
       if (wait !== null) failWithRetryAfter(reply, tooManyFailedAuthentications(wait));
     }
     return result;
   }
 
+  /** Sets the request's principal once its credential passed, then checks a required request signature. */
+  async function admit(
+    request: FastifyRequest,
+    reply: FastifyReply | undefined,
+    principal: Principal,
+  ): Promise<void> {
+    request.principal = principal;
+    await signature(request, reply, principal);
+  }
+
   async function requireAuth(request: FastifyRequest, reply?: FastifyReply): Promise<void> {
     const result = await authenticate(request, reply);
     if (result.isErr()) throw new DomainFailure(result.error);
-    request.principal = result.value;
+    await admit(request, reply, result.value);
   }
 
   /**
@@ -119,7 +136,15 @@ export function authHooks(resolve: Resolver) {
     }
   }
 
-  return { requireAuth, optionalAuth, requireAdmin, requireDeliveryStaff, authenticate, authenticator };
+  return {
+    requireAuth,
+    optionalAuth,
+    requireAdmin,
+    requireDeliveryStaff,
+    authenticate,
+    admit,
+    authenticator,
+  };
 }
 
 /** The principal of a route behind `requireAuth`. */

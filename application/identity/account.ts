@@ -21,11 +21,12 @@ import type {
   PasswordHasher,
   PasswordResetStore,
   SecretDigest,
-  TokenService,
+  Session,
+  SessionIssuer,
+  SignInContext,
   UserRepository,
 } from './ports.js';
 import { modifyUser } from './save-user.js';
-import { issueSession, type Session } from './sessions.js';
 
 export class UpdateDetails {
   constructor(
@@ -71,15 +72,18 @@ export class UpdatePassword {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionIssuer,
     private readonly clock: Clock,
   ) {}
 
-  async execute(input: {
-    userId: string;
-    currentPassword: string;
-    newPassword: string;
-  }): Promise<Result<Session, DomainError>> {
+  async execute(
+    input: {
+      userId: string;
+      currentPassword: string;
+      newPassword: string;
+    },
+    context: SignInContext = {},
+  ): Promise<Result<Session, DomainError>> {
     const valid = validatePassword(input.newPassword, 'newPassword');
     if (valid.isErr()) return valid;
     const user = await this.users.findById(input.userId);
@@ -96,7 +100,7 @@ export class UpdatePassword {
     const now = this.clock.now();
     const saved = await modifyUser(this.users, user.id, (u) => Ok(changePassword(u, hash, now)));
     if (saved.isErr()) return saved;
-    return Ok(issueSession(this.tokens, saved.value, now));
+    return Ok(await this.sessions.start(saved.value, now, context));
   }
 }
 
@@ -147,11 +151,14 @@ export class ResetPassword {
     private readonly resets: PasswordResetStore,
     private readonly digest: SecretDigest,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionIssuer,
     private readonly clock: Clock,
   ) {}
 
-  async execute(input: { resetToken: string; password: string }): Promise<Result<Session, DomainError>> {
+  async execute(
+    input: { resetToken: string; password: string },
+    context: SignInContext = {},
+  ): Promise<Result<Session, DomainError>> {
     // A bad new password does not spend the token: the shopper can try again with the same link.
     const valid = validatePassword(input.password);
     if (valid.isErr()) return valid;
@@ -166,6 +173,6 @@ export class ResetPassword {
     const now = this.clock.now();
     const saved = await modifyUser(this.users, userId, (u) => Ok(changePassword(u, hash, now)));
     if (saved.isErr()) return saved.error.code === 'NOT_FOUND' ? Err(invalid) : saved;
-    return Ok(issueSession(this.tokens, saved.value, now));
+    return Ok(await this.sessions.start(saved.value, now, context));
   }
 }

@@ -148,6 +148,47 @@ export interface TokenClaims {
   readonly expiresAt: number;
 }
 
+/** Where and how a sign-in happens (every path that hands out a token passes it). */
+export interface SignInContext {
+  /** The caller's address (normalized: IPv6 per /64). */
+  readonly ip?: string;
+  readonly userAgent?: string;
+  /** A non-browser client asked for a refresh token too (POST /api/auth/refresh rotates it). */
+  readonly withRefreshToken?: boolean;
+}
+
+/** What register, login, MFA completion, update-password and reset-password answer. */
+export interface Session {
+  readonly user: User;
+  readonly token: string;
+  /** The sign-in session the token belongs to (GET /api/auth/sessions lists it). */
+  readonly sessionId?: string;
+  /** Only when the context asked for one. */
+  readonly refreshToken?: string;
+}
+
+/**
+ * Starts a sign-in session for a user whose credentials were checked and hands out its token.
+ * Every use case that signs someone in goes through it (register, login, MFA challenge,
+ * password change, password reset).
+ */
+export interface SessionIssuer {
+  start(user: User, now: Date, context: SignInContext): Promise<Session>;
+}
+export const SESSION_ISSUER = token<SessionIssuer>('SessionIssuer');
+
+/**
+ * Keys for request signatures (HMAC-SHA256, see adapters/http/signing), derived from one server
+ * secret so nothing extra is stored: an API key's signing secret is shown once when the key is
+ * created; a session's is handed to its holder on request. Rotating the server secret changes
+ * them all.
+ */
+export interface SigningKeys {
+  forApiKey(apiKeyId: string): string;
+  forSession(sessionId: string): string;
+}
+export const SIGNING_KEYS = token<SigningKeys>('SigningKeys');
+
 /** Signs and verifies bearer tokens (HS256 JWT with payload exactly `{id, iat, exp}`). */
 export interface TokenService {
   /** A token for `userId` issued at `nowSeconds`, valid for the configured lifetime. */

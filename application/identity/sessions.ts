@@ -18,6 +18,9 @@ import type {
   LoginThrottle,
   PasswordHasher,
   SecretDigest,
+  Session,
+  SessionIssuer,
+  SignInContext,
   TokenRevocationStore,
   TokenService,
   UserRepository,
@@ -26,15 +29,20 @@ import { identityEvent, type UserRegistered } from '../../domain/identity/events
 import { writeWithNotices } from '../shared/staged-notices.js';
 import { modifyUser } from './save-user.js';
 
-/** What register, login, update-password and reset-password answer. */
-export interface Session {
-  readonly user: User;
-  readonly token: string;
-}
+export type { Session } from './ports.js';
 
 /** A token for `user` at `now`, dated after the user's last password change (tokenIssuedAt). */
 export function issueSession(tokens: TokenService, user: User, now: Date): Session {
   return { user, token: tokens.sign(user.id, tokenIssuedAt(user, now)).token };
+}
+
+/** Sessions that are only their token: nothing is stored, nothing lists or revokes them. */
+export class TokenOnlySessions implements SessionIssuer {
+  constructor(private readonly tokens: TokenService) {}
+
+  start(user: User, now: Date): Promise<Session> {
+    return Promise.resolve(issueSession(this.tokens, user, now));
+  }
 }
 
 /**
@@ -46,13 +54,16 @@ export class RegisterUser {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionIssuer,
     private readonly ids: IdGenerator,
     private readonly clock: Clock,
     private readonly events: EventBus,
   ) {}
 
-  async execute(input: RegistrationInput): Promise<Result<Session, DomainError>> {
+  async execute(
+    input: RegistrationInput,
+    context: SignInContext = {},
+  ): Promise<Result<Session, DomainError>> {
     const valid = validateRegistration(input);
     if (valid.isErr()) return valid;
     // Cheap early answer; the repository's create re-checks atomically.
@@ -70,7 +81,7 @@ export class RegisterUser {
       (outcome) => outcome.isOk(),
     );
     if (created.isErr()) return created;
-    return Ok(issueSession(this.tokens, created.value, now));
+    return Ok(await this.sessions.start(created.value, now, context));
   }
 }
 
@@ -103,7 +114,7 @@ export class LoginUser {
   constructor(
     private readonly users: UserRepository,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: TokenService,
+    private readonly sessions: SessionIssuer,
     private readonly throttle: LoginThrottle,
     private readonly clock: Clock,
     /** Failures per account across IPs; absent: only per email + IP. */
@@ -158,7 +169,8 @@ export class LoginUser {
     const now = this.clock.now();
     const device = userAgent?.trim() ? deviceOf(userAgent) : undefined;
     const saved = await modifyUser(this.users, user.id, (u) => Ok(recordLogin(u, now, device)));
-    return Ok(issueSession(this.tokens, saved.isOk() ? saved.value : recordLogin(user, now, device), now));
+    const signedIn = saved.isOk() ? saved.value : recordLogin(user, now, device);
+    return Ok(await this.sessions.start(signedIn, now, { ip, ...(userAgent ? { userAgent } : {}) }));
   }
 
   private dummy(): Promise<string> {

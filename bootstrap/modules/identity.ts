@@ -11,6 +11,8 @@ import {
   PASSWORD_HASHER,
   PASSWORD_RESET_STORE,
   SECRET_DIGEST,
+  SESSION_ISSUER,
+  SIGNING_KEYS,
   TOKEN_REVOCATION_STORE,
   TOKEN_SERVICE,
   USER_REPOSITORY,
@@ -31,7 +33,8 @@ import {
   AuditTrail,
   type AuditTrailSettings,
 } from '../../application/identity/audit-trail.js';
-import { LoginUser, Logout, RegisterUser } from '../../application/identity/sessions.js';
+import { LoginUser, Logout, RegisterUser, TokenOnlySessions } from '../../application/identity/sessions.js';
+import { HmacSigningKeys } from '../../adapters/security/hmac-signing-keys.js';
 import {
   ForgotPassword,
   ResetPassword,
@@ -83,6 +86,15 @@ export function bindIdentity(container: Container, config: Config): void {
     .inSingletonScope()
     .onDeactivation((hasher) => hasher.close());
   container.bind(SECRET_DIGEST).toConstantValue(new Sha256Digest());
+  // Request-signing keys, derived (like reset links) from the token signing secret.
+  container
+    .bind(SIGNING_KEYS)
+    .toConstantValue(
+      new HmacSigningKeys(
+        createHash('sha256').update(`request-signing\u0000${config.jwt.secret}`).digest('hex'),
+      ),
+    );
+  bindClass(container, SESSION_ISSUER, TokenOnlySessions, [TOKEN_SERVICE]);
   container
     .bind<InProcessBackgroundTasks>(BACKGROUND_TASKS)
     .toResolvedValue((logger: AppLogger) => new InProcessBackgroundTasks(logger), [APP_LOGGER])
@@ -108,7 +120,7 @@ export function bindIdentity(container: Container, config: Config): void {
   bindUseCase(container, RegisterUser, [
     USER_REPOSITORY,
     PASSWORD_HASHER,
-    TOKEN_SERVICE,
+    SESSION_ISSUER,
     ID_GENERATOR,
     CLOCK,
     EVENT_BUS,
@@ -116,7 +128,7 @@ export function bindIdentity(container: Container, config: Config): void {
   bindUseCase(container, LoginUser, [
     USER_REPOSITORY,
     PASSWORD_HASHER,
-    TOKEN_SERVICE,
+    SESSION_ISSUER,
     LOGIN_THROTTLE,
     CLOCK,
     ACCOUNT_LOGIN_THROTTLE,
@@ -132,7 +144,7 @@ export function bindIdentity(container: Container, config: Config): void {
   bindUseCase(container, UpdateDetails, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, UpdatePreferences, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, RecordSearch, [USER_REPOSITORY, CLOCK]);
-  bindUseCase(container, UpdatePassword, [USER_REPOSITORY, PASSWORD_HASHER, TOKEN_SERVICE, CLOCK]);
+  bindUseCase(container, UpdatePassword, [USER_REPOSITORY, PASSWORD_HASHER, SESSION_ISSUER, CLOCK]);
   bindUseCase(container, ForgotPassword, [USER_REPOSITORY, EVENT_BUS, ID_GENERATOR, CLOCK, BACKGROUND_TASKS]);
   bindUseCase(container, ResetLinks, [SECRET_DIGEST, IDENTITY_SETTINGS]);
   bindUseCase(container, IssuePasswordReset, [
@@ -148,7 +160,7 @@ export function bindIdentity(container: Container, config: Config): void {
     PASSWORD_RESET_STORE,
     SECRET_DIGEST,
     PASSWORD_HASHER,
-    TOKEN_SERVICE,
+    SESSION_ISSUER,
     CLOCK,
   ]);
   bindUseCase(container, AddAddress, [USER_REPOSITORY, ID_GENERATOR, CLOCK]);

@@ -101,18 +101,46 @@ export interface User {
   readonly deviceInfo: readonly DeviceInfo[];
   /** Tokens issued (iat) before this instant are no longer accepted. */
   readonly passwordChangedAt?: Date;
+  /** Multi-factor sign-in (TOTP); absent: never set up. See domain/identity/mfa.ts. */
+  readonly mfa?: MfaState;
   readonly createdAt: Date;
   readonly updatedAt: Date;
   /** Optimistic concurrency: incremented by every successful save. */
   readonly version: number;
 }
 
-/** Who is making a request, once the token has been checked. */
+/**
+ * TOTP multi-factor state of an account. `secret` is the shared TOTP secret (base32), stored
+ * encrypted at rest by the persistence adapter; `pendingSecret` is one set up but not yet
+ * verified. Recovery codes are stored only as digests; a used one is removed. `lastUsedStep` is
+ * the TOTP time step of the last accepted code, so a code cannot be replayed within its window.
+ */
+export interface MfaState {
+  readonly enabled: boolean;
+  readonly secret?: string;
+  readonly pendingSecret?: string;
+  readonly recoveryCodeHashes: readonly string[];
+  readonly lastUsedStep?: number;
+  readonly enabledAt?: Date;
+}
+
+/** An API key acting for its creator, limited to its scopes (domain/identity/api-key.ts). */
+export interface ApiKeyActor {
+  readonly id: string;
+  readonly name: string;
+  readonly scopes: readonly string[];
+}
+
+/** Who is making a request, once the token (or API key) has been checked. */
 export interface Principal {
   readonly user: User;
   /** Hash of the presented token, so logout can revoke exactly that token. */
   readonly tokenId: string;
   readonly tokenExpiresAt: Date;
+  /** The sign-in session the token belongs to (absent for tokens issued without one). */
+  readonly sessionId?: string;
+  /** Set when the request authenticated with an X-API-Key instead of a bearer token. */
+  readonly apiKey?: ApiKeyActor;
 }
 
 // ---------------------------------------------------------------------------------------------

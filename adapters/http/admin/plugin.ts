@@ -36,7 +36,7 @@ const ActivitySchema = Type.Object({
  * for every request, whichever context's routes it reaches.
  */
 export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
-  const { authenticate } = authHooks(deps.resolve);
+  const { authenticate, admit } = authHooks(deps.resolve);
   const audit = deps.resolve.get<AuditLog>(AUDIT_LOG);
   const trail = deps.resolve.get(AuditTrail);
   const clock = deps.resolve.get<Clock>(CLOCK);
@@ -92,7 +92,7 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
         userRole: user.role,
       });
     }
-    request.principal = result.value;
+    await admit(request, reply, result.value);
   });
 
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {

@@ -4,7 +4,12 @@ import type { AppLogger, RandomSource } from '../../../application/shared/ports.
 import type { IdentitySettings } from '../../../application/identity/ports.js';
 import type { Mailer, MailMessage } from '../../../application/shared/mail.js';
 import { TokenAuthenticator } from '../../../application/identity/authenticator.js';
-import { LoginUser, Logout, RegisterUser } from '../../../application/identity/sessions.js';
+import {
+  LoginUser,
+  Logout,
+  RegisterUser,
+  TokenOnlySessions,
+} from '../../../application/identity/sessions.js';
 import {
   ForgotPassword,
   ResetPassword,
@@ -163,7 +168,8 @@ export function identityKit(
     }
   };
   const forgot = new ForgotPassword(users, bus, ids, clock, tasks);
-  const register = new RegisterUser(users, hasher, tokens, ids, clock, bus);
+  const sessions = new TokenOnlySessions(tokens);
+  const register = new RegisterUser(users, hasher, sessions, ids, clock, bus);
   const createAdmin = new CreateAdmin(users, hasher, ids, clock);
   return {
     clock,
@@ -191,10 +197,10 @@ export function identityKit(
         return answer;
       },
     },
-    login: new LoginUser(users, hasher, tokens, throttle, clock, accountThrottle, settings),
+    login: new LoginUser(users, hasher, sessions, throttle, clock, accountThrottle, settings),
     logout: new Logout(tokens, revocations, digest, clock, settings),
     updateDetails: new UpdateDetails(users, clock),
-    updatePassword: new UpdatePassword(users, hasher, tokens, clock),
+    updatePassword: new UpdatePassword(users, hasher, sessions, clock),
     tasks,
     /** ForgotPassword itself answers before its mail; `forgot` also waits for the mail, for tests that read it. */
     forgotUseCase: forgot,
@@ -205,7 +211,7 @@ export function identityKit(
         return answer;
       },
     },
-    reset: new ResetPassword(users, resets, digest, hasher, tokens, clock),
+    reset: new ResetPassword(users, resets, digest, hasher, sessions, clock),
     createAdmin,
     setActive: new SetUserActive(users, clock),
     ensureAdmin: new EnsureAdminAccount(users, createAdmin, random, logger, settings),
