@@ -2,10 +2,13 @@
  * Shared helpers of the OWASP API Security Top 10 probes (test/security/*): the app's own route
  * list, ids substituted into route templates, and a shopper with some objects of their own.
  */
+import webpush from 'web-push';
 import { ADDRESS } from '../support/kit.js';
 import type { TestApp } from '../support/harness.js';
 import { registerUser } from '../support/harness.js';
 import { stockedProduct } from '../http/payments/kit.js';
+
+const P256_KEY = webpush.generateVAPIDKeys().publicKey;
 
 export interface Route {
   readonly method: string;
@@ -125,4 +128,76 @@ export async function shopperWithObjects(t: TestApp, adminToken: string): Promis
     bulkOperationId,
     notificationId,
   };
+}
+
+type Schema = {
+  readonly type?: string | string[];
+  readonly properties?: Record<string, Schema>;
+  readonly required?: readonly string[];
+  readonly anyOf?: readonly Schema[];
+  readonly oneOf?: readonly Schema[];
+  readonly allOf?: readonly Schema[];
+  readonly enum?: readonly unknown[];
+  readonly const?: unknown;
+  readonly format?: string;
+  readonly pattern?: string;
+  readonly minLength?: number;
+  readonly minimum?: number;
+  readonly exclusiveMinimum?: number;
+  readonly minItems?: number;
+  readonly minProperties?: number;
+  readonly items?: Schema;
+  readonly default?: unknown;
+};
+
+/** A value the JSON schema (a route's TypeBox body) accepts, as far as a simple walk can tell. */
+export function sample(schema: Schema | undefined): unknown {
+  if (!schema) return {};
+  if (schema.const !== undefined) return schema.const;
+  if (schema.enum) return schema.enum[0];
+  if (schema.default !== undefined) return schema.default;
+  const union = schema.anyOf ?? schema.oneOf;
+  if (union) return sample(union.find((s) => s.type !== 'null') ?? union[0]);
+  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s) => sample(s) as object));
+  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  switch (type) {
+    case 'object': {
+      const out: Record<string, unknown> = {};
+      const names = [...(schema.required ?? [])];
+      if (names.length < (schema.minProperties ?? 0)) names.push(...Object.keys(schema.properties ?? {}));
+      for (const name of names.slice(0, Math.max(schema.required?.length ?? 0, schema.minProperties ?? 0)))
+        out[name] = sample(schema.properties?.[name]);
+      return out;
+    }
+    case 'array':
+      return Array.from({ length: schema.minItems ?? 0 }, () => sample(schema.items));
+    case 'integer':
+    case 'number':
+      return Math.max(1, Math.ceil(schema.minimum ?? (schema.exclusiveMinimum ?? 0) + 1));
+    case 'boolean':
+      return true;
+    case 'string': {
+      if (schema.format === 'email') return 'sample@example.com';
+      if (schema.format === 'date-time') return '2099-01-01T00:00:00.000Z';
+      if (schema.format === 'date') return '2099-01-01';
+      if (schema.format === 'uri') return 'https://example.com/x';
+      if (schema.format === 'push-endpoint') return 'https://fcm.googleapis.com/fcm/send/sample-endpoint';
+      if (schema.format === 'p256-public-key') return P256_KEY;
+      if (schema.format === 'push-auth-secret') return Buffer.alloc(16, 7).toString('base64url');
+      const p = schema.pattern ?? '';
+      if (p.includes('0-9a-f') || p.includes('0-9a-fA-F') || p.includes('a-fA-F0-9'))
+        return '0123456789abcdef01234567';
+      if (p.includes('\\d{4}-')) return '2099-01-01';
+      return 'sample'.padEnd(schema.minLength ?? 1, 'x');
+    }
+    default:
+      return {};
+  }
+}
+
+/** A body the route's schema accepts (undefined for routes without one). */
+export function validBody(t: TestApp, route: Route): unknown {
+  const found = t.app.registeredRoutes.find((r) => r.method === route.method && r.url === route.url);
+  const body = (found?.schema as { body?: Schema } | undefined)?.body;
+  return body ? sample(body) : undefined;
 }
