@@ -1,5 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { root } from '../architecture/source-graph.js';
 import { buildTestApp, loginAdmin, type TestApp } from '../support/harness.js';
 import { apiRoutes, fill, key } from './support.js';
 
@@ -17,9 +19,8 @@ const UNDOCUMENTED: Readonly<Record<string, string>> = {
   'GET /admin/vendor/*': 'the admin panel (vendored scripts)',
   'GET /uploads/*': 'uploaded product images (public files)',
 };
-const VERSION = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
+// From the project root: the same from test/ and from the compiled dist/test/.
+const VERSION = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
 
 describe('OWASP API9 improper inventory management', function () {
   this.timeout(60_000);
