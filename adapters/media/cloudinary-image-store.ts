@@ -150,6 +150,10 @@ export class CloudinaryImageStore implements ImageStore {
   }
 
   private toStoredImage(r: UploadApiResponse, file: ImageUpload): StoredImage {
+    // An answer that is not an upload result (garbage from a proxy, a changed API, a spoof) is a
+    // failed upload (502), never an image stored with a missing id or someone else's URL.
+    if (typeof r?.public_id !== 'string' || r.public_id === '' || /[\s?#]|\.\./.test(r.public_id))
+      throw new Error('Cloudinary answered an upload without a valid public_id');
     const version = typeof r.version === 'number' ? r.version : undefined;
     const original =
       r.secure_url ||
@@ -160,6 +164,7 @@ export class CloudinaryImageStore implements ImageStore {
         format: r.format,
         urlAnalytics: false,
       });
+    if (!this.owns(original)) throw new Error('Cloudinary answered an upload URL outside this account');
     const width = typeof r.width === 'number' ? r.width : file.width;
     const height = typeof r.height === 'number' ? r.height : file.height;
     return {

@@ -90,6 +90,7 @@ export class StripeGateway implements PaymentGateway {
       { payment_intent: input.intentId, amount: input.amount },
       { idempotencyKey: input.idempotencyKey },
     );
+    wellFormed('refund', refund, 're_', refund?.amount);
     return {
       id: refund.id,
       intentId: idOf(refund.payment_intent) ?? input.intentId,
@@ -167,8 +168,30 @@ export class StripeGateway implements PaymentGateway {
   }
 }
 
+/**
+ * An answer that is not the object asked for (garbage from a proxy, a changed API, a spoof) is
+ * thrown like any other gateway failure (the use case answers 502), never stored as a payment.
+ */
+function wellFormed(
+  what: string,
+  value: { id?: unknown } | null | undefined,
+  prefix: string,
+  amount: unknown,
+): void {
+  const id = value?.id;
+  if (
+    typeof id !== 'string' ||
+    !id.startsWith(prefix) ||
+    typeof amount !== 'number' ||
+    !Number.isSafeInteger(amount)
+  )
+    throw new Error(`Stripe answered a malformed ${what}`);
+}
+
 /** Stripe's PaymentIntent as the port sees it. */
 export function toGatewayIntent(intent: Stripe.PaymentIntent): GatewayIntent {
+  wellFormed('payment intent', intent, 'pi_', intent?.amount);
+  if (typeof intent.status !== 'string') throw new Error('Stripe answered a malformed payment intent');
   const customerId = idOf(intent.customer);
   const chargeId = idOf(intent.latest_charge);
   const error = intent.last_payment_error;
