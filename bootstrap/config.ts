@@ -72,7 +72,12 @@ export interface Config {
     readonly maxFailures: number;
     /** Failed logins per account (email) from all IPs together within `windowMs`. */
     readonly maxAccountFailures: number;
+    /** Failed logins from one IP for all emails together within `windowMs`. */
+    readonly maxIpFailures: number;
+    /** The window failures are counted in, and the first lock's length. */
     readonly windowMs: number;
+    /** Each further lock of a key doubles, up to this (exponential backoff); reset by a success. */
+    readonly maxLockMs: number;
     /** Logins of one IP being checked at once (waiting for a password hash); more answer 429 at once. */
     readonly maxConcurrentPerIp: number;
   };
@@ -661,7 +666,9 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     loginThrottle: {
       maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
       maxAccountFailures: int(env, 'LOGIN_MAX_ACCOUNT_FAILURES', 10, 1, 100_000),
+      maxIpFailures: int(env, 'LOGIN_MAX_IP_FAILURES', 30, 1, 100_000),
       windowMs: int(env, 'LOGIN_LOCKOUT_MS', 15 * 60_000, 1000, 24 * 3600_000),
+      maxLockMs: int(env, 'LOGIN_LOCKOUT_MAX_MS', 4 * 3600_000, 1000, 30 * 24 * 3600_000),
       maxConcurrentPerIp: int(env, 'LOGIN_MAX_CONCURRENT_PER_IP', 2, 1, 1000),
     },
     mail: {
