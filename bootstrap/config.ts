@@ -66,13 +66,22 @@ export interface Config {
     readonly failedAuthMax: number;
     readonly wishlistMax: number;
     readonly wishlistWindowMs: number;
+    /** Per-IP and per-user budgets over `windowMs` of auth, search, checkout and admin routes. */
+    readonly budgets: Readonly<
+      Record<'auth' | 'search' | 'checkout' | 'admin', { ipMax: number; userMax: number }>
+    >;
   };
   readonly loginThrottle: {
     /** Failed logins per email + IP within `windowMs`. */
     readonly maxFailures: number;
     /** Failed logins per account (email) from all IPs together within `windowMs`. */
     readonly maxAccountFailures: number;
+    /** Failed logins from one IP for all emails together within `windowMs`. */
+    readonly maxIpFailures: number;
+    /** The window failures are counted in, and the first lock's length. */
     readonly windowMs: number;
+    /** Each further lock of a key doubles, up to this (exponential backoff); reset by a success. */
+    readonly maxLockMs: number;
     /** Logins of one IP being checked at once (waiting for a password hash); more answer 429 at once. */
     readonly maxConcurrentPerIp: number;
   };
@@ -657,11 +666,31 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       failedAuthMax: int(env, 'RATE_LIMIT_FAILED_AUTH_MAX', 50, 1, 100_000_000),
       wishlistMax: int(env, 'RATE_LIMIT_WISHLIST_MAX', 600, 1, 100_000_000),
       wishlistWindowMs: int(env, 'RATE_LIMIT_WISHLIST_WINDOW_MS', 1000, 100, 24 * 3600_000),
+      budgets: {
+        auth: {
+          ipMax: int(env, 'RATE_LIMIT_AUTH_IP_MAX', 300, 1, 100_000_000),
+          userMax: int(env, 'RATE_LIMIT_AUTH_USER_MAX', 150, 1, 100_000_000),
+        },
+        search: {
+          ipMax: int(env, 'RATE_LIMIT_SEARCH_IP_MAX', 600, 1, 100_000_000),
+          userMax: int(env, 'RATE_LIMIT_SEARCH_USER_MAX', 300, 1, 100_000_000),
+        },
+        checkout: {
+          ipMax: int(env, 'RATE_LIMIT_CHECKOUT_IP_MAX', 60, 1, 100_000_000),
+          userMax: int(env, 'RATE_LIMIT_CHECKOUT_USER_MAX', 30, 1, 100_000_000),
+        },
+        admin: {
+          ipMax: int(env, 'RATE_LIMIT_ADMIN_IP_MAX', 1000, 1, 100_000_000),
+          userMax: int(env, 'RATE_LIMIT_ADMIN_USER_MAX', 600, 1, 100_000_000),
+        },
+      },
     },
     loginThrottle: {
       maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
       maxAccountFailures: int(env, 'LOGIN_MAX_ACCOUNT_FAILURES', 10, 1, 100_000),
+      maxIpFailures: int(env, 'LOGIN_MAX_IP_FAILURES', 30, 1, 100_000),
       windowMs: int(env, 'LOGIN_LOCKOUT_MS', 15 * 60_000, 1000, 24 * 3600_000),
+      maxLockMs: int(env, 'LOGIN_LOCKOUT_MAX_MS', 4 * 3600_000, 1000, 30 * 24 * 3600_000),
       maxConcurrentPerIp: int(env, 'LOGIN_MAX_CONCURRENT_PER_IP', 2, 1, 1000),
     },
     mail: {

@@ -1,37 +1,67 @@
 import type { Redis } from 'ioredis';
 import type { LoginThrottle } from '../../application/identity/ports.js';
 import type { AppLogger } from '../../application/shared/ports.js';
-import type { ThrottlePolicy } from '../../domain/identity/login-throttle.js';
+import { lockDuration, type ThrottlePolicy } from '../../domain/identity/login-throttle.js';
 import { MemoryDatabase } from '../persistence/memory/memory-database.js';
 import { MemoryLoginThrottle } from '../persistence/memory/identity-login-throttle.js';
 import { OutageLog } from './outage.js';
 
 /**
  * The rule of domain/identity/login-throttle.ts (`decideAttempt`), run atomically in Redis: a
- * fixed window from the first attempt, each allowed attempt counted at once, blocked attempts
- * not counted, retry at the window's end. The hash `{s: started ms, f: attempts}` expires with
- * its window.
+ * window from the first attempt, each allowed attempt counted at once, the `max`-th one locking
+ * the key for base x 2^locks (capped), blocked attempts not counted, a new window after a lock.
+ * The hash `{s: started ms, f: attempts, l: locks, u: locked until ms}` expires when the domain
+ * would forget it (`forgetAt`).
  */
 const ATTEMPT = `
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
-local started = tonumber(redis.call('HGET', KEYS[1], 's'))
-if (not started) or now >= started + window then
-  redis.call('HSET', KEYS[1], 's', ARGV[1], 'f', 1)
-  redis.call('PEXPIRE', KEYS[1], window)
-  return {1, 0}
+local base = tonumber(ARGV[4])
+local cap = tonumber(ARGV[5])
+local h = redis.call('HMGET', KEYS[1], 's', 'f', 'l', 'u')
+local started = tonumber(h[1])
+local failures = tonumber(h[2]) or 0
+local locks = tonumber(h[3]) or 0
+local locked = tonumber(h[4]) or 0
+if started then
+  local forget = math.max(started + window, locked)
+  if locks > 0 then forget = forget + cap end
+  if now >= forget then
+    started = nil
+    failures = 0
+    locks = 0
+    locked = 0
+  end
 end
-local failures = tonumber(redis.call('HGET', KEYS[1], 'f'))
+if now < locked then
+  return {0, locked}
+end
+if (not started) or now >= started + window or started < locked then
+  started = now
+  failures = 0
+end
+failures = failures + 1
 if failures >= max then
-  return {0, started + window}
+  locked = now + math.min(cap, base * 2 ^ math.min(locks, 40))
+  locks = locks + 1
 end
-redis.call('HINCRBY', KEYS[1], 'f', 1)
+local forget = math.max(started + window, locked)
+if locks > 0 then forget = forget + cap end
+redis.call('HSET', KEYS[1], 's', started, 'f', failures, 'l', locks, 'u', locked)
+redis.call('PEXPIRE', KEYS[1], math.max(1, forget - now))
 return {1, 0}
 `;
 
 type RedisWithThrottle = Redis & {
-  afLoginAttempt(key: string, now: number, windowMs: number, max: number): Promise<[number, number]>;
+  afLoginLock(
+    key: string,
+    now: number,
+    windowMs: number,
+    max: number,
+    lockMs: number,
+    maxLockMs: number,
+  ): Promise<[number, number]>;
 };
 
 /**
@@ -49,8 +79,7 @@ export class RedisLoginThrottle implements LoginThrottle {
     private readonly policy: ThrottlePolicy,
     logger: AppLogger,
   ) {
-    if (!('afLoginAttempt' in redis))
-      redis.defineCommand('afLoginAttempt', { numberOfKeys: 1, lua: ATTEMPT });
+    if (!('afLoginLock' in redis)) redis.defineCommand('afLoginLock', { numberOfKeys: 1, lua: ATTEMPT });
     this.redis = redis as RedisWithThrottle;
     this.fallback = new MemoryLoginThrottle(new MemoryDatabase(), policy);
     this.outage = new OutageLog(logger, 'login throttle', 'counted per instance');
@@ -62,11 +91,13 @@ export class RedisLoginThrottle implements LoginThrottle {
 
   async attempt(key: string, now: Date): Promise<{ allowed: true } | { allowed: false; retryAt: Date }> {
     try {
-      const [allowed, retryAt] = await this.redis.afLoginAttempt(
+      const [allowed, retryAt] = await this.redis.afLoginLock(
         this.key(key),
         now.getTime(),
         this.policy.windowMs,
         this.policy.maxFailures,
+        lockDuration(0, this.policy),
+        Math.max(lockDuration(0, this.policy), this.policy.maxLockMs ?? 0),
       );
       this.outage.succeeded();
       return allowed === 1 ? { allowed: true } : { allowed: false, retryAt: new Date(retryAt) };

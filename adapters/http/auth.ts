@@ -48,6 +48,12 @@ export function tooManyRequestsFromIp(retryAfterSeconds: number): HttpError {
   return httpError('RATE_LIMITED', message, { error: message, retryAfter: retryAfterSeconds });
 }
 
+/** 429 of a per-IP or per-user budget (issue 13): `scope` says which, e.g. "search requests from this IP". */
+export function tooManyRequestsFor(scope: string, retryAfterSeconds: number): HttpError {
+  const message = `Too many ${scope}, please try again in ${retryAfterSeconds} seconds`;
+  return httpError('RATE_LIMITED', message, { error: message, retryAfter: retryAfterSeconds });
+}
+
 /** Throws the DomainFailure of `error`, first setting Retry-After when it says when to retry. */
 export function failWithRetryAfter(reply: FastifyReply | undefined, error: AnswerError): never {
   const after = retryAfterOf(error);

@@ -21,7 +21,14 @@ import swaggerUi from '@fastify/swagger-ui';
 import { Ajv } from 'ajv';
 import * as ajvFormats from 'ajv-formats';
 import { bodyFieldsOf, DomainFailure, httpError, routeNotFoundBody } from './errors.js';
-import { failWithRetryAfter, tooManyRequestsFromIp, type FailedAuthLimit } from './auth.js';
+import {
+  bearerToken,
+  failWithRetryAfter,
+  tooManyRequestsFor,
+  tooManyRequestsFromIp,
+  type FailedAuthLimit,
+} from './auth.js';
+import { TOKEN_SERVICE, type TokenService } from '../../application/identity/ports.js';
 import { addInputRules, ErrorBody } from './schemas.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
@@ -62,11 +69,75 @@ export interface RateLimitOptions {
   /** GET /wishlist is polled by the storefront (compat 13): its own per-caller budget, per `wishlistWindowMs`. */
   readonly wishlistMax: number;
   readonly wishlistWindowMs: number;
+  /** Issue 13: per-IP and per-user budgets of each kind of route, over `windowMs` (see budgetKindOf). */
+  readonly budgets: Readonly<Record<BudgetKind, RouteBudget>>;
   /**
    * Counters on Redis, shared by every instance; when Redis errors a request is let through
    * (skipOnError) rather than refused. Absent: counters in this process.
    */
   readonly redis?: { readonly client: Redis; readonly nameSpace: string };
+}
+
+/** The kinds of route with budgets of their own, per IP and per user, on top of the general one. */
+export type BudgetKind = 'auth' | 'search' | 'checkout' | 'admin';
+export interface RouteBudget {
+  readonly ipMax: number;
+  readonly userMax: number;
+}
+
+/** Checkout: placing an order and creating or verifying its payment. */
+const CHECKOUT_ROUTES = new Set([
+  'POST /api/orders',
+  'POST /api/payments/create-intent',
+  'POST /api/payments/confirm',
+  'POST /api/payments/create-order',
+  'POST /api/payments/verify',
+]);
+
+/**
+ * Which budget a request spends, from its route's pattern (after the /api/api rewrite): every
+ * /api/auth route; searches (/api/search/*, /api/products/search*, the product list with `q` or
+ * `search`); checkout; the admin area and every admin-only route elsewhere (marked `adminOnly`
+ * when registered). Null: only the general budget.
+ */
+export function budgetKindOf(
+  method: string,
+  routeUrl: string | undefined,
+  query: unknown,
+  adminOnly = false,
+): BudgetKind | null {
+  if (!routeUrl) return null;
+  const under = (prefix: string) => routeUrl === prefix || routeUrl.startsWith(`${prefix}/`);
+  if (under('/api/auth')) return 'auth';
+  if (under('/api/admin') || adminOnly) return 'admin';
+  if (under('/api/search') || under('/api/products/search')) return 'search';
+  if (routeUrl === '/api/products' && method === 'GET' && query && typeof query === 'object') {
+    const { q, search } = query as Record<string, unknown>;
+    if ((typeof q === 'string' && q !== '') || (typeof search === 'string' && search !== '')) return 'search';
+  }
+  if (CHECKOUT_ROUTES.has(`${method} ${routeUrl}`)) return 'checkout';
+  return null;
+}
+
+/**
+ * Counts one request against a named budget for `key` (an IP, a user id, an API key id); over it,
+ * answers 429 RATE_LIMITED with Retry-After. Null when rate limiting is off. The API-key
+ * authentication counts its per-key budget through this (`name: 'api-key'`).
+ */
+export type CountBudget = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  budget: { readonly name: string; readonly key: string; readonly max: number; readonly scope: string },
+) => Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    countBudget: CountBudget | null;
+  }
+  interface FastifyContextConfig {
+    /** Set at registration for routes guarded by requireAdmin: they spend the admin budget. */
+    adminOnly?: boolean;
+  }
 }
 
 export interface HttpOptions {
@@ -116,6 +187,12 @@ function makeAjv(coerceTypes: boolean | 'array'): Ajv {
   addFormats(ajv);
   addInputRules(ajv);
   return ajv;
+}
+
+/** A route guarded by the requireAdmin hook of authHooks (found by its name, whatever the mount). */
+function isAdminOnly(route: { onRequest?: unknown; preValidation?: unknown; preHandler?: unknown }): boolean {
+  const hooks = [route.onRequest, route.preValidation, route.preHandler].flat();
+  return hooks.some((hook) => typeof hook === 'function' && hook.name === 'requireAdmin');
 }
 
 /** The doubled prefix the storefront sends (compat 0.1): `/api/api/x` is served as `/api/x`. */
@@ -182,9 +259,17 @@ export function errorResponse(
   }
   const statusCode = error.statusCode ?? 500;
   if (statusCode === 429) {
+    // The rate-limit plugin's errorResponseBuilder says when to retry (retryAfter, seconds).
+    const { retryAfter } = error as { retryAfter?: unknown };
     return {
       statusCode,
-      body: { status: 'error', error: error.message, message: error.message, code: 'RATE_LIMITED' },
+      body: {
+        status: 'error',
+        error: error.message,
+        message: error.message,
+        code: 'RATE_LIMITED',
+        ...(typeof retryAfter === 'number' ? { retryAfter } : {}),
+      },
     };
   }
   if (statusCode >= 400 && statusCode < 500) {
@@ -468,6 +553,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   // Every route as registered (method, url, schema), for the OpenAPI completeness test and tooling.
   const registered: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
+    if (isAdminOnly(route)) route.config = { ...route.config, adminOnly: true };
     if (route.schema?.response && !route.schema.hide) {
       route.schema = {
         ...route.schema,
@@ -518,6 +604,13 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     if (body.code === 'DATABASE_UNAVAILABLE')
       request.log.warn({ error: error.message }, 'database unavailable');
     else if (statusCode >= 500) request.log.error({ err: error }, 'unhandled error');
+    // Every 429, whatever refused it, says when to retry: header and body agree (1 s when unknown).
+    if (statusCode === 429) {
+      const given = Number(body.retryAfter ?? reply.getHeader('retry-after'));
+      const after = Number.isFinite(given) && given > 0 ? Math.ceil(given) : 1;
+      reply.header('retry-after', String(after));
+      body.retryAfter = after;
+    }
     // The location routes' callers read `error` (compat 9); they get it beside the envelope.
     if (request.routeOptions.config?.rawErrors) {
       return reply.status(statusCode).send({ ...body, error: body.message });
@@ -566,6 +659,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         message: `Too many requests from this IP, please try again in ${context.after}`,
+        retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)),
       }),
     });
   }
@@ -587,6 +681,63 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     };
   };
   const authBudget = sharedLimit('auth', rl.authMax);
+  // Issue 13 budgets, counted per IP and per user, limiters made once per name and maximum.
+  const budgetLimiters = new Map<string, ReturnType<App['createRateLimit']>>();
+  const countBudget: CountBudget | null = rl.enabled
+    ? async (request, reply, { name, key, max, scope }) => {
+        const id = `${name}|${max}`;
+        let limiter = budgetLimiters.get(id);
+        if (!limiter) {
+          limiter = app.createRateLimit({
+            max,
+            timeWindow: rl.windowMs,
+            keyGenerator: (r) => `${name}:${(r as FastifyRequest & { budgetKey?: string }).budgetKey ?? ''}`,
+          });
+          budgetLimiters.set(id, limiter);
+        }
+        (request as FastifyRequest & { budgetKey?: string }).budgetKey = key;
+        const state = await limiter(request);
+        if (!state.isAllowed && state.isExceeded) {
+          failWithRetryAfter(reply, tooManyRequestsFor(scope, Math.max(1, state.ttlInSeconds)));
+        }
+      }
+    : null;
+  app.decorate('countBudget', countBudget);
+  if (countBudget) {
+    const tokens = resolve.get<TokenService>(TOKEN_SERVICE);
+    /** The user a request's bearer token names, when its signature and expiry verify (never an unverified id). */
+    const userOf = (request: FastifyRequest): string | null => {
+      const token = bearerToken(request);
+      if (token === undefined) return null;
+      return tokens.verify(token, Math.floor(Date.now() / 1000))?.userId ?? null;
+    };
+    app.addHook('onRequest', async (request, reply) => {
+      const kind = budgetKindOf(
+        request.method,
+        request.routeOptions.url,
+        request.query,
+        request.routeOptions.config?.adminOnly === true,
+      );
+      if (!kind) return;
+      const budget = rl.budgets[kind];
+      const ip = normalizeIP(request.ip);
+      await countBudget(request, reply, {
+        name: `${kind}-ip`,
+        key: ip,
+        max: budget.ipMax,
+        scope: `${kind} requests from this IP`,
+      });
+      const user = userOf(request);
+      if (user !== null) {
+        await countBudget(request, reply, {
+          name: `${kind}-user`,
+          key: user,
+          max: budget.userMax,
+          scope: `${kind} requests from this account`,
+        });
+      }
+    });
+  }
   const failedAuthLimit: FailedAuthLimit | null = sharedLimit('failed-auth', rl.failedAuthMax);
   app.decorate('failedAuthLimit', failedAuthLimit);
   const limits: RouteLimits = {

@@ -277,6 +277,8 @@ export interface LoginThrottle {
 }
 export const LOGIN_THROTTLE = token<LoginThrottle>('LoginThrottle');
 export const ACCOUNT_LOGIN_THROTTLE = token<LoginThrottle>('AccountLoginThrottle');
+/** Failed logins per IP for every email together (keys `*|<ip>|ip`). */
+export const IP_LOGIN_THROTTLE = token<LoginThrottle>('IpLoginThrottle');
 
 /**
  * Work a use case starts but does not wait for (e.g. the forgot-password lookup and mail, so the

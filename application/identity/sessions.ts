@@ -120,6 +120,8 @@ export class LoginUser {
     /** Failures per account across IPs; absent: only per email + IP. */
     private readonly accountThrottle?: LoginThrottle,
     private readonly settings?: Pick<IdentitySettings, 'maxConcurrentLoginsPerIp'>,
+    /** Failures per IP for every email together (`*|ip`); absent: not counted per IP. */
+    private readonly ipThrottle?: LoginThrottle,
   ) {}
 
   async execute(input: LoginInput): Promise<Result<Session, DomainError>> {
@@ -148,11 +150,16 @@ export class LoginUser {
     const key = `${email}|${ip}`;
     // `*` is never an IP: the account's key cannot meet an email + IP key.
     const accountKey = `${email}|*`;
-    const decision = await this.throttle.attempt(key, this.clock.now());
-    if (!decision.allowed) return Err(tooManyAttempts(decision.retryAt, this.clock.now()));
-    if (this.accountThrottle) {
-      const account = await this.accountThrottle.attempt(accountKey, this.clock.now());
-      if (!account.allowed) return Err(tooManyAttempts(account.retryAt, this.clock.now()));
+    // Ends in `|ip`, which no real address is: it cannot meet an email + IP key either.
+    const ipKey = `*|${ip}|ip`;
+    // Each is counted only once the ones before allowed the attempt; a lock doubles the last one.
+    for (const [throttle, k] of [
+      [this.throttle, key],
+      [this.accountThrottle, accountKey],
+      [this.ipThrottle, ipKey],
+    ] as const) {
+      const decision = throttle ? await throttle.attempt(k, this.clock.now()) : ({ allowed: true } as const);
+      if (!decision.allowed) return Err(tooManyAttempts(decision.retryAt, this.clock.now()));
     }
 
     const user = await this.users.findByEmail(email);
@@ -166,6 +173,7 @@ export class LoginUser {
 
     await this.throttle.reset(key);
     await this.accountThrottle?.reset(accountKey);
+    await this.ipThrottle?.reset(ipKey);
     const now = this.clock.now();
     const device = userAgent?.trim() ? deviceOf(userAgent) : undefined;
     const saved = await modifyUser(this.users, user.id, (u) => Ok(recordLogin(u, now, device)));

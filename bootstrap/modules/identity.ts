@@ -3,6 +3,7 @@ import type { Container } from 'inversify';
 import { IssuePasswordReset, ResetLinks } from '../../application/identity/reset-links.js';
 import {
   ACCOUNT_LOGIN_THROTTLE,
+  IP_LOGIN_THROTTLE,
   AUDIT_LOG,
   AUTHENTICATOR,
   BACKGROUND_TASKS,
@@ -133,6 +134,7 @@ export function bindIdentity(container: Container, config: Config): void {
     CLOCK,
     ACCOUNT_LOGIN_THROTTLE,
     IDENTITY_SETTINGS,
+    IP_LOGIN_THROTTLE,
   ]);
   bindUseCase(container, Logout, [
     TOKEN_SERVICE,

@@ -4,6 +4,7 @@ import type { Connection } from 'mongoose';
 import { APP_LOGGER, type AppLogger } from '../../application/shared/ports.js';
 import {
   ACCOUNT_LOGIN_THROTTLE,
+  IP_LOGIN_THROTTLE,
   LOGIN_THROTTLE,
   TOKEN_REVOCATION_STORE,
 } from '../../application/identity/ports.js';
@@ -60,11 +61,16 @@ export function bindSessions(container: Container, config: Config): void {
   }
 }
 
-/** Failed logins per email + IP, and per account from every IP (keys never overlap: see LoginUser). */
+/**
+ * Failed logins per email + IP, per account from every IP, and per IP for every email (keys never
+ * overlap: see LoginUser); each lock doubles the one before, up to maxLockMs.
+ */
 function throttlePolicies(config: Config): [symbol, ThrottlePolicy][] {
-  const { maxFailures, maxAccountFailures, windowMs } = config.loginThrottle;
+  const { maxFailures, maxAccountFailures, maxIpFailures, windowMs, maxLockMs } = config.loginThrottle;
+  const lock = { windowMs, lockMs: windowMs, maxLockMs };
   return [
-    [LOGIN_THROTTLE, { maxFailures, windowMs }],
-    [ACCOUNT_LOGIN_THROTTLE, { maxFailures: maxAccountFailures, windowMs }],
+    [LOGIN_THROTTLE, { maxFailures, ...lock }],
+    [ACCOUNT_LOGIN_THROTTLE, { maxFailures: maxAccountFailures, ...lock }],
+    [IP_LOGIN_THROTTLE, { maxFailures: maxIpFailures, ...lock }],
   ];
 }

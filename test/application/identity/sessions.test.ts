@@ -185,6 +185,56 @@ describe('application/identity: sessions and the authenticator', () => {
       ).to.equal(true);
     });
 
+    it('counts failures per IP for every email together: one address cannot spray many accounts', async () => {
+      kit = identityKit({ maxFailures: 100, maxAccountFailures: 100, maxIpFailures: 4 });
+      await registered(kit);
+      for (let i = 0; i < 4; i += 1) {
+        const r = await kit.login.execute({ email: `guess${i}@example.com`, password: 'x', ip: '7.7.7.7' });
+        expect(r.unwrapErr().code).to.equal('INVALID_CREDENTIALS');
+      }
+      const right = await kit.login.execute({
+        email: 'rose@example.com',
+        password: 'secret1',
+        ip: '7.7.7.7',
+      });
+      expect(right.unwrapErr().code).to.equal('TOO_MANY_ATTEMPTS');
+      expect(right.unwrapErr().details).to.deep.include({ retryAfter: 60 });
+      const elsewhere = await kit.login.execute({
+        email: 'rose@example.com',
+        password: 'secret1',
+        ip: '6.6.6.6',
+      });
+      expect(elsewhere.isOk()).to.equal(true);
+      kit.clock.advance(60_000);
+      expect(
+        (await kit.login.execute({ email: 'rose@example.com', password: 'secret1', ip: '7.7.7.7' })).isOk(),
+      ).to.equal(true);
+    });
+
+    it('locks longer each time (1, 2, 4 minutes: exponential backoff); a success starts over', async () => {
+      kit = identityKit({ maxFailures: 2 });
+      await registered(kit);
+      const attempt = (password: string) =>
+        kit.login.execute({ email: 'rose@example.com', password, ip: '5.5.5.5' });
+      const lockAfterTwoFailures = async () => {
+        expect((await attempt('bad')).unwrapErr().code).to.equal('INVALID_CREDENTIALS');
+        expect((await attempt('bad')).unwrapErr().code).to.equal('INVALID_CREDENTIALS');
+        const locked = (await attempt('secret1')).unwrapErr();
+        expect(locked.code).to.equal('TOO_MANY_ATTEMPTS');
+        return (locked.details as { retryAfter: number }).retryAfter;
+      };
+      expect(await lockAfterTwoFailures()).to.equal(60);
+      kit.clock.advance(60_000);
+      expect(await lockAfterTwoFailures()).to.equal(120);
+      kit.clock.advance(60_000);
+      expect((await attempt('secret1')).unwrapErr().code).to.equal('TOO_MANY_ATTEMPTS');
+      kit.clock.advance(60_000);
+      expect(await lockAfterTwoFailures()).to.equal(240);
+      kit.clock.advance(240_000);
+      expect((await attempt('secret1')).isOk()).to.equal(true);
+      expect(await lockAfterTwoFailures()).to.equal(60);
+    });
+
     it('refuses logins beyond the per-IP concurrency before hashing; other addresses go straight through', async () => {
       kit = identityKit({ maxConcurrentLoginsPerIp: 2, maxFailures: 1000, maxAccountFailures: 1000 });
       await registered(kit);

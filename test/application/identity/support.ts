@@ -85,6 +85,7 @@ export function identityKit(
     logoutGraceMs?: number;
     maxAccountFailures?: number;
     maxConcurrentLoginsPerIp?: number;
+    maxIpFailures?: number;
   } = {},
 ) {
   const clock = new TestClock();
@@ -95,11 +96,14 @@ export function identityKit(
   const digest = new Sha256Digest();
   const revocations = new MemoryTokenRevocationStore(db);
   const resets = new MemoryPasswordResetStore(db);
-  const throttle = new MemoryLoginThrottle(db, { maxFailures: options.maxFailures ?? 3, windowMs: 60_000 });
+  // Locks of 1, 2, 4, 8 minutes (exponential backoff), as bootstrap/modules/sessions.ts builds them.
+  const lock = { windowMs: 60_000, lockMs: 60_000, maxLockMs: 8 * 60_000 };
+  const throttle = new MemoryLoginThrottle(db, { maxFailures: options.maxFailures ?? 3, ...lock });
   const accountThrottle = new MemoryLoginThrottle(db, {
     maxFailures: options.maxAccountFailures ?? 10,
-    windowMs: 60_000,
+    ...lock,
   });
+  const ipThrottle = new MemoryLoginThrottle(db, { maxFailures: options.maxIpFailures ?? 30, ...lock });
   const mailer = new RecordingMailer();
   const logger = fakeLogger();
   const ids = new SequentialIds();
@@ -197,7 +201,7 @@ export function identityKit(
         return answer;
       },
     },
-    login: new LoginUser(users, hasher, sessions, throttle, clock, accountThrottle, settings),
+    login: new LoginUser(users, hasher, sessions, throttle, clock, accountThrottle, settings, ipThrottle),
     logout: new Logout(tokens, revocations, digest, clock, settings),
     updateDetails: new UpdateDetails(users, clock),
     updatePassword: new UpdatePassword(users, hasher, sessions, clock),

@@ -8,10 +8,12 @@ import { MemoryLoginThrottle } from '../../../adapters/persistence/memory/identi
 import { RedisTokenRevocationStore } from '../../../adapters/cache/redis-token-revocation-store.js';
 import { RedisLoginThrottle } from '../../../adapters/cache/redis-login-throttle.js';
 import { describeWith, serviceUrl } from '../../support/services.js';
+import type { ThrottlePolicy } from '../../../domain/identity/login-throttle.js';
 import { readyClient, reconnect, silentLogger } from './redis-support.js';
 import { revocationGraceContract } from '../identity/revocation-grace.js';
 
 const POLICY = { maxFailures: 3, windowMs: 60_000 };
+const EXP_POLICY = { maxFailures: 2, windowMs: 60_000, lockMs: 10_000, maxLockMs: 40_000 };
 
 function revocationContract(make: () => Promise<TokenRevocationStore>): void {
   let store: TokenRevocationStore;
@@ -43,27 +45,40 @@ function revocationContract(make: () => Promise<TokenRevocationStore>): void {
   describe('logout grace for safe reads', () => revocationGraceContract(make, () => Date.now()));
 }
 
-function throttleContract(make: () => Promise<LoginThrottle>): void {
+function throttleContract(makeWith: (policy: ThrottlePolicy) => Promise<LoginThrottle>): void {
   let throttle: LoginThrottle;
   beforeEach(async () => {
-    throttle = await make();
+    throttle = await makeWith(POLICY);
   });
   const t0 = Date.now();
   const at = (ms: number) => new Date(t0 + ms);
 
-  it('allows maxFailures attempts in a window, then blocks until the window ends', async () => {
+  it('allows maxFailures attempts in a window; the last one locks the key for lockMs', async () => {
     for (let i = 0; i < POLICY.maxFailures; i += 1) {
       expect(await throttle.attempt('k', at(i))).to.deep.equal({ allowed: true });
     }
-    expect(await throttle.attempt('k', at(10))).to.deep.equal({
+    const until = at(POLICY.maxFailures - 1 + POLICY.windowMs);
+    expect(await throttle.attempt('k', at(10))).to.deep.equal({ allowed: false, retryAt: until });
+    expect(await throttle.attempt('k', at(until.getTime() - t0 - 1))).to.deep.equal({
       allowed: false,
-      retryAt: at(POLICY.windowMs),
+      retryAt: until,
     });
-    expect(await throttle.attempt('k', at(POLICY.windowMs - 1))).to.deep.equal({
-      allowed: false,
-      retryAt: at(POLICY.windowMs),
-    });
-    expect(await throttle.attempt('k', at(POLICY.windowMs))).to.deep.equal({ allowed: true });
+    expect(await throttle.attempt('k', until)).to.deep.equal({ allowed: true });
+  });
+
+  it('each further lock doubles (exponential backoff), up to maxLockMs; a success starts over', async () => {
+    const failTwice = async (ms: number) => {
+      expect(await exp.attempt('e', at(ms))).to.deep.equal({ allowed: true });
+      expect(await exp.attempt('e', at(ms + 1))).to.deep.equal({ allowed: true });
+      return (await exp.attempt('e', at(ms + 2))) as { allowed: false; retryAt: Date };
+    };
+    const exp = await makeWith(EXP_POLICY);
+    expect((await failTwice(0)).retryAt).to.deep.equal(at(1 + 10_000));
+    expect((await failTwice(10_001)).retryAt).to.deep.equal(at(10_002 + 20_000));
+    expect((await failTwice(30_002)).retryAt).to.deep.equal(at(30_003 + 40_000));
+    expect((await failTwice(70_003)).retryAt).to.deep.equal(at(70_004 + 40_000)); // capped
+    await exp.reset('e');
+    expect((await failTwice(110_004)).retryAt).to.deep.equal(at(110_005 + 10_000));
   });
 
   it('keys are independent', async () => {
@@ -111,7 +126,7 @@ describe('contract: TokenRevocationStore and LoginThrottle (memory)', () => {
   describe('revocation', () =>
     revocationContract(async () => new MemoryTokenRevocationStore(new MemoryDatabase())));
   describe('throttle', () =>
-    throttleContract(async () => new MemoryLoginThrottle(new MemoryDatabase(), POLICY)));
+    throttleContract(async (policy) => new MemoryLoginThrottle(new MemoryDatabase(), policy)));
   describe('two throttles', () => {
     const db = new MemoryDatabase();
     twoPoliciesContract(async (policy) => new MemoryLoginThrottle(db, policy));
@@ -134,7 +149,7 @@ describeWith(['redis'], 'contract: TokenRevocationStore and LoginThrottle (redis
   describe('revocation', () =>
     revocationContract(async () => new RedisTokenRevocationStore(redis, prefix(), silentLogger)));
   describe('throttle', () =>
-    throttleContract(async () => new RedisLoginThrottle(redis, prefix(), POLICY, silentLogger)));
+    throttleContract(async (policy) => new RedisLoginThrottle(redis, prefix(), policy, silentLogger)));
   describe('two throttles', () => {
     const p = prefix();
     twoPoliciesContract(async (policy) => new RedisLoginThrottle(redis, p, policy, silentLogger));

@@ -42,6 +42,62 @@ describe('HTTP edge: a forged X-Forwarded-For chain does not choose the client I
   const remaining = (res: { headers: Record<string, unknown> }) =>
     Number(res.headers['x-ratelimit-remaining']);
 
+  describe('TRUST_PROXY=false (the default: no proxy configured)', () => {
+    let t: TestApp;
+    before(async () => {
+      t = await buildTestApp({
+        TRUST_PROXY: 'false',
+        RATE_LIMIT_ENABLED: 'true',
+        RATE_LIMIT_MAX: '3',
+        RATE_LIMIT_AUTH_MAX: '100',
+        LOGIN_MAX_FAILURES: '100',
+        LOGIN_MAX_IP_FAILURES: '2',
+      });
+    });
+    after(async () => t.close());
+
+    it('X-Forwarded-For is ignored: the socket address is the bucket, whatever the client writes', async () => {
+      const codes: number[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const res = await t.app.inject({
+          method: 'GET',
+          url: '/api/health',
+          remoteAddress: '192.0.2.10',
+          headers: { 'x-forwarded-for': `198.51.100.${i}` },
+        });
+        codes.push(res.statusCode);
+      }
+      expect(codes).to.deep.equal([200, 200, 200, 429]);
+      // Another socket address has its own budget, whatever header it sends.
+      const other = await t.app.inject({
+        method: 'GET',
+        url: '/api/health',
+        remoteAddress: '192.0.2.11',
+        headers: { 'x-forwarded-for': '198.51.100.0' },
+      });
+      expect(other.statusCode).to.equal(200);
+    });
+
+    it('nor does it escape the per-IP login lockout (all emails from one address)', async () => {
+      const codes: string[] = [];
+      for (let i = 0; i < 3; i += 1) {
+        const res = await t.app.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: '192.0.2.20',
+          headers: { 'x-forwarded-for': `203.0.113.${i}` },
+          payload: { email: `victim${i}@example.com`, password: 'wrong-password' },
+        });
+        codes.push(`${res.statusCode} ${res.json().code}`);
+      }
+      expect(codes).to.deep.equal([
+        '400 INVALID_CREDENTIALS',
+        '400 INVALID_CREDENTIALS',
+        '429 TOO_MANY_ATTEMPTS',
+      ]);
+    });
+  });
+
   describe('TRUST_PROXY=true (one proxy hop)', () => {
     let t: TestApp;
     before(async () => {
