@@ -173,7 +173,8 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           'Wrong email or password answer the same 400 `Invalid credentials`. Repeated failures for one ' +
           'email from one address, or for one account from all addresses, are refused with 429 and ' +
           'Retry-After for a while; so are logins beyond a few at once from one address, and any ' +
-          'when the server is saturated with password checks.',
+          'when the server is saturated with password checks. Every sign-in is a session (GET /sessions); ' +
+          'with `X-Client-Type: api` the answer also carries a `refreshToken` (POST /refresh).',
         body: LoginBody,
         response: { 200: TokenResponseSchema, ...errors(400, 401, 429) },
       },
