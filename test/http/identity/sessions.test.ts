@@ -188,6 +188,24 @@ describe('http/identity: sessions and refresh tokens', function () {
     }
   });
 
+  it('a password change is a sign-in from its device and IP; the sessions begun before it leave the list', async () => {
+    const { registered, tokens, password } = await signIns(IPHONE);
+    clock.advance(2000);
+    const changed = await t.request({
+      method: 'PUT',
+      url: '/api/auth/updatepassword',
+      token: tokens[0]!,
+      headers: { 'user-agent': FIREFOX },
+      body: { currentPassword: password, newPassword: 'another-pass-2' },
+    });
+    expect(changed.statusCode, changed.body).to.equal(200);
+    const fresh = changed.json().token as string;
+    const sessions = await list(fresh);
+    expect(sessions.map((s) => s.id)).to.deep.equal([sid(fresh)]);
+    expect(sessions[0]).to.include({ device: 'Firefox', platform: 'linux', ip: '127.0.0.1', current: true });
+    expect((await me(registered)).statusCode).to.equal(401);
+  });
+
   describe('refresh tokens (X-Client-Type: api)', () => {
     async function apiLogin() {
       const { user, password } = await registerUser(t);
