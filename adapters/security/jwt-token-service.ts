@@ -3,9 +3,11 @@ import jwt from 'jsonwebtoken';
 import type { TokenClaims, TokenService } from '../../application/identity/ports.js';
 
 const ID = /^[0-9a-f]{24}$/;
+/** Alphanumeric only: with ASCII JSON, only `>`, `?`, `~` (and DEL) can make base64url yield `-`/`_`. */
+const SID = /^[0-9A-Za-z]{1,64}$/;
 
 /**
- * HS256 JWTs with payload exactly `{id, iat, exp}` (compat 0.3: ASCII only, so the storefront's
+ * HS256 JWTs with payload exactly `{id, sid, iat, exp}` (`{id, iat, exp}` without a session; compat 0.3: ASCII only, so the storefront's
  * `atob` can read it). `iat`/`exp` come from the caller's clock, never the system clock.
  */
 export class JwtTokenService implements TokenService {
@@ -22,15 +24,19 @@ export class JwtTokenService implements TokenService {
     this.key = createSecretKey(Buffer.from(secret, 'utf8'));
   }
 
-  sign(userId: string, nowSeconds: number): { token: string; claims: TokenClaims } {
+  sign(userId: string, nowSeconds: number, sessionId?: string): { token: string; claims: TokenClaims } {
+    if (sessionId !== undefined && !SID.test(sessionId)) throw new Error('session id must be alphanumeric');
     const claims: TokenClaims = {
       userId,
       issuedAt: nowSeconds,
       expiresAt: nowSeconds + this.lifetimeSeconds,
+      ...(sessionId !== undefined ? { sessionId } : {}),
     };
-    const token = jwt.sign({ id: userId, iat: claims.issuedAt, exp: claims.expiresAt }, this.key, {
-      algorithm: 'HS256',
-    });
+    const payload =
+      sessionId !== undefined
+        ? { id: userId, sid: sessionId, iat: claims.issuedAt, exp: claims.expiresAt }
+        : { id: userId, iat: claims.issuedAt, exp: claims.expiresAt };
+    const token = jwt.sign(payload, this.key, { algorithm: 'HS256' });
     return { token, claims };
   }
 
@@ -38,10 +44,16 @@ export class JwtTokenService implements TokenService {
     try {
       const payload = jwt.verify(token, this.key, { algorithms: ['HS256'], clockTimestamp: nowSeconds });
       if (typeof payload !== 'object' || payload === null) return null;
-      const { id, iat, exp } = payload as { id?: unknown; iat?: unknown; exp?: unknown };
+      const { id, sid, iat, exp } = payload as { id?: unknown; sid?: unknown; iat?: unknown; exp?: unknown };
       if (typeof id !== 'string' || !ID.test(id)) return null;
       if (typeof iat !== 'number' || typeof exp !== 'number') return null;
-      return { userId: id, issuedAt: iat, expiresAt: exp };
+      if (sid !== undefined && (typeof sid !== 'string' || !SID.test(sid))) return null;
+      return {
+        userId: id,
+        issuedAt: iat,
+        expiresAt: exp,
+        ...(typeof sid === 'string' ? { sessionId: sid } : {}),
+      };
     } catch {
       return null;
     }

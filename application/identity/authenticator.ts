@@ -8,10 +8,12 @@ import {
   type User,
 } from '../../domain/identity/user.js';
 import type { Clock } from '../shared/ports.js';
+import { sessionIsLive } from './session-store.js';
 import type {
   AuthError,
   Authenticator,
   SecretDigest,
+  SessionStore,
   TokenRevocationStore,
   TokenService,
   UserRepository,
@@ -42,6 +44,8 @@ export class TokenAuthenticator implements Authenticator {
     private readonly revocations: TokenRevocationStore,
     private readonly digest: SecretDigest,
     private readonly clock: Clock,
+    /** Sign-in sessions: a token naming a revoked (or unknown) one is refused. */
+    private readonly sessions?: SessionStore,
   ) {}
 
   async authenticate(
@@ -58,6 +62,19 @@ export class TokenAuthenticator implements Authenticator {
     if (await this.revocations.isRevoked(tokenId, now, options.safeRead === true)) {
       return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE, { id: claims.userId }));
     }
+    // The session is read from the shared store on every request, so a revocation made on any
+    // instance holds here at once. Tokens without `sid` (issued before) pass until they expire.
+    const session =
+      claims.sessionId !== undefined && this.sessions
+        ? await this.sessions.find(claims.sessionId)
+        : undefined;
+    if (
+      session === null ||
+      (session &&
+        (session.userId !== claims.userId || !sessionIsLive(session, now, options.safeRead === true)))
+    ) {
+      return Err(authError('NOT_AUTHENTICATED', NOT_AUTHORIZED_MESSAGE, { id: claims.userId }));
+    }
     const user = await this.users.findById(claims.userId);
     if (!user) return Err(authError('USER_NO_LONGER_EXISTS', 'User no longer exists', { id: claims.userId }));
     if (!user.isActive) return Err(authError('USER_DEACTIVATED', 'User account is deactivated', user));
@@ -71,6 +88,19 @@ export class TokenAuthenticator implements Authenticator {
       const notBefore = new Date(now.getTime() - ACTIVITY_WRITE_INTERVAL_MS);
       if (await this.users.touchActivity(user.id, now, notBefore)) seen = { ...user, lastActiveAt: now };
     }
-    return Ok({ user: seen, tokenId, tokenExpiresAt: new Date(claims.expiresAt * 1000) });
+    // The session's lastUsedAt: the same rule (one guarded write per interval).
+    if (
+      session &&
+      this.sessions &&
+      now.getTime() - session.lastUsedAt.getTime() >= ACTIVITY_WRITE_INTERVAL_MS
+    ) {
+      await this.sessions.touch(session.id, now, new Date(now.getTime() - ACTIVITY_WRITE_INTERVAL_MS));
+    }
+    return Ok({
+      user: seen,
+      tokenId,
+      tokenExpiresAt: new Date(claims.expiresAt * 1000),
+      ...(claims.sessionId !== undefined ? { sessionId: claims.sessionId } : {}),
+    });
   }
 }

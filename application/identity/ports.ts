@@ -1,7 +1,7 @@
 import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
-import type { Principal, User } from '../../domain/identity/user.js';
+import type { Platform, Principal, User } from '../../domain/identity/user.js';
 import type { LoyaltyStanding, UserTier } from '../../domain/loyalty/points.js';
 
 /** Users chosen by one rule (a bulk notification's audience); only active users count. */
@@ -146,6 +146,8 @@ export interface TokenClaims {
   readonly userId: string;
   readonly issuedAt: number;
   readonly expiresAt: number;
+  /** The sign-in session (`sid`); absent in tokens issued before sessions were stored. */
+  readonly sessionId?: string;
 }
 
 /** Where and how a sign-in happens (every path that hands out a token passes it). */
@@ -189,10 +191,13 @@ export interface SigningKeys {
 }
 export const SIGNING_KEYS = token<SigningKeys>('SigningKeys');
 
-/** Signs and verifies bearer tokens (HS256 JWT with payload exactly `{id, iat, exp}`). */
+/**
+ * Signs and verifies bearer tokens (HS256 JWT with payload exactly `{id, sid, iat, exp}`, or
+ * `{id, iat, exp}` without a session; `sid` is alphanumeric so the payload stays compat 0.3 safe).
+ */
 export interface TokenService {
   /** A token for `userId` issued at `nowSeconds`, valid for the configured lifetime. */
-  sign(userId: string, nowSeconds: number): { token: string; claims: TokenClaims };
+  sign(userId: string, nowSeconds: number, sessionId?: string): { token: string; claims: TokenClaims };
   /** The claims of a well-formed, correctly signed, unexpired (at `nowSeconds`) token; else null. */
   verify(token: string, nowSeconds: number): TokenClaims | null;
 }
@@ -254,6 +259,79 @@ export function shorterGrace(a: number | undefined, b: number | undefined): numb
   return Math.min(a, b);
 }
 export const TOKEN_REVOCATION_STORE = token<TokenRevocationStore>('TokenRevocationStore');
+
+/** One sign-in session (GET /api/auth/sessions); its refresh token is stored as a digest only. */
+export interface StoredSession {
+  /** Alphanumeric (24 hex): it travels in the token payload as `sid`. */
+  readonly id: string;
+  readonly userId: string;
+  /** From the user agent (deviceOf); absent when none was sent. */
+  readonly deviceId?: string;
+  /** A short name for the client ("Firefox", "curl"; deviceNameOf). */
+  readonly deviceName?: string;
+  readonly platform?: Platform;
+  readonly ip?: string;
+  readonly createdAt: Date;
+  readonly lastUsedAt: Date;
+  /** Set once; the first revocation's time stands. */
+  readonly revokedAt?: Date;
+  /** A logout's grace: until then safe reads (GET/HEAD) with its tokens still pass. */
+  readonly readsUntil?: Date;
+  /** Digest of the live refresh token (absent: the session has none). */
+  readonly refreshDigest?: string;
+  /** How many times the refresh token was rotated (its family is the session). */
+  readonly refreshGeneration: number;
+  /** Digests of the refresh tokens rotated away; presenting one again revokes the session. */
+  readonly retiredDigests: readonly string[];
+  /** When the last rotation happened (a parallel duplicate of it is not taken for theft). */
+  readonly rotatedAt?: Date;
+}
+
+export type RotateOutcome =
+  | { readonly kind: 'rotated'; readonly session: StoredSession }
+  /** The presented digest was rotated away before: the whole session is now revoked. */
+  | { readonly kind: 'reused'; readonly session: StoredSession }
+  /** Unknown digest, unknown or revoked session: nothing changed. */
+  | { readonly kind: 'refused' };
+
+/** Sign-in sessions; the shared source of truth for their revocation (every instance reads it). */
+export interface SessionStore {
+  create(session: StoredSession): Promise<void>;
+  find(id: string): Promise<StoredSession | null>;
+  /** The user's sessions not revoked, most recently used first, at most `limit`. */
+  listLive(userId: string, limit: number): Promise<StoredSession[]>;
+  /**
+   * Revokes the user's session (guarded: only one not yet revoked; another user's is untouched);
+   * `readsUntil` keeps safe reads passing for a while (logout). False when none was revoked.
+   */
+  revoke(userId: string, id: string, now: Date, readsUntil?: Date): Promise<boolean>;
+  /** Revokes every live session of the user except `exceptId`; answers how many. */
+  revokeAll(userId: string, now: Date, exceptId?: string): Promise<number>;
+  /** Sets lastUsedAt to `at` unless already after `notBefore` (one write per interval). */
+  touch(id: string, at: Date, notBefore: Date): Promise<boolean>;
+  /**
+   * Replaces the live refresh digest `presented` by `next` in one guarded write (parallel callers
+   * with the same token: exactly one is `rotated`). A `presented` found among the retired digests
+   * revokes the session (`reused`) unless it is the one rotated away at or after `duplicateSince`.
+   */
+  rotate(
+    id: string,
+    presented: string,
+    next: string,
+    now: Date,
+    duplicateSince: Date,
+  ): Promise<RotateOutcome>;
+}
+export const SESSION_STORE = token<SessionStore>('SessionStore');
+
+/** The digest rotated away last, presented again since `since`: a parallel refresh, not a theft (shared by the stores). */
+export function isParallelDuplicate(session: StoredSession, presented: string, since: Date): boolean {
+  return (
+    session.retiredDigests[session.retiredDigests.length - 1] === presented &&
+    session.rotatedAt !== undefined &&
+    session.rotatedAt.getTime() >= since.getTime()
+  );
+}
 
 /** Password reset tokens, stored only as digests; one live token per user. */
 export interface PasswordResetStore {

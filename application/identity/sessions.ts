@@ -11,6 +11,7 @@ import {
   type User,
 } from '../../domain/identity/user.js';
 import { tooManyAttempts } from '../../domain/identity/login-throttle.js';
+import { recordDevice } from '../../domain/identity/session.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { busyError, withHasher } from './hashing.js';
 import type {
@@ -20,6 +21,7 @@ import type {
   SecretDigest,
   Session,
   SessionIssuer,
+  SessionStore,
   SignInContext,
   TokenRevocationStore,
   TokenService,
@@ -77,12 +79,19 @@ export class RegisterUser {
     const created = await writeWithNotices(
       this.events,
       [registered],
-      () => this.users.create(createUser({ ...valid.value, id, passwordHash, now })),
+      () =>
+        this.users.create(withDevice(createUser({ ...valid.value, id, passwordHash, now }), now, context)),
       (outcome) => outcome.isOk(),
     );
     if (created.isErr()) return created;
     return Ok(await this.sessions.start(created.value, now, context));
   }
+}
+
+/** The new account's first device is its registration's (so the session's start writes nothing more). */
+function withDevice(user: User, now: Date, context: SignInContext): User {
+  const userAgent = context.userAgent?.trim();
+  return userAgent ? recordDevice(user, now, deviceOf(userAgent)) : user;
 }
 
 export function emailTaken(): DomainError {
@@ -96,6 +105,8 @@ export interface LoginInput {
   readonly ip: string;
   /** The caller's User-Agent: the device recorded on the user (deviceInfo). */
   readonly userAgent?: string;
+  /** A non-browser client asked for a refresh token too. */
+  readonly withRefreshToken?: boolean;
 }
 
 const DUMMY_PASSWORD = 'not-a-real-password-only-for-timing';
@@ -133,7 +144,7 @@ export class LoginUser {
     if (max !== undefined && running >= max) return Err(busyError(1));
     this.inFlight.set(input.ip, running + 1);
     try {
-      return await this.check(normalizeEmail(input.email), input.password, input.ip, input.userAgent);
+      return await this.check(normalizeEmail(input.email), input.password, input);
     } finally {
       const left = (this.inFlight.get(input.ip) ?? 1) - 1;
       if (left <= 0) this.inFlight.delete(input.ip);
@@ -144,8 +155,7 @@ export class LoginUser {
   private async check(
     email: string,
     password: string,
-    ip: string,
-    userAgent?: string,
+    { ip, userAgent, withRefreshToken }: LoginInput,
   ): Promise<Result<Session, DomainError>> {
     const key = `${email}|${ip}`;
     // `*` is never an IP: the account's key cannot meet an email + IP key.
@@ -178,7 +188,13 @@ export class LoginUser {
     const device = userAgent?.trim() ? deviceOf(userAgent) : undefined;
     const saved = await modifyUser(this.users, user.id, (u) => Ok(recordLogin(u, now, device)));
     const signedIn = saved.isOk() ? saved.value : recordLogin(user, now, device);
-    return Ok(await this.sessions.start(signedIn, now, { ip, ...(userAgent ? { userAgent } : {}) }));
+    return Ok(
+      await this.sessions.start(signedIn, now, {
+        ip,
+        ...(userAgent ? { userAgent } : {}),
+        ...(withRefreshToken ? { withRefreshToken } : {}),
+      }),
+    );
   }
 
   private dummy(): Promise<string> {
@@ -203,6 +219,8 @@ export class Logout {
     private readonly digest: SecretDigest,
     private readonly clock: Clock,
     private readonly settings: Pick<IdentitySettings, 'logoutGraceMs'>,
+    /** The token's session ends too (with the same grace for safe reads). */
+    private readonly sessions?: SessionStore,
   ) {}
 
   async execute(input: { token?: string }): Promise<Result<{ revoked: boolean }, DomainError>> {
@@ -211,11 +229,15 @@ export class Logout {
     const claims = this.tokens.verify(input.token, Math.floor(now.getTime() / 1000));
     if (!claims) return Ok({ revoked: false });
     const grace = this.settings.logoutGraceMs;
+    const readsUntil = grace > 0 ? new Date(now.getTime() + grace) : undefined;
     await this.revocations.revoke(
       this.digest.digest(input.token),
       new Date(claims.expiresAt * 1000),
-      grace > 0 ? new Date(now.getTime() + grace) : undefined,
+      readsUntil,
     );
+    if (claims.sessionId !== undefined) {
+      await this.sessions?.revoke(claims.userId, claims.sessionId, now, readsUntil);
+    }
     return Ok({ revoked: true });
   }
 }

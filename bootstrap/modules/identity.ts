@@ -13,6 +13,7 @@ import {
   PASSWORD_RESET_STORE,
   SECRET_DIGEST,
   SESSION_ISSUER,
+  SESSION_STORE,
   SIGNING_KEYS,
   TOKEN_REVOCATION_STORE,
   TOKEN_SERVICE,
@@ -34,7 +35,14 @@ import {
   AuditTrail,
   type AuditTrailSettings,
 } from '../../application/identity/audit-trail.js';
-import { LoginUser, Logout, RegisterUser, TokenOnlySessions } from '../../application/identity/sessions.js';
+import { LoginUser, Logout, RegisterUser } from '../../application/identity/sessions.js';
+import {
+  ListSessions,
+  RefreshSession,
+  RevokeAllSessions,
+  RevokeSession,
+  StoredSessions,
+} from '../../application/identity/session-store.js';
 import { HmacSigningKeys } from '../../adapters/security/hmac-signing-keys.js';
 import {
   ForgotPassword,
@@ -95,7 +103,26 @@ export function bindIdentity(container: Container, config: Config): void {
         createHash('sha256').update(`request-signing\u0000${config.jwt.secret}`).digest('hex'),
       ),
     );
-  bindClass(container, SESSION_ISSUER, TokenOnlySessions, [TOKEN_SERVICE]);
+  // Every sign-in is a stored session (SESSION_STORE: memory or MongoDB, the PERSISTENCE table).
+  bindClass(container, SESSION_ISSUER, StoredSessions, [
+    SESSION_STORE,
+    USER_REPOSITORY,
+    TOKEN_SERVICE,
+    SECRET_DIGEST,
+    ID_GENERATOR,
+    RANDOM_SOURCE,
+  ]);
+  bindUseCase(container, RefreshSession, [
+    SESSION_STORE,
+    USER_REPOSITORY,
+    TOKEN_SERVICE,
+    SECRET_DIGEST,
+    RANDOM_SOURCE,
+    CLOCK,
+  ]);
+  bindUseCase(container, ListSessions, [SESSION_STORE, USER_REPOSITORY]);
+  bindUseCase(container, RevokeSession, [SESSION_STORE, CLOCK]);
+  bindUseCase(container, RevokeAllSessions, [SESSION_STORE, CLOCK]);
   container
     .bind<InProcessBackgroundTasks>(BACKGROUND_TASKS)
     .toResolvedValue((logger: AppLogger) => new InProcessBackgroundTasks(logger), [APP_LOGGER])
@@ -117,6 +144,7 @@ export function bindIdentity(container: Container, config: Config): void {
     TOKEN_REVOCATION_STORE,
     SECRET_DIGEST,
     CLOCK,
+    SESSION_STORE,
   ]);
   bindUseCase(container, RegisterUser, [
     USER_REPOSITORY,
@@ -142,6 +170,7 @@ export function bindIdentity(container: Container, config: Config): void {
     SECRET_DIGEST,
     CLOCK,
     IDENTITY_SETTINGS,
+    SESSION_STORE,
   ]);
   bindUseCase(container, UpdateDetails, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, UpdatePreferences, [USER_REPOSITORY, CLOCK]);

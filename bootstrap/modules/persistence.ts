@@ -11,9 +11,12 @@ import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
 import {
   AUDIT_LOG,
   PASSWORD_RESET_STORE,
+  SESSION_STORE,
   TOKEN_REVOCATION_STORE,
   USER_REPOSITORY,
 } from '../../application/identity/ports.js';
+import { MemorySessionStore } from '../../adapters/persistence/memory/identity-sessions.js';
+import { MongoSessionStore } from '../../adapters/persistence/mongo/identity-sessions.js';
 import {
   STOCK_LEDGER,
   STOCK_NOTIFY_REPOSITORY,
@@ -192,6 +195,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'identity',
     memory: adapter(MemoryPasswordResetStore, db),
     mongo: adapter(MongoPasswordResetStore, mongo),
+  }),
+  row({
+    token: SESSION_STORE,
+    context: 'identity',
+    memory: adapter(MemorySessionStore, db),
+    mongo: adapter(MongoSessionStore, mongo),
   }),
   row({
     token: TOKEN_REVOCATION_STORE,

@@ -121,17 +121,27 @@ export function presentUser(user: User): UserJson {
 export const TokenResponseSchema = Type.Object({
   status: Type.Literal('success'),
   message: Type.Optional(Type.String()),
-  token: Type.String({ description: 'HS256 JWT, payload {id, iat, exp}' }),
+  token: Type.String({ description: 'HS256 JWT, payload {id, sid, iat, exp} (sid: its sign-in session)' }),
+  refreshToken: Type.Optional(
+    Type.String({
+      description:
+        'Only for clients that sent `X-Client-Type: api`: opaque, single use, exchanged at POST /api/auth/refresh',
+    }),
+  ),
   user: UserSchema,
   data: Type.Object({ user: UserSchema }),
 });
 
-export function tokenResponse(session: { user: User; token: string }, message?: string) {
+export function tokenResponse(
+  session: { user: User; token: string; refreshToken?: string | undefined },
+  message?: string,
+) {
   const user = presentUser(session.user);
   return {
     status: 'success' as const,
     ...(message ? { message } : {}),
     token: session.token,
+    ...(session.refreshToken ? { refreshToken: session.refreshToken } : {}),
     user,
     data: { user },
   };

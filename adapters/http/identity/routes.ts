@@ -11,7 +11,6 @@ import {
 import type { PreferencesInput } from '../../../domain/identity/user.js';
 import { fromMajor } from '../../../domain/shared/money.js';
 import type { FastifyReply } from 'fastify';
-import { normalizeIP } from '@fastify/rate-limit';
 import type { Result } from '../../../domain/shared/result.js';
 import type { DomainError } from '../../../domain/shared/errors.js';
 import { authHooks, bearerToken, failWithRetryAfter, principalOf } from '../auth.js';
@@ -25,6 +24,7 @@ import {
   TokenResponseSchema,
   UserSchema,
 } from './presenter.js';
+import { sessionRoutes, signInContext } from './session-routes.js';
 
 const tags = ['auth'];
 
@@ -129,6 +129,7 @@ const PreferencesResponse = success({
 });
 
 export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
+  await sessionRoutes(app, deps);
   const { requireAuth } = authHooks(deps.resolve);
   const register = deps.resolve.get(RegisterUser);
   const login = deps.resolve.get(LoginUser);
@@ -155,7 +156,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
       },
     },
     async (request, reply) => {
-      const session = answer(reply, await register.execute(request.body));
+      const session = answer(reply, await register.execute(request.body, signInContext(request)));
       return reply.status(201).send(tokenResponse(session));
     },
   );
@@ -172,18 +173,18 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           'Wrong email or password answer the same 400 `Invalid credentials`. Repeated failures for one ' +
           'email from one address, or for one account from all addresses, are refused with 429 and ' +
           'Retry-After for a while; so are logins beyond a few at once from one address, and any ' +
-          'when the server is saturated with password checks.',
+          'when the server is saturated with password checks. Every sign-in is a session (GET /sessions); ' +
+          'with `X-Client-Type: api` the answer also carries a `refreshToken` (POST /refresh).',
         body: LoginBody,
         response: { 200: TokenResponseSchema, ...errors(400, 401, 429) },
       },
     },
     async (request, reply) => {
       // IPv6 callers are counted per /64 (as the rate limits do): one host owns a whole /64.
-      const ip = normalizeIP(request.ip);
-      const userAgent = request.headers['user-agent'];
+      const { ip, ...context } = signInContext(request);
       const session = answer(
         reply,
-        await login.execute({ ...request.body, ip, ...(userAgent ? { userAgent } : {}) }),
+        await login.execute({ ...request.body, ip: ip ?? request.ip, ...context }),
       );
       return tokenResponse(session);
     },
@@ -316,7 +317,10 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     },
     async (request, reply) => {
       const { user } = principalOf(request);
-      const session = answer(reply, await updatePassword.execute({ userId: user.id, ...request.body }));
+      const session = answer(
+        reply,
+        await updatePassword.execute({ userId: user.id, ...request.body }, signInContext(request)),
+      );
       return tokenResponse(session);
     },
   );
@@ -358,10 +362,10 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     async (request, reply) => {
       const session = answer(
         reply,
-        await resetPassword.execute({
-          resetToken: request.params.resettoken,
-          password: request.body.password,
-        }),
+        await resetPassword.execute(
+          { resetToken: request.params.resettoken, password: request.body.password },
+          signInContext(request),
+        ),
       );
       return tokenResponse(session);
     },
