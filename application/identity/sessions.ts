@@ -28,6 +28,8 @@ import type {
 import { identityEvent, type UserRegistered } from '../../domain/identity/events.js';
 import { writeWithNotices } from '../shared/staged-notices.js';
 import { modifyUser } from './save-user.js';
+import { mfaEnabled } from '../../domain/identity/mfa.js';
+import type { MfaChallengeIssued, SecondFactorGate } from './mfa.js';
 
 export type { Session } from './ports.js';
 
@@ -120,9 +122,21 @@ export class LoginUser {
     /** Failures per account across IPs; absent: only per email + IP. */
     private readonly accountThrottle?: LoginThrottle,
     private readonly settings?: Pick<IdentitySettings, 'maxConcurrentLoginsPerIp'>,
+    /** Accounts with MFA get a challenge instead of a session; absent: their login is refused. */
+    private readonly secondFactor?: SecondFactorGate,
   ) {}
 
+  /** A session, or MFA_REQUIRED for an account with MFA (the HTTP login uses `signIn`). */
   async execute(input: LoginInput): Promise<Result<Session, DomainError>> {
+    const outcome = await this.signIn(input);
+    if (outcome.isOk() && 'mfaRequired' in outcome.value) {
+      return Err(domainError('MFA_REQUIRED', 'This account signs in with a second factor'));
+    }
+    return outcome as Result<Session, DomainError>;
+  }
+
+  /** A session, or for an account with MFA enabled the challenge its second factor completes. */
+  async signIn(input: LoginInput): Promise<Result<Session | MfaChallengeIssued, DomainError>> {
     if (!input.email || !input.password) {
       return Err(domainError('VALIDATION_FAILED', 'Please provide email and password'));
     }
@@ -144,7 +158,7 @@ export class LoginUser {
     password: string,
     ip: string,
     userAgent?: string,
-  ): Promise<Result<Session, DomainError>> {
+  ): Promise<Result<Session | MfaChallengeIssued, DomainError>> {
     const key = `${email}|${ip}`;
     // `*` is never an IP: the account's key cannot meet an email + IP key.
     const accountKey = `${email}|*`;
@@ -167,6 +181,12 @@ export class LoginUser {
     await this.throttle.reset(key);
     await this.accountThrottle?.reset(accountKey);
     const now = this.clock.now();
+    // The password was right; the second factor decides (lastLogin is recorded when it passes).
+    if (mfaEnabled(user)) {
+      if (!this.secondFactor)
+        return Err(domainError('MFA_REQUIRED', 'This account signs in with a second factor'));
+      return Ok(await this.secondFactor.challenge(user, now));
+    }
     const device = userAgent?.trim() ? deviceOf(userAgent) : undefined;
     const saved = await modifyUser(this.users, user.id, (u) => Ok(recordLogin(u, now, device)));
     const signedIn = saved.isOk() ? saved.value : recordLogin(user, now, device);

@@ -10,6 +10,7 @@ import { HANDLED_EVENT_STORE, STAGED_EVENT_OUTBOX } from '../../application/shar
 import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
 import {
   AUDIT_LOG,
+  MFA_CHALLENGE_STORE,
   PASSWORD_RESET_STORE,
   TOKEN_REVOCATION_STORE,
   USER_REPOSITORY,
@@ -53,6 +54,8 @@ import {
   MemoryTokenRevocationStore,
 } from '../../adapters/persistence/memory/identity-tokens.js';
 import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
+import { MemoryMfaChallengeStore } from '../../adapters/persistence/memory/identity-mfa-challenges.js';
+import { MongoMfaChallengeStore } from '../../adapters/persistence/mongo/identity-mfa-challenges.js';
 import { MemoryHandledEventStore } from '../../adapters/persistence/memory/events-handled.js';
 import { MemoryStagedEventOutbox } from '../../adapters/persistence/memory/events-outbox.js';
 import { MemoryStockStore } from '../../adapters/persistence/memory/inventory-stock-store.js';
@@ -192,6 +195,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'identity',
     memory: adapter(MemoryPasswordResetStore, db),
     mongo: adapter(MongoPasswordResetStore, mongo),
+  }),
+  row({
+    token: MFA_CHALLENGE_STORE,
+    context: 'identity',
+    memory: adapter(MemoryMfaChallengeStore, db),
+    mongo: adapter(MongoMfaChallengeStore, mongo),
   }),
   row({
     token: TOKEN_REVOCATION_STORE,

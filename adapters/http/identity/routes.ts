@@ -25,6 +25,7 @@ import {
   TokenResponseSchema,
   UserSchema,
 } from './presenter.js';
+import { LoginResponseSchema, mfaRequiredResponse, mfaRoutes } from './mfa-routes.js';
 
 const tags = ['auth'];
 
@@ -141,6 +142,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   // One per-IP budget shared by login, register, forgot and reset (README: RATE_LIMIT_AUTH_MAX),
   // instead of the general one (as before: spending one never blocks the other).
   const authBudget = deps.limits.auth;
+  await mfaRoutes(app, deps);
 
   app.post(
     '/register',
@@ -172,20 +174,23 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           'Wrong email or password answer the same 400 `Invalid credentials`. Repeated failures for one ' +
           'email from one address, or for one account from all addresses, are refused with 429 and ' +
           'Retry-After for a while; so are logins beyond a few at once from one address, and any ' +
-          'when the server is saturated with password checks.',
+          'when the server is saturated with password checks. An account with MFA enabled answers ' +
+          '`{status, mfaRequired: true, data: {challengeToken, expiresAt}}` and no token: ' +
+          'POST /api/auth/mfa/challenge completes the sign-in.',
         body: LoginBody,
-        response: { 200: TokenResponseSchema, ...errors(400, 401, 429) },
+        response: { 200: LoginResponseSchema, ...errors(400, 401, 429) },
       },
     },
     async (request, reply) => {
       // IPv6 callers are counted per /64 (as the rate limits do): one host owns a whole /64.
       const ip = normalizeIP(request.ip);
       const userAgent = request.headers['user-agent'];
-      const session = answer(
+      const outcome = answer(
         reply,
-        await login.execute({ ...request.body, ip, ...(userAgent ? { userAgent } : {}) }),
+        await login.signIn({ ...request.body, ip, ...(userAgent ? { userAgent } : {}) }),
       );
-      return tokenResponse(session);
+      // An account with MFA gets no token yet: POST /mfa/challenge completes the sign-in.
+      return 'mfaRequired' in outcome ? mfaRequiredResponse(outcome) : tokenResponse(outcome);
     },
   );
 
