@@ -213,6 +213,7 @@ export function bindIdentity(container: Container, config: Config): void {
     PASSWORD_HASHER,
     SESSION_ISSUER,
     CLOCK,
+    MfaChallenges,
   ]);
   bindUseCase(container, AddAddress, [USER_REPOSITORY, ID_GENERATOR, CLOCK]);
   bindUseCase(container, UpdateAddress, [USER_REPOSITORY, CLOCK]);

@@ -357,18 +357,21 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         summary: 'Choose a new password with a mailed reset token; answers a token',
         params: ResetParams,
         body: ResetBody,
-        response: { 200: TokenResponseSchema, ...errors(400, 429) },
+        description:
+          'An account with MFA enabled answers the login challenge (`mfaRequired`, no token) ' +
+          'instead: POST /api/auth/mfa/challenge completes the sign-in.',
+        response: { 200: LoginResponseSchema, ...errors(400, 429) },
       },
     },
     async (request, reply) => {
-      const session = answer(
+      const outcome = answer(
         reply,
-        await resetPassword.execute({
+        await resetPassword.resetAndSignIn({
           resetToken: request.params.resettoken,
           password: request.body.password,
         }),
       );
-      return tokenResponse(session);
+      return 'mfaRequired' in outcome ? mfaRequiredResponse(outcome) : tokenResponse(outcome);
     },
   );
 }

@@ -10,6 +10,8 @@ import {
 } from '../../support/harness.js';
 import { TestClock } from '../../support/kit.js';
 import { describeWith, mongoTestUri } from '../../support/services.js';
+import { mailSettled } from '../../support/notifications.js';
+import { outbox } from './helpers.js';
 
 const STEP_MS = 30_000;
 
@@ -225,6 +227,29 @@ function mfaSuite(label: string, env: () => Record<string, string>) {
       );
       expect(ok.statusCode, ok.body).to.equal(200);
       expect((await login(shopper.user.email, shopper.password)).json()).to.have.property('token');
+    });
+
+    it('a password reset of an MFA account answers the challenge, not a session', async () => {
+      const shopper = await enrolled();
+      await mailSettled(t);
+      await post('/api/auth/forgotpassword', { email: shopper.user.email });
+      await mailSettled(t);
+      const mail = outbox(t)
+        .filter((m) => m.to === shopper.user.email && /reset/i.test(m.subject))
+        .at(-1);
+      const token = /reset-password\/([0-9a-f]{64})/.exec(mail!.text)![1]!;
+      const res = await t.request({
+        method: 'PUT',
+        url: `/api/auth/resetpassword/${token}`,
+        body: { password: 'brand-new-pass' },
+      });
+      expect(res.statusCode, res.body).to.equal(200);
+      expect(res.json()).to.not.have.property('token');
+      const done = await post('/api/auth/mfa/challenge', {
+        challengeToken: res.json().data.challengeToken,
+        code: codeAt(shopper.secret, clock),
+      });
+      expect(done.statusCode, done.body).to.equal(200);
     });
 
     it('accounts without MFA log in exactly as before (storefront)', async () => {
