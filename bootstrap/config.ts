@@ -42,6 +42,8 @@ export interface Config {
   readonly seedDemo: boolean;
   /** After a logout, safe reads (GET/HEAD) with that token still pass for this long (0: none). */
   readonly logoutGraceMs: number;
+  /** MFA_REQUIRED_FOR_ADMINS: admin-only routes answer 403 MFA_SETUP_REQUIRED to admins without MFA. */
+  readonly mfaRequiredForAdmins: boolean;
   readonly corsOrigins: readonly string[];
   readonly bodyLimitBytes: number;
   /**
@@ -650,6 +652,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     // Production never gets the demo catalog by default: only an explicit SEED_DEMO=true.
     seedDemo: bool(env, 'SEED_DEMO', !production),
     logoutGraceMs: int(env, 'LOGOUT_GRACE_MS', 5000, 0, 60_000),
+    mfaRequiredForAdmins: bool(env, 'MFA_REQUIRED_FOR_ADMINS', false),
     corsOrigins,
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1_048_576, 1024, 50 * 1_048_576),
     trustProxy: trustProxy(env),

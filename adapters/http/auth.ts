@@ -1,5 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AUTHENTICATOR, type AuthError, type Authenticator } from '../../application/identity/ports.js';
+import {
+  AUTHENTICATOR,
+  MFA_SETTINGS,
+  type AuthError,
+  type Authenticator,
+  type MfaSettings,
+} from '../../application/identity/ports.js';
 import { isDeliveryStaff, type Principal } from '../../domain/identity/user.js';
 import { domainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
@@ -7,6 +13,7 @@ import { DomainFailure, httpError, retryAfterOf, type AnswerError, type HttpErro
 import type { Resolver } from './types.js';
 import { apiKeyAuthentication } from './api-keys/authenticate.js';
 import { signatureCheck } from './signing/verify.js';
+import { mfaEnabled } from '../../domain/identity/mfa.js';
 
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -69,6 +76,7 @@ export function authHooks(resolve: Resolver) {
   const authenticator = resolve.get<Authenticator>(AUTHENTICATOR);
   const apiKey = apiKeyAuthentication(resolve);
   const signature = signatureCheck(resolve);
+  const mfa = resolve.get<MfaSettings>(MFA_SETTINGS);
 
   /**
    * The request's bearer token -> Principal, where authentication is required. A presented
@@ -94,13 +102,27 @@ export function authHooks(resolve: Resolver) {
     return result;
   }
 
-  /** Sets the request's principal once its credential passed, then checks a required request signature. */
+  /**
+   * Sets the request's principal once its credential passed, then checks a required request
+   * signature. `adminOnly` (requireAdmin, the /api/admin guard): with MFA_REQUIRED_FOR_ADMINS an
+   * admin without MFA enabled is refused (403 MFA_SETUP_REQUIRED) until they set it up; the MFA
+   * routes themselves are not admin-only, so that stays possible.
+   */
   async function admit(
     request: FastifyRequest,
     reply: FastifyReply | undefined,
     principal: Principal,
+    { adminOnly = false }: { adminOnly?: boolean } = {},
   ): Promise<void> {
     request.principal = principal;
+    if (adminOnly && mfa.requiredForAdmins && !principal.apiKey && !mfaEnabled(principal.user)) {
+      throw new DomainFailure(
+        domainError(
+          'MFA_SETUP_REQUIRED',
+          'Admins must enable multi-factor authentication first (POST /api/auth/mfa/setup)',
+        ),
+      );
+    }
     await signature(request, reply, principal);
   }
 
@@ -128,10 +150,13 @@ export function authHooks(resolve: Resolver) {
    * requireAuth, then 403 `User role not authorized to access this route` (compat 0.5).
    */
   async function requireAdmin(request: FastifyRequest, reply?: FastifyReply): Promise<void> {
-    await requireAuth(request, reply);
-    if (request.principal?.user.role !== 'admin') {
+    const result = await authenticate(request, reply);
+    if (result.isErr()) throw new DomainFailure(result.error);
+    if (result.value.user.role !== 'admin') {
+      request.principal = result.value;
       throw new DomainFailure(domainError('FORBIDDEN', 'User role not authorized to access this route'));
     }
+    await admit(request, reply, result.value, { adminOnly: true });
   }
 
   /** Delivery updates: 401 as requireAuth, then 403 unless the caller is an admin or a courier. */

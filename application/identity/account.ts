@@ -27,6 +27,8 @@ import type {
   UserRepository,
 } from './ports.js';
 import { modifyUser } from './save-user.js';
+import { mfaEnabled } from '../../domain/identity/mfa.js';
+import type { MfaChallengeIssued, SecondFactorGate } from './mfa.js';
 
 export class UpdateDetails {
   constructor(
@@ -153,12 +155,27 @@ export class ResetPassword {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionIssuer,
     private readonly clock: Clock,
+    /** An account with MFA gets the login challenge, not a session: a mailbox is not a second factor. */
+    private readonly secondFactor?: SecondFactorGate,
   ) {}
 
+  /** A session; an account with MFA gets MFA_REQUIRED (its password is changed: sign in). */
   async execute(
     input: { resetToken: string; password: string },
     context: SignInContext = {},
   ): Promise<Result<Session, DomainError>> {
+    const outcome = await this.resetAndSignIn(input, context);
+    if (outcome.isOk() && 'mfaRequired' in outcome.value) {
+      return Err(domainError('MFA_REQUIRED', 'Password changed; sign in with your second factor'));
+    }
+    return outcome as Result<Session, DomainError>;
+  }
+
+  /** The HTTP reset: a session, or for an account with MFA the login challenge. */
+  async resetAndSignIn(
+    input: { resetToken: string; password: string },
+    context: SignInContext = {},
+  ): Promise<Result<Session | MfaChallengeIssued, DomainError>> {
     // A bad new password does not spend the token: the shopper can try again with the same link.
     const valid = validatePassword(input.password);
     if (valid.isErr()) return valid;
@@ -173,6 +190,11 @@ export class ResetPassword {
     const now = this.clock.now();
     const saved = await modifyUser(this.users, userId, (u) => Ok(changePassword(u, hash, now)));
     if (saved.isErr()) return saved.error.code === 'NOT_FOUND' ? Err(invalid) : saved;
+    if (mfaEnabled(saved.value)) {
+      if (!this.secondFactor)
+        return Err(domainError('MFA_REQUIRED', 'This account signs in with a second factor'));
+      return Ok(await this.secondFactor.challenge(saved.value, now));
+    }
     return Ok(await this.sessions.start(saved.value, now, context));
   }
 }

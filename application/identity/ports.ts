@@ -393,3 +393,40 @@ export interface IdentitySettings {
   readonly maxConcurrentLoginsPerIp?: number;
 }
 export const IDENTITY_SETTINGS = token<IdentitySettings>('IdentitySettings');
+
+// --- multi-factor sign-in (TOTP, issue 13; use cases in mfa.ts) ---------------------------------
+
+/** TOTP (RFC 6238: SHA1, 6 digits, 30 s steps) and its enrolment QR code; crypto lives in the adapter. */
+export interface TotpAuthenticator {
+  /** A new random secret (20 bytes), base32. */
+  generateSecret(): string;
+  /** The `otpauth://totp/...` URI an authenticator app enrols from; `label` names the account. */
+  uri(secret: string, label: string): string;
+  /** The URI as a QR code, a PNG data URL. */
+  qrCode(uri: string): Promise<string>;
+  /** The time step whose code `code` is, among the step of `now` and its neighbours (±1); else null. */
+  stepOf(secret: string, code: string, now: Date): number | null;
+}
+export const TOTP_AUTHENTICATOR = token<TotpAuthenticator>('TotpAuthenticator');
+
+/**
+ * Login challenges of accounts with MFA, by the digest of their token: short-lived and used
+ * once (the one `consume` that removes a challenge wins; every other answers false).
+ */
+export interface MfaChallengeStore {
+  save(tokenHash: string, userId: string, expiresAt: Date): Promise<void>;
+  /** The user of a live (unexpired, unconsumed) challenge; else null. */
+  find(tokenHash: string, now: Date): Promise<string | null>;
+  consume(tokenHash: string): Promise<boolean>;
+}
+export const MFA_CHALLENGE_STORE = token<MfaChallengeStore>('MfaChallengeStore');
+
+export interface MfaSettings {
+  /** The issuer an authenticator app shows ("Amour Florals"). */
+  readonly issuer: string;
+  /** How long a login challenge lasts. */
+  readonly challengeTtlMs: number;
+  /** MFA_REQUIRED_FOR_ADMINS: admin-only routes refuse admins without MFA (403 MFA_SETUP_REQUIRED). */
+  readonly requiredForAdmins: boolean;
+}
+export const MFA_SETTINGS = token<MfaSettings>('MfaSettings');

@@ -30,6 +30,8 @@ import type {
 import { identityEvent, type UserRegistered } from '../../domain/identity/events.js';
 import { writeWithNotices } from '../shared/staged-notices.js';
 import { modifyUser } from './save-user.js';
+import { mfaEnabled } from '../../domain/identity/mfa.js';
+import type { MfaChallengeIssued, SecondFactorGate } from './mfa.js';
 
 export type { Session } from './ports.js';
 
@@ -133,9 +135,21 @@ export class LoginUser {
     private readonly settings?: Pick<IdentitySettings, 'maxConcurrentLoginsPerIp'>,
     /** Failures per IP for every email together (`*|ip`); absent: not counted per IP. */
     private readonly ipThrottle?: LoginThrottle,
+    /** Accounts with MFA get a challenge instead of a session; absent: their login is refused. */
+    private readonly secondFactor?: SecondFactorGate,
   ) {}
 
+  /** A session, or MFA_REQUIRED for an account with MFA (the HTTP login uses `signIn`). */
   async execute(input: LoginInput): Promise<Result<Session, DomainError>> {
+    const outcome = await this.signIn(input);
+    if (outcome.isOk() && 'mfaRequired' in outcome.value) {
+      return Err(domainError('MFA_REQUIRED', 'This account signs in with a second factor'));
+    }
+    return outcome as Result<Session, DomainError>;
+  }
+
+  /** A session, or for an account with MFA enabled the challenge its second factor completes. */
+  async signIn(input: LoginInput): Promise<Result<Session | MfaChallengeIssued, DomainError>> {
     if (!input.email || !input.password) {
       return Err(domainError('VALIDATION_FAILED', 'Please provide email and password'));
     }
@@ -156,7 +170,7 @@ export class LoginUser {
     email: string,
     password: string,
     { ip, userAgent, withRefreshToken }: LoginInput,
-  ): Promise<Result<Session, DomainError>> {
+  ): Promise<Result<Session | MfaChallengeIssued, DomainError>> {
     const key = `${email}|${ip}`;
     // `*` is never an IP: the account's key cannot meet an email + IP key.
     const accountKey = `${email}|*`;
@@ -185,6 +199,12 @@ export class LoginUser {
     await this.accountThrottle?.reset(accountKey);
     await this.ipThrottle?.reset(ipKey);
     const now = this.clock.now();
+    // The password was right; the second factor decides (lastLogin is recorded when it passes).
+    if (mfaEnabled(user)) {
+      if (!this.secondFactor)
+        return Err(domainError('MFA_REQUIRED', 'This account signs in with a second factor'));
+      return Ok(await this.secondFactor.challenge(user, now));
+    }
     const device = userAgent?.trim() ? deviceOf(userAgent) : undefined;
     const saved = await modifyUser(this.users, user.id, (u) => Ok(recordLogin(u, now, device)));
     const signedIn = saved.isOk() ? saved.value : recordLogin(user, now, device);

@@ -9,6 +9,10 @@ import {
   BACKGROUND_TASKS,
   IDENTITY_SETTINGS,
   LOGIN_THROTTLE,
+  MFA_CHALLENGE_STORE,
+  MFA_SETTINGS,
+  TOTP_AUTHENTICATOR,
+  type MfaSettings,
   PASSWORD_HASHER,
   PASSWORD_RESET_STORE,
   SECRET_DIGEST,
@@ -44,6 +48,15 @@ import {
   StoredSessions,
 } from '../../application/identity/session-store.js';
 import { HmacSigningKeys } from '../../adapters/security/hmac-signing-keys.js';
+import { OtpauthTotp } from '../../adapters/security/otpauth-totp.js';
+import {
+  CompleteMfaChallenge,
+  DisableMfa,
+  MfaChallenges,
+  SecondFactorCheck,
+  SetupMfa,
+  VerifyMfa,
+} from '../../application/identity/mfa.js';
 import {
   ForgotPassword,
   ResetPassword,
@@ -67,6 +80,9 @@ import type { Config } from '../config.js';
 import { bindClass, bindUseCase } from './bind.js';
 
 export const RESET_TOKEN_TTL_MS = 60 * 60_000;
+/** What authenticator apps show beside the account; a login challenge lasts 5 minutes. */
+export const MFA_ISSUER = 'Amour Florals';
+export const MFA_CHALLENGE_TTL_MS = 5 * 60_000;
 
 export function bindIdentity(container: Container, config: Config): void {
   const settings: IdentitySettings = {
@@ -137,6 +153,40 @@ export function bindIdentity(container: Container, config: Config): void {
   container.bind(AUDIT_TRAIL_SETTINGS).toConstantValue(auditTrail);
   bindUseCase(container, AuditTrail, [AUDIT_LOG, CLOCK, AUDIT_TRAIL_SETTINGS]);
 
+  // Multi-factor sign-in (TOTP): enrolment, the login challenge, codes throttled like passwords.
+  const mfa: MfaSettings = {
+    issuer: MFA_ISSUER,
+    challengeTtlMs: MFA_CHALLENGE_TTL_MS,
+    requiredForAdmins: config.mfaRequiredForAdmins,
+  };
+  container.bind(MFA_SETTINGS).toConstantValue(mfa);
+  container.bind(TOTP_AUTHENTICATOR).toConstantValue(new OtpauthTotp(MFA_ISSUER));
+  bindUseCase(container, SecondFactorCheck, [
+    TOTP_AUTHENTICATOR,
+    SECRET_DIGEST,
+    LOGIN_THROTTLE,
+    ACCOUNT_LOGIN_THROTTLE,
+    CLOCK,
+  ]);
+  bindUseCase(container, MfaChallenges, [MFA_CHALLENGE_STORE, SECRET_DIGEST, RANDOM_SOURCE, MFA_SETTINGS]);
+  bindUseCase(container, SetupMfa, [USER_REPOSITORY, TOTP_AUTHENTICATOR, CLOCK, MFA_SETTINGS]);
+  bindUseCase(container, VerifyMfa, [
+    USER_REPOSITORY,
+    SecondFactorCheck,
+    SECRET_DIGEST,
+    RANDOM_SOURCE,
+    CLOCK,
+  ]);
+  bindUseCase(container, DisableMfa, [USER_REPOSITORY, PASSWORD_HASHER, SecondFactorCheck, CLOCK]);
+  bindUseCase(container, CompleteMfaChallenge, [
+    USER_REPOSITORY,
+    MFA_CHALLENGE_STORE,
+    SecondFactorCheck,
+    SECRET_DIGEST,
+    SESSION_ISSUER,
+    CLOCK,
+  ]);
+
   // use cases
   bindClass(container, AUTHENTICATOR, TokenAuthenticator, [
     TOKEN_SERVICE,
@@ -163,6 +213,7 @@ export function bindIdentity(container: Container, config: Config): void {
     ACCOUNT_LOGIN_THROTTLE,
     IDENTITY_SETTINGS,
     IP_LOGIN_THROTTLE,
+    MfaChallenges,
   ]);
   bindUseCase(container, Logout, [
     TOKEN_SERVICE,
@@ -193,6 +244,7 @@ export function bindIdentity(container: Container, config: Config): void {
     PASSWORD_HASHER,
     SESSION_ISSUER,
     CLOCK,
+    MfaChallenges,
   ]);
   bindUseCase(container, AddAddress, [USER_REPOSITORY, ID_GENERATOR, CLOCK]);
   bindUseCase(container, UpdateAddress, [USER_REPOSITORY, CLOCK]);

@@ -10,6 +10,7 @@ import { HANDLED_EVENT_STORE, STAGED_EVENT_OUTBOX } from '../../application/shar
 import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
 import {
   AUDIT_LOG,
+  MFA_CHALLENGE_STORE,
   PASSWORD_RESET_STORE,
   SESSION_STORE,
   TOKEN_REVOCATION_STORE,
@@ -56,6 +57,8 @@ import {
   MemoryTokenRevocationStore,
 } from '../../adapters/persistence/memory/identity-tokens.js';
 import { MemoryUserRepository } from '../../adapters/persistence/memory/identity-user-repository.js';
+import { MemoryMfaChallengeStore } from '../../adapters/persistence/memory/identity-mfa-challenges.js';
+import { MongoMfaChallengeStore } from '../../adapters/persistence/mongo/identity-mfa-challenges.js';
 import { MemoryHandledEventStore } from '../../adapters/persistence/memory/events-handled.js';
 import { MemoryStagedEventOutbox } from '../../adapters/persistence/memory/events-outbox.js';
 import { MemoryStockStore } from '../../adapters/persistence/memory/inventory-stock-store.js';
@@ -201,6 +204,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'identity',
     memory: adapter(MemorySessionStore, db),
     mongo: adapter(MongoSessionStore, mongo),
+  }),
+  row({
+    token: MFA_CHALLENGE_STORE,
+    context: 'identity',
+    memory: adapter(MemoryMfaChallengeStore, db),
+    mongo: adapter(MongoMfaChallengeStore, mongo),
   }),
   row({
     token: TOKEN_REVOCATION_STORE,

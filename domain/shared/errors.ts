@@ -29,6 +29,15 @@ export const ERROR_CODES = [
   'TOO_MANY_ATTEMPTS',
   'MAIL_FAILED',
   'ADDRESS_NOT_FOUND',
+  // multi-factor sign-in (issue 13): already on / not on / no pending setup, a wrong or replayed
+  // code, an unknown, used or expired login challenge, an admin route refused until MFA is on
+  'MFA_ALREADY_ENABLED',
+  'MFA_NOT_ENABLED',
+  'MFA_SETUP_NOT_STARTED',
+  'MFA_CODE_INVALID',
+  'MFA_CHALLENGE_INVALID',
+  'MFA_REQUIRED',
+  'MFA_SETUP_REQUIRED',
   // catalog
   'PRODUCT_NOT_FOUND',
   'CATEGORY_NOT_FOUND',

@@ -92,7 +92,7 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
         userRole: user.role,
       });
     }
-    await admit(request, reply, result.value);
+    await admit(request, reply, result.value, { adminOnly: true });
   });
 
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {

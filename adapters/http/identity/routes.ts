@@ -25,6 +25,7 @@ import {
   UserSchema,
 } from './presenter.js';
 import { sessionRoutes, signInContext } from './session-routes.js';
+import { LoginResponseSchema, mfaRequiredResponse, mfaRoutes } from './mfa-routes.js';
 
 const tags = ['auth'];
 
@@ -142,6 +143,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
   // One per-IP budget shared by login, register, forgot and reset (README: RATE_LIMIT_AUTH_MAX),
   // instead of the general one (as before: spending one never blocks the other).
   const authBudget = deps.limits.auth;
+  await mfaRoutes(app, deps);
 
   app.post(
     '/register',
@@ -174,19 +176,22 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
           'email from one address, or for one account from all addresses, are refused with 429 and ' +
           'Retry-After for a while; so are logins beyond a few at once from one address, and any ' +
           'when the server is saturated with password checks. Every sign-in is a session (GET /sessions); ' +
-          'with `X-Client-Type: api` the answer also carries a `refreshToken` (POST /refresh).',
+          'with `X-Client-Type: api` the answer also carries a `refreshToken` (POST /refresh). An account ' +
+          'with MFA enabled answers `{status, mfaRequired: true, data: {challengeToken, expiresAt}}` and no ' +
+          'token: POST /api/auth/mfa/challenge completes the sign-in.',
         body: LoginBody,
-        response: { 200: TokenResponseSchema, ...errors(400, 401, 429) },
+        response: { 200: LoginResponseSchema, ...errors(400, 401, 429) },
       },
     },
     async (request, reply) => {
       // IPv6 callers are counted per /64 (as the rate limits do): one host owns a whole /64.
       const { ip, ...context } = signInContext(request);
-      const session = answer(
+      const outcome = answer(
         reply,
-        await login.execute({ ...request.body, ip: ip ?? request.ip, ...context }),
+        await login.signIn({ ...request.body, ip: ip ?? request.ip, ...context }),
       );
-      return tokenResponse(session);
+      // An account with MFA gets no token yet: POST /mfa/challenge completes the sign-in.
+      return 'mfaRequired' in outcome ? mfaRequiredResponse(outcome) : tokenResponse(outcome);
     },
   );
 
@@ -356,18 +361,21 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
         summary: 'Choose a new password with a mailed reset token; answers a token',
         params: ResetParams,
         body: ResetBody,
-        response: { 200: TokenResponseSchema, ...errors(400, 429) },
+        description:
+          'An account with MFA enabled answers the login challenge (`mfaRequired`, no token) ' +
+          'instead: POST /api/auth/mfa/challenge completes the sign-in.',
+        response: { 200: LoginResponseSchema, ...errors(400, 429) },
       },
     },
     async (request, reply) => {
-      const session = answer(
+      const outcome = answer(
         reply,
-        await resetPassword.execute(
+        await resetPassword.resetAndSignIn(
           { resetToken: request.params.resettoken, password: request.body.password },
           signInContext(request),
         ),
       );
-      return tokenResponse(session);
+      return 'mfaRequired' in outcome ? mfaRequiredResponse(outcome) : tokenResponse(outcome);
     },
   );
 }

@@ -9,6 +9,7 @@ import {
   withStanding,
   type Address,
   type DeviceInfo,
+  type MfaState,
   type SearchEntry,
   type User,
 } from '../../../domain/identity/user.js';
@@ -45,6 +46,8 @@ export interface UserDocument {
   lastActiveAt?: Date;
   deviceInfo?: DeviceInfo[];
   passwordChangedAt?: Date;
+  /** Multi-factor state (mfaDocument): the secrets are the fields the PII encryption covers. */
+  mfa?: MfaState;
   createdAt: Date;
   updatedAt?: Date;
   version?: number;
@@ -96,6 +99,18 @@ export const USER_SCHEMA = new Schema<UserDocument>(
       default: undefined,
     },
     passwordChangedAt: Date,
+    mfa: {
+      type: {
+        _id: false,
+        enabled: Boolean,
+        secret: String,
+        pendingSecret: String,
+        recoveryCodeHashes: [String],
+        lastUsedStep: Number,
+        enabledAt: Date,
+      },
+      default: undefined,
+    },
     createdAt: { type: Date, required: true },
     updatedAt: Date,
     version: { type: Number, default: 0 },
@@ -194,6 +209,7 @@ export function userFromDocument(doc: UserDocument): User {
       platform: (PLATFORMS as readonly string[]).includes(d.platform) ? d.platform : 'other',
     })),
     ...(doc.passwordChangedAt != null ? { passwordChangedAt: doc.passwordChangedAt } : {}),
+    ...(doc.mfa != null ? { mfa: mfaDocument(doc.mfa) } : {}),
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt ?? doc.createdAt,
     version: doc.version ?? 0,
@@ -205,7 +221,20 @@ const OPTIONAL_FIELDS = [
   'birthday',
   'lastLogin',
   'passwordChangedAt',
+  'mfa',
 ] as const satisfies readonly (keyof User)[];
+
+/** The MFA subdocument with only the fields that are set (read and written the same way). */
+function mfaDocument(mfa: MfaState): MfaState {
+  return {
+    enabled: mfa.enabled === true,
+    ...(mfa.secret != null ? { secret: mfa.secret } : {}),
+    ...(mfa.pendingSecret != null ? { pendingSecret: mfa.pendingSecret } : {}),
+    recoveryCodeHashes: [...(mfa.recoveryCodeHashes ?? [])],
+    ...(mfa.lastUsedStep != null ? { lastUsedStep: mfa.lastUsedStep } : {}),
+    ...(mfa.enabledAt != null ? { enabledAt: mfa.enabledAt } : {}),
+  };
+}
 
 /** The loyalty mirror as stored (written by syncLoyalty and at creation only). */
 function loyaltyFields(standing: LoyaltyStanding): Record<string, unknown> {
@@ -229,7 +258,11 @@ function profileFields(user: User): { set: Record<string, unknown>; unset: Recor
     addresses,
     ...rest
   } = user;
-  const set: Record<string, unknown> = { ...rest, addresses: addresses.map((a) => ({ ...a })) };
+  const set: Record<string, unknown> = {
+    ...rest,
+    addresses: addresses.map((a) => ({ ...a })),
+    ...(user.mfa ? { mfa: mfaDocument(user.mfa) } : {}),
+  };
   const unset: Record<string, ''> = {};
   for (const field of OPTIONAL_FIELDS) {
     if (user[field] === undefined) {
