@@ -66,6 +66,9 @@ export interface Config {
     readonly failedAuthMax: number;
     readonly wishlistMax: number;
     readonly wishlistWindowMs: number;
+    /** Each API key's own budget (per key id, not per address) over `apiKeyWindowMs`. */
+    readonly apiKeyMax: number;
+    readonly apiKeyWindowMs: number;
   };
   readonly loginThrottle: {
     /** Failed logins per email + IP within `windowMs`. */
@@ -657,6 +660,8 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       failedAuthMax: int(env, 'RATE_LIMIT_FAILED_AUTH_MAX', 50, 1, 100_000_000),
       wishlistMax: int(env, 'RATE_LIMIT_WISHLIST_MAX', 600, 1, 100_000_000),
       wishlistWindowMs: int(env, 'RATE_LIMIT_WISHLIST_WINDOW_MS', 1000, 100, 24 * 3600_000),
+      apiKeyMax: int(env, 'API_KEY_RATE_LIMIT_MAX', 1000, 1, 100_000_000),
+      apiKeyWindowMs: int(env, 'API_KEY_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 24 * 3600_000),
     },
     loginThrottle: {
       maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),
