@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ApiKeyStore } from '../../../application/identity/ports.js';
 import type { ApiKey, ApiKeyScope } from '../../../domain/identity/api-key.js';
+import { DocumentLock } from './document-lock.js';
 import { openCollection } from './open-collection.js';
 
 interface ApiKeyDocument {
@@ -63,9 +64,12 @@ function fromDocument(doc: ApiKeyDocument): ApiKey {
  */
 export class MongoApiKeyStore implements ApiKeyStore {
   private readonly keys: Model<ApiKeyDocument>;
+  /** FerretDB's guarded updates are not atomic: serialized per key there (no-op on MongoDB). */
+  private readonly lock: DocumentLock;
 
   constructor(connection: Connection) {
     this.keys = apiKeyModel(connection);
+    this.lock = new DocumentLock(connection);
   }
 
   async create(key: ApiKey): Promise<void> {
@@ -93,19 +97,23 @@ export class MongoApiKeyStore implements ApiKeyStore {
   }
 
   async revoke(id: string, at: Date): Promise<ApiKey | null> {
-    await this.keys.collection.updateOne({ _id: id, revokedAt: { $exists: false } } as never, {
-      $set: { revokedAt: at },
-    });
+    await this.lock.exclusive(`api_keys:${id}`, () =>
+      this.keys.collection.updateOne({ _id: id, revokedAt: { $exists: false } } as never, {
+        $set: { revokedAt: at },
+      }),
+    );
     return this.findById(id);
   }
 
   async touch(id: string, at: Date, ip: string, notBefore: Date): Promise<boolean> {
-    const result = await this.keys.collection.updateOne(
-      {
-        _id: id,
-        $or: [{ lastUsedAt: { $exists: false } }, { lastUsedAt: { $lte: notBefore } }],
-      } as never,
-      { $set: { lastUsedAt: at, lastUsedIp: ip } },
+    const result = await this.lock.exclusive(`api_keys:${id}`, () =>
+      this.keys.collection.updateOne(
+        {
+          _id: id,
+          $or: [{ lastUsedAt: { $exists: false } }, { lastUsedAt: { $lte: notBefore } }],
+        } as never,
+        { $set: { lastUsedAt: at, lastUsedIp: ip } },
+      ),
     );
     return result.modifiedCount === 1;
   }
