@@ -146,6 +146,28 @@ describe('http/api-keys: admin routes, X-API-Key authentication, scopes', () => 
     });
     expect(created.statusCode, created.body).to.equal(201);
     expect((await withKey(writer, 'GET', '/api/admin/products')).statusCode).to.equal(403);
+    // the mutation is audited as the key's creator; creating and revoking keys is audited as `api-key`
+    const logs = await t.request({
+      method: 'GET',
+      url: '/api/admin/activity-logs?limit=200',
+      token: adminToken,
+    });
+    const activities: { user: string; resource: string; details: { endpoint: string; method: string } }[] =
+      logs.json().data.activities;
+    const me = (await t.request({ method: 'GET', url: '/api/auth/me', token: adminToken })).json().user._id;
+    expect(
+      activities.some(
+        (e) => e.details.endpoint === '/api/categories' && e.details.method === 'POST' && e.user === me,
+      ),
+    ).to.equal(true);
+    expect(
+      activities.some(
+        (e) =>
+          e.details.endpoint === '/api/admin/api-keys' &&
+          e.details.method === 'POST' &&
+          e.resource === 'api-key',
+      ),
+    ).to.equal(true);
 
     const { key: reader } = await newKey(['orders:read']);
     expect((await withKey(reader, 'GET', '/api/admin/orders')).statusCode).to.equal(200);
