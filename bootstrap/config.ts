@@ -72,6 +72,9 @@ export interface Config {
     readonly budgets: Readonly<
       Record<'auth' | 'search' | 'checkout' | 'admin', { ipMax: number; userMax: number }>
     >;
+    /** Each API key's own budget (per key id, not per address) over `apiKeyWindowMs`. */
+    readonly apiKeyMax: number;
+    readonly apiKeyWindowMs: number;
   };
   readonly loginThrottle: {
     /** Failed logins per email + IP within `windowMs`. */
@@ -687,6 +690,8 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
           userMax: int(env, 'RATE_LIMIT_ADMIN_USER_MAX', 600, 1, 100_000_000),
         },
       },
+      apiKeyMax: int(env, 'API_KEY_RATE_LIMIT_MAX', 1000, 1, 100_000_000),
+      apiKeyWindowMs: int(env, 'API_KEY_RATE_LIMIT_WINDOW_MS', 60_000, 1000, 24 * 3600_000),
     },
     loginThrottle: {
       maxFailures: int(env, 'LOGIN_MAX_FAILURES', 5, 1, 1000),

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { CreateAdmin, SetUserRole } from '../../application/identity/admin-accounts.js';
+import { CreateApiKey, ListApiKeys, RevokeApiKey } from '../../application/identity/api-keys.js';
 import { ROLES, type Role } from '../../domain/identity/user.js';
 import { SeedDemoCatalog } from '../../application/catalog/seed-demo-catalog.js';
 import { SynthesizeOrderHistory } from '../../application/discovery/synthesize-history.js';
@@ -33,6 +34,7 @@ import {
   PASSWORD_RESET_STORE,
   TOKEN_REVOCATION_STORE,
   USER_REPOSITORY,
+  type UserRepository,
 } from '../../application/identity/ports.js';
 import { WISHLIST_REPOSITORY } from '../../application/wishlist/ports.js';
 import { CART_REPOSITORY } from '../../application/cart/ports.js';
@@ -198,6 +200,56 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
     .action(async (user: string, granted: Role) => {
       const saved = ok(await resolve.get(SetUserRole).execute({ user, role: granted }));
       print(`${saved.email} (${saved.id}) is now ${saved.role}`);
+    });
+
+  program
+    .command('api-keys:create')
+    .description('create an API key acting for an admin; prints the key and its signing secret once')
+    .argument('<admin>', "the admin's email")
+    .argument('<name>', 'what the key is for')
+    .requiredOption('--scopes <scopes>', 'comma-separated scopes, e.g. catalog:read,orders:read')
+    .option('--expires <date>', 'ISO date; at most 2 years ahead')
+    .action(async (admin: string, name: string, options: { scopes: string; expires?: string }) => {
+      const user = await resolve.get<UserRepository>(USER_REPOSITORY).findByEmail(admin.trim().toLowerCase());
+      if (!user || user.role !== 'admin') {
+        throw new CliFailure(domainError('ADMIN_REQUIRED', `${admin} is not an admin account`));
+      }
+      const expiresAt = options.expires === undefined ? undefined : new Date(options.expires);
+      const created = ok(
+        await resolve.get(CreateApiKey).execute({
+          createdBy: user.id,
+          name,
+          scopes: options.scopes.split(',').map((s) => s.trim()),
+          ...(expiresAt !== undefined ? { expiresAt } : {}),
+        }),
+      );
+      print(`API key ${created.apiKey.id} (${created.apiKey.scopes.join(', ')})`);
+      print(`key: ${created.key}`);
+      print(`signing secret: ${created.signingSecret}`);
+      print('Store both now: they are not shown again.');
+    });
+
+  program
+    .command('api-keys:list')
+    .description('list API keys (never their secrets)')
+    .action(async () => {
+      for (const k of await resolve.get(ListApiKeys).execute()) {
+        const state = k.revokedAt
+          ? 'revoked'
+          : k.expiresAt
+            ? `expires ${k.expiresAt.toISOString()}`
+            : 'active';
+        print(`${k.id}  af_${k.prefix}_…  ${k.name}  [${k.scopes.join(', ')}]  ${state}`);
+      }
+    });
+
+  program
+    .command('api-keys:revoke')
+    .description('revoke an API key (idempotent)')
+    .argument('<id>', 'the key id')
+    .action(async (id: string) => {
+      const key = ok(await resolve.get(RevokeApiKey).execute(id));
+      print(`API key ${key.id} revoked at ${key.revokedAt!.toISOString()}`);
     });
 
   program

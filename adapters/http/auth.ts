@@ -139,6 +139,12 @@ export function authHooks(resolve: Resolver) {
    * instead of the 401 that signs them out on the next protected call.
    */
   async function optionalAuth(request: FastifyRequest): Promise<void> {
+    // An X-API-Key is never ignored: a refused one is a 401 here too (the API-key gate answers it first).
+    const keyed = await apiKey(request);
+    if (keyed) {
+      if (keyed.isErr()) throw new DomainFailure(keyed.error);
+      return admit(request, undefined, keyed.value);
+    }
     const token = bearerToken(request);
     if (token === undefined) return;
     const result = await authenticator.authenticate(token, { safeRead: isSafeRead(request) });

@@ -45,6 +45,7 @@ import { locationRoutes } from './location/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { adminRoutes } from './admin/plugin.js';
+import { apiKeyGate, carriesApiKey } from './api-keys/authenticate.js';
 import { adminPage } from './admin/page.js';
 import { auditAdminMutations } from './admin/audit.js';
 import { paymentsRoutes } from './payments/routes.js';
@@ -71,6 +72,9 @@ export interface RateLimitOptions {
   readonly wishlistWindowMs: number;
   /** Issue 13: per-IP and per-user budgets of each kind of route, over `windowMs` (see budgetKindOf). */
   readonly budgets: Readonly<Record<BudgetKind, RouteBudget>>;
+  /** Each API key's own budget (per key id) over `apiKeyWindowMs`; requests with a key skip the per-IP one. */
+  readonly apiKeyMax: number;
+  readonly apiKeyWindowMs: number;
   /**
    * Counters on Redis, shared by every instance; when Redis errors a request is let through
    * (skipOnError) rather than refused. Absent: counters in this process.
@@ -645,6 +649,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       'X-Admin-Confirmation',
       'X-Request-Id',
       'Idempotency-Key',
+      'X-API-Key',
     ],
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
@@ -656,6 +661,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       max: rl.max,
       timeWindow: rl.windowMs,
       ...(rl.redis ? { redis: rl.redis.client, nameSpace: rl.redis.nameSpace, skipOnError: true } : {}),
+      allowList: carriesApiKey, // the API-key gate gives them their own budget (below)
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,
         message: `Too many requests from this IP, please try again in ${context.after}`,
@@ -673,6 +679,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       max,
       timeWindow: rl.windowMs,
       keyGenerator: (request) => `${name}:${normalizeIP(request.ip)}`,
+      allowList: () => false, // not the general budget's: requests with an API key count here too
     });
     /** Counts one; answers the seconds to wait when over the budget, else null. */
     return async (request: FastifyRequest): Promise<number | null> => {
@@ -680,6 +687,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       return !state.isAllowed && state.isExceeded ? Math.max(1, state.ttlInSeconds) : null;
     };
   };
+  apiKeyGate(app, resolve, rl.enabled ? { max: rl.apiKeyMax, windowMs: rl.apiKeyWindowMs } : null);
   const authBudget = sharedLimit('auth', rl.authMax);
   // Issue 13 budgets, counted per IP and per user, limiters made once per name and maximum.
   const budgetLimiters = new Map<string, ReturnType<App['createRateLimit']>>();
@@ -769,7 +777,11 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
           'see the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).',
       },
       components: {
-        securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
+          // README "API keys": the routes a key's scopes allow list it beside bearerAuth
+          apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
       },
     },
     transformObject: (document) =>

@@ -2,6 +2,7 @@ import { token } from '../shared/token.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Platform, Principal, User } from '../../domain/identity/user.js';
+import type { ApiKey } from '../../domain/identity/api-key.js';
 import type { LoyaltyStanding, UserTier } from '../../domain/loyalty/points.js';
 
 /** Users chosen by one rule (a bulk notification's audience); only active users count. */
@@ -107,6 +108,7 @@ export const AUDIT_RESOURCES = [
   'notification',
   'search',
   'recommendation',
+  'api-key',
 ] as const;
 export type AuditResource = (typeof AUDIT_RESOURCES)[number];
 
@@ -190,6 +192,24 @@ export interface SigningKeys {
   forSession(sessionId: string): string;
 }
 export const SIGNING_KEYS = token<SigningKeys>('SigningKeys');
+
+/** API keys (issue 13): stored by the digest of the whole key, found by their public prefix. */
+export interface ApiKeyStore {
+  /** Fails (throws) on a prefix already stored: prefixes are unique. */
+  create(key: ApiKey): Promise<void>;
+  findByPrefix(prefix: string): Promise<ApiKey | null>;
+  findById(id: string): Promise<ApiKey | null>;
+  /** Newest first, at most `limit`. */
+  list(limit: number): Promise<ApiKey[]>;
+  /** Sets revokedAt unless the key already has one (the first revocation stands); the key, or null when unknown. */
+  revoke(id: string, at: Date): Promise<ApiKey | null>;
+  /**
+   * Records a use (time and address) unless the last recorded use is after `notBefore`: one
+   * write per interval however many parallel requests; true when this call wrote.
+   */
+  touch(id: string, at: Date, ip: string, notBefore: Date): Promise<boolean>;
+}
+export const API_KEY_STORE = token<ApiKeyStore>('ApiKeyStore');
 
 /**
  * Signs and verifies bearer tokens (HS256 JWT with payload exactly `{id, sid, iat, exp}`, or

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Container } from 'inversify';
 import { IssuePasswordReset, ResetLinks } from '../../application/identity/reset-links.js';
 import {
+  API_KEY_STORE,
   ACCOUNT_LOGIN_THROTTLE,
   IP_LOGIN_THROTTLE,
   AUDIT_LOG,
@@ -47,6 +48,12 @@ import {
   RevokeSession,
   StoredSessions,
 } from '../../application/identity/session-store.js';
+import {
+  AuthenticateApiKey,
+  CreateApiKey,
+  ListApiKeys,
+  RevokeApiKey,
+} from '../../application/identity/api-keys.js';
 import { HmacSigningKeys } from '../../adapters/security/hmac-signing-keys.js';
 import { OtpauthTotp } from '../../adapters/security/otpauth-totp.js';
 import {
@@ -252,6 +259,18 @@ export function bindIdentity(container: Container, config: Config): void {
   bindUseCase(container, CreateAdmin, [USER_REPOSITORY, PASSWORD_HASHER, ID_GENERATOR, CLOCK]);
   bindUseCase(container, SetUserActive, [USER_REPOSITORY, CLOCK]);
   bindUseCase(container, SetUserRole, [USER_REPOSITORY, CLOCK]);
+  // API keys (issue 13)
+  bindUseCase(container, CreateApiKey, [
+    API_KEY_STORE,
+    SECRET_DIGEST,
+    RANDOM_SOURCE,
+    ID_GENERATOR,
+    CLOCK,
+    SIGNING_KEYS,
+  ]);
+  bindUseCase(container, ListApiKeys, [API_KEY_STORE]);
+  bindUseCase(container, RevokeApiKey, [API_KEY_STORE, CLOCK]);
+  bindUseCase(container, AuthenticateApiKey, [API_KEY_STORE, USER_REPOSITORY, SECRET_DIGEST, CLOCK]);
 
   // startup: the configured admin account exists
   bindClass(container, STARTUP_TASK, EnsureAdminAccount, [

@@ -9,6 +9,7 @@ import { MongoRecommendationModels } from '../../adapters/persistence/mongo/disc
 import { HANDLED_EVENT_STORE, STAGED_EVENT_OUTBOX } from '../../application/shared/event-ports.js';
 import { IDEMPOTENCY_STORE } from '../../application/idempotency/ports.js';
 import {
+  API_KEY_STORE,
   AUDIT_LOG,
   MFA_CHALLENGE_STORE,
   PASSWORD_RESET_STORE,
@@ -130,6 +131,8 @@ import {
 import { ANALYTICS_QUERIES } from '../../application/analytics/ports.js';
 import { MemoryAnalyticsQueries } from '../../adapters/persistence/memory/analytics-queries.js';
 import { MongoAnalyticsQueries } from '../../adapters/persistence/mongo/analytics-queries.js';
+import { MemoryApiKeyStore } from '../../adapters/persistence/memory/identity-api-keys.js';
+import { MongoApiKeyStore } from '../../adapters/persistence/mongo/identity-api-keys.js';
 import type { Config } from '../config.js';
 import type { Dependencies, Dependency } from './bind.js';
 import { bindMongoRepositoriesAtStart } from './mongo-repositories.js';
@@ -192,6 +195,12 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     context: 'identity',
     memory: adapter(MemoryAuditLog, db),
     mongo: adapter(MongoAuditLog, mongo),
+  }),
+  row({
+    token: API_KEY_STORE,
+    context: 'identity',
+    memory: adapter(MemoryApiKeyStore, db),
+    mongo: adapter(MongoApiKeyStore, mongo),
   }),
   row({
     token: PASSWORD_RESET_STORE,

@@ -38,6 +38,14 @@ export const ERROR_CODES = [
   'MFA_CHALLENGE_INVALID',
   'MFA_REQUIRED',
   'MFA_SETUP_REQUIRED',
+  // API keys (issue 13): malformed or unknown, revoked, expired, creator gone / deactivated / no
+  // longer admin (401); a route the key's scopes do not allow (403); no such key (404)
+  'API_KEY_INVALID',
+  'API_KEY_REVOKED',
+  'API_KEY_EXPIRED',
+  'API_KEY_CREATOR_INVALID',
+  'API_KEY_SCOPE',
+  'API_KEY_NOT_FOUND',
   // catalog
   'PRODUCT_NOT_FOUND',
   'CATEGORY_NOT_FOUND',

@@ -35,6 +35,7 @@ const RESOURCE_BY_PATH: readonly (readonly [RegExp, AuditResource])[] = [
   [/^\/api\/(admin\/)?categories(\/|$)/, 'category'],
   [/^\/api\/(admin\/)?orders(\/|$)/, 'order'],
   [/^\/api\/users\/favorites(\/|$)/, 'wishlist'],
+  [/^\/api\/admin\/api-keys(\/|$)/, 'api-key'],
   [/^\/api\/(admin\/)?users(\/|$)/, 'user'],
   [/^\/api\/(admin\/)?reviews(\/|$)/, 'review'],
   [/^\/api\/(admin\/)?promos(\/|$)/, 'promo'],

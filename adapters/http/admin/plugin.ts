@@ -15,6 +15,7 @@ import { productImageRoutes } from '../media/routes.js';
 import { adminReviewRoutes } from '../reviews/admin-routes.js';
 import { adminUserRoleRoutes } from '../identity/admin-role-routes.js';
 import { adminRequestEntry } from './audit.js';
+import { apiKeyRoutes } from '../api-keys/routes.js';
 import { requireConfirmation } from '../confirmation.js';
 
 const ActivitySchema = Type.Object({
@@ -270,4 +271,5 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   await app.register(adminAnalyticsRoutes, { ...deps, prefix: '/analytics' });
   await app.register(adminReviewRoutes, { ...deps, prefix: '/reviews' });
   await app.register(adminUserRoleRoutes, { ...deps, prefix: '/users' });
+  await app.register(apiKeyRoutes, { ...deps, prefix: '/api-keys' });
 }
