@@ -25,6 +25,9 @@ import { failWithRetryAfter, tooManyRequestsFromIp, type FailedAuthLimit } from 
 import { addInputRules, ErrorBody } from './schemas.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
+import { completeDeferredSignatureCheck, keepRawBody } from './signing/verify.js';
+import { documentSignature } from './signing/openapi.js';
+import { signingRoutes } from './signing/routes.js';
 import { userRoutes } from './identity/user-routes.js';
 import { favoritesRoutes } from './wishlist/favorites-routes.js';
 import { catalogRoutes } from './catalog/routes.js';
@@ -453,6 +456,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    keepRawBody(request, text); // what a request signature covers (adapters/http/signing)
     if (text.trim() === '') return done(null, undefined);
     parseJson(request, text, done);
   });
@@ -468,6 +472,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   // Every route as registered (method, url, schema), for the OpenAPI completeness test and tooling.
   const registered: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
+    documentSignature(route);
     if (route.schema?.response && !route.schema.hide) {
       route.schema = {
         ...route.schema,
@@ -487,6 +492,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.decorate('registeredRoutes', registered);
 
   app.decorateRequest('principal', null);
+  // The body has been read: a signature check the /api/admin guard (onRequest) deferred runs now.
+  app.addHook('preValidation', completeDeferredSignatureCheck);
   // Every admin mutation outside /api/admin is audited by this one hook (/api/admin audits itself).
   auditAdminMutations(app, resolve);
   app.addHook('onRequest', async (request, reply) => {
@@ -552,6 +559,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       'X-Admin-Confirmation',
       'X-Request-Id',
       'Idempotency-Key',
+      'X-Signature-Timestamp',
+      'X-Signature-Nonce',
+      'X-Signature',
     ],
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
@@ -615,7 +625,12 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
           'Every route is served under /api and, for the storefront, also under /api/api (compat 0.1). ' +
           'Money is in major units (rupees) on the wire. Errors use {status: "error", message, code}.\n\n' +
           'Realtime (order tracking, live stock, cart sync over WebSocket and Server-Sent Events): ' +
-          'see the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).',
+          'see the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).\n\n' +
+          'Request signing: refunds, payment method changes, bulk admin operations and every write ' +
+          'by an API key need X-Signature-Timestamp (Unix seconds), X-Signature-Nonce (16-64 of ' +
+          '[A-Za-z0-9_-], once per key) and X-Signature = hex HMAC-SHA256 of ' +
+          '`METHOD\\nPATH_WITH_QUERY\\nTIMESTAMP\\nNONCE\\nSHA256_HEX(body)` (the path as sent) with the ' +
+          'signing key (GET /api/auth/signing-key for a session); 5-minute window. See the README.',
       },
       components: {
         securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
@@ -640,6 +655,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       const scoped = api as unknown as App;
       await scoped.register(healthRoutes, { ...deps, prefix: '/health', environment: options.environment });
       await scoped.register(identityRoutes, { ...deps, prefix: '/auth' });
+      await scoped.register(signingRoutes, { ...deps, prefix: '/auth' });
       await scoped.register(userRoutes, { ...deps, prefix: '/users' });
       await scoped.register(favoritesRoutes, { ...deps, prefix: '/users/favorites' });
       await scoped.register(discoveryRoutes, deps);
