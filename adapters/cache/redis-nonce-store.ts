@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { NonceStore } from '../../application/identity/request-nonces.js';
 import type { AppLogger, Clock } from '../../application/shared/ports.js';
-import { MemoryNonceStore } from '../persistence/memory/nonce-store.js';
+import { MemoryNonceStore } from './memory-nonce-store.js';
 import { OutageLog } from './outage.js';
 
 /**

@@ -3,7 +3,7 @@ import { NONCE_STORE } from '../../application/identity/request-nonces.js';
 import { APP_LOGGER, CLOCK } from '../../application/shared/ports.js';
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
 import { RedisNonceStore } from '../../adapters/cache/redis-nonce-store.js';
-import { MemoryNonceStore } from '../../adapters/persistence/memory/nonce-store.js';
+import { MemoryNonceStore } from '../../adapters/cache/memory-nonce-store.js';
 import type { Config } from '../config.js';
 import { bindClass } from './bind.js';
 

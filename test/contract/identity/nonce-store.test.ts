@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { NonceStore } from '../../../application/identity/request-nonces.js';
-import { MemoryNonceStore } from '../../../adapters/persistence/memory/nonce-store.js';
+import { MemoryNonceStore } from '../../../adapters/cache/memory-nonce-store.js';
 import { RedisNonceStore } from '../../../adapters/cache/redis-nonce-store.js';
 import { TestClock } from '../../support/kit.js';
 import { describeWith, serviceUrl } from '../../support/services.js';

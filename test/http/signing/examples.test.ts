@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -75,6 +76,13 @@ describe('README "Request signing": the curl, JavaScript and Python examples wor
     return { status: Number(lines.at(-1)), body: JSON.parse(lines.slice(0, -1).join('\n')) };
   };
   const price = async () => (await products.findById(productId))!.price;
+
+  it('the README shows each example file as it is', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    for (const example of EXAMPLES) {
+      expect(readme, example.script).to.include(readFileSync(join(dir, example.script), 'utf8'));
+    }
+  });
 
   EXAMPLES.forEach((example, i) => {
     it(`${example.name}: a signed bulk update answers 200 (also under /api/api); a tampered body 401`, async () => {

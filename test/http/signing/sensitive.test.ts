@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import { SIGNING_KEYS, type SigningKeys } from '../../../application/identity/ports.js';
 import { NONCE_STORE } from '../../../application/identity/request-nonces.js';
 import { CLOCK } from '../../../application/shared/ports.js';
-import { MemoryNonceStore } from '../../../adapters/persistence/memory/nonce-store.js';
+import { MemoryNonceStore } from '../../../adapters/cache/memory-nonce-store.js';
 import { HmacSigningKeys } from '../../../adapters/security/hmac-signing-keys.js';
 import { DomainFailure } from '../../../adapters/http/errors.js';
 import { sensitiveOperation, signatureRequiredFor } from '../../../adapters/http/signing/sensitive.js';

@@ -1,5 +1,5 @@
-import type { NonceStore } from '../../../application/identity/request-nonces.js';
-import type { Clock } from '../../../application/shared/ports.js';
+import type { NonceStore } from '../../application/identity/request-nonces.js';
+import type { Clock } from '../../application/shared/ports.js';
 
 /** How many claims between two sweeps of the expired nonces. */
 const SWEEP_EVERY = 1000;
