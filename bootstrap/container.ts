@@ -8,6 +8,7 @@ import { bindInfrastructure } from './modules/infrastructure.js';
 import { bindPersistence } from './modules/persistence.js';
 import { bindCache } from './modules/cache.js';
 import { bindIdentity } from './modules/identity.js';
+import { bindRequestSigning } from './modules/signing.js';
 import { bindSessions } from './modules/sessions.js';
 import { bindCatalog } from './modules/catalog.js';
 import { bindCart } from './modules/cart.js';
@@ -57,6 +58,7 @@ export function buildContainer(
   bindJobs(container, config);
   bindIdentity(container, config);
   bindSessions(container, config);
+  bindRequestSigning(container, config);
   bindCatalog(container, config);
   bindCart(container, config);
   bindWishlist(container, config);

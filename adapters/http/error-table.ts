@@ -15,6 +15,12 @@ export const HTTP_ERROR_CODES = [
   'IDEMPOTENCY_KEY_IN_PROGRESS',
   // a realtime channel path asked for with neither a WebSocket upgrade nor Accept: text/event-stream
   'UPGRADE_REQUIRED',
+  // request signing (issue 13, adapters/http/signing): missing, wrong or malformed, outside the
+  // 5-minute window, nonce already accepted
+  'SIGNATURE_REQUIRED',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_EXPIRED',
+  'NONCE_REUSED',
 ] as const;
 
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
@@ -61,6 +67,11 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_KEY_IN_PROGRESS: 409,
   UPGRADE_REQUIRED: 426,
+  // An unsigned, wrongly signed, stale or replayed sensitive request is not authenticated.
+  SIGNATURE_REQUIRED: 401,
+  SIGNATURE_INVALID: 401,
+  SIGNATURE_EXPIRED: 401,
+  NONCE_REUSED: 401,
   EMAIL_TAKEN: 400,
   INVALID_CREDENTIALS: 400,
   NOT_AUTHENTICATED: 401,

@@ -32,6 +32,9 @@ import { TOKEN_SERVICE, type TokenService } from '../../application/identity/por
 import { addInputRules, ErrorBody } from './schemas.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
+import { completeDeferredSignatureCheck, keepRawBody } from './signing/verify.js';
+import { documentSignature } from './signing/openapi.js';
+import { signingRoutes } from './signing/routes.js';
 import { userRoutes } from './identity/user-routes.js';
 import { favoritesRoutes } from './wishlist/favorites-routes.js';
 import { catalogRoutes } from './catalog/routes.js';
@@ -542,6 +545,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = typeof body === 'string' ? body : body.toString('utf8');
+    keepRawBody(request, text); // what a request signature covers (adapters/http/signing)
     if (text.trim() === '') return done(null, undefined);
     parseJson(request, text, done);
   });
@@ -558,6 +562,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   const registered: RegisteredRoute[] = [];
   app.addHook('onRoute', (route) => {
     if (isAdminOnly(route)) route.config = { ...route.config, adminOnly: true };
+    documentSignature(route);
     if (route.schema?.response && !route.schema.hide) {
       route.schema = {
         ...route.schema,
@@ -577,6 +582,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.decorate('registeredRoutes', registered);
 
   app.decorateRequest('principal', null);
+  // The body has been read: a signature check the /api/admin guard (onRequest) deferred runs now.
+  app.addHook('preValidation', completeDeferredSignatureCheck);
   // Every admin mutation outside /api/admin is audited by this one hook (/api/admin audits itself).
   auditAdminMutations(app, resolve);
   app.addHook('onRequest', async (request, reply) => {
@@ -650,6 +657,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       'X-Request-Id',
       'Idempotency-Key',
       'X-API-Key',
+      'X-Signature-Timestamp',
+      'X-Signature-Nonce',
+      'X-Signature',
     ],
     exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
   });
@@ -774,7 +784,12 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
           'Every route is served under /api and, for the storefront, also under /api/api (compat 0.1). ' +
           'Money is in major units (rupees) on the wire. Errors use {status: "error", message, code}.\n\n' +
           'Realtime (order tracking, live stock, cart sync over WebSocket and Server-Sent Events): ' +
-          'see the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).',
+          'see the AsyncAPI 3 document at [/api/asyncapi.json](/api/asyncapi.json).\n\n' +
+          'Request signing: refunds, payment method changes, bulk admin operations and every write ' +
+          'by an API key need X-Signature-Timestamp (Unix seconds), X-Signature-Nonce (16-64 of ' +
+          '[A-Za-z0-9_-], once per key) and X-Signature = hex HMAC-SHA256 of ' +
+          '`METHOD\\nPATH_WITH_QUERY\\nTIMESTAMP\\nNONCE\\nSHA256_HEX(body)` (the path as sent) with the ' +
+          'signing key (GET /api/auth/signing-key for a session); 5-minute window. See the README.',
       },
       components: {
         securitySchemes: {
@@ -803,6 +818,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       const scoped = api as unknown as App;
       await scoped.register(healthRoutes, { ...deps, prefix: '/health', environment: options.environment });
       await scoped.register(identityRoutes, { ...deps, prefix: '/auth' });
+      await scoped.register(signingRoutes, { ...deps, prefix: '/auth' });
       await scoped.register(userRoutes, { ...deps, prefix: '/users' });
       await scoped.register(favoritesRoutes, { ...deps, prefix: '/users/favorites' });
       await scoped.register(discoveryRoutes, deps);

@@ -13,6 +13,11 @@ const TRANSPORT_CODES = [
   'CONFIRMATION_REQUIRED',
   'DATABASE_UNAVAILABLE',
   'UPGRADE_REQUIRED',
+  // request signing (adapters/http/signing)
+  'SIGNATURE_REQUIRED',
+  'SIGNATURE_INVALID',
+  'SIGNATURE_EXPIRED',
+  'NONCE_REUSED',
 ];
 
 const inner = ['domain', 'application'].flatMap((layer) => filesUnder(join(root, layer)));

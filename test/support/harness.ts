@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../bootstrap/config.js';
 import { createApplication, type Application } from '../../bootstrap/app.js';
 import type { SharedOverrides } from '../../bootstrap/modules/shared.js';
+import { signRequest } from './signing.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 export const ADMIN_EMAIL = 'admin@test.local';
@@ -52,13 +53,18 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 export interface TestApp extends Application {
   readonly config: Config;
-  /** fastify.inject with JSON in and out; `token` adds the bearer header. */
+  /**
+   * fastify.inject with JSON in and out; `token` adds the bearer header; `sign` adds the request
+   * signature (test/support/signing.ts) with the token's key from GET /api/auth/signing-key
+   * (harmless on routes that need none; skipped without a token or X-API-Key).
+   */
   request(options: {
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS';
     url: string;
     token?: string;
     body?: unknown;
     headers?: Record<string, string>;
+    sign?: boolean;
   }): Promise<LightMyRequestResponse & { json<T = any>(): T }>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
@@ -69,16 +75,52 @@ export async function buildTestApp(
   const config = testConfig(env);
   const application = await createApplication(config, overrides);
   await application.app.ready();
+  const bearer = (token?: string) => (token ? { authorization: `Bearer ${token}` } : {});
+  const signingKeys = new Map<string, string>();
+  async function signingKey(
+    token: string | undefined,
+    headers: Record<string, string> = {},
+  ): Promise<string> {
+    const cacheKey = token ?? headers['x-api-key'] ?? '';
+    const known = signingKeys.get(cacheKey);
+    if (known) return known;
+    const res = await application.app.inject({
+      method: 'GET',
+      url: '/api/auth/signing-key',
+      headers: { ...bearer(token), ...headers },
+    });
+    if (res.statusCode !== 200) throw new Error(`signing key: ${res.statusCode} ${res.body}`);
+    const key = res.json().data.key as string;
+    signingKeys.set(cacheKey, key);
+    return key;
+  }
   return {
     ...application,
     config,
-    request: ({ method, url, token, body, headers }) =>
-      application.app.inject({
+    request: async ({ method, url, token, body, headers, sign }) => {
+      // Without a credential there is no key to sign with (the request is refused before its signature).
+      if (!sign || (!token && headers?.['x-api-key'] === undefined)) {
+        return application.app.inject({
+          method,
+          url,
+          headers: { ...bearer(token), ...headers },
+          ...(body !== undefined ? { payload: body as object } : {}),
+        });
+      }
+      const text = body === undefined ? '' : JSON.stringify(body);
+      const key = await signingKey(token, headers);
+      return application.app.inject({
         method,
         url,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
-        ...(body !== undefined ? { payload: body as object } : {}),
-      }),
+        headers: {
+          ...bearer(token),
+          ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...signRequest({ method, url, body: text, key }),
+          ...headers,
+        },
+        ...(body !== undefined ? { payload: text } : {}),
+      });
+    },
   };
 }
 

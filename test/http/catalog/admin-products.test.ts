@@ -26,6 +26,7 @@ describe('http/catalog /admin/products (compat 8, rules 16-19)', () => {
       ...(token ? { token } : {}),
       ...(opts.body !== undefined ? { body: opts.body } : {}),
       ...(opts.headers ? { headers: opts.headers } : {}),
+      sign: true, // the bulk update is a signed operation (README "Request signing")
     });
     return { status: res.statusCode, body: res.json() };
   };

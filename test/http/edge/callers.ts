@@ -37,6 +37,7 @@ export function useCallers(): Callers {
         token: tokens[as],
         ...(body !== undefined ? { body } : {}),
         headers: { 'x-admin-confirmation': 'confirmed' },
+        sign: true, // sensitive routes (bulk updates) are signed; the others ignore it
       });
     },
   };

@@ -173,6 +173,7 @@ describe('HTTP edge: every numeric input is bounded (issue 8)', () => {
           ...req,
           token: c.tokens[row.as],
           headers: { 'x-admin-confirmation': 'confirmed' },
+          sign: true, // the bulk updates are signed operations
         });
         // The location routes answer raw `{error}` (compat); every other route the envelope.
         const json = res.json();

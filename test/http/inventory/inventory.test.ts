@@ -325,7 +325,13 @@ function inventorySuite(env: () => Record<string, string>) {
           { productId: missing, stock: 1 },
         ],
       };
-      let res = await t.request({ method: 'PUT', url: '/api/inventory/bulk-update', token: admin, body });
+      let res = await t.request({
+        method: 'PUT',
+        url: '/api/inventory/bulk-update',
+        token: admin,
+        body,
+        sign: true,
+      });
       expect(res.statusCode).to.equal(400);
       expect(res.json().requiresConfirmation).to.equal(true);
       const headers = { 'x-admin-confirmation': 'confirmed' };
@@ -335,6 +341,7 @@ function inventorySuite(env: () => Record<string, string>) {
         token: admin,
         body,
         headers,
+        sign: true,
       });
       expect(res.statusCode).to.equal(200);
       expect(res.json()).to.include({ updated: 2, failed: 1 });
@@ -352,6 +359,7 @@ function inventorySuite(env: () => Record<string, string>) {
           ...(token ? { token } : {}),
           body: b2,
           headers,
+          sign: true,
         });
       expect((await put({ updates: [] }, admin)).statusCode).to.equal(400);
       expect((await put({ updates: [{ productId: a.id, stock: -1 }] }, admin)).statusCode).to.equal(400);

@@ -22,7 +22,7 @@ function bulkRoutes(env: () => Record<string, string>): void {
   });
 
   const post = (body: object, token = admin, prefix = '/api') =>
-    t.request({ method: 'POST', url: `${prefix}/notifications/bulk`, token, body });
+    t.request({ method: 'POST', url: `${prefix}/notifications/bulk`, token, body, sign: true });
 
   it('a list of users with one opted out: 202 at once, then completed with the right counts (under /api/api too)', async () => {
     const users = await Promise.all([1, 2, 3, 4].map(() => registerUser(t)));

@@ -47,7 +47,7 @@ describe('HTTP /api/payments when a flow has no real gateway', function () {
     it('every card-flow route answers 503 PAYMENTS_DISABLED; pm_card_visa pays nothing', async () => {
       const order = await placeOrder(t, shopper.token);
       for (const call of cardCalls(order._id)) {
-        const res = await t.request({ ...call, token: shopper.token });
+        const res = await t.request({ ...call, token: shopper.token, sign: true });
         expect(res.statusCode, `${call.method} ${call.url} ${res.body}`).to.equal(503);
         expect(res.json()).to.include({ status: 'error', code: 'PAYMENTS_DISABLED' });
       }
@@ -107,7 +107,7 @@ describe('HTTP /api/payments when a flow has no real gateway', function () {
     it('turns the card flow off and leaves the storefront checkout (fake Razorpay) on', async () => {
       const order = await placeOrder(t, shopper.token);
       for (const call of cardCalls(order._id)) {
-        const res = await t.request({ ...call, token: shopper.token });
+        const res = await t.request({ ...call, token: shopper.token, sign: true });
         expect(res.statusCode, `${call.method} ${call.url}`).to.equal(503);
         expect(res.json().code).to.equal('PAYMENTS_DISABLED');
       }

@@ -35,7 +35,8 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
     });
 
     const post = (url: string, body: unknown, token?: string) =>
-      t.request({ method: 'POST', url, body, ...(token !== undefined ? { token } : {}) });
+      // signed: refunds and saved-method changes are signed operations (ignored elsewhere)
+      t.request({ method: 'POST', url, body, ...(token !== undefined ? { token } : {}), sign: true });
     const getOrder = async (id: string, token = shopper.token) =>
       (await t.request({ method: 'GET', url: `/api/orders/${id}`, token })).json().data;
 
@@ -361,12 +362,14 @@ function paymentsSuite(env: () => Record<string, string>, dropOnClose: boolean) 
           url: '/api/payments/methods/setup-intent',
           token: fresh.token,
           headers: { 'idempotency-key': 'setup-1' },
+          sign: true,
         });
         const twice = await t.request({
           method: 'POST',
           url: '/api/payments/methods/setup-intent',
           token: fresh.token,
           headers: { 'idempotency-key': 'setup-1' },
+          sign: true,
         });
         expect(once.statusCode).to.equal(201);
         expect(twice.statusCode).to.equal(201);
