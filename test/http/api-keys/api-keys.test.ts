@@ -1,3 +1,4 @@
+import { signRequest } from '../../support/signing.js';
 import { expect } from 'chai';
 import { CreateApiKey } from '../../../application/identity/api-keys.js';
 import { CreateAdmin, SetUserActive, SetUserRole } from '../../../application/identity/admin-accounts.js';
@@ -29,10 +30,29 @@ describe('http/api-keys: admin routes, X-API-Key authentication, scopes', () => 
   ): Promise<{ id: string; key: string }> {
     const res = await createKey({ name: `key ${scopes.join(' ')}`, scopes, ...extra });
     expect(res.statusCode, res.body).to.equal(201);
+    signingSecrets.set(res.json().data.key, res.json().data.signingSecret);
     return { id: res.json().data.apiKey.id, key: res.json().data.key };
   }
-  function withKey(key: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) {
-    return t.request({ method, url, headers: { 'x-api-key': key }, ...(body !== undefined ? { body } : {}) });
+  /** Each key's signing secret, shown at its creation: writes by a key are signed requests. */
+  const signingSecrets = new Map<string, string>();
+  function withKey(
+    key: string,
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    url: string,
+    body?: unknown,
+    { signed = true }: { signed?: boolean } = {},
+  ) {
+    const secret = signingSecrets.get(key);
+    const signature =
+      signed && method !== 'GET' && secret !== undefined
+        ? signRequest({ method, url, body, key: secret, timestamp: Math.floor(clock.now().getTime() / 1000) })
+        : {};
+    return t.request({
+      method,
+      url,
+      headers: { 'x-api-key': key, ...signature },
+      ...(body !== undefined ? { body } : {}),
+    });
   }
   async function listed() {
     const res = await t.request({ method: 'GET', url: '/api/admin/api-keys', token: adminToken });
@@ -141,6 +161,16 @@ describe('http/api-keys: admin routes, X-API-Key authentication, scopes', () => 
 
   it('write scopes allow writes: catalog:write creates a category; orders:read lists orders but cannot change a status', async () => {
     const { key: writer } = await newKey(['catalog:write']);
+    // a write by a key needs its request signature (README "Request signing")
+    const unsigned = await withKey(
+      writer,
+      'POST',
+      '/api/categories',
+      { name: `Unsigned ${Date.now()}` },
+      { signed: false },
+    );
+    expect(unsigned.statusCode, unsigned.body).to.equal(401);
+    expect(unsigned.json().code).to.equal('SIGNATURE_REQUIRED');
     const created = await withKey(writer, 'POST', '/api/categories', {
       name: `Api key category ${Date.now()}`,
     });
@@ -233,11 +263,12 @@ describe('http/api-keys: admin routes, X-API-Key authentication, scopes', () => 
     const admin = (
       await t.container.get(CreateAdmin).execute({ email, fullName: 'Key Admin', password: 'key-admin-1' })
     ).unwrap().user;
-    const { key } = (
+    const { key, signingSecret } = (
       await t.container
         .get(CreateApiKey)
         .execute({ createdBy: admin.id, name: 'k', scopes: ['catalog:write'] })
     ).unwrap();
+    signingSecrets.set(key, signingSecret);
     const made = await withKey(key, 'POST', '/api/categories', { name: `Creator ${Date.now()}` });
     expect(made.statusCode, made.body).to.equal(201);
     const { key: key2 } = (
