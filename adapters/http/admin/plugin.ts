@@ -14,7 +14,7 @@ import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes
 import { productImageRoutes } from '../media/routes.js';
 import { adminReviewRoutes } from '../reviews/admin-routes.js';
 import { adminUserRoleRoutes } from '../identity/admin-role-routes.js';
-import { adminRequestEntry } from './audit.js';
+import { adminRequestEntry, isAuditBeforeRead } from './audit.js';
 import { requireConfirmation } from '../confirmation.js';
 
 const ActivitySchema = Type.Object({
@@ -98,6 +98,7 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = request.principal;
     if (!principal) return; // rejected requests were recorded by the guard
+    if (isAuditBeforeRead(request)) return; // the audit's own read of a mutation's `before`
     await trail.record(adminRequestEntry(request, reply, principal, ids, clock));
   });
 
