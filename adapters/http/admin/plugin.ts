@@ -15,6 +15,7 @@ import { productImageRoutes } from '../media/routes.js';
 import { adminReviewRoutes } from '../reviews/admin-routes.js';
 import { adminUserRoleRoutes } from '../identity/admin-role-routes.js';
 import { adminRequestEntry, isAuditBeforeRead } from './audit.js';
+import { adminAuditLogRoutes } from './audit-log-routes.js';
 import { requireConfirmation } from '../confirmation.js';
 
 const ActivitySchema = Type.Object({
@@ -271,4 +272,5 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   await app.register(adminAnalyticsRoutes, { ...deps, prefix: '/analytics' });
   await app.register(adminReviewRoutes, { ...deps, prefix: '/reviews' });
   await app.register(adminUserRoleRoutes, { ...deps, prefix: '/users' });
+  await app.register(adminAuditLogRoutes, { ...deps, prefix: '/audit-logs' });
 }
