@@ -110,10 +110,15 @@ export class VerifyAuditChain {
   ): Promise<AuditChainReport> {
     const batchSize = Math.max(1, options.batchSize ?? 500);
     const total = await this.log.chainSize();
-    let previous: { seq: number; hash: string } = { seq: 0, hash: AUDIT_GENESIS_HASH };
+    let previous: { seq: number; hash: string; id?: string } = { seq: 0, hash: AUDIT_GENESIS_HASH };
     let checked = 0;
     for (;;) {
-      const batch = await this.log.chain(previous.seq, batchSize);
+      // each batch re-reads the last verified seq, so a second entry under it is seen too
+      const batch = await this.log.chain(Math.max(0, previous.seq - 1), batchSize + 1);
+      const again = batch.findIndex(
+        (e) => e.seq === previous.seq && e.id === previous.id && e.hash === previous.hash,
+      );
+      if (again >= 0) batch.splice(again, 1);
       if (batch.length === 0) break;
       for (const entry of batch) {
         const expected = previous.seq + 1;
@@ -149,7 +154,7 @@ export class VerifyAuditChain {
             'modified',
             `entry ${entry.seq} was modified (its hash does not match)`,
           );
-        previous = { seq: entry.seq, hash: entry.hash };
+        previous = { seq: entry.seq, hash: entry.hash, id: entry.id };
         checked += 1;
       }
       options.onProgress?.(checked, total);
