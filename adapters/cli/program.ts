@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { CreateAdmin, SetUserRole } from '../../application/identity/admin-accounts.js';
 import { CreateApiKey, ListApiKeys, RevokeApiKey } from '../../application/identity/api-keys.js';
+import { VerifyAuditChain } from '../../application/identity/audit-chain.js';
 import { ROLES, type Role } from '../../domain/identity/user.js';
 import { SeedDemoCatalog } from '../../application/catalog/seed-demo-catalog.js';
 import { SynthesizeOrderHistory } from '../../application/discovery/synthesize-history.js';
@@ -100,6 +101,12 @@ function nonNegativeInteger(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
     throw new InvalidArgumentError('must be a whole number >= 0');
+  return n;
+}
+
+function positiveInteger(value: string): number {
+  const n = nonNegativeInteger(value);
+  if (n < 1 || n > 100_000) throw new InvalidArgumentError('must be a whole number from 1 to 100000');
   return n;
 }
 
@@ -394,6 +401,29 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
         );
       }
       print('Ledger OK');
+    });
+
+  program
+    .command('audit:verify')
+    .description("walk the audit log's hash chain in batches; report the first broken link (exit 1)")
+    .option('--batch <n>', 'entries read per batch', positiveInteger, 500)
+    .action(async (options: { batch: number }) => {
+      const bar = progressBar(io, 'Verifying [{bar}] {percentage}% | {value}/{total} entries');
+      const report = await resolve.get(VerifyAuditChain).execute({
+        batchSize: options.batch,
+        onProgress: (done, total) => bar.update(done, total),
+      });
+      bar.stop();
+      if (report.broken) {
+        print(`BROKEN at seq ${report.broken.seq} (${report.broken.reason}): ${report.broken.message}`);
+        throw new CliFailure(
+          domainError(
+            'CONFLICT',
+            `audit chain broken at seq ${report.broken.seq} after ${report.checked} good entries`,
+          ),
+        );
+      }
+      print(`Audit chain OK: ${report.checked} entries`);
     });
 
   program

@@ -1,6 +1,7 @@
 import { token } from '../shared/token.js';
 import type { Clock } from '../shared/ports.js';
 import type { AuditEntry, AuditLog } from './ports.js';
+import { redactForAudit } from './audit-redaction.js';
 
 /**
  * The longest text kept per audit field. Whatever a client sends (a 12 KB User-Agent, a long
@@ -46,6 +47,23 @@ export function boundAuditEntry(entry: AuditEntry): AuditEntry {
     errorMessage:
       entry.errorMessage === null ? null : cut(entry.errorMessage, AUDIT_FIELD_LIMITS.errorMessage),
     details: { ...details, endpoint: String(details.endpoint ?? ''), method: String(details.method ?? '') },
+    ...(entry.requestId !== undefined ? { requestId: cut(entry.requestId, AUDIT_FIELD_LIMITS.ip) } : {}),
+    ...(entry.actor !== undefined
+      ? {
+          actor: {
+            role: entry.actor.role,
+            ...(entry.actor.apiKeyId !== undefined
+              ? { apiKeyId: cut(entry.actor.apiKeyId, AUDIT_FIELD_LIMITS.ip) }
+              : {}),
+            ...(entry.actor.apiKeyName !== undefined
+              ? { apiKeyName: cut(entry.actor.apiKeyName, AUDIT_FIELD_LIMITS.ip) }
+              : {}),
+          },
+        }
+      : {}),
+    // secrets and personal data never reach the log (audit-redaction.ts), and snapshots stay small
+    ...(entry.before !== undefined ? { before: redactForAudit(entry.before) } : {}),
+    ...(entry.after !== undefined ? { after: redactForAudit(entry.after) } : {}),
   };
 }
 
@@ -80,8 +98,8 @@ export class AuditTrail {
     private readonly settings: AuditTrailSettings,
   ) {}
 
-  record(entry: AuditEntry): Promise<void> {
-    return this.log.record(boundAuditEntry(entry));
+  async record(entry: AuditEntry): Promise<void> {
+    await this.log.record(boundAuditEntry(entry));
   }
 
   /** Records a rejected request within the budgets; answers whether it was recorded one by one. */

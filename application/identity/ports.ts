@@ -132,12 +132,58 @@ export interface AuditEntry {
   };
   readonly errorMessage: string | null;
   readonly timestamp: Date;
+  /** Who acted beyond the user id: their role, and the API key when the request used one. */
+  readonly actor?: AuditActor;
+  /** The request's correlation id (`x-request-id`). */
+  readonly requestId?: string;
+  /** The resource before and after a mutation, redacted and bounded (application/identity/audit-redaction.ts). */
+  readonly before?: unknown;
+  readonly after?: unknown;
 }
 
+export interface AuditActor {
+  readonly role: string | null;
+  readonly apiKeyId?: string;
+  readonly apiKeyName?: string;
+}
+
+/** An entry as stored: its place in the hash chain (application/identity/audit-chain.ts). */
+export interface ChainedAuditEntry extends AuditEntry {
+  /** 1, 2, 3, ... in append order, one chain for the whole fleet. */
+  readonly seq: number;
+  /** The previous entry's hash (AUDIT_GENESIS_HASH for seq 1). */
+  readonly prevHash: string;
+  /** SHA-256 (hex) of the entry's canonical serialization and prevHash. */
+  readonly hash: string;
+}
+
+/** The audit log's filters (all optional, combined with AND). */
+export interface AuditFilter {
+  readonly userId?: string;
+  readonly apiKeyId?: string;
+  readonly action?: AuditAction;
+  readonly resource?: AuditResource;
+  readonly resourceId?: string;
+  readonly success?: boolean;
+  /** Inclusive bounds on the timestamp. */
+  readonly from?: Date;
+  readonly to?: Date;
+}
+
+/**
+ * The admin audit log: append-only (no update or delete here) and hash-chained. `record` appends
+ * at the end of the one chain, whatever the number of callers and instances.
+ */
 export interface AuditLog {
-  record(entry: AuditEntry): Promise<void>;
-  /** Newest first. */
+  record(entry: AuditEntry): Promise<ChainedAuditEntry>;
+  /** Newest first (entries written before the chain existed come after the chained ones). */
   list(page: number, limit: number): Promise<{ items: AuditEntry[]; total: number }>;
+  /** Newest first, filtered. */
+  search(filter: AuditFilter, page: number, limit: number): Promise<{ items: AuditEntry[]; total: number }>;
+  /** Up to `limit` chained entries with seq > afterSeq, by seq ascending (as stored: the verifier's view). */
+  chain(afterSeq: number, limit: number): Promise<ChainedAuditEntry[]>;
+  /** How many chained entries are stored. */
+  chainSize(): Promise<number>;
 }
 export const AUDIT_LOG = token<AuditLog>('AuditLog');
 

@@ -1,3 +1,4 @@
+import { VerifyAuditChain } from '../../application/identity/audit-chain.js';
 import { createHash } from 'node:crypto';
 import type { Container } from 'inversify';
 import { IssuePasswordReset, ResetLinks } from '../../application/identity/reset-links.js';
@@ -159,6 +160,7 @@ export function bindIdentity(container: Container, config: Config): void {
   };
   container.bind(AUDIT_TRAIL_SETTINGS).toConstantValue(auditTrail);
   bindUseCase(container, AuditTrail, [AUDIT_LOG, CLOCK, AUDIT_TRAIL_SETTINGS]);
+  bindUseCase(container, VerifyAuditChain, [AUDIT_LOG, SECRET_DIGEST]);
 
   // Multi-factor sign-in (TOTP): enrolment, the login challenge, codes throttled like passwords.
   const mfa: MfaSettings = {

@@ -14,8 +14,9 @@ import { adminOrderRoutes, adminAnalyticsRoutes } from '../ordering/admin-routes
 import { productImageRoutes } from '../media/routes.js';
 import { adminReviewRoutes } from '../reviews/admin-routes.js';
 import { adminUserRoleRoutes } from '../identity/admin-role-routes.js';
-import { adminRequestEntry } from './audit.js';
 import { apiKeyRoutes } from '../api-keys/routes.js';
+import { adminRequestEntry, isAuditBeforeRead } from './audit.js';
+import { adminAuditLogRoutes } from './audit-log-routes.js';
 import { requireConfirmation } from '../confirmation.js';
 
 const ActivitySchema = Type.Object({
@@ -99,6 +100,7 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
     const principal = request.principal;
     if (!principal) return; // rejected requests were recorded by the guard
+    if (isAuditBeforeRead(request)) return; // the audit's own read of a mutation's `before`
     await trail.record(adminRequestEntry(request, reply, principal, ids, clock));
   });
 
@@ -272,4 +274,5 @@ export async function adminRoutes(app: App, deps: HttpRouteDeps): Promise<void> 
   await app.register(adminReviewRoutes, { ...deps, prefix: '/reviews' });
   await app.register(adminUserRoleRoutes, { ...deps, prefix: '/users' });
   await app.register(apiKeyRoutes, { ...deps, prefix: '/api-keys' });
+  await app.register(adminAuditLogRoutes, { ...deps, prefix: '/audit-logs' });
 }

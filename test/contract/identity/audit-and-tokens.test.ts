@@ -1,7 +1,16 @@
 import { expect } from 'chai';
+import type { Connection } from 'mongoose';
+import {
+  AUDIT_GENESIS_HASH,
+  auditEntryHash,
+  VerifyAuditChain,
+} from '../../../application/identity/audit-chain.js';
+import { Sha256Digest } from '../../../adapters/security/sha256-digest.js';
 import type {
   AuditEntry,
+  AuditFilter,
   AuditLog,
+  ChainedAuditEntry,
   PasswordResetStore,
   TokenRevocationStore,
 } from '../../../application/identity/ports.js';
@@ -21,10 +30,59 @@ import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 import { revocationGraceContract } from './revocation-grace.js';
 
+/** Raw changes to the stored audit entries, below the port (which offers no update or delete). */
+interface Tamper {
+  set(seq: number, patch: Record<string, unknown>): Promise<void>;
+  remove(seq: number): Promise<void>;
+  /** Stores a copy of the entry with another id under the same seq. */
+  duplicate(seq: number): Promise<void>;
+  /** Swaps two entries' seq. */
+  swap(a: number, b: number): Promise<void>;
+}
+
 interface Subject {
   audit: AuditLog;
+  /** A second store object on the same storage (another instance). */
+  second: AuditLog;
+  tamper: Tamper;
   revocations: TokenRevocationStore;
   resets: PasswordResetStore;
+}
+
+const verify = (audit: AuditLog, batchSize = 3) =>
+  new VerifyAuditChain(audit, new Sha256Digest()).execute({ batchSize });
+
+function memoryTamper(db: MemoryDatabase): Tamper {
+  const raw = db.collection<ChainedAuditEntry>('audit_log');
+  const keyOf = (seq: number) => [...raw.entries()].find(([, e]) => e.seq === seq)![0];
+  return {
+    set: async (seq, patch) => void raw.set(keyOf(seq), { ...raw.get(keyOf(seq))!, ...patch }),
+    remove: async (seq) => void raw.delete(keyOf(seq)),
+    duplicate: async (seq) => void raw.set(`copy:${seq}`, { ...raw.get(keyOf(seq))!, id: testId() }),
+    swap: async (a, b) => {
+      const [ka, kb] = [keyOf(a), keyOf(b)];
+      const [ea, eb] = [raw.get(ka)!, raw.get(kb)!];
+      raw.set(ka, { ...ea, seq: b });
+      raw.set(kb, { ...eb, seq: a });
+    },
+  };
+}
+
+function mongoTamper(c: Connection): Tamper {
+  const raw = () => c.db!.collection<Record<string, unknown>>('audit_log');
+  return {
+    set: async (seq, patch) => void (await raw().updateOne({ seq }, { $set: patch })),
+    remove: async (seq) => void (await raw().deleteOne({ seq })),
+    duplicate: async (seq) => {
+      const doc = (await raw().findOne({ seq }))!;
+      await raw().insertOne({ ...doc, _id: `copy:${seq}` as never, entryId: testId() });
+    },
+    swap: async (a, b) => {
+      const [da, db] = [(await raw().findOne({ seq: a }))!, (await raw().findOne({ seq: b }))!];
+      await raw().updateOne({ _id: da._id as never }, { $set: { seq: b } });
+      await raw().updateOne({ _id: db._id as never }, { $set: { seq: a } });
+    },
+  };
 }
 
 const at = (ms: number) => new Date(FIXED_NOW.getTime() + ms);
@@ -48,22 +106,119 @@ function entry(n: number, overrides: Partial<AuditEntry> = {}): AuditEntry {
 
 function contract(make: () => Promise<Subject>): void {
   describe('AuditLog', () => {
-    it('lists newest first, paged, with the total, round-tripping every field', async () => {
+    it('lists newest first, paged, with the total, round-tripping every field with its place in the chain', async () => {
       const { audit } = await make();
       const entries = Array.from({ length: 7 }, (_, i) => entry(i + 1));
-      for (const e of entries) await audit.record(e);
-      const newestFirst = [...entries].reverse();
+      const stored: ChainedAuditEntry[] = [];
+      for (const e of entries) stored.push(await audit.record(e));
+      expect(stored.map((e) => e.seq)).to.deep.equal([1, 2, 3, 4, 5, 6, 7]);
+      expect(stored[0]!.prevHash).to.equal(AUDIT_GENESIS_HASH);
+      for (let i = 1; i < stored.length; i += 1) expect(stored[i]!.prevHash).to.equal(stored[i - 1]!.hash);
+      stored.forEach((s, i) => expect(s).to.deep.include(entries[i]!));
+      const newestFirst = [...stored].reverse();
       const first = await audit.list(1, 3);
       expect(first.total).to.equal(7);
       expect(first.items).to.deep.equal(newestFirst.slice(0, 3));
       expect((await audit.list(2, 3)).items).to.deep.equal(newestFirst.slice(3, 6));
       expect((await audit.list(3, 3)).items).to.deep.equal(newestFirst.slice(6));
       expect(await audit.list(4, 3)).to.deep.equal({ items: [], total: 7 });
+      expect(await audit.chain(0, 100)).to.deep.equal(stored);
+      expect(await audit.chain(5, 1)).to.deep.equal([stored[5]]);
+      expect(await audit.chainSize()).to.equal(7);
     });
 
     it('an empty log answers no items and total 0', async () => {
       const { audit } = await make();
       expect(await audit.list(1, 10)).to.deep.equal({ items: [], total: 0 });
+      expect(await verify(audit)).to.deep.equal({ checked: 0, total: 0 });
+    });
+
+    it('parallel appends keep ONE chain: seq 1..n without gap or repeat, each linked to the one before', async () => {
+      const { audit, second } = await make();
+      // two store objects on one storage: two instances of the API
+      const n = 24;
+      const results = await Promise.all(
+        Array.from({ length: n }, (_, i) => (i % 2 ? second : audit).record(entry(i + 1))),
+      );
+      expect(results.map((r) => r.seq).sort((a, b) => a - b)).to.deep.equal(
+        Array.from({ length: n }, (_, i) => i + 1),
+      );
+      const chain = await audit.chain(0, 1000);
+      expect(chain).to.have.length(n);
+      expect(new Set(chain.map((e) => e.id)).size).to.equal(n);
+      expect(await verify(audit)).to.deep.equal({ checked: n, total: n });
+    });
+
+    it('filters (user, API key, action, resource and id, success, time range) combine, newest first, paged with the total', async () => {
+      const { audit } = await make();
+      const keyed = { role: 'admin', apiKeyId: 'key-1', apiKeyName: 'erp' };
+      await audit.record(entry(1, { userId: 'u1', resourceId: 'p1', success: true, actor: keyed }));
+      await audit.record(entry(2, { userId: 'u1', resourceId: 'p2', success: false, action: 'delete' }));
+      await audit.record(entry(3, { userId: 'u2', resourceId: 'p1', success: true, resource: 'order' }));
+      await audit.record(entry(4, { userId: 'u1', resourceId: 'p1', success: true, actor: keyed }));
+      const ids = async (f: AuditFilter, page = 1, limit = 10) => {
+        const r = await audit.search(f, page, limit);
+        return { ids: r.items.map((e) => e.id), total: r.total };
+      };
+      const id = (n: number) => entry(n).id;
+      expect(await ids({ userId: 'u1' })).to.deep.equal({ ids: [id(4), id(2), id(1)], total: 3 });
+      expect(await ids({ apiKeyId: 'key-1' })).to.deep.equal({ ids: [id(4), id(1)], total: 2 });
+      expect(await ids({ action: 'delete' })).to.deep.equal({ ids: [id(2)], total: 1 });
+      expect(await ids({ resource: 'order', resourceId: 'p1' })).to.deep.equal({ ids: [id(3)], total: 1 });
+      expect(await ids({ resourceId: 'p1', success: true })).to.deep.equal({
+        ids: [id(4), id(3), id(1)],
+        total: 3,
+      });
+      expect(await ids({ success: false })).to.deep.equal({ ids: [id(2)], total: 1 });
+      expect(await ids({ from: at(2000), to: at(3000) })).to.deep.equal({ ids: [id(3), id(2)], total: 2 });
+      expect(await ids({ userId: 'u1' }, 2, 2)).to.deep.equal({ ids: [id(1)], total: 3 });
+    });
+
+    describe('verification finds the first broken link of a tampered chain', () => {
+      async function chainOf(n: number) {
+        const subject = await make();
+        for (let i = 1; i <= n; i += 1)
+          await subject.audit.record(entry(i, { before: { price: i }, after: { price: i + 1 } }));
+        expect(await verify(subject.audit)).to.deep.equal({ checked: n, total: n });
+        return subject;
+      }
+
+      it('an entry modified (any field, even inside after)', async () => {
+        const { audit, tamper } = await chainOf(6);
+        await tamper.set(4, { after: { price: 1 } });
+        expect((await verify(audit)).broken).to.deep.include({ seq: 4, reason: 'modified' });
+      });
+
+      it('an entry whose hash was recomputed is caught by the next link', async () => {
+        const { audit, tamper } = await chainOf(6);
+        const [third] = await audit.chain(2, 1);
+        const forged = { ...third!, success: false };
+        await tamper.set(3, {
+          success: false,
+          hash: auditEntryHash(forged, 3, third!.prevHash, new Sha256Digest()),
+        });
+        expect((await verify(audit)).broken).to.deep.include({ seq: 4, reason: 'relinked' });
+      });
+
+      it('an entry deleted', async () => {
+        const { audit, tamper } = await chainOf(6);
+        await tamper.remove(2);
+        expect((await verify(audit, 2)).broken).to.deep.include({ seq: 2, reason: 'missing' });
+      });
+
+      it('an entry inserted (a copy under a seq already taken)', async () => {
+        const { audit, tamper } = await chainOf(6);
+        await tamper.duplicate(5);
+        expect((await verify(audit)).broken).to.deep.include({ reason: 'out-of-order' });
+        expect((await verify(audit, 5)).broken).to.not.equal(undefined);
+      });
+
+      it('two entries reordered (their seq swapped)', async () => {
+        const { audit, tamper } = await chainOf(6);
+        await tamper.swap(2, 3);
+        const broken = (await verify(audit)).broken;
+        expect(broken?.seq).to.equal(2);
+      });
     });
   });
 
@@ -129,6 +284,8 @@ describe('contract/identity AuditLog, TokenRevocationStore, PasswordResetStore',
       const db = new MemoryDatabase();
       return {
         audit: new MemoryAuditLog(db),
+        second: new MemoryAuditLog(db),
+        tamper: memoryTamper(db),
         revocations: new MemoryTokenRevocationStore(db),
         resets: new MemoryPasswordResetStore(db),
       };
@@ -141,6 +298,8 @@ describe('contract/identity AuditLog, TokenRevocationStore, PasswordResetStore',
       const c = mongo.connection();
       const subject = {
         audit: new MongoAuditLog(c),
+        second: new MongoAuditLog(c),
+        tamper: mongoTamper(c),
         revocations: new MongoTokenRevocationStore(c),
         resets: new MongoPasswordResetStore(c),
       };
