@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../../bootstrap/config.js';
 import { createApplication, type Application } from '../../bootstrap/app.js';
 import type { SharedOverrides } from '../../bootstrap/modules/shared.js';
+import { TEST_PII_MASTER_KEY, TEST_PII_MASTER_KEY_ID } from './pii.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 export const ADMIN_EMAIL = 'admin@test.local';
@@ -44,6 +45,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
       // With MONGODB_URI: a loaded test machine must not pass for a MongoDB outage (the outage
       // tests set their own, short, timeout).
       MONGODB_TIMEOUT_MS: '5000',
+      // Personal data at rest: the same key as the suites' hand-built Mongo adapters (support/pii.ts).
+      PII_MASTER_KEY: TEST_PII_MASTER_KEY,
+      PII_MASTER_KEY_ID: TEST_PII_MASTER_KEY_ID,
       ...env,
     },
     () => 'generated-secret-generated-secret-generated',
