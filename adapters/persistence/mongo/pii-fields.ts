@@ -26,8 +26,15 @@ export const PII_FIELDS = {
     'gift.recipientPhone',
     'gift.message',
     'items.*.personalNote',
+    'notes',
+    // "Delivered to <name>" and the notes of status changes.
+    'statusHistory.*.note',
     'deliveryProgress.timeline.*.recipientName',
+    'deliveryProgress.courier.name',
+    'deliveryProgress.courier.phone',
     'outbox.*.payload.recipientName',
+    'outbox.*.payload.courier.name',
+    'outbox.*.payload.courier.phone',
   ],
   notifications: ['recipient', 'subject', 'content', 'html'],
   idempotency_keys: ['response.body'],
@@ -56,7 +63,7 @@ export function sealDocument<T>(cipher: PiiCipher, collection: PiiCollection, do
   return out as T;
 }
 
-/** Events as the order outbox keeps them, their personal fields sealed. */
+/** Events as the order outbox keeps them, their personal fields sealed (the `outbox.*.` paths). */
 export function sealEvents<T>(cipher: PiiCipher, events: readonly T[]): T[] {
-  return events.map((e) => sealAt(e, ['payload', 'recipientName'], (s) => cipher.seal(s)) as T);
+  return sealDocument(cipher, 'orders', { outbox: [...events] }).outbox;
 }
