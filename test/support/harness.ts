@@ -19,6 +19,8 @@ export const PRODUCTION_SECRETS = {
   NODE_ENV: 'production',
   JWT_SECRET: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
   ADMIN_PASSWORD: 'Tulip-Orbit-7-Granite-Kettle',
+  // `openssl rand -base64 32`: production refuses to start without the personal data master key.
+  PII_MASTER_KEY: 'q1v0F7mUj0m0Yv3m9y7d4mH6l2b8oQ1cZ5r3X0kT9wE=',
 } as const;
 
 /** Config for tests: fast hashing, no rate limits unless asked, mail to a fresh temp folder. */
