@@ -13,6 +13,7 @@ export function benchConfig(): Config {
       CARD_PAYMENTS_ENABLED: 'false',
       // Production refuses guessable secrets and seeds the demo catalog only when asked.
       JWT_SECRET: randomBytes(32).toString('hex'),
+      PII_MASTER_KEY: randomBytes(32).toString('base64'),
       SEED_DEMO: 'true',
       LOG_LEVEL: 'silent',
       RATE_LIMIT_ENABLED: 'false',

@@ -27,6 +27,7 @@ async function scenario(name: string, env: Record<string, string>): Promise<void
       BCRYPT_ROUNDS: rounds,
       TRUST_PROXY: 'true',
       JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
+      PII_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
       ADMIN_PASSWORD: 'bench-admin-pass',
       MAIL_OUTBOX_DIR: mkdtempSync(join(tmpdir(), 'af-bench-')),
       SEED_DEMO: 'false',

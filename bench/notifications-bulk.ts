@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       NODE_ENV: 'test',
       LOG_LEVEL: 'silent',
       JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
+      PII_MASTER_KEY: Buffer.alloc(32, 9).toString('base64'),
       SEED_DEMO: 'false',
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6390',
       MAIL_OUTBOX_DIR: outbox,

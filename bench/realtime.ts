@@ -282,6 +282,7 @@ async function startApp(): Promise<{
     // Production refuses to start without a real card gateway; the bench takes no payments.
     CARD_PAYMENTS_ENABLED: 'false',
     JWT_SECRET: randomBytes(32).toString('hex'),
+    PII_MASTER_KEY: randomBytes(32).toString('base64'),
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     SEED_DEMO: 'true',

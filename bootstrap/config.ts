@@ -5,6 +5,7 @@ import {
   parseSlotWindow,
   type SlotWindow,
 } from '../domain/delivery/slots.js';
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { PUSH_SERVICE_HOSTS } from '../domain/notifications/push-subscription.js';
 
@@ -129,6 +130,12 @@ export interface Config {
     readonly privateKey: string;
     readonly subject: string;
   } | null;
+  /**
+   * The master key of personal data at rest (PII_MASTER_KEY, base64 of 32 bytes, and its id
+   * PII_MASTER_KEY_ID). Required in production and on MongoDB; the embedded default generates one
+   * (`generated`, logged: nothing it protects outlives the process).
+   */
+  readonly pii: { readonly masterKey: string; readonly masterKeyId: string; readonly generated: boolean };
   /** MongoDB (or a MongoDB-wire server) for every repository; null: the in-memory store. */
   readonly mongo: {
     readonly uri: string;
@@ -593,6 +600,34 @@ function unsubscribeSecret(env: Env): string | null {
   return secret;
 }
 
+/** PII_MASTER_KEY / PII_MASTER_KEY_ID: refused when missing in production or on MongoDB, or not 32 bytes. */
+function piiConfig(env: Env, production: boolean, generateSecret: () => string): Config['pii'] {
+  const masterKeyId = str(env, 'PII_MASTER_KEY_ID', 'local-1');
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(masterKeyId))
+    throw new ConfigError('PII_MASTER_KEY_ID', 'must be 1-64 letters, digits, ".", "_" or "-"', masterKeyId);
+  const raw = str(env, 'PII_MASTER_KEY', '');
+  if (raw === '') {
+    if (production) throw new ConfigError('PII_MASTER_KEY', 'is required when NODE_ENV=production', '');
+    if (str(env, 'MONGODB_URI', '') !== '') {
+      throw new ConfigError(
+        'PII_MASTER_KEY',
+        'is required with MONGODB_URI (a generated key would leave the stored personal data unreadable after a restart); use e.g. openssl rand -base64 32',
+        '',
+      );
+    }
+    const generated = createHash('sha256').update(generateSecret()).digest('base64');
+    return { masterKey: generated, masterKeyId, generated: true };
+  }
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length !== 32) {
+    throw new ConfigError(
+      'PII_MASTER_KEY',
+      'must be the base64 of 32 bytes (openssl rand -base64 32)',
+      '<hidden>',
+    );
+  }
+  return { masterKey: raw, masterKeyId, generated: false };
+}
+
 export function loadConfig(env: Env, generateSecret: () => string): Config {
   const nodeEnv = str(env, 'NODE_ENV', 'development');
   const production = nodeEnv === 'production';
@@ -719,6 +754,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     twilio: twilioConfig(env),
     vapid: vapidConfig(env),
     pushEndpointHosts: pushEndpointHostsConfig(env),
+    pii: piiConfig(env, production, generateSecret),
     mongo: (() => {
       const m = serviceUrl(env, 'MONGODB_URI', ['mongodb', 'mongodb+srv']);
       return m ? { uri: m.url, timeoutMs: int(env, 'MONGODB_TIMEOUT_MS', 800, 100, 60_000) } : null;

@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { bindShared, type SharedOverrides } from './modules/shared.js';
 import { bindInfrastructure } from './modules/infrastructure.js';
 import { bindPersistence } from './modules/persistence.js';
+import { bindPii } from './modules/pii.js';
 import { bindCache } from './modules/cache.js';
 import { bindIdentity } from './modules/identity.js';
 import { bindRequestSigning } from './modules/signing.js';
@@ -53,6 +54,7 @@ export function buildContainer(
   bindShared(container, logger, overrides);
   bindInfrastructure(container, config);
   bindPersistence(container, config); // every repository: memory or Mongo, from one table
+  bindPii(container, config); // the cipher of personal data at rest (the Mongo mappers')
   bindCache(container, config);
   bindEvents(container, config);
   bindJobs(container, config);

@@ -20,6 +20,11 @@ async function main(): Promise<void> {
   if (config.jwt.secretGenerated) {
     logger.warn('JWT_SECRET is not set: using a random secret, so tokens end when the process does');
   }
+  if (config.pii.generated) {
+    logger.warn(
+      'PII_MASTER_KEY is not set: personal data is encrypted with a generated key that ends with the process (embedded store only; set it for MongoDB and production)',
+    );
+  }
   if (!config.cardPaymentsEnabled) {
     logger.warn(
       'Card payments are disabled (CARD_PAYMENTS_ENABLED=false): they answer 503 PAYMENTS_DISABLED',

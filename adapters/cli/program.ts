@@ -29,6 +29,9 @@ import type { Resolver } from '../resolver.js';
 import type { Connection } from 'mongoose';
 import { MONGO_CONNECTION } from '../persistence/mongo/connection.js';
 import { ensureIndexes } from '../persistence/mongo/indexes.js';
+import { PiiKeyRotation } from '../persistence/mongo/pii-rotation.js';
+import { PII_CIPHER, type PiiCipher } from '../../application/shared/pii.js';
+import { CLOCK, type Clock } from '../../application/shared/ports.js';
 import { MigrationLockedError, MigrationRunner } from '../persistence/mongo/migrations.js';
 import {
   AUDIT_LOG,
@@ -512,6 +515,39 @@ export async function runCli(argv: readonly string[], resolve: Resolver, io: Cli
       print(
         `${reports.length} indexes: ${reports.length - unsupported} created, ${unsupported} unsupported by this server`,
       );
+    });
+
+  program
+    .command('pii:rotate-keys')
+    .description(
+      'make a new data key version for personal data and re-encrypt every document under it, in batches, showing progress (resumes an interrupted run)',
+    )
+    .option('--batch-size <n>', 'documents per batch (checkpointed after each)', nonNegativeInteger, 200)
+    .action(async (options: { batchSize: number }) => {
+      const connection = await mongoConnection(resolve);
+      const rotation = new PiiKeyRotation(connection, resolve.get<PiiCipher>(PII_CIPHER));
+      let bar: ReturnType<typeof progressBar> | null = null;
+      let current = '';
+      const report = await rotation.run({
+        batchSize: Math.max(1, options.batchSize),
+        now: resolve.get<Clock>(CLOCK).now(),
+        onProgress: (collection, done, total) => {
+          if (collection !== current) {
+            bar?.stop();
+            current = collection;
+            bar = progressBar(
+              io,
+              `${collection.padEnd(16)} [{bar}] {percentage}% | {value}/{total} documents`,
+            );
+          }
+          bar!.update(done, total);
+        },
+      });
+      (bar as ReturnType<typeof progressBar> | null)?.stop();
+      print(`${report.resumed ? 'Resumed the rotation' : 'Rotated'} to data key ${report.target}`);
+      for (const c of report.collections) {
+        print(`  ${c.collection}: ${c.examined} examined, ${c.rewritten} re-encrypted`);
+      }
     });
 
   program

@@ -38,6 +38,9 @@ import { MongoBulkNotificationStore } from '../../adapters/persistence/mongo/not
 import { MemoryPushSubscriptionStore } from '../../adapters/persistence/memory/notifications-push-subscriptions.js';
 import { MongoPushSubscriptionStore } from '../../adapters/persistence/mongo/notifications-push-subscriptions.js';
 import { CLOCK } from '../../application/shared/ports.js';
+import { PII_CIPHER, PII_DATA_KEY_STORE } from '../../application/shared/pii.js';
+import { MemoryPiiDataKeyStore } from '../../adapters/persistence/memory/pii-data-keys.js';
+import { MongoPiiDataKeyStore } from '../../adapters/persistence/mongo/pii-data-keys.js';
 import type { Token } from '../../application/shared/token.js';
 import {
   BULK_OPERATION_STORE,
@@ -175,14 +178,22 @@ const STOCK_SETTLER = STOCK_STORE as Token<StockStore & PendingMovementSettler>;
 
 const db = [MemoryDatabase] as const;
 const mongo = [MONGO_CONNECTION] as const;
+/** Adapters that store personal data: their mappers seal it (PII_FIELDS). */
+const mongoPii = [MONGO_CONNECTION, PII_CIPHER] as const;
 
 /** Every port with a memory and a Mongo adapter: the one place that chooses between them. */
 export const PERSISTENCE: readonly PersistenceRow<any>[] = [
   row({
+    token: PII_DATA_KEY_STORE,
+    context: 'shared',
+    memory: adapter(MemoryPiiDataKeyStore, db),
+    mongo: adapter(MongoPiiDataKeyStore, mongo),
+  }),
+  row({
     token: USER_REPOSITORY,
     context: 'identity',
     memory: adapter(MemoryUserRepository, db),
-    mongo: adapter(MongoUserRepository, mongo),
+    mongo: adapter(MongoUserRepository, mongoPii),
   }),
   row({
     token: LOYALTY_LEDGER,
@@ -267,7 +278,7 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     token: ORDER_REPOSITORY,
     context: 'ordering',
     memory: adapter(MemoryOrderRepository, db),
-    mongo: adapter(MongoOrderRepository, mongo),
+    mongo: adapter(MongoOrderRepository, mongoPii),
   }),
   row({
     token: UNPAID_ORDER_SLOT_REPOSITORY,
@@ -297,7 +308,7 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     token: IDEMPOTENCY_STORE,
     context: 'idempotency',
     memory: adapter(MemoryIdempotencyStore, db),
-    mongo: adapter(MongoIdempotencyStore, mongo),
+    mongo: adapter(MongoIdempotencyStore, mongoPii),
     onRedis: { boundBy: 'bindIdempotency', keepsMongoCopy: false },
   }),
   row({
@@ -352,7 +363,7 @@ export const PERSISTENCE: readonly PersistenceRow<any>[] = [
     token: NOTIFICATION_REPOSITORY,
     context: 'notifications',
     memory: adapter(MemoryNotificationRepository, db),
-    mongo: adapter(MongoNotificationRepository, mongo),
+    mongo: adapter(MongoNotificationRepository, mongoPii),
   }),
   row({
     token: REVIEW_REPOSITORY,

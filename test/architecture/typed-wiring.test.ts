@@ -9,6 +9,7 @@ import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js
 import { MongoUserRepository } from '../../adapters/persistence/mongo/identity-user-repository.js';
 import { bindClass, bindUseCase } from '../../bootstrap/modules/bind.js';
 import { adapter, row } from '../../bootstrap/modules/persistence.js';
+import { PII_CIPHER } from '../../application/shared/pii.js';
 
 /*
  * Type-level checks of the container wiring: every `@ts-expect-error` line below must be a
@@ -103,14 +104,14 @@ export function illTypedBindings(container: Container): void {
     token: USER_REPOSITORY,
     context: 'identity',
     memory: adapter(MemoryUserRepository, [MemoryDatabase]),
-    mongo: adapter(MongoUserRepository, [MONGO_CONNECTION]),
+    mongo: adapter(MongoUserRepository, [MONGO_CONNECTION, PII_CIPHER]),
   });
   row({
     token: USER_REPOSITORY,
     context: 'identity',
     // @ts-expect-error -- a cart repository is not a user repository
     memory: adapter(MemoryCartRepository, [MemoryDatabase]),
-    mongo: adapter(MongoUserRepository, [MONGO_CONNECTION]),
+    mongo: adapter(MongoUserRepository, [MONGO_CONNECTION, PII_CIPHER]),
   });
   // @ts-expect-error -- the Mongo adapter takes the connection, not the memory store
   adapter(MongoUserRepository, [MemoryDatabase]);

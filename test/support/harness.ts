@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../bootstrap/config.js';
 import { createApplication, type Application } from '../../bootstrap/app.js';
 import type { SharedOverrides } from '../../bootstrap/modules/shared.js';
 import { signRequest } from './signing.js';
+import { TEST_PII_MASTER_KEY, TEST_PII_MASTER_KEY_ID } from './pii.js';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-0123456789';
 export const ADMIN_EMAIL = 'admin@test.local';
@@ -19,6 +20,8 @@ export const PRODUCTION_SECRETS = {
   NODE_ENV: 'production',
   JWT_SECRET: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
   ADMIN_PASSWORD: 'Tulip-Orbit-7-Granite-Kettle',
+  // `openssl rand -base64 32`: production refuses to start without the personal data master key.
+  PII_MASTER_KEY: 'q1v0F7mUj0m0Yv3m9y7d4mH6l2b8oQ1cZ5r3X0kT9wE=',
 } as const;
 
 /** Config for tests: fast hashing, no rate limits unless asked, mail to a fresh temp folder. */
@@ -45,6 +48,9 @@ export function testConfig(env: Record<string, string> = {}): Config {
       // With MONGODB_URI: a loaded test machine must not pass for a MongoDB outage (the outage
       // tests set their own, short, timeout).
       MONGODB_TIMEOUT_MS: '5000',
+      // Personal data at rest: the same key as the suites' hand-built Mongo adapters (support/pii.ts).
+      PII_MASTER_KEY: TEST_PII_MASTER_KEY,
+      PII_MASTER_KEY_ID: TEST_PII_MASTER_KEY_ID,
       ...env,
     },
     () => 'generated-secret-generated-secret-generated',

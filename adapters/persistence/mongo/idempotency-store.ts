@@ -7,6 +7,7 @@ import type {
   StoredResponse,
 } from '../../../application/idempotency/ports.js';
 import { isDuplicateKey } from './duplicate-key.js';
+import type { PiiCipher } from '../../../application/shared/pii.js';
 
 interface IdempotencyDocument {
   /** The scoped key (caller, method, route, client key), digested. */
@@ -55,7 +56,10 @@ export class MongoIdempotencyStore implements IdempotencyStore {
   private readonly lock: DocumentLock;
   private claims = 0;
 
-  constructor(connection: Connection) {
+  constructor(
+    connection: Connection,
+    private readonly cipher: PiiCipher,
+  ) {
     this.model = idempotencyModel(connection);
     this.lock = new DocumentLock(connection);
   }
@@ -85,7 +89,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
               fingerprint: held.fingerprint,
               response: {
                 statusCode: held.response.statusCode,
-                body: held.response.body,
+                body: (await this.cipher.openAll(held.response)).body,
                 ...(held.response.contentType !== undefined
                   ? { contentType: held.response.contentType }
                   : {}),
@@ -108,6 +112,9 @@ export class MongoIdempotencyStore implements IdempotencyStore {
     now: Date,
     retainMs: number,
   ): Promise<void> {
+    // A replayed answer repeats what it answered (an order's address, a profile): sealed.
+    await this.cipher.ready();
+    const body = this.cipher.seal(response.body);
     await this.lock.exclusive(`idempotency:${key}`, () =>
       this.model.collection.updateOne(
         { _id: key as never, token, state: 'in_progress' },
@@ -117,7 +124,7 @@ export class MongoIdempotencyStore implements IdempotencyStore {
             expiresAt: new Date(now.getTime() + retainMs),
             response: {
               statusCode: response.statusCode,
-              body: response.body,
+              body,
               ...(response.contentType !== undefined ? { contentType: response.contentType } : {}),
             },
           },

@@ -16,6 +16,8 @@ import {
 import { OCCASIONS, type Occasion } from '../../../domain/catalog/product.js';
 import { TIER_THRESHOLDS, type LoyaltyStanding } from '../../../domain/loyalty/points.js';
 import type { UserRepository, UserSegment } from '../../../application/identity/ports.js';
+import type { PiiCipher } from '../../../application/shared/pii.js';
+import { sealDocument } from './pii-fields.js';
 import { openCollection } from './open-collection.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
@@ -29,6 +31,8 @@ export interface UserDocument {
   email: string;
   passwordHash: string;
   phone?: string;
+  /** Blind index of the phone (PiiCipher.blindIndex): equality look-ups without the number. */
+  phoneIndex?: string;
   birthday?: string;
   avatar?: string | null;
   role?: User['role'];
@@ -74,6 +78,7 @@ export const USER_SCHEMA = new Schema<UserDocument>(
     email: { type: String, required: true },
     passwordHash: { type: String, required: true },
     phone: String,
+    phoneIndex: String,
     birthday: String,
     avatar: { type: String, default: null },
     role: { type: String, default: 'user' },
@@ -121,6 +126,7 @@ export const USER_SCHEMA = new Schema<UserDocument>(
 USER_SCHEMA.index({ email: 1 }, { unique: true });
 USER_SCHEMA.index({ role: 1, isActive: 1 });
 USER_SCHEMA.index({ membershipTier: 1 });
+USER_SCHEMA.index({ phoneIndex: 1 }, { sparse: true });
 // Partial (MongoDB): admin look-ups (start-up, CLI) touch a handful of documents, not every shopper.
 USER_SCHEMA.index(
   { email: 1, role: 1 },
@@ -284,14 +290,17 @@ export class MongoUserRepository implements UserRepository {
   private readonly users: Model<UserDocument>;
   private readonly locks: DocumentLock;
 
-  constructor(connection: Connection) {
+  constructor(
+    connection: Connection,
+    private readonly cipher: PiiCipher,
+  ) {
     this.users = userModel(connection);
     this.locks = new DocumentLock(connection);
   }
 
   async findById(id: string): Promise<User | null> {
     const doc = await this.users.findById(id).lean<UserDocument>().exec();
-    return doc ? userFromDocument(doc) : null;
+    return doc ? this.read(doc) : null;
   }
 
   async findByEmail(email: string): Promise<User | null> {
@@ -299,12 +308,37 @@ export class MongoUserRepository implements UserRepository {
       .findOne({ email: normalizeEmail(email) })
       .lean<UserDocument>()
       .exec();
-    return doc ? userFromDocument(doc) : null;
+    return doc ? this.read(doc) : null;
+  }
+
+  /** Through the phone's blind index: the number itself is stored only encrypted. */
+  async findByPhone(phone: string): Promise<User[]> {
+    await this.cipher.ready();
+    const docs = await openCollection(this.users)
+      .find<UserDocument>({ phoneIndex: this.cipher.blindIndex(phone) })
+      .sort({ _id: 1 })
+      .toArray();
+    return Promise.all(docs.map((d) => this.read(d)));
+  }
+
+  private async read(doc: UserDocument): Promise<User> {
+    return userFromDocument(await this.cipher.openAll(doc));
+  }
+
+  /** The profile's `$set` with its personal fields sealed and the phone's blind index beside it. */
+  private async seal(
+    set: Record<string, unknown>,
+    unset: Record<string, ''>,
+  ): Promise<{ set: Record<string, unknown>; unset: Record<string, ''> }> {
+    await this.cipher.ready();
+    const sealed = sealDocument(this.cipher, 'users', set);
+    if (typeof set.phone === 'string') sealed.phoneIndex = this.cipher.blindIndex(set.phone);
+    return { set: sealed, unset: 'phone' in unset ? { ...unset, phoneIndex: '' } : unset };
   }
 
   async create(user: User): Promise<Result<User, DomainError>> {
     const stored: User = { ...user, email: normalizeEmail(user.email) };
-    const { set } = profileFields(stored);
+    const { set } = await this.seal(profileFields(stored).set, {});
     try {
       await this.users.collection.insertOne({
         _id: stored.id,
@@ -333,7 +367,8 @@ export class MongoUserRepository implements UserRepository {
 
   private async guardedUpdate(user: User): Promise<Result<User, DomainError>> {
     const email = normalizeEmail(user.email);
-    const { set, unset } = profileFields({ ...user, email });
+    const profile = profileFields({ ...user, email });
+    const { set, unset } = await this.seal(profile.set, profile.unset);
     set.version = user.version + 1;
     let doc: UserDocument | null;
     try {
@@ -352,7 +387,7 @@ export class MongoUserRepository implements UserRepository {
       if (isDuplicateKey(error)) return Err(emailTaken());
       throw error;
     }
-    if (doc) return Ok(userFromDocument(doc));
+    if (doc) return Ok(await this.read(doc));
     if (!(await this.users.exists({ _id: user.id }))) return Err(domainError('NOT_FOUND', 'User not found'));
     return Err(domainError('CONFLICT', 'The account was changed meanwhile, please retry'));
   }
@@ -394,7 +429,7 @@ export class MongoUserRepository implements UserRepository {
       .sort({ _id: 1 })
       .limit(limit)
       .toArray();
-    return docs.map(userFromDocument);
+    return Promise.all(docs.map((d) => this.read(d)));
   }
 
   async countBySegment(segment: UserSegment): Promise<number> {

@@ -15,6 +15,8 @@ import type { Page } from '../../../application/shared/ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
 import { openCollection } from './open-collection.js';
+import type { PiiCipher } from '../../../application/shared/pii.js';
+import { sealDocument } from './pii-fields.js';
 
 type NotificationDocument = { _id: string } & Omit<Notification, 'id'>;
 
@@ -107,7 +109,10 @@ export class MongoNotificationRepository implements NotificationRepository {
   private readonly notifications: Model<NotificationDocument>;
   private readonly locks: DocumentLock;
 
-  constructor(connection: Connection) {
+  constructor(
+    connection: Connection,
+    private readonly cipher: PiiCipher,
+  ) {
     this.notifications = notificationModel(connection);
     this.locks = new DocumentLock(connection);
   }
@@ -115,7 +120,7 @@ export class MongoNotificationRepository implements NotificationRepository {
   async create(notification: Notification): Promise<{ notification: Notification; created: boolean }> {
     const stored: Notification = { ...notification, version: notification.version + 1 };
     try {
-      await this.notifications.collection.insertOne(toDocument(stored) as never);
+      await this.notifications.collection.insertOne((await this.seal(stored)) as never);
       return { notification: stored, created: true };
     } catch (error) {
       if (!isDuplicateKey(error)) throw error;
@@ -127,7 +132,17 @@ export class MongoNotificationRepository implements NotificationRepository {
 
   async findById(id: string): Promise<Notification | null> {
     const d = await this.notifications.collection.findOne<NotificationDocument>({ _id: id } as never);
-    return d ? fromDocument(d) : null;
+    return d ? fromDocument(await this.cipher.openAll(d)) : null;
+  }
+
+  /** The recipient (an address or a number) and the rendered message (names, addresses) sealed. */
+  private async seal(n: Notification): Promise<NotificationDocument> {
+    await this.cipher.ready();
+    return sealDocument(this.cipher, 'notifications', toDocument(n));
+  }
+
+  private readAll(docs: readonly NotificationDocument[]): Promise<Notification[]> {
+    return Promise.all(docs.map(async (d) => fromDocument(await this.cipher.openAll(d))));
   }
 
   async update(notification: Notification): Promise<Result<Notification, DomainError>> {
@@ -135,7 +150,7 @@ export class MongoNotificationRepository implements NotificationRepository {
       const stored: Notification = { ...notification, version: notification.version + 1 };
       const r = await this.notifications.collection.replaceOne(
         { _id: notification.id, version: notification.version } as never,
-        toDocument(stored),
+        await this.seal(stored),
       );
       if (r.matchedCount === 1) return stored;
       const exists = await this.notifications.collection.countDocuments({ _id: notification.id } as never);
@@ -159,7 +174,7 @@ export class MongoNotificationRepository implements NotificationRepository {
         .toArray(),
       this.notifications.collection.countDocuments(filter),
     ]);
-    return { items: docs.map(fromDocument), total, page: q.page, limit: q.limit };
+    return { items: await this.readAll(docs), total, page: q.page, limit: q.limit };
   }
 
   /**
@@ -184,6 +199,6 @@ export class MongoNotificationRepository implements NotificationRepository {
       .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
       .toArray();
-    return docs.map(fromDocument);
+    return this.readAll(docs);
   }
 }

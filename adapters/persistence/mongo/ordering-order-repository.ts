@@ -26,7 +26,9 @@ import {
 import { makeOrderNumber } from '../../../domain/ordering/order-number.js';
 import type { OrderFigures, OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
 import type { Page } from '../../../application/shared/ports.js';
+import type { PiiCipher } from '../../../application/shared/pii.js';
 import { DocumentLock } from './document-lock.js';
+import { sealDocument, sealEvents } from './pii-fields.js';
 import { isDuplicateKey } from './duplicate-key.js';
 
 export const ORDERS_COLLECTION = 'orders';
@@ -339,7 +341,10 @@ export class MongoOrderRepository implements OrderRepository {
   private readonly orders: Model<OrderDocument>;
   private readonly locks: DocumentLock;
 
-  constructor(connection: Connection) {
+  constructor(
+    connection: Connection,
+    private readonly cipher: PiiCipher,
+  ) {
     this.orders = orderModel(connection);
     this.locks = new DocumentLock(connection);
   }
@@ -356,7 +361,8 @@ export class MongoOrderRepository implements OrderRepository {
       })
       .limit(limit)
       .toArray();
-    return docs
+    const opened = await Promise.all(docs.map((d) => this.cipher.openAll(d)));
+    return opened
       .flatMap((d) => (d.outbox ?? []).map(eventFromDocument))
       .filter((e) => e.occurredAt.getTime() <= before.getTime())
       .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime())
@@ -394,9 +400,11 @@ export class MongoOrderRepository implements OrderRepository {
   async create(order: Order, events: readonly OrderEvent[]): Promise<Result<Order, DomainError>> {
     const stored: Order = { ...order, version: order.version + 1 };
     try {
-      const document = toDocument(stored);
+      await this.cipher.ready();
+      const document = sealDocument(this.cipher, 'orders', toDocument(stored));
+      const outbox = sealEvents(this.cipher, events.map(eventToDocument));
       await this.orders.collection.insertOne(
-        (events.length > 0 ? { ...document, outbox: events.map(eventToDocument) } : document) as never,
+        (events.length > 0 ? { ...document, outbox } : document) as never,
       );
       return Ok(stored);
     } catch (error) {
@@ -415,7 +423,9 @@ export class MongoOrderRepository implements OrderRepository {
     try {
       // The fields the change holds are set, the ones it lacks unset, and its events appended
       // to the outbox — one single-document write, guarded by the version.
-      const { _id, ...fields } = toDocument(stored);
+      await this.cipher.ready();
+      const { _id, ...fields } = sealDocument(this.cipher, 'orders', toDocument(stored));
+      const outbox = sealEvents(this.cipher, events.map(eventToDocument));
       const absent = Object.fromEntries(
         ORDER_FIELDS.filter((f) => !(f in fields)).map((f) => [f, ''] as const),
       );
@@ -425,7 +435,7 @@ export class MongoOrderRepository implements OrderRepository {
           {
             $set: fields,
             ...(Object.keys(absent).length > 0 ? { $unset: absent } : {}),
-            ...(events.length > 0 ? { $push: { outbox: { $each: events.map(eventToDocument) } } } : {}),
+            ...(events.length > 0 ? { $push: { outbox: { $each: outbox } } } : {}),
           } as never,
         ),
       );
@@ -443,12 +453,20 @@ export class MongoOrderRepository implements OrderRepository {
 
   async findById(id: string): Promise<Order | null> {
     const doc = await this.orders.collection.findOne<OrderDocument>({ _id: id } as never);
-    return doc ? orderFromDocument(doc) : null;
+    return doc ? this.read(doc) : null;
   }
 
   async findByNumber(orderNumber: string): Promise<Order | null> {
     const doc = await this.orders.collection.findOne<OrderDocument>({ orderNumber });
-    return doc ? orderFromDocument(doc) : null;
+    return doc ? this.read(doc) : null;
+  }
+
+  private async read(doc: OrderDocument): Promise<Order> {
+    return orderFromDocument(await this.cipher.openAll(doc));
+  }
+
+  private readAll(docs: readonly OrderDocument[]): Promise<Order[]> {
+    return Promise.all(docs.map((d) => this.read(d)));
   }
 
   async findByUser(userId: string): Promise<Order[]> {
@@ -456,7 +474,7 @@ export class MongoOrderRepository implements OrderRepository {
       .find<OrderDocument>({ userId })
       .sort({ createdAt: -1, _id: -1 })
       .toArray();
-    return docs.map(orderFromDocument);
+    return this.readAll(docs);
   }
 
   async list(filter: OrderListFilter, page: number, limit: number): Promise<Page<Order>> {
@@ -474,7 +492,7 @@ export class MongoOrderRepository implements OrderRepository {
         .toArray(),
       this.orders.collection.countDocuments(query),
     ]);
-    return { items: docs.map(orderFromDocument), total, page, limit };
+    return { items: await this.readAll(docs), total, page, limit };
   }
 
   async listCreatedBetween(from?: Date, to?: Date): Promise<Order[]> {
@@ -485,7 +503,7 @@ export class MongoOrderRepository implements OrderRepository {
       .find<OrderDocument>(Object.keys(createdAt).length ? { createdAt } : {})
       .sort({ createdAt: 1, _id: 1 })
       .toArray();
-    return docs.map(orderFromDocument);
+    return this.readAll(docs);
   }
 
   /** A projection over the createdAt index: old documents read with the mapper's defaults. */
@@ -517,6 +535,6 @@ export class MongoOrderRepository implements OrderRepository {
       .sort({ createdAt: 1, _id: 1 })
       .limit(limit)
       .toArray();
-    return docs.map(orderFromDocument);
+    return this.readAll(docs);
   }
 }

@@ -6,14 +6,20 @@ import {
   DEV_STRIPE_WEBHOOK_SECRET,
   loadConfig,
 } from '../../../bootstrap/config.js';
+import { PRODUCTION_SECRETS } from '../../support/harness.js';
 
 const JWT = 'a-production-secret-that-is-long-enough-0123456789';
 /** Production with a real-looking Stripe key (what every production deployment taking cards sets). */
-const PROD = { NODE_ENV: 'production', JWT_SECRET: JWT, STRIPE_SECRET_KEY: 'sk_live_x' };
+const PROD = {
+  NODE_ENV: 'production',
+  JWT_SECRET: JWT,
+  STRIPE_SECRET_KEY: 'sk_live_x',
+  PII_MASTER_KEY: PRODUCTION_SECRETS.PII_MASTER_KEY,
+};
 
 function refused(env: Record<string, string>): ConfigError {
   try {
-    loadConfig(env, () => 'random-secret');
+    loadConfig({ PII_MASTER_KEY: PRODUCTION_SECRETS.PII_MASTER_KEY, ...env }, () => 'random-secret');
   } catch (error) {
     expect(error).to.be.instanceOf(ConfigError);
     return error as ConfigError;
@@ -49,7 +55,12 @@ describe('bootstrap/config payments settings', () => {
       refused({ NODE_ENV: 'production', JWT_SECRET: JWT, CARD_PAYMENTS_ENABLED: 'true' }).message,
     ).to.include('STRIPE_SECRET_KEY');
     const off = loadConfig(
-      { NODE_ENV: 'production', JWT_SECRET: JWT, CARD_PAYMENTS_ENABLED: 'false' },
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: JWT,
+        CARD_PAYMENTS_ENABLED: 'false',
+        PII_MASTER_KEY: PRODUCTION_SECRETS.PII_MASTER_KEY,
+      },
       () => 'random-secret',
     );
     expect(off.cardPaymentsEnabled).to.equal(false);

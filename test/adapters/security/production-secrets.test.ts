@@ -9,7 +9,13 @@ const STRONG_ADMIN = PRODUCTION_SECRETS.ADMIN_PASSWORD;
 /** Production with card payments off (no Stripe key needed) and only the given admin password. */
 function production(env: Record<string, string>) {
   return loadConfig(
-    { NODE_ENV: 'production', JWT_SECRET: STRONG_JWT, CARD_PAYMENTS_ENABLED: 'false', ...env },
+    {
+      NODE_ENV: 'production',
+      JWT_SECRET: STRONG_JWT,
+      CARD_PAYMENTS_ENABLED: 'false',
+      PII_MASTER_KEY: PRODUCTION_SECRETS.PII_MASTER_KEY,
+      ...env,
+    },
     () => 'generated',
   );
 }

@@ -13,6 +13,7 @@ import { MongoPromoCodeRepository } from '../../../adapters/persistence/mongo/pr
 import { describeWith } from '../../support/services.js';
 import { useMongo } from '../../support/mongo.js';
 import { aPlacedOrder, FIXED_NOW, TestClock, testId } from '../../support/kit.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 const TTL = 15 * 60_000;
 
@@ -76,7 +77,7 @@ describe('application/promotions ReleaseAbandonedRedemptions', () => {
       return {
         promos: new MongoPromoCodeRepository(mongo.connection()),
         history: new MongoCustomerOrderHistory(mongo.connection()),
-        orders: new MongoOrderRepository(mongo.connection()),
+        orders: new MongoOrderRepository(mongo.connection(), testPiiCipher(mongo.connection())),
       };
     });
   });

@@ -22,6 +22,7 @@ import { MongoUserRepository } from '../../../adapters/persistence/mongo/identit
 import { ADDRESS, aCart, anOrder, aUser, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
 import { describeWith } from '../../support/services.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 // ---- one fixture, seeded into memory and Mongo alike --------------------------------------------
 // The shop is in Asia/Kolkata (UTC+5:30): May 2026 there is 2026-04-30T18:30Z .. 2026-05-31T18:29:59.999Z.
@@ -258,10 +259,10 @@ describeWith(['mongo'], 'contract: AnalyticsQueries (mongo)', () => {
     if (queries) return queries;
     const c: Connection = mongo.connection();
     const stores = {
-      orders: new MongoOrderRepository(c),
+      orders: new MongoOrderRepository(c, testPiiCipher(c)),
       carts: new MongoCartRepository(c),
       views: new MongoProductViews(c),
-      users: new MongoUserRepository(c),
+      users: new MongoUserRepository(c, testPiiCipher(c)),
     };
     queries = new MongoAnalyticsQueries(c);
     await mongo.reset();

@@ -9,6 +9,7 @@ import { RedisIdempotencyStore } from '../../../adapters/cache/redis-idempotency
 import { describeWith, serviceUrl } from '../../support/services.js';
 import { useMongo } from '../../support/mongo.js';
 import { readyClient } from '../cache/redis-support.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 const LEASE = 60_000;
 const DAY = 24 * 60 * 60 * 1000;
@@ -141,13 +142,15 @@ describeWith(['mongo'], 'contract: IdempotencyStore (mongo)', function () {
   this.timeout(30_000);
   const mongo = useMongo('idempotency');
   before(async () => {
-    new MongoIdempotencyStore(mongo.connection()); // registers its model (and its TTL index)
+    new MongoIdempotencyStore(mongo.connection(), testPiiCipher(mongo.connection())); // registers its model (and its TTL index)
     await mongo.reset();
   });
-  idempotencyStoreContract(async () => new MongoIdempotencyStore(mongo.connection()));
+  idempotencyStoreContract(
+    async () => new MongoIdempotencyStore(mongo.connection(), testPiiCipher(mongo.connection())),
+  );
 
   it('keeps records in idempotency_keys with a TTL index on expiresAt declared', async () => {
-    const store = new MongoIdempotencyStore(mongo.connection());
+    const store = new MongoIdempotencyStore(mongo.connection(), testPiiCipher(mongo.connection()));
     const key = randomUUID();
     await store.claim({ key, fingerprint: 'f', token: 't', now: new Date(), leaseMs: LEASE });
     const doc = await mongo

@@ -9,6 +9,7 @@ import type { WishlistRepository } from '../../../application/wishlist/ports.js'
 import { describeWith } from '../../support/services.js';
 import { aUser, FIXED_NOW, TestClock, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 interface Subject {
   users: UserRepository;
@@ -299,7 +300,7 @@ describe('contract/identity UserRepository', () => {
     const mongo = useMongo('users');
     userRepositoryContract(async () => {
       const subject = {
-        users: new MongoUserRepository(mongo.connection()),
+        users: new MongoUserRepository(mongo.connection(), testPiiCipher(mongo.connection())),
         wishlist: new MongoWishlistRepository(mongo.connection(), clock),
       };
       await mongo.reset();
@@ -307,7 +308,7 @@ describe('contract/identity UserRepository', () => {
     });
 
     it('reads a legacy document lacking version, favorites and preferences with defaults, and updates it', async () => {
-      const users = new MongoUserRepository(mongo.connection());
+      const users = new MongoUserRepository(mongo.connection(), testPiiCipher(mongo.connection()));
       await mongo.reset();
       const id = testId();
       await mongo

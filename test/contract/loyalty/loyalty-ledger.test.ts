@@ -18,6 +18,7 @@ import { MongoUserRepository } from '../../../adapters/persistence/mongo/identit
 import { describeWith } from '../../support/services.js';
 import { aUser, FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 interface Subject {
   ledger: LoyaltyLedger;
@@ -202,7 +203,7 @@ describe('contract/loyalty LoyaltyLedger (with LoyaltyAccount and its handlers)'
     contract(async () => {
       const subject = {
         ledger: new MongoLoyaltyLedger(mongo.connection()),
-        users: new MongoUserRepository(mongo.connection()),
+        users: new MongoUserRepository(mongo.connection(), testPiiCipher(mongo.connection())),
       };
       await mongo.reset();
       return subject;

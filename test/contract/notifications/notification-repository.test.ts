@@ -14,6 +14,7 @@ import { MongoNotificationRepository } from '../../../adapters/persistence/mongo
 import { describeWith } from '../../support/services.js';
 import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);
 
@@ -170,7 +171,7 @@ describe('contract/notifications NotificationRepository', () => {
   describeWith(['mongo'], 'mongo', () => {
     const mongo = useMongo('notifications');
     contract(async () => {
-      const repo = new MongoNotificationRepository(mongo.connection());
+      const repo = new MongoNotificationRepository(mongo.connection(), testPiiCipher(mongo.connection()));
       await mongo.reset();
       return repo;
     });

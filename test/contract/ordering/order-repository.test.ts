@@ -12,6 +12,7 @@ import {
 import { describeWith } from '../../support/services.js';
 import { anOrder, aPlacedOrder, FIXED_NOW, testId, type OrderSpec } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 const minutes = (n: number) => new Date(FIXED_NOW.getTime() + n * 60_000);
 
@@ -267,13 +268,13 @@ describe('contract/ordering OrderRepository', () => {
   describeWith(['mongo'], 'mongo', () => {
     const mongo = useMongo('orders');
     contract(async () => {
-      const repo = new MongoOrderRepository(mongo.connection());
+      const repo = new MongoOrderRepository(mongo.connection(), testPiiCipher(mongo.connection()));
       await mongo.reset();
       return repo;
     });
 
     it('compat 20: a document inserted without orderNumber/totalAmount reads with defaults and stores them on save', async () => {
-      const orders = new MongoOrderRepository(mongo.connection());
+      const orders = new MongoOrderRepository(mongo.connection(), testPiiCipher(mongo.connection()));
       await mongo.reset();
       const id = testId();
       const createdAt = minutes(1);
@@ -301,7 +302,7 @@ describe('contract/ordering OrderRepository', () => {
     });
 
     it("writes the storefront's orderStatus and paymentInfo.status derived from status and paymentStatus", async () => {
-      const orders = new MongoOrderRepository(mongo.connection());
+      const orders = new MongoOrderRepository(mongo.connection(), testPiiCipher(mongo.connection()));
       await mongo.reset();
       const raw = async (id: string) =>
         (await mongo
@@ -333,7 +334,7 @@ describe('contract/ordering OrderRepository', () => {
     });
 
     it('reads an old document by its status and paymentStatus: stale storefront copies do not win', async () => {
-      const orders = new MongoOrderRepository(mongo.connection());
+      const orders = new MongoOrderRepository(mongo.connection(), testPiiCipher(mongo.connection()));
       await mongo.reset();
       const id = testId();
       await mongo

@@ -14,6 +14,7 @@ import { MongoUnpaidOrderSlotRepository } from '../../../adapters/persistence/mo
 import { describeWith } from '../../support/services.js';
 import { anOrder, FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 const STALE_MS = 15 * 60_000;
 const at = (ms: number) => new Date(FIXED_NOW.getTime() + ms);
@@ -146,7 +147,7 @@ describeWith(['mongo'], 'contract/ordering mongo UnpaidOrderSlotRepository + Unp
   contract(async () => {
     const stores = {
       slots: new MongoUnpaidOrderSlotRepository(mongo.connection()),
-      orders: new MongoOrderRepository(mongo.connection()),
+      orders: new MongoOrderRepository(mongo.connection(), testPiiCipher(mongo.connection())),
     };
     await mongo.reset();
     return stores;

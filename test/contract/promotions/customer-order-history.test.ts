@@ -14,6 +14,7 @@ import { MongoCustomerOrderHistory } from '../../../adapters/persistence/mongo/p
 import { describeWith } from '../../support/services.js';
 import { FIXED_NOW, testId } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 let numbers = 0;
 
@@ -84,7 +85,7 @@ describeWith(['mongo'], 'contract/promotions mongo CustomerOrderHistory', functi
   contract(async () => {
     const stores = {
       history: new MongoCustomerOrderHistory(mongo.connection()),
-      orders: new MongoOrderRepository(mongo.connection()),
+      orders: new MongoOrderRepository(mongo.connection(), testPiiCipher(mongo.connection())),
     };
     await mongo.reset();
     return stores;

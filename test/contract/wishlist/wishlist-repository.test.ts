@@ -9,6 +9,7 @@ import { MongoWishlistRepository } from '../../../adapters/persistence/mongo/wis
 import { describeWith } from '../../support/services.js';
 import { aUser, FIXED_NOW, TestClock } from '../../support/kit.js';
 import { useMongo } from '../../support/mongo.js';
+import { testPiiCipher } from '../../support/pii.js';
 
 interface Subject {
   wishlist: WishlistRepository;
@@ -149,7 +150,7 @@ describe('contract/wishlist WishlistRepository', () => {
     contract(async () => {
       const subject = {
         wishlist: new MongoWishlistRepository(mongo.connection(), clock),
-        users: new MongoUserRepository(mongo.connection()),
+        users: new MongoUserRepository(mongo.connection(), testPiiCipher(mongo.connection())),
       };
       await mongo.reset();
       return subject;

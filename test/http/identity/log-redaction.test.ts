@@ -134,6 +134,7 @@ describe('logs carry no secrets', () => {
         NODE_ENV: 'production',
         JWT_SECRET: STRONG_JWT,
         CARD_PAYMENTS_ENABLED: 'false',
+        PII_MASTER_KEY: PRODUCTION_SECRETS.PII_MASTER_KEY,
       });
       expect(lines).to.have.length(1);
       expect(lines[0]!.msg)

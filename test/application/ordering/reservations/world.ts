@@ -18,6 +18,7 @@ import { MongoStockStore } from '../../../../adapters/persistence/mongo/inventor
 import { SequentialIds, TestClock } from '../../../support/kit.js';
 import { ScriptedRandom } from '../kit.js';
 import { RecordingBus } from '../../../support/kit.js';
+import { testPiiCipher } from '../../../support/pii.js';
 
 export const TTL_MS = 15 * 60_000;
 
@@ -71,7 +72,7 @@ export function mongoStores(connection: Connection): Stores {
   return {
     products: new MongoProductRepository(connection),
     stock: new MongoStockStore(connection),
-    orders: new MongoOrderRepository(connection),
+    orders: new MongoOrderRepository(connection, testPiiCipher(connection)),
     reservations: new MongoStockReservationRepository(connection),
   };
 }
