@@ -78,11 +78,13 @@ export class RedisLoginThrottle implements LoginThrottle {
     private readonly prefix: string,
     private readonly policy: ThrottlePolicy,
     logger: AppLogger,
+    /** Names this throttle in its outage warning (several are bound: email + IP, account, IP). */
+    name = 'login throttle',
   ) {
     if (!('afLoginLock' in redis)) redis.defineCommand('afLoginLock', { numberOfKeys: 1, lua: ATTEMPT });
     this.redis = redis as RedisWithThrottle;
     this.fallback = new MemoryLoginThrottle(new MemoryDatabase(), policy);
-    this.outage = new OutageLog(logger, 'login throttle', 'counted per instance');
+    this.outage = new OutageLog(logger, name, 'counted per instance');
   }
 
   private key(key: string): string {

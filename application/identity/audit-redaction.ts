@@ -1,14 +1,15 @@
 /**
  * What the audit log never stores in an entry's before/after snapshots: secrets (passwords, their
  * hashes, tokens, API keys and secrets, signatures, one-time and recovery codes, card data) and
- * personal data (email, phone, addresses and their parts, birthday, gift recipients). A key is
+ * personal data (email, phone, addresses and their parts, birthday, the gift (recipient and message),
+ * personal and order notes, the courier). A key is
  * matched case-insensitively with `_` and `-` ignored, at every depth; its value becomes
  * REDACTED (whatever it was: a whole address object goes). Ids, names of things, prices, stock
  * and statuses stay, so an entry still says what changed. The user a change was about is named by
  * id (`userId`, `resourceId`), never by email.
  */
 const REDACTED_KEY =
-  /password|passwd|hash|token|secret|apikey|privatekey|^key$|signature|otp|totp|recoverycode|mfacode|cvv|cvc|cardnumber|iban|email|phone|mobile|address|street|postalcode|pincode|zipcode|birthday|birthdate|dateofbirth|^dob$|giftrecipient|recipient/;
+  /password|passwd|hash|token|secret|apikey|privatekey|^key$|signature|otp|totp|recoverycode|mfacode|cvv|cvc|cardnumber|iban|email|phone|mobile|address|street|postalcode|pincode|zipcode|birthday|birthdate|dateofbirth|^dob$|giftrecipient|recipient|^gift$|personalnote|^notes?$|courier/;
 
 export const REDACTED = '[REDACTED]';
 

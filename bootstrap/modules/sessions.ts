@@ -45,7 +45,13 @@ export function bindSessions(container: Container, config: Config): void {
         .bind(id)
         .toResolvedValue(
           (redis: Redis, prefix: string, logger: AppLogger) =>
-            new RedisLoginThrottle(redis, prefix, policy, logger),
+            new RedisLoginThrottle(
+              redis,
+              prefix,
+              policy,
+              logger,
+              `login throttle (${id.description ?? 'login'})`,
+            ),
           [REDIS_CLIENT, REDIS_KEY_PREFIX, APP_LOGGER],
         )
         .inSingletonScope();

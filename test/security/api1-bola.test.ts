@@ -35,6 +35,8 @@ export const ID_ROUTES: Readonly<Record<string, Kind>> = {
     kind: 'secret',
     reason: 'the parameter is a single-use secret, not an object id (API2 probes it)',
   },
+  'DELETE /api/auth/sessions/:id': { kind: 'owned', ids: (o) => ({ id: o.sessionId }) },
+  'DELETE /api/admin/api-keys/:id': { kind: 'admin', reason: ADMIN },
   'PUT /api/users/addresses/:addressId': {
     kind: 'owned',
     ids: (o) => ({ addressId: o.addressId }),
@@ -218,6 +220,9 @@ function bolaSuite(env: () => Record<string, string>, dropOnClose: boolean) {
       const share = (await get('/api/wishlist/share')).json().data;
       expect(JSON.stringify(share)).to.include('active');
       expect((await get(`/api/notifications/${victim.notificationId}`)).statusCode).to.equal(200);
+      // the session another shopper tried to revoke still signs the victim in
+      const sessions = (await get('/api/auth/sessions')).json().data.sessions as { id: string }[];
+      expect(sessions.map((s) => s.id)).to.include(victim.sessionId);
       const reviews = await t.request({
         method: 'GET',
         url: `/api/admin/reviews?status=pending`,

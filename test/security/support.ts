@@ -57,6 +57,8 @@ export interface Owned {
   readonly shareToken: string;
   readonly bulkOperationId: string;
   readonly notificationId: string;
+  /** The sign-in session of the shopper's token (GET /api/auth/sessions). */
+  readonly sessionId: string;
 }
 
 async function ok<T = any>( // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -115,6 +117,8 @@ export async function shopperWithObjects(t: TestApp, adminToken: string): Promis
     body: 'Private note for this shopper only',
   });
   const notificationId = (mail.data.notification ?? mail.data)._id as string;
+  const sessions = await ok(t, 'GET', '/api/auth/sessions', token);
+  const sessionId = (sessions.data.sessions as { id: string; current: boolean }[]).find((s) => s.current)!.id;
   return {
     shopper,
     productId,
@@ -127,6 +131,7 @@ export async function shopperWithObjects(t: TestApp, adminToken: string): Promis
     shareToken,
     bulkOperationId,
     notificationId,
+    sessionId,
   };
 }
 

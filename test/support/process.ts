@@ -1,3 +1,4 @@
+import { TEST_PROCESS_ENV } from './pii.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +56,7 @@ async function startProcess(
   ready: (line: LogLine) => string | undefined,
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, argsOf(name), {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...TEST_PROCESS_ENV, ...env },
     // stderr is piped too (and echoed), so a runner reading our output never waits on the child.
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -102,7 +103,7 @@ export async function runUntilExit(
   timeoutMs = 20_000,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, nodeArgs, {
-    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...TEST_PROCESS_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -3,7 +3,7 @@ import { CreateApiKey, ListApiKeys, RevokeApiKey } from '../../../application/id
 import { API_KEY_NAME_MAX, API_KEY_SCOPES, type ApiKey } from '../../../domain/identity/api-key.js';
 import { principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, IdParams, IsoDate, success } from '../schemas.js';
+import { bearerAuth, errors, IdParams, IsoDate, success, Text } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
 
 const ApiKeySchema = Type.Object({
@@ -56,7 +56,7 @@ export async function apiKeyRoutes(app: App, deps: HttpRouteDeps): Promise<void>
         security: bearerAuth,
         body: Type.Object(
           {
-            name: Type.String({ minLength: 1, maxLength: API_KEY_NAME_MAX }),
+            name: Text(API_KEY_NAME_MAX, { minLength: 1 }),
             scopes: Type.Array(Type.Union(API_KEY_SCOPES.map((s) => Type.Literal(s))), {
               minItems: 1,
               maxItems: API_KEY_SCOPES.length,

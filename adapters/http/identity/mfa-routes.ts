@@ -25,8 +25,7 @@ function answer<T>(reply: FastifyReply, result: Result<T, DomainError>): T {
 }
 
 const Code = Type.String({
-  minLength: 1,
-  maxLength: 32,
+  pattern: '^\\s*[A-Za-z0-9-]{6,32}\\s*$',
   description: 'The 6-digit code of the authenticator app, or a recovery code (xxxx-xxxx)',
 });
 const TotpCode = Type.String({ pattern: '^\\s*\\d{6}\\s*$', description: 'The 6-digit code of the app' });
@@ -36,7 +35,7 @@ const DisableBody = Type.Object(
   { password: Type.String({ minLength: 1, maxLength: 200 }), code: Code },
   { additionalProperties: false },
 );
-const ChallengeToken = Type.String({ minLength: 1, maxLength: 200 });
+const ChallengeToken = Type.String({ pattern: '^[A-Za-z0-9]{16,128}$' });
 const ChallengeBody = Type.Union(
   [
     Type.Object({ challengeToken: ChallengeToken, code: Code }, { additionalProperties: false }),
@@ -115,7 +114,7 @@ export async function mfaRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   app.post(
     '/mfa/verify',
     {
-      preHandler: requireAuth,
+      preValidation: requireAuth, // before the body: anonymous callers get 401
       schema: {
         tags,
         summary: 'Enable MFA with a code of the pending secret; answers ten recovery codes',
@@ -140,7 +139,7 @@ export async function mfaRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   app.post(
     '/mfa/disable',
     {
-      preHandler: requireAuth,
+      preValidation: requireAuth, // before the body: anonymous callers get 401
       schema: {
         tags,
         summary: 'Turn MFA off with the password and a code (TOTP or recovery code)',

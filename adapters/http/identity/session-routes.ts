@@ -72,7 +72,7 @@ const RevokeAllQuery = Type.Object(
   { additionalProperties: false },
 );
 const RefreshBody = Type.Object(
-  { refreshToken: Type.String({ minLength: 1, maxLength: 200 }) },
+  { refreshToken: Type.String({ pattern: '^[A-Za-z0-9]{1,64}\\.[A-Za-z0-9]{16,128}$' }) },
   { additionalProperties: false },
 );
 const RevokedResponse = success({ revoked: Type.Integer({ minimum: 0 }) });

@@ -1,3 +1,4 @@
+import { TEST_PROCESS_ENV } from '../pii.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,7 +30,7 @@ export async function startChild(
 ): Promise<Child> {
   const entry = resolve(here, `${script}.${compiled ? 'js' : 'ts'}`);
   const child = spawn(process.execPath, compiled ? [entry] : ['--import', 'tsx', entry], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', ...TEST_PROCESS_ENV, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
