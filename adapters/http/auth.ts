@@ -15,6 +15,16 @@ import { apiKeyAuthentication } from './api-keys/authenticate.js';
 import { signatureCheck } from './signing/verify.js';
 import { mfaEnabled } from '../../domain/identity/mfa.js';
 
+/**
+ * Every `requireAdmin` made by authHooks: a route that has one as a hook is admin-only (the
+ * server's admin budget and MFA_REQUIRED_FOR_ADMINS find them by it, not by a function name).
+ */
+const ADMIN_GUARDS = new WeakSet<object>();
+
+export function isAdminGuard(hook: unknown): boolean {
+  return typeof hook === 'function' && ADMIN_GUARDS.has(hook);
+}
+
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return undefined;
@@ -164,6 +174,8 @@ export function authHooks(resolve: Resolver) {
     }
     await admit(request, reply, result.value, { adminOnly: true });
   }
+
+  ADMIN_GUARDS.add(requireAdmin);
 
   /** Delivery updates: 401 as requireAuth, then 403 unless the caller is an admin or a courier. */
   async function requireDeliveryStaff(request: FastifyRequest, reply?: FastifyReply): Promise<void> {

@@ -26,6 +26,7 @@ import {
   failWithRetryAfter,
   tooManyRequestsFor,
   tooManyRequestsFromIp,
+  isAdminGuard,
   type FailedAuthLimit,
 } from './auth.js';
 import { TOKEN_SERVICE, type TokenService } from '../../application/identity/ports.js';
@@ -199,7 +200,7 @@ function makeAjv(coerceTypes: boolean | 'array'): Ajv {
 /** A route guarded by the requireAdmin hook of authHooks (found by its name, whatever the mount). */
 function isAdminOnly(route: { onRequest?: unknown; preValidation?: unknown; preHandler?: unknown }): boolean {
   const hooks = [route.onRequest, route.preValidation, route.preHandler].flat();
-  return hooks.some((hook) => typeof hook === 'function' && hook.name === 'requireAdmin');
+  return hooks.some(isAdminGuard);
 }
 
 /** The doubled prefix the storefront sends (compat 0.1): `/api/api/x` is served as `/api/x`. */
