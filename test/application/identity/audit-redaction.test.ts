@@ -62,6 +62,12 @@ describe('application: the audit log redaction (one function for before and afte
       'cardNumber',
       'mobile',
       'zipCode',
+      // what the orders store encrypted (pii-fields.ts): the gift, notes, the courier
+      'gift',
+      'notes',
+      'note',
+      'personalNote',
+      'courier',
     ])
       expect(isRedactedKey(k), k).to.equal(true);
     for (const k of ['name', 'price', 'stock', 'status', 'code', 'category', 'images', 'description'])
@@ -70,13 +76,13 @@ describe('application: the audit log redaction (one function for before and afte
 
   it('keeps snapshots bounded: long texts and arrays cut, a huge one summarized', () => {
     const out = redactForAudit({
-      note: 'x'.repeat(5000),
+      description: 'x'.repeat(5000),
       tags: Array.from({ length: 50 }, (_, i) => `t${i}`),
     }) as {
-      note: string;
+      description: string;
       tags: string[];
     };
-    expect(out.note.length).to.equal(AUDIT_SNAPSHOT_LIMITS.text);
+    expect(out.description.length).to.equal(AUDIT_SNAPSHOT_LIMITS.text);
     expect(out.tags).to.have.length(AUDIT_SNAPSHOT_LIMITS.items + 1);
     expect(out.tags.at(-1)).to.equal('… 30 more');
     const huge = redactForAudit({
