@@ -176,10 +176,7 @@ export async function mfaRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
     },
     async (request, reply) => {
       // The session gets its device and IP, and `X-Client-Type: api` its refresh token, as at login.
-      const session = answer(
-        reply,
-        await complete.execute(request.body, { ...signInContext(request), ip: ipOf(request) }),
-      );
+      const session = answer(reply, await complete.execute(request.body, signInContext(request)));
       return tokenResponse(session);
     },
   );

@@ -185,11 +185,7 @@ export async function identityRoutes(app: App, deps: HttpRouteDeps): Promise<voi
     },
     async (request, reply) => {
       // IPv6 callers are counted per /64 (as the rate limits do): one host owns a whole /64.
-      const { ip, ...context } = signInContext(request);
-      const outcome = answer(
-        reply,
-        await login.signIn({ ...request.body, ip: ip ?? request.ip, ...context }),
-      );
+      const outcome = answer(reply, await login.signIn({ ...request.body, ...signInContext(request) }));
       // An account with MFA gets no token yet: POST /mfa/challenge completes the sign-in.
       return 'mfaRequired' in outcome ? mfaRequiredResponse(outcome) : tokenResponse(outcome);
     },

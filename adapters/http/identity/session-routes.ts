@@ -25,7 +25,8 @@ export const CLIENT_TYPE_HEADER = 'x-client-type';
  * limits count it), its user agent, and whether it asked for a refresh token
  * (`X-Client-Type: api`). Every route that signs someone in passes it to its use case.
  */
-export function signInContext(request: FastifyRequest): SignInContext {
+/** The sign-in context of a request; its `ip` is always there (normalized: IPv6 per /64). */
+export function signInContext(request: FastifyRequest): SignInContext & { readonly ip: string } {
   const userAgent = request.headers['user-agent'];
   const clientType = request.headers[CLIENT_TYPE_HEADER];
   return {
