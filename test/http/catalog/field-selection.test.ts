@@ -267,6 +267,29 @@ describe('http/catalog field selection (?fields=) on every product read', () => 
     });
   });
 
+  it('answers each of many parallel requests with its own selection (serializers are per reply)', async () => {
+    const selections = [
+      'name',
+      'price',
+      'images.url',
+      '-description',
+      'category.name,inventory',
+      'tags,name',
+    ];
+    const full = new Map<string, any>(
+      (await get('/api/products?limit=24')).body.data.products.map((p: any) => [p._id, p]),
+    );
+    const asked = Array.from({ length: 36 }, (_, i) => selections[i % selections.length]!);
+    const answers = await Promise.all(
+      asked.map((fields) => get(withFields('/api/products?limit=24', fields))),
+    );
+    answers.forEach((answer, i) => {
+      expect(answer.status).to.equal(200);
+      for (const p of answer.body.data.products)
+        expect(p, asked[i]).to.deep.equal(reference(full.get(p._id), asked[i]!));
+    });
+  });
+
   describe('trimmed serializers', () => {
     it('are compiled from the schema trimmed to the selection: undeclared fields never leak', () => {
       const serializers = fieldSerializers('test', (product) => product);
