@@ -1,4 +1,4 @@
-import { Type } from '@fastify/type-provider-typebox';
+import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import { CreateProduct, DeleteProduct, UpdateProduct } from '../../../application/catalog/manage-products.js';
 import { GetProduct, ListProducts } from '../../../application/catalog/product-queries.js';
 import { RecordProductView } from '../../../application/discovery/use-cases.js';
@@ -8,15 +8,14 @@ import { atMount, type RouteMount } from '../route-mount.js';
 import { errors, IdParams, success } from '../schemas.js';
 import type { App, RouteDeps } from '../types.js';
 import { ProductSchema, presentProduct } from './presenter.js';
+import { fieldSerializers, FieldsParam, parseFields, selectFields } from './field-selection.js';
 import {
   DeletedResponse,
   ListQuery,
   PaginationSchema,
-  PartialProductSchema,
   ProductBody,
   paginationOf,
   presentView,
-  project,
   toCreateInput,
   toFilters,
   toProductInput,
@@ -30,6 +29,17 @@ import {
  */
 
 const ProductAnswer = success({ product: ProductSchema });
+
+/** The detail answer's trimmed serializers (`fields`), shared by every mount. */
+const productFields = fieldSerializers('product', (product) => success({ product }));
+
+/** The list answer around a product schema: full for OpenAPI, trimmed for a `fields` selection. */
+const pageAnswer = (product: TSchema) =>
+  success({ products: Type.Array(product) }, { count: Type.Integer(), pagination: PaginationSchema });
+const pageFields = fieldSerializers('product page', pageAnswer);
+
+/** The detail's query: `fields` alone; other keys are ignored as before (cache busters). */
+const DetailQuery = Type.Object({ fields: Type.Optional(FieldsParam) });
 
 /** 401 and 403 where the mount is guarded (by `requireAdmin` or the admin scope). */
 function guardErrors(mount: RouteMount): number[] {
@@ -50,15 +60,13 @@ export function registerListProducts(
     atMount(mount, {
       querystring: ListQuery,
       response: {
-        200: success(
-          { products: Type.Array(PartialProductSchema) },
-          { count: Type.Integer(), pagination: PaginationSchema },
-        ),
+        200: pageAnswer(ProductSchema),
         ...errors(400, ...guardErrors(mount), 429),
       },
     }),
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
+      const selection = parseFields(q.fields);
       const limit = q.limit ?? mount.defaultLimit;
       const page = unwrap(
         await listProducts.execute({
@@ -70,11 +78,12 @@ export function registerListProducts(
       );
       const text = q.q ?? q.search;
       if (recordSearch && text !== undefined) await recordSearch(request, text);
+      pageFields.use(reply, selection);
       return {
         status: 'success' as const,
         count: page.items.length,
         pagination: paginationOf(page),
-        data: { products: page.items.map((v) => project(presentView(v), q.fields)) },
+        data: { products: page.items.map((v) => selectFields(presentView(v), selection)) },
       };
     },
   );
@@ -89,12 +98,15 @@ export function registerGetProduct(app: App, deps: RouteDeps, mount: RouteMount)
     mount.path,
     atMount(mount, {
       params: IdParams,
+      querystring: DetailQuery,
       response: { 200: ProductAnswer, ...errors(400, ...guardErrors(mount), 404, 429) },
     }),
-    async (request) => {
+    async (request, reply) => {
+      const selection = parseFields(request.query.fields);
       const view = unwrap(await getProduct.execute({ id: request.params.id }));
       await recordView?.execute({ productId: view.product.id }).catch(() => undefined);
-      return { status: 'success' as const, data: { product: presentView(view) } };
+      productFields.use(reply, selection);
+      return { status: 'success' as const, data: { product: selectFields(presentView(view), selection) } };
     },
   );
 }

@@ -19,6 +19,7 @@ import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, success } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
 import { CategorySchema } from './presenter.js';
+import { parseFields, selectFields } from './field-selection.js';
 import {
   registerCreateProduct,
   registerDeleteProduct,
@@ -32,8 +33,10 @@ import {
   CategoryTreeSchema,
   CategoryUpdateBody,
   DeletedResponse,
+  limitOf,
   listAnswer,
   ProductListAnswer,
+  productListFields,
   SearchQuery,
   ShortListQuery,
   presentCategoryView,
@@ -80,13 +83,15 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const q = request.query;
+      const selection = parseFields(q.fields);
       const views = unwrap(
         await searchProducts.execute({ ...toFilters(q), ...(q.sort !== undefined ? { sort: q.sort } : {}) }),
       );
       if (q.q !== undefined) await recordSearch(request, q.q);
-      return listAnswer(views);
+      productListFields.use(reply, selection);
+      return listAnswer(views, selection);
     },
   );
 
@@ -100,7 +105,12 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
-    async (request) => listAnswer(unwrap(await featured.execute(request.query))),
+    async (request, reply) => {
+      const selection = parseFields(request.query.fields);
+      const views = unwrap(await featured.execute(limitOf(request.query)));
+      productListFields.use(reply, selection);
+      return listAnswer(views, selection);
+    },
   );
 
   app.get(
@@ -113,7 +123,12 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
-    async (request) => listAnswer(unwrap(await popular.execute(request.query))),
+    async (request, reply) => {
+      const selection = parseFields(request.query.fields);
+      const views = unwrap(await popular.execute(limitOf(request.query)));
+      productListFields.use(reply, selection);
+      return listAnswer(views, selection);
+    },
   );
 
   app.get(
@@ -126,12 +141,18 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
         response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
-    async (request) => {
-      const views = unwrap(await suggested.execute(request.query));
+    async (request, reply) => {
+      const selection = parseFields(request.query.fields);
+      const views = unwrap(await suggested.execute(limitOf(request.query)));
+      productListFields.use(reply, selection);
       return {
         status: 'success' as const,
         count: views.length,
-        data: { products: views.map((v) => presentView(v, { suggestionScore: v.suggestionScore })) },
+        data: {
+          products: views.map((v) =>
+            selectFields(presentView(v, { suggestionScore: v.suggestionScore }), selection),
+          ),
+        },
       };
     },
   );

@@ -31,6 +31,7 @@ import {
   presentProduct,
   type ProductJson,
 } from './presenter.js';
+import { fieldSerializers, FieldsParam, selectFields, type FieldSelection } from './field-selection.js';
 
 /**
  * Request schemas and wire conversions shared by the public catalog routes and the admin
@@ -273,13 +274,7 @@ export const ListQuery = Type.Object(
     sort: Type.Optional(Type.Enum([...LIST_SORTS])),
     page: Type.Optional(PageNumber),
     limit: Type.Optional(PageSize(100)),
-    fields: Type.Optional(
-      Type.String({
-        pattern: '^-?[A-Za-z_][A-Za-z0-9_.]*(,-?[A-Za-z_][A-Za-z0-9_.]*)*$',
-        maxLength: 500,
-        description: 'Comma list of fields to keep (or, prefixed with -, to drop); _id is always kept',
-      }),
-    ),
+    fields: Type.Optional(FieldsParam),
   },
   { additionalProperties: false },
 );
@@ -290,14 +285,20 @@ export const SearchQuery = Type.Object(
     ...filterProps,
     q: Type.Optional(Type.String({ maxLength: 100 })),
     sort: Type.Optional(Type.Enum(['price', 'price-desc', 'rating', 'popular', 'newest'])),
+    fields: Type.Optional(FieldsParam),
   },
   { additionalProperties: false },
 );
 
 export const ShortListQuery = Type.Object(
-  { limit: Type.Optional(PageSize(50)) },
+  { limit: Type.Optional(PageSize(50)), fields: Type.Optional(FieldsParam) },
   { additionalProperties: false },
 );
+
+/** A short list's use-case input: the limit alone (`fields` is the adapter's). */
+export function limitOf(q: { limit?: number }): { limit?: number } {
+  return q.limit !== undefined ? { limit: q.limit } : {};
+}
 
 export function toFilters(q: {
   occasion?: Static<typeof OccasionSchema>;
@@ -323,9 +324,6 @@ export function toFilters(q: {
   };
 }
 
-/** A product in a projected listing: any subset of the fields, `_id` always. */
-export const PartialProductSchema = Type.Partial(ProductSchema);
-
 export const PaginationSchema = Type.Object({
   page: Type.Integer(),
   limit: Type.Integer(),
@@ -345,20 +343,6 @@ export function paginationOf(page: Page<unknown>) {
     ...(page.page < pages ? { next: { page: page.page + 1, limit: page.limit } } : {}),
     ...(page.page > 1 ? { prev: { page: page.page - 1, limit: page.limit } } : {}),
   };
-}
-
-/** The original's `fields` projection over a presented product. */
-export function project(json: ProductJson, fields: string | undefined): Partial<ProductJson> {
-  if (fields === undefined) return json;
-  const names = fields.split(',').map((f) => f.trim());
-  const include = new Set(names.filter((n) => !n.startsWith('-')).map((n) => n.split('.')[0]!));
-  const exclude = new Set(names.filter((n) => n.startsWith('-')).map((n) => n.slice(1).split('.')[0]!));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(json)) {
-    const kept = k === '_id' || ((include.size === 0 || include.has(k)) && !exclude.has(k));
-    if (kept) out[k] = v;
-  }
-  return out as Partial<ProductJson>;
 }
 
 /** A product with its category populated (absent category: the plain id or null). */
@@ -457,10 +441,16 @@ export const DeletedResponse = Type.Object({
 /** A short product list answer (`{status, count, data: {products}}`, categories populated) and its schema. */
 export const ProductListAnswer = success({ products: Type.Array(ProductSchema) }, { count: Type.Integer() });
 
-export function listAnswer(views: readonly ProductView[]) {
+/** The trimmed serializers of `ProductListAnswer` (one cache for every short product list). */
+export const productListFields = fieldSerializers('short product list', (product) =>
+  success({ products: Type.Array(product) }, { count: Type.Integer() }),
+);
+
+/** The answer, each product trimmed to `selection` (`fields`) when one was asked for. */
+export function listAnswer(views: readonly ProductView[], selection?: FieldSelection) {
   return {
     status: 'success' as const,
     count: views.length,
-    data: { products: views.map((v) => presentView(v)) },
+    data: { products: views.map((v) => selectFields(presentView(v), selection)) },
   };
 }

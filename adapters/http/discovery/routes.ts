@@ -7,7 +7,14 @@ import { authHooks } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
-import { listAnswer, ProductListAnswer, ShortListQuery } from '../catalog/wire.js';
+import { parseFields } from '../catalog/field-selection.js';
+import {
+  limitOf,
+  listAnswer,
+  ProductListAnswer,
+  productListFields,
+  ShortListQuery,
+} from '../catalog/wire.js';
 
 /**
  * Related, trending and recommended products under /api/products. Registered before the catalog
@@ -30,7 +37,12 @@ export async function discoveryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
         response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
-    async (request) => listAnswer(unwrap(await trending.execute(request.query))),
+    async (request, reply) => {
+      const selection = parseFields(request.query.fields);
+      const views = unwrap(await trending.execute(limitOf(request.query)));
+      productListFields.use(reply, selection);
+      return listAnswer(views, selection);
+    },
   );
 
   app.get(
@@ -46,16 +58,17 @@ export async function discoveryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
         response: { 200: ProductListAnswer, ...errors(400, 429) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const selection = parseFields(request.query.fields);
       const user = request.principal?.user;
-      return listAnswer(
-        unwrap(
-          await recommendations.execute({
-            ...request.query,
-            ...(user ? { userId: user.id, taste: user.preferences } : {}),
-          }),
-        ),
+      const views = unwrap(
+        await recommendations.execute({
+          ...limitOf(request.query),
+          ...(user ? { userId: user.id, taste: user.preferences } : {}),
+        }),
       );
+      productListFields.use(reply, selection);
+      return listAnswer(views, selection);
     },
   );
 
@@ -71,6 +84,11 @@ export async function discoveryRoutes(app: App, deps: HttpRouteDeps): Promise<vo
         response: { 200: ProductListAnswer, ...errors(400, 404, 429) },
       },
     },
-    async (request) => listAnswer(unwrap(await related.execute({ id: request.params.id, ...request.query }))),
+    async (request, reply) => {
+      const selection = parseFields(request.query.fields);
+      const views = unwrap(await related.execute({ id: request.params.id, ...limitOf(request.query) }));
+      productListFields.use(reply, selection);
+      return listAnswer(views, selection);
+    },
   );
 }

@@ -18,6 +18,7 @@ import {
 import { searchRecorder } from './record-search-hook.js';
 import type { App, HttpRouteDeps } from '../types.js';
 import { ProductSchema } from '../catalog/presenter.js';
+import { fieldSerializers, FieldsParam, parseFields, selectFields } from '../catalog/field-selection.js';
 import { CategoryKey, ColorSchema, FlowerTypeSchema, OccasionSchema, presentView } from '../catalog/wire.js';
 
 /**
@@ -82,6 +83,7 @@ export const AdvancedQuery = Type.Object(
     facets: Type.Optional(Type.Boolean({ description: 'true: also answer the facet counts' })),
     page: Type.Optional(PageNumber),
     limit: Type.Optional(PageSize(100)),
+    fields: Type.Optional(FieldsParam),
   },
   { additionalProperties: false },
 );
@@ -105,16 +107,20 @@ const FacetsSchema = Type.Object(
   },
 );
 
-const AdvancedAnswer = success(
-  {
-    products: Type.Array(ProductSchema),
-    total: Type.Integer(),
-    page: Type.Integer(),
-    pages: Type.Integer(),
-    facets: Type.Optional(FacetsSchema),
-  },
-  { success: Type.Literal(true) },
-);
+const advancedAnswer = (product: TSchema) =>
+  success(
+    {
+      products: Type.Array(product),
+      total: Type.Integer(),
+      page: Type.Integer(),
+      pages: Type.Integer(),
+      facets: Type.Optional(FacetsSchema),
+    },
+    { success: Type.Literal(true) },
+  );
+const AdvancedAnswer = advancedAnswer(ProductSchema);
+/** Trimmed serializers for `fields` selections. */
+const advancedFields = fieldSerializers('/products/search/advanced', advancedAnswer);
 
 /** A 400 in the same shape as a schema failure, naming the query field. */
 function badQuery(path: string, message: string): Error {
@@ -247,15 +253,17 @@ export async function advancedSearchRoutes(app: App, deps: HttpRouteDeps): Promi
         response: { 200: AdvancedAnswer, ...errors(400, 429) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
+      const selection = parseFields(request.query.fields);
       search ??= deps.resolve.get(AdvancedSearch);
       const answer = unwrap(await search.execute(toInput(request.query)));
       if (request.query.q !== undefined) await record(request, request.query.q, request.query.filters);
+      advancedFields.use(reply, selection);
       return {
         status: 'success' as const,
         success: true as const,
         data: {
-          products: answer.products.map((v) => presentView(v)),
+          products: answer.products.map((v) => selectFields(presentView(v), selection)),
           total: answer.total,
           page: answer.page,
           pages: answer.pages,
