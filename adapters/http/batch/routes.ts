@@ -253,6 +253,9 @@ export async function batchRoutes(app: App, deps: HttpRouteDeps & { readonly ser
     '/',
     {
       preValidation: lowerCaseItemHeaders,
+      // An admin's batch is audited as one bulk operation; each item also has its own entry
+      // (its requestId is the batch's, dot, the item's index).
+      config: { audit: { resource: 'batch', action: 'bulk_operation' } },
       schema: {
         tags: ['batch'],
         summary: `Up to ${BATCH_MAX_REQUESTS} API requests in one call, run in order`,
