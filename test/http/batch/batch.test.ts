@@ -4,6 +4,7 @@ import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application
 import { BATCH_MAX_REQUESTS } from '../../../adapters/http/batch/routes.js';
 import { buildTestApp, loginAdmin, registerUser, type TestApp } from '../../support/harness.js';
 import { ADDRESS, aProduct } from '../../support/kit.js';
+import { signRequest } from '../../support/signing.js';
 
 interface Item {
   id?: string;
@@ -190,6 +191,24 @@ describe('http/batch: POST /api/batch', () => {
     expect(JSON.stringify(categories.json())).not.to.include('Shopper-made');
   });
 
+  it('an API key cannot batch (no key scope names the route), so a key never reaches routes beyond its scopes', async () => {
+    const created = await t.request({
+      method: 'POST',
+      url: '/api/admin/api-keys',
+      token: admin,
+      body: { name: 'batch probe', scopes: ['catalog:read'] },
+    });
+    expect(created.statusCode, created.body).to.equal(201);
+    const res = await t.request({
+      method: 'POST',
+      url: '/api/batch',
+      headers: { 'x-api-key': created.json().data.key },
+      body: { requests: [{ method: 'GET', path: '/api/categories' }] },
+    });
+    expect(res.statusCode).to.equal(403);
+    expect(res.json().code).to.equal('API_KEY_SCOPE');
+  });
+
   it('stopOnError: after the first failing item the rest are not run (424 BATCH_ABORTED)', async () => {
     const name = `Never-made ${Date.now()}`;
     const { items } = await batch(
@@ -209,6 +228,37 @@ describe('http/batch: POST /api/batch', () => {
       { method: 'GET', path: '/api/categories' },
     ]);
     expect(all.map((i) => i.status)).to.deep.equal([401, 200]);
+  });
+
+  it('X-Admin-Confirmation and request signatures on an item work as on the route alone', async () => {
+    const key = (await t.request({ method: 'GET', url: '/api/auth/signing-key', token: admin })).json().data
+      .key as string;
+    const path = '/api/admin/products/bulk-update';
+    const body = { productIds: [productId], updates: { price: 321 } };
+    const confirmed = { 'X-Admin-Confirmation': 'confirmed' };
+    const signed = signRequest({ method: 'PUT', url: path, body, key });
+    const { items } = await batch(
+      t,
+      [
+        { method: 'DELETE', path: '/api/admin/test-sensitive' },
+        { method: 'DELETE', path: '/api/admin/test-sensitive', headers: confirmed },
+        { method: 'PUT', path, headers: confirmed, body },
+        {
+          method: 'PUT',
+          path,
+          headers: { ...confirmed, ...signed },
+          body: { ...body, updates: { price: 999 } },
+        },
+        { method: 'PUT', path, headers: { ...confirmed, ...signed }, body },
+      ],
+      { token: admin },
+    );
+    expect(items.map((i) => i.status)).to.deep.equal([400, 200, 401, 401, 200]);
+    expect(items[0]!.body.code).to.equal('CONFIRMATION_REQUIRED');
+    expect(items[2]!.body.code).to.equal('SIGNATURE_REQUIRED');
+    expect(items[3]!.body.code).to.equal('SIGNATURE_INVALID'); // the signature covers the item's body
+    const product = await t.container.get<ProductRepository>(PRODUCT_REPOSITORY).findById(productId);
+    expect(product!.price).to.equal(32100);
   });
 
   it('an Idempotency-Key on a sub-request keeps working: the replay answers the first order, once', async () => {
