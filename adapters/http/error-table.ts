@@ -21,6 +21,10 @@ export const HTTP_ERROR_CODES = [
   'SIGNATURE_INVALID',
   'SIGNATURE_EXPIRED',
   'NONCE_REUSED',
+  // POST /api/batch (issue 14): an item reached a route no batch may call (itself, uploads,
+  // realtime, file exports); with stopOnError, the items after a failed one are not run
+  'BATCH_REQUEST_NOT_ALLOWED',
+  'BATCH_ABORTED',
 ] as const;
 
 export type HttpErrorCode = (typeof HTTP_ERROR_CODES)[number];
@@ -72,6 +76,8 @@ export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   SIGNATURE_INVALID: 401,
   SIGNATURE_EXPIRED: 401,
   NONCE_REUSED: 401,
+  BATCH_REQUEST_NOT_ALLOWED: 400,
+  BATCH_ABORTED: 424,
   EMAIL_TAKEN: 400,
   INVALID_CREDENTIALS: 400,
   NOT_AUTHENTICATED: 401,

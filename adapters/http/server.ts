@@ -1,6 +1,7 @@
 import { searchPlugin } from './search/plugin.js';
 import { advancedSearchRoutes } from './search/advanced-routes.js';
 import { analyticsRoutes } from './analytics/routes.js';
+import { batchRoutes, refuseUnbatchable } from './batch/routes.js';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Server as NetServer, type Socket } from 'node:net';
@@ -587,6 +588,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.addHook('preValidation', completeDeferredSignatureCheck);
   // Every admin mutation outside /api/admin is audited by this one hook (/api/admin audits itself).
   auditAdminMutations(app, resolve);
+  // A batch's sub-requests (POST /api/batch) that reach a route no batch may call are refused.
+  refuseUnbatchable(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -839,6 +842,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       await scoped.register(searchPlugin, { ...deps, prefix: '/search' });
       await scoped.register(recommendationTrainingRoutes, { ...deps, prefix: '/recommendations' });
       await scoped.register(analyticsRoutes, { ...deps, prefix: '/analytics' });
+      await scoped.register(batchRoutes, { ...deps, prefix: '/batch', server: app });
       scoped.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
       scoped.get('/asyncapi.json', { schema: { hide: true } }, async (request) =>
         asyncApiDocument({

@@ -109,6 +109,8 @@ export const AUDIT_RESOURCES = [
   'search',
   'recommendation',
   'api-key',
+  // POST /api/batch (issue 14): the batch itself; each of its items has its own entry
+  'batch',
 ] as const;
 export type AuditResource = (typeof AUDIT_RESOURCES)[number];
 

@@ -18,6 +18,9 @@ const TRANSPORT_CODES = [
   'SIGNATURE_INVALID',
   'SIGNATURE_EXPIRED',
   'NONCE_REUSED',
+  // POST /api/batch (adapters/http/batch)
+  'BATCH_REQUEST_NOT_ALLOWED',
+  'BATCH_ABORTED',
 ];
 
 const inner = ['domain', 'application'].flatMap((layer) => filesUnder(join(root, layer)));

@@ -51,6 +51,7 @@ const RESOURCE_BY_PATH: readonly (readonly [RegExp, AuditResource])[] = [
   [/^\/api\/notifications(\/|$)/, 'notification'],
   [/^\/api\/search(\/|$)/, 'search'],
   [/^\/api\/recommendations(\/|$)/, 'recommendation'],
+  [/^\/api\/batch(\/|$)/, 'batch'],
 ];
 
 function isResource(value: unknown): value is AuditResource {
