@@ -2,6 +2,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import { ListProducts } from '../../../application/catalog/product-queries.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
+import { PRODUCT_VIEWS, type ProductViews } from '../../../application/discovery/ports.js';
 import { RESPONSE_CACHE_CONTROL } from '../../../adapters/http/response-cache.js';
 import { buildTestApp, loginAdmin, type TestApp } from '../../support/harness.js';
 
@@ -132,6 +133,20 @@ describe('http/cache: the response cache (embedded default)', () => {
     expect(res.statusCode).to.equal(200);
     expect(await detail()).to.equal(1234.5);
     expect(await listed()).to.equal(1234.5);
+  });
+
+  it('a product page served from the cache still counts as a view, every time', async () => {
+    const views = t.container.get<ProductViews>(PRODUCT_VIEWS);
+    const counted = async () =>
+      (await views.since('2000-01-01'))
+        .filter((v) => v.productId === id)
+        .reduce((sum, v) => sum + v.count, 0);
+    const before = await counted();
+    const first = await get(`/api/products/${id}`);
+    for (let i = 0; i < 2; i += 1) {
+      expect((await get(`/api/products/${id}`)).headers.etag).to.equal(first.headers.etag);
+    }
+    expect((await counted()) - before).to.equal(3);
   });
 
   it('an error is not cached (a bad query answers 400 each time)', async () => {
