@@ -181,7 +181,8 @@ export function registerResponseCache(
     sizeCalculation: (e) => Math.max(1, e.identity.length + e.gzip.length + e.br.length + e.tag.length),
   });
   const flights = new Map<string, Flight>();
-  const count = (outcome: 'hit' | 'miss' | 'bypass') =>
+  // outcome is hit | miss (METRIC_DEFINITIONS); a bypass (generation unknown) is a miss.
+  const count = (outcome: 'hit' | 'miss') =>
     metrics.count('cache_lookups_total', { cache: 'response', outcome });
 
   const lookup = async (key: string, ttlSeconds: number): Promise<Entry | undefined> => {
@@ -211,7 +212,7 @@ export function registerResponseCache(
     if (!route || request.method !== 'GET') return;
     const generations = await Promise.all(route.namespaces.map((ns) => cache.generation(ns)));
     if (generations.some((g) => g === undefined)) {
-      count('bypass');
+      count('miss');
       return;
     }
     const key = `GET ${request.routeOptions.url ?? ''} ${cacheKey(request.params)} ${cacheKey(request.query)} ${generations.join(',')}`;

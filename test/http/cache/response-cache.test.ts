@@ -1,5 +1,7 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { expect } from 'chai';
+import sinon from 'sinon';
+import { METRICS, type Metrics } from '../../../application/shared/metrics.js';
 import { ListProducts } from '../../../application/catalog/product-queries.js';
 import { PRODUCT_REPOSITORY, type ProductRepository } from '../../../application/catalog/ports.js';
 import { PRODUCT_VIEWS, type ProductViews } from '../../../application/discovery/ports.js';
@@ -147,6 +149,24 @@ describe('http/cache: the response cache (embedded default)', () => {
       expect((await get(`/api/products/${id}`)).headers.etag).to.equal(first.headers.etag);
     }
     expect((await counted()) - before).to.equal(3);
+  });
+
+  it("records each lookup's outcome through the Metrics port (cache_lookups_total, cache=response)", async () => {
+    const count = sinon.spy(t.container.get<Metrics>(METRICS), 'count');
+    try {
+      await get('/api/products?limit=9');
+      await get('/api/products?limit=9');
+      const outcomes = count
+        .getCalls()
+        .filter((c) => c.args[0] === 'cache_lookups_total')
+        .map((c) => c.args[1]);
+      expect(outcomes).to.deep.equal([
+        { cache: 'response', outcome: 'miss' },
+        { cache: 'response', outcome: 'hit' },
+      ]);
+    } finally {
+      count.restore();
+    }
   });
 
   it('an error is not cached (a bad query answers 400 each time)', async () => {
