@@ -110,6 +110,8 @@ export async function createApplication(
     environment: config.nodeEnv,
     version: VERSION,
     realtime: config.realtime,
+    responseCache: { ...config.responseCache, ttl: config.cacheTtl, shared: config.redis !== null },
+    compressionThresholdBytes: config.compressionThresholdBytes,
     ...(realtime ? { realtimeEndpoint: realtime } : {}),
   });
   let uws: UwsTransport | null = null;

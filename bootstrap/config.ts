@@ -177,6 +177,10 @@ export interface Config {
     readonly searchSeconds: number;
     readonly categoriesSeconds: number;
   };
+  /** The HTTP response cache (adapters/http/response-cache.ts): on/off and its in-process LRU bound. */
+  readonly responseCache: { readonly enabled: boolean; readonly maxBytes: number };
+  /** Dynamic answers at least this big are compressed (gzip/brotli, negotiated). */
+  readonly compressionThresholdBytes: number;
   /** How often an instance checks the model store for a newer recommendation model (application/discovery ServedModel). */
   readonly servedModel: { readonly refreshMs: number };
   /** Stock held for an order being placed expires after ttlMs; a sweeper returns it every sweepIntervalMs. */
@@ -772,6 +776,11 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       searchSeconds: int(env, 'CACHE_TTL_SEARCH_SECONDS', 15 * 60, 1, 7 * 86400),
       categoriesSeconds: int(env, 'CACHE_TTL_CATEGORIES_SECONDS', 6 * 3600, 1, 7 * 86400),
     },
+    responseCache: {
+      enabled: bool(env, 'RESPONSE_CACHE_ENABLED', true),
+      maxBytes: int(env, 'RESPONSE_CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
+    },
+    compressionThresholdBytes: int(env, 'COMPRESSION_THRESHOLD_BYTES', 1024, 0, 1024 * 1024 * 1024),
     servedModel: { refreshMs: 1000 * int(env, 'RECOMMENDATIONS_REFRESH_SECONDS', 30, 1, 24 * 3600) },
     stockReservation: {
       ttlMs: int(env, 'STOCK_RESERVATION_TTL_MS', 15 * 60_000, 1000, 24 * 3600_000),

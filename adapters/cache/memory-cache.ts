@@ -11,6 +11,7 @@ interface Entry {
  */
 export class MemoryCache implements Cache {
   private readonly spaces = new Map<string, Map<string, Entry>>();
+  private readonly generations = new Map<string, number>();
 
   constructor(
     private readonly maxEntries = 5000,
@@ -71,6 +72,11 @@ export class MemoryCache implements Cache {
 
   async invalidate(namespace: string): Promise<void> {
     this.spaces.delete(namespace);
+    this.generations.set(namespace, (this.generations.get(namespace) ?? 0) + 1);
+  }
+
+  async generation(namespace: string): Promise<string | undefined> {
+    return String(this.generations.get(namespace) ?? 0);
   }
 }
 
@@ -89,4 +95,8 @@ export class NoCache implements Cache {
     return compute();
   }
   async invalidate(): Promise<void> {}
+  /** Never known: nothing may be cached by generation either. */
+  async generation(): Promise<string | undefined> {
+    return undefined;
+  }
 }

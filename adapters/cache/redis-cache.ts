@@ -47,7 +47,7 @@ export class RedisCache implements Cache {
     }
   }
 
-  private async generation(namespace: string): Promise<string> {
+  private async currentGeneration(namespace: string): Promise<string> {
     if (this.pending.size > 0) await this.replayInvalidations();
     return (await this.redis.get(this.generationKey(namespace))) ?? '0';
   }
@@ -57,7 +57,7 @@ export class RedisCache implements Cache {
     key: string,
   ): Promise<{ generation: string; value: T | undefined } | null> {
     try {
-      const generation = await this.generation(namespace);
+      const generation = await this.currentGeneration(namespace);
       const raw = await this.redis.get(this.entryKey(namespace, generation, key));
       this.outage.succeeded();
       return { generation, value: raw === null ? undefined : decode<T>(raw) };
@@ -88,7 +88,7 @@ export class RedisCache implements Cache {
 
   async set<T>(namespace: string, key: string, value: T, ttlSeconds: number): Promise<void> {
     try {
-      const generation = await this.generation(namespace);
+      const generation = await this.currentGeneration(namespace);
       await this.store(namespace, generation, key, value, ttlSeconds);
     } catch (error) {
       this.outage.failed(error);
@@ -106,6 +106,17 @@ export class RedisCache implements Cache {
     const value = await compute();
     if (found && value !== undefined) await this.store(namespace, found.generation, key, value, ttlSeconds);
     return value;
+  }
+
+  async generation(namespace: string): Promise<string | undefined> {
+    try {
+      const generation = await this.currentGeneration(namespace);
+      this.outage.succeeded();
+      return generation;
+    } catch (error) {
+      this.outage.failed(error);
+      return undefined;
+    }
   }
 
   async invalidate(namespace: string): Promise<void> {

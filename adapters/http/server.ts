@@ -15,6 +15,7 @@ import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
+import compress from '@fastify/compress';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
@@ -57,6 +58,9 @@ import { paymentsRoutes } from './payments/routes.js';
 import { promotionsRoutes } from './promotions/routes.js';
 import { inventoryRoutes } from './inventory/routes.js';
 import { notificationsPlugin } from './notifications/plugin.js';
+import { registerResponseCache, type ResponseCacheSettings } from './response-cache.js';
+import { CACHE, type Cache } from '../../application/shared/ports.js';
+import { METRICS, type Metrics } from '../../application/shared/metrics.js';
 import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media/uploads.js';
 import { realtimeTransport } from '../realtime/fastify-transport.js';
 import type { RealtimeEndpoint } from '../realtime/connection.js';
@@ -176,6 +180,10 @@ export interface HttpOptions {
    * this port as WebSocket upgrades and Server-Sent Events. Absent: no realtime routes.
    */
   readonly realtimeEndpoint?: RealtimeEndpoint;
+  /** The public catalog reads' response cache (routes opt in with `config.responseCache`). */
+  readonly responseCache: ResponseCacheSettings;
+  /** Dynamic answers at least this big are compressed, negotiated by Accept-Encoding. */
+  readonly compressionThresholdBytes: number;
 }
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function is that default.
@@ -807,6 +815,17 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       toOpenApi30Bounds('openapiObject' in document ? document.openapiObject : document.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  // Answers of at least the threshold are compressed, negotiated (br, then gzip). Skipped where a
+  // Content-Encoding is already set (the response cache's precomputed variants), for SSE
+  // (text/event-stream is not a compressible type), ranges (206) and non-text types (images);
+  // WebSocket upgrades never reach it.
+  await app.register(compress, {
+    global: true,
+    threshold: options.compressionThresholdBytes,
+    encodings: ['br', 'gzip'],
+  });
+  // Public catalog reads answered from the response cache (their routes opt in).
+  registerResponseCache(app, options.responseCache, resolve.get<Cache>(CACHE), resolve.get<Metrics>(METRICS));
   // The admin dashboard page (/admin/) and its vendored Chart.js, under the page's own stricter CSP.
   await adminPage(app);
 

@@ -76,6 +76,12 @@ export interface Cache {
     compute: () => Promise<T | undefined>,
   ): Promise<T | undefined>;
   invalidate(namespace: string): Promise<void>;
+  /**
+   * A tag that changes whenever `invalidate(namespace)` runs (on any instance sharing the cache):
+   * what derived caches (the HTTP response cache) key their entries by. Undefined when it cannot be
+   * told (no cache, the shared store unreachable): the caller must not cache then.
+   */
+  generation(namespace: string): Promise<string | undefined>;
 }
 export const CACHE = token<Cache>('Cache');
 

@@ -13,7 +13,10 @@ import {
   GetSuggestedProducts,
   SearchProducts,
 } from '../../../application/catalog/product-queries.js';
+import { CATALOG_CACHE } from '../../../application/catalog/cached-reads.js';
+import { RecordProductView } from '../../../application/discovery/use-cases.js';
 import { authHooks } from '../auth.js';
+import type { ResponseCacheRoute } from '../response-cache.js';
 import { searchRecorder } from '../search/record-search-hook.js';
 import { unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, success } from '../schemas.js';
@@ -66,16 +69,42 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
 
   const tags = ['products'];
 
+  // Response cache opt-ins (adapters/http/response-cache.ts): none of these answers depends on the
+  // caller; the side effects of a read (a search recorded, a view counted) still run on a hit.
+  const recordView = deps.resolve.get(RecordProductView);
+  const textOf = (request: { query: unknown }) => {
+    const q = request.query as { q?: string; search?: string };
+    return q.q ?? q.search;
+  };
+  const productsCache = (
+    ttl: ResponseCacheRoute['ttl'] = 'productsSeconds',
+    onHit?: ResponseCacheRoute['onHit'],
+  ) => ({
+    responseCache: { namespaces: [CATALOG_CACHE.products], ttl, ...(onHit ? { onHit } : {}) },
+  });
+  const searchCache = productsCache('searchSeconds', async (request) => {
+    const { q } = request.query as { q?: string };
+    if (q !== undefined) await recordSearch(request, q);
+  });
+  const categoriesCache = {
+    responseCache: { namespaces: [CATALOG_CACHE.categories], ttl: 'categoriesSeconds' },
+  } as const;
+
   registerListProducts(app, deps, {
     path: '/products',
     tags,
     summary: 'List products with filters, sort, paging and field projection (category populated)',
     public: true,
+    config: productsCache('productsSeconds', async (request) => {
+      const text = textOf(request);
+      if (text !== undefined) await recordSearch(request, text);
+    }),
   });
 
   app.get(
     '/products/search',
     {
+      config: searchCache,
       schema: {
         tags,
         summary: 'Search products by text and filters (no paging)',
@@ -98,6 +127,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
   app.get(
     '/products/featured',
     {
+      config: productsCache(),
       schema: {
         tags,
         summary: 'Featured products (up to limit, default 8)',
@@ -116,6 +146,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
   app.get(
     '/products/popular',
     {
+      config: productsCache(),
       schema: {
         tags,
         summary: 'Popular products (up to limit, default 8)',
@@ -134,6 +165,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
   app.get(
     '/products/suggested',
     {
+      config: productsCache(),
       schema: {
         tags,
         summary: 'Home page suggestions: in-stock products by suggestion score (compat 2.1)',
@@ -162,6 +194,10 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
     tags,
     summary: 'One product, category populated',
     public: true,
+    config: productsCache('productsSeconds', async (request) => {
+      const { id } = request.params as { id: string };
+      await recordView.execute({ productId: id }).catch(() => undefined);
+    }),
   });
 
   registerCreateProduct(app, deps, {
@@ -193,6 +229,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
   app.get(
     '/categories',
     {
+      config: categoriesCache,
       schema: {
         tags: ctags,
         summary: 'Active categories by display order, parent populated with its name',
@@ -215,6 +252,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
   app.get(
     '/categories/tree',
     {
+      config: categoriesCache,
       schema: {
         tags: ctags,
         summary: 'Active categories as a tree (nested children)',
@@ -233,6 +271,7 @@ export async function catalogRoutes(app: App, deps: HttpRouteDeps): Promise<void
   app.get(
     '/categories/:id',
     {
+      config: categoriesCache,
       schema: {
         tags: ctags,
         summary: 'One category by id or slug',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import type { Cache } from '../../../application/shared/ports.js';
-import { MemoryCache } from '../../../adapters/cache/memory-cache.js';
+import { MemoryCache, NoCache } from '../../../adapters/cache/memory-cache.js';
 import { RedisCache } from '../../../adapters/cache/redis-cache.js';
 import { describeWith, serviceUrl } from '../../support/services.js';
 import { readyClient, reconnect, silentLogger } from './redis-support.js';
@@ -98,6 +98,17 @@ function cacheContract(make: () => Promise<Cache>): void {
     expect(await first).to.equal(1); // the caller that asked before the change gets its answer
     expect(await cache.remember('ns', 'race', 60, async () => version)).to.equal(2);
   });
+
+  it('generation is stable until its namespace is invalidated, then differs (and only for it)', async () => {
+    const before = await cache.generation('ns');
+    const other = await cache.generation('kept');
+    expect(before).to.be.a('string');
+    expect(await cache.generation('ns')).to.equal(before);
+    await cache.invalidate('ns');
+    const after = await cache.generation('ns');
+    expect(after).to.be.a('string').and.not.equal(before);
+    expect(await cache.generation('kept')).to.equal(other);
+  });
 }
 
 describe('contract: Cache (memory)', () => {
@@ -111,6 +122,13 @@ describe('contract: Cache (memory)', () => {
     expect(await cache.get('ns', 'a')).to.equal(undefined);
     expect(await cache.get('ns', 'b')).to.equal(2);
     expect(await cache.get('ns', 'c')).to.equal(3);
+  });
+});
+
+describe('NoCache', () => {
+  it('never knows a generation, so nothing derived is cached either', async () => {
+    const cache = new NoCache();
+    expect(await cache.generation()).to.equal(undefined);
   });
 });
 
@@ -162,5 +180,19 @@ describeWith(['redis'], 'contract: Cache (redis)', () => {
     await reconnect(lostClient);
     expect(await a.remember('ns', 'price', 60, async () => 150)).to.equal(150);
     expect(await b.get('ns', 'price')).to.equal(150);
+  });
+
+  it("one instance's invalidation changes the generation another instance reads; unknown while Redis is lost", async () => {
+    const prefix = `af:test-${randomUUID()}:`;
+    const lostClient = await client();
+    const a = new RedisCache(shared, prefix, silentLogger);
+    const b = new RedisCache(lostClient, prefix, silentLogger);
+    const before = await b.generation('ns');
+    await a.invalidate('ns');
+    expect(await b.generation('ns'))
+      .to.be.a('string')
+      .and.not.equal(before);
+    lostClient.disconnect();
+    expect(await b.generation('ns')).to.equal(undefined);
   });
 });

@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LRUCache } from 'lru-cache';
+import { cacheKey, type CatalogCacheTtl } from '../../application/catalog/cached-reads.js';
+import type { Cache } from '../../application/shared/ports.js';
+import type { Metrics } from '../../application/shared/metrics.js';
+import type { App } from './types.js';
+
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/** The opt-in a public read puts in its route config: what its answer depends on and how long it keeps. */
+export interface ResponseCacheRoute {
+  /** The Cache namespaces whose generations the answer depends on (CATALOG_CACHE.*). */
+  readonly namespaces: readonly string[];
+  /** Which of the catalog TTLs applies (config.cacheTtl). */
+  readonly ttl: keyof CatalogCacheTtl;
+  /**
+   * What the handler does beside answering and must still happen when the answer comes from the
+   * cache (a product view counted, a search recorded). Runs only on hits: on a miss the handler does it.
+   */
+  readonly onHit?: (request: FastifyRequest) => Promise<void>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Serve this GET's 200 answers from the response cache (adapters/http/response-cache.ts). */
+    responseCache?: ResponseCacheRoute;
+  }
+}
+
+export interface ResponseCacheSettings {
+  /** false: every request runs its handler (the "caching disabled" mode). */
+  readonly enabled: boolean;
+  /** The in-process LRU's bound: bytes of every variant of every entry together. */
+  readonly maxBytes: number;
+  readonly ttl: CatalogCacheTtl;
+  /** Also keep entries in the shared Cache (Redis), so the instances compute each answer once. */
+  readonly shared: boolean;
+}
+
+/**
+ * Browsers and proxies may keep the answer but must revalidate it before each use: a price change
+ * is served at once, and a revalidation is a cheap 304 through the ETag.
+ */
+export const RESPONSE_CACHE_CONTROL = 'public, max-age=0, must-revalidate';
+const SHARED_NAMESPACE = 'http.response';
+
+interface Entry {
+  readonly contentType: string;
+  readonly identity: Buffer;
+  readonly gzip: Buffer;
+  readonly br: Buffer;
+  /** Strong tag of the identity bytes; the encoded variants append -gz / -br. */
+  readonly tag: string;
+}
+
+interface SharedEntry {
+  readonly t: string;
+  readonly i: string;
+  readonly g: string;
+  readonly b: string;
+  readonly e: string;
+}
+
+interface Flight {
+  readonly key: string;
+  readonly ttlSeconds: number;
+  readonly promise: Promise<Entry | undefined>;
+  settle(entry: Entry | undefined): void;
+  settled: boolean;
+}
+
+const FLIGHT = Symbol('responseCacheFlight');
+type WithFlight = FastifyRequest & { [FLIGHT]?: Flight };
+
+async function buildEntry(body: Buffer, contentType: string): Promise<Entry> {
+  const [gz, br] = await Promise.all([
+    gzipAsync(body, { level: 6 }),
+    brotliAsync(body, {
+      params: {
+        [zlibConstants.BROTLI_PARAM_QUALITY]: 5,
+        [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length,
+      },
+    }),
+  ]);
+  const tag = createHash('sha256').update(body).digest('base64url').slice(0, 27);
+  return { contentType, identity: body, gzip: gz, br, tag };
+}
+
+function toShared(e: Entry): SharedEntry {
+  return {
+    t: e.contentType,
+    i: e.identity.toString('base64'),
+    g: e.gzip.toString('base64'),
+    b: e.br.toString('base64'),
+    e: e.tag,
+  };
+}
+
+function fromShared(s: SharedEntry): Entry {
+  return {
+    contentType: s.t,
+    identity: Buffer.from(s.i, 'base64'),
+    gzip: Buffer.from(s.g, 'base64'),
+    br: Buffer.from(s.b, 'base64'),
+    tag: s.e,
+  };
+}
+
+type Coding = 'br' | 'gzip' | 'identity';
+
+/** The best coding the client accepts (q > 0): br, then gzip, else identity. */
+export function negotiate(acceptEncoding: string | undefined): Coding {
+  if (!acceptEncoding) return 'identity';
+  const accepted = new Map<string, number>();
+  for (const part of acceptEncoding.split(',')) {
+    const [name = '', ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const weight = q === undefined ? 1 : Number(q.slice(2));
+    accepted.set(name.trim(), Number.isFinite(weight) ? weight : 0);
+  }
+  const ok = (coding: string) => (accepted.get(coding) ?? accepted.get('*') ?? 0) > 0;
+  if (ok('br')) return 'br';
+  if (ok('gzip')) return 'gzip';
+  return 'identity';
+}
+
+function etagOf(entry: Entry, coding: Coding): string {
+  return `"${entry.tag}${coding === 'br' ? '-br' : coding === 'gzip' ? '-gz' : ''}"`;
+}
+
+function matchesIfNoneMatch(header: string | undefined, entry: Entry): boolean {
+  if (!header) return false;
+  return header.split(',').some((raw) => {
+    const tag = raw.trim().replace(/^W\//, '');
+    return (
+      tag === '*' || tag === `"${entry.tag}"` || tag === `"${entry.tag}-gz"` || tag === `"${entry.tag}-br"`
+    );
+  });
+}
+
+/** Answers `entry`: 304 when the client holds it, else the variant its Accept-Encoding prefers. */
+function answer(request: FastifyRequest, reply: FastifyReply, entry: Entry): Buffer | null {
+  const coding = negotiate(request.headers['accept-encoding']);
+  reply.header('vary', 'Accept-Encoding');
+  reply.header('cache-control', RESPONSE_CACHE_CONTROL);
+  reply.header('etag', etagOf(entry, coding));
+  if (matchesIfNoneMatch(request.headers['if-none-match'], entry)) {
+    reply.code(304);
+    reply.removeHeader('content-length');
+    return null;
+  }
+  reply.header('content-type', entry.contentType);
+  if (coding !== 'identity') reply.header('content-encoding', coding);
+  return coding === 'br' ? entry.br : coding === 'gzip' ? entry.gzip : entry.identity;
+}
+
+/**
+ * The HTTP response cache: a GET route whose config carries `responseCache` has its 200 answers
+ * kept as the bytes sent (plus gzip and brotli variants, computed once), keyed by the route, its
+ * validated params and query (keys sorted, defaults applied) and the current generations of its
+ * namespaces. Two tiers: an in-process LRU bounded by bytes, then the shared Cache (Redis) when
+ * `shared`. A write invalidates a namespace (cached-reads.ts), which changes its generation on
+ * every instance at once, so the next read misses: exact, with nothing to purge. While the
+ * generation cannot be read (Redis down) nothing is served from or stored in this cache. N
+ * parallel requests for a cold key run the handler once (single-flight); the others wait for its
+ * bytes. ETag + If-None-Match answer 304.
+ */
+export function registerResponseCache(
+  app: App,
+  settings: ResponseCacheSettings,
+  cache: Cache,
+  metrics: Metrics,
+): void {
+  if (!settings.enabled) return;
+  const lru = new LRUCache<string, Entry>({
+    maxSize: settings.maxBytes,
+    sizeCalculation: (e) => Math.max(1, e.identity.length + e.gzip.length + e.br.length + e.tag.length),
+  });
+  const flights = new Map<string, Flight>();
+  // outcome is hit | miss (METRIC_DEFINITIONS); a bypass (generation unknown) is a miss.
+  const count = (outcome: 'hit' | 'miss') =>
+    metrics.count('cache_lookups_total', { cache: 'response', outcome });
+
+  const lookup = async (key: string, ttlSeconds: number): Promise<Entry | undefined> => {
+    const local = lru.get(key);
+    if (local || !settings.shared) return local;
+    const found = await cache.get<SharedEntry>(SHARED_NAMESPACE, key);
+    if (!found) return undefined;
+    const entry = fromShared(found);
+    lru.set(key, entry, { ttl: 1000 * ttlSeconds });
+    return entry;
+  };
+
+  const serveHit = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    entry: Entry,
+    route: ResponseCacheRoute,
+  ) => {
+    count('hit');
+    if (route.onHit) await route.onHit(request);
+    const payload = answer(request, reply, entry);
+    return payload === null ? reply.send() : reply.send(payload);
+  };
+
+  app.addHook('preHandler', async (request, reply) => {
+    const route = request.routeOptions.config?.responseCache;
+    if (!route || request.method !== 'GET') return;
+    const generations = await Promise.all(route.namespaces.map((ns) => cache.generation(ns)));
+    if (generations.some((g) => g === undefined)) {
+      count('miss');
+      return;
+    }
+    const key = `GET ${request.routeOptions.url ?? ''} ${cacheKey(request.params)} ${cacheKey(request.query)} ${generations.join(',')}`;
+    const found = await lookup(key, settings.ttl[route.ttl]);
+    if (found) return serveHit(request, reply, found, route);
+    const running = flights.get(key);
+    if (running) {
+      const computed = await running.promise;
+      if (computed) return serveHit(request, reply, computed, route);
+      count('miss'); // the leader's answer was not cacheable: this one runs its own handler
+      return;
+    }
+    count('miss');
+    let settle!: (entry: Entry | undefined) => void;
+    const promise = new Promise<Entry | undefined>((resolve) => (settle = resolve));
+    const flight: Flight = {
+      key,
+      ttlSeconds: settings.ttl[route.ttl],
+      promise,
+      settled: false,
+      settle: (entry) => {
+        if (flight.settled) return;
+        flight.settled = true;
+        flights.delete(key);
+        settle(entry);
+      },
+    };
+    flights.set(key, flight);
+    (request as WithFlight)[FLIGHT] = flight;
+  });
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    const flight = (request as WithFlight)[FLIGHT];
+    if (!flight || flight.settled) return payload;
+    if (reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) {
+      flight.settle(undefined);
+      return payload;
+    }
+    const body = typeof payload === 'string' ? Buffer.from(payload) : payload;
+    const contentType = String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8');
+    let entry: Entry;
+    try {
+      entry = await buildEntry(body, contentType);
+    } catch {
+      flight.settle(undefined);
+      return payload;
+    }
+    lru.set(flight.key, entry, { ttl: 1000 * flight.ttlSeconds });
+    flight.settle(entry);
+    if (settings.shared) await cache.set(SHARED_NAMESPACE, flight.key, toShared(entry), flight.ttlSeconds);
+    return answer(request, reply, entry);
+  });
+
+  // A leader that never reached onSend (aborted, failed before sending) frees its followers.
+  const release = async (request: FastifyRequest) => {
+    (request as WithFlight)[FLIGHT]?.settle(undefined);
+  };
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
+}
