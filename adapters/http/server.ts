@@ -13,7 +13,6 @@ import Fastify, {
 } from 'fastify';
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import helmet from '@fastify/helmet';
 import cors from '@fastify/cors';
 import compress from '@fastify/compress';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
@@ -33,6 +32,7 @@ import {
 } from './auth.js';
 import { TOKEN_SERVICE, type TokenService } from '../../application/identity/ports.js';
 import { addInputRules, ErrorBody } from './schemas.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { completeDeferredSignatureCheck, keepRawBody } from './signing/verify.js';
@@ -645,18 +645,7 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     reply.status(404).send(routeNotFoundBody(request.originalUrl));
   });
 
-  await app.register(helmet, {
-    // Swagger UI needs inline scripts/styles; the API itself serves JSON only.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'https:'],
-      },
-    },
-    crossOriginResourcePolicy: { policy: 'cross-origin' },
-  });
+  registerSecurityHeaders(app);
   await app.register(cors, {
     origin: [...options.corsOrigins],
     credentials: true,
