@@ -5,6 +5,7 @@ import { RecordProductView } from '../../../application/discovery/use-cases.js';
 import { unwrap } from '../errors.js';
 import { searchRecorder } from '../search/record-search-hook.js';
 import { atMount, type RouteMount } from '../route-mount.js';
+import { listingPagination, nextCursorOf, NextCursorProps } from '../cursor.js';
 import { errors, IdParams, success } from '../schemas.js';
 import type { App, RouteDeps } from '../types.js';
 import { ProductSchema, presentProduct } from './presenter.js';
@@ -14,7 +15,6 @@ import {
   PaginationSchema,
   PartialProductSchema,
   ProductBody,
-  paginationOf,
   presentView,
   project,
   toCreateInput,
@@ -52,7 +52,7 @@ export function registerListProducts(
       response: {
         200: success(
           { products: Type.Array(PartialProductSchema) },
-          { count: Type.Integer(), pagination: PaginationSchema },
+          { count: Type.Integer(), pagination: PaginationSchema, ...NextCursorProps },
         ),
         ...errors(400, ...guardErrors(mount), 429),
       },
@@ -66,6 +66,7 @@ export function registerListProducts(
           sort: toProductSort(q.sort),
           ...(q.page !== undefined ? { page: q.page } : {}),
           ...(limit !== undefined ? { limit } : {}),
+          ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         }),
       );
       const text = q.q ?? q.search;
@@ -73,7 +74,8 @@ export function registerListProducts(
       return {
         status: 'success' as const,
         count: page.items.length,
-        pagination: paginationOf(page),
+        pagination: listingPagination(page),
+        ...nextCursorOf(page),
         data: { products: page.items.map((v) => project(presentView(v), q.fields)) },
       };
     },

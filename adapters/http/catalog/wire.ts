@@ -5,6 +5,7 @@ import { COLORS, FLOWER_TYPES, OCCASIONS } from '../../../domain/catalog/product
 import type { ImageInput, OptionInput, ProductInput } from '../../../domain/catalog/product-rules.js';
 import { fromMajor } from '../../../domain/shared/money.js';
 import type { Page } from '../../../application/shared/ports.js';
+import { CursorQueryProps } from '../cursor.js';
 import {
   Amount,
   ByteSize,
@@ -280,6 +281,8 @@ export const ListQuery = Type.Object(
         description: 'Comma list of fields to keep (or, prefixed with -, to drop); _id is always kept',
       }),
     ),
+    // Cursor pagination (adapters/http/cursor.ts).
+    ...CursorQueryProps,
   },
   { additionalProperties: false },
 );
