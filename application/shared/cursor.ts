@@ -26,8 +26,16 @@ export interface SortKey<T> {
   readonly value: (item: T) => CursorValue;
 }
 
-/** The sort keys of a listing; the id ascending always follows as the tie-break. */
+/**
+ * The sort keys of a listing; the id ascending always follows as the tie-break. A listing whose
+ * ties go by id descending ends its keys with `idDescending` (the id is then a key, and unique).
+ */
 export type KeysetOrder<T> = readonly SortKey<T>[];
+
+/** The last key of an order whose ties go newest id first. */
+export function idDescending<T extends { readonly id: string }>(): SortKey<T> {
+  return { path: '_id', dir: -1, kind: 'string', value: (item) => item.id };
+}
 
 /** Where a page ends: the last item's sort key values (in the order's order) and its id. */
 export interface CursorPosition {

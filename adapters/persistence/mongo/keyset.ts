@@ -10,7 +10,7 @@ import type { CursorPosition, CursorValue, KeysetOrder } from '../../../applicat
 export function keysetSort<T>(order: KeysetOrder<T>): Record<string, 1 | -1> {
   const sort: Record<string, 1 | -1> = {};
   for (const key of order) sort[key.path] = key.dir;
-  sort._id = 1;
+  if (sort._id === undefined) sort._id = 1;
   return sort;
 }
 
@@ -24,7 +24,9 @@ export function keysetFilter<T>(
 ): Record<string, unknown> {
   if (after === null) return {};
   const branches: Record<string, unknown>[] = [];
-  for (let i = 0; i <= order.length; i++) {
+  // An order ending on `_id` (idDescending) needs no tie-break branch: the id is unique.
+  const last = order[order.length - 1]?.path === '_id' ? order.length - 1 : order.length;
+  for (let i = 0; i <= last; i++) {
     const branch: Record<string, unknown> = {};
     for (let j = 0; j < i; j++) branch[order[j]!.path] = stored(order, j, after.values[j]!);
     if (i < order.length) {
