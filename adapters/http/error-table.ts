@@ -62,6 +62,7 @@ export const WIRE_CODE: Readonly<Partial<Record<AnswerCode, HttpErrorCode>>> = {
  */
 export const STATUS_BY_CODE: Readonly<Record<AnswerCode, number>> = {
   VALIDATION_FAILED: 400,
+  INVALID_CURSOR: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
   SERVER_BUSY: 429,

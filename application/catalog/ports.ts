@@ -6,9 +6,36 @@ import type { Coordinates } from '../../domain/location/place.js';
 import type { Color, FlowerType, Occasion, Product } from '../../domain/catalog/product.js';
 import type { Category, CategoryInput } from '../../domain/catalog/category.js';
 import type { ProductInput } from '../../domain/catalog/product-rules.js';
+import type { CursorPage, CursorRequest, KeysetOrder, SortKey } from '../shared/cursor.js';
 
 export const PRODUCT_SORTS = ['price-asc', 'price-desc', 'newest', 'rating', 'popularity'] as const;
 export type ProductSort = (typeof PRODUCT_SORTS)[number];
+
+const createdAtDesc: SortKey<Product> = {
+  path: 'createdAt',
+  dir: -1,
+  kind: 'date',
+  value: (p) => p.createdAt.getTime(),
+};
+/**
+ * Each sort as a keyset order (the id ascending follows), for cursor pages: the same order as the
+ * page/limit listing (PRODUCT_COMPARATORS, PRODUCT_SORT_SPECS).
+ */
+export const PRODUCT_KEYSETS: Record<ProductSort, KeysetOrder<Product>> = {
+  'price-asc': [{ path: 'price', dir: 1, kind: 'number', value: (p) => p.price }, createdAtDesc],
+  'price-desc': [{ path: 'price', dir: -1, kind: 'number', value: (p) => p.price }, createdAtDesc],
+  newest: [createdAtDesc],
+  rating: [
+    { path: 'ratings.average', dir: -1, kind: 'number', value: (p) => p.ratings.average },
+    { path: 'ratings.count', dir: -1, kind: 'number', value: (p) => p.ratings.count },
+    createdAtDesc,
+  ],
+  popularity: [
+    { path: 'salesCount', dir: -1, kind: 'number', value: (p) => p.salesCount },
+    { path: 'ratings.count', dir: -1, kind: 'number', value: (p) => p.ratings.count },
+    createdAtDesc,
+  ],
+};
 
 /** Everything a catalog listing can ask of the store; every adapter must honour all of it. */
 export interface ProductQuery {
@@ -29,11 +56,16 @@ export interface ProductQuery {
   readonly limit: number;
 }
 
+/** A listing's filters and sort, without page/limit (a cursor page says where it starts). */
+export type ProductFilterQuery = Omit<ProductQuery, 'page' | 'limit'>;
+
 export interface ProductRepository {
   findById(id: string): Promise<Product | null>;
   /** In the order of `ids`; missing ids are skipped. */
   findByIds(ids: readonly string[]): Promise<Product[]>;
   search(query: ProductQuery): Promise<{ items: Product[]; total: number }>;
+  /** The products after `request.after` in the query's sort (PRODUCT_KEYSETS), with the total matching. */
+  searchAfter(query: ProductFilterQuery, request: CursorRequest): Promise<CursorPage<Product>>;
   /**
    * The products with a location (local florists) within `radiusKm` of `point`, nearest first
    * (great-circle distance). MongoDB: `$geoWithin` over the 2dsphere index; a server without

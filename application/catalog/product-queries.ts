@@ -5,8 +5,20 @@ import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import { isEntityId } from '../shared/ids.js';
 import type { Money } from '../../domain/shared/money.js';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
-import type { Page } from '../shared/ports.js';
-import type { CategoryRepository, ProductQuery, ProductRepository, ProductSort } from './ports.js';
+import {
+  cursorListing,
+  cursorRequest,
+  cursorScope,
+  pagingConflict,
+  type ListingPage,
+} from '../shared/cursor.js';
+import {
+  PRODUCT_KEYSETS,
+  type CategoryRepository,
+  type ProductQuery,
+  type ProductRepository,
+  type ProductSort,
+} from './ports.js';
 import { joinCategories, joinCategory, type ProductView } from './views.js';
 
 export const DEFAULT_PAGE_SIZE = 12;
@@ -30,6 +42,8 @@ export interface ListProductsInput extends ProductFilters {
   readonly sort?: ProductSort;
   readonly page?: number;
   readonly limit?: number;
+  /** Cursor paging instead of `page`: '' for the first page, then the answer's `nextCursor`. */
+  readonly cursor?: string;
 }
 
 /**
@@ -98,7 +112,9 @@ abstract class ProductRead {
 
 /** The catalog listing: filters, sort, page (default 1) and limit (default 12, at most 100). */
 export class ListProducts extends ProductRead {
-  async execute(input: ListProductsInput): Promise<Result<Page<ProductView>, DomainError>> {
+  async execute(input: ListProductsInput): Promise<Result<ListingPage<ProductView>, DomainError>> {
+    const conflict = pagingConflict(input);
+    if (conflict) return Err(conflict);
     const page = input.page ?? 1;
     const limit = input.limit ?? DEFAULT_PAGE_SIZE;
     const checks = [
@@ -110,9 +126,32 @@ export class ListProducts extends ProductRead {
       return Err(domainError('VALIDATION_FAILED', 'minPrice cannot be greater than maxPrice'));
     }
     const query = await toQuery(this.categories, input, { sort: input.sort ?? 'newest', page, limit });
+    if (input.cursor !== undefined) return this.cursorPage(input, query, input.cursor, limit);
     if (!query) return Ok({ items: [], total: 0, page, limit });
     const { items, total } = await this.products.search(query);
     return Ok({ items: await joinCategories(this.categories, items), total, page, limit });
+  }
+
+  /**
+   * A cursor page: the cursor is bound to the sort and the filters as the caller gave them (a
+   * category slug, not what it resolves to, so a category gaining a child keeps cursors valid).
+   */
+  private async cursorPage(
+    input: ListProductsInput,
+    query: ProductQuery | null,
+    cursor: string,
+    limit: number,
+  ): Promise<Result<ListingPage<ProductView>, DomainError>> {
+    const sort = input.sort ?? 'newest';
+    const order = PRODUCT_KEYSETS[sort];
+    const { page: _page, limit: _limit, cursor: _cursor, ...scoped } = input;
+    const scope = cursorScope('products', { ...scoped, sort, text: input.text?.trim() || undefined });
+    const request = cursorRequest(cursor, scope, order, limit);
+    if (request.isErr()) return request;
+    if (!query) return Ok({ items: [], total: 0, page: 0, limit, nextCursor: null });
+    const { page: _p, limit: _l, ...filters } = query;
+    const found = await this.products.searchAfter(filters, request.value);
+    return Ok(cursorListing(found, await joinCategories(this.categories, found.items), scope, limit));
   }
 }
 

@@ -6,6 +6,7 @@ import type { OrderEvent } from '../../domain/ordering/events.js';
 import type { EventOutbox } from '../shared/event-ports.js';
 import type { OrderStatus } from '../../domain/ordering/status.js';
 import type { Page } from '../shared/ports.js';
+import { idDescending, type CursorPage, type CursorRequest, type KeysetOrder } from '../shared/cursor.js';
 import type { Money } from '../../domain/shared/money.js';
 
 export interface OrderListFilter {
@@ -47,6 +48,8 @@ export interface OrderRepository extends EventOutbox {
   findByUser(userId: string): Promise<Order[]>;
   /** Newest first. */
   list(filter: OrderListFilter, page: number, limit: number): Promise<Page<Order>>;
+  /** Newest first (ORDER_KEYSET), after `request.after`, with the total matching. */
+  listAfter(filter: OrderListFilter, request: CursorRequest): Promise<CursorPage<Order>>;
   /** Orders created in [from, to] (either end open when absent), oldest first. */
   listCreatedBetween(from?: Date, to?: Date): Promise<Order[]>;
   /** The figures of the orders created in [from, to] (inclusive), oldest first (ties by id). */
@@ -57,6 +60,12 @@ export interface OrderRepository extends EventOutbox {
    */
   awaitingPayment(createdBefore: Date, limit: number): Promise<Order[]>;
 }
+/** The orders' listing order as a keyset (newest first, ties newest id first, as `list`). */
+export const ORDER_KEYSET: KeysetOrder<Order> = [
+  { path: 'createdAt', dir: -1, kind: 'date', value: (o) => o.createdAt.getTime() },
+  idDescending<Order>(),
+];
+
 export const ORDER_REPOSITORY = token<OrderRepository>('OrderRepository');
 
 /**

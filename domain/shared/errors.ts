@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'VALIDATION_FAILED',
   'NOT_FOUND',
   'CONFLICT',
+  // a pagination cursor that is malformed, tampered with, or made for another sort or filter
+  'INVALID_CURSOR',
   // work refused before it started because a shared capacity is exhausted (the password-hashing
   // queue, one address's concurrent logins); details say when to retry
   'SERVER_BUSY',

@@ -5,6 +5,7 @@ import { RecordProductView } from '../../../application/discovery/use-cases.js';
 import { unwrap } from '../errors.js';
 import { searchRecorder } from '../search/record-search-hook.js';
 import { atMount, type RouteMount } from '../route-mount.js';
+import { listingPagination, nextCursorOf, NextCursorProps } from '../cursor.js';
 import { errors, IdParams, success } from '../schemas.js';
 import type { App, RouteDeps } from '../types.js';
 import { ProductSchema, presentProduct } from './presenter.js';
@@ -14,7 +15,6 @@ import {
   ListQuery,
   PaginationSchema,
   ProductBody,
-  paginationOf,
   presentView,
   toCreateInput,
   toFilters,
@@ -35,7 +35,10 @@ const productFields = fieldSerializers('product', (product) => success({ product
 
 /** The list answer around a product schema: full for OpenAPI, trimmed for a `fields` selection. */
 const pageAnswer = (product: TSchema) =>
-  success({ products: Type.Array(product) }, { count: Type.Integer(), pagination: PaginationSchema });
+  success(
+    { products: Type.Array(product) },
+    { count: Type.Integer(), pagination: PaginationSchema, ...NextCursorProps },
+  );
 const pageFields = fieldSerializers('product page', pageAnswer);
 
 /** The detail's query: `fields` alone; other keys are ignored as before (cache busters). */
@@ -74,6 +77,7 @@ export function registerListProducts(
           sort: toProductSort(q.sort),
           ...(q.page !== undefined ? { page: q.page } : {}),
           ...(limit !== undefined ? { limit } : {}),
+          ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
         }),
       );
       const text = q.q ?? q.search;
@@ -82,7 +86,8 @@ export function registerListProducts(
       return {
         status: 'success' as const,
         count: page.items.length,
-        pagination: paginationOf(page),
+        pagination: listingPagination(page),
+        ...nextCursorOf(page),
         data: { products: page.items.map((v) => selectFields(presentView(v), selection)) },
       };
     },

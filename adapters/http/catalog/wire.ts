@@ -5,6 +5,7 @@ import { COLORS, FLOWER_TYPES, OCCASIONS } from '../../../domain/catalog/product
 import type { ImageInput, OptionInput, ProductInput } from '../../../domain/catalog/product-rules.js';
 import { fromMajor } from '../../../domain/shared/money.js';
 import type { Page } from '../../../application/shared/ports.js';
+import { CursorQueryProps } from '../cursor.js';
 import {
   Amount,
   ByteSize,
@@ -275,6 +276,8 @@ export const ListQuery = Type.Object(
     page: Type.Optional(PageNumber),
     limit: Type.Optional(PageSize(100)),
     fields: Type.Optional(FieldsParam),
+    // Cursor pagination (adapters/http/cursor.ts).
+    ...CursorQueryProps,
   },
   { additionalProperties: false },
 );

@@ -5,6 +5,7 @@ import { PaymentReferences } from '../../../application/payments/index.js';
 import { principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
 import { atMount, type RouteMount } from '../route-mount.js';
+import { nextCursorOf, NextCursorProps } from '../cursor.js';
 import { errors, success } from '../schemas.js';
 import type { App, RouteDeps } from '../types.js';
 import { OrderSchema, presentOrder } from './presenter.js';
@@ -25,16 +26,21 @@ export function registerListAllOrders(app: App, deps: RouteDeps, mount: RouteMou
       querystring: OrderListQuery,
       response: {
         200: success(
-          { orders: Type.Array(OrderSchema), pagination: PaginationSchema },
+          { orders: Type.Array(OrderSchema), pagination: PaginationSchema, ...NextCursorProps },
           { count: Type.Integer() },
         ),
         ...errors(400, 401, 403, 429),
       },
     }),
     async (request) => {
-      const { status, page, limit } = request.query;
+      const { status, page, limit, cursor } = request.query;
       const result = unwrap(
-        await listAll.execute({ ...(status !== undefined ? { status } : {}), page, limit }),
+        await listAll.execute({
+          ...(status !== undefined ? { status } : {}),
+          ...(page !== undefined ? { page } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+          limit,
+        }),
       );
       const refs = await references.forOrders(result.items);
       return {
@@ -42,7 +48,13 @@ export function registerListAllOrders(app: App, deps: RouteDeps, mount: RouteMou
         count: result.items.length,
         data: {
           orders: result.items.map((o) => presentOrder(o, refs.get(o.id))),
-          pagination: { page, limit, total: result.total, pages: Math.ceil(result.total / limit) },
+          pagination: {
+            page: result.page,
+            limit,
+            total: result.total,
+            pages: Math.ceil(result.total / limit),
+          },
+          ...nextCursorOf(result),
         },
       };
     },

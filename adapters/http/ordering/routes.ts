@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@fastify/type-provider-typebox';
 import { PlaceOrder } from '../../../application/ordering/place-order.js';
 import { GetOrder, ListMyOrders } from '../../../application/ordering/queries.js';
 import { CancelOrder } from '../../../application/ordering/cancel-order.js';
@@ -19,7 +19,8 @@ import {
   presentOrder,
   presentPopulatedOrder,
 } from './presenter.js';
-import { CancelBody, DualOrderData, PlaceOrderBody } from './schemas.js';
+import { CancelBody, DualOrderData, MyOrdersQuery, PlaceOrderBody } from './schemas.js';
+import { NextCursorProps } from '../cursor.js';
 import { orderLinesFromBody } from './order-lines.js';
 import { registerDeliveryRoutes } from './delivery-routes.js';
 import { registerOrderNotificationRoutes } from './notification-routes.js';
@@ -105,21 +106,34 @@ export async function orderingRoutes(app: App, deps: HttpRouteDeps): Promise<voi
 
   const listSchema = {
     tags,
-    summary: "The caller's orders, newest first",
+    summary: "The caller's orders, newest first (all, or one cursor page with `cursor`)",
     security: bearerAuth,
+    querystring: MyOrdersQuery,
     response: {
-      200: success({ orders: Type.Array(PopulatedOrderSchema) }, { count: Type.Integer() }),
-      ...errors(401, 429),
+      200: success(
+        { orders: Type.Array(PopulatedOrderSchema) },
+        { count: Type.Integer(), ...NextCursorProps },
+      ),
+      ...errors(400, 401, 429),
     },
   };
   const listHandler = async (request: FastifyRequest) => {
     const { user } = principalOf(request);
-    const { orders, products } = unwrap(await listMine.execute({ userId: user.id }));
+    // Validated by `listSchema.querystring` (the handler is shared by two paths, so untyped here).
+    const { cursor, limit } = request.query as Static<typeof MyOrdersQuery>;
+    const { orders, products, nextCursor } = unwrap(
+      await listMine.execute({
+        userId: user.id,
+        ...(cursor !== undefined ? { cursor } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      }),
+    );
     const byId = new Map(products.map((p) => [p.id, p]));
     const refs = await references.forOrders(orders);
     return {
       status: 'success' as const,
       count: orders.length,
+      ...(nextCursor !== undefined ? { nextCursor } : {}),
       data: { orders: orders.map((o) => presentPopulatedOrder(o, byId, refs.get(o.id))) },
     };
   };

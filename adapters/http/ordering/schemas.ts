@@ -6,13 +6,14 @@ import { GIFT_MESSAGE_MAX_LENGTH } from '../../../domain/shared/text.js';
 import type { DeliveryAction } from '../../../domain/ordering/delivery-progress.js';
 import { DATE_PATTERN, SLOT_ID_PATTERN } from '../../../domain/delivery/slots.js';
 import type { AnalyticsPeriod } from '../../../application/ordering/sales-analytics.js';
+import { CursorQueryProps } from '../cursor.js';
 import {
   IgnoredNumber,
   ImageUrl,
   LongText,
   ObjectId,
   PageSize,
-  pageWithDefault,
+  PageNumber,
   Quantity,
   Text,
 } from '../schemas.js';
@@ -139,11 +140,21 @@ export const CancelBody = Type.Object(
 export const OrderListQuery = Type.Object(
   {
     status: Type.Optional(OrderStatusSchema),
-    page: pageWithDefault(),
+    page: Type.Optional(PageNumber),
     limit: PageSize(100, 20),
+    ...CursorQueryProps,
   },
   { additionalProperties: false },
 );
+
+/**
+ * GET /orders/my-orders: every order as before; with `cursor` one page of `limit`. Other query
+ * parameters stay ignored, as they always were on this route.
+ */
+export const MyOrdersQuery = Type.Object({
+  ...CursorQueryProps,
+  limit: Type.Optional(PageSize(100)),
+});
 
 export const PaginationSchema = Type.Object({
   page: Type.Integer(),

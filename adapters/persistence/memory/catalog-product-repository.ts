@@ -1,4 +1,10 @@
-import type { ProductQuery, ProductRepository } from '../../../application/catalog/ports.js';
+import {
+  PRODUCT_KEYSETS,
+  type ProductFilterQuery,
+  type ProductQuery,
+  type ProductRepository,
+} from '../../../application/catalog/ports.js';
+import { keysetPage, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
 import { nearestFirst, type Product } from '../../../domain/catalog/product.js';
 import type { Coordinates } from '../../../domain/location/place.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
@@ -8,7 +14,7 @@ import { recordMovement } from './inventory-ledger.js';
 import type { MovementMeta, MovementReason, StockMovement } from '../../../domain/inventory/movement.js';
 
 /** True when `p` satisfies every filter of `q` (paging and sort aside). */
-export function matchesProductQuery(p: Product, q: ProductQuery): boolean {
+export function matchesProductQuery(p: Product, q: ProductFilterQuery): boolean {
   if (q.occasion !== undefined && !p.occasions.includes(q.occasion)) return false;
   if (q.flowerType !== undefined && !p.flowerTypes.includes(q.flowerType)) return false;
   if (q.color !== undefined && !p.colors.includes(q.color)) return false;
@@ -100,6 +106,11 @@ export class MemoryProductRepository extends InMemoryProductRows implements Prod
     const limit = Math.max(0, Math.floor(query.limit));
     const start = (page - 1) * limit;
     return { items: matched.slice(start, start + limit), total: matched.length };
+  }
+
+  async searchAfter(query: ProductFilterQuery, request: CursorRequest): Promise<CursorPage<Product>> {
+    const matched = [...this.rows.values()].filter((p) => matchesProductQuery(p, query));
+    return keysetPage(matched, PRODUCT_KEYSETS[query.sort], request);
   }
 
   async findNear(point: Coordinates, radiusKm: number): Promise<Product[]> {

@@ -4,7 +4,13 @@ import type { Order } from '../../../domain/ordering/order.js';
 import type { OrderEvent } from '../../../domain/ordering/events.js';
 import type { DomainEvent } from '../../../domain/shared/events.js';
 import { isAwaitingPayment } from '../../../domain/ordering/order-payment.js';
-import type { OrderFigures, OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
+import {
+  ORDER_KEYSET,
+  type OrderFigures,
+  type OrderListFilter,
+  type OrderRepository,
+} from '../../../application/ordering/ports.js';
+import { keysetPage, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
 import type { Page } from '../../../application/shared/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
@@ -106,6 +112,13 @@ export class MemoryOrderRepository implements OrderRepository {
       .filter((o) => filter.userId === undefined || o.userId === filter.userId)
       .sort(newestFirst);
     return { items: matching.slice((page - 1) * limit, page * limit), total: matching.length, page, limit };
+  }
+
+  async listAfter(filter: OrderListFilter, request: CursorRequest): Promise<CursorPage<Order>> {
+    const matching = [...this.byId.values()]
+      .filter((o) => filter.status === undefined || o.status === filter.status)
+      .filter((o) => filter.userId === undefined || o.userId === filter.userId);
+    return keysetPage(matching, ORDER_KEYSET, request);
   }
 
   async listCreatedBetween(from?: Date, to?: Date): Promise<Order[]> {

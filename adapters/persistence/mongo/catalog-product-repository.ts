@@ -1,5 +1,12 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ProductQuery, ProductRepository } from '../../../application/catalog/ports.js';
+import {
+  PRODUCT_KEYSETS,
+  type ProductFilterQuery,
+  type ProductQuery,
+  type ProductRepository,
+} from '../../../application/catalog/ports.js';
+import { pageFrom, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
+import { afterPosition, keysetSort } from './keyset.js';
 import type {
   Color,
   FlowerType,
@@ -162,7 +169,7 @@ function escapeRegex(text: string): string {
 }
 
 /** The Mongo filter equivalent of `matchesProductQuery` (memory adapter). */
-export function productFilter(q: ProductQuery): Record<string, unknown> {
+export function productFilter(q: ProductFilterQuery): Record<string, unknown> {
   const and: Record<string, unknown>[] = [];
   if (q.occasion !== undefined) and.push({ occasions: q.occasion });
   if (q.flowerType !== undefined) and.push({ flowerTypes: q.flowerType });
@@ -351,6 +358,20 @@ export class MongoProductRepository extends ProductDocumentWrites<ProductDoc> im
       this.model.countDocuments(filter),
     ]);
     return { items: docs.map(toDomain), total };
+  }
+
+  async searchAfter(query: ProductFilterQuery, request: CursorRequest): Promise<CursorPage<Product>> {
+    const filter = productFilter(query);
+    const order = PRODUCT_KEYSETS[query.sort];
+    const [docs, total] = await Promise.all([
+      this.model
+        .find(afterPosition(filter, order, request.after))
+        .sort(keysetSort(order))
+        .limit(request.limit + 1)
+        .lean<ProductDoc[]>(),
+      this.model.countDocuments(filter),
+    ]);
+    return pageFrom(docs.map(toDomain), order, request.limit, total);
   }
 
   /** false once the server refused a geo query (FerretDB): the rule is then applied in process. */

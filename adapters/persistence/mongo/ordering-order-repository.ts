@@ -24,7 +24,14 @@ import {
   type DeliveryUpdate,
 } from '../../../domain/ordering/delivery-progress.js';
 import { makeOrderNumber } from '../../../domain/ordering/order-number.js';
-import type { OrderFigures, OrderListFilter, OrderRepository } from '../../../application/ordering/ports.js';
+import {
+  ORDER_KEYSET,
+  type OrderFigures,
+  type OrderListFilter,
+  type OrderRepository,
+} from '../../../application/ordering/ports.js';
+import { pageFrom, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
+import { afterPosition, keysetSort } from './keyset.js';
 import type { Page } from '../../../application/shared/ports.js';
 import type { PiiCipher } from '../../../application/shared/pii.js';
 import { DocumentLock } from './document-lock.js';
@@ -493,6 +500,21 @@ export class MongoOrderRepository implements OrderRepository {
       this.orders.collection.countDocuments(query),
     ]);
     return { items: await this.readAll(docs), total, page, limit };
+  }
+
+  async listAfter(filter: OrderListFilter, request: CursorRequest): Promise<CursorPage<Order>> {
+    const query: Record<string, unknown> = {};
+    if (filter.status !== undefined) query.status = filter.status;
+    if (filter.userId !== undefined) query.userId = filter.userId;
+    const [docs, total] = await Promise.all([
+      openCollection(this.orders)
+        .find<OrderDocument>(afterPosition(query, ORDER_KEYSET, request.after))
+        .sort(keysetSort(ORDER_KEYSET))
+        .limit(request.limit + 1)
+        .toArray(),
+      this.orders.collection.countDocuments(query),
+    ]);
+    return pageFrom(await this.readAll(docs), ORDER_KEYSET, request.limit, total);
   }
 
   async listCreatedBetween(from?: Date, to?: Date): Promise<Order[]> {

@@ -1,6 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
+  decodeCursor,
+  encodeCursor,
+  type CursorPage,
+  type CursorPosition,
+} from '../../../application/shared/cursor.js';
+import {
+  PRODUCT_KEYSETS,
   PRODUCT_SORTS,
   type CategoryRepository,
   type ProductQuery,
@@ -74,6 +81,27 @@ const queryArb: fc.Arbitrary<ProductQuery> = fc.record(
   },
   { requiredKeys: ['sort', 'page', 'limit'] },
 );
+
+type Row = typeof productArb extends fc.Arbitrary<infer R> ? R : never;
+
+function fromRow(r: Row): Product {
+  return aProduct({
+    name: r.name,
+    description: r.description,
+    price: r.price,
+    categoryId: r.categoryId,
+    occasions: r.occasions,
+    flowerTypes: r.flowerTypes,
+    colors: r.colors,
+    inventory: { stock: r.stock, lowStockThreshold: 1, isAvailable: r.isAvailable },
+    isFeatured: r.isFeatured,
+    isPopular: r.isPopular,
+    ratings: { average: r.average, count: r.count },
+    salesCount: r.salesCount,
+    tags: r.tags,
+    createdAt: new Date(FIXED_NOW.getTime() + r.minutes * 60_000),
+  });
+}
 
 /** The filters, written independently of the adapters. */
 function satisfies(p: Product, q: ProductQuery): boolean {
@@ -222,6 +250,76 @@ export function productRepositoryContract(options: CatalogContractOptions): void
       }),
       { numRuns: options.runs },
     );
+  });
+
+  it('property: walking searchAfter page by page answers every filtered product once, in the sort order', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(productArb, { maxLength: 25 }),
+        queryArb,
+        fc.integer({ min: 1, max: 6 }),
+        async (rows, query, limit) => {
+          ({ products } = await options.fresh());
+          const stored: Product[] = [];
+          for (const r of rows) stored.push(await products.create(fromRow(r)));
+          const expected = stored
+            .filter((p) => satisfies(p, query))
+            .sort((a, b) => expectedOrder(a, b, query.sort))
+            .map((p) => p.id);
+          const { page: _page, limit: _limit, ...filters } = query;
+          const order = PRODUCT_KEYSETS[query.sort];
+          const walked: string[] = [];
+          let after: CursorPosition | null = null;
+          for (let n = 0; n <= expected.length; n++) {
+            const page: CursorPage<Product> = await products.searchAfter(filters, { after, limit });
+            expect(page.total).to.equal(expected.length);
+            expect(page.items.length).to.be.at.most(limit);
+            walked.push(...page.items.map((p) => p.id));
+            if (page.next === null) break;
+            // Through the opaque cursor and back, as a client would carry it.
+            after = decodeCursor(encodeCursor('s', page.next), 's', order).unwrap();
+          }
+          expect(walked).to.deep.equal(expected);
+        },
+      ),
+      { numRuns: options.runs },
+    );
+  });
+
+  it('searchAfter: inserts before the position do not shift the next page; equal keys split by id', async () => {
+    const same = { price: 50000, createdAt: FIXED_NOW, ratings: { average: 4, count: 2 }, salesCount: 1 };
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) ids.push((await products.create(aProduct(same))).id);
+    ids.sort();
+    for (const sort of PRODUCT_SORTS) {
+      const first = await products.searchAfter({ sort }, { after: null, limit: 5 });
+      expect(
+        first.items.map((p) => p.id),
+        sort,
+      ).to.deep.equal(ids.slice(0, 5));
+      // Sorts before every product in each sort: cheaper and dearer do not both come first, so
+      // one product per sort that is first in it.
+      const ahead = aProduct({
+        ...same,
+        price: sort === 'price-asc' ? 100 : 900000,
+        createdAt: new Date(FIXED_NOW.getTime() + 60_000),
+        ratings: { average: 5, count: 9 },
+        salesCount: 99,
+      });
+      await products.create(ahead);
+      const second = await products.searchAfter({ sort }, { after: first.next, limit: 5 });
+      expect(
+        second.items.map((p) => p.id),
+        sort,
+      ).to.deep.equal(ids.slice(5, 10));
+      const third = await products.searchAfter({ sort }, { after: second.next, limit: 5 });
+      expect(
+        third.items.map((p) => p.id),
+        sort,
+      ).to.deep.equal(ids.slice(10));
+      expect(third.next).to.equal(null);
+      await products.delete(ahead.id);
+    }
   });
 
   it('search with limit 0 answers no items but the total', async () => {

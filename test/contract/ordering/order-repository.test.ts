@@ -155,6 +155,33 @@ function contract(make: () => Promise<OrderRepository>): void {
     expect((await orders.list({ status: 'shipped' }, 1, 10)).items).to.deep.equal([]);
   });
 
+  it('listAfter walks by cursor in list order (equal times newest id first), stable under inserts', async () => {
+    const orders = await make();
+    const userId = testId();
+    const created: Order[] = [];
+    // Nine orders at one instant and two later, all the user's; one of someone else's.
+    for (let i = 0; i < 11; i++) {
+      created.push((await orders.create(newOrder({ userId, now: minutes(i < 9 ? 0 : i) }), [])).unwrap());
+    }
+    await orders.create(newOrder({ userId: testId(), now: minutes(1) }), []);
+    const listed = (await orders.list({ userId }, 1, 100)).items.map((o) => o.id);
+    expect(listed).to.have.length(11);
+    const walked: string[] = [];
+    let page = await orders.listAfter({ userId }, { after: null, limit: 4 });
+    expect(page.total).to.equal(11);
+    walked.push(...page.items.map((o) => o.id));
+    // Newer than every order: before the position, so the next pages do not shift.
+    await orders.create(newOrder({ userId, now: minutes(60) }), []);
+    while (page.next !== null) {
+      page = await orders.listAfter({ userId }, { after: page.next, limit: 4 });
+      walked.push(...page.items.map((o) => o.id));
+    }
+    expect(walked).to.deep.equal(listed);
+    const pending = await orders.listAfter({ status: 'pending' }, { after: null, limit: 50 });
+    expect(pending.items).to.have.length(13);
+    expect(pending.next).to.equal(null);
+  });
+
   it('listCreatedBetween answers [from, to] inclusive, oldest first, either end open', async () => {
     const orders = await make();
     const at = [0, 1, 2, 3, 4].map(minutes);
