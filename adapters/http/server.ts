@@ -47,7 +47,8 @@ import { recommendationTrainingRoutes } from './discovery/train-routes.js';
 import { orderingRoutes } from './ordering/routes.js';
 import { locationRoutes } from './location/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
-import { healthRoutes } from './health/routes.js';
+import { healthRoutes, statusRoutes } from './health/routes.js';
+import { metricsRoutes, observeHttp } from './metrics/plugin.js';
 import { adminRoutes } from './admin/plugin.js';
 import { apiKeyGate, carriesApiKey } from './api-keys/authenticate.js';
 import { adminPage } from './admin/page.js';
@@ -587,6 +588,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   app.addHook('preValidation', completeDeferredSignatureCheck);
   // Every admin mutation outside /api/admin is audited by this one hook (/api/admin audits itself).
   auditAdminMutations(app, resolve);
+  // Per-route rate, errors and duration (by route template) for /api/metrics/prometheus.
+  observeHttp(app, resolve);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -818,6 +821,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     async (api) => {
       const scoped = api as unknown as App;
       await scoped.register(healthRoutes, { ...deps, prefix: '/health', environment: options.environment });
+      await scoped.register(statusRoutes, { ...deps, prefix: '/status' });
+      await scoped.register(metricsRoutes, { ...deps, prefix: '/metrics' });
       await scoped.register(identityRoutes, { ...deps, prefix: '/auth' });
       await scoped.register(signingRoutes, { ...deps, prefix: '/auth' });
       await scoped.register(userRoutes, { ...deps, prefix: '/users' });
