@@ -17,6 +17,7 @@ import { StripeHealth } from '../../adapters/payments/stripe-health.js';
 import { CloudinaryHealth } from '../../adapters/media/cloudinary-health.js';
 import { parseCloudinaryUrl } from '../../adapters/media/cloudinary-image-store.js';
 import { TwilioHealth } from '../../adapters/sms/twilio-health.js';
+import { REALTIME_ENDPOINT, type RealtimeProtocol } from '../../adapters/realtime/protocol.js';
 import type { Config } from '../config.js';
 import { PROCESSORS } from './jobs.js';
 
@@ -32,6 +33,22 @@ export function bindObservability(container: Container, config: Config): void {
   const enabled = o.metricsToken !== null || o.metricsAllowIps.length > 0;
   const prometheus = enabled ? new PrometheusMetrics() : null;
   container.bind(METRICS).toConstantValue(prometheus ?? new NoMetrics());
+  if (prometheus) {
+    // Read when scraped: each queue's depth, and the open realtime connections per transport.
+    for (const queue of Object.keys(PROCESSORS)) {
+      prometheus.gauge('queue_depth', { queue }, async () => {
+        const counts = await container.get<JobQueue>(JOB_QUEUE).counts(queue);
+        return counts.waiting + counts.delayed;
+      });
+    }
+    for (const transport of ['websocket', 'sse'] as const) {
+      prometheus.gauge('realtime_connections', { transport }, () =>
+        container.isBound(REALTIME_ENDPOINT)
+          ? container.get<RealtimeProtocol>(REALTIME_ENDPOINT).openConnections(transport)
+          : 0,
+      );
+    }
+  }
   const http: MetricsHttpSettings = {
     token: o.metricsToken,
     allowIps: o.metricsAllowIps,
