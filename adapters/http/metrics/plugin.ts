@@ -3,7 +3,7 @@ import { BlockList, isIP } from 'node:net';
 import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { domainError } from '../../../domain/shared/errors.js';
-import { METRICS, type Metrics } from '../../../application/shared/metrics.js';
+import { METRICS, NoMetrics, type Metrics } from '../../../application/shared/metrics.js';
 import { token } from '../../../application/shared/token.js';
 import { DomainFailure } from '../errors.js';
 import { errors } from '../schemas.js';
@@ -28,10 +28,12 @@ export const UNMATCHED_ROUTE = 'unmatched';
 /**
  * Per-route rate, errors and duration: one onResponse hook on the root instance records every
  * answer by route TEMPLATE (`/api/products/:id`, never the raw URL), method and status; requests
- * that matched no route share one label. Registered before the routes so it covers them all.
+ * that matched no route share one label. Registered before the routes so it covers them all;
+ * not at all when metrics are off.
  */
 export function observeHttp(app: App, resolve: Resolver): void {
   const metrics = resolve.get<Metrics>(METRICS);
+  if (metrics instanceof NoMetrics) return; // metrics off: no hook on the hot path at all
   app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? UNMATCHED_ROUTE;
     const labels = { method: request.method, route, status: String(reply.statusCode) };
