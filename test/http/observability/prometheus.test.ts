@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { METRIC_DEFINITIONS } from '../../../application/shared/metrics.js';
-import { buildTestApp, type TestApp } from '../../support/harness.js';
+import { buildTestApp, testConfig, type TestApp } from '../../support/harness.js';
 
 const TOKEN = 'metrics-token-0123456789abcdef';
 
@@ -121,5 +121,12 @@ describe('HTTP /api/metrics/prometheus', () => {
     } finally {
       await t.close();
     }
+  });
+
+  it('config refuses a short METRICS_TOKEN and a malformed METRICS_ALLOW_IPS entry, naming the variable', () => {
+    expect(() => testConfig({ METRICS_TOKEN: 'short' })).to.throw(/METRICS_TOKEN/);
+    expect(() => testConfig({ METRICS_ALLOW_IPS: '10.0.0.0/33' })).to.throw(/METRICS_ALLOW_IPS/);
+    expect(() => testConfig({ METRICS_ALLOW_IPS: 'example.com' })).to.throw(/METRICS_ALLOW_IPS/);
+    expect(testConfig({ HEALTH_CACHE_MS: '2500' }).observability.healthCacheMs).to.equal(2500);
   });
 });
