@@ -245,6 +245,16 @@ export interface Config {
   readonly realtime: RealtimeSettings;
   /** The trained recommendation model: neighbours kept per product, model versions kept. */
   readonly recommendations: { readonly neighbours: number; readonly keepVersions: number };
+  /**
+   * Observability: who may scrape /api/metrics/prometheus (a bearer `token` and/or client
+   * addresses in `allowIps`; neither: the route answers 404) and how long a health report is
+   * reused (`healthCacheMs`), so the health routes cannot hammer the providers.
+   */
+  readonly observability: {
+    readonly metricsToken: string | null;
+    readonly metricsAllowIps: readonly string[];
+    readonly healthCacheMs: number;
+  };
 }
 
 /** The slot calendar from SHOP_TIMEZONE, DELIVERY_SLOTS, DELIVERY_SLOT_CAPACITY, SAME_DAY_CUTOFF, DELIVERY_HOLIDAYS, DELIVERY_DAYS_AHEAD. */
@@ -818,5 +828,39 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       neighbours: int(env, 'RECOMMENDATIONS_NEIGHBOURS', 20, 1, 200),
       keepVersions: int(env, 'RECOMMENDATIONS_KEEP_VERSIONS', 5, 1, 100),
     },
+    observability: observabilityConfig(env),
+  };
+}
+
+/** METRICS_TOKEN (at least 16 characters), METRICS_ALLOW_IPS (addresses/CIDRs), HEALTH_CACHE_MS. */
+function observabilityConfig(env: Env): Config['observability'] {
+  const token = str(env, 'METRICS_TOKEN', '');
+  if (token !== '' && (token.length < 16 || token.length > 512 || /\s/.test(token))) {
+    throw new ConfigError('METRICS_TOKEN', 'must be 16 to 512 characters without spaces', '<redacted>');
+  }
+  const allowIps = str(env, 'METRICS_ALLOW_IPS', '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const entry of allowIps) {
+    const [address = '', bits, ...rest] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 4 ? 32 : 128;
+    if (
+      family === 0 ||
+      rest.length > 0 ||
+      (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))
+    ) {
+      throw new ConfigError(
+        'METRICS_ALLOW_IPS',
+        'must be addresses or CIDRs like 10.0.0.0/8,127.0.0.1',
+        entry,
+      );
+    }
+  }
+  return {
+    metricsToken: token === '' ? null : token,
+    metricsAllowIps: allowIps,
+    healthCacheMs: int(env, 'HEALTH_CACHE_MS', 10_000, 0, 600_000),
   };
 }

@@ -5,6 +5,7 @@ import type { AppLogger } from '../application/shared/ports.js';
 import type { Config } from './config.js';
 import { bindShared, type SharedOverrides } from './modules/shared.js';
 import { bindInfrastructure } from './modules/infrastructure.js';
+import { bindObservability } from './modules/observability.js';
 import { bindPersistence } from './modules/persistence.js';
 import { bindPii } from './modules/pii.js';
 import { bindCache } from './modules/cache.js';
@@ -52,6 +53,7 @@ export function buildContainer(
   const container = new Container();
   container.bind(CONFIG).toConstantValue(config);
   bindShared(container, logger, overrides);
+  bindObservability(container, config); // the metrics port (Prometheus when scrapable), detailed health
   bindInfrastructure(container, config);
   bindPersistence(container, config); // every repository: memory or Mongo, from one table
   bindPii(container, config); // the cipher of personal data at rest (the Mongo mappers')

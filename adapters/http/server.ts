@@ -49,7 +49,8 @@ import { recommendationTrainingRoutes } from './discovery/train-routes.js';
 import { orderingRoutes } from './ordering/routes.js';
 import { locationRoutes } from './location/routes.js';
 import { deliveryRoutes } from './delivery/routes.js';
-import { healthRoutes } from './health/routes.js';
+import { healthRoutes, statusRoutes } from './health/routes.js';
+import { metricsRoutes, observeHttp } from './metrics/plugin.js';
 import { adminRoutes } from './admin/plugin.js';
 import { apiKeyGate, carriesApiKey } from './api-keys/authenticate.js';
 import { adminPage } from './admin/page.js';
@@ -598,6 +599,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   auditAdminMutations(app, resolve);
   // A batch's sub-requests (POST /api/batch) that reach a route no batch may call are refused.
   refuseUnbatchable(app);
+  // Per-route rate, errors and duration (by route template) for /api/metrics/prometheus.
+  observeHttp(app, resolve);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -829,6 +832,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     async (api) => {
       const scoped = api as unknown as App;
       await scoped.register(healthRoutes, { ...deps, prefix: '/health', environment: options.environment });
+      await scoped.register(statusRoutes, { ...deps, prefix: '/status' });
+      await scoped.register(metricsRoutes, { ...deps, prefix: '/metrics' });
       await scoped.register(identityRoutes, { ...deps, prefix: '/auth' });
       await scoped.register(signingRoutes, { ...deps, prefix: '/auth' });
       await scoped.register(userRoutes, { ...deps, prefix: '/users' });

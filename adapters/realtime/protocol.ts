@@ -251,6 +251,13 @@ export class RealtimeProtocol implements RealtimeEndpoint {
     return { connections: this.sessions.size, subscriptions: this.feeds.size, closing };
   }
 
+  /** Open connections of one transport (the realtime_connections gauge). */
+  openConnections(transport: RealtimeConnection['transport']): number {
+    let open = 0;
+    for (const s of this.sessions) if (s.transport === transport) open += 1;
+    return open;
+  }
+
   /** @internal */
   join(channel: ChannelName, session: Session): void {
     let feed = this.feeds.get(channel);
@@ -320,6 +327,10 @@ class Session {
 
   get isClosing(): boolean {
     return this.state === 'closing';
+  }
+
+  get transport(): RealtimeConnection['transport'] {
+    return this.connection.transport;
   }
 
   private get live(): boolean {

@@ -24,3 +24,10 @@ export interface StartupProgress {
   pending(): readonly string[];
 }
 export const STARTUP_PROGRESS = token<StartupProgress>('StartupProgress');
+
+/**
+ * Indicators only the detailed report asks (external providers and the queue: SMTP, Stripe,
+ * Cloudinary, SMS, the job queue), so liveness and readiness never call a provider. Multi-bound
+ * by bootstrap/modules/observability.ts from config.
+ */
+export const DETAIL_HEALTH_INDICATOR = token<HealthIndicator>('DetailHealthIndicator');

@@ -60,6 +60,13 @@ import {
   IndexProductsWhenOrderPlaced,
 } from '../../application/search/handlers.js';
 import { ReleaseStockWhenOrderCancelled } from '../../application/inventory/handlers.js';
+import {
+  CountAbandonedWhenOrderExpired,
+  CountFailureWhenPaymentFailed,
+  CountOrderWhenOrderPlaced,
+  CountRevenueWhenOrderPaid,
+} from '../../application/ordering/metric-handlers.js';
+import { METRICS } from '../../application/shared/metrics.js';
 import { ReleasePromoWhenOrderCancelled } from '../../application/promotions/handlers.js';
 import { ReleaseSlotWhenOrderCancelled } from '../../application/delivery/handlers.js';
 import { SLOT_CAPACITY_STORE } from '../../application/delivery/ports.js';
@@ -103,6 +110,7 @@ export const REACTIONS: Reactions = {
     NotifyWhenOrderPlaced,
     PublishStockWhenOrderPlaced,
     IndexProductsWhenOrderPlaced,
+    CountOrderWhenOrderPlaced,
   ],
   'ordering.order-cancelled': [
     ReleaseStockWhenOrderCancelled,
@@ -115,9 +123,13 @@ export const REACTIONS: Reactions = {
     AwardPointsWhenOrderDelivered,
     PublishOrderStatusWhenOrderStatusChanged,
   ],
-  'ordering.order-expired': [NotifyWhenOrderExpired],
-  'ordering.order-paid': [PublishPaymentWhenOrderPaymentChanged],
-  'ordering.order-payment-failed': [NotifyWhenPaymentFailed, PublishPaymentWhenOrderPaymentChanged],
+  'ordering.order-expired': [NotifyWhenOrderExpired, CountAbandonedWhenOrderExpired],
+  'ordering.order-paid': [PublishPaymentWhenOrderPaymentChanged, CountRevenueWhenOrderPaid],
+  'ordering.order-payment-failed': [
+    NotifyWhenPaymentFailed,
+    PublishPaymentWhenOrderPaymentChanged,
+    CountFailureWhenPaymentFailed,
+  ],
   'ordering.order-refunded': [
     TakeBackPointsWhenOrderRefunded,
     NotifyWhenOrderRefunded,
@@ -253,6 +265,11 @@ export function bindEvents(container: Container, config: Config): void {
   bindUseCase(container, ReleaseSlotWhenOrderCancelled, [SLOT_CAPACITY_STORE]);
   bindUseCase(container, RefundPaymentWhenPaidOrderCancelled, [ORDER_REPOSITORY, PaymentSettlement]);
   bindUseCase(container, InvalidateCatalogCacheWhenCatalogChanged, [CACHE]);
+  // Business metrics (README "Health and metrics").
+  bindUseCase(container, CountOrderWhenOrderPlaced, [METRICS]);
+  bindUseCase(container, CountRevenueWhenOrderPaid, [METRICS]);
+  bindUseCase(container, CountFailureWhenPaymentFailed, [ORDER_REPOSITORY, METRICS]);
+  bindUseCase(container, CountAbandonedWhenOrderExpired, [METRICS]);
   bindUseCase(container, AwardPointsWhenOrderDelivered, [ORDER_REPOSITORY, LoyaltyAccount]);
   bindUseCase(container, TakeBackPointsWhenOrderRefunded, [ORDER_REPOSITORY, LOYALTY_LEDGER, LoyaltyAccount]);
   // The realtime channels' feed (the hub: bootstrap/modules/realtime.ts).

@@ -9,7 +9,9 @@ import {
   type JobQueue,
   type JobView,
   type WorkerOptions,
+  PermanentJobError,
 } from '../../application/shared/job-queue.js';
+import { METRICS, type Metrics } from '../../application/shared/metrics.js';
 import {
   APP_LOGGER,
   CLOCK,
@@ -157,9 +159,24 @@ export class StartJobWorkers implements StartupTask {
     this.started = true;
     if (Object.keys(this.processors).length === 0) return;
     const queue = this.container.get<JobQueue>(JOB_QUEUE);
+    const metrics = this.container.get<Metrics>(METRICS);
     for (const [name, row] of Object.entries(this.processors)) {
       const handler = this.container.get<JobHandler<unknown>>(row.handler);
-      queue.process(name, (job) => handler.handle(job), { concurrency: row.concurrency ?? this.concurrency });
+      // queue_jobs_total where each attempt finishes: completed, retried (a later attempt follows) or dead.
+      queue.process(
+        name,
+        async (job) => {
+          try {
+            await handler.handle(job);
+            metrics.count('queue_jobs_total', { queue: name, outcome: 'completed' });
+          } catch (error) {
+            const dead = error instanceof PermanentJobError || job.attempt >= job.maxAttempts;
+            metrics.count('queue_jobs_total', { queue: name, outcome: dead ? 'dead' : 'retried' });
+            throw error;
+          }
+        },
+        { concurrency: row.concurrency ?? this.concurrency },
+      );
     }
     const queues = Object.keys(this.processors);
     if (queues.length > 0) this.container.get<AppLogger>(APP_LOGGER).info('job workers started', { queues });

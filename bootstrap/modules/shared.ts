@@ -9,7 +9,6 @@ import {
   type RandomSource,
 } from '../../application/shared/ports.js';
 import { HEALTH_INDICATOR, type HealthIndicator } from '../../application/health/ports.js';
-import { METRICS, NoMetrics } from '../../application/shared/metrics.js';
 import { CheckHealth } from '../../application/health/check-health.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { CryptoRandomSource, ObjectIdGenerator, SystemClock } from '../../adapters/system/system.js';
@@ -25,8 +24,6 @@ export function bindShared(container: Container, logger: AppLogger, overrides: S
   container.bind(CLOCK).toConstantValue(overrides.clock ?? new SystemClock());
   container.bind(RANDOM_SOURCE).toConstantValue(overrides.random ?? new CryptoRandomSource());
   bindClass(container, ID_GENERATOR, ObjectIdGenerator, [CLOCK]);
-  // The Prometheus adapter replaces this binding when metrics are on (bootstrap/modules/observability).
-  container.bind(METRICS).toConstantValue(new NoMetrics());
   container.bind(MemoryDatabase).toConstantValue(new MemoryDatabase());
   container
     .bind(CheckHealth)

@@ -1,6 +1,7 @@
 import { Type } from '@fastify/type-provider-typebox';
 import { CheckHealth } from '../../../application/health/check-health.js';
 import { CheckReadiness } from '../../../application/health/check-readiness.js';
+import { CachedHealth } from '../../../application/health/cached-health.js';
 import { errors, IsoDate } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
 
@@ -15,7 +16,20 @@ const DependencySchema = Type.Object({
 export async function healthRoutes(app: App, deps: HttpRouteDeps & { environment: string }): Promise<void> {
   const checkHealth = deps.resolve.get(CheckHealth);
   const checkReadiness = deps.resolve.get(CheckReadiness);
+  const detailed = deps.resolve.get(CachedHealth);
   const tags = ['health'];
+
+  app.get(
+    '/live',
+    {
+      schema: {
+        tags,
+        summary: 'Liveness for orchestrators: 200 while the process answers; never checks a dependency',
+        response: { 200: Type.Object({ status: Type.Literal('alive'), timestamp: IsoDate }), ...errors(429) },
+      },
+    },
+    async () => ({ status: 'alive' as const, timestamp: new Date().toISOString() }),
+  );
 
   app.get(
     '/',
@@ -55,7 +69,9 @@ export async function healthRoutes(app: App, deps: HttpRouteDeps & { environment
     {
       schema: {
         tags,
-        summary: 'Every dependency and its state; 503 when one is down',
+        summary:
+          'Every configured dependency (database, Redis, SMTP, Stripe, Cloudinary, SMS, queue) with its ' +
+          'state and latency; 503 when one is down. Reused for HEALTH_CACHE_MS (providers are asked at most once per period).',
         response: {
           200: Type.Object({
             status: Type.Union([Type.Literal('up'), Type.Literal('degraded'), Type.Literal('down')]),
@@ -76,7 +92,7 @@ export async function healthRoutes(app: App, deps: HttpRouteDeps & { environment
       },
     },
     async (_request, reply) => {
-      const report = await checkHealth.execute();
+      const report = await detailed.execute();
       const body = {
         status: report.status,
         timestamp: report.checkedAt.toISOString(),
@@ -113,6 +129,50 @@ export async function healthRoutes(app: App, deps: HttpRouteDeps & { environment
         pending: [...report.pending],
         dependencies: report.health.dependencies.map((d) => ({ ...d })),
       });
+    },
+  );
+}
+
+const PublicDependency = Type.Object({
+  name: Type.String(),
+  status: Type.Union([Type.Literal('up'), Type.Literal('degraded'), Type.Literal('down')]),
+  latencyMs: Type.Optional(Type.Number()),
+});
+
+/**
+ * GET /api/status/dependencies: the detailed report in a public-safe shape (each dependency's
+ * name, state and latency; no detail, hostnames or secrets), from the same cached report.
+ */
+export async function statusRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
+  const detailed = deps.resolve.get(CachedHealth);
+  app.get(
+    '/dependencies',
+    {
+      schema: {
+        tags: ['health'],
+        summary:
+          'Public status of every configured dependency (name, state, latency); cached like /api/health/detailed',
+        response: {
+          200: Type.Object({
+            status: Type.Union([Type.Literal('up'), Type.Literal('degraded'), Type.Literal('down')]),
+            checkedAt: IsoDate,
+            dependencies: Type.Array(PublicDependency),
+          }),
+          ...errors(429),
+        },
+      },
+    },
+    async () => {
+      const report = await detailed.execute();
+      return {
+        status: report.status,
+        checkedAt: report.checkedAt.toISOString(),
+        dependencies: report.dependencies.map((d) => ({
+          name: d.name,
+          status: d.status,
+          ...(d.latencyMs !== undefined ? { latencyMs: d.latencyMs } : {}),
+        })),
+      };
     },
   );
 }

@@ -62,7 +62,8 @@ function parseMultipart(
 
 /**
  * A local HTTP server speaking the parts of Cloudinary's upload API the SDK calls:
- * POST /v1_1/<cloud>/image/upload and POST /v1_1/<cloud>/image/destroy (multipart, signed).
+ * POST /v1_1/<cloud>/image/upload and POST /v1_1/<cloud>/image/destroy (multipart, signed), and the
+ * Admin API's GET /v1_1/<cloud>/ping (HTTP Basic).
  * It checks the api key and the signature like Cloudinary does (401 otherwise).
  */
 export class FakeCloudinary {
@@ -117,6 +118,13 @@ export class FakeCloudinary {
       res.end(JSON.stringify(body));
     };
     if (this.failWith !== null) return send(this.failWith, { error: { message: 'Internal error' } });
+    // The Admin API's ping (the health check): HTTP Basic with the api key and secret.
+    if (req.method === 'GET' && path === `/v1_1/${this.cloudName}/ping`) {
+      const basic = `Basic ${Buffer.from(`${this.apiKey}:${this.apiSecret}`).toString('base64')}`;
+      if (req.headers.authorization !== basic)
+        return send(401, { error: { message: 'Invalid credentials' } });
+      return send(200, { status: 'ok' });
+    }
     if (!signatureValid) return send(401, { error: { message: 'Invalid Signature' } });
 
     if (req.method === 'POST' && path === `/v1_1/${this.cloudName}/image/upload`) {

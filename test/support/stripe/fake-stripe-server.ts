@@ -342,6 +342,10 @@ export class FakeStripeServer {
       if (method === 'POST' && id && action === 'attach') return this.attachPaymentMethod(id, params);
     }
     if (resource === 'setup_intents' && method === 'POST' && !id) return this.createSetupIntent(params);
+    // The health check's cheap authenticated read (adapters/payments/stripe-health.ts).
+    if (resource === 'balance' && method === 'GET' && !id) {
+      return { object: 'balance', available: [], pending: [], livemode: false };
+    }
     throw new StripeHttpError(404, {
       type: 'invalid_request_error',
       message: `Unrecognized request URL (${method}: ${path}). The fake Stripe server does not speak it.`,

@@ -109,6 +109,14 @@ export class FakeTwilioServer {
       res.end(JSON.stringify(body));
     };
 
+    // The account resource (the health check's cheap authenticated read).
+    const account = /^\/2010-04-01\/Accounts\/([^/]+)\.json$/.exec(path);
+    if (account && req.method === 'GET') {
+      if (!this.authorized(req.headers.authorization) || account[1] !== this.accountSid) {
+        answer(401, twilioError(20003, 'Authenticate', 401));
+      } else answer(200, { sid: this.accountSid, status: 'active' });
+      return;
+    }
     const match = /^\/2010-04-01\/Accounts\/([^/]+)\/Messages\.json$/.exec(path);
     if (!match || req.method !== 'POST') {
       answer(404, twilioError(20404, 'The requested resource was not found', 404));
