@@ -5,6 +5,7 @@ import { buildHttpServer, drainAndClose, type DrainOptions } from '../adapters/h
 import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../adapters/cache/redis-client.js';
 import type { App } from '../adapters/http/types.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
+import { logCorrelation } from '../adapters/telemetry/trace-context.js';
 import { REDACTED, REDACTED_LOG_PATHS, serializeRequest } from '../adapters/telemetry/log-redaction.js';
 import { STARTUP_PROGRESS } from '../application/health/ports.js';
 import { JOB_QUEUE, type JobQueue } from '../application/shared/job-queue.js';
@@ -55,6 +56,8 @@ export function createLogger(
       redact: { paths: [...REDACTED_LOG_PATHS], censor: REDACTED },
       // Replaces Fastify's own `req` serializer (the instance's serializers win over Fastify's).
       serializers: { req: serializeRequest },
+      // The request id and the active trace and span ids on every line, use-case logs included.
+      mixin: (merge, level, logger) => logCorrelation(merge, level, logger),
     },
     typeof destination === 'number' ? pino.destination(destination) : destination,
   );

@@ -243,6 +243,12 @@ export interface Config {
    * messages per `messageWindowMs` (then 4429).
    */
   readonly realtime: RealtimeSettings;
+  /** OpenTelemetry traces (adapters/telemetry/tracing.ts); null: the SDK is not loaded at all. */
+  readonly tracing: {
+    readonly serviceName: string;
+    readonly exporter: 'otlp' | 'console';
+    readonly otlpTracesUrl: string;
+  } | null;
   /** The trained recommendation model: neighbours kept per product, model versions kept. */
   readonly recommendations: { readonly neighbours: number; readonly keepVersions: number };
   /**
@@ -606,6 +612,29 @@ function realtimeConfig(env: Env): Config['realtime'] {
 }
 
 /** UNSUBSCRIBE_SECRET: at least 32 characters when set (it signs links that change preferences). */
+/**
+ * Tracing is on when TRACING_ENABLED says so, or, when it is unset, when an OTLP endpoint is set;
+ * OTEL_TRACES_EXPORTER=none turns it off whatever else says. The standard OTEL_ names are read here
+ * (not by the SDK from the environment) so a bad value stops the start like any other.
+ */
+function tracingConfig(env: Env): Config['tracing'] {
+  const exporter = str(env, 'OTEL_TRACES_EXPORTER', 'otlp');
+  if (exporter !== 'otlp' && exporter !== 'console' && exporter !== 'none') {
+    throw new ConfigError('OTEL_TRACES_EXPORTER', 'must be otlp, console or none', exporter);
+  }
+  const tracesEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT;
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  const configured = Boolean(tracesEndpoint) || Boolean(endpoint) || exporter === 'console';
+  if (exporter === 'none' || !bool(env, 'TRACING_ENABLED', configured)) return null;
+  return {
+    serviceName: str(env, 'OTEL_SERVICE_NAME', 'amour-florals-api'),
+    exporter,
+    otlpTracesUrl: tracesEndpoint
+      ? url(env, 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', '')
+      : `${url(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', 'http://localhost:4318')}/v1/traces`,
+  };
+}
+
 function unsubscribeSecret(env: Env): string | null {
   const secret = str(env, 'UNSUBSCRIBE_SECRET', '');
   if (secret === '') return null;
@@ -824,6 +853,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     searchReconcileIntervalMs: int(env, 'SEARCH_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),
     queue: queueConfig(env),
     realtime: realtimeConfig(env),
+    tracing: tracingConfig(env),
     recommendations: {
       neighbours: int(env, 'RECOMMENDATIONS_NEIGHBOURS', 20, 1, 200),
       keepVersions: int(env, 'RECOMMENDATIONS_KEEP_VERSIONS', 5, 1, 100),

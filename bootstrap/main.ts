@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './config.js';
-import { createApplication } from './app.js';
-import { UwsUnavailableError } from './realtime-uws.js';
+import { startTelemetry } from './telemetry.js';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
@@ -15,6 +14,11 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Tracing first, then the application: its instrumentations patch fastify, mongoose and ioredis
+  // as they load (adapters/telemetry/tracing.ts). Off, this loads nothing.
+  const tracing = await startTelemetry(config);
+  const { createApplication } = await import('./app.js');
+  const { UwsUnavailableError } = await import('./realtime-uws.js');
   const application = await createApplication(config);
   const { app, logger } = application;
   if (config.jwt.secretGenerated) {
@@ -78,6 +82,13 @@ async function main(): Promise<void> {
             { openConnections: open, timeoutMs },
             'shutdown deadline reached: closing open connections',
           ),
+      })
+      // The spans of the last requests and jobs are exported before the process ends.
+      .then(async (result) => {
+        await tracing?.shutdown().catch((error: unknown) => {
+          logger.warn({ err: error }, 'tracing: flushing spans at shutdown failed');
+        });
+        return result;
       })
       .then(
         ({ forced }) => {

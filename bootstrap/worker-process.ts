@@ -7,6 +7,7 @@ import { createLogger, startTasks } from './app.js';
 import { buildContainer, type ContainerOverrides } from './container.js';
 import { PROCESSORS } from './modules/jobs.js';
 import type { StartupRun } from './startup.js';
+import type { Tracing } from '../adapters/telemetry/tracing.js';
 
 export interface WorkerProcess {
   readonly container: Container;
@@ -20,6 +21,8 @@ export interface WorkerOptions {
   readonly logDestination?: DestinationStream;
   /** Bindings a test adds (its own processors' handlers) before the workers start. */
   readonly setUp?: (container: Container) => void;
+  /** Started by the entry point before this module loaded; flushed and stopped by `close`. */
+  readonly tracing?: Tracing | null;
 }
 
 /**
@@ -64,6 +67,10 @@ export async function createWorker(
       startup.stop();
       await container.get<JobQueue>(JOB_QUEUE).close();
       await container.unbindAllAsync();
+      // The last jobs' spans are exported before the process ends.
+      await options.tracing?.shutdown().catch((error: unknown) => {
+        logger.warn({ err: error }, 'tracing: flushing spans at shutdown failed');
+      });
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ConfigError, loadConfig } from './config.js';
-import { createWorker, exitOnSignal } from './worker-process.js';
+import { startTelemetry } from './telemetry.js';
 
 /** `npm run worker`: runs the job processors (and the sweepers), no HTTP listener. */
 async function main(): Promise<void> {
@@ -8,7 +8,18 @@ async function main(): Promise<void> {
   let worker;
   try {
     config = loadConfig(process.env, () => randomBytes(48).toString('hex'));
-    worker = await createWorker(config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  // Tracing before the worker's modules load (see bootstrap/main.ts); off, this loads nothing.
+  const tracing = await startTelemetry(config);
+  const { createWorker, exitOnSignal } = await import('./worker-process.js');
+  try {
+    worker = await createWorker(config, {}, { tracing });
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);

@@ -66,6 +66,7 @@ import { registerUploads, UPLOADS_HTTP, type UploadsHttpSettings } from './media
 import { realtimeTransport } from '../realtime/fastify-transport.js';
 import type { RealtimeEndpoint } from '../realtime/connection.js';
 import { asyncApiDocument } from '../realtime/asyncapi.js';
+import { runWithRequestId } from '../telemetry/trace-context.js';
 import type { RealtimeSettings } from '../realtime/protocol.js';
 
 export interface RateLimitOptions {
@@ -592,6 +593,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   });
   app.decorate('registeredRoutes', registered);
 
+  // Everything the request runs (hooks, handler, use cases) knows its id: every log line carries it.
+  app.addHook('onRequest', (request, _reply, done) => runWithRequestId(request.id, done));
   app.decorateRequest('principal', null);
   // The body has been read: a signature check the /api/admin guard (onRequest) deferred runs now.
   app.addHook('preValidation', completeDeferredSignatureCheck);

@@ -12,6 +12,7 @@ import {
   type JobView,
   type WorkerOptions,
 } from '../../application/shared/job-queue.js';
+import { captureTraceContext, runJobTraced } from '../telemetry/trace-context.js';
 
 export interface BullMqJobQueueSettings {
   readonly url: string;
@@ -142,6 +143,9 @@ export class BullMqJobQueue implements JobQueue {
 
   private async addNow<T>(queue: string, name: string, data: T, options: JobOptions): Promise<JobView<T>> {
     const id = options.jobId ?? randomUUID();
+    // BullMQ keeps `telemetry.metadata` with the job for context propagation; ours is the W3C
+    // trace context of the adding trace (BullMQ's own telemetry is not configured).
+    const trace = captureTraceContext();
     const jobOptions: JobsOptions = {
       jobId: toBullId(id),
       attempts: Math.max(1, options.attempts ?? this.settings.attempts),
@@ -149,6 +153,7 @@ export class BullMqJobQueue implements JobQueue {
       removeOnComplete: { age: Math.ceil(this.settings.completedRetentionMs / 1000) },
       removeOnFail: false,
       ...(options.delayMs !== undefined && options.delayMs > 0 ? { delay: options.delayMs } : {}),
+      ...(trace !== undefined ? { telemetry: { metadata: trace } } : {}),
     };
     // With a known id BullMQ stores nothing and answers that id: the stored job is read back.
     const added = await this.queue(queue).add(name, data ?? null, jobOptions);
@@ -198,15 +203,21 @@ export class BullMqJobQueue implements JobQueue {
     const worker = new Worker<T>(
       queue,
       async (job) => {
+        const id = fromBullId(job.id ?? '');
         try {
-          await processor({
-            id: fromBullId(job.id ?? ''),
-            name: job.name,
-            data: job.data,
-            attempt: job.attemptsStarted,
-            maxAttempts: job.opts.attempts ?? 1,
-            reportProgress: (percentage) => job.updateProgress(Math.min(100, Math.max(0, percentage))),
-          });
+          await runJobTraced(
+            { queue, name: job.name, id, attempt: job.attemptsStarted },
+            job.opts.telemetry?.metadata,
+            () =>
+              processor({
+                id,
+                name: job.name,
+                data: job.data,
+                attempt: job.attemptsStarted,
+                maxAttempts: job.opts.attempts ?? 1,
+                reportProgress: (percentage) => job.updateProgress(Math.min(100, Math.max(0, percentage))),
+              }),
+          );
         } catch (error) {
           if (error instanceof PermanentJobError) throw new UnrecoverableError(error.message);
           throw error instanceof Error ? error : new Error(String(error));

@@ -11,6 +11,7 @@ import {
   type RunningJob,
   type WorkerOptions,
 } from '../../application/shared/job-queue.js';
+import { captureTraceContext, runJobTraced } from '../telemetry/trace-context.js';
 
 /** When timers fire: the system's by default; tests may pass their own. */
 export interface JobTimers {
@@ -54,6 +55,8 @@ interface StoredJob {
   readonly attempts: number;
   readonly backoffMs: number;
   readonly createdAt: Date;
+  /** The trace that added the job (when tracing is on): its span is the job span's parent. */
+  readonly trace: string | undefined;
   state: JobState;
   attemptsMade: number;
   progress: number;
@@ -108,6 +111,7 @@ export class InProcessJobQueue implements JobQueue {
       attempts: Math.max(1, options.attempts ?? this.settings.attempts),
       backoffMs: Math.max(0, options.backoffMs ?? this.settings.backoffMs),
       createdAt: this.clock.now(),
+      trace: captureTraceContext(),
       state: delayMs > 0 ? 'delayed' : 'waiting',
       attemptsMade: 0,
       progress: 0,
@@ -211,7 +215,11 @@ export class InProcessJobQueue implements JobQueue {
       },
     };
     try {
-      await worker.processor(running);
+      await runJobTraced(
+        { queue: job.queue, name: job.name, id: job.id, attempt: job.attemptsMade },
+        job.trace,
+        () => worker.processor(running),
+      );
       job.state = 'completed';
       job.finishedAt = this.clock.now();
     } catch (error) {
