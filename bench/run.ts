@@ -314,7 +314,8 @@ interface Scenario {
 
 const HELLO = 'Fastify hello-world';
 
-function scenarios(f: Fixture): Scenario[] {
+/** `nocacheProductId`: the detail's product on the caching-disabled app (its own seeded ids). */
+function scenarios(f: Fixture, nocacheProductId: string): Scenario[] {
   const auth = { authorization: `Bearer ${f.token}` };
   const catalog = (id: string, name: string, path: string, target: Target = 'app', bytes = id): Scenario => ({
     id,
@@ -344,7 +345,7 @@ function scenarios(f: Fixture): Scenario[] {
     catalog(
       'detail-nocache',
       'product detail, caching disabled',
-      `/api/products/${f.productId}`,
+      `/api/products/${nocacheProductId}`,
       'nocache',
       'detail',
     ),
@@ -430,13 +431,14 @@ async function main(): Promise<void> {
     const baseIdleRss = rssMb(base.proc.child.pid);
     const wanted = (id: string) => only.length === 0 || only.includes(id);
     const f = await fixture(app.origin, wanted('checkout'));
-    const chosen = scenarios(f).filter((s) => wanted(s.id));
     let nocache: Server | null = null;
-    if (chosen.some((s) => s.target === 'nocache')) {
+    let nocacheProductId = f.productId;
+    if (wanted('list-nocache') || wanted('detail-nocache')) {
       nocache = await startApp({ RESPONSE_CACHE_ENABLED: 'false' }, scratch, false);
       procs.push(nocache.proc);
-      await fixture(nocache.origin, false);
+      nocacheProductId = (await fixture(nocache.origin, false)).productId;
     }
+    const chosen = scenarios(f, nocacheProductId).filter((s) => wanted(s.id));
 
     const helloBytes = (await raw(`${base.origin}/hello`)).body.length;
     rows.push(await measure(HELLO, base.origin, { path: '/hello' }, helloBytes));
