@@ -248,6 +248,9 @@ export class MiniSearchIndex implements SearchIndex {
   private put(document: SearchDocument): void {
     const old = this.docs.get(document.id);
     this.docs.set(document.id, document);
+    // Stock, sales, price and rating changes (every placement re-reads its products) leave the
+    // text and the suggestion vocabulary as they were: the Map holds them, nothing to re-tokenize.
+    if (old && sameText(old, document)) return;
     if (old) this.countTerms(old, -1);
     this.countTerms(document, 1);
     if (old) this.products.replace(document);
@@ -286,6 +289,27 @@ export class MiniSearchIndex implements SearchIndex {
       this.usage.set(entry.key, count - 1);
     }
   }
+}
+
+const sameList = (a: readonly string[], b: readonly string[]) =>
+  a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** True when both versions index the same text (FIELDS) and bring the same suggestion vocabulary. */
+function sameText(a: SearchDocument, b: SearchDocument): boolean {
+  for (const field of FIELDS) {
+    const x = (a as unknown as Record<string, unknown>)[field];
+    const y = (b as unknown as Record<string, unknown>)[field];
+    if (Array.isArray(x) && Array.isArray(y) ? !sameList(x as string[], y as string[]) : x !== y)
+      return false;
+  }
+  return (
+    a.name === b.name &&
+    a.category === b.category &&
+    a.categoryId === b.categoryId &&
+    sameList(a.occasions, b.occasions) &&
+    sameList(a.flowerTypes, b.flowerTypes) &&
+    sameList(a.colors, b.colors)
+  );
 }
 
 function productKey(id: string): string {

@@ -152,6 +152,24 @@ describe('MiniSearchIndex (the in-process SearchIndex)', () => {
     });
   });
 
+  it('an upsert changing only stock, sales or price keeps the text; one changing any indexed field re-indexes it', async () => {
+    const orchid = CATALOG[4]!;
+    await index.upsert({ ...orchid, inStock: false, salesCount: 7, price: 1 });
+    expect(index.get('orchid')).to.include({ inStock: false, salesCount: 7, price: 1 });
+    expect(await ids('phalaenopsis')).to.deep.equal(['orchid']);
+    // Each indexed field alone (tags, description, category, facets) is a text change.
+    await index.upsert({ ...orchid, tags: ['zinnia'] });
+    expect(await ids('zinnia')).to.deep.equal(['orchid']);
+    await index.upsert({ ...orchid, description: 'a marigold garland' });
+    expect(await ids('marigold')).to.deep.equal(['orchid']);
+    expect(await ids('zinnia')).to.deep.equal([]);
+    await index.upsert({ ...orchid, category: 'Dahlia Corner', categoryId: 'c-dahlia' });
+    expect(await ids('dahlia')).to.deep.equal(['orchid']);
+    expect((await index.suggest('dahlia corner', 5)).map((s) => s.kind)).to.include('category');
+    await index.upsert({ ...orchid, colors: ['purple'] });
+    expect((await index.suggest('purple', 5)).map((s) => s.text)).to.include('purple');
+  });
+
   it('remove takes a document out (unknown ids ignored); replaceAll starts over', async () => {
     await index.remove('tulips');
     await index.remove('never-indexed');

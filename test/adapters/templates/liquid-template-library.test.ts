@@ -97,6 +97,25 @@ describe('adapters/templates LiquidTemplateLibrary', () => {
     expect(placed.text).to.include('- Tulips x 3 @ ₹100.00 = ₹300.00');
   });
 
+  it('a list line whose optional field is null renders as without it (order lines carry note: null)', async () => {
+    const render = async (note: string | null) =>
+      (
+        await library.render('order-placed', 'email', {
+          name: 'A',
+          orderNumber: 'AF-3',
+          items: [{ title: 'Tulips', quantity: 1, price: '₹100.00', amount: '₹100.00', note }],
+          total: '₹100.00',
+          estimatedDelivery: 'Friday',
+        })
+      ).unwrap();
+    const without = await render(null);
+    expect(without.text).to.include('- Tulips x 1').and.not.include('Note');
+    expect(without.html).to.not.include('Note');
+    const withNote = await render('For Asha');
+    expect(withNote.text).to.include('Note: For Asha');
+    expect(withNote.html).to.include('Note: For Asha');
+  });
+
   it('refuses missing required, undeclared and mistyped variables, naming each', async () => {
     const err = (
       await library.render('password-reset', 'email', { name: 5, extra: 'x', validMinutes: 3 })
