@@ -2,7 +2,7 @@ import type { Container } from 'inversify';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import type { Redis } from 'ioredis';
 import { buildHttpServer, drainAndClose, type DrainOptions } from '../adapters/http/server.js';
-import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../adapters/cache/redis-client.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../adapters/cache/redis-tokens.js';
 import type { App } from '../adapters/http/types.js';
 import { PinoAppLogger } from '../adapters/telemetry/pino-logger.js';
 import { logCorrelation } from '../adapters/telemetry/trace-context.js';
@@ -79,7 +79,7 @@ export async function createApplication(
   options: ApplicationOptions = {},
 ): Promise<Application> {
   const logger = createLogger(config, options.logDestination);
-  const container = buildContainer(config, new PinoAppLogger(logger), overrides);
+  const container = await buildContainer(config, new PinoAppLogger(logger), overrides);
   // Startup tasks (seed, admin account: a bcrypt hash on a worker thread) run while the HTTP
   // server compiles its schemas; both must finish before the application counts as started,
   // unless the database is unreachable: then the tasks that need it go on in the background.

@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   }
   // Logs go to stderr so command output stays clean for scripts.
   const logger = createLogger({ ...config, logLevel: process.env.LOG_LEVEL ?? 'warn' }, 2);
-  const container = buildContainer(config, new PinoAppLogger(logger));
+  const container = await buildContainer(config, new PinoAppLogger(logger));
   // A command's events get the same reactions as the API's (a cancelled order's stock goes back,
   // the shopper is mailed), delivered before the process exits.
   return withEventReactions(container, () =>

@@ -45,7 +45,7 @@ export async function createWorker(
     );
   }
   const logger = createLogger(config, options.logDestination);
-  const container = buildContainer(
+  const container = await buildContainer(
     { ...config, queue: { ...config.queue, workers: true } },
     new PinoAppLogger(logger),
     { ...overrides, processors: overrides.processors ?? PROCESSORS },

@@ -1,12 +1,6 @@
-import { token } from '../../application/shared/token.js';
-import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 
-/** The process's Redis command connection (subscribers open their own). */
-export const REDIS_CLIENT = token<Redis>('RedisClient');
-
-/** Prefix of every key and channel this deployment uses on Redis (see redisKeyPrefix). */
-export const REDIS_KEY_PREFIX = token<string>('RedisKeyPrefix');
+export { REDIS_CLIENT, REDIS_KEY_PREFIX, redisKeyPrefix } from './redis-tokens.js';
 
 /**
  * A client that never queues commands while Redis is away (callers get an error at once and
@@ -26,23 +20,6 @@ export function createRedisClient(url: string): Redis {
   // the health indicator; without a listener ioredis would print every reconnect attempt.
   client.on('error', () => undefined);
   return client;
-}
-
-/**
- * Redis state belongs to the data it describes: instances on the same MongoDB database share a
- * prefix (cache, revocations, throttles, rate limits, events), while an instance on the
- * in-process store gets a prefix of its own, since no other process sees its data.
- */
-export function redisKeyPrefix(mongoUri: string | null): string {
-  if (mongoUri === null) return `af:mem-${randomUUID().slice(0, 8)}:`;
-  let identity = mongoUri;
-  try {
-    const url = new URL(mongoUri);
-    identity = `${url.host}${url.pathname}`; // without credentials and options
-  } catch {
-    // a URI the URL parser refuses (several hosts): the whole string identifies the database
-  }
-  return `af:${createHash('sha256').update(identity).digest('hex').slice(0, 12)}:`;
 }
 
 /** Resolves when the client is ready, or after `timeoutMs` (false) so a start never hangs on Redis. */

@@ -41,3 +41,12 @@ export function bindUseCase<T, Params extends unknown[]>(
 ): void {
   bindClass(container, UseCase, UseCase, deps);
 }
+
+/**
+ * An adapter module imported before binding because config selects it (see loadAdapters in
+ * bootstrap/container.ts); null means the loader was not asked for it, a wiring bug.
+ */
+export function loaded<T>(module: T | null, what: string): T {
+  if (module === null) throw new Error(`${what} was selected by config but not loaded before binding`);
+  return module;
+}

@@ -27,12 +27,7 @@ import {
   SearchProducts,
 } from '../../application/catalog/product-queries.js';
 import { GetCategory, GetCategoryTree, ListCategories } from '../../application/catalog/categories.js';
-import {
-  REDIS_CLIENT,
-  REDIS_KEY_PREFIX,
-  redisKeyPrefix,
-  waitUntilReady,
-} from '../../adapters/cache/redis-client.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX, redisKeyPrefix } from '../../adapters/cache/redis-tokens.js';
 import { RedisCache } from '../../adapters/cache/redis-cache.js';
 import { RedisHealth } from '../../adapters/cache/redis-health.js';
 import { RedisEventFanout } from '../../adapters/cache/redis-event-fanout.js';
@@ -64,6 +59,8 @@ export function bindCache(container: Container, config: Config): void {
           name: 'redis: connect',
           run: async () => {
             // Not fatal: without Redis the API starts degraded and recovers when Redis comes.
+            // (redis-client.js pulls ioredis: imported here, so only when REDIS_URL selects it.)
+            const { waitUntilReady } = await import('../../adapters/cache/redis-client.js');
             const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), READY_TIMEOUT_MS).unref());
             const ready =
               (await waitUntilReady(redis, READY_TIMEOUT_MS)) &&

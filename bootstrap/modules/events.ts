@@ -87,7 +87,7 @@ import {
 } from '../../application/notifications/account-notifications.js';
 import { IssuePasswordReset } from '../../application/identity/reset-links.js';
 import { PUSH_SUBSCRIPTION_STORE } from '../../application/notifications/channels.js';
-import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-tokens.js';
 import { RedisEventFanout } from '../../adapters/cache/redis-event-fanout.js';
 import { LocalEventFanout } from '../../adapters/system/local-event-fanout.js';
 import type { Config } from '../config.js';

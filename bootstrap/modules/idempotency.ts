@@ -5,7 +5,7 @@ import {
   IDEMPOTENCY_STORE,
   type IdempotencySettings,
 } from '../../application/idempotency/ports.js';
-import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-tokens.js';
 import { RedisIdempotencyStore } from '../../adapters/cache/redis-idempotency-store.js';
 import type { Config } from '../config.js';
 import { bindClass } from './bind.js';

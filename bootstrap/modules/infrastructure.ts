@@ -11,22 +11,46 @@ import {
   type StartupTask,
 } from '../../application/shared/ports.js';
 import { MemoryStoreHealth } from '../../adapters/persistence/memory/memory-health.js';
-import {
-  connectMongo,
-  createMongoConnection,
-  MONGO_CONNECTION,
-  MongoHealth,
-} from '../../adapters/persistence/mongo/connection.js';
-import { ensureIndexes } from '../../adapters/persistence/mongo/indexes.js';
-import { createRedisClient, REDIS_CLIENT } from '../../adapters/cache/redis-client.js';
+import type * as MongoConnectionModule from '../../adapters/persistence/mongo/connection.js';
+import type * as MongoIndexesModule from '../../adapters/persistence/mongo/indexes.js';
+import type * as RedisClientModule from '../../adapters/cache/redis-client.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/tokens.js';
+import { REDIS_CLIENT } from '../../adapters/cache/redis-tokens.js';
 import type { Config } from '../config.js';
 import { StartupTracker } from '../startup.js';
+import { loaded } from './bind.js';
+
+/** The driver modules of the services config selects (null: not selected, never imported). */
+export interface InfrastructureModules {
+  readonly mongo: {
+    readonly connection: typeof MongoConnectionModule;
+    readonly indexes: typeof MongoIndexesModule;
+  } | null;
+  readonly redis: typeof RedisClientModule | null;
+}
+
+/** Imports mongoose only under MONGODB_URI and ioredis only under REDIS_URL. */
+export async function loadInfrastructure(
+  config: Pick<Config, 'mongo' | 'redis'>,
+): Promise<InfrastructureModules> {
+  const [connection, indexes, redis] = await Promise.all([
+    config.mongo ? import('../../adapters/persistence/mongo/connection.js') : null,
+    config.mongo ? import('../../adapters/persistence/mongo/indexes.js') : null,
+    config.redis ? import('../../adapters/cache/redis-client.js') : null,
+  ]);
+  return { mongo: connection && indexes ? { connection, indexes } : null, redis };
+}
 
 /**
  * Connections to the services chosen by config (MONGODB_URI, REDIS_URL), each closed when the
- * container is unbound. Bound before every context so their startup tasks run first.
+ * container is unbound. Bound before every context so their startup tasks run first. `modules`
+ * are the drivers loadInfrastructure imported for this config.
  */
-export function bindInfrastructure(container: Container, config: Config): void {
+export function bindInfrastructure(
+  container: Container,
+  config: Config,
+  modules: InfrastructureModules,
+): void {
   // Readiness: start-up finished (see bootstrap/startup.ts) and no dependency down.
   container.bind(STARTUP_PROGRESS).toConstantValue(new StartupTracker());
   container
@@ -37,6 +61,9 @@ export function bindInfrastructure(container: Container, config: Config): void {
     )
     .inSingletonScope();
   if (config.mongo) {
+    const mongo = loaded(modules.mongo, 'the MongoDB driver');
+    const { connectMongo, createMongoConnection, MongoHealth } = mongo.connection;
+    const { ensureIndexes } = mongo.indexes;
     // Opened at once; when the server is unreachable the task below fails fast and is retried
     // by the start-up runner (the process listens meanwhile, answering 503 on database routes).
     const connection = createMongoConnection(config.mongo.uri, config.mongo.timeoutMs);
@@ -74,7 +101,7 @@ export function bindInfrastructure(container: Container, config: Config): void {
   if (config.redis) {
     container
       .bind<Redis>(REDIS_CLIENT)
-      .toConstantValue(createRedisClient(config.redis.url))
+      .toConstantValue(loaded(modules.redis, 'the Redis client').createRedisClient(config.redis.url))
       .onDeactivation(async (r) => {
         r.disconnect();
       });

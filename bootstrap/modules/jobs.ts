@@ -21,7 +21,7 @@ import {
   type StartupTask,
 } from '../../application/shared/ports.js';
 import { InProcessJobQueue } from '../../adapters/queue/in-process-job-queue.js';
-import { REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { REDIS_KEY_PREFIX } from '../../adapters/cache/redis-tokens.js';
 import type { Config } from '../config.js';
 import { DeliverNotification } from '../../application/notifications/deliver-notification.js';
 import { NOTIFICATIONS_QUEUE } from '../../application/notifications/send-notification.js';

@@ -14,25 +14,37 @@ import {
 import { CATEGORY_REPOSITORY, PRODUCT_REPOSITORY } from '../../application/catalog/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
 import { LocalImageStore } from '../../adapters/media/local-image-store.js';
-import { CloudinaryImageStore, parseCloudinaryUrl } from '../../adapters/media/cloudinary-image-store.js';
+import type * as CloudinaryModule from '../../adapters/media/cloudinary-image-store.js';
 import { UPLOADS_HTTP, type UploadsHttpSettings } from '../../adapters/http/media/uploads.js';
 import type { Config } from '../config.js';
-import { bindUseCase } from './bind.js';
+import { bindUseCase, loaded } from './bind.js';
+
+/** The Cloudinary adapter (and its SDK), imported only when CLOUDINARY_URL is set. */
+export interface MediaModules {
+  readonly cloudinary: typeof CloudinaryModule | null;
+}
+
+export async function loadMedia(config: Pick<Config, 'cloudinary'>): Promise<MediaModules> {
+  return {
+    cloudinary: config.cloudinary ? await import('../../adapters/media/cloudinary-image-store.js') : null,
+  };
+}
 
 /** Product images: Cloudinary when CLOUDINARY_URL is set, else the local folder served under /uploads. */
-export function bindMedia(container: Container, config: Config): void {
+export function bindMedia(container: Container, config: Config, modules: MediaModules): void {
   const settings: MediaSettings = { maxUploadBytes: config.uploads.maxBytes };
   container.bind(MEDIA_SETTINGS).toConstantValue(settings);
 
   const cloudinary = config.cloudinary;
   if (cloudinary) {
+    const { CloudinaryImageStore, parseCloudinaryUrl } = loaded(modules.cloudinary, 'the Cloudinary SDK');
     // Parsed now, so a malformed CLOUDINARY_URL stops the start with one clear line.
     const credentials = parseCloudinaryUrl(cloudinary.url);
     container
       .bind<ImageStore>(IMAGE_STORE)
       .toResolvedValue(() => new CloudinaryImageStore(credentials))
       .inSingletonScope()
-      .onDeactivation((store) => (store as CloudinaryImageStore).close());
+      .onDeactivation((store) => (store as InstanceType<typeof CloudinaryImageStore>).close());
   } else {
     container
       .bind<ImageStore>(IMAGE_STORE)

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { Container } from 'inversify';
 import type { Redis } from 'ioredis';
-import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-tokens.js';
 import { RedisRecipientRateLimit } from '../../adapters/cache/redis-recipient-rate-limit.js';
 import { MemoryRecipientRateLimit } from '../../adapters/cache/memory-recipient-rate-limit.js';
 import { HmacUnsubscribeTokens } from '../../adapters/security/hmac-unsubscribe-tokens.js';
@@ -65,7 +65,7 @@ import { BACK_IN_STOCK_MESSAGES } from '../../application/inventory/ports.js';
 import { JOB_QUEUE } from '../../application/shared/job-queue.js';
 import { LiquidTemplateLibrary } from '../../adapters/templates/liquid-template-library.js';
 import { notificationTemplatesDir } from '../paths.js';
-import { bindClass, bindUseCase } from './bind.js';
+import { bindClass, bindUseCase, loaded } from './bind.js';
 import { SweepSchedule } from './stock-reservations.js';
 import {
   GetPushPublicKey,
@@ -74,10 +74,19 @@ import {
   UnsubscribeFromPush,
 } from '../../application/notifications/push-subscriptions.js';
 import { OutboxMailer } from '../../adapters/mail/outbox-mailer.js';
-import { SmtpMailer } from '../../adapters/mail/smtp-mailer.js';
+import type * as SmtpMailerModule from '../../adapters/mail/smtp-mailer.js';
 import { OutboxSmsSender } from '../../adapters/sms/outbox-sms.js';
 import { LogPushSender } from '../../adapters/push/log-push.js';
 import type { Config } from '../config.js';
+
+/** The SMTP mailer (nodemailer), imported only when SMTP_URL is set. */
+export interface NotificationModules {
+  readonly smtp: typeof SmtpMailerModule | null;
+}
+
+export async function loadNotifications(config: Pick<Config, 'smtp'>): Promise<NotificationModules> {
+  return { smtp: config.smtp ? await import('../../adapters/mail/smtp-mailer.js') : null };
+}
 
 /**
  * The notification channels. Mail: SMTP (nodemailer) when SMTP_URL is set, else the outbox folder.
@@ -85,9 +94,10 @@ import type { Config } from '../config.js';
  * Web Push when the VAPID_ variables are set, else logged only. The provider SDKs are imported
  * only when selected. Order mails are event handlers (modules/events.ts).
  */
-export function bindNotifications(container: Container, config: Config): void {
+export function bindNotifications(container: Container, config: Config, modules: NotificationModules): void {
   const smtp = config.smtp;
   if (smtp) {
+    const { SmtpMailer } = loaded(modules.smtp, 'the SMTP mailer');
     container
       .bind<Mailer>(MAILER)
       .toResolvedValue(
@@ -95,7 +105,7 @@ export function bindNotifications(container: Container, config: Config): void {
         [APP_LOGGER],
       )
       .inSingletonScope()
-      .onDeactivation((mailer) => (mailer as SmtpMailer).close());
+      .onDeactivation((mailer) => (mailer as InstanceType<typeof SmtpMailer>).close());
   } else {
     container
       .bind<Mailer>(MAILER)

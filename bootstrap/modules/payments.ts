@@ -4,7 +4,7 @@ import { StripeGateway } from '../../adapters/payments/stripe-gateway.js';
 import type { Config } from '../config.js';
 import { FakePaymentGateway } from '../../adapters/payments/fake-gateway.js';
 import { FakeCheckoutGateway } from '../../adapters/payments/fake-checkout-gateway.js';
-import { RazorpayCheckoutGateway } from '../../adapters/payments/razorpay-checkout-gateway.js';
+import type * as RazorpayModule from '../../adapters/payments/razorpay-checkout-gateway.js';
 import { StripeWebhookVerifier } from '../../adapters/payments/webhook-verifier.js';
 import {
   UnavailableCheckoutGateway,
@@ -36,10 +36,23 @@ import { PaymentReferences } from '../../application/payments/references.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
 import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
-import { bindClass, bindUseCase } from './bind.js';
+import { bindClass, bindUseCase, loaded } from './bind.js';
 
 /** The store's currency: order totals are in its minor units (the storefront pays in INR). */
 export const STORE_CURRENCY = 'INR';
+
+/** The payment SDK adapters config selects: razorpay only with both Razorpay keys. */
+export interface PaymentModules {
+  readonly razorpay: typeof RazorpayModule | null;
+}
+
+export async function loadPayments(config: Pick<Config, 'razorpay'>): Promise<PaymentModules> {
+  return {
+    razorpay: config.razorpay.configured
+      ? await import('../../adapters/payments/razorpay-checkout-gateway.js')
+      : null,
+  };
+}
 
 /**
  * Payments: the Stripe-shaped gateway (Stripe SDK with STRIPE_SECRET_KEY, else the in-memory
@@ -47,7 +60,7 @@ export const STORE_CURRENCY = 'INR';
  * checkout gateway, the webhook verifier (always STRIPE_WEBHOOK_SECRET), payment records and
  * processed webhook events (Mongo or memory).
  */
-export function bindPayments(container: Container, config: Config): void {
+export function bindPayments(container: Container, config: Config, modules: PaymentModules): void {
   const production = config.nodeEnv === 'production';
   // ---- The Stripe-shaped gateway ----
   // A Stripe key stays bound when card payments are turned off, so earlier payments can be refunded.
@@ -76,6 +89,7 @@ export function bindPayments(container: Container, config: Config): void {
   // With RAZORPAY_KEY_ID + RAZORPAY_KEY_SECRET: the razorpay SDK; else the fake, which creates
   // `order_...` ids and checks signatures exactly as for the real gateway (HMAC under the secret).
   if (config.razorpay.configured) {
+    const { RazorpayCheckoutGateway } = loaded(modules.razorpay, 'the Razorpay SDK');
     container
       .bind<CheckoutGateway>(CHECKOUT_GATEWAY)
       .toConstantValue(

@@ -14,7 +14,7 @@ import {
   type Clock,
   type StartupTask,
 } from '../../application/shared/ports.js';
-import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-tokens.js';
 import { MemoryRealtimeHub } from '../../adapters/realtime/memory-hub.js';
 import { RedisRealtimeHub } from '../../adapters/realtime/redis-hub.js';
 import { REALTIME_GATEWAY } from '../../application/realtime/gateway.js';

@@ -10,19 +10,34 @@ import {
 } from '../../application/identity/ports.js';
 import { MemoryDatabase } from '../../adapters/persistence/memory/memory-database.js';
 import { MemoryLoginThrottle } from '../../adapters/persistence/memory/identity-login-throttle.js';
-import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
-import { MongoTokenRevocationStore } from '../../adapters/persistence/mongo/identity-tokens.js';
-import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/tokens.js';
+import type * as MongoTokensModule from '../../adapters/persistence/mongo/identity-tokens.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-tokens.js';
 import { RedisTokenRevocationStore } from '../../adapters/cache/redis-token-revocation-store.js';
 import { RedisLoginThrottle } from '../../adapters/cache/redis-login-throttle.js';
 import type { ThrottlePolicy } from '../../domain/identity/login-throttle.js';
 import type { Config } from '../config.js';
+import { loaded } from './bind.js';
+
+/** The Mongo copy of the Redis revocation store (mongoose): imported only with both configured. */
+export interface SessionModules {
+  readonly mongoRevocations: typeof MongoTokensModule | null;
+}
+
+export async function loadSessions(config: Pick<Config, 'mongo' | 'redis'>): Promise<SessionModules> {
+  return {
+    mongoRevocations:
+      config.redis && config.mongo
+        ? await import('../../adapters/persistence/mongo/identity-tokens.js')
+        : null,
+  };
+}
 
 /**
  * Session state shared by every instance: revoked tokens and failed-login counters. In-process
  * on the embedded default; Redis (REDIS_URL) makes them shared across instances.
  */
-export function bindSessions(container: Container, config: Config): void {
+export function bindSessions(container: Container, config: Config, modules: SessionModules): void {
   if (config.redis) {
     // Redis (the `onRedis` of this port's PERSISTENCE row): shared at once by every instance;
     // MongoDB (when configured) keeps the durable copy and answers while Redis is away (see
@@ -35,7 +50,12 @@ export function bindSessions(container: Container, config: Config): void {
             redis,
             prefix,
             logger,
-            connection ? new MongoTokenRevocationStore(connection) : null,
+            connection
+              ? new (loaded(
+                  modules.mongoRevocations,
+                  'the Mongo revocation store',
+                ).MongoTokenRevocationStore)(connection)
+              : null,
           ),
         [REDIS_CLIENT, REDIS_KEY_PREFIX, APP_LOGGER, { serviceIdentifier: MONGO_CONNECTION, optional: true }],
       )

@@ -1,7 +1,7 @@
 import type { Container } from 'inversify';
 import { NONCE_STORE } from '../../application/identity/request-nonces.js';
 import { APP_LOGGER, CLOCK } from '../../application/shared/ports.js';
-import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-client.js';
+import { REDIS_CLIENT, REDIS_KEY_PREFIX } from '../../adapters/cache/redis-tokens.js';
 import { RedisNonceStore } from '../../adapters/cache/redis-nonce-store.js';
 import { MemoryNonceStore } from '../../adapters/cache/memory-nonce-store.js';
 import type { Config } from '../config.js';

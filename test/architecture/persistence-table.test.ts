@@ -35,8 +35,11 @@ async function adapterClasses(folder: 'memory' | 'mongo', prefix: string): Promi
   return found;
 }
 
-function tableClasses(side: 'memory' | 'mongo'): Set<string> {
-  return new Set(PERSISTENCE.map((row) => row[side].Class.name));
+async function tableClasses(side: 'memory' | 'mongo'): Promise<Set<string>> {
+  const adapters = await Promise.all(
+    PERSISTENCE.map(async (row) => (side === 'memory' ? row.memory : await row.mongo.load())),
+  );
+  return new Set(adapters.map((a) => a.Class.name));
 }
 
 function startupTaskNames(container: Container): string[] {
@@ -48,11 +51,13 @@ describe('bootstrap: one table chooses the memory or Mongo adapter of every port
     // Not ports with a memory twin: the connection's health indicator (bindInfrastructure).
     const mongo = await adapterClasses('mongo', 'Mongo');
     mongo.delete('MongoHealth');
-    expect([...mongo].filter((name) => !tableClasses('mongo').has(name))).to.deep.equal([]);
+    const mongoTable = await tableClasses('mongo');
+    expect([...mongo].filter((name) => !mongoTable.has(name))).to.deep.equal([]);
     // Not chosen against Mongo: the store itself, its health, the login throttles (memory or Redis).
     const memory = await adapterClasses('memory', 'Memory');
     for (const name of ['MemoryDatabase', 'MemoryStoreHealth', 'MemoryLoginThrottle']) memory.delete(name);
-    expect([...memory].filter((name) => !tableClasses('memory').has(name))).to.deep.equal([]);
+    const memoryTable = await tableClasses('memory');
+    expect([...memory].filter((name) => !memoryTable.has(name))).to.deep.equal([]);
     expect(new Set(PERSISTENCE.map((row) => row.token)).size).to.equal(PERSISTENCE.length);
   });
 
@@ -71,7 +76,7 @@ describe('bootstrap: one table chooses the memory or Mongo adapter of every port
   });
 
   it('binds every port to its memory adapter on the embedded default', async () => {
-    const container = buildContainer(testConfig(), SILENT);
+    const container = await buildContainer(testConfig(), SILENT);
     try {
       for (const row of PERSISTENCE) {
         expect(container.get(row.token), String(row.token.description)).to.be.instanceOf(row.memory.Class);
@@ -84,13 +89,14 @@ describe('bootstrap: one table chooses the memory or Mongo adapter of every port
 
   describeWith(['mongo'], 'with MONGODB_URI', () => {
     it('binds every port to its Mongo adapter and builds each context’s repositories at start', async () => {
-      const container = buildContainer(
+      const container = await buildContainer(
         testConfig({ MONGODB_URI: mongoTestUri('persistence-table') }),
         SILENT,
       );
       try {
         for (const row of PERSISTENCE) {
-          expect(container.get(row.token), String(row.token.description)).to.be.instanceOf(row.mongo.Class);
+          const { Class } = await row.mongo.load();
+          expect(container.get(row.token), String(row.token.description)).to.be.instanceOf(Class);
         }
         const contexts = new Set(PERSISTENCE.map((row) => row.context));
         expect(
@@ -105,7 +111,7 @@ describe('bootstrap: one table chooses the memory or Mongo adapter of every port
 
   describeWith(['mongo', 'redis'], 'with MONGODB_URI and REDIS_URL', () => {
     it('leaves the ports Redis serves to their modules, keeping the revocations’ Mongo copy built at start', async () => {
-      const container = buildContainer(
+      const container = await buildContainer(
         testConfig({ MONGODB_URI: mongoTestUri('persistence-table'), REDIS_URL: serviceUrl('redis') }),
         SILENT,
       );

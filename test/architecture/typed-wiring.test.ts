@@ -8,7 +8,7 @@ import { MemoryUserRepository } from '../../adapters/persistence/memory/identity
 import { MONGO_CONNECTION } from '../../adapters/persistence/mongo/connection.js';
 import { MongoUserRepository } from '../../adapters/persistence/mongo/identity-user-repository.js';
 import { bindClass, bindUseCase } from '../../bootstrap/modules/bind.js';
-import { adapter, row } from '../../bootstrap/modules/persistence.js';
+import { adapter, lazyAdapter, row } from '../../bootstrap/modules/persistence.js';
 import { PII_CIPHER } from '../../application/shared/pii.js';
 
 /*
@@ -104,17 +104,29 @@ export function illTypedBindings(container: Container): void {
     token: USER_REPOSITORY,
     context: 'identity',
     memory: adapter(MemoryUserRepository, [MemoryDatabase]),
-    mongo: adapter(MongoUserRepository, [MONGO_CONNECTION, PII_CIPHER]),
+    mongo: lazyAdapter(
+      async () => ({ MongoUserRepository }),
+      (m) => m.MongoUserRepository,
+      [MONGO_CONNECTION, PII_CIPHER],
+    ),
   });
   row({
     token: USER_REPOSITORY,
     context: 'identity',
     // @ts-expect-error -- a cart repository is not a user repository
     memory: adapter(MemoryCartRepository, [MemoryDatabase]),
-    mongo: adapter(MongoUserRepository, [MONGO_CONNECTION, PII_CIPHER]),
+    mongo: lazyAdapter(
+      async () => ({ MongoUserRepository }),
+      (m) => m.MongoUserRepository,
+      [MONGO_CONNECTION, PII_CIPHER],
+    ),
   });
   // @ts-expect-error -- the Mongo adapter takes the connection, not the memory store
   adapter(MongoUserRepository, [MemoryDatabase]);
+  // Imported only under MONGODB_URI, the Mongo column is checked the same way.
+  const pick = (m: { MongoUserRepository: typeof MongoUserRepository }) => m.MongoUserRepository;
+  // @ts-expect-error -- the Mongo adapter takes the connection, not the memory store
+  lazyAdapter(async () => ({ MongoUserRepository }), pick, [MemoryDatabase]);
 }
 
 describe('typed container wiring', () => {

@@ -5,8 +5,8 @@ import { CreateAdmin } from '../../application/identity/admin-accounts.js';
 
 describe('CLI api-keys:create|list|revoke', () => {
   let container: Container;
-  beforeEach(() => {
-    container = cliContainer();
+  beforeEach(async () => {
+    container = await cliContainer();
   });
 
   it('creates a key for an admin (shown once), lists it without its secret, revokes it', async () => {

@@ -9,8 +9,8 @@ import { aProduct } from '../support/kit.js';
 
 describe('CLI (same use cases, same container)', () => {
   let container: Container;
-  beforeEach(() => {
-    container = cliContainer();
+  beforeEach(async () => {
+    container = await cliContainer();
   });
 
   it('--help lists every command', async () => {

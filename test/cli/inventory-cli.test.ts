@@ -7,8 +7,8 @@ import { aProduct } from '../support/kit.js';
 
 describe('CLI inventory commands', () => {
   let container: Container;
-  beforeEach(() => {
-    container = cliContainer();
+  beforeEach(async () => {
+    container = await cliContainer();
   });
 
   it('inventory:low-stock lists products at or below their threshold', async () => {

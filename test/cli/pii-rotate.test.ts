@@ -102,7 +102,7 @@ describeWith(['mongo'], 'pii:rotate-keys: re-encryption in batches, resumable af
   });
 
   it('the CLI command shows progress per collection and a summary; without MongoDB it says so (exit 2)', async () => {
-    const container = cliContainer({ MONGODB_URI: mongoTestUri('pii-rotation-cli') });
+    const container = await cliContainer({ MONGODB_URI: mongoTestUri('pii-rotation-cli') });
     const connection = container.get<Connection>(MONGO_CONNECTION);
     try {
       await connection.asPromise();
@@ -119,7 +119,7 @@ describeWith(['mongo'], 'pii:rotate-keys: re-encryption in batches, resumable af
       await connection.dropDatabase().catch(() => undefined);
       await connection.close();
     }
-    const embedded = await cli(cliContainer(), 'pii:rotate-keys');
+    const embedded = await cli(await cliContainer(), 'pii:rotate-keys');
     expect(embedded.code).to.equal(2);
     expect(embedded.err).to.contain('MONGODB_URI');
   });

@@ -5,8 +5,8 @@ import { PROMO_CODE_REPOSITORY, type PromoCodeRepository } from '../../applicati
 
 describe('CLI promo:create', () => {
   let container: Container;
-  beforeEach(() => {
-    container = cliContainer();
+  beforeEach(async () => {
+    container = await cliContainer();
   });
 
   it('creates a code through the use case, with its options in minor units', async () => {

@@ -9,8 +9,8 @@ import { aProduct } from '../support/kit.js';
 
 describe('CLI: recommendations:train (embedded store)', () => {
   let container: Container;
-  beforeEach(() => {
-    container = cliContainer();
+  beforeEach(async () => {
+    container = await cliContainer();
   });
 
   it('trains with a progress bar, stores version 1 and prints the metrics of the model and the baseline', async () => {

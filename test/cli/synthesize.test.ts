@@ -10,8 +10,8 @@ import { cli, cliContainer } from '../support/cli.js';
 
 describe('CLI orders:synthesize (embedded store)', () => {
   let container: Container;
-  beforeEach(() => {
-    container = cliContainer();
+  beforeEach(async () => {
+    container = await cliContainer();
   });
 
   const totalViews = async () =>

@@ -18,7 +18,7 @@ function sink() {
 export const silentLogger = { info() {}, warn() {}, error() {} };
 
 /** A container like the CLI's, on the embedded default without the demo seed. */
-export function cliContainer(env: Record<string, string> = {}): Container {
+export function cliContainer(env: Record<string, string> = {}): Promise<Container> {
   return buildContainer(testConfig({ SEED_DEMO: 'false', ...env }), silentLogger);
 }
 

@@ -1,9 +1,7 @@
-import { token } from '../../../application/shared/token.js';
 import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 import type { DependencyHealth, HealthIndicator } from '../../../application/health/ports.js';
 
-/** The one mongoose connection of a process; every Mongo repository takes it. */
-export const MONGO_CONNECTION = token<Connection>('MongoConnection');
+export { MONGO_CONNECTION } from './tokens.js';
 
 /**
  * Opens a connection (commands wait for it; `connection.asPromise()` resolves once connected).

@@ -30,7 +30,7 @@ describeWith(['mongo'], 'CLI audit:verify on MongoDB (raw documents tampered)', 
   let raw: ReturnType<NonNullable<Connection['db']>['collection']>;
 
   before(async () => {
-    container = cliContainer({ MONGODB_URI: mongoTestUri('audit-verify') });
+    container = await cliContainer({ MONGODB_URI: mongoTestUri('audit-verify') });
     const connection = container.get<Connection>(MONGO_CONNECTION);
     await connection.asPromise();
     raw = connection.db!.collection('audit_log');

@@ -36,7 +36,7 @@ const until = async (probe: () => Promise<boolean> | boolean): Promise<void> => 
 
 /** A container running `processors` (one handler, RecordJobs) with its start-up tasks done. */
 async function started(env: Record<string, string>, processors: ProcessorTable): Promise<Container> {
-  const container = buildContainer(testConfig(env), silentLogger, { processors });
+  const container = await buildContainer(testConfig(env), silentLogger, { processors });
   container.bind(RecordJobs).toConstantValue(new RecordJobs());
   await startTasks(container).settled;
   return container;
@@ -44,14 +44,14 @@ async function started(env: Record<string, string>, processors: ProcessorTable):
 
 describe('bootstrap: the job queue', () => {
   it('is the in-process queue on the embedded default, one per container', async () => {
-    const container = buildContainer(testConfig(), silentLogger);
+    const container = await buildContainer(testConfig(), silentLogger);
     expect(container.get(JOB_QUEUE)).to.be.instanceOf(InProcessJobQueue);
     expect(container.get(JOB_QUEUE)).to.equal(container.get(JOB_QUEUE));
     await container.unbindAllAsync();
   });
 
   it('is closed on shutdown, after the running jobs finished', async () => {
-    const container = buildContainer(testConfig(), silentLogger);
+    const container = await buildContainer(testConfig(), silentLogger);
     const queue = container.get<JobQueue>(JOB_QUEUE);
     let finished = false;
     let started!: () => void;

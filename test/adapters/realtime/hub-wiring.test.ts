@@ -21,7 +21,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('bootstrap: the realtime hub', () => {
   it('is one in-memory hub per container on the embedded default, bounded by REALTIME_REPLAY_*', async () => {
-    const container = buildContainer(
+    const container = await buildContainer(
       testConfig({ REALTIME_REPLAY_MAX: '2', REALTIME_REPLAY_TTL: '90s' }),
       silentLogger,
     );
@@ -42,7 +42,7 @@ describe('bootstrap: the realtime hub', () => {
     after(() => probe.disconnect());
 
     it('is the Redis hub on the deployment prefix, shared with other instances, closed on shutdown', async () => {
-      const container = buildContainer(testConfig({ REDIS_URL: serviceUrl('redis') }), silentLogger);
+      const container = await buildContainer(testConfig({ REDIS_URL: serviceUrl('redis') }), silentLogger);
       const hub: RealtimeHub = container.get(REALTIME_HUB);
       expect(hub).to.be.instanceOf(RedisRealtimeHub);
       const prefix = container.get<string>(REDIS_KEY_PREFIX);
@@ -71,7 +71,7 @@ describe('bootstrap: the realtime hub', () => {
     });
 
     it('is subscribed by a start-up task, before any client asks for it', async () => {
-      const container = buildContainer(testConfig({ REDIS_URL: serviceUrl('redis') }), silentLogger);
+      const container = await buildContainer(testConfig({ REDIS_URL: serviceUrl('redis') }), silentLogger);
       const prefix = container.get<string>(REDIS_KEY_PREFIX);
       expect(await probe.pubsub('NUMSUB', `${prefix}realtime`)).to.deep.equal([`${prefix}realtime`, 0]);
       await startTasks(container).settled;

@@ -24,14 +24,14 @@ describe('notification channels: the SMS and push adapters are chosen by configu
     await Promise.all(containers.map((c) => c.unbindAllAsync()));
     containers = [];
   });
-  function container(env: Record<string, string>): Container {
-    const built = buildContainer(testConfig(env), silent);
+  async function container(env: Record<string, string>): Promise<Container> {
+    const built = await buildContainer(testConfig(env), silent);
     containers.push(built);
     return built;
   }
 
-  it('the embedded default: the SMS outbox folder and the push log', () => {
-    const c = container({});
+  it('the embedded default: the SMS outbox folder and the push log', async () => {
+    const c = await container({});
     expect(c.get<SmsSender>(SMS_SENDER)).to.be.instanceOf(OutboxSmsSender);
     expect(c.get<PushSender>(PUSH_SENDER)).to.be.instanceOf(LogPushSender);
   });
@@ -39,7 +39,7 @@ describe('notification channels: the SMS and push adapters are chosen by configu
   it('with the three Twilio variables: SMS goes through Twilio, not the outbox', async () => {
     const fake = await new FakeTwilioServer().start();
     try {
-      const c = container(fake.env('+15005550006'));
+      const c = await container(fake.env('+15005550006'));
       const sender = c.get<SmsSender>(SMS_SENDER);
       expect(sender).not.to.be.instanceOf(OutboxSmsSender);
       const receipt = await sender.send({ to: '+14155550199', body: 'through the container' });
@@ -56,7 +56,7 @@ describe('notification channels: the SMS and push adapters are chosen by configu
 
   it('with the three VAPID variables: push goes through Web Push, not the log', async () => {
     const keys = webpush.generateVAPIDKeys();
-    const c = container({
+    const c = await container({
       VAPID_PUBLIC_KEY: keys.publicKey,
       VAPID_PRIVATE_KEY: keys.privateKey,
       VAPID_SUBJECT: 'mailto:ops@amourflorals.example',
@@ -88,7 +88,7 @@ describe('notification channels: the SMS and push adapters are chosen by configu
       `import { testConfig } from './test/support/harness.${ext}';`,
       `import { SMS_SENDER, PUSH_SENDER } from './application/notifications/channels.${ext}';`,
       'const silent = { info() {}, warn() {}, error() {} };',
-      'const c = buildContainer(testConfig({}), silent);',
+      'const c = await buildContainer(testConfig({}), silent);',
       "await c.get(SMS_SENDER).send({ to: '+14155550100', body: 'x' });",
       "await c.get(PUSH_SENDER).send({ endpoint: 'https://push.example/x', keys: { p256dh: 'a', auth: 'b' } }, { title: 't', body: 'b' });",
       'await c.unbindAllAsync();',

@@ -14,7 +14,7 @@ import { aProduct } from '../../support/kit.js';
 
 describe('application/discovery: the training job', () => {
   it('reports rising progress to 100, and a retried job (same version) stores nothing twice', async () => {
-    const container = cliContainer();
+    const container = await cliContainer();
     const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
     for (let i = 0; i < 3; i++) await products.create(aProduct());
     const progress: number[] = [];
@@ -44,7 +44,7 @@ describe('application/discovery: the training job', () => {
   });
 
   it('gives the event loop back between slices while a large catalogue trains (requests keep being answered)', async () => {
-    const container = cliContainer();
+    const container = await cliContainer();
     const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
     for (let i = 0; i < 1000; i++) await products.create(aProduct());
     let turns = 0;
@@ -63,7 +63,10 @@ describe('application/discovery: the training job', () => {
   });
 
   it('RECOMMENDATIONS_NEIGHBOURS bounds the neighbours, RECOMMENDATIONS_KEEP_VERSIONS the versions kept', async () => {
-    const container = cliContainer({ RECOMMENDATIONS_NEIGHBOURS: '1', RECOMMENDATIONS_KEEP_VERSIONS: '1' });
+    const container = await cliContainer({
+      RECOMMENDATIONS_NEIGHBOURS: '1',
+      RECOMMENDATIONS_KEEP_VERSIONS: '1',
+    });
     const products = container.get<ProductRepository>(PRODUCT_REPOSITORY);
     for (let i = 0; i < 3; i++) await products.create(aProduct());
     const training = container.get(TrainRecommendationModel);

@@ -10,7 +10,7 @@ import { DURABILITY_QUEUE, TEST_PROCESSORS } from './recording-handler.js';
  */
 const config = loadConfig(process.env, () => 'generated-secret-generated-secret-generated');
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
-const container = buildContainer(config, silent, { processors: TEST_PROCESSORS });
+const container = await buildContainer(config, silent, { processors: TEST_PROCESSORS });
 await startTasks(container).settled;
 const queue = container.get<JobQueue>(JOB_QUEUE);
 const count = Number(process.env.JOB_COUNT);

@@ -30,13 +30,13 @@ async function cli(container: Container, ...argv: string[]) {
 
 describe('CLI db:indexes and migrate without MongoDB', () => {
   it('--help lists them', async () => {
-    const r = await cli(buildContainer(testConfig(), silent), '--help');
+    const r = await cli(await buildContainer(testConfig(), silent), '--help');
     expect(r.out).to.include('db:indexes').and.to.include('migrate');
   });
 
   for (const argv of [['db:indexes'], ['migrate', 'up'], ['migrate', 'down'], ['migrate', 'status']]) {
     it(`${argv.join(' ')} explains that MONGODB_URI is needed and exits 2`, async () => {
-      const r = await cli(buildContainer(testConfig(), silent), ...argv);
+      const r = await cli(await buildContainer(testConfig(), silent), ...argv);
       expect(r.code).to.equal(2);
       expect(r.err).to.match(/^MONGODB_URI is not set: /);
       expect(r.out).to.equal('');
@@ -44,7 +44,7 @@ describe('CLI db:indexes and migrate without MongoDB', () => {
   }
 
   it('migrate with an unknown direction is a usage error (exit 2)', async () => {
-    const r = await cli(buildContainer(testConfig(), silent), 'migrate', 'sideways');
+    const r = await cli(await buildContainer(testConfig(), silent), 'migrate', 'sideways');
     expect(r.code).to.equal(2);
     expect(r.err).to.include('must be up, down or status');
   });
@@ -52,8 +52,8 @@ describe('CLI db:indexes and migrate without MongoDB', () => {
 
 describeWith(['mongo'], 'CLI db:indexes and migrate on MongoDB', () => {
   let container: Container;
-  before(() => {
-    container = buildContainer(testConfig({ MONGODB_URI: mongoTestUri('cli') }), silent);
+  before(async () => {
+    container = await buildContainer(testConfig({ MONGODB_URI: mongoTestUri('cli') }), silent);
   });
   after(async () => {
     if (!container) return;
