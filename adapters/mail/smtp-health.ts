@@ -1,4 +1,3 @@
-import nodemailer from 'nodemailer';
 import type { DependencyHealth, HealthIndicator } from '../../application/health/ports.js';
 
 /** SMTP: nodemailer's `verify()` (connect, greet, authenticate; no mail sent). */
@@ -9,6 +8,9 @@ export class SmtpHealth implements HealthIndicator {
   ) {}
 
   async check(): Promise<DependencyHealth> {
+    // Loaded on the first check: the process that binds this (SMTP configured) has it loaded
+    // already, and the composition root imports this module whatever the config.
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       url: this.url,
       connectionTimeout: this.timeoutMs,

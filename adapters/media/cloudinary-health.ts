@@ -1,6 +1,6 @@
 import type { DependencyHealth, HealthIndicator } from '../../application/health/ports.js';
 import { probeHttp } from '../telemetry/http-probe.js';
-import type { CloudinaryCredentials } from './cloudinary-image-store.js';
+import type { CloudinaryCredentials } from './cloudinary-url.js';
 
 /** Cloudinary: the Admin API's ping (GET /v1_1/<cloud>/ping, HTTP Basic with the key and secret). */
 export class CloudinaryHealth implements HealthIndicator {

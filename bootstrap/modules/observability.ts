@@ -15,7 +15,7 @@ import { METRICS_HTTP, type MetricsHttpSettings } from '../../adapters/http/metr
 import { SmtpHealth } from '../../adapters/mail/smtp-health.js';
 import { StripeHealth } from '../../adapters/payments/stripe-health.js';
 import { CloudinaryHealth } from '../../adapters/media/cloudinary-health.js';
-import { parseCloudinaryUrl } from '../../adapters/media/cloudinary-image-store.js';
+import { parseCloudinaryUrl } from '../../adapters/media/cloudinary-url.js';
 import { TwilioHealth } from '../../adapters/sms/twilio-health.js';
 import { REALTIME_ENDPOINT, type RealtimeProtocol } from '../../adapters/realtime/protocol.js';
 import type { Config } from '../config.js';
