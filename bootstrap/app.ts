@@ -115,6 +115,7 @@ export async function createApplication(
     realtime: config.realtime,
     responseCache: { ...config.responseCache, ttl: config.cacheTtl, shared: config.redis !== null },
     compressionThresholdBytes: config.compressionThresholdBytes,
+    compileSchemasAtStart: config.compileSchemasAtStart,
     ...(realtime ? { realtimeEndpoint: realtime } : {}),
   });
   let uws: UwsTransport | null = null;

@@ -181,6 +181,8 @@ export interface Config {
   readonly responseCache: { readonly enabled: boolean; readonly maxBytes: number };
   /** Dynamic answers at least this big are compressed (gzip/brotli, negotiated). */
   readonly compressionThresholdBytes: number;
+  /** Compile every route schema at start instead of at each route's first request. */
+  readonly compileSchemasAtStart: boolean;
   /** How often an instance checks the model store for a newer recommendation model (application/discovery ServedModel). */
   readonly servedModel: { readonly refreshMs: number };
   /** Stock held for an order being placed expires after ttlMs; a sweeper returns it every sweepIntervalMs. */
@@ -820,6 +822,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
       maxBytes: int(env, 'RESPONSE_CACHE_MAX_BYTES', 64 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
     },
     compressionThresholdBytes: int(env, 'COMPRESSION_THRESHOLD_BYTES', 1024, 0, 1024 * 1024 * 1024),
+    compileSchemasAtStart: bool(env, 'SCHEMAS_COMPILE_AT_START', false),
     servedModel: { refreshMs: 1000 * int(env, 'RECOMMENDATIONS_REFRESH_SECONDS', 30, 1, 24 * 3600) },
     stockReservation: {
       ttlMs: int(env, 'STOCK_RESERVATION_TTL_MS', 15 * 60_000, 1000, 24 * 3600_000),

@@ -186,6 +186,8 @@ export interface HttpOptions {
   readonly responseCache: ResponseCacheSettings;
   /** Dynamic answers at least this big are compressed, negotiated by Accept-Encoding. */
   readonly compressionThresholdBytes: number;
+  /** Compile every route schema at start (tests) instead of at each route's first request. */
+  readonly compileSchemasAtStart?: boolean;
 }
 
 // ajv-formats is CommonJS with `exports.default`; under NodeNext the function is that default.
@@ -407,10 +409,37 @@ export function trustProxyOption(
  * no gain on a rare path, so they go through JSON.stringify.
  */
 const buildFastSerializer = SerializerSelector();
-function buildSerializer(...args: Parameters<typeof buildFastSerializer>) {
-  const compileFast = buildFastSerializer(...args);
-  return (route: Parameters<typeof compileFast>[0]) =>
-    /^[45]/.test(String(route.httpStatus)) ? (data: unknown) => JSON.stringify(data) : compileFast(route);
+function serializerFactory(eager: boolean) {
+  return (...args: Parameters<typeof buildFastSerializer>) => {
+    const compileFast = buildFastSerializer(...args);
+    return (route: Parameters<typeof compileFast>[0]) =>
+      /^[45]/.test(String(route.httpStatus))
+        ? (data: unknown) => JSON.stringify(data)
+        : compiledOnFirstUse(() => compileFast(route), eager);
+  };
+}
+
+/**
+ * A route schema's validator or serializer, compiled when a request first needs it. Compiling
+ * every schema of ~800 routes (each also under /api/api) at start-up was most of the seconds
+ * before the first answer; most routes of an instance are never called. Ajv's `errors` (what
+ * Fastify reads after a failed validation) are carried over from the compiled function.
+ * `eager` (HttpOptions.compileSchemasAtStart: the OpenAPI test) compiles them all at start, so a
+ * schema that cannot compile fails a test instead of a first request.
+ */
+function compiledOnFirstUse<F extends (data: never) => unknown>(
+  compile: () => F,
+  eager: boolean,
+): F & { errors?: unknown } {
+  if (eager) return compile();
+  let compiled: (F & { errors?: unknown }) | undefined;
+  const lazy = ((data: never) => {
+    compiled ??= compile();
+    const result = compiled(data);
+    lazy.errors = compiled.errors;
+    return result;
+  }) as F & { errors?: unknown };
+  return lazy;
 }
 
 /**
@@ -546,7 +575,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
     },
     rewriteUrl: (req) => stripDoubledApiPrefix(req.url ?? '/'),
-    schemaController: { compilersFactory: { buildSerializer } },
+    schemaController: {
+      compilersFactory: { buildSerializer: serializerFactory(options.compileSchemasAtStart === true) },
+    },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
@@ -567,7 +598,10 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   const bodyAjv = makeAjv(false);
   const textAjv = makeAjv('array');
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object),
+    compiledOnFirstUse(
+      () => (httpPart === 'body' ? bodyAjv : textAjv).compile(schema as object),
+      options.compileSchemasAtStart === true,
+    ),
   );
 
   // Every route as registered (method, url, schema), for the OpenAPI completeness test and tooling.

@@ -17,7 +17,9 @@ describe('OpenAPI document', () => {
   let t: TestApp;
   let doc: { openapi: string; paths: Record<string, Record<string, Operation>> };
   before(async () => {
-    t = await buildTestApp();
+    // Every route's validators and serializers compiled at start (they are compiled at first use
+    // otherwise): a schema that cannot compile fails here, not on some route's first request.
+    t = await buildTestApp({ SCHEMAS_COMPILE_AT_START: 'true' });
     const res = await t.request({ method: 'GET', url: '/api/openapi.json' });
     expect(res.statusCode).to.equal(200);
     doc = res.json();
