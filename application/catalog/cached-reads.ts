@@ -2,6 +2,7 @@ import type { DomainError } from '../../domain/shared/errors.js';
 import type { CatalogEvent } from '../../domain/catalog/events.js';
 import { Ok, type Result } from '../../domain/shared/result.js';
 import type { Cache } from '../shared/ports.js';
+import type { Metrics } from '../shared/metrics.js';
 
 /**
  * Cache-aside for the catalog reads. Two namespaces: product answers (lists, detail, search,
@@ -52,16 +53,19 @@ export function withCacheAside<I, T, U extends ReadUseCase<I, T>>(
   useCase: U,
   cache: Cache,
   spec: CachedReadSpec,
+  metrics?: Metrics,
 ): U {
   const inner = useCase.execute.bind(useCase);
   const cached = Object.create(useCase) as U;
   cached.execute = async (input: I): Promise<Result<T, DomainError>> => {
     let failure: Result<T, DomainError> | undefined;
+    let computed = false;
     const value = await cache.remember<T>(
       spec.namespace,
       `${spec.name}:${cacheKey(input)}`,
       spec.ttlSeconds,
       async () => {
+        computed = true;
         const result = await inner(input);
         if (result.isErr()) {
           failure = result;
@@ -70,6 +74,7 @@ export function withCacheAside<I, T, U extends ReadUseCase<I, T>>(
         return result.value;
       },
     );
+    metrics?.count('cache_lookups_total', { cache: 'catalog', outcome: computed ? 'miss' : 'hit' });
     if (failure) return failure;
     return Ok(value as T);
   };

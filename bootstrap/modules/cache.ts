@@ -32,6 +32,7 @@ import { RedisCache } from '../../adapters/cache/redis-cache.js';
 import { RedisHealth } from '../../adapters/cache/redis-health.js';
 import { RedisEventFanout } from '../../adapters/cache/redis-event-fanout.js';
 import { EVENT_FANOUT, type EventFanout } from '../../application/shared/event-ports.js';
+import { METRICS, type Metrics } from '../../application/shared/metrics.js';
 import { MemoryCache, NoCache } from '../../adapters/cache/memory-cache.js';
 import type { Config } from '../config.js';
 import { bindClass } from './bind.js';
@@ -103,7 +104,7 @@ export function bindCache(container: Container, config: Config): void {
   ];
   for (const [id, spec] of reads) {
     container.onActivation(id, (context, useCase) =>
-      withCacheAside(useCase, context.get<Cache>(CACHE), spec),
+      withCacheAside(useCase, context.get<Cache>(CACHE), spec, context.get<Metrics>(METRICS)),
     );
   }
   // Every write through the catalog repositories and the stock store (stock lives on the product)

@@ -1,3 +1,4 @@
+import type { Metrics } from '../../../application/shared/metrics.js';
 import { expect } from 'chai';
 import { domainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
@@ -42,6 +43,29 @@ describe('application/catalog cached reads', () => {
     expect(miss1.isErr() && miss1.error.code).to.equal('PRODUCT_NOT_FOUND');
     expect(miss2.isErr()).to.equal(true);
     expect(inner.calls).to.equal(4);
+  });
+
+  it('counts each lookup as a hit or a miss of the catalog cache (failures are misses)', async () => {
+    const counted: string[] = [];
+    const metrics: Metrics = {
+      count: (name, labels) => counted.push(`${name}:${Object.values(labels).join(':')}`),
+      observe: () => undefined,
+      gauge: () => undefined,
+    };
+    const cached = withCacheAside(
+      new Counting(),
+      new MemoryCache(),
+      { name: 'x', namespace: 'ns', ttlSeconds: 60 },
+      metrics,
+    );
+    await cached.execute({ id: 'a' });
+    await cached.execute({ id: 'a' });
+    await cached.execute({ id: 'missing' });
+    expect(counted).to.deep.equal([
+      'cache_lookups_total:catalog:miss',
+      'cache_lookups_total:catalog:hit',
+      'cache_lookups_total:catalog:miss',
+    ]);
   });
 
   it('catalog events drop the namespaces they affect', async () => {
