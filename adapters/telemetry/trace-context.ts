@@ -33,8 +33,36 @@ export function installTracing(tracing: ActiveTracing | undefined): void {
   active = tracing;
 }
 
+/**
+ * What travels with a job from the code that queued it (JSON): the trace context when tracing is
+ * on, and the request id, so the job's log lines name the request that caused it on any queue
+ * (BullMQ runs the job far from the request's async context).
+ */
 export function captureTraceContext(): string | undefined {
-  return active?.captureContext();
+  const requestId = requests.getStore();
+  const trace = active?.captureContext();
+  if (requestId === undefined && trace === undefined) return undefined;
+  return JSON.stringify({
+    ...(trace !== undefined ? { trace } : {}),
+    ...(requestId !== undefined ? { requestId } : {}),
+  });
+}
+
+function parseCaptured(captured: string | undefined): { trace?: string; requestId?: string } {
+  if (captured === undefined) return {};
+  try {
+    const value: unknown = JSON.parse(captured);
+    if (value === null || typeof value !== 'object') return {};
+    const { trace, requestId, traceparent } = value as Record<string, unknown>;
+    // A bare W3C carrier: queued by an instance from before the request id travelled too.
+    if (typeof traceparent === 'string') return { trace: captured };
+    return {
+      ...(typeof trace === 'string' ? { trace } : {}),
+      ...(typeof requestId === 'string' ? { requestId } : {}),
+    };
+  } catch {
+    return {};
+  }
 }
 
 export function runJobTraced<T>(
@@ -42,7 +70,9 @@ export function runJobTraced<T>(
   captured: string | undefined,
   work: () => Promise<T>,
 ): Promise<T> {
-  return active ? active.runJob(job, captured, work) : work();
+  const { trace, requestId } = parseCaptured(captured);
+  const run = () => (active ? active.runJob(job, trace, work) : work());
+  return requestId !== undefined ? requests.run(requestId, run) : run();
 }
 
 /** The request being served (Fastify's request id), for every log line written while serving it. */

@@ -50,6 +50,44 @@ describeWith(['mongo', 'redis'], 'observability: OpenTelemetry traces and log co
     await tracing.shutdown();
   });
 
+  /** Queues the recommendations training as the admin; its job span must be the request's child. */
+  async function expectTrainingJobTraced(
+    app: Application['app'],
+    logs: ReturnType<typeof captureLogs>,
+    requestId: string,
+  ): Promise<void> {
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
+    });
+    expect(login.statusCode, login.body).to.equal(200);
+    exporter.reset();
+    const train = await app.inject({
+      method: 'POST',
+      url: '/api/recommendations/train',
+      headers: { authorization: `Bearer ${login.json().token}`, 'x-request-id': requestId },
+    });
+    expect(train.statusCode, train.body).to.equal(202);
+    let job: ReadableSpan | undefined;
+    for (let i = 0; i < 500 && !job; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      job = (await spans()).find((s) => s.name === 'job recommendations.train');
+    }
+    expect(job, 'the job span').to.not.equal(undefined);
+    expect(job!.kind).to.equal(SpanKind.CONSUMER);
+    const request = (await spans()).find((s) => s.spanContext().spanId === job!.parentSpanContext?.spanId);
+    expect(request, 'the job span parent is a span of the request').to.not.equal(undefined);
+    expect(scope(request!)).to.equal('@fastify/otel');
+    expect(job!.spanContext().traceId).to.equal(request!.spanContext().traceId);
+
+    const trained = logs.lines.find((l) => l.msg === 'recommendations: model trained');
+    expect(trained, 'the use case logged').to.not.equal(undefined);
+    expect(trained!.traceId).to.equal(job!.spanContext().traceId);
+    expect(trained!.spanId).to.equal(job!.spanContext().spanId);
+    expect(trained!.requestId).to.equal(requestId);
+  }
+
   describe('on MongoDB + Redis, over real HTTP', () => {
     let application: Application;
     let base: string;
@@ -118,6 +156,10 @@ describeWith(['mongo', 'redis'], 'observability: OpenTelemetry traces and log co
       expect(route, 'a Fastify span naming the route').to.not.equal(undefined);
     });
 
+    it('a job run by BullMQ (Redis) is a child of the request that queued it, across the queue', async () => {
+      await expectTrainingJobTraced(application.app, logs, 'otel-train-bullmq');
+    });
+
     it('every log line of the request carries its request id and trace id', async () => {
       exporter.reset();
       const before = logs.lines.length;
@@ -156,36 +198,7 @@ describeWith(['mongo', 'redis'], 'observability: OpenTelemetry traces and log co
     });
 
     it("a job's span is a child of the request that queued it; the use case's log line names both", async () => {
-      const login = await application.app.inject({
-        method: 'POST',
-        url: '/api/auth/login',
-        payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
-      });
-      expect(login.statusCode, login.body).to.equal(200);
-      exporter.reset();
-      const train = await application.app.inject({
-        method: 'POST',
-        url: '/api/recommendations/train',
-        headers: { authorization: `Bearer ${login.json().token}`, 'x-request-id': 'otel-train-1' },
-      });
-      expect(train.statusCode, train.body).to.equal(202);
-      let job: ReadableSpan | undefined;
-      for (let i = 0; i < 500 && !job; i++) {
-        await new Promise((r) => setTimeout(r, 10));
-        job = (await spans()).find((s) => s.name === 'job recommendations.train');
-      }
-      expect(job, 'the job span').to.not.equal(undefined);
-      expect(job!.kind).to.equal(SpanKind.CONSUMER);
-      const request = (await spans()).find((s) => s.spanContext().spanId === job!.parentSpanContext?.spanId);
-      expect(request, 'the job span parent is a span of the request').to.not.equal(undefined);
-      expect(scope(request!)).to.equal('@fastify/otel');
-      expect(job!.spanContext().traceId).to.equal(request!.spanContext().traceId);
-
-      const trained = logs.lines.find((l) => l.msg === 'recommendations: model trained');
-      expect(trained, 'the use case logged').to.not.equal(undefined);
-      expect(trained!.traceId).to.equal(job!.spanContext().traceId);
-      expect(trained!.spanId).to.equal(job!.spanContext().spanId);
-      expect(trained!.requestId).to.equal('otel-train-1');
+      await expectTrainingJobTraced(application.app, logs, 'otel-train-1');
     });
   });
 });
