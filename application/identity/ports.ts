@@ -4,6 +4,7 @@ import type { DomainError } from '../../domain/shared/errors.js';
 import type { Platform, Principal, User } from '../../domain/identity/user.js';
 import type { ApiKey } from '../../domain/identity/api-key.js';
 import type { LoyaltyStanding, UserTier } from '../../domain/loyalty/points.js';
+import { idDescending, type CursorPage, type CursorRequest, type KeysetOrder } from '../shared/cursor.js';
 
 /** Users chosen by one rule (a bulk notification's audience); only active users count. */
 export type UserSegment =
@@ -182,12 +183,25 @@ export interface AuditLog {
   list(page: number, limit: number): Promise<{ items: AuditEntry[]; total: number }>;
   /** Newest first, filtered. */
   search(filter: AuditFilter, page: number, limit: number): Promise<{ items: AuditEntry[]; total: number }>;
+  /** As `search` (AUDIT_KEYSET), after `request.after`, with the total matching. */
+  searchAfter(filter: AuditFilter, request: CursorRequest): Promise<CursorPage<AuditEntry>>;
   /** Up to `limit` chained entries with seq > afterSeq, by seq ascending (as stored: the verifier's view). */
   chain(afterSeq: number, limit: number): Promise<ChainedAuditEntry[]>;
   /** How many chained entries are stored. */
   chainSize(): Promise<number>;
 }
 export const AUDIT_LOG = token<AuditLog>('AuditLog');
+
+/**
+ * The audit log's listing order as a keyset (as `search`): newest seq first; entries written
+ * before the chain existed (no seq: 0 here) after every chained one, newest timestamp first,
+ * ties newest id first.
+ */
+export const AUDIT_KEYSET: KeysetOrder<AuditEntry> = [
+  { path: 'seq', dir: -1, kind: 'number', value: (e) => (e as Partial<ChainedAuditEntry>).seq ?? 0 },
+  { path: 'timestamp', dir: -1, kind: 'date', value: (e) => e.timestamp.getTime() },
+  idDescending<AuditEntry>(),
+];
 
 // --- ports of the identity use cases ----------------------------------------------------------
 

@@ -9,6 +9,7 @@ import type {
 import type { UnsubscribeTopic } from '../../domain/notifications/consent.js';
 import type { Page } from '../shared/ports.js';
 import { token } from '../shared/token.js';
+import { idDescending, type CursorPage, type CursorRequest, type KeysetOrder } from '../shared/cursor.js';
 
 export interface NotificationQuery {
   readonly userId?: string;
@@ -22,6 +23,15 @@ export interface NotificationQuery {
   readonly page: number;
   readonly limit: number;
 }
+
+/** The history's filters without the page. */
+export type NotificationFilter = Omit<NotificationQuery, 'page' | 'limit'>;
+
+/** The history's listing order as a keyset (newest first, ties newest id first, as `query`). */
+export const NOTIFICATION_KEYSET: KeysetOrder<Notification> = [
+  { path: 'createdAt', dir: -1, kind: 'date', value: (n) => n.createdAt.getTime() },
+  idDescending<Notification>(),
+];
 
 /**
  * The Notification records. `create` is idempotent by id: creating an id that exists answers the
@@ -38,6 +48,8 @@ export interface NotificationRepository {
   update(notification: Notification): Promise<Result<Notification, DomainError>>;
   /** Newest first (createdAt, then id), with the total matching. */
   query(query: NotificationQuery): Promise<Page<Notification>>;
+  /** As `query` (NOTIFICATION_KEYSET), after `request.after`, with the total matching. */
+  queryAfter(filter: NotificationFilter, request: CursorRequest): Promise<CursorPage<Notification>>;
   /** How many notifications of a bulk send are in each status (exact: counted from the records). */
   countByBulk(bulkId: string): Promise<BulkCounts>;
   /** Pending records created before `olderThan`, oldest first, at most `limit` (for the resume sweep). */

@@ -1,13 +1,20 @@
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { Notification, NotificationType } from '../../domain/notifications/notification.js';
-import type { Page } from '../shared/ports.js';
-import type {
-  NotificationQuery,
-  NotificationRepository,
-  RenderedMessage,
-  TemplateDescriptor,
-  TemplateLibrary,
+import {
+  cursorListing,
+  cursorRequest,
+  cursorScope,
+  pagingConflict,
+  type ListingPage,
+} from '../shared/cursor.js';
+import {
+  NOTIFICATION_KEYSET,
+  type NotificationFilter,
+  type NotificationRepository,
+  type RenderedMessage,
+  type TemplateDescriptor,
+  type TemplateLibrary,
 } from './ports.js';
 import { exampleVariables } from './template-variables.js';
 
@@ -17,8 +24,14 @@ export interface Viewer {
   readonly isAdmin: boolean;
 }
 
-/** The history's filters: the store's query, before the viewer's rule is applied. */
-export type HistoryFilter = NotificationQuery;
+/** The history's filters (before the viewer's rule is applied) and its paging. */
+export interface HistoryFilter extends NotificationFilter {
+  /** 1 when absent. */
+  readonly page?: number;
+  readonly limit: number;
+  /** Cursor paging instead of `page`: '' first, then the answer's `nextCursor` (bound to the filters). */
+  readonly cursor?: string;
+}
 
 /**
  * The notification history, newest first. An admin filters by any user; a shopper's history is
@@ -28,13 +41,31 @@ export type HistoryFilter = NotificationQuery;
 export class NotificationHistory {
   constructor(private readonly notifications: NotificationRepository) {}
 
-  async execute(viewer: Viewer, filter: HistoryFilter): Promise<Result<Page<Notification>, DomainError>> {
-    if (filter.from && filter.to && filter.from.getTime() > filter.to.getTime()) {
+  async execute(
+    viewer: Viewer,
+    input: HistoryFilter,
+  ): Promise<Result<ListingPage<Notification>, DomainError>> {
+    const conflict = pagingConflict(input);
+    if (conflict) return Err(conflict);
+    const { page, limit, cursor, ...rest } = input;
+    if (rest.from && rest.to && rest.from.getTime() > rest.to.getTime()) {
       const message = '`from` must not be after `to`';
       return Err(domainError('VALIDATION_FAILED', message, { errors: [{ field: 'from', message }] }));
     }
-    const userId = viewer.isAdmin ? filter.userId : viewer.userId;
-    return Ok(await this.notifications.query({ ...filter, userId }));
+    if (!Number.isSafeInteger(limit) || limit < 1) {
+      return Err(domainError('VALIDATION_FAILED', 'limit must be a positive whole number'));
+    }
+    const userId = viewer.isAdmin ? rest.userId : viewer.userId;
+    const filter: NotificationFilter = { ...rest, userId };
+    if (cursor !== undefined) {
+      // a shopper's cursor names their own history: it is no cursor of anyone else's
+      const scope = cursorScope('notification-history', { ...filter });
+      const request = cursorRequest(cursor, scope, NOTIFICATION_KEYSET, limit);
+      if (request.isErr()) return request;
+      const found = await this.notifications.queryAfter(filter, request.value);
+      return Ok(cursorListing(found, found.items, scope, limit));
+    }
+    return Ok(await this.notifications.query({ ...filter, page: page ?? 1, limit }));
   }
 }
 

@@ -2,9 +2,27 @@ import { token } from '../shared/token.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { Result } from '../../domain/shared/result.js';
 import type { ReportPolicy, Review, ReviewStatus } from '../../domain/reviews/review.js';
+import type { CursorPage, CursorRequest, KeysetOrder } from '../shared/cursor.js';
 
 export const REVIEW_SORTS = ['newest', 'helpful', 'rating'] as const;
 export type ReviewSort = (typeof REVIEW_SORTS)[number];
+
+/**
+ * The product review sorts as keysets (as `listByProduct`: the key descending, then newest, ties
+ * by id ascending). `helpful` moves while votes come in: a review voted up past the position
+ * during a walk is not seen again (the README's moving-key caveat).
+ */
+export const REVIEW_KEYSETS: Record<ReviewSort, KeysetOrder<Review>> = {
+  newest: [{ path: 'createdAt', dir: -1, kind: 'date', value: (r) => r.createdAt.getTime() }],
+  helpful: [
+    { path: 'helpfulCount', dir: -1, kind: 'number', value: (r) => r.helpfulVoters.length },
+    { path: 'createdAt', dir: -1, kind: 'date', value: (r) => r.createdAt.getTime() },
+  ],
+  rating: [
+    { path: 'rating', dir: -1, kind: 'number', value: (r) => r.rating },
+    { path: 'createdAt', dir: -1, kind: 'date', value: (r) => r.createdAt.getTime() },
+  ],
+};
 
 export interface ReviewPage {
   readonly items: Review[];
@@ -26,6 +44,13 @@ export interface ReviewRepository {
     page: number,
     limit: number,
   ): Promise<ReviewPage>;
+  /** As `listByProduct` (REVIEW_KEYSETS[sort]), after `request.after`, with the total matching. */
+  listByProductAfter(
+    productId: string,
+    status: ReviewStatus,
+    sort: ReviewSort,
+    request: CursorRequest,
+  ): Promise<CursorPage<Review>>;
   /**
    * The ratings (1-5) of every review of the product that counts in its rating (`countsInRating`:
    * approved, or approved and sent back to moderation by reports).

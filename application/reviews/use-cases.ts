@@ -21,7 +21,20 @@ import type { OrderRepository } from '../ordering/index.js';
 import type { Clock, EventBus, IdGenerator } from '../shared/ports.js';
 import { retryOnConflict, UNCHANGED, type Unchanged } from '../shared/retry-on-conflict.js';
 import { writeWithNotices } from '../shared/staged-notices.js';
-import type { ReviewPage, ReviewReportPolicy, ReviewRepository, ReviewSort } from './ports.js';
+import {
+  REVIEW_KEYSETS,
+  type ReviewPage,
+  type ReviewReportPolicy,
+  type ReviewRepository,
+  type ReviewSort,
+} from './ports.js';
+import {
+  cursorListing,
+  cursorRequest,
+  cursorScope,
+  pagingConflict,
+  type ListingPage,
+} from '../shared/cursor.js';
 
 const reviewNotFound = () => domainError('NOT_FOUND', 'Review not found');
 const productNotFound = () => domainError('PRODUCT_NOT_FOUND', 'Product not found');
@@ -130,7 +143,7 @@ export class CreateReview {
   }
 }
 
-export interface ProductReviewsAnswer extends ReviewPage {
+export interface ProductReviewsAnswer extends ListingPage<Review> {
   readonly summary: RatingSummary;
 }
 
@@ -143,20 +156,45 @@ export class ListProductReviews {
   async execute(input: {
     productId: string;
     sort: ReviewSort;
-    page: number;
+    /** 1 when absent. */
+    page?: number;
     limit: number;
+    /** Cursor paging instead of `page`: '' first, then the answer's `nextCursor` (bound to product and sort). */
+    cursor?: string;
   }): Promise<Result<ProductReviewsAnswer, DomainError>> {
+    const conflict = pagingConflict(input);
+    if (conflict) return Err(conflict);
+    if (!Number.isSafeInteger(input.limit) || input.limit < 1) {
+      return Err(domainError('VALIDATION_FAILED', 'limit must be a positive whole number'));
+    }
     const product = await this.products.findById(input.productId);
     if (!product) return Err(productNotFound());
-    const page = await this.reviews.listByProduct(
-      input.productId,
-      'approved',
-      input.sort,
-      input.page,
-      input.limit,
-    );
+    let listing: ListingPage<Review>;
+    if (input.cursor !== undefined) {
+      const order = REVIEW_KEYSETS[input.sort];
+      const scope = cursorScope('product-reviews', { productId: input.productId, sort: input.sort });
+      const request = cursorRequest(input.cursor, scope, order, input.limit);
+      if (request.isErr()) return request;
+      const page = await this.reviews.listByProductAfter(
+        input.productId,
+        'approved',
+        input.sort,
+        request.value,
+      );
+      listing = cursorListing(page, page.items, scope, input.limit);
+    } else {
+      const page = input.page ?? 1;
+      const found = await this.reviews.listByProduct(
+        input.productId,
+        'approved',
+        input.sort,
+        page,
+        input.limit,
+      );
+      listing = { ...found, page, limit: input.limit };
+    }
     const summary = summarizeRatings(await this.reviews.approvedRatings(input.productId));
-    return Ok({ ...page, summary });
+    return Ok({ ...listing, summary });
   }
 }
 

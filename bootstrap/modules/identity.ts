@@ -1,4 +1,5 @@
 import { VerifyAuditChain } from '../../application/identity/audit-chain.js';
+import { ListAuditLog } from '../../application/identity/audit-listing.js';
 import { createHash } from 'node:crypto';
 import type { Container } from 'inversify';
 import { IssuePasswordReset, ResetLinks } from '../../application/identity/reset-links.js';
@@ -161,6 +162,7 @@ export function bindIdentity(container: Container, config: Config): void {
   container.bind(AUDIT_TRAIL_SETTINGS).toConstantValue(auditTrail);
   bindUseCase(container, AuditTrail, [AUDIT_LOG, CLOCK, AUDIT_TRAIL_SETTINGS]);
   bindUseCase(container, VerifyAuditChain, [AUDIT_LOG, SECRET_DIGEST]);
+  bindUseCase(container, ListAuditLog, [AUDIT_LOG]);
 
   // Multi-factor sign-in (TOTP): enrolment, the login challenge, codes throttled like passwords.
   const mfa: MfaSettings = {

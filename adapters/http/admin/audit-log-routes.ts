@@ -8,8 +8,11 @@ import {
   type AuditLog,
   type ChainedAuditEntry,
 } from '../../../application/identity/ports.js';
+import { ListAuditLog } from '../../../application/identity/audit-listing.js';
 import { toCsv } from '../csv.js';
-import { bearerAuth, errors, IsoDate, PageSize, pageWithDefault, success } from '../schemas.js';
+import { CursorQueryProps, NextCursorProps, nextCursorOf } from '../cursor.js';
+import { unwrap } from '../errors.js';
+import { bearerAuth, errors, IsoDate, PageNumber, PageSize, success } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
 
 /** The most rows one CSV export holds (newest first); narrow the filters for older ones. */
@@ -29,7 +32,12 @@ const AuditFilterQuery = {
   to: Type.Optional(IsoDate),
 };
 const ListQuery = Type.Object(
-  { ...AuditFilterQuery, page: pageWithDefault(), limit: PageSize(200, 50) },
+  {
+    ...AuditFilterQuery,
+    page: Type.Optional(PageNumber),
+    limit: PageSize(200, 50),
+    ...CursorQueryProps,
+  },
   { additionalProperties: false },
 );
 const ExportQuery = Type.Object(AuditFilterQuery, { additionalProperties: false });
@@ -143,11 +151,15 @@ function csvRow(e: AuditEntry): Record<string, unknown> {
  */
 export async function adminAuditLogRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
   const log = deps.resolve.get<AuditLog>(AUDIT_LOG);
+  const listAuditLog = deps.resolve.get(ListAuditLog);
   const tags = ['admin'];
   const filtersDoc =
     'Filters (all optional, combined): userId, apiKeyId, action, resource, resourceId, success, ' +
     'from..to (ISO date-times, inclusive). Newest first; entries written before the hash chain ' +
     'existed have seq, prevHash and hash null.';
+  const listDoc =
+    `${filtersDoc} Paged by page/limit, or by cursor (empty first, then nextCursor; bound to the ` +
+    'filters, stable while new entries are recorded).';
 
   app.get(
     '/',
@@ -155,7 +167,7 @@ export async function adminAuditLogRoutes(app: App, deps: HttpRouteDeps): Promis
       schema: {
         tags,
         summary: 'The tamper-evident audit log, filtered and paged',
-        description: filtersDoc,
+        description: listDoc,
         security: bearerAuth,
         querystring: ListQuery,
         response: {
@@ -167,19 +179,33 @@ export async function adminAuditLogRoutes(app: App, deps: HttpRouteDeps): Promis
               total: Type.Integer(),
               pages: Type.Integer(),
             }),
+            ...NextCursorProps,
           }),
           ...errors(400, 401, 403, 429),
         },
       },
     },
     async (request) => {
-      const { page, limit, ...filters } = request.query;
-      const { items, total } = await log.search(filterOf(filters), page, limit);
+      const { page, limit, cursor, ...filters } = request.query;
+      const result = unwrap(
+        await listAuditLog.execute({
+          filter: filterOf(filters),
+          ...(page !== undefined ? { page } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+          limit,
+        }),
+      );
       return {
         status: 'success' as const,
         data: {
-          entries: items.map(present),
-          pagination: { page, limit, total, pages: Math.ceil(total / limit) },
+          entries: result.items.map(present),
+          pagination: {
+            page: result.page,
+            limit,
+            total: result.total,
+            pages: Math.ceil(result.total / limit),
+          },
+          ...nextCursorOf(result),
         },
       };
     },

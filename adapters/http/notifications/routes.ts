@@ -22,13 +22,14 @@ import {
 import { TEMPLATE_VARIABLE_TYPES } from '../../../application/notifications/ports.js';
 import { authHooks, principalOf } from '../auth.js';
 import { fail, unwrap } from '../errors.js';
+import { CursorQueryProps, NextCursorProps, nextCursorOf } from '../cursor.js';
 import {
   bearerAuth,
   errors,
   IsoDate,
   LongText,
   ObjectId,
-  pageWithDefault,
+  PageNumber,
   PageSize,
   success,
   Text,
@@ -297,8 +298,9 @@ export async function notificationRoutes(app: App, deps: HttpRouteDeps): Promise
       status: Type.Optional(literals(NOTIFICATION_STATUSES)),
       from: Type.Optional(IsoDate),
       to: Type.Optional(IsoDate),
-      page: pageWithDefault(),
+      page: Type.Optional(PageNumber),
       limit: PageSize(100, 20),
+      ...CursorQueryProps,
     },
     { additionalProperties: false },
   );
@@ -311,13 +313,20 @@ export async function notificationRoutes(app: App, deps: HttpRouteDeps): Promise
         summary: 'Notifications sent, newest first: all for an admin (filters), only their own for a shopper',
         description:
           'A shopper always gets their own notifications: a `userId` naming someone else is ignored. ' +
-          '`from`/`to` bound the creation time (inclusive).',
+          '`from`/`to` bound the creation time (inclusive). Paged by page/limit, or by cursor (empty ' +
+          'first, then nextCursor; bound to the filters, stable while new notifications are sent).',
         security: bearerAuth,
         querystring: HistoryQuery,
         response: {
           200: success(
             { notifications: Type.Array(NotificationSchema) },
-            { count: Type.Integer(), total: Type.Integer(), page: Type.Integer(), pages: Type.Integer() },
+            {
+              count: Type.Integer(),
+              total: Type.Integer(),
+              page: Type.Integer(),
+              pages: Type.Integer(),
+              ...NextCursorProps,
+            },
           ),
           ...errors(400, 401),
         },
@@ -332,7 +341,8 @@ export async function notificationRoutes(app: App, deps: HttpRouteDeps): Promise
           ...(q.status !== undefined ? { status: q.status } : {}),
           ...(q.from !== undefined ? { from: new Date(q.from) } : {}),
           ...(q.to !== undefined ? { to: new Date(q.to) } : {}),
-          page: q.page,
+          ...(q.page !== undefined ? { page: q.page } : {}),
+          ...(q.cursor !== undefined ? { cursor: q.cursor } : {}),
           limit: q.limit,
         }),
       );
@@ -342,6 +352,7 @@ export async function notificationRoutes(app: App, deps: HttpRouteDeps): Promise
         total: page.total,
         page: page.page,
         pages: Math.ceil(page.total / page.limit),
+        ...nextCursorOf(page),
         data: { notifications: page.items.map(presentNotification) },
       };
     },

@@ -9,7 +9,8 @@ import {
 } from '../../../application/reviews/use-cases.js';
 import { authHooks, principalOf } from '../auth.js';
 import { unwrap } from '../errors.js';
-import { bearerAuth, errors, IdParams, PageSize, pageWithDefault, success } from '../schemas.js';
+import { bearerAuth, errors, IdParams, PageNumber, PageSize, success } from '../schemas.js';
+import { CursorQueryProps, NextCursorProps, nextCursorOf } from '../cursor.js';
 import type { App, HttpRouteDeps } from '../types.js';
 import {
   PaginationSchema,
@@ -21,11 +22,12 @@ import {
 
 const ReviewListQuery = Type.Object(
   {
-    page: pageWithDefault(),
+    page: Type.Optional(PageNumber),
     limit: PageSize(50, 10),
     sort: Type.Union([Type.Literal('newest'), Type.Literal('helpful'), Type.Literal('rating')], {
       default: 'newest',
     }),
+    ...CursorQueryProps,
   },
   { additionalProperties: false },
 );
@@ -93,6 +95,8 @@ export async function reviewRoutes(app: App, deps: HttpRouteDeps): Promise<void>
       schema: {
         tags,
         summary: 'Approved reviews of a product, paginated, with the rating distribution and average',
+        description:
+          'Paged by page/limit, or by cursor (empty first, then nextCursor; bound to the product and sort).',
         params: IdParams,
         querystring: ReviewListQuery,
         response: {
@@ -104,24 +108,39 @@ export async function reviewRoutes(app: App, deps: HttpRouteDeps): Promise<void>
               count: Type.Integer(),
               distribution: Distribution,
             }),
+            ...NextCursorProps,
           }),
           ...errors(400, 404, 429),
         },
       },
     },
     async (request) => {
-      const { page, limit, sort } = request.query;
-      const answer = unwrap(await list.execute({ productId: request.params.id, page, limit, sort }));
+      const { page, limit, sort, cursor } = request.query;
+      const answer = unwrap(
+        await list.execute({
+          productId: request.params.id,
+          ...(page !== undefined ? { page } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+          limit,
+          sort,
+        }),
+      );
       return {
         status: 'success' as const,
         data: {
           reviews: answer.items.map(presentReview),
-          pagination: { page, limit, total: answer.total, pages: Math.ceil(answer.total / limit) },
+          pagination: {
+            page: answer.page,
+            limit,
+            total: answer.total,
+            pages: Math.ceil(answer.total / limit),
+          },
           summary: {
             average: answer.summary.average,
             count: answer.summary.count,
             distribution: { ...answer.summary.distribution },
           },
+          ...nextCursorOf(answer),
         },
       };
     },

@@ -1,9 +1,11 @@
-import type {
-  AuditEntry,
-  AuditFilter,
-  AuditLog,
-  ChainedAuditEntry,
+import {
+  AUDIT_KEYSET,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditLog,
+  type ChainedAuditEntry,
 } from '../../../application/identity/ports.js';
+import { keysetPage, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
 import { linkAuditEntry } from '../../../application/identity/audit-chain.js';
 import { Sha256Digest } from '../../security/sha256-digest.js';
 import type { MemoryDatabase } from './memory-database.js';
@@ -67,6 +69,11 @@ export class MemoryAuditLog implements AuditLog {
     const all = this.newestFirst().filter((e) => matchesAuditFilter(e, filter));
     const start = Math.max(0, (page - 1) * limit);
     return { items: limit < 1 ? [] : all.slice(start, start + limit), total: all.length };
+  }
+
+  async searchAfter(filter: AuditFilter, request: CursorRequest): Promise<CursorPage<AuditEntry>> {
+    const matching = [...this.entries.values()].filter((e) => matchesAuditFilter(e, filter));
+    return keysetPage<AuditEntry>(matching, AUDIT_KEYSET, request);
   }
 
   async chain(afterSeq: number, limit: number): Promise<ChainedAuditEntry[]> {

@@ -1,11 +1,14 @@
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import type { Notification } from '../../../domain/notifications/notification.js';
-import type {
-  BulkCounts,
-  NotificationQuery,
-  NotificationRepository,
+import {
+  NOTIFICATION_KEYSET,
+  type BulkCounts,
+  type NotificationFilter,
+  type NotificationQuery,
+  type NotificationRepository,
 } from '../../../application/notifications/ports.js';
+import { keysetPage, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
 import type { Page } from '../../../application/shared/ports.js';
 import type { MemoryDatabase } from './memory-database.js';
 
@@ -13,7 +16,7 @@ function newestFirst(a: Notification, b: Notification): number {
   return b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 }
 
-export function matchesQuery(n: Notification, q: NotificationQuery): boolean {
+export function matchesQuery(n: Notification, q: NotificationFilter): boolean {
   return (
     (q.userId === undefined || n.userId === q.userId) &&
     (q.type === undefined || n.type === q.type) &&
@@ -58,6 +61,11 @@ export class MemoryNotificationRepository implements NotificationRepository {
     const all = [...this.byId.values()].filter((n) => matchesQuery(n, q)).sort(newestFirst);
     const start = (q.page - 1) * q.limit;
     return { items: all.slice(start, start + q.limit), total: all.length, page: q.page, limit: q.limit };
+  }
+
+  async queryAfter(filter: NotificationFilter, request: CursorRequest): Promise<CursorPage<Notification>> {
+    const matching = [...this.byId.values()].filter((n) => matchesQuery(n, filter));
+    return keysetPage(matching, NOTIFICATION_KEYSET, request);
   }
 
   async countByBulk(bulkId: string): Promise<BulkCounts> {

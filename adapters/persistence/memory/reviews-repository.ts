@@ -1,4 +1,10 @@
-import type { ReviewPage, ReviewRepository, ReviewSort } from '../../../application/reviews/ports.js';
+import {
+  REVIEW_KEYSETS,
+  type ReviewPage,
+  type ReviewRepository,
+  type ReviewSort,
+} from '../../../application/reviews/ports.js';
+import { keysetPage, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
 import { countsInRating, type Review, type ReviewStatus } from '../../../domain/reviews/review.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
@@ -63,6 +69,18 @@ export class MemoryReviewRepository implements ReviewRepository {
       .filter((r) => r.productId === productId && r.status === status)
       .sort(compareReviews(sort));
     return { items: all.slice((page - 1) * limit, page * limit), total: all.length };
+  }
+
+  async listByProductAfter(
+    productId: string,
+    status: ReviewStatus,
+    sort: ReviewSort,
+    request: CursorRequest,
+  ): Promise<CursorPage<Review>> {
+    const matching = [...this.reviews.values()].filter(
+      (r) => r.productId === productId && r.status === status,
+    );
+    return keysetPage(matching, REVIEW_KEYSETS[sort], request);
   }
 
   async approvedRatings(productId: string): Promise<number[]> {

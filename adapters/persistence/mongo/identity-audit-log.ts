@@ -1,10 +1,18 @@
 import { Schema, type Connection, type Model } from 'mongoose';
-import type {
-  AuditEntry,
-  AuditFilter,
-  AuditLog,
-  ChainedAuditEntry,
+import {
+  AUDIT_KEYSET,
+  type AuditEntry,
+  type AuditFilter,
+  type AuditLog,
+  type ChainedAuditEntry,
 } from '../../../application/identity/ports.js';
+import {
+  pageFrom,
+  type CursorPage,
+  type CursorPosition,
+  type CursorRequest,
+} from '../../../application/shared/cursor.js';
+import { afterPosition, keysetSort } from './keyset.js';
 import { linkAuditEntry } from '../../../application/identity/audit-chain.js';
 import { Sha256Digest } from '../../security/sha256-digest.js';
 import { isDuplicateKey } from './duplicate-key.js';
@@ -113,6 +121,28 @@ function query(filter: AuditFilter): Record<string, unknown> {
   return q;
 }
 
+/** The keyset of the entries written before the chain (no seq): AUDIT_KEYSET without its seq. */
+const LEGACY_KEYSET = AUDIT_KEYSET.slice(1);
+
+/**
+ * What follows `after` in AUDIT_KEYSET. Not the shared `$or` of keysetFilter: a chained entry's
+ * `_id` is `chain:<seq>`, not its id, and entries without seq match no range on it. A chained
+ * position (seq >= 1, unique) is followed by the lower seqs and every entry without one; an
+ * entry without seq by those without one past it in (timestamp, _id) descending.
+ */
+function afterAuditPosition(
+  q: Record<string, unknown>,
+  after: CursorPosition | null,
+): Record<string, unknown> {
+  if (after === null) return q;
+  const [seq, ...legacy] = after.values as [number, number, string];
+  if (seq >= 1) {
+    const range = { $or: [{ seq: { $lt: seq } }, { seq: null }] };
+    return Object.keys(q).length === 0 ? range : { $and: [q, range] };
+  }
+  return afterPosition({ ...q, seq: null }, LEGACY_KEYSET, { values: legacy, id: after.id });
+}
+
 /** Appends lost to another writer this many times in a row give up (an error, logged by the caller). */
 const APPEND_ATTEMPTS = 100;
 
@@ -175,6 +205,19 @@ export class MongoAuditLog implements AuditLog {
       this.entries.countDocuments(q).exec(),
     ]);
     return { items: docs.map(fromDocument), total };
+  }
+
+  async searchAfter(filter: AuditFilter, request: CursorRequest): Promise<CursorPage<AuditEntry>> {
+    const q = query(filter);
+    const [docs, total] = await Promise.all([
+      openCollection(this.entries)
+        .find(afterAuditPosition(q, request.after))
+        .sort(keysetSort(AUDIT_KEYSET))
+        .limit(request.limit + 1)
+        .toArray() as unknown as Promise<AuditDocument[]>,
+      this.entries.countDocuments(q).exec(),
+    ]);
+    return pageFrom(docs.map(fromDocument), AUDIT_KEYSET, request.limit, total);
   }
 
   async chain(afterSeq: number, limit: number): Promise<ChainedAuditEntry[]> {

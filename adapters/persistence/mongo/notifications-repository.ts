@@ -6,11 +6,15 @@ import type {
   NotificationMetadata,
   NotificationStatus,
 } from '../../../domain/notifications/notification.js';
-import type {
-  BulkCounts,
-  NotificationQuery,
-  NotificationRepository,
+import {
+  NOTIFICATION_KEYSET,
+  type BulkCounts,
+  type NotificationFilter,
+  type NotificationQuery,
+  type NotificationRepository,
 } from '../../../application/notifications/ports.js';
+import { pageFrom, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
+import { afterPosition, keysetSort } from './keyset.js';
 import type { Page } from '../../../application/shared/ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
@@ -90,7 +94,7 @@ function toDocument(n: Notification): NotificationDocument {
   return { _id: id, ...structuredClone(rest) };
 }
 
-function filterOf(q: NotificationQuery): Record<string, unknown> {
+function filterOf(q: NotificationFilter): Record<string, unknown> {
   const filter: Record<string, unknown> = {};
   if (q.userId !== undefined) filter.userId = q.userId;
   if (q.type !== undefined) filter.type = q.type;
@@ -175,6 +179,19 @@ export class MongoNotificationRepository implements NotificationRepository {
       this.notifications.collection.countDocuments(filter),
     ]);
     return { items: await this.readAll(docs), total, page: q.page, limit: q.limit };
+  }
+
+  async queryAfter(filter: NotificationFilter, request: CursorRequest): Promise<CursorPage<Notification>> {
+    const query = filterOf(filter);
+    const [docs, total] = await Promise.all([
+      openCollection(this.notifications)
+        .find<NotificationDocument>(afterPosition(query, NOTIFICATION_KEYSET, request.after))
+        .sort(keysetSort(NOTIFICATION_KEYSET))
+        .limit(request.limit + 1)
+        .toArray(),
+      this.notifications.collection.countDocuments(query),
+    ]);
+    return pageFrom(await this.readAll(docs), NOTIFICATION_KEYSET, request.limit, total);
   }
 
   /**

@@ -1,6 +1,13 @@
 import { openCollection } from './open-collection.js';
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { ReviewPage, ReviewRepository, ReviewSort } from '../../../application/reviews/ports.js';
+import {
+  REVIEW_KEYSETS,
+  type ReviewPage,
+  type ReviewRepository,
+  type ReviewSort,
+} from '../../../application/reviews/ports.js';
+import { pageFrom, type CursorPage, type CursorRequest } from '../../../application/shared/cursor.js';
+import { afterPosition, keysetSort } from './keyset.js';
 import type { Review, ReviewStatus } from '../../../domain/reviews/review.js';
 import { domainError, type DomainError } from '../../../domain/shared/errors.js';
 import { Err, Ok, type Result } from '../../../domain/shared/result.js';
@@ -190,6 +197,30 @@ export class MongoReviewRepository implements ReviewRepository {
 
   listByProduct(productId: string, status: ReviewStatus, sort: ReviewSort, page: number, limit: number) {
     return this.page({ productId, status }, SORTS[sort], page, limit);
+  }
+
+  async listByProductAfter(
+    productId: string,
+    status: ReviewStatus,
+    sort: ReviewSort,
+    request: CursorRequest,
+  ): Promise<CursorPage<Review>> {
+    const order = REVIEW_KEYSETS[sort];
+    const filter = { productId, status };
+    const [docs, total] = await Promise.all([
+      openCollection(this.model)
+        .find(afterPosition(filter, order, request.after) as never)
+        .sort(keysetSort(order))
+        .limit(request.limit + 1)
+        .toArray(),
+      this.collection.countDocuments(filter as never),
+    ]);
+    return pageFrom(
+      docs.map((d) => toReview(d as unknown as ReviewDocument)),
+      order,
+      request.limit,
+      total,
+    );
   }
 
   async approvedRatings(productId: string): Promise<number[]> {

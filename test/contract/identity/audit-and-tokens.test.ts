@@ -174,6 +174,32 @@ function contract(make: () => Promise<Subject>): void {
       expect(await ids({ userId: 'u1' }, 2, 2)).to.deep.equal({ ids: [id(1)], total: 3 });
     });
 
+    it('searchAfter walks by cursor in search order (one timestamp for all), stable while entries are recorded', async () => {
+      const { audit } = await make();
+      // Eleven of u1's at one instant (only seq orders them), three of someone else's between.
+      for (let n = 1; n <= 14; n += 1) {
+        await audit.record(entry(n, { userId: n % 4 === 0 ? 'u2' : 'u1', timestamp: at(0) }));
+      }
+      const listed = (await audit.search({ userId: 'u1' }, 1, 100)).items.map((e) => e.id);
+      expect(listed).to.have.length(11);
+      const walked: string[] = [];
+      let page = await audit.searchAfter({ userId: 'u1' }, { after: null, limit: 4 });
+      expect(page.total).to.equal(11);
+      walked.push(...page.items.map((e) => e.id));
+      // Recorded after the walk began: newest, before the position, so later pages do not shift.
+      await audit.record(entry(20, { userId: 'u1', timestamp: at(0) }));
+      while (page.next !== null) {
+        page = await audit.searchAfter({ userId: 'u1' }, { after: page.next, limit: 4 });
+        walked.push(...page.items.map((e) => e.id));
+      }
+      expect(walked).to.deep.equal(listed);
+      const all = await audit.searchAfter({}, { after: null, limit: 50 });
+      expect(all.items.map((e) => e.id)).to.deep.equal(
+        (await audit.search({}, 1, 50)).items.map((e) => e.id),
+      );
+      expect([all.items.length, all.next]).to.deep.equal([15, null]);
+    });
+
     describe('verification finds the first broken link of a tampered chain', () => {
       async function chainOf(n: number) {
         const subject = await make();
@@ -305,6 +331,31 @@ describe('contract/identity AuditLog, TokenRevocationStore, PasswordResetStore',
       };
       await mongo.reset();
       return subject;
+    });
+
+    it('searchAfter walks entries written before the chain (no seq) after the chained ones, as search lists them', async () => {
+      await mongo.reset();
+      const c = mongo.connection();
+      const audit = new MongoAuditLog(c);
+      const legacy = Array.from({ length: 7 }, (_, i) => {
+        const { id, ...rest } = entry(i + 1, { timestamp: at(i < 5 ? 0 : 1000) });
+        return { ...rest, _id: id };
+      });
+      await c.db!.collection<Record<string, unknown>>('audit_log').insertMany(legacy as never[]);
+      for (let n = 10; n < 15; n += 1) await audit.record(entry(n, { timestamp: at(0) }));
+      const listed = (await audit.search({}, 1, 100)).items.map((e) => e.id);
+      expect(listed).to.have.length(12);
+      expect(listed.slice(5)).to.have.members(legacy.map((d) => d._id));
+      for (const limit of [1, 3, 5]) {
+        const walked: string[] = [];
+        let page = await audit.searchAfter({}, { after: null, limit });
+        walked.push(...page.items.map((e) => e.id));
+        while (page.next !== null) {
+          page = await audit.searchAfter({}, { after: page.next, limit });
+          walked.push(...page.items.map((e) => e.id));
+        }
+        expect(walked).to.deep.equal(listed);
+      }
     });
   });
 });

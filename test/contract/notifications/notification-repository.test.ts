@@ -149,6 +149,36 @@ function contract(make: () => Promise<NotificationRepository>): void {
     expect((await repo.query({ page: 1, limit: 10 })).total).to.equal(4);
   });
 
+  it('queryAfter walks by cursor in query order (equal times newest id first), stable under inserts', async () => {
+    const repo = await make();
+    const user = testId();
+    // Nine at one instant (only the id orders them), two later, one of someone else's.
+    for (let i = 0; i < 11; i++) {
+      await repo.create(
+        notification({ userId: user, type: i % 2 ? 'sms' : 'email', at: minutes(i < 9 ? 0 : i) }),
+      );
+    }
+    await repo.create(notification({ at: minutes(1) }));
+    const listed = (await repo.query({ userId: user, page: 1, limit: 100 })).items.map((n) => n.id);
+    expect(listed).to.have.length(11);
+    const walked: string[] = [];
+    let page = await repo.queryAfter({ userId: user }, { after: null, limit: 4 });
+    expect(page.total).to.equal(11);
+    walked.push(...page.items.map((n) => n.id));
+    // Newer than every one: before the position, so the next pages do not shift.
+    await repo.create(notification({ userId: user, at: minutes(60) }));
+    while (page.next !== null) {
+      page = await repo.queryAfter({ userId: user }, { after: page.next, limit: 4 });
+      walked.push(...page.items.map((n) => n.id));
+    }
+    expect(walked).to.deep.equal(listed);
+    const sms = await repo.queryAfter({ userId: user, type: 'sms' }, { after: null, limit: 50 });
+    expect(sms.items.map((n) => n.id)).to.deep.equal(
+      (await repo.query({ userId: user, type: 'sms', page: 1, limit: 50 })).items.map((n) => n.id),
+    );
+    expect([sms.items.length, sms.next]).to.deep.equal([5, null]);
+  });
+
   it('listPending: pending records created before the given time, oldest first, bounded', async () => {
     const repo = await make();
     const old1 = (await repo.create(notification({ at: minutes(1) }))).notification;

@@ -86,6 +86,47 @@ function contract(make: () => Promise<ReviewRepository>): void {
     expect(pending.total).to.equal(1);
   });
 
+  it('listByProductAfter walks every sort by cursor in list order (many equal keys), stable under inserts', async () => {
+    const repo = await make();
+    const productId = testId();
+    // Twelve approved: three ratings, two helpful counts, two instants: many equal keys, split by id.
+    for (let i = 0; i < 12; i++) {
+      const review = newReview({
+        productId,
+        status: 'approved',
+        rating: 3 + (i % 3),
+        helpfulVoters: i % 2 ? ['x'] : [],
+        createdAt: at(i % 4 === 0 ? 1 : 0),
+      });
+      (await repo.create(review)).unwrap();
+    }
+    (await repo.create(newReview({ productId, status: 'pending' }))).unwrap();
+    (await repo.create(newReview({ status: 'approved' }))).unwrap(); // another product
+    for (const sort of ['newest', 'helpful', 'rating'] as const) {
+      const listed = (await repo.listByProduct(productId, 'approved', sort, 1, 100)).items.map((r) => r.id);
+      expect(listed).to.have.length(12);
+      const walked: string[] = [];
+      let page = await repo.listByProductAfter(productId, 'approved', sort, { after: null, limit: 5 });
+      expect(page.total).to.equal(12);
+      walked.push(...page.items.map((r) => r.id));
+      // Newest, most helpful and best rated: before the position in every sort.
+      const first = newReview({
+        productId,
+        status: 'approved',
+        rating: 5,
+        helpfulVoters: ['x', 'y'],
+        createdAt: at(9),
+      });
+      (await repo.create(first)).unwrap();
+      while (page.next !== null) {
+        page = await repo.listByProductAfter(productId, 'approved', sort, { after: page.next, limit: 5 });
+        walked.push(...page.items.map((r) => r.id));
+      }
+      expect(walked, sort).to.deep.equal(listed);
+      await repo.delete(first.id);
+    }
+  });
+
   it('counts parallel helpful votes by distinct users exactly, and once per user', async () => {
     const repo = await make();
     const saved = (await repo.create(newReview({ status: 'approved' }))).unwrap();
