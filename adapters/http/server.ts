@@ -837,6 +837,8 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
           bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' },
           // README "API keys": the routes a key's scopes allow list it beside bearerAuth
           apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+          // README "Health and metrics": the scraper's METRICS_TOKEN, not a user's token
+          metricsToken: { type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' },
         },
       },
     },

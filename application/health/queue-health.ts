@@ -3,7 +3,8 @@ import type { DependencyHealth, HealthIndicator } from './ports.js';
 
 /**
  * The job queue: up when its counts answer (BullMQ: Redis reachable), with the jobs waiting and
- * dead (the dead-letter state) as detail.
+ * dead (the dead-letter state) as detail. Unreachable is degraded, not down: like Redis itself, the
+ * API keeps answering and background work waits until the queue is back.
  */
 export class QueueHealth implements HealthIndicator {
   constructor(
@@ -28,9 +29,9 @@ export class QueueHealth implements HealthIndicator {
     } catch {
       return {
         ...base,
-        status: 'down',
+        status: 'degraded',
         latencyMs: Math.round(performance.now() - started),
-        detail: 'unreachable',
+        detail: 'unreachable: background jobs wait until it answers',
       };
     }
   }

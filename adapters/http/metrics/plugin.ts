@@ -98,7 +98,7 @@ export async function metricsRoutes(app: App, deps: HttpRouteDeps): Promise<void
         description:
           'Protected: `Authorization: Bearer <METRICS_TOKEN>` and/or a client address in ' +
           'METRICS_ALLOW_IPS (both when both are set). With neither configured it answers 404.',
-        security: [{ bearerAuth: [] }],
+        security: [{ metricsToken: [] }],
         response: { 200: Type.String(), ...errors(401, 403, 404, 429) },
       },
     },
