@@ -1,4 +1,4 @@
-import Stripe from 'stripe';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Err, Ok, type Result } from '../../domain/shared/result.js';
 import { domainError, type DomainError } from '../../domain/shared/errors.js';
 import type { GatewayEvent, WebhookVerifier } from '../../application/payments/ports.js';
@@ -15,13 +15,15 @@ const invalid = (reason: string): DomainError =>
   domainError('WEBHOOK_SIGNATURE_INVALID', 'Invalid webhook signature', { reason });
 
 /**
- * Verifies `Stripe-Signature` over the raw body with the official SDK's
- * `webhooks.constructEvent` (no API key needed), whichever gateway is active; then refuses
- * timestamps beyond the tolerance in the future. `nowMs` is the clock both checks use.
+ * Verifies `Stripe-Signature` over the raw body with Stripe's documented scheme, whichever gateway
+ * is active: the header is `t=<unix seconds>,v1=<hex>[,v1=<hex>...]` (other schemes ignored), and
+ * a `v1` must equal HMAC-SHA256 under the endpoint secret of `${t}.${rawBody}` (compared in
+ * constant time; any of several `v1` may match, as during a secret roll). Then the timestamp must
+ * be within the tolerance of `nowMs` both ways. node:crypto only: the Stripe SDK (218 ESM modules)
+ * is loaded only when STRIPE_SECRET_KEY selects the Stripe gateway, and the tests check this
+ * verifier against the SDK's own test headers.
  */
 export class StripeWebhookVerifier implements WebhookVerifier {
-  private readonly stripe = new Stripe('sk_test_unused');
-
   constructor(
     private readonly secret: string,
     private readonly toleranceSeconds: number = WEBHOOK_TOLERANCE_SECONDS,
@@ -30,29 +32,39 @@ export class StripeWebhookVerifier implements WebhookVerifier {
 
   verify(rawBody: string, signatureHeader: string | undefined): Result<GatewayEvent, DomainError> {
     if (!signatureHeader) return Err(invalid('missing Stripe-Signature header'));
-    let event: { id?: unknown; type?: unknown; created?: unknown; data?: { object?: unknown } };
-    const now = this.nowMs();
-    try {
-      event = this.stripe.webhooks.constructEvent(
-        rawBody,
-        signatureHeader,
-        this.secret,
-        this.toleranceSeconds,
-        undefined,
-        now,
-      ) as never;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return Err(invalid(/timestamp outside the tolerance/i.test(message) ? 'stale' : 'mismatch'));
+    const parsed = parseSignatureHeader(signatureHeader);
+    if (!rawBody || !parsed) return Err(invalid('mismatch'));
+    const expected = createHmac('sha256', this.secret)
+      .update(`${parsed.timestamp}.${rawBody}`, 'utf8')
+      .digest();
+    if (!parsed.signatures.some((signature) => sameDigest(expected, signature))) {
+      return Err(invalid('mismatch'));
     }
-    // The signature is genuine here, so the header has exactly the timestamp it was signed with.
-    const timestamp = signedTimestamp(signatureHeader);
-    if (timestamp === null) return Err(invalid('mismatch'));
-    if (timestamp - Math.floor(now / 1000) > this.toleranceSeconds) return Err(invalid('future'));
+    const age = Math.floor(this.nowMs() / 1000) - parsed.timestamp;
+    if (this.toleranceSeconds > 0 && age > this.toleranceSeconds) return Err(invalid('stale'));
+    if (-age > this.toleranceSeconds) return Err(invalid('future'));
+    let event: {
+      id?: unknown;
+      type?: unknown;
+      created?: unknown;
+      object?: unknown;
+      data?: { object?: unknown };
+    };
+    try {
+      event = JSON.parse(rawBody) as typeof event;
+    } catch {
+      // Signed but not JSON: refused as the SDK refuses it (its constructEvent throws).
+      return Err(invalid('mismatch'));
+    }
+    // `null`, arrays, numbers: signed JSON but no event (answered 400, never a crash).
+    if (typeof event !== 'object' || event === null) {
+      return Err(domainError('VALIDATION_FAILED', 'Malformed webhook event'));
+    }
     const object = event.data?.object;
     if (
       typeof event.id !== 'string' ||
       typeof event.type !== 'string' ||
+      event.object === 'v2.core.event' ||
       typeof object !== 'object' ||
       !object
     ) {
@@ -68,16 +80,30 @@ export class StripeWebhookVerifier implements WebhookVerifier {
 }
 
 /**
- * The timestamp the SDK verified: the `t=` element of the header, parsed as the SDK parses it
- * (`key=value` split on `=`, `parseInt`). Null when absent, unparsable or repeated (the SDK keeps
- * the last of several, so reading another one could miss a signature dated in the future).
+ * `t=` and the `v1=` signatures of the header (`key=value` items split on `,`). Null when `t` is
+ * absent, unparsable or repeated (the SDK keeps the last of several: refusing them all means no
+ * reading of the header can pick a timestamp other than the one that was signed), or when no
+ * `v1` is present.
  */
-function signedTimestamp(header: string): number | null {
-  const values = header
-    .split(',')
-    .map((item) => item.split('='))
-    .filter((kv) => kv[0] === 't')
-    .map((kv) => Number.parseInt(kv[1] ?? '', 10));
-  if (values.length !== 1 || !Number.isSafeInteger(values[0])) return null;
-  return values[0]!;
+function parseSignatureHeader(header: string): { timestamp: number; signatures: string[] } | null {
+  const timestamps: string[] = [];
+  const signatures: string[] = [];
+  for (const item of header.split(',')) {
+    const at = item.indexOf('=');
+    if (at < 0) continue;
+    const key = item.slice(0, at);
+    const value = item.slice(at + 1);
+    if (key === 't') timestamps.push(value);
+    else if (key === 'v1') signatures.push(value);
+  }
+  if (timestamps.length !== 1 || !/^\d{1,15}$/.test(timestamps[0]!) || signatures.length === 0) {
+    return null;
+  }
+  return { timestamp: Number(timestamps[0]), signatures };
+}
+
+/** A hex `v1` against the expected digest, in constant time for well-formed candidates. */
+function sameDigest(expected: Buffer, hex: string): boolean {
+  if (!/^[0-9a-f]{64}$/.test(hex)) return false;
+  return timingSafeEqual(expected, Buffer.from(hex, 'hex'));
 }

@@ -1,6 +1,6 @@
 import type { Container } from 'inversify';
-import Stripe from 'stripe';
-import { StripeGateway } from '../../adapters/payments/stripe-gateway.js';
+import type * as StripeGatewayModule from '../../adapters/payments/stripe-gateway.js';
+import type StripeSdk from 'stripe';
 import type { Config } from '../config.js';
 import { FakePaymentGateway } from '../../adapters/payments/fake-gateway.js';
 import { FakeCheckoutGateway } from '../../adapters/payments/fake-checkout-gateway.js';
@@ -41,13 +41,25 @@ import { bindClass, bindUseCase, loaded } from './bind.js';
 /** The store's currency: order totals are in its minor units (the storefront pays in INR). */
 export const STORE_CURRENCY = 'INR';
 
-/** The payment SDK adapters config selects: razorpay only with both Razorpay keys. */
+/**
+ * The payment SDK adapters config selects: razorpay only with both Razorpay keys, the Stripe SDK
+ * (218 ESM modules) and its gateway only with STRIPE_SECRET_KEY (webhook signatures are checked
+ * without the SDK).
+ */
 export interface PaymentModules {
   readonly razorpay: typeof RazorpayModule | null;
+  readonly stripe: {
+    readonly Stripe: typeof StripeSdk;
+    readonly gateway: typeof StripeGatewayModule;
+  } | null;
 }
 
-export async function loadPayments(config: Pick<Config, 'razorpay'>): Promise<PaymentModules> {
+export async function loadPayments(config: Pick<Config, 'razorpay' | 'stripe'>): Promise<PaymentModules> {
+  const [stripe, gateway] = config.stripe
+    ? await Promise.all([import('stripe'), import('../../adapters/payments/stripe-gateway.js')])
+    : [null, null];
   return {
+    stripe: stripe && gateway ? { Stripe: stripe.default, gateway } : null,
     razorpay: config.razorpay.configured
       ? await import('../../adapters/payments/razorpay-checkout-gateway.js')
       : null,
@@ -66,11 +78,12 @@ export function bindPayments(container: Container, config: Config, modules: Paym
   // A Stripe key stays bound when card payments are turned off, so earlier payments can be refunded.
   if (config.stripe) {
     const { secretKey } = config.stripe;
+    const { Stripe, gateway } = loaded(modules.stripe, 'the Stripe SDK');
     // Retries are safe: every mutating call carries our own idempotency key.
     container
       .bind<PaymentGateway>(PAYMENT_GATEWAY)
       .toResolvedValue(
-        () => new StripeGateway(new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000 })),
+        () => new gateway.StripeGateway(new Stripe(secretKey, { maxNetworkRetries: 2, timeout: 20_000 })),
       )
       .inSingletonScope();
   } else if (!config.cardPaymentsEnabled) {

@@ -1,17 +1,39 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
 
+/**
+ * An ESM resolve hook (module.register) appending every resolved URL to a file, synchronously in
+ * the hooks thread before the import it serves completes: `require.cache` sees CommonJS only, and
+ * the Stripe SDK and typebox load as ESM.
+ */
+const RECORD_HOOK = [
+  "import { appendFileSync } from 'node:fs';",
+  'let file;',
+  'export function initialize(data) { file = data.file; }',
+  'export async function resolve(specifier, context, next) {',
+  '  const resolved = await next(specifier, context);',
+  "  appendFileSync(file, resolved.url + '\\n');",
+  '  return resolved;',
+  '}',
+].join('\n');
+
 describe('bootstrap: adapter modules are loaded only when config selects them', () => {
-  it('the embedded default never loads mongoose, ioredis, cloudinary, razorpay, twilio or bullmq', async function () {
+  it('the embedded default never loads mongoose, ioredis, cloudinary, razorpay, twilio, bullmq or stripe', async function () {
     this.timeout(30_000);
     // A fresh process (no test harness: it imports the Mongo test kit) builds the container on the default config and resolves every binding,
-    // then lists the CommonJS modules loaded (these SDKs and drivers are all CommonJS).
+    // then lists the modules loaded: CommonJS from require.cache, ESM from the resolve hook.
     const ext = import.meta.url.endsWith('.js') ? 'js' : 'ts';
+    const dir = mkdtempSync(join(tmpdir(), 'lazy-adapters-'));
+    const esmLog = join(dir, 'esm.log');
     const script = [
-      "import { createRequire } from 'node:module';",
-      `import { buildContainer } from './bootstrap/container.${ext}';`,
-      `import { loadConfig } from './bootstrap/config.${ext}';`,
+      "import { createRequire, register } from 'node:module';",
+      `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(RECORD_HOOK)}), { data: { file: ${JSON.stringify(esmLog)} } });`,
+      `const { buildContainer } = await import('./bootstrap/container.${ext}');`,
+      `const { loadConfig } = await import('./bootstrap/config.${ext}');`,
       'const silent = { info() {}, warn() {}, error() {} };',
       "const config = loadConfig({ SEED_DEMO: 'false', UPLOADS_DIR: process.env.TMPDIR ?? '/tmp' }, () => 'g'.repeat(64));",
       'const c = await buildContainer(config, silent);',
@@ -24,10 +46,18 @@ describe('bootstrap: adapter modules are loaded only when config selects them', 
       [...(ext === 'ts' ? ['--import', 'tsx'] : []), '--input-type=module', '-e', script],
       { cwd: new URL('../../', import.meta.url).pathname },
     );
-    const loaded = JSON.parse(stdout.trim().split('\n').at(-1)!) as string[];
-    // The probe sees CommonJS packages at all (inversify's dependencies are CommonJS).
-    expect(loaded.some((m) => m.includes('/node_modules/'))).to.equal(true);
-    const heavy = /\/node_modules\/(mongoose|mongodb|ioredis|cloudinary|razorpay|twilio|bullmq|nodemailer)\//;
+    const esm = readFileSync(esmLog, 'utf8').split('\n');
+    rmSync(dir, { recursive: true, force: true });
+    const loaded = [
+      ...(JSON.parse(stdout.trim().split('\n').at(-1)!) as string[]),
+      ...esm.filter((url) => url.startsWith('file:')).map((url) => new URL(url).pathname),
+    ];
+    // The probe sees CommonJS packages at all (inversify's dependencies are CommonJS), and ESM ones
+    // (typebox is ESM only).
+    expect(loaded.some((m) => m.includes('/node_modules/inversify/'))).to.equal(true);
+    expect(loaded.some((m) => m.includes('/node_modules/typebox/'))).to.equal(true);
+    const heavy =
+      /\/node_modules\/(mongoose|mongodb|ioredis|cloudinary|razorpay|twilio|bullmq|nodemailer|stripe)\//;
     expect([...new Set(loaded.filter((m) => heavy.test(m)).map((m) => m.match(heavy)![1]))]).to.deep.equal(
       [],
     );

@@ -170,6 +170,90 @@ describe('adapters/payments', () => {
     });
   });
 
+  describe('StripeWebhookVerifier without the SDK (node:crypto, Stripe documented scheme)', () => {
+    const stripe = new Stripe('sk_test_unused');
+    const payload = JSON.stringify({
+      id: 'evt_2',
+      type: 'payment_intent.succeeded',
+      data: { object: { id: 'pi_1' } },
+    });
+    const signedAt = 1_700_000_000;
+    const verifier = new StripeWebhookVerifier('whsec_unit', 300, () => signedAt * 1000);
+    const sign = (secret: string, body = payload) =>
+      stripe.webhooks.generateTestHeaderString({ payload: body, secret, timestamp: signedAt });
+    const v1 = (header: string) => header.split(',').find((item) => item.startsWith('v1='))!;
+    const reason = (body: string, header: string) => verifier.verify(body, header).unwrapErr().details;
+
+    it('accepts any of several v1 signatures (secret roll) and ignores other schemes', () => {
+      const good = v1(sign('whsec_unit'));
+      const other = v1(sign('whsec_old'));
+      expect(verifier.verify(payload, `t=${signedAt},${other},${good}`).isOk()).to.equal(true);
+      expect(verifier.verify(payload, `t=${signedAt},v0=abc,${good},x=1`).isOk()).to.equal(true);
+      expect(reason(payload, `t=${signedAt},${other}`)).to.deep.equal({ reason: 'mismatch' });
+      // The right digest under another scheme name is not a v1 signature.
+      expect(reason(payload, `t=${signedAt},${good.replace('v1=', 'v0=')}`)).to.deep.equal({
+        reason: 'mismatch',
+      });
+    });
+
+    it('refuses a tampered body, a moved timestamp, odd signature encodings and unparsable headers', () => {
+      const header = sign('whsec_unit');
+      expect(reason(payload.replace('pi_1', 'pi_2'), header)).to.deep.equal({ reason: 'mismatch' });
+      expect(reason(payload, header.replace(`t=${signedAt}`, `t=${signedAt + 1}`))).to.deep.equal({
+        reason: 'mismatch',
+      });
+      expect(
+        reason(payload, `t=${signedAt},${v1(header).toUpperCase().replace('V1=', 'v1=')}`),
+      ).to.deep.equal({
+        reason: 'mismatch',
+      });
+      expect(reason(payload, `t=${signedAt},${v1(header).slice(0, -2)}`)).to.deep.equal({
+        reason: 'mismatch',
+      });
+      for (const bad of [
+        'garbage',
+        `t=${signedAt}`,
+        v1(header),
+        `t=abc,${v1(header)}`,
+        `t=-1,${v1(header)}`,
+      ]) {
+        expect(reason(payload, bad), bad).to.deep.equal({ reason: 'mismatch' });
+      }
+      expect(reason('', sign('whsec_unit', ''))).to.deep.equal({ reason: 'mismatch' });
+    });
+
+    it('a signed body that is not a Stripe event: signed non-JSON refused, malformed events a validation error', () => {
+      expect(reason('not json', sign('whsec_unit', 'not json'))).to.deep.equal({ reason: 'mismatch' });
+      const noObject = JSON.stringify({ id: 'evt_3', type: 'x', data: {} });
+      expect(verifier.verify(noObject, sign('whsec_unit', noObject)).unwrapErr().code).to.equal(
+        'VALIDATION_FAILED',
+      );
+      expect(verifier.verify('null', sign('whsec_unit', 'null')).unwrapErr().code).to.equal(
+        'VALIDATION_FAILED',
+      );
+    });
+
+    it('the tolerance bounds are inclusive at exactly 300 s either way', () => {
+      const header = sign('whsec_unit');
+      const at = (seconds: number) => new StripeWebhookVerifier('whsec_unit', 300, () => seconds * 1000);
+      expect(
+        at(signedAt + 300)
+          .verify(payload, header)
+          .isOk(),
+      ).to.equal(true);
+      expect(
+        at(signedAt - 300)
+          .verify(payload, header)
+          .isOk(),
+      ).to.equal(true);
+      expect(
+        at(signedAt + 301)
+          .verify(payload, header)
+          .unwrapErr().details,
+      ).to.deep.equal({ reason: 'stale' });
+    });
+  });
+
   describe('Razorpay-shaped signatures', () => {
     it('match the official SDK util and are checked in constant time', () => {
       const sig = razorpayPaymentSignature('order_1', 'pay_1', 'secret');
