@@ -9,6 +9,9 @@ import type {
 } from './event-ports.js';
 import type { AppLogger, Clock, EventBus, EventHandler } from './ports.js';
 
+/** Resolves after the current turn of the event loop (its I/O callbacks, a written answer). */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Event ids this instance's per-instance handlers saw recently (a redelivery is skipped). */
 const RECENT_LIMIT = 5_000;
 
@@ -85,13 +88,29 @@ export class EventDispatcher implements EventBus {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
   }
 
-  /** `all`: true when every fleet handler of the event has run (here or elsewhere). */
+  /**
+   * `all`: true when every fleet handler of the event has run (here or elsewhere).
+   *
+   * Background handlers start only once the foreground ones have finished, and after a turn of
+   * the event loop (`setImmediate`), so the publisher's caller answers first: on the embedded
+   * stores every step resolves within microtasks, and a mail rendered (CPU-bound) in that chain
+   * delayed the checkout's answer by the render's time under load (the p99).
+   */
   private startFleetHandlers(event: DomainEvent): { foreground: Promise<unknown>; all: Promise<boolean> } {
     const fleet = (this.handlers.get(event.type) ?? []).filter((h) => (h.scope ?? 'fleet') === 'fleet');
-    const runs = fleet.map((handler) => ({ handler, run: this.runClaimed(handler, event) }));
+    const foreground = Promise.all(
+      fleet.filter((h) => !h.background).map((handler) => this.runClaimed(handler, event)),
+    );
+    const background = fleet.filter((h) => h.background);
+    const later =
+      background.length === 0
+        ? Promise.resolve([])
+        : foreground
+            .then(nextTurn)
+            .then(() => Promise.all(background.map((handler) => this.runClaimed(handler, event))));
     return {
-      foreground: Promise.all(runs.filter((r) => !r.handler.background).map((r) => r.run)),
-      all: Promise.all(runs.map((r) => r.run)).then((results) => results.every(Boolean)),
+      foreground,
+      all: Promise.all([foreground, later]).then(([a, b]) => a.every(Boolean) && b.every(Boolean)),
     };
   }
 

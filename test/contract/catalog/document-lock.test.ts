@@ -30,6 +30,35 @@ describeWith(['mongo'], 'adapters/mongo DocumentLock', function () {
     expect(await locks().countDocuments({})).to.equal(0);
   });
 
+  it('queues callers of one process for a key before the server: one lock insert each, no polling; two lockers (processes) still exclude each other', async () => {
+    const a = new DocumentLock(mongo.connection(), { mode: 'always' });
+    const b = new DocumentLock(mongo.connection(), { mode: 'always' });
+    await counters().insertOne({ _id: 'q' as never, n: 0 });
+    const collection = mongo.connection().models.DocumentLock!.collection;
+    const insertOne = collection.insertOne.bind(collection);
+    let inserts = 0;
+    collection.insertOne = ((...args: Parameters<typeof insertOne>) => {
+      inserts += 1;
+      return insertOne(...args);
+    }) as typeof collection.insertOne;
+    try {
+      const increment = () => async () => {
+        const doc = await counters().findOne({ _id: 'q' as never });
+        await new Promise((resolve) => setImmediate(resolve));
+        await counters().updateOne({ _id: 'q' as never }, { $set: { n: (doc!.n as number) + 1 } });
+      };
+      await Promise.all(Array.from({ length: 20 }, () => a.exclusive('counters:q', increment())));
+      expect(inserts).to.equal(20);
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).exclusive('counters:q', increment())),
+      );
+    } finally {
+      collection.insertOne = insertOne;
+    }
+    expect((await counters().findOne({ _id: 'q' as never }))!.n).to.equal(40);
+    expect(await locks().countDocuments({})).to.equal(0);
+  });
+
   it('releases the lock when the work throws, and answers what the work answers', async () => {
     const lock = new DocumentLock(mongo.connection(), { mode: 'always' });
     const failed = await lock
