@@ -81,27 +81,30 @@ function showDashboard(user) {
   $('#dashboard').hidden = false;
 }
 
-function isoDate(date) {
-  const pad = (n) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
-}
-
-/** The last 30 days, today included, until the admin picks another range. */
+/**
+ * The last 30 days, today included, until the admin picks another range: left to the server, whose
+ * "today" is the shop's (its timezone), not this browser's; the dates are filled in from its answer.
+ */
 function defaultRange() {
-  const to = new Date();
-  const from = new Date(to);
-  from.setDate(from.getDate() - 29);
-  $('#range-from').value = isoDate(from);
-  $('#range-to').value = isoDate(to);
+  $('#range-from').value = '';
+  $('#range-to').value = '';
   $('#range-granularity').value = 'day';
 }
 
+/** An instant as the YYYY-MM-DD date it falls on in `timeZone`. */
+function dateIn(instant, timeZone) {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(instant));
+}
+
 function selectedRange() {
-  return {
-    from: $('#range-from').value,
-    to: $('#range-to').value,
-    granularity: $('#range-granularity').value,
-  };
+  const from = $('#range-from').value;
+  const to = $('#range-to').value;
+  return { ...(from ? { from } : {}), ...(to ? { to } : {}), granularity: $('#range-granularity').value };
 }
 
 function drawChart(id, config) {
@@ -214,6 +217,8 @@ function fillTable(selector, rows, toCells, empty) {
 
 function render(data) {
   const { range, totals } = data;
+  if (!$('#range-from').value) $('#range-from').value = dateIn(range.from, range.timezone);
+  if (!$('#range-to').value) $('#range-to').value = dateIn(range.to, range.timezone);
   $('#range-shown').textContent =
     `Showing ${dateTime.format(new Date(range.from))} to ${dateTime.format(new Date(range.to))} ` +
     `by ${range.granularity} (${range.timezone})`;
