@@ -4,7 +4,6 @@ import type { CategoryInput, CategoryNode } from '../../../domain/catalog/catego
 import { COLORS, FLOWER_TYPES, OCCASIONS } from '../../../domain/catalog/product.js';
 import type { ImageInput, OptionInput, ProductInput } from '../../../domain/catalog/product-rules.js';
 import { fromMajor } from '../../../domain/shared/money.js';
-import type { Page } from '../../../application/shared/ports.js';
 import { CursorQueryProps } from '../cursor.js';
 import {
   Amount,
@@ -335,18 +334,6 @@ export const PaginationSchema = Type.Object({
   next: Type.Optional(Type.Object({ page: Type.Integer(), limit: Type.Integer() })),
   prev: Type.Optional(Type.Object({ page: Type.Integer(), limit: Type.Integer() })),
 });
-
-export function paginationOf(page: Page<unknown>) {
-  const pages = Math.ceil(page.total / page.limit);
-  return {
-    page: page.page,
-    limit: page.limit,
-    total: page.total,
-    pages,
-    ...(page.page < pages ? { next: { page: page.page + 1, limit: page.limit } } : {}),
-    ...(page.page > 1 ? { prev: { page: page.page - 1, limit: page.limit } } : {}),
-  };
-}
 
 /** A product with its category populated (absent category: the plain id or null). */
 export function presentView(view: ProductView, extra?: { suggestionScore?: number }): ProductJson {
