@@ -5,9 +5,10 @@ import { expect } from 'chai';
 import { loadConfig } from '../../../bootstrap/config.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// The source tree (this test also runs compiled, from dist/test/..., where only .js files are).
 const root = [resolve(here, '..', '..', '..'), resolve(here, '..', '..', '..', '..')].find((dir) => {
   try {
-    return statSync(join(dir, 'adapters', 'telemetry')).isDirectory();
+    return statSync(join(dir, 'adapters', 'telemetry', 'tracing.ts')).isFile();
   } catch {
     return false;
   }
