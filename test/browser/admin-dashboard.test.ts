@@ -235,13 +235,16 @@ describe('browser: the admin dashboard page at /admin/', function () {
 
     await page.setViewportSize({ width: 375, height: 800 });
     // Chart.js resizes its canvases on a ResizeObserver callback, a frame or two after the
-    // viewport changes: give the layout a moment to settle, then measure (still fails if it never fits).
-    await page
-      .waitForFunction('document.documentElement.scrollWidth <= window.innerWidth', undefined, {
-        timeout: 3000,
-      })
-      .catch(() => undefined);
-    const overflow = await page.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    // viewport changes: give the layout up to 10 s to settle, then measure (still fails if it never
+    // fits). Polled from here with page.evaluate (DevTools, not the page's eval, which the page's
+    // CSP refuses: page.waitForFunction with a string failed that way, then measured at once).
+    const overflowNow = async () =>
+      Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'));
+    let overflow = await overflowNow();
+    for (let i = 0; i < 100 && overflow > 0; i += 1) {
+      await new Promise((r) => setTimeout(r, 100));
+      overflow = await overflowNow();
+    }
     expect(overflow, 'horizontal overflow on a narrow screen (px)').to.be.at.most(0);
     await page.setViewportSize({ width: 1280, height: 900 });
 
