@@ -5,6 +5,8 @@ import {
   cursorRequest,
   cursorScope,
   pagingConflict,
+  type CursorPage,
+  type CursorPosition,
   type ListingPage,
 } from '../shared/cursor.js';
 import { AUDIT_KEYSET, type AuditEntry, type AuditFilter, type AuditLog } from './ports.js';
@@ -42,5 +44,38 @@ export class ListAuditLog {
     }
     const { items, total } = await this.log.search(filter, page, limit);
     return Ok({ items, total, page, limit });
+  }
+}
+
+export interface AuditExport {
+  /** Newest first, at most `maxRows`. */
+  readonly rows: AuditEntry[];
+  /** More entries matched than `rows` holds (the export was capped). */
+  readonly truncated: boolean;
+}
+
+/**
+ * The audit log for a CSV export: newest first, walked in keyset batches (AUDIT_KEYSET), so entries
+ * recorded while the export runs neither repeat nor push older ones out of it, as numbered pages
+ * would. What matched when the export began is what it holds, up to `maxRows`.
+ */
+export class ExportAuditLog {
+  constructor(private readonly log: AuditLog) {}
+
+  async execute(filter: AuditFilter, maxRows: number, batchSize = 500): Promise<AuditExport> {
+    const rows: AuditEntry[] = [];
+    let after: CursorPosition | null = null;
+    let total: number | null = null;
+    while (rows.length < maxRows) {
+      const batch: CursorPage<AuditEntry> = await this.log.searchAfter(filter, {
+        after,
+        limit: Math.min(batchSize, maxRows - rows.length),
+      });
+      total ??= batch.total;
+      rows.push(...batch.items);
+      if (batch.next === null || batch.items.length === 0) break;
+      after = batch.next;
+    }
+    return { rows, truncated: (total ?? 0) > rows.length };
   }
 }

@@ -1,5 +1,5 @@
 import { VerifyAuditChain } from '../../application/identity/audit-chain.js';
-import { ListAuditLog } from '../../application/identity/audit-listing.js';
+import { ExportAuditLog, ListAuditLog } from '../../application/identity/audit-listing.js';
 import { createHash } from 'node:crypto';
 import type { Container } from 'inversify';
 import { IssuePasswordReset, ResetLinks } from '../../application/identity/reset-links.js';
@@ -163,6 +163,7 @@ export function bindIdentity(container: Container, config: Config): void {
   bindUseCase(container, AuditTrail, [AUDIT_LOG, CLOCK, AUDIT_TRAIL_SETTINGS]);
   bindUseCase(container, VerifyAuditChain, [AUDIT_LOG, SECRET_DIGEST]);
   bindUseCase(container, ListAuditLog, [AUDIT_LOG]);
+  bindUseCase(container, ExportAuditLog, [AUDIT_LOG]);
 
   // Multi-factor sign-in (TOTP): enrolment, the login challenge, codes throttled like passwords.
   const mfa: MfaSettings = {

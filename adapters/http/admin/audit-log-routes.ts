@@ -1,14 +1,12 @@
 import { Type, type Static } from '@fastify/type-provider-typebox';
 import {
   AUDIT_ACTIONS,
-  AUDIT_LOG,
   AUDIT_RESOURCES,
   type AuditEntry,
   type AuditFilter,
-  type AuditLog,
   type ChainedAuditEntry,
 } from '../../../application/identity/ports.js';
-import { ListAuditLog } from '../../../application/identity/audit-listing.js';
+import { ExportAuditLog, ListAuditLog } from '../../../application/identity/audit-listing.js';
 import { toCsv } from '../csv.js';
 import { CursorQueryProps, NextCursorProps, nextCursorOf } from '../cursor.js';
 import { unwrap } from '../errors.js';
@@ -17,7 +15,6 @@ import type { App, HttpRouteDeps } from '../types.js';
 
 /** The most rows one CSV export holds (newest first); narrow the filters for older ones. */
 export const AUDIT_EXPORT_MAX_ROWS = 10_000;
-const EXPORT_BATCH = 500;
 
 const Id = Type.String({ minLength: 1, maxLength: 128 });
 
@@ -150,8 +147,8 @@ function csvRow(e: AuditEntry): Record<string, unknown> {
  * toCsv: quoting and formula escaping). Served in the /api/admin scope, so guarded and audited there.
  */
 export async function adminAuditLogRoutes(app: App, deps: HttpRouteDeps): Promise<void> {
-  const log = deps.resolve.get<AuditLog>(AUDIT_LOG);
   const listAuditLog = deps.resolve.get(ListAuditLog);
+  const exportAuditLog = deps.resolve.get(ExportAuditLog);
   const tags = ['admin'];
   const filtersDoc =
     'Filters (all optional, combined): userId, apiKeyId, action, resource, resourceId, success, ' +
@@ -234,19 +231,14 @@ export async function adminAuditLogRoutes(app: App, deps: HttpRouteDeps): Promis
       },
     },
     async (request, reply) => {
-      const filter = filterOf(request.query);
-      const rows: AuditEntry[] = [];
-      let total = 0;
-      for (let page = 1; rows.length < AUDIT_EXPORT_MAX_ROWS; page += 1) {
-        const batch = await log.search(filter, page, EXPORT_BATCH);
-        total = batch.total;
-        rows.push(...batch.items.slice(0, AUDIT_EXPORT_MAX_ROWS - rows.length));
-        if (batch.items.length < EXPORT_BATCH) break;
-      }
+      const { rows, truncated } = await exportAuditLog.execute(
+        filterOf(request.query),
+        AUDIT_EXPORT_MAX_ROWS,
+      );
       return reply
         .type('text/csv; charset=utf-8')
         .header('content-disposition', 'attachment; filename="audit-log.csv"')
-        .header('x-audit-export-truncated', String(total > rows.length))
+        .header('x-audit-export-truncated', String(truncated))
         .send(toCsv(rows.map(csvRow), CSV_COLUMNS));
     },
   );
