@@ -7,7 +7,7 @@ import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-data
 import { FIXED_NOW } from '../../support/kit.js';
 
 let n = 0;
-function entry(resource = 'products'): AuditEntry {
+function entry(resource: AuditEntry['resource'] = 'product'): AuditEntry {
   n += 1;
   return {
     id: `x${String(n).padStart(6, '0')}`,
@@ -19,8 +19,9 @@ function entry(resource = 'products'): AuditEntry {
     ip: '10.0.0.1',
     userAgent: 'ua',
     details: { endpoint: '/api/admin/products', method: 'PATCH' },
+    errorMessage: null,
     timestamp: new Date(FIXED_NOW.getTime() + n * 1000),
-  } as AuditEntry;
+  };
 }
 
 /** Records a new entry after every batch read: an admin working while the export runs. */
@@ -53,12 +54,12 @@ describe('application: ExportAuditLog', () => {
 
   it('stops at maxRows, newest first, and says it was truncated', async () => {
     const log = new MemoryAuditLog(new MemoryDatabase());
-    for (let i = 0; i < 12; i += 1) await log.record(entry(i % 2 === 0 ? 'orders' : 'products'));
-    const newest = (await log.search({ resource: 'orders' }, 1, 5)).items.map((e) => e.id);
-    const capped = await new ExportAuditLog(log).execute({ resource: 'orders' }, 5, 2);
+    for (let i = 0; i < 12; i += 1) await log.record(entry(i % 2 === 0 ? 'order' : 'product'));
+    const newest = (await log.search({ resource: 'order' }, 1, 5)).items.map((e) => e.id);
+    const capped = await new ExportAuditLog(log).execute({ resource: 'order' }, 5, 2);
     expect(capped.rows.map((e) => e.id)).to.deep.equal(newest);
     expect(capped.truncated).to.equal(true);
-    const whole = await new ExportAuditLog(log).execute({ resource: 'orders' }, 6, 4);
+    const whole = await new ExportAuditLog(log).execute({ resource: 'order' }, 6, 4);
     expect(whole.rows).to.have.length(6);
     expect(whole.truncated).to.equal(false);
   });
