@@ -363,7 +363,10 @@ export interface StoredSession {
   readonly refreshDigest?: string;
   /** How many times the refresh token was rotated (its family is the session). */
   readonly refreshGeneration: number;
-  /** Digests of the refresh tokens rotated away; presenting one again revokes the session. */
+  /**
+   * Digests of the refresh tokens rotated away, the newest RETIRED_DIGESTS_KEPT (oldest first);
+   * presenting one again revokes the session. An older one is refused like an unknown token.
+   */
   readonly retiredDigests: readonly string[];
   /** When the last rotation happened (a parallel duplicate of it is not taken for theft). */
   readonly rotatedAt?: Date;
@@ -405,6 +408,14 @@ export interface SessionStore {
   ): Promise<RotateOutcome>;
 }
 export const SESSION_STORE = token<SessionStore>('SessionStore');
+
+/** How many rotated-away refresh digests a session keeps for reuse detection (bounds the document). */
+export const RETIRED_DIGESTS_KEPT = 100;
+
+/** The retired digests after `presented` is rotated away: appended, the oldest beyond the cap dropped. */
+export function retire(retired: readonly string[], presented: string): string[] {
+  return [...retired, presented].slice(-RETIRED_DIGESTS_KEPT);
+}
 
 /** The digest rotated away last, presented again since `since`: a parallel refresh, not a theft (shared by the stores). */
 export function isParallelDuplicate(session: StoredSession, presented: string, since: Date): boolean {

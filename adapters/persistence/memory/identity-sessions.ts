@@ -1,5 +1,6 @@
 import {
   isParallelDuplicate,
+  retire,
   type RotateOutcome,
   type SessionStore,
   type StoredSession,
@@ -67,7 +68,7 @@ export class MemorySessionStore implements SessionStore {
         ...session,
         refreshDigest: next,
         refreshGeneration: session.refreshGeneration + 1,
-        retiredDigests: [...session.retiredDigests, presented],
+        retiredDigests: retire(session.retiredDigests, presented),
         rotatedAt: now,
         lastUsedAt: now,
       };

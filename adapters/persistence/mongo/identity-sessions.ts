@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import {
   isParallelDuplicate,
+  retire,
   type RotateOutcome,
   type SessionStore,
   type StoredSession,
@@ -162,19 +163,28 @@ export class MongoSessionStore implements SessionStore {
     now: Date,
     duplicateSince: Date,
   ): Promise<RotateOutcome> {
-    // The guard is the live digest itself: of parallel rotations with one token, one matches.
-    const rotated = await this.sessions.collection.findOneAndUpdate(
-      { _id: id, refreshDigest: presented, ...LIVE } as never,
-      {
-        $set: { refreshDigest: next, rotatedAt: now, lastUsedAt: now },
-        $inc: { refreshGeneration: 1 },
-        $push: { retiredDigests: presented },
-      } as never,
-      { returnDocument: 'after' },
-    );
-    if (rotated) return { kind: 'rotated', session: fromDocument(rotated as unknown as SessionDocument) };
     const current = await this.find(id);
     if (!current || current.revokedAt !== undefined) return { kind: 'refused' };
+    if (current.refreshDigest === presented) {
+      // The guard is the live digest itself: of parallel rotations with one token, one matches, so
+      // the capped list computed from this read is the one written ($push's $slice is not honoured
+      // by every MongoDB-wire server).
+      const rotated = await this.sessions.collection.findOneAndUpdate(
+        { _id: id, refreshDigest: presented, ...LIVE } as never,
+        {
+          $set: {
+            refreshDigest: next,
+            rotatedAt: now,
+            lastUsedAt: now,
+            retiredDigests: retire(current.retiredDigests, presented),
+          },
+          $inc: { refreshGeneration: 1 },
+        } as never,
+        { returnDocument: 'after' },
+      );
+      if (rotated) return { kind: 'rotated', session: fromDocument(rotated as unknown as SessionDocument) };
+      return { kind: 'refused' };
+    }
     if (!current.retiredDigests.includes(presented)) return { kind: 'refused' };
     if (isParallelDuplicate(current, presented, duplicateSince)) return { kind: 'refused' };
     // Already holding this session's lock: the guarded write directly.

@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import type { SessionStore, StoredSession } from '../../../application/identity/ports.js';
+import {
+  RETIRED_DIGESTS_KEPT,
+  type SessionStore,
+  type StoredSession,
+} from '../../../application/identity/ports.js';
 import { MemoryDatabase } from '../../../adapters/persistence/memory/memory-database.js';
 import { MemorySessionStore } from '../../../adapters/persistence/memory/identity-sessions.js';
 import { MongoSessionStore } from '../../../adapters/persistence/mongo/identity-sessions.js';
@@ -126,6 +130,22 @@ function contract(make: () => Promise<SessionStore>): void {
     expect((await store.rotate(s.id, 'd0', 'x', at(12), at(5))).kind).to.equal('refused');
     expect((await store.find(s.id))!.revokedAt).to.equal(undefined);
     expect((await store.rotate(s.id, 'd0', 'x', at(30), at(20))).kind).to.equal('reused');
+  });
+
+  it(`rotate: keeps the newest ${RETIRED_DIGESTS_KEPT} retired digests; an older one is refused without revoking`, async () => {
+    const store = await make();
+    const old = Array.from({ length: RETIRED_DIGESTS_KEPT }, (_, i) => `old-${i}`);
+    const s = aSession('u1', { refreshDigest: 'live-0', retiredDigests: old });
+    await store.create(s);
+    expect((await store.rotate(s.id, 'live-0', 'live-1', at(10), at(0))).kind).to.equal('rotated');
+    expect((await store.rotate(s.id, 'live-1', 'live-2', at(20), at(10))).kind).to.equal('rotated');
+    const stored = (await store.find(s.id))!;
+    expect(stored.retiredDigests).to.have.length(RETIRED_DIGESTS_KEPT);
+    expect(stored.retiredDigests.slice(-2)).to.deep.equal(['live-0', 'live-1']);
+    expect(stored.retiredDigests[0]).to.equal('old-2');
+    expect((await store.rotate(s.id, 'old-0', 'x', at(30), at(25))).kind).to.equal('refused');
+    expect((await store.find(s.id))!.revokedAt).to.equal(undefined);
+    expect((await store.rotate(s.id, 'old-2', 'x', at(31), at(25))).kind).to.equal('reused');
   });
 
   it('rotate: a session without a refresh token is never rotated', async () => {
