@@ -5,6 +5,7 @@ import type {
   IdempotencyStore,
   StoredResponse,
 } from '../../application/idempotency/ports.js';
+import type { PiiCipher } from '../../application/shared/pii.js';
 
 interface IdempotencyRecord {
   fingerprint: string;
@@ -46,11 +47,16 @@ return redis.call('DEL', KEYS[1])`;
  * retention): claim, complete and release are Lua scripts, so each is one atomic step shared by
  * every instance. Redis being away is an error for the request (answered 500, nothing stored): a
  * payment retried while the store cannot tell whether it already ran must not run twice.
+ *
+ * With a `cipher` a stored answer's body is sealed (it repeats an order's address, a profile), as
+ * on MongoDB; bodies stored plain before stay readable. Bound with the cipher when the data keys
+ * are durable (MongoDB), so an answer sealed before a restart can still be opened after it.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
+    private readonly cipher?: PiiCipher,
   ) {}
 
   private redisKey(key: string): string {
@@ -74,9 +80,11 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     )) as string | null;
     if (current === null) return { kind: 'claimed' };
     const held = JSON.parse(current) as IdempotencyRecord;
-    return held.state === 'completed' && held.response
-      ? { kind: 'completed', fingerprint: held.fingerprint, response: held.response }
-      : { kind: 'in_progress', fingerprint: held.fingerprint };
+    if (held.state !== 'completed' || !held.response) {
+      return { kind: 'in_progress', fingerprint: held.fingerprint };
+    }
+    const body = this.cipher ? await this.cipher.openAll(held.response.body) : held.response.body;
+    return { kind: 'completed', fingerprint: held.fingerprint, response: { ...held.response, body } };
   }
 
   async complete(
@@ -89,11 +97,13 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const current = await this.redis.get(this.redisKey(key));
     if (current === null) return;
     const held = JSON.parse(current) as IdempotencyRecord;
+    if (this.cipher) await this.cipher.ready();
+    const body = this.cipher ? this.cipher.seal(response.body) : response.body;
     const record: IdempotencyRecord = {
       ...held,
       state: 'completed',
       expiresAt: now.getTime() + retainMs,
-      response,
+      response: { ...response, body },
     };
     await this.redis.eval(
       COMPLETE,

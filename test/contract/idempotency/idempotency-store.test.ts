@@ -9,7 +9,14 @@ import { RedisIdempotencyStore } from '../../../adapters/cache/redis-idempotency
 import { describeWith, serviceUrl } from '../../support/services.js';
 import { useMongo } from '../../support/mongo.js';
 import { readyClient } from '../cache/redis-support.js';
-import { testPiiCipher } from '../../support/pii.js';
+import { TEST_PII_MASTER_KEY, TEST_PII_MASTER_KEY_ID, testPiiCipher } from '../../support/pii.js';
+import {
+  EnvelopePiiCipher,
+  LocalMasterKeyProvider,
+  parseMasterKey,
+} from '../../../adapters/security/pii-cipher.js';
+import { MemoryPiiDataKeyStore } from '../../../adapters/persistence/memory/pii-data-keys.js';
+import { SystemClock } from '../../../adapters/system/system.js';
 
 const LEASE = 60_000;
 const DAY = 24 * 60 * 60 * 1000;
@@ -180,6 +187,49 @@ describeWith(['redis'], 'contract: IdempotencyStore (redis)', function () {
     client.disconnect();
   });
   idempotencyStoreContract(async () => new RedisIdempotencyStore(client, prefix));
+
+  describe('with a PII cipher (MongoDB holds the data keys)', () => {
+    const cipher = () =>
+      new EnvelopePiiCipher(
+        new LocalMasterKeyProvider(parseMasterKey(TEST_PII_MASTER_KEY), TEST_PII_MASTER_KEY_ID),
+        new MemoryPiiDataKeyStore(new MemoryDatabase()),
+        new SystemClock(),
+      );
+    const shared = cipher();
+    idempotencyStoreContract(async () => new RedisIdempotencyStore(client, prefix, shared));
+
+    it('stores the answer body sealed and answers it plain; a body stored plain before still replays', async () => {
+      const store = new RedisIdempotencyStore(client, prefix, shared);
+      const key = randomUUID();
+      await store.claim({ key, fingerprint: 'f', token: 't', now: new Date(), leaseMs: LEASE });
+      await store.complete(key, 't', CREATED, new Date(), DAY);
+      const raw = (await client.get(`${prefix}idem:${key}`))!;
+      expect(raw).not.to.contain('abc');
+      expect(shared.isSealed((JSON.parse(raw) as { response: StoredResponse }).response.body)).to.equal(true);
+      const replay = await store.claim({
+        key,
+        fingerprint: 'f',
+        token: 't2',
+        now: new Date(),
+        leaseMs: LEASE,
+      });
+      expect(replay).to.deep.equal({ kind: 'completed', fingerprint: 'f', response: CREATED });
+
+      const plainKey = randomUUID();
+      const plain = new RedisIdempotencyStore(client, prefix);
+      await plain.claim({ key: plainKey, fingerprint: 'f', token: 't', now: new Date(), leaseMs: LEASE });
+      await plain.complete(plainKey, 't', CREATED, new Date(), DAY);
+      expect(await client.get(`${prefix}idem:${plainKey}`)).to.contain('abc');
+      const old = await store.claim({
+        key: plainKey,
+        fingerprint: 'f',
+        token: 't2',
+        now: new Date(),
+        leaseMs: LEASE,
+      });
+      expect(old).to.deep.equal({ kind: 'completed', fingerprint: 'f', response: CREATED });
+    });
+  });
 
   it('keys expire on Redis with their lease', async () => {
     const store = new RedisIdempotencyStore(client, prefix);
