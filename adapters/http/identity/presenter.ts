@@ -7,6 +7,7 @@ import {
   type User,
 } from '../../../domain/identity/user.js';
 import { toMajor } from '../../../domain/shared/money.js';
+import { mfaEnabled } from '../../../domain/identity/mfa.js';
 import { IsoDate } from '../schemas.js';
 
 export const AddressSchema = Type.Object({
@@ -42,6 +43,9 @@ export const UserSchema = Type.Object(
       }),
     }),
     isActive: Type.Boolean(),
+    mfaEnabled: Type.Optional(
+      Type.Boolean({ description: 'Multi-factor sign-in (TOTP) is on: login then answers a challenge' }),
+    ),
     lastLogin: Type.Optional(IsoDate),
     loyaltyPoints: Type.Integer({ description: 'Balance (1 point per rupee of delivered orders)' }),
     membershipTier: Type.Union([Type.Literal('bronze'), Type.Literal('silver'), Type.Literal('gold')], {
@@ -101,6 +105,7 @@ export function presentUser(user: User): UserJson {
     favorites: [...user.favorites],
     preferences: presentPreferences(user.preferences),
     isActive: user.isActive,
+    mfaEnabled: mfaEnabled(user),
     ...(user.lastLogin ? { lastLogin: user.lastLogin.toISOString() } : {}),
     loyaltyPoints: user.loyaltyPoints,
     membershipTier: user.membershipTier,

@@ -8,7 +8,7 @@ import { buildTestApp, registerUser, type TestApp } from '../../support/harness.
 import { TestClock } from '../../support/kit.js';
 import { decodePayload, expiredToken, foreignToken, outbox } from './helpers.js';
 
-// The storefront's keys, plus the extended user's additive ones (issue 10).
+// The storefront's keys, plus the extended user's additive ones (issue 10) and mfaEnabled (issue 13).
 const USER_KEYS = [
   '__v',
   '_id',
@@ -22,6 +22,7 @@ const USER_KEYS = [
   'isActive',
   'loyaltyPoints',
   'membershipTier',
+  'mfaEnabled',
   'preferences',
   'role',
   'searchHistory',

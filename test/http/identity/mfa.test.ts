@@ -97,9 +97,10 @@ function mfaSuite(label: string, env: () => Record<string, string>) {
       const again = await post('/api/auth/mfa/setup', undefined, shopper.token);
       expect(again.statusCode).to.equal(409);
       expect(again.body).to.include('MFA_ALREADY_ENABLED');
-      // Never in any user answer.
+      // The secret and the codes never in any user answer; only that MFA is on.
       const me = await t.request({ method: 'GET', url: '/api/auth/me', token: shopper.token });
-      expect(me.body).to.not.include(shopper.secret).and.not.include('mfa');
+      expect(me.body).to.not.include(shopper.secret).and.not.include('ecret').and.not.include('recovery');
+      expect(me.json().data.user.mfaEnabled).to.equal(true);
     });
 
     it('login answers mfaRequired and a challenge, no token; the challenge with a code gives the session', async () => {
@@ -227,6 +228,8 @@ function mfaSuite(label: string, env: () => Record<string, string>) {
       );
       expect(ok.statusCode, ok.body).to.equal(200);
       expect((await login(shopper.user.email, shopper.password)).json()).to.have.property('token');
+      const me = await t.request({ method: 'GET', url: '/api/auth/me', token: shopper.token });
+      expect(me.json().data.user.mfaEnabled).to.equal(false);
     });
 
     it('a password reset of an MFA account answers the challenge, not a session', async () => {
