@@ -168,12 +168,12 @@ export const REACTIONS: Reactions = {
  * METRICS_ALLOW_IPS) they are not subscribed: each would cost every event a handled-event claim
  * and its completion (a store write each; two round trips on MongoDB) to count nothing.
  */
-export const METRIC_REACTIONS: ReadonlySet<HandlerClass<EventType>> = new Set<HandlerClass<EventType>>([
+export const METRIC_REACTIONS: ReadonlySet<object> = new Set<object>([
   CountOrderWhenOrderPlaced,
   CountRevenueWhenOrderPaid,
   CountFailureWhenPaymentFailed,
   CountAbandonedWhenOrderExpired,
-] as HandlerClass<EventType>[]);
+]);
 
 /** The outbox sweeper on its schedule (EVENT_SWEEP_INTERVAL_MS), once at start too. */
 export class EventOutboxSchedule extends SweepSchedule {
