@@ -115,6 +115,19 @@ async function firstAnswer(proc: Proc, url: string, since: bigint): Promise<numb
   }
 }
 
+/** CPU time (user + system, in microseconds) the process has used so far, from /proc. */
+function cpuMicros(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return null;
+  }
+}
+
 function rssMb(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
@@ -378,6 +391,7 @@ async function measure(
   bytes: number,
   baseline?: string,
   rotateAuth: readonly string[] = [],
+  pid?: number,
 ): Promise<LoadRow> {
   let turn = 0;
   const options: autocannon.Options = {
@@ -400,7 +414,14 @@ async function measure(
       : {}),
   };
   if (warmup > 0) await autocannon({ ...options, duration: warmup });
+  const cpuBefore = cpuMicros(pid);
   const result = await autocannon({ ...options, duration: seconds });
+  const cpuAfter = cpuMicros(pid);
+  if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0)
+    // The server's CPU per answered request: steadier than req/s on a shared machine.
+    console.error(
+      `${name}: ${Math.round((cpuAfter - cpuBefore) / result.requests.total)} us of server CPU per request`,
+    );
   return {
     name,
     reqPerSec: Math.round(result.requests.average),
@@ -441,7 +462,9 @@ async function main(): Promise<void> {
     const chosen = scenarios(f, nocacheProductId).filter((s) => wanted(s.id));
 
     const helloBytes = (await raw(`${base.origin}/hello`)).body.length;
-    rows.push(await measure(HELLO, base.origin, { path: '/hello' }, helloBytes));
+    rows.push(
+      await measure(HELLO, base.origin, { path: '/hello' }, helloBytes, undefined, [], base.proc.child.pid),
+    );
     const bytesRows = new Map<string, string>();
     let loadRss = 0;
     for (const s of chosen) {
@@ -475,7 +498,17 @@ async function main(): Promise<void> {
             loadRss = Math.max(loadRss, rssMb(target.proc.child.pid) ?? 0);
           }, 250)
         : null;
-      rows.push(await measure(s.name, target.origin, call, probe.body.length, baseline, s.rotateAuth));
+      rows.push(
+        await measure(
+          s.name,
+          target.origin,
+          call,
+          probe.body.length,
+          baseline,
+          s.rotateAuth,
+          target.proc.child.pid,
+        ),
+      );
       if (sampler) clearInterval(sampler);
     }
     starts.push({

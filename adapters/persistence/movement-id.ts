@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 let movementCounter = 0;
 /**
@@ -10,6 +10,8 @@ export function movementId(): string {
   return (
     Date.now().toString(16).padStart(12, '0') +
     movementCounter.toString(16).padStart(6, '0') +
-    randomBytes(3).toString('hex')
+    // The first 8 hex digits of a v4 UUID are random; Node draws UUIDs from a buffered pool, where
+    // randomBytes(3) asked OpenSSL on every call (about 1% of checkout's CPU).
+    randomUUID().slice(0, 6)
   );
 }

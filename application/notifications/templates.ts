@@ -13,9 +13,28 @@ const RUPEES = new Intl.NumberFormat('en-IN', {
   maximumFractionDigits: 2,
 });
 
+/**
+ * A formatter's recent answers: Intl's format costs microseconds, and an order's messages format
+ * the same few prices and dates over and over. Bounded: emptied when it reaches its size.
+ */
+function remembered<K, V>(format: (key: K) => V, size = 512): (key: K) => V {
+  const seen = new Map<K, V>();
+  return (key) => {
+    let value = seen.get(key);
+    if (value === undefined) {
+      if (seen.size >= size) seen.clear();
+      value = format(key);
+      seen.set(key, value);
+    }
+    return value;
+  };
+}
+
+const rupees = remembered((amount: Money) => RUPEES.format(toMajor(amount)));
+
 /** Minor units as rupees, e.g. 129900 -> "₹1,299.00". */
 export function formatRupees(amount: Money): string {
-  return RUPEES.format(toMajor(amount));
+  return rupees(amount);
 }
 
 const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
@@ -26,9 +45,12 @@ const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'UTC',
 });
 
+const longDate = remembered((day: number) => LONG_DATE.format(day));
+
 /** e.g. "Friday, 14 March 2025" (UTC, so the same on every server). */
 export function formatDate(date: Date): string {
-  return LONG_DATE.format(date);
+  // Remembered by UTC day: every time of a day formats the same.
+  return longDate(Math.floor(date.getTime() / 86_400_000) * 86_400_000);
 }
 
 const STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {

@@ -33,12 +33,14 @@ export class UnpaidOrderCap {
     for (let round = 0; round < ROUNDS; round++) {
       const held = await this.slots.held(userId);
       const taken = new Set(held.map((s) => s.index));
-      const free: number[] = [];
-      for (let i = 0; i < this.cap; i++) if (!taken.has(i)) free.push(i);
-      // From a random place, so parallel placements with a large cap rarely collide.
-      const start = free.length > 0 ? this.random.int(free.length) : 0;
-      for (let k = 0; k < free.length; k++) {
-        const slot = { userId, index: free[(start + k) % free.length]!, orderId, claimedAt: now };
+      // From a random place, so parallel placements with a large cap rarely collide; the free
+      // indexes are walked from there (not listed first: with a cap of hundreds that list cost
+      // more than the rest of the claim).
+      const start = this.cap > 0 ? this.random.int(this.cap) : 0;
+      for (let k = 0; k < this.cap; k++) {
+        const index = (start + k) % this.cap;
+        if (taken.has(index)) continue;
+        const slot = { userId, index, orderId, claimedAt: now };
         if (await this.slots.insert(slot)) return slot;
       }
       // Every slot was taken when read (or has been since): free the stale ones, then retry.

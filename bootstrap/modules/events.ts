@@ -66,7 +66,7 @@ import {
   CountOrderWhenOrderPlaced,
   CountRevenueWhenOrderPaid,
 } from '../../application/ordering/metric-handlers.js';
-import { METRICS } from '../../application/shared/metrics.js';
+import { METRICS, NoMetrics, type Metrics } from '../../application/shared/metrics.js';
 import { ReleasePromoWhenOrderCancelled } from '../../application/promotions/handlers.js';
 import { ReleaseSlotWhenOrderCancelled } from '../../application/delivery/handlers.js';
 import { SLOT_CAPACITY_STORE } from '../../application/delivery/ports.js';
@@ -162,6 +162,18 @@ export const REACTIONS: Reactions = {
   ],
   'cart.cart-changed': [PublishCartWhenCartChanged],
 };
+
+/**
+ * The reactions that only feed the Metrics port. With metrics off (NoMetrics: no METRICS_TOKEN nor
+ * METRICS_ALLOW_IPS) they are not subscribed: each would cost every event a handled-event claim
+ * and its completion (a store write each; two round trips on MongoDB) to count nothing.
+ */
+export const METRIC_REACTIONS: ReadonlySet<object> = new Set<object>([
+  CountOrderWhenOrderPlaced,
+  CountRevenueWhenOrderPaid,
+  CountFailureWhenPaymentFailed,
+  CountAbandonedWhenOrderExpired,
+]);
 
 /** The outbox sweeper on its schedule (EVENT_SWEEP_INTERVAL_MS), once at start too. */
 export class EventOutboxSchedule extends SweepSchedule {
@@ -315,13 +327,18 @@ export function bindEvents(container: Container, config: Config): void {
     .onDeactivation((schedule) => schedule.stop());
 }
 
-/** Subscribes every reaction of REACTIONS (once per dispatcher). */
+/**
+ * Subscribes every reaction of REACTIONS (once per dispatcher), but the METRIC_REACTIONS only
+ * when metrics are recorded.
+ */
 export function subscribeHandlers(container: Container, bus: EventDispatcher): void {
+  const counting = !(container.get<Metrics>(METRICS) instanceof NoMetrics);
   for (const [type, handlers] of Object.entries(REACTIONS) as [
     EventType,
     readonly HandlerClass<EventType>[],
   ][]) {
     for (const Handler of handlers) {
+      if (!counting && METRIC_REACTIONS.has(Handler)) continue;
       if (bus.handlersOf(type).includes(Handler.name)) continue;
       bus.subscribe(type, container.get<EventHandler<EventOf<EventType>>>(Handler) as never);
     }

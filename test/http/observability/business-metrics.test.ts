@@ -4,7 +4,8 @@ import {
   CountAbandonedWhenOrderExpired,
   CountOrderWhenOrderPlaced,
 } from '../../../application/ordering/metric-handlers.js';
-import { REACTIONS } from '../../../bootstrap/modules/events.js';
+import { EventDispatcher } from '../../../application/shared/event-dispatcher.js';
+import { METRIC_REACTIONS, REACTIONS } from '../../../bootstrap/modules/events.js';
 import { buildTestApp, registerUser, type TestApp } from '../../support/harness.js';
 import { aPlacedOrder, RecordingBus } from '../../support/kit.js';
 import { placeOrder } from '../payments/kit.js';
@@ -37,6 +38,34 @@ describe('Business metrics from domain events', () => {
     expect(REACTIONS['ordering.order-expired']).to.include(CountAbandonedWhenOrderExpired);
   });
 
+  /** [event type, handler name] of every metric reaction in REACTIONS. */
+  const metricReactions = () =>
+    Object.entries(REACTIONS).flatMap(([type, handlers]) =>
+      (handlers ?? []).filter((h) => METRIC_REACTIONS.has(h)).map((h) => [type, h.name] as const),
+    );
+
+  it('with metrics off (NoMetrics) no metric handler is subscribed: an order pays no claims for them', async function () {
+    this.timeout(60_000);
+    expect(metricReactions().map(([, name]) => name)).to.include.members([
+      'CountOrderWhenOrderPlaced',
+      'CountRevenueWhenOrderPaid',
+      'CountFailureWhenPaymentFailed',
+      'CountAbandonedWhenOrderExpired',
+    ]);
+    const off = await buildTestApp();
+    try {
+      const bus = off.container.get(EventDispatcher);
+      for (const [type, name] of metricReactions()) expect(bus.handlersOf(type), type).not.to.include(name);
+      // The other reactions are all there.
+      expect(bus.handlersOf('ordering.order-placed')).to.include.members([
+        'RecordSaleWhenOrderPlaced',
+        'NotifyWhenOrderPlaced',
+      ]);
+    } finally {
+      await off.close();
+    }
+  });
+
   describe('over HTTP', function () {
     this.timeout(60_000);
     let t: TestApp;
@@ -53,6 +82,11 @@ describe('Business metrics from domain events', () => {
           headers: { authorization: `Bearer ${TOKEN}` },
         })
       ).body;
+
+    it('with Prometheus bound every metric handler is subscribed', () => {
+      const bus = t.container.get(EventDispatcher);
+      for (const [type, name] of metricReactions()) expect(bus.handlersOf(type), type).to.include(name);
+    });
 
     it('orders placed, revenue of paid orders and failed payments move with checkout', async () => {
       const shopper = await registerUser(t);
