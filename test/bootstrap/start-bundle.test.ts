@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { npmStartArgs } from '../../bench/start-command.js';
-import { BUNDLE_DIR, bundleOptions } from '../../scripts/bundle.js';
+import { BUNDLE_DIR, bundleOptions, nonAsciiPlaces } from '../../scripts/bundle.js';
 import { TEST_PROCESS_ENV } from '../support/pii.js';
 
 /**
@@ -123,6 +123,16 @@ describe('npm start: the bundle (dist/bundle/main.js) starts and answers', funct
     });
     expect(login.status).to.equal(200);
     expect(((await login.json()) as { token?: string }).token).to.be.a('string');
+  });
+
+  it('is ASCII only (V8 holds a script with one other character at two bytes per character)', () => {
+    const out = bundleDir ?? join(root, BUNDLE_DIR);
+    const files = readdirSync(out).filter((f) => f.endsWith('.js'));
+    expect(files.length).to.be.greaterThan(1);
+    expect(
+      nonAsciiPlaces(Object.fromEntries(files.map((f) => [f, readFileSync(join(out, f), 'utf8')]))),
+    ).to.deep.equal([]);
+    expect(nonAsciiPlaces({ 'x.js': 'const re = /[\u00e0]/; // é' })).to.have.length(1);
   });
 
   it('loads none of the SDKs the embedded default does not use, and typebox from the bundle', () => {
