@@ -6,7 +6,7 @@
  * markdown table and writes it to BENCH_OUTPUT (bench/results/latest.md, not committed: the
  * README's table is the record). Asserts nothing.
  *
- *   npm run build && npm run bench           # server from dist/ (what ships)
+ *   npm run build && npm run bench           # the server as `npm start` runs it (the bundle)
  *   BENCH_SERVER=tsx npm run bench           # server through tsx (no build; start-up includes compiling)
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_SCENARIOS=list,checkout npm run bench
  *   BENCH_MONGODB_URI=mongodb://127.0.0.1:27027/bench BENCH_REDIS_URL=redis://127.0.0.1:6390 npm run bench
@@ -27,6 +27,7 @@ import { dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import autocannon from 'autocannon';
 import { report, type LoadRow, type StartRow } from './run-report.js';
+import { npmStartArgs } from './start-command.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const warmup = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
@@ -40,7 +41,9 @@ const only = (process.env.BENCH_SCENARIOS ?? '')
 const cpuProfDir = process.env.BENCH_CPU_PROF_DIR ? resolve(process.env.BENCH_CPU_PROF_DIR) : null;
 const mongoUri = process.env.BENCH_MONGODB_URI ?? '';
 const redisUrl = process.env.BENCH_REDIS_URL ?? '';
-const distEntry = resolve('dist/bootstrap/main.js');
+/** Exactly what `npm start` runs (package.json's start script: the bundle, with its node flags). */
+const startArgs = npmStartArgs(resolve('.'));
+const distEntry = startArgs.at(-1)!;
 const serverMode =
   process.env.BENCH_SERVER === 'tsx' || (process.env.BENCH_SERVER !== 'dist' && !existsSync(distEntry))
     ? 'tsx'
@@ -171,7 +174,7 @@ async function startApp(extra: Record<string, string>, scratch: string, profile:
     ...extra,
   };
   const flags = profile && cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
-  const entry = serverMode === 'dist' ? [distEntry] : ['--import', 'tsx', resolve('bootstrap/main.ts')];
+  const entry = serverMode === 'dist' ? startArgs : ['--import', 'tsx', resolve('bootstrap/main.ts')];
   const since = process.hrtime.bigint();
   const proc = startProcess([...flags, ...entry], env);
   const origin = `http://127.0.0.1:${port}`;
@@ -541,7 +544,10 @@ async function main(): Promise<void> {
       connections,
       seconds,
       pinned,
-      server: serverMode === 'dist' ? 'dist/bootstrap/main.js' : 'tsx bootstrap/main.ts',
+      server:
+        serverMode === 'dist'
+          ? `node ${startArgs.join(' ').replaceAll(resolve('.') + '/', '')} (npm start)`
+          : 'tsx bootstrap/main.ts',
       store: mongoUri
         ? `MongoDB${redisUrl ? ' + Redis' : ''}`
         : redisUrl

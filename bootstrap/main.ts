@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config.js';
 import { startTelemetry } from './telemetry.js';
+import { packageRoot } from './paths.js';
+import { installLazySourceMaps } from './stack-source-maps.js';
 
 async function main(): Promise<void> {
   const started = process.hrtime.bigint();
+  // Stack traces of the build (dist/, the bundle) name the TypeScript sources, maps read on first use.
+  installLazySourceMaps(join(packageRoot(), 'dist'));
   let config;
   try {
     config = loadConfig(process.env, () => randomBytes(48).toString('hex'));

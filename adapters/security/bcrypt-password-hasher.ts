@@ -32,22 +32,35 @@ parentPort.on('message', async ({ id, job }) => {
 });`;
 }
 
-/** One worker thread and the jobs it owes answers for. */
+/** One worker thread and the jobs it owes answers for; it ends after `idleMs` without a job. */
 class HashWorker {
   readonly pending = new Map<number, Pending>();
   private readonly worker: Worker;
+  private idleTimer: NodeJS.Timeout | null = null;
 
-  constructor(source: URL, onExit: (w: HashWorker) => void) {
+  constructor(
+    source: URL,
+    onExit: (w: HashWorker) => void,
+    private readonly idleMs: number,
+  ) {
     this.worker = new Worker(source);
     this.worker.unref(); // never keeps the process alive
     this.worker.on('message', ({ id, value, error }: { id: number; value?: unknown; error?: string }) => {
       const p = this.pending.get(id);
       if (!p) return;
       this.pending.delete(id);
+      if (this.pending.size === 0) {
+        // Out of the pool first (synchronously), so no job is sent to a thread that is ending.
+        this.idleTimer = setTimeout(() => {
+          onExit(this);
+          void this.worker.terminate();
+        }, this.idleMs).unref();
+      }
       if (error !== undefined) p.reject(new Error(error));
       else p.resolve(value);
     });
     const fail = (error: Error) => {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
       for (const p of this.pending.values()) p.reject(error);
       this.pending.clear();
       onExit(this);
@@ -57,6 +70,8 @@ class HashWorker {
   }
 
   run(id: number, job: Job): Promise<unknown> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, job });
@@ -70,6 +85,12 @@ class HashWorker {
 
 /** One worker per core, at most 4. */
 export const DEFAULT_HASH_WORKERS = Math.max(1, Math.min(4, availableParallelism()));
+
+/**
+ * A worker without a job for this long ends (about 10 MB resident each, issue 14's idle memory);
+ * the next job starts a fresh one (tens of ms, beside a hash's ~300 ms at cost 12).
+ */
+export const DEFAULT_HASH_WORKER_IDLE_MS = 10_000;
 
 /** Jobs that may wait for a free worker, by default (HASH_QUEUE_MAX). */
 export const DEFAULT_HASH_QUEUE_MAX = 16;
@@ -97,7 +118,13 @@ export class BcryptPasswordHasher implements PasswordHasher {
     private readonly rounds: number,
     private readonly size: number = DEFAULT_HASH_WORKERS,
     private readonly maxQueued: number = DEFAULT_HASH_QUEUE_MAX,
+    private readonly idleMs: number = DEFAULT_HASH_WORKER_IDLE_MS,
   ) {}
+
+  /** Worker threads running now (they start with the first jobs and end when idle). */
+  get liveWorkers(): number {
+    return this.workers.length;
+  }
 
   /** Jobs accepted and not yet answered (running or waiting). */
   get pendingJobs(): number {
@@ -143,10 +170,14 @@ export class BcryptPasswordHasher implements PasswordHasher {
     if (this.workers.length < this.size) {
       const idle = this.workers.find((w) => w.pending.size === 0);
       if (idle) return idle;
-      const worker = new HashWorker(this.source, (dead) => {
-        const i = this.workers.indexOf(dead);
-        if (i >= 0) this.workers.splice(i, 1);
-      });
+      const worker = new HashWorker(
+        this.source,
+        (dead) => {
+          const i = this.workers.indexOf(dead);
+          if (i >= 0) this.workers.splice(i, 1);
+        },
+        this.idleMs,
+      );
       this.workers.push(worker);
       return worker;
     }

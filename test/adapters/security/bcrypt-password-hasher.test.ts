@@ -84,3 +84,42 @@ describe('BcryptPasswordHasher (worker threads)', () => {
     expect(outcomes.map((o) => o.status)).to.deep.equal(['fulfilled', 'fulfilled', 'rejected']);
   });
 });
+
+describe('BcryptPasswordHasher: idle workers end (issue 14, idle memory)', () => {
+  it('a worker without a job for idleMs ends, and the next job starts a fresh one', async function () {
+    this.timeout(20_000);
+    const hasher = new BcryptPasswordHasher(4, 2, 16, 100);
+    try {
+      const hash = await hasher.hash('idle then busy');
+      expect(hasher.liveWorkers).to.equal(1);
+      // Polled (no timing asserted): the thread ends once idle.
+      while (hasher.liveWorkers > 0) await new Promise((r) => setTimeout(r, 20));
+      expect(await hasher.compare('idle then busy', hash)).to.equal(true);
+      expect(hasher.liveWorkers).to.equal(1);
+    } finally {
+      await hasher.close();
+    }
+  });
+
+  it('a busy worker stays: jobs in a row keep one thread, and every answer is right', async function () {
+    this.timeout(20_000);
+    const hasher = new BcryptPasswordHasher(4, 1, 16, 100);
+    try {
+      const hash = await hasher.hash('steady');
+      const answers: boolean[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        answers.push(await hasher.compare(i % 2 ? 'steady' : 'other', hash));
+        expect(hasher.liveWorkers).to.equal(1);
+      }
+      expect(answers).to.deep.equal(Array.from({ length: 20 }, (_, i) => i % 2 === 1));
+      // Parallel jobs around the idle deadline: none is sent to an ending thread (all answered right).
+      for (let round = 0; round < 5; round += 1) {
+        await new Promise((r) => setTimeout(r, 90 + round * 5));
+        const parallel = await Promise.all(Array.from({ length: 4 }, () => hasher.compare('steady', hash)));
+        expect(parallel).to.deep.equal([true, true, true, true]);
+      }
+    } finally {
+      await hasher.close();
+    }
+  });
+});
