@@ -217,7 +217,12 @@ export interface Config {
     readonly daysAhead: number;
   };
   /** The event outbox's sweeper: every sweepIntervalMs, events still pending redeliverAfterMs after they occurred are delivered again. */
-  readonly events: { readonly sweepIntervalMs: number; readonly redeliverAfterMs: number };
+  readonly events: {
+    readonly sweepIntervalMs: number;
+    readonly redeliverAfterMs: number;
+    /** Completed (handler, event) pairs are forgotten this long after (hourly). */
+    readonly handledRetentionMs: number;
+  };
   /** The advanced search's "nearby": a florist this far from the point, or the shop where the point is this near a serviceable city. */
   readonly searchNearbyRadiusKm: number;
   /** How often each instance checks its search index against the catalog (notices missed while Redis was away). */
@@ -851,6 +856,7 @@ export function loadConfig(env: Env, generateSecret: () => string): Config {
     events: {
       sweepIntervalMs: int(env, 'EVENT_SWEEP_INTERVAL_MS', 10_000, 100, 3600_000),
       redeliverAfterMs: int(env, 'EVENT_REDELIVER_AFTER_MS', 30_000, 0, 3600_000),
+      handledRetentionMs: int(env, 'EVENT_HANDLED_RETENTION_MS', 7 * 86_400_000, 3600_000, 365 * 86_400_000),
     },
     searchNearbyRadiusKm: int(env, 'SEARCH_NEARBY_RADIUS_KM', 25, 1, 500),
     searchReconcileIntervalMs: int(env, 'SEARCH_RECONCILE_INTERVAL_MS', 300_000, 1000, 86_400_000),

@@ -49,6 +49,11 @@ export interface HandledEventStore {
   complete(handler: string, eventId: string, now: Date): Promise<void>;
   /** Gives a claim back after the handler failed, so the next delivery runs it at once. */
   release(handler: string, eventId: string): Promise<void>;
+  /**
+   * Forgets up to `limit` completed pairs completed before `doneBefore` (claims in progress are
+   * kept); answers how many. The record otherwise grows by one entry per handler and event.
+   */
+  forget(doneBefore: Date, limit: number): Promise<number>;
 }
 export const HANDLED_EVENT_STORE = token<HandledEventStore>('HandledEventStore');
 

@@ -16,6 +16,7 @@ import {
 } from '../../application/shared/event-ports.js';
 import { EventDispatcher } from '../../application/shared/event-dispatcher.js';
 import { DispatchPendingEvents } from '../../application/shared/dispatch-pending-events.js';
+import { ForgetHandledEvents } from '../../application/shared/forget-handled-events.js';
 import {
   APP_LOGGER,
   CACHE,
@@ -192,6 +193,23 @@ export class EventOutboxSchedule extends SweepSchedule {
   }
 }
 
+/** Forgets completed handled-event pairs older than EVENT_HANDLED_RETENTION_MS, hourly (and at start). */
+export class HandledEventsRetention extends SweepSchedule {
+  readonly name = 'forget handled events';
+  static readonly INTERVAL_MS = 3_600_000;
+
+  constructor(
+    private readonly forget: ForgetHandledEvents,
+    logger: AppLogger,
+  ) {
+    super(HandledEventsRetention.INTERVAL_MS, logger);
+  }
+
+  protected async sweep(): Promise<void> {
+    await this.forget.execute();
+  }
+}
+
 /**
  * The event backbone: the dispatcher (EVENT_BUS) over the outboxes (the order store, and the
  * staged outbox of the catalog's notices), the fleet's handled-event record (memory or Mongo),
@@ -325,6 +343,22 @@ export function bindEvents(container: Container, config: Config): void {
     )
     .inSingletonScope()
     .onDeactivation((schedule) => schedule.stop());
+  container
+    .bind(ForgetHandledEvents)
+    .toResolvedValue(
+      (handled: HandledEventStore, clock: Clock, logger: AppLogger) =>
+        new ForgetHandledEvents(handled, clock, config.events.handledRetentionMs, logger),
+      [HANDLED_EVENT_STORE, CLOCK, APP_LOGGER],
+    )
+    .inSingletonScope();
+  container
+    .bind(HandledEventsRetention)
+    .toResolvedValue(
+      (forget: ForgetHandledEvents, logger: AppLogger) => new HandledEventsRetention(forget, logger),
+      [ForgetHandledEvents, APP_LOGGER],
+    )
+    .inSingletonScope()
+    .onDeactivation((schedule) => schedule.stop());
 }
 
 /**
@@ -350,6 +384,9 @@ export function startEventSweeper(container: Container): void {
   container
     .bind<StartupTask>(STARTUP_TASK)
     .toResolvedValue((schedule: EventOutboxSchedule) => schedule, [EventOutboxSchedule]);
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue((schedule: HandledEventsRetention) => schedule, [HandledEventsRetention]);
 }
 
 /**

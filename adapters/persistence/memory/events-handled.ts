@@ -31,4 +31,17 @@ export class MemoryHandledEventStore implements HandledEventStore {
     const key = `${handler}|${eventId}`;
     if (!this.entries.get(key)?.done) this.entries.delete(key);
   }
+
+  async forget(doneBefore: Date, limit: number): Promise<number> {
+    let forgotten = 0;
+    for (const [key, entry] of this.entries) {
+      if (forgotten >= limit) break;
+      // A completed entry's leaseUntil is its completion time.
+      if (entry.done && entry.leaseUntil < doneBefore) {
+        this.entries.delete(key);
+        forgotten += 1;
+      }
+    }
+    return forgotten;
+  }
 }

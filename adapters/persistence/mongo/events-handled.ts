@@ -69,4 +69,19 @@ export class MongoHandledEventStore implements HandledEventStore {
   async release(handler: string, eventId: string): Promise<void> {
     await this.handled.collection.deleteOne({ _id: `${handler}|${eventId}`, done: false } as never);
   }
+
+  async forget(doneBefore: Date, limit: number): Promise<number> {
+    // deleteMany has no limit: the oldest ids first (the `at` index), then those, still done.
+    const old = await this.handled.collection
+      .find({ done: true, at: { $lt: doneBefore } } as never, { projection: { _id: 1 } })
+      .sort({ at: 1 })
+      .limit(limit)
+      .toArray();
+    if (old.length === 0) return 0;
+    const result = await this.handled.collection.deleteMany({
+      _id: { $in: old.map((d) => d._id) },
+      done: true,
+    } as never);
+    return result.deletedCount;
+  }
 }

@@ -41,6 +41,28 @@ function contract(make: () => Promise<HandledEventStore>): void {
     const claims = await Promise.all(Array.from({ length: 8 }, () => store.claim('H', id, FIXED_NOW, 1000)));
     expect(claims.filter((c) => c === 'claimed')).to.have.length(1);
   });
+
+  it('forget: completed pairs done before the date go (then a delivery would run again); claims in progress and newer ones stay', async () => {
+    const store = await make();
+    const day = 86_400_000;
+    const longAgo = later(-30 * day);
+    const [oldA, oldB, oldC, recent, running] = [testId(), testId(), testId(), testId(), testId()];
+    for (const id of [oldA, oldB, oldC]) {
+      await store.claim('H', id, longAgo, 1000);
+      await store.complete('H', id, longAgo);
+    }
+    await store.claim('H', recent, later(-day), 1000);
+    await store.complete('H', recent, later(-day));
+    await store.claim('H', running, longAgo, 100 * day); // a claim still held, taken long ago
+    const cutoff = later(-7 * day);
+    expect(await store.forget(cutoff, 2)).to.equal(2); // bounded by the limit
+    expect(await store.forget(cutoff, 10)).to.equal(1);
+    expect(await store.forget(cutoff, 10)).to.equal(0);
+    for (const id of [oldA, oldB, oldC])
+      expect(await store.claim('H', id, FIXED_NOW, 1000)).to.equal('claimed');
+    expect(await store.claim('H', recent, FIXED_NOW, 1000)).to.equal('done');
+    expect(await store.claim('H', running, FIXED_NOW, 1000)).to.equal('busy');
+  });
 }
 
 describe('contract/events HandledEventStore', () => {
