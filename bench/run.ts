@@ -371,6 +371,19 @@ function scenarios(f: Fixture, nocacheProductId: string): Scenario[] {
   ];
 }
 
+/** The process's CPU time so far (user + system, ms), from /proc; null where there is none. */
+function cpuMs(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    // Fields after the command's closing parenthesis: utime and stime are the 12th and 13th (clock ticks).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
 async function measure(
   name: string,
   origin: string,
@@ -378,6 +391,7 @@ async function measure(
   bytes: number,
   baseline?: string,
   rotateAuth: readonly string[] = [],
+  pid?: number,
 ): Promise<LoadRow> {
   let turn = 0;
   const options: autocannon.Options = {
@@ -400,7 +414,14 @@ async function measure(
       : {}),
   };
   if (warmup > 0) await autocannon({ ...options, duration: warmup });
+  const cpuBefore = cpuMs(pid);
   const result = await autocannon({ ...options, duration: seconds });
+  const cpuAfter = cpuMs(pid);
+  // The server's CPU time per answer: steadier than req/s on a shared machine (README "Benchmarks").
+  if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0) {
+    const perRequest = ((cpuAfter - cpuBefore) * 1000) / result.requests.total;
+    console.log(`server CPU per request: ${perRequest.toFixed(0)} µs (${name})`);
+  }
   return {
     name,
     reqPerSec: Math.round(result.requests.average),
@@ -441,7 +462,9 @@ async function main(): Promise<void> {
     const chosen = scenarios(f, nocacheProductId).filter((s) => wanted(s.id));
 
     const helloBytes = (await raw(`${base.origin}/hello`)).body.length;
-    rows.push(await measure(HELLO, base.origin, { path: '/hello' }, helloBytes));
+    rows.push(
+      await measure(HELLO, base.origin, { path: '/hello' }, helloBytes, undefined, [], base.proc.child.pid),
+    );
     const bytesRows = new Map<string, string>();
     let loadRss = 0;
     for (const s of chosen) {
@@ -465,7 +488,17 @@ async function main(): Promise<void> {
             body: probe.body,
           });
           const name = `same bytes as ${key}, pre-serialized`;
-          rows.push(await measure(name, base.origin, { path: `/bytes/${key}` }, probe.body.length));
+          rows.push(
+            await measure(
+              name,
+              base.origin,
+              { path: `/bytes/${key}` },
+              probe.body.length,
+              undefined,
+              [],
+              base.proc.child.pid,
+            ),
+          );
           bytesRows.set(key, name);
         }
         baseline = bytesRows.get(key)!;
@@ -475,7 +508,17 @@ async function main(): Promise<void> {
             loadRss = Math.max(loadRss, rssMb(target.proc.child.pid) ?? 0);
           }, 250)
         : null;
-      rows.push(await measure(s.name, target.origin, call, probe.body.length, baseline, s.rotateAuth));
+      rows.push(
+        await measure(
+          s.name,
+          target.origin,
+          call,
+          probe.body.length,
+          baseline,
+          s.rotateAuth,
+          target.proc.child.pid,
+        ),
+      );
       if (sampler) clearInterval(sampler);
     }
     starts.push({
