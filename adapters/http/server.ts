@@ -33,6 +33,7 @@ import {
 import { TOKEN_SERVICE, type TokenService } from '../../application/identity/ports.js';
 import { addInputRules, ErrorBody } from './schemas.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { lazyChildLoggerFactory } from './request-logger.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { completeDeferredSignatureCheck, keepRawBody } from './signing/verify.js';
@@ -546,6 +547,8 @@ export async function drainAndClose(app: App, options: DrainOptions): Promise<{ 
 export async function buildHttpServer(resolve: Resolver, options: HttpOptions): Promise<App> {
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
+    // request.log is made at its first written line (most requests write none).
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: options.bodyLimitBytes,
     // Only the configured hops/addresses are believed, so a client cannot pick its IP (and so its
     // rate-limit and login-lockout bucket) by writing its own first X-Forwarded-For entry.
