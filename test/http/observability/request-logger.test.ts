@@ -72,4 +72,27 @@ describe('http/observability: request loggers are made at their first written li
       expect(JSON.stringify(lines)).to.not.include('secret-token-value');
     });
   });
+
+  it('at warn level a request that logs nothing makes no child logger', async () => {
+    const application = await createApplication(
+      testConfig({ LOG_LEVEL: 'warn' }),
+      {},
+      { logDestination: capture().stream },
+    );
+    await application.app.ready();
+    try {
+      const log = application.app.log;
+      const child = log.child.bind(log);
+      let made = 0;
+      log.child = ((...args: Parameters<typeof child>) => {
+        made += 1;
+        return child(...args);
+      }) as typeof log.child;
+      const res = await application.app.inject({ method: 'GET', url: '/api/categories' });
+      expect(res.statusCode).to.equal(200);
+      expect(made).to.equal(0);
+    } finally {
+      await application.app.close();
+    }
+  });
 });
