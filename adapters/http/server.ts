@@ -641,8 +641,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   refuseUnbatchable(app);
   // Per-route rate, errors and duration (by route template) for /api/metrics/prometheus.
   observeHttp(app, resolve);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // While draining for shutdown every answer closes its connection, so keep-alive clients learn
   // it with a response instead of a reset; connections idle for the grace time are closed
