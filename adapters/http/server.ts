@@ -34,6 +34,7 @@ import { TOKEN_SERVICE, type TokenService } from '../../application/identity/por
 import { addInputRules, ErrorBody } from './schemas.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { lazyChildLoggerFactory } from './request-logger.js';
+import { precomputedCorsHeaders } from './cors.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { completeDeferredSignatureCheck, keepRawBody } from './signing/verify.js';
@@ -364,6 +365,8 @@ export function frameworkErrorAnswer(error: FastifyError, requestId: string): Er
 }
 
 export const MAX_PARAM_LENGTH = 200;
+
+const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'];
 
 const TRANSPORT_ERRORS: Record<number, string> = {
   408: 'The request (headers or body) did not arrive within the server timeouts',
@@ -706,8 +709,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       'X-Signature-Nonce',
       'X-Signature',
     ],
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+    exposedHeaders: CORS_EXPOSED_HEADERS,
   });
+  precomputedCorsHeaders(app, options.corsOrigins, CORS_EXPOSED_HEADERS);
 
   const rl = options.rateLimit;
   if (rl.enabled) {
