@@ -14,6 +14,8 @@ export interface LoadRow {
   readonly bytes: number;
   /** The baseline row this one is compared with (its `name`); none for a baseline itself. */
   readonly baseline?: string;
+  /** The server's CPU time per answered request (µs, from /proc): steadier than req/s on a shared machine. */
+  readonly cpuUsPerRequest?: number | null;
 }
 
 export interface StartRow {
@@ -56,12 +58,12 @@ export function ratio(row: LoadRow, rows: readonly LoadRow[]): string {
 
 export function loadTable(rows: readonly LoadRow[], connections: number): string {
   const lines = [
-    `| scenario | req/s | p50 ms | p99 ms at ${connections} connections | non-2xx | body | baseline | ratio to baseline |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
+    `| scenario | req/s | p50 ms | p99 ms at ${connections} connections | server CPU µs/request | non-2xx | body | baseline | ratio to baseline |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |',
   ];
   for (const row of rows) {
     lines.push(
-      `| ${row.name} | ${thousands(row.reqPerSec)} | ${row.p50} | ${row.p99} | ${row.non2xx} | ${kb(row.bytes)} | ${row.baseline ?? '(baseline)'} | ${ratio(row, rows)} |`,
+      `| ${row.name} | ${thousands(row.reqPerSec)} | ${row.p50} | ${row.p99} | ${row.cpuUsPerRequest == null ? '—' : thousands(row.cpuUsPerRequest)} | ${row.non2xx} | ${kb(row.bytes)} | ${row.baseline ?? '(baseline)'} | ${ratio(row, rows)} |`,
     );
   }
   return lines.join('\n');

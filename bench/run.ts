@@ -118,14 +118,16 @@ async function firstAnswer(proc: Proc, url: string, since: bigint): Promise<numb
   }
 }
 
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
 /** CPU time (user + system, in microseconds) the process has used so far, from /proc. */
 function cpuMicros(pid: number | undefined): number | null {
   if (pid === undefined) return null;
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (CLK_TCK per second).
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS;
   } catch {
     return null;
   }
@@ -420,11 +422,11 @@ async function measure(
   const cpuBefore = cpuMicros(pid);
   const result = await autocannon({ ...options, duration: seconds });
   const cpuAfter = cpuMicros(pid);
-  if (cpuBefore !== null && cpuAfter !== null && result.requests.total > 0)
-    // The server's CPU per answered request: steadier than req/s on a shared machine.
-    console.error(
-      `${name}: ${Math.round((cpuAfter - cpuBefore) / result.requests.total)} us of server CPU per request`,
-    );
+  // The server's CPU per answered request: steadier than req/s on a shared machine.
+  const cpuUsPerRequest =
+    cpuBefore !== null && cpuAfter !== null && result.requests.total > 0
+      ? (cpuAfter - cpuBefore) / result.requests.total
+      : null;
   return {
     name,
     reqPerSec: Math.round(result.requests.average),
@@ -433,6 +435,7 @@ async function measure(
     non2xx: result.non2xx + result.errors + result.timeouts,
     bytes,
     ...(baseline !== undefined ? { baseline } : {}),
+    cpuUsPerRequest,
   };
 }
 
@@ -491,7 +494,17 @@ async function main(): Promise<void> {
             body: probe.body,
           });
           const name = `same bytes as ${key}, pre-serialized`;
-          rows.push(await measure(name, base.origin, { path: `/bytes/${key}` }, probe.body.length));
+          rows.push(
+            await measure(
+              name,
+              base.origin,
+              { path: `/bytes/${key}` },
+              probe.body.length,
+              undefined,
+              [],
+              base.proc.child.pid,
+            ),
+          );
           bytesRows.set(key, name);
         }
         baseline = bytesRows.get(key)!;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import { LRUCache } from 'lru-cache';
 import { cacheKey, type CatalogCacheTtl } from '../../application/catalog/cached-reads.js';
 import type { Cache } from '../../application/shared/ports.js';
@@ -72,6 +72,34 @@ interface Flight {
   settle(entry: Entry | undefined): void;
   settled: boolean;
 }
+
+/**
+ * What one URL (as routed, after the /api/api rewrite) validated to on an earlier request: its
+ * route's key prefix and the validated params and query the hit's side effects read. Validation is
+ * a pure function of the URL, so a later request for the same URL would validate to the same.
+ */
+interface Validated {
+  readonly prefix: string;
+  readonly params: unknown;
+  readonly query: unknown;
+}
+
+/** URLs remembered with what they validated to (bounded: a crawler's every query string evicts the oldest). */
+const VALIDATED_URLS = 10_000;
+
+/**
+ * Request headers after which a hit is not answered early: anything that makes the request more
+ * than an anonymous read (a token or API key, whose hooks past onRequest may refuse it; a
+ * signature) or that carries a body (parsed and checked after onRequest).
+ */
+const NOT_EARLY = [
+  'authorization',
+  'x-api-key',
+  'x-signature',
+  'content-length',
+  'transfer-encoding',
+  'content-encoding',
+] as const;
 
 const FLIGHT = Symbol('responseCacheFlight');
 type WithFlight = FastifyRequest & { [FLIGHT]?: Flight };
@@ -195,6 +223,12 @@ export function registerResponseCache(
     return entry;
   };
 
+  const validatedUrls = new LRUCache<string, Validated>({ max: VALIDATED_URLS });
+  const generationsOf = async (namespaces: readonly string[]): Promise<string | undefined> => {
+    const generations = await Promise.all(namespaces.map((ns) => cache.generation(ns)));
+    return generations.some((g) => g === undefined) ? undefined : generations.join(',');
+  };
+
   const serveHit = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -210,12 +244,14 @@ export function registerResponseCache(
   app.addHook('preHandler', async (request, reply) => {
     const route = request.routeOptions.config?.responseCache;
     if (!route || request.method !== 'GET') return;
-    const generations = await Promise.all(route.namespaces.map((ns) => cache.generation(ns)));
-    if (generations.some((g) => g === undefined)) {
+    const generations = await generationsOf(route.namespaces);
+    if (generations === undefined) {
       count('miss');
       return;
     }
-    const key = `GET ${request.routeOptions.url ?? ''} ${cacheKey(request.params)} ${cacheKey(request.query)} ${generations.join(',')}`;
+    const prefix = `GET ${request.routeOptions.url ?? ''} ${cacheKey(request.params)} ${cacheKey(request.query)}`;
+    validatedUrls.set(request.url, { prefix, params: request.params, query: request.query });
+    const key = `${prefix} ${generations}`;
     const found = await lookup(key, settings.ttl[route.ttl]);
     if (found) return serveHit(request, reply, found, route);
     const running = flights.get(key);
@@ -264,6 +300,37 @@ export function registerResponseCache(
     flight.settle(entry);
     if (settings.shared) await cache.set(SHARED_NAMESPACE, flight.key, toShared(entry), flight.ttlSeconds);
     return answer(request, reply, entry);
+  });
+
+  /**
+   * The early answer: an anonymous GET of a URL that validated before, whose entry is in the cache,
+   * is answered at the end of onRequest, after every hook of that phase (request id, security
+   * headers, CORS, rate limits and budgets, the batch and API-key gates, the route's own) and
+   * before body parsing, validation and the preHandler lookup, which would compute the same key.
+   * Anything else (a miss, an unknown URL, a caller with credentials) goes the normal way.
+   */
+  const earlyHit = (route: ResponseCacheRoute): onRequestHookHandler =>
+    async function responseCacheEarlyHit(request, reply) {
+      if (request.method !== 'GET') return;
+      const headers = request.headers;
+      for (const name of NOT_EARLY) if (headers[name] !== undefined) return;
+      const validated = validatedUrls.get(request.url);
+      if (validated === undefined) return;
+      const generations = await generationsOf(route.namespaces);
+      if (generations === undefined) return;
+      const found = await lookup(`${validated.prefix} ${generations}`, settings.ttl[route.ttl]);
+      if (!found) return;
+      // What the handler would have seen, for the hit's side effects (a view counted, a search recorded).
+      request.params = { ...(validated.params as object) };
+      request.query = { ...(validated.query as object) };
+      return serveHit(request, reply, found, route);
+    };
+  app.addHook('onRoute', (options: RouteOptions) => {
+    const route = options.config?.responseCache;
+    if (!route) return;
+    // Last of the route's onRequest hooks (the rate limits and compression add theirs before this).
+    const own = options.onRequest;
+    options.onRequest = [...(own === undefined ? [] : Array.isArray(own) ? own : [own]), earlyHit(route)];
   });
 
   // A leader that never reached onSend (aborted, failed before sending) frees its followers.

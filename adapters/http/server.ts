@@ -33,6 +33,8 @@ import {
 import { TOKEN_SERVICE, type TokenService } from '../../application/identity/ports.js';
 import { addInputRules, ErrorBody } from './schemas.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { lazyChildLoggerFactory } from './request-logger.js';
+import { precomputedCorsHeaders } from './cors.js';
 import type { App, HttpRouteDeps, Resolver, RouteLimits } from './types.js';
 import { identityRoutes } from './identity/routes.js';
 import { completeDeferredSignatureCheck, keepRawBody } from './signing/verify.js';
@@ -364,6 +366,8 @@ export function frameworkErrorAnswer(error: FastifyError, requestId: string): Er
 
 export const MAX_PARAM_LENGTH = 200;
 
+const CORS_EXPOSED_HEADERS = ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'];
+
 const TRANSPORT_ERRORS: Record<number, string> = {
   408: 'The request (headers or body) did not arrive within the server timeouts',
   413: 'Body too large',
@@ -546,6 +550,8 @@ export async function drainAndClose(app: App, options: DrainOptions): Promise<{ 
 export async function buildHttpServer(resolve: Resolver, options: HttpOptions): Promise<App> {
   const app = Fastify({
     ...(options.logger === false ? { logger: false } : { loggerInstance: options.logger }),
+    // request.log is made at its first written line (most requests write none).
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: options.bodyLimitBytes,
     // Only the configured hops/addresses are believed, so a client cannot pick its IP (and so its
     // rate-limit and login-lockout bucket) by writing its own first X-Forwarded-For entry.
@@ -638,8 +644,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
   refuseUnbatchable(app);
   // Per-route rate, errors and duration (by route template) for /api/metrics/prometheus.
   observeHttp(app, resolve);
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   // While draining for shutdown every answer closes its connection, so keep-alive clients learn
   // it with a response instead of a reset; connections idle for the grace time are closed
@@ -702,8 +709,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       'X-Signature-Nonce',
       'X-Signature',
     ],
-    exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+    exposedHeaders: CORS_EXPOSED_HEADERS,
   });
+  precomputedCorsHeaders(app, options.corsOrigins, CORS_EXPOSED_HEADERS);
 
   const rl = options.rateLimit;
   if (rl.enabled) {

@@ -64,23 +64,24 @@ describe('bench/run.ts (npm run bench): the harness, in a tiny mode', function (
       'POST /api/orders (1 line, authenticated, a new order each)',
     ]);
     const byName = new Map(rows.map((r) => [r[0], r]));
-    // columns: scenario, req/s, p50, p99, non-2xx, body, baseline, ratio
-    expect(byName.get('Fastify hello-world')!.slice(6)).to.deep.equal(['(baseline)', '—']);
-    expect(byName.get('product detail')![6]).to.equal('same bytes as detail, pre-serialized');
-    expect(byName.get('POST /api/orders (1 line, authenticated, a new order each)')![6]).to.equal(
+    // columns: scenario, req/s, p50, p99, server CPU µs/request, non-2xx, body, baseline, ratio
+    expect(byName.get('Fastify hello-world')!.slice(7)).to.deep.equal(['(baseline)', '—']);
+    expect(byName.get('product detail')![7]).to.equal('same bytes as detail, pre-serialized');
+    expect(byName.get('POST /api/orders (1 line, authenticated, a new order each)')![7]).to.equal(
       'Fastify hello-world',
     );
     for (const row of rows) {
-      expect(row, row[0]).to.have.length(8);
+      expect(row, row[0]).to.have.length(9);
       expect(row[1], row[0]).to.match(/^[\d,]+$/);
       expect(Number(row[1]!.replace(/,/g, '')), `${row[0]} answered`).to.be.above(0);
-      expect(row[4], `${row[0]}: every answer a success`).to.equal('0');
+      expect(row[4], `${row[0]}: the server's CPU per request, from /proc`).to.match(/^[\d,]+$/);
+      expect(row[5], `${row[0]}: every answer a success`).to.equal('0');
     }
     for (const name of ['product detail', 'POST /api/orders (1 line, authenticated, a new order each)']) {
-      expect(byName.get(name)![7], name).to.match(/^\d+\.\d\dx$/);
+      expect(byName.get(name)![8], name).to.match(/^\d+\.\d\dx$/);
     }
     // The same bytes: the baseline's body is the detail's.
-    expect(byName.get('same bytes as detail, pre-serialized')![5]).to.equal(byName.get('product detail')![5]);
+    expect(byName.get('same bytes as detail, pre-serialized')![6]).to.equal(byName.get('product detail')![6]);
     // Start-up and memory, app and bare Fastify.
     const starts = text.split('| process')[1]!;
     expect(starts).to.match(/\| the app \(embedded default\) \| \d+ ms \(1\) \| \d+ MB \| \d+ MB \|/);
@@ -90,13 +91,32 @@ describe('bench/run.ts (npm run bench): the harness, in a tiny mode', function (
   it('the report: a ratio is req/s over its baseline\'s, "—" for a baseline or a missing one', () => {
     const rows: LoadRow[] = [
       { name: 'base', reqPerSec: 2000, p50: 1, p99: 2, non2xx: 0, bytes: 17 },
-      { name: 'route', reqPerSec: 500, p50: 3, p99: 9, non2xx: 0, bytes: 2048, baseline: 'base' },
+      {
+        name: 'route',
+        reqPerSec: 500,
+        p50: 3,
+        p99: 9,
+        non2xx: 0,
+        bytes: 2048,
+        baseline: 'base',
+        cpuUsPerRequest: 1234.4,
+      },
       { name: 'orphan', reqPerSec: 500, p50: 3, p99: 9, non2xx: 0, bytes: 2048, baseline: 'gone' },
     ];
     expect(rows.map((r) => ratio(r, rows))).to.deep.equal(['—', '0.25x', '—']);
     const table = loadTable(rows, 50);
     expect(table.split('\n')[0]).to.include('p99 ms at 50 connections');
-    expect(tableRows(table)[1]).to.deep.equal(['route', '500', '3', '9', '0', '2.0 KB', 'base', '0.25x']);
+    expect(tableRows(table)[1]).to.deep.equal([
+      'route',
+      '500',
+      '3',
+      '9',
+      '1,234',
+      '0',
+      '2.0 KB',
+      'base',
+      '0.25x',
+    ]);
     expect(startTable([{ name: 'app', startMs: [300, 100, 200], idleRssMb: 80.4 }])).to.include(
       '| app | 200 ms (3) | 80 MB | — |',
     );

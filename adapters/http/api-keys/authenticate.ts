@@ -86,7 +86,7 @@ export function apiKeyGate(app: FastifyInstance, resolve: Resolver, budget: ApiK
     route.schema = { ...schema, security: [...security, { apiKey: [] }] };
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  const gate = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const result = await authenticate(request);
     if (result === null) return;
     if (result.isErr()) {
@@ -113,6 +113,11 @@ export function apiKeyGate(app: FastifyInstance, resolve: Resolver, budget: ApiK
     if (request.routeOptions.url === undefined) return;
     const allowed = requireScope(actor, scopeOfRoute(request.method, request.routeOptions.url));
     if (allowed.isErr()) throw new DomainFailure(allowed.error);
+  };
+  // Without the header there is nothing to check: no promise on every keyless request.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (!carriesApiKey(request)) return done();
+    gate(request, reply).then(() => done(), done);
   });
 }
 

@@ -206,10 +206,10 @@ export function unbatchableReason(request: FastifyRequest): string | null {
  * refused with 400 BATCH_REQUEST_NOT_ALLOWED (before rate limits and guards: nothing ran).
  */
 export function refuseUnbatchable(app: App): void {
-  app.addHook('onRequest', async (request) => {
-    if (request.headers[SUBREQUEST_HEADER] !== SUBREQUEST_MARK) return;
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.headers[SUBREQUEST_HEADER] !== SUBREQUEST_MARK) return done();
     const reason = unbatchableReason(request);
-    if (reason !== null) throw new DomainFailure(httpError('BATCH_REQUEST_NOT_ALLOWED', reason));
+    done(reason === null ? undefined : new DomainFailure(httpError('BATCH_REQUEST_NOT_ALLOWED', reason)));
   });
 }
 
