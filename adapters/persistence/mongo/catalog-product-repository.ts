@@ -301,7 +301,11 @@ export abstract class ProductDocumentWrites<Doc> {
 
   constructor(connection: Connection, lockOptions: DocumentLockOptions = {}) {
     this.model = productModel(connection) as unknown as Model<Doc>;
-    this.lock = new DocumentLock(connection, lockOptions);
+    // Every writer of products on this connection queues on one lock (see DocumentLock.shared).
+    this.lock =
+      Object.keys(lockOptions).length === 0
+        ? DocumentLock.shared(connection)
+        : new DocumentLock(connection, lockOptions);
     this.movements = movementModel(connection);
   }
 
