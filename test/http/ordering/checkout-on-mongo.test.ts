@@ -73,6 +73,7 @@ describeWith(
 
       const stored = await db.collection('products').findOne({ _id: p.id as never });
       expect(stored!.inventory.stock).to.equal(0);
+      expect(stored!.salesCount).to.equal(START);
       expect(stored!.reservationIds ?? []).to.deep.equal([]);
       expect(await db.collection('orders').countDocuments({ 'items.productId': p.id })).to.equal(START);
       // The ledger has one sale per placed order, and no movement is left parked on the product.
@@ -98,8 +99,21 @@ describeWith(
       for (const r of answers) expect(r.statusCode, r.body).to.equal(201);
       const stored = await db.collection('products').findOne({ _id: p.id as never });
       expect(stored!.inventory.stock).to.equal(950);
+      expect(stored!.salesCount).to.equal(50); // counted once each, in batched writes
       expect(stored!.reservationIds ?? []).to.deep.equal([]);
       expect(Object.keys(stored!.pendingMovements ?? {})).to.deep.equal([]);
+    });
+
+    it('sales of one product recorded in parallel are counted exactly, in fewer writes than sales', async () => {
+      const products = t.container.get<ProductRepository>(PRODUCT_REPOSITORY);
+      const p = await products.create(aProduct({ name: 'Batched Daisies' }));
+      commands.length = 0;
+      await Promise.all(Array.from({ length: 40 }, (_, i) => products.recordSale(p.id, 1 + (i % 3))));
+      const stored = await db.collection('products').findOne({ _id: p.id as never });
+      const expected = Array.from({ length: 40 }, (_, i) => 1 + (i % 3)).reduce((a, b) => a + b, 0);
+      expect(stored!.salesCount).to.equal(expected);
+      const writes = commands.filter((c) => c.commandName === 'update' && c.command.update === 'products');
+      expect(writes.length).to.be.at.least(1).and.below(40);
     });
 
     it('counts the MongoDB commands of one order: the hot product is written 3 times, not 4', async () => {
