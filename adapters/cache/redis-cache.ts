@@ -6,7 +6,7 @@ import { OutageLog } from './outage.js';
 
 /**
  * Cache shared by every instance on one Redis. Each namespace has a generation (a random tag
- * under `<prefix>cache:<ns>:gen`); entries live under `<prefix>cache:<ns>:<generation>:<key>`
+ * under `<prefix>cache:<ns>:gen`, started at random too, so it never repeats after a flush); entries live under `<prefix>cache:<ns>:<generation>:<key>`
  * with the entry's TTL. `invalidate` sets a new generation: one command, seen by every instance
  * at their next read, and the old entries simply expire. The generation is read per request
  * (before the store is asked), so a value computed before an invalidation lands under the old
@@ -47,9 +47,20 @@ export class RedisCache implements Cache {
     }
   }
 
+  /**
+   * The namespace's generation. A missing one (never set, or Redis was flushed or lost its data)
+   * is started as a fresh random tag, never a fixed value: an answer an instance cached in
+   * process under the generation before the flush must not match the one after it. `SET NX`
+   * lets the first instance's tag win; the others read it back.
+   */
   private async currentGeneration(namespace: string): Promise<string> {
     if (this.pending.size > 0) await this.replayInvalidations();
-    return (await this.redis.get(this.generationKey(namespace))) ?? '0';
+    const key = this.generationKey(namespace);
+    const current = await this.redis.get(key);
+    if (current !== null) return current;
+    const fresh = randomBytes(8).toString('hex');
+    if ((await this.redis.set(key, fresh, 'NX')) === 'OK') return fresh;
+    return (await this.redis.get(key)) ?? fresh;
   }
 
   private async lookup<T>(

@@ -301,7 +301,11 @@ export abstract class ProductDocumentWrites<Doc> {
 
   constructor(connection: Connection, lockOptions: DocumentLockOptions = {}) {
     this.model = productModel(connection) as unknown as Model<Doc>;
-    this.lock = new DocumentLock(connection, lockOptions);
+    // Every writer of products on this connection queues on one lock (see DocumentLock.shared).
+    this.lock =
+      Object.keys(lockOptions).length === 0
+        ? DocumentLock.shared(connection)
+        : new DocumentLock(connection, lockOptions);
     this.movements = movementModel(connection);
   }
 
@@ -454,8 +458,41 @@ export class MongoProductRepository extends ProductDocumentWrites<ProductDoc> im
     return result.deletedCount === 1;
   }
 
-  async recordSale(productId: string, quantity: number): Promise<void> {
-    if (!Number.isSafeInteger(quantity) || quantity <= 0) return;
-    await this.write(productId, {}, { $inc: { salesCount: quantity, version: 1 } });
+  /** Per product, the sales waiting for the sales write in flight (see `recordSale`). */
+  private readonly salesWaiting = new Map<string, { quantity: number; done: Promise<void> }>();
+  /** Per product, the sales write in flight. */
+  private readonly salesWriting = new Map<string, Promise<void>>();
+
+  /**
+   * Counts sales with one write per batch: sales of a product recorded while a write of its
+   * sales is in flight are summed into the next one (each caller answers once the write carrying
+   * its quantity is done, or fails with it). 50 parallel checkouts of one product used to queue
+   * 50 locked writes of their own behind the product's lock on FerretDB.
+   */
+  recordSale(productId: string, quantity: number): Promise<void> {
+    if (!Number.isSafeInteger(quantity) || quantity <= 0) return Promise.resolve();
+    const waiting = this.salesWaiting.get(productId);
+    if (waiting) {
+      waiting.quantity += quantity;
+      return waiting.done;
+    }
+    const previous = this.salesWriting.get(productId) ?? Promise.resolve();
+    const batch = { quantity, done: Promise.resolve() };
+    batch.done = previous
+      .catch(() => undefined)
+      .then(async () => {
+        this.salesWaiting.delete(productId); // sales recorded from now on wait for the next write
+        const writing = this.write(productId, {}, { $inc: { salesCount: batch.quantity, version: 1 } }).then(
+          () => undefined,
+        );
+        this.salesWriting.set(productId, writing);
+        try {
+          await writing;
+        } finally {
+          if (this.salesWriting.get(productId) === writing) this.salesWriting.delete(productId);
+        }
+      });
+    this.salesWaiting.set(productId, batch);
+    return batch.done;
   }
 }

@@ -182,6 +182,27 @@ describeWith(['redis'], 'contract: Cache (redis)', () => {
     expect(await b.get('ns', 'price')).to.equal(150);
   });
 
+  it('a generation never comes back after Redis loses its keys (a flush), and instances agree on the new one', async () => {
+    const prefix = `af:test-${randomUUID()}:`;
+    const a = new RedisCache(shared, prefix, silentLogger);
+    const b = new RedisCache(await client(), prefix, silentLogger);
+    const before = await a.generation('ns');
+    expect(await b.generation('ns')).to.equal(before);
+    // What FLUSHDB does to this cache's keys, without touching other suites' data in the db.
+    const flush = async () => {
+      const keys = await shared.keys(`${prefix}*`);
+      if (keys.length > 0) await shared.del(...keys);
+    };
+    await flush();
+    // An in-process response cache keyed by `before` must not match after the flush.
+    const [afterA, afterB] = await Promise.all([a.generation('ns'), b.generation('ns')]);
+    expect(afterA).to.be.a('string').and.not.equal(before);
+    expect(afterB).to.equal(afterA);
+    await flush();
+    const third = await b.generation('ns');
+    expect(third).to.be.a('string').and.not.oneOf([before, afterA]);
+  });
+
   it("one instance's invalidation changes the generation another instance reads; unknown while Redis is lost", async () => {
     const prefix = `af:test-${randomUUID()}:`;
     const lostClient = await client();
