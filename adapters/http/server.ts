@@ -16,6 +16,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import cors from '@fastify/cors';
 import compress from '@fastify/compress';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
+import { SnapshotLocalStore } from './rate-limit-store.js';
 import type { Redis } from 'ioredis';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -719,7 +720,9 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
       global: true,
       max: rl.max,
       timeWindow: rl.windowMs,
-      ...(rl.redis ? { redis: rl.redis.client, nameSpace: rl.redis.nameSpace, skipOnError: true } : {}),
+      ...(rl.redis
+        ? { redis: rl.redis.client, nameSpace: rl.redis.nameSpace, skipOnError: true }
+        : { store: SnapshotLocalStore }),
       allowList: carriesApiKey, // the API-key gate gives them their own budget (below)
       errorResponseBuilder: (_request, context) => ({
         statusCode: 429,

@@ -64,20 +64,6 @@ export function apiKeyGate(app: FastifyInstance, resolve: Resolver, budget: ApiK
       })
     : null;
 
-  // @fastify/rate-limit 11's memory store answers every caller the same (mutated) counter object,
-  // read after an await: parallel requests of one key all saw the last count (9 at once: all
-  // refused). Counting one request of a key at a time gives each its own count.
-  const queues = new Map<string, Promise<unknown>>();
-  function oneAtATime<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const run = (queues.get(id) ?? Promise.resolve()).then(work, work);
-    const tail = run.catch(() => undefined);
-    queues.set(id, tail);
-    void tail.then(() => {
-      if (queues.get(id) === tail) queues.delete(id);
-    });
-    return run;
-  }
-
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!methods.some((m) => scopeOfRoute(m, route.url) !== null)) return;
@@ -103,7 +89,7 @@ export function apiKeyGate(app: FastifyInstance, resolve: Resolver, budget: ApiK
     const actor = result.value.apiKey!;
     if (limiter) {
       keyIds.set(request, actor.id);
-      const state = await oneAtATime(actor.id, () => limiter(request));
+      const state = await limiter(request);
       if (!state.isAllowed && state.isExceeded) {
         const after = Math.max(1, state.ttlInSeconds);
         tooMany(reply, `Too many requests for this API key, please try again in ${after} seconds`, after);

@@ -112,13 +112,13 @@ describe('http/edge: per-IP and per-user budgets of auth, search, checkout and a
     );
   });
 
-  it('search: parallel requests from one address never pass beyond the budget', async () => {
+  it('search: parallel requests from one address: exactly the budget passes', async () => {
     const answers = await Promise.all(
       Array.from({ length: 12 }, () => from(t, '10.13.3.1', 'GET', '/api/products?search=rose')),
     );
-    // At most the budget passes (the in-memory store may refuse a burst at the boundary whole:
-    // its counters are read after every parallel increment); everything else is a 429.
-    expect(answers.filter((r) => r.statusCode === 200).length).to.be.at.most(3);
+    // Exactly the budget passes (the plugin's own in-process store answered every parallel caller
+    // the same counter, read after all the increments: the whole burst was refused); the rest 429.
+    expect(answers.filter((r) => r.statusCode === 200).length).to.equal(3);
     for (const r of answers.filter((a) => a.statusCode !== 200)) expectLimited(r, /search requests/);
   });
 
