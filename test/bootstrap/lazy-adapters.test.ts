@@ -4,22 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-
-/**
- * An ESM resolve hook (module.register) appending every resolved URL to a file, synchronously in
- * the hooks thread before the import it serves completes: `require.cache` sees CommonJS only, and
- * the Stripe SDK and typebox load as ESM.
- */
-const RECORD_HOOK = [
-  "import { appendFileSync } from 'node:fs';",
-  'let file;',
-  'export function initialize(data) { file = data.file; }',
-  'export async function resolve(specifier, context, next) {',
-  '  const resolved = await next(specifier, context);',
-  "  appendFileSync(file, resolved.url + '\\n');",
-  '  return resolved;',
-  '}',
-].join('\n');
+import { registerRecorder } from '../support/module-recorder.js';
 
 describe('bootstrap: adapter modules are loaded only when config selects them', () => {
   it('the embedded default never loads mongoose, ioredis, cloudinary, razorpay, twilio, bullmq or stripe', async function () {
@@ -30,8 +15,8 @@ describe('bootstrap: adapter modules are loaded only when config selects them', 
     const dir = mkdtempSync(join(tmpdir(), 'lazy-adapters-'));
     const esmLog = join(dir, 'esm.log');
     const script = [
-      "import { createRequire, register } from 'node:module';",
-      `register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(RECORD_HOOK)}), { data: { file: ${JSON.stringify(esmLog)} } });`,
+      "import { createRequire } from 'node:module';",
+      registerRecorder(esmLog),
       `const { buildContainer } = await import('./bootstrap/container.${ext}');`,
       `const { loadConfig } = await import('./bootstrap/config.${ext}');`,
       'const silent = { info() {}, warn() {}, error() {} };',

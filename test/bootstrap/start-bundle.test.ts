@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { build } from 'esbuild';
 import { npmStartArgs } from '../../bench/start-command.js';
+import { registerRecorder } from '../support/module-recorder.js';
 import { BUNDLE_DIR, bundleOptions, nonAsciiPlaces } from '../../scripts/bundle.js';
 import { TEST_PROCESS_ENV } from '../support/pii.js';
 
@@ -20,16 +21,6 @@ import { TEST_PROCESS_ENV } from '../support/pii.js';
  * tsx it bundles the current sources first, into var/ (inside the package: bootstrap finds its
  * templates from package.json above the code), so a stale dist cannot pass for the sources.
  */
-const RECORD_HOOK = [
-  "import { appendFileSync } from 'node:fs';",
-  'let file;',
-  'export function initialize(data) { file = data.file; }',
-  'export async function resolve(specifier, context, next) {',
-  '  const resolved = await next(specifier, context);',
-  "  appendFileSync(file, resolved.url + '\\n');",
-  '  return resolved;',
-  '}',
-].join('\n');
 
 describe('npm start: the bundle (dist/bundle/main.js) starts and answers', function () {
   this.timeout(90_000);
@@ -49,11 +40,7 @@ describe('npm start: the bundle (dist/bundle/main.js) starts and answers', funct
       args[args.length - 1] = join(bundleDir, relative(join(root, BUNDLE_DIR), args.at(-1)!));
     }
     expect(existsSync(args.at(-1)!), `${args.at(-1)} (run npm run build)`).to.equal(true);
-    const record = `data:text/javascript,${encodeURIComponent(
-      `import { register } from 'node:module'; register(${JSON.stringify(
-        `data:text/javascript,${encodeURIComponent(RECORD_HOOK)}`,
-      )}, { data: { file: ${JSON.stringify(join(dir, 'esm.log'))} } });`,
-    )}`;
+    const record = `data:text/javascript,${encodeURIComponent(registerRecorder(join(dir, 'esm.log')))}`;
     child = spawn(process.execPath, ['--import', record, ...args], {
       cwd: dir,
       env: {
