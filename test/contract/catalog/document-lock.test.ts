@@ -1,8 +1,21 @@
+import type { Connection } from 'mongoose';
 import { expect } from 'chai';
 import { DocumentLock, DocumentLockTimeoutError } from '../../../adapters/persistence/mongo/document-lock.js';
 import { isMongoUnavailable } from '../../../adapters/persistence/mongo/unavailable.js';
 import { describeWith } from '../../support/services.js';
 import { useMongo } from '../../support/mongo.js';
+
+/** Counts the lock documents inserted on `connection` (server-side lock acquisitions) until restored. */
+function countLockInserts(connection: Connection): { count(): number; restore(): void } {
+  const collection = connection.models.DocumentLock!.collection;
+  const insertOne = collection.insertOne.bind(collection);
+  let inserts = 0;
+  collection.insertOne = ((...args: Parameters<typeof insertOne>) => {
+    inserts += 1;
+    return insertOne(...args);
+  }) as typeof collection.insertOne;
+  return { count: () => inserts, restore: () => void (collection.insertOne = insertOne) };
+}
 
 describeWith(['mongo'], 'adapters/mongo DocumentLock', function () {
   this.timeout(30_000);
@@ -35,13 +48,7 @@ describeWith(['mongo'], 'adapters/mongo DocumentLock', function () {
     const a = new DocumentLock(mongo.connection(), { mode: 'always' });
     const b = new DocumentLock(mongo.connection(), { mode: 'always' });
     await counters().insertOne({ _id: 'q' as never, n: 0 });
-    const collection = mongo.connection().models.DocumentLock!.collection;
-    const insertOne = collection.insertOne.bind(collection);
-    let inserts = 0;
-    collection.insertOne = ((...args: Parameters<typeof insertOne>) => {
-      inserts += 1;
-      return insertOne(...args);
-    }) as typeof collection.insertOne;
+    const lockInserts = countLockInserts(mongo.connection());
     try {
       const increment = () => async () => {
         const doc = await counters().findOne({ _id: 'q' as never });
@@ -51,12 +58,12 @@ describeWith(['mongo'], 'adapters/mongo DocumentLock', function () {
       await Promise.all(Array.from({ length: 20 }, () => a.exclusive('counters:q', increment())));
       // One insert for the whole burst (a handed-over lease is released after a quarter of its
       // lease at the latest: a very slow machine may insert it again once or twice).
-      expect(inserts).to.be.at.least(1).and.at.most(3);
+      expect(lockInserts.count()).to.be.at.least(1).and.at.most(3);
       await Promise.all(
         Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).exclusive('counters:q', increment())),
       );
     } finally {
-      collection.insertOne = insertOne;
+      lockInserts.restore();
     }
     expect((await counters().findOne({ _id: 'q' as never }))!.n).to.equal(40);
     expect(await locks().countDocuments({})).to.equal(0);
@@ -88,22 +95,16 @@ describeWith(['mongo'], 'adapters/mongo DocumentLock', function () {
 
   it('hands a lock over at most MAX_HANDOVERS (64) times in a row, then releases it for other processes', async () => {
     const lock = new DocumentLock(mongo.connection(), { mode: 'always' });
-    const collection = mongo.connection().models.DocumentLock!.collection;
-    const insertOne = collection.insertOne.bind(collection);
-    let inserts = 0;
-    collection.insertOne = ((...args: Parameters<typeof insertOne>) => {
-      inserts += 1;
-      return insertOne(...args);
-    }) as typeof collection.insertOne;
+    const lockInserts = countLockInserts(mongo.connection());
     try {
       const done = await Promise.all(
         Array.from({ length: 130 }, (_, i) => lock.exclusive('burst', async () => i)),
       );
       expect(done).to.have.length(130);
     } finally {
-      collection.insertOne = insertOne;
+      lockInserts.restore();
     }
-    expect(inserts).to.be.at.least(3); // 130 callers: 64 + 64 + 2
+    expect(lockInserts.count()).to.be.at.least(3); // 130 callers: 64 + 64 + 2
     expect(await locks().countDocuments({})).to.equal(0);
   });
 
