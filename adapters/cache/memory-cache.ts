@@ -76,6 +76,10 @@ export class MemoryCache implements Cache {
   }
 
   async generation(namespace: string): Promise<string | undefined> {
+    return this.localGeneration(namespace);
+  }
+
+  localGeneration(namespace: string): string {
     return String(this.generations.get(namespace) ?? 0);
   }
 }
@@ -97,6 +101,9 @@ export class NoCache implements Cache {
   async invalidate(): Promise<void> {}
   /** Never known: nothing may be cached by generation either. */
   async generation(): Promise<string | undefined> {
+    return undefined;
+  }
+  localGeneration(): undefined {
     return undefined;
   }
 }

@@ -130,6 +130,11 @@ export class RedisCache implements Cache {
     }
   }
 
+  /** Another instance may invalidate at any moment: the generation is only known by asking Redis. */
+  localGeneration(): undefined {
+    return undefined;
+  }
+
   async invalidate(namespace: string): Promise<void> {
     this.pending.add(namespace);
     try {

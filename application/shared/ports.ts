@@ -82,6 +82,11 @@ export interface Cache {
    * told (no cache, the shared store unreachable): the caller must not cache then.
    */
   generation(namespace: string): Promise<string | undefined>;
+  /**
+   * The same tag when this process holds it without I/O (an in-process cache), else undefined:
+   * the caller then asks `generation`. Lets a derived cache answer a hit without awaiting.
+   */
+  localGeneration(namespace: string): string | undefined;
 }
 export const CACHE = token<Cache>('Cache');
 

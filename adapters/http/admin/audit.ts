@@ -254,19 +254,23 @@ export function auditAdminMutations(app: App, resolve: Resolver): void {
     ] as typeof route.preHandler;
   });
 
-  app.addHook('onSend', async (request, _reply, payload) => {
+  // Root hooks in callback style: every answer passes them, and reads must not pay a promise each.
+  app.addHook('onSend', (request, _reply, payload, done) => {
     const captured = captures.get(request);
     if (captured) captured.after = answerData(payload);
-    return payload;
+    done(null, payload);
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    if (!MUTATION_METHODS.has(request.method) || inAdminScope(request.url)) return;
+  async function recordEntry(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     try {
       const actor = isAudited(request.principal) ? request.principal : await actorOf(request);
       if (actor) await trail.record(adminRequestEntry(request, reply, actor, ids, clock));
     } catch (error) {
       request.log.error({ err: error }, 'audit entry of an admin mutation not recorded');
     }
+  }
+  app.addHook('onResponse', (request, reply, done) => {
+    if (!MUTATION_METHODS.has(request.method) || inAdminScope(request.url)) return done();
+    void recordEntry(request, reply).then(() => done());
   });
 }

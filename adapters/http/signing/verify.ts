@@ -43,12 +43,17 @@ export function keepRawBody(request: FastifyRequest, text: string): void {
  * A root preValidation hook (server.ts): the body has been read, so a check the admin guard
  * deferred runs now, before validation and the handler.
  */
-export async function completeDeferredSignatureCheck(request: FastifyRequest): Promise<void> {
+export function completeDeferredSignatureCheck(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: (error?: Error) => void,
+): void {
+  // Callback style: every request passes here and almost none has a check waiting.
   bodyRead.add(request);
   const check = deferred.get(request);
-  if (!check) return;
+  if (!check) return done();
   deferred.delete(request);
-  await check();
+  check().then(() => done(), done);
 }
 
 function refuse(

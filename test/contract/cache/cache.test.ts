@@ -109,10 +109,27 @@ function cacheContract(make: () => Promise<Cache>): void {
     expect(after).to.be.a('string').and.not.equal(before);
     expect(await cache.generation('kept')).to.equal(other);
   });
+
+  it('localGeneration, when it is known without I/O, is the generation, invalidations included', async () => {
+    const check = async (namespace: string) => {
+      const local = cache.localGeneration(namespace);
+      if (local !== undefined) expect(local).to.equal(await cache.generation(namespace));
+    };
+    await check('local');
+    await cache.invalidate('local');
+    await check('local');
+  });
 }
 
 describe('contract: Cache (memory)', () => {
   cacheContract(async () => new MemoryCache());
+
+  it('knows its generations without I/O (the response cache answers its hits without awaiting)', async () => {
+    const cache = new MemoryCache();
+    const before = cache.localGeneration('ns');
+    await cache.invalidate('ns');
+    expect(cache.localGeneration('ns')).to.be.a('string').and.not.equal(before);
+  });
 
   it('keeps at most maxEntries per namespace, dropping the oldest', async () => {
     const cache = new MemoryCache(2);
@@ -129,6 +146,7 @@ describe('NoCache', () => {
   it('never knows a generation, so nothing derived is cached either', async () => {
     const cache = new NoCache();
     expect(await cache.generation()).to.equal(undefined);
+    expect(cache.localGeneration()).to.equal(undefined);
   });
 });
 

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Type } from '@fastify/type-provider-typebox';
 import { MemoryCache } from '../../../adapters/cache/memory-cache.js';
+import type { Cache } from '../../../application/shared/ports.js';
 import { registerResponseCache } from '../../../adapters/http/response-cache.js';
 import { NoMetrics } from '../../../application/shared/metrics.js';
 import type { App } from '../../../adapters/http/types.js';
@@ -14,94 +15,114 @@ const TTL = { productsSeconds: 60, searchSeconds: 60, categoriesSeconds: 60 };
  * earlyHit): the phases after it (preParsing, preValidation, validation, preHandler) do not run,
  * and the hit's side effects still see the validated params and query.
  */
-describe('http/cache: a hit is answered early, at the end of onRequest', () => {
-  let app: FastifyInstance;
-  const seen = { preValidation: 0, handler: 0, hits: [] as unknown[] };
+/** A cache that knows no generation without I/O (as Redis): the early hit then awaits it. */
+function remoteGenerations(inner: MemoryCache): Cache {
+  return {
+    get: (namespace, key) => inner.get(namespace, key),
+    set: (namespace, key, value, ttl) => inner.set(namespace, key, value, ttl),
+    remember: (namespace, key, ttl, compute) => inner.remember(namespace, key, ttl, compute),
+    invalidate: (namespace) => inner.invalidate(namespace),
+    generation: (namespace) => inner.generation(namespace),
+    localGeneration: () => undefined,
+  };
+}
 
-  before(async () => {
-    app = Fastify();
-    registerResponseCache(
-      app as unknown as App,
-      { enabled: true, maxBytes: 1e6, ttl: TTL, shared: false },
-      new MemoryCache(),
-      new NoMetrics(),
-    );
-    app.addHook('preValidation', async () => {
-      seen.preValidation += 1;
-    });
-    app.get(
-      '/things/:id',
-      {
-        config: {
-          responseCache: {
-            namespaces: ['things'],
-            ttl: 'productsSeconds',
-            onHit: async (request) => {
-              seen.hits.push({ params: request.params, query: request.query });
+for (const [label, makeCache] of [
+  ['generations in process, answered without awaiting', () => new MemoryCache()],
+  ['generations read through I/O', () => remoteGenerations(new MemoryCache())],
+] as const) {
+  describe(`http/cache: a hit is answered early, at the end of onRequest (${label})`, () => {
+    let app: FastifyInstance;
+    const seen = { preValidation: 0, handler: 0, hits: [] as unknown[] };
+
+    before(async () => {
+      app = Fastify();
+      registerResponseCache(
+        app as unknown as App,
+        { enabled: true, maxBytes: 1e6, ttl: TTL, shared: false },
+        makeCache(),
+        new NoMetrics(),
+      );
+      app.addHook('preValidation', async () => {
+        seen.preValidation += 1;
+      });
+      app.get(
+        '/things/:id',
+        {
+          config: {
+            responseCache: {
+              namespaces: ['things'],
+              ttl: 'productsSeconds',
+              onHit: async (request) => {
+                seen.hits.push({ params: request.params, query: request.query });
+              },
             },
           },
+          schema: {
+            params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 1000 }) }),
+            querystring: Type.Object({ page: Type.Integer({ minimum: 1, maximum: 99, default: 1 }) }),
+          },
         },
-        schema: {
-          params: Type.Object({ id: Type.Integer({ minimum: 1, maximum: 1000 }) }),
-          querystring: Type.Object({ page: Type.Integer({ minimum: 1, maximum: 99, default: 1 }) }),
+        async (request) => {
+          seen.handler += 1;
+          return {
+            id: (request.params as { id: number }).id,
+            page: (request.query as { page: number }).page,
+          };
         },
-      },
-      async (request) => {
-        seen.handler += 1;
-        return { id: (request.params as { id: number }).id, page: (request.query as { page: number }).page };
-      },
-    );
-    await app.ready();
-  });
-  after(() => app.close());
-  beforeEach(() => {
-    seen.preValidation = 0;
-    seen.handler = 0;
-    seen.hits = [];
-  });
-
-  it('the second anonymous read of a URL skips validation and the handler, with the validated input for onHit', async () => {
-    const first = await app.inject({ method: 'GET', url: '/things/7' });
-    expect(first.statusCode).to.equal(200);
-    expect(seen).to.deep.include({ preValidation: 1, handler: 1 });
-    const second = await app.inject({ method: 'GET', url: '/things/7' });
-    expect(second.statusCode).to.equal(200);
-    expect(second.body).to.equal(first.body);
-    expect(second.headers.etag).to.equal(first.headers.etag);
-    expect(seen).to.deep.include({ preValidation: 1, handler: 1 });
-    // coerced and defaulted, as the handler would have seen them
-    expect(seen.hits).to.deep.equal([{ params: { id: 7 }, query: { page: 1 } }]);
-  });
-
-  it('a caller with credentials, a body or an unknown URL goes the normal way (validated, still a hit)', async () => {
-    await app.inject({ method: 'GET', url: '/things/8' });
-    for (const headers of [
-      { authorization: 'Bearer x' },
-      { 'x-api-key': 'af_x_y' },
-      { 'content-length': '0' },
-    ]) {
+      );
+      await app.ready();
+    });
+    after(() => app.close());
+    beforeEach(() => {
       seen.preValidation = 0;
-      const res = await app.inject({ method: 'GET', url: '/things/8', headers });
-      expect(res.statusCode, JSON.stringify(headers)).to.equal(200);
-      expect(seen.preValidation, JSON.stringify(headers)).to.equal(1);
-    }
-    // Another spelling of the same input is validated before it is answered early.
-    seen.preValidation = 0;
-    seen.handler = 0;
-    await app.inject({ method: 'GET', url: '/things/8?page=1' });
-    expect(seen).to.deep.include({ preValidation: 1, handler: 0 });
-    await app.inject({ method: 'GET', url: '/things/8?page=1' });
-    expect(seen).to.deep.include({ preValidation: 1, handler: 0 });
-  });
+      seen.handler = 0;
+      seen.hits = [];
+    });
 
-  it('invalid input is never answered early: 400 every time', async () => {
-    for (let i = 0; i < 3; i += 1) {
-      const res = await app.inject({ method: 'GET', url: '/things/0' });
-      expect(res.statusCode).to.equal(400);
-    }
-    expect(seen.preValidation).to.equal(3);
+    it('the second anonymous read of a URL skips validation and the handler, with the validated input for onHit', async () => {
+      const first = await app.inject({ method: 'GET', url: '/things/7' });
+      expect(first.statusCode).to.equal(200);
+      expect(seen).to.deep.include({ preValidation: 1, handler: 1 });
+      const second = await app.inject({ method: 'GET', url: '/things/7' });
+      expect(second.statusCode).to.equal(200);
+      expect(second.body).to.equal(first.body);
+      expect(second.headers.etag).to.equal(first.headers.etag);
+      expect(seen).to.deep.include({ preValidation: 1, handler: 1 });
+      // coerced and defaulted, as the handler would have seen them
+      expect(seen.hits).to.deep.equal([{ params: { id: 7 }, query: { page: 1 } }]);
+    });
+
+    it('a caller with credentials, a body or an unknown URL goes the normal way (validated, still a hit)', async () => {
+      await app.inject({ method: 'GET', url: '/things/8' });
+      for (const headers of [
+        { authorization: 'Bearer x' },
+        { 'x-api-key': 'af_x_y' },
+        { 'content-length': '0' },
+      ]) {
+        seen.preValidation = 0;
+        const res = await app.inject({ method: 'GET', url: '/things/8', headers });
+        expect(res.statusCode, JSON.stringify(headers)).to.equal(200);
+        expect(seen.preValidation, JSON.stringify(headers)).to.equal(1);
+      }
+      // Another spelling of the same input is validated before it is answered early.
+      seen.preValidation = 0;
+      seen.handler = 0;
+      await app.inject({ method: 'GET', url: '/things/8?page=1' });
+      expect(seen).to.deep.include({ preValidation: 1, handler: 0 });
+      await app.inject({ method: 'GET', url: '/things/8?page=1' });
+      expect(seen).to.deep.include({ preValidation: 1, handler: 0 });
+    });
+
+    it('invalid input is never answered early: 400 every time', async () => {
+      for (let i = 0; i < 3; i += 1) {
+        const res = await app.inject({ method: 'GET', url: '/things/0' });
+        expect(res.statusCode).to.equal(400);
+      }
+      expect(seen.preValidation).to.equal(3);
+    });
   });
-});
+}
 
 describe('http/cache: an early hit keeps the answer of the full pipeline', () => {
   let t: TestApp;

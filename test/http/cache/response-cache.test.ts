@@ -53,6 +53,22 @@ describe('http/cache: the response cache (embedded default)', () => {
     expect(counter.runs - before).to.equal(1);
   });
 
+  it('a hit answers the headers the miss did (Vary names Origin and Accept-Encoding once each)', async () => {
+    const url = `/api/products/${id}?fields=name`;
+    const headers = { origin: 'http://localhost:5173' };
+    const miss = await get(url, headers);
+    const hit = await get(url, headers);
+    const perRequest = new Set(['x-request-id', 'date']);
+    const kept = (res: typeof miss) =>
+      Object.fromEntries(Object.entries(res.headers).filter(([name]) => !perRequest.has(name)));
+    expect(kept(hit)).to.deep.equal(kept(miss));
+    expect(String(hit.headers.vary).toLowerCase().split(/,\s*/).sort()).to.deep.equal([
+      'accept-encoding',
+      'origin',
+    ]);
+    expect(hit.headers['access-control-allow-origin']).to.equal('http://localhost:5173');
+  });
+
   it('the same query with its parameters in another order (and under /api/api) hits the same entry', async () => {
     const before = counter.runs;
     const a = await get('/api/products?limit=4&sort=price&page=1');

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { SIGNING_KEYS, type SigningKeys } from '../../../application/identity/ports.js';
 import { NONCE_STORE } from '../../../application/identity/request-nonces.js';
 import { CLOCK } from '../../../application/shared/ports.js';
@@ -123,7 +123,11 @@ describe('request signing: an API key signs with its own key (adapters/http/sign
     const req = request(headers);
     try {
       await check(req, undefined, apiKey);
-      await completeDeferredSignatureCheck(req);
+      await new Promise<void>((resolve, reject) =>
+        completeDeferredSignatureCheck(req, {} as FastifyReply, (error) =>
+          error ? reject(error) : resolve(),
+        ),
+      );
       return null;
     } catch (error) {
       if (error instanceof DomainFailure) return error.error.code;
