@@ -17,9 +17,14 @@ export interface Scored {
 
 export const DAY_MS = 86_400_000;
 
+/** The last day formatted: a product page view asks for it on every hit, and it changes once a day. */
+let lastDay = { day: Number.NaN, key: '' };
+
 /** The UTC calendar day of `at`, as YYYY-MM-DD (the key of the per-day view counters). */
 export function dayKey(at: Date): string {
-  return at.toISOString().slice(0, 10);
+  const day = Math.floor(at.getTime() / DAY_MS);
+  if (day !== lastDay.day) lastDay = { day, key: at.toISOString().slice(0, 10) };
+  return lastDay.key;
 }
 
 function overlap<T>(a: readonly T[], b: readonly T[]): number {

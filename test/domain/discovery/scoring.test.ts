@@ -16,6 +16,13 @@ describe('domain: discovery scoring', () => {
   it('keys days in UTC', () => {
     expect(dayKey(new Date('2026-06-01T23:59:59.999Z'))).to.equal('2026-06-01');
     expect(dayKey(new Date('2026-06-02T00:00:00.000Z'))).to.equal('2026-06-02');
+    // the formatted day is remembered: going back, forth and before 1970 still keys each day right
+    expect(dayKey(new Date('2026-06-01T00:00:00.000Z'))).to.equal('2026-06-01');
+    expect(dayKey(new Date('2026-06-01T12:00:00.000Z'))).to.equal('2026-06-01');
+    expect(dayKey(new Date('2026-06-02T12:00:00.000Z'))).to.equal('2026-06-02');
+    expect(dayKey(new Date('1969-12-31T23:59:59.999Z'))).to.equal('1969-12-31');
+    expect(dayKey(new Date('1970-01-01T00:00:00.000Z'))).to.equal('1970-01-01');
+    expect(() => dayKey(new Date(Number.NaN))).to.throw(RangeError);
   });
 
   it('counts orders containing both products once each', () => {
