@@ -20,7 +20,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -211,8 +211,11 @@ interface Call {
   readonly body?: string | Buffer;
 }
 
-/** One raw request (no Accept-Encoding, as autocannon sends): status, content type and the body's bytes. */
-function raw(url: string, call: Call = {}): Promise<{ status: number; contentType: string; body: Buffer }> {
+/** One raw request (no Accept-Encoding, as autocannon sends): status, content type, headers and the body's bytes. */
+function raw(
+  url: string,
+  call: Call = {},
+): Promise<{ status: number; contentType: string; headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((done, fail) => {
     const req = httpRequest(url, { method: call.method ?? 'GET', headers: call.headers ?? {} }, (res) => {
       const chunks: Buffer[] = [];
@@ -221,6 +224,7 @@ function raw(url: string, call: Call = {}): Promise<{ status: number; contentTyp
         done({
           status: res.statusCode ?? 0,
           contentType: String(res.headers['content-type'] ?? ''),
+          headers: res.headers,
           body: Buffer.concat(chunks),
         }),
       );
@@ -328,30 +332,46 @@ interface Scenario {
   readonly baseline: 'hello' | { readonly bytes: string };
   /** Counted in "RSS under catalog load". */
   readonly catalog?: boolean;
+  /**
+   * Also measure the same bytes sent with the app's answer headers (an informative row, not the
+   * ratio's baseline): how much of the gap to the bare bytes is the headers every answer carries.
+   */
+  readonly replayHeaders?: boolean;
 }
+
+/** Headers of the app's answer that the wire sets itself, so they are not replayed. */
+const NOT_REPLAYED = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
 const HELLO = 'Fastify hello-world';
 
 /** `nocacheProductId`: the detail's product on the caching-disabled app (its own seeded ids). */
 function scenarios(f: Fixture, nocacheProductId: string): Scenario[] {
   const auth = { authorization: `Bearer ${f.token}` };
-  const catalog = (id: string, name: string, path: string, target: Target = 'app', bytes = id): Scenario => ({
+  const catalog = (
+    id: string,
+    name: string,
+    path: string,
+    target: Target = 'app',
+    bytes = id,
+    replayHeaders = false,
+  ): Scenario => ({
     id,
     name,
     target,
     path,
     baseline: { bytes },
     catalog: true,
+    replayHeaders,
   });
   const filtered = '/api/products?limit=24&minPrice=1&inStock=true&sort=price-desc';
   return [
     catalog('list', 'GET /api/products?limit=24', '/api/products?limit=24'),
     catalog('list-filtered', 'same, filtered and sorted', filtered),
-    catalog('detail', 'product detail', `/api/products/${f.productId}`),
+    catalog('detail', 'product detail', `/api/products/${f.productId}`, 'app', 'detail', true),
     catalog('featured', 'GET /api/products/featured', '/api/products/featured'),
     catalog('popular', 'GET /api/products/popular', '/api/products/popular'),
     catalog('suggested', 'GET /api/products/suggested', '/api/products/suggested'),
-    catalog('categories', 'GET /api/categories', '/api/categories'),
+    catalog('categories', 'GET /api/categories', '/api/categories', 'app', 'categories', true),
     catalog('search', 'GET /api/products/search?q=roses', '/api/products/search?q=roses'),
     catalog(
       'list-nocache',
@@ -506,6 +526,27 @@ async function main(): Promise<void> {
             ),
           );
           bytesRows.set(key, name);
+          if (s.replayHeaders) {
+            const replayed = Object.fromEntries(
+              Object.entries(probe.headers).filter(([h, v]) => !NOT_REPLAYED.has(h) && typeof v === 'string'),
+            );
+            await raw(`${base.origin}/bytes/${key}-headers`, {
+              method: 'PUT',
+              headers: { 'content-type': probe.contentType, 'x-replay-headers': JSON.stringify(replayed) },
+              body: probe.body,
+            });
+            rows.push(
+              await measure(
+                `same bytes and the app's ${Object.keys(replayed).length} headers as ${key}, pre-serialized`,
+                base.origin,
+                { path: `/bytes/${key}-headers` },
+                probe.body.length,
+                undefined,
+                [],
+                base.proc.child.pid,
+              ),
+            );
+          }
         }
         baseline = bytesRows.get(key)!;
       }
