@@ -12,7 +12,7 @@ import { ProductSchema, presentProduct } from '../catalog/presenter.js';
 import { DomainFailure, unwrap } from '../errors.js';
 import { bearerAuth, errors, IdParams, ImageUrl, ObjectId, success, Text } from '../schemas.js';
 import type { App, HttpRouteDeps } from '../types.js';
-import { UPLOADS_HTTP, type UploadsHttpSettings } from './uploads.js';
+import { acceptMultipart, UPLOADS_HTTP, type UploadsHttpSettings } from './uploads.js';
 
 const ProductAnswer = success({ product: ProductSchema });
 
@@ -117,6 +117,7 @@ export async function productImageRoutes(app: App, deps: HttpRouteDeps): Promise
   const reorder = deps.resolve.get(ReorderProductImages);
   const { maxBytes } = deps.resolve.get<UploadsHttpSettings>(UPLOADS_HTTP);
   const tags = ['admin'];
+  await acceptMultipart(app, maxBytes); // this plugin's scope only
 
   app.post(
     '/:id/images/upload',

@@ -16,13 +16,20 @@ export interface UploadsHttpSettings {
 export const UPLOADS_HTTP = token<UploadsHttpSettings>('UploadsHttpSettings');
 
 /**
- * multipart/form-data parsing for the whole server (one file per request, at most `maxBytes`),
- * and, when the local image store is active, its folder served read-only under /uploads.
+ * multipart/form-data parsing (one file per request, at most `maxBytes`) for the routes of `scope`,
+ * an encapsulated plugin holding the upload routes and nothing else: @fastify/multipart adds an
+ * async onRequest hook (a listener on every answer) and an async onResponse hook to every route of
+ * its scope, which every other request of the API would pay for. Elsewhere a multipart body is
+ * refused as an unsupported media type (415).
  */
-export async function registerUploads(app: App, settings: UploadsHttpSettings): Promise<void> {
-  await app.register(multipart, {
-    limits: { fileSize: settings.maxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
+export async function acceptMultipart(scope: App, maxBytes: number): Promise<void> {
+  await scope.register(multipart, {
+    limits: { fileSize: maxBytes, files: 1, fields: 10, fieldSize: 4096, parts: 12 },
   });
+}
+
+/** When the local image store is active, its folder served read-only under /uploads. */
+export async function registerUploads(app: App, settings: UploadsHttpSettings): Promise<void> {
   if (settings.localDir !== null) {
     const root = resolve(settings.localDir);
     await mkdir(root, { recursive: true });

@@ -2,7 +2,7 @@ import { Type, type TSchema } from '@fastify/type-provider-typebox';
 import { UpdateDelivery, type DeliveryRequest } from '../../../application/ordering/update-delivery.js';
 import { UploadDeliveryProof } from '../../../application/ordering/delivery-proof.js';
 import { readMultipart, receivedFile } from '../media/routes.js';
-import { UPLOADS_HTTP, type UploadsHttpSettings } from '../media/uploads.js';
+import { acceptMultipart, UPLOADS_HTTP, type UploadsHttpSettings } from '../media/uploads.js';
 import { TrackOrder, trackingOf, type OrderTracking } from '../../../application/ordering/tracking.js';
 import { OrderAnalytics, type StatusFigures } from '../../../application/ordering/sales-analytics.js';
 import { PaymentReferences } from '../../../application/payments/index.js';
@@ -160,45 +160,49 @@ export function registerDeliveryRoutes(app: App, deps: HttpRouteDeps): void {
   const { maxBytes } = deps.resolve.get<UploadsHttpSettings>(UPLOADS_HTTP);
   const tags = ['orders'];
 
-  app.post(
-    '/:id/delivery/proof',
-    {
-      // Who may upload is settled before the body is read.
-      onRequest: requireDeliveryStaff,
-      preValidation: readMultipart(maxBytes),
-      schema: {
-        tags,
-        summary: 'Upload the proof-of-delivery photo of an order on its way (admin or courier)',
-        description:
-          `multipart/form-data with a \`file\` (JPEG, PNG, WebP or GIF, recognised by its bytes; at most ${maxBytes} ` +
-          "bytes, else 413). Stored through the shop's image store (local folder or Cloudinary); answers its " +
-          '`url`, which the `delivered` update takes as `proofPhotoUrl` (no other URL is accepted there).',
-        security: bearerAuth,
-        consumes: ['multipart/form-data'],
-        params: OrderRefParams,
-        body: {
-          content: { 'multipart/form-data': { schema: ProofForm } },
-        } as unknown as TSchema,
-        response: {
-          201: success({ url: Type.String({ description: "The photo's URL in the shop's image store" }) }),
-          ...errors(400, 401, 403, 404, 409, 413, 429, 502),
+  // The upload, in a scope of its own: only it parses multipart bodies (media/uploads.ts).
+  void app.register(async (scope: App) => {
+    await acceptMultipart(scope, maxBytes);
+    scope.post(
+      '/:id/delivery/proof',
+      {
+        // Who may upload is settled before the body is read.
+        onRequest: requireDeliveryStaff,
+        preValidation: readMultipart(maxBytes),
+        schema: {
+          tags,
+          summary: 'Upload the proof-of-delivery photo of an order on its way (admin or courier)',
+          description:
+            `multipart/form-data with a \`file\` (JPEG, PNG, WebP or GIF, recognised by its bytes; at most ${maxBytes} ` +
+            "bytes, else 413). Stored through the shop's image store (local folder or Cloudinary); answers its " +
+            '`url`, which the `delivered` update takes as `proofPhotoUrl` (no other URL is accepted there).',
+          security: bearerAuth,
+          consumes: ['multipart/form-data'],
+          params: OrderRefParams,
+          body: {
+            content: { 'multipart/form-data': { schema: ProofForm } },
+          } as unknown as TSchema,
+          response: {
+            201: success({ url: Type.String({ description: "The photo's URL in the shop's image store" }) }),
+            ...errors(400, 401, 403, 404, 409, 413, 429, 502),
+          },
         },
       },
-    },
-    async (request, reply) => {
-      const file = receivedFile(request);
-      const stored = unwrap(
-        await uploadProof.execute({
-          order: request.params.id,
-          bytes: file.bytes,
-          filename: file.filename,
-          declaredMimeType: file.mimeType,
-        }),
-      );
-      reply.status(201);
-      return { status: 'success' as const, message: 'Proof of delivery stored', data: { url: stored.url } };
-    },
-  );
+      async (request, reply) => {
+        const file = receivedFile(request);
+        const stored = unwrap(
+          await uploadProof.execute({
+            order: request.params.id,
+            bytes: file.bytes,
+            filename: file.filename,
+            declaredMimeType: file.mimeType,
+          }),
+        );
+        reply.status(201);
+        return { status: 'success' as const, message: 'Proof of delivery stored', data: { url: stored.url } };
+      },
+    );
+  });
 
   app.get(
     '/analytics',
