@@ -31,6 +31,17 @@ describe('application/catalog cached reads', () => {
     expect(cacheKey({ a: 1 })).to.not.equal(cacheKey({ a: 2 }));
   });
 
+  it('cacheKey of a flat input is the same text as the nested rule gives (one key, whichever path)', () => {
+    const flat = { b: 1, a: 'x', c: undefined, d: null, e: true, f: Number.NaN };
+    expect(cacheKey(flat)).to.equal('{"a":"x","b":1,"d":null,"e":true,"f":null}');
+    // the same values one level down take the general path: same rules, same text inside
+    expect(cacheKey({ k: flat })).to.equal(`{"k":${cacheKey(flat)}}`);
+    const when = new Date('2026-01-02T03:04:05.000Z');
+    expect(cacheKey({ at: when, id: 'p' })).to.equal('{"at":"2026-01-02T03:04:05.000Z","id":"p"}');
+    expect(cacheKey(undefined)).to.equal('null');
+    expect(cacheKey(['b', 'a'])).to.equal('["b","a"]');
+  });
+
   it('answers successes from the cache, keeps the class, and never caches failures', async () => {
     const inner = new Counting();
     const cached = withCacheAside(inner, new MemoryCache(), { name: 'x', namespace: 'ns', ttlSeconds: 60 });
