@@ -585,6 +585,11 @@ export async function buildHttpServer(resolve: Resolver, options: HttpOptions): 
     schemaController: {
       compilersFactory: { buildSerializer: serializerFactory(options.compileSchemasAtStart === true) },
     },
+    // fast-json-stringify picks an anyOf branch by validating the value against each branch (a
+    // populated product category: its whole schema, two date-time regexes included, for every
+    // product serialized). No branch of ours differs from another by format only, so the
+    // serializer's validator skips formats; request validation (makeAjv) still checks them.
+    serializerOpts: { ajv: { validateFormats: false } },
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
