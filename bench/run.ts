@@ -10,7 +10,7 @@
  *   BENCH_SERVER=tsx npm run bench           # server through tsx (no build; start-up includes compiling)
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=50 BENCH_SCENARIOS=list,checkout npm run bench
  *   BENCH_MONGODB_URI=mongodb://127.0.0.1:27027/bench BENCH_REDIS_URL=redis://127.0.0.1:6390 npm run bench
- *   BENCH_CPU_PROF_DIR=var/prof BENCH_SCENARIOS=checkout npm run bench   # V8 CPU profile of the app
+ *   BENCH_CPU_PROF_DIR=var/prof BENCH_SCENARIOS=checkout npm run bench   # V8 CPU profiles of the apps
  *
  * Processes: this one is only the load generator (autocannon) and runs on core 0; the app
  * (bootstrap/main, production mode, demo catalog, rate limits off, a fresh shopper with 5 wishlist
@@ -481,7 +481,7 @@ async function main(): Promise<void> {
     let nocache: Server | null = null;
     let nocacheProductId = f.productId;
     if (wanted('list-nocache') || wanted('detail-nocache')) {
-      nocache = await startApp({ RESPONSE_CACHE_ENABLED: 'false' }, scratch, false);
+      nocache = await startApp({ RESPONSE_CACHE_ENABLED: 'false' }, scratch, true);
       procs.push(nocache.proc);
       nocacheProductId = (await fixture(nocache.origin, false)).productId;
     }

@@ -158,6 +158,8 @@ export interface Config {
   readonly cardPaymentsEnabled: boolean;
   /** Verifies `Stripe-Signature` on /api/payments/webhook whichever gateway is active. */
   readonly stripeWebhookSecret: string;
+  /** PAYMENT_WEBHOOK_RETENTION_MS: how long a taken webhook event id is remembered (dedup). */
+  readonly paymentWebhookRetentionMs: number;
   /**
    * The storefront's Razorpay-shaped flow: public key id and the HMAC secret of `verify`.
    * `configured`: both variables set (the Razorpay SDK). `enabled`: create-order and verify
@@ -318,6 +320,8 @@ export const DEV_STRIPE_WEBHOOK_SECRET = 'whsec_amour_florals_development_only';
 export const DEV_RAZORPAY_KEY_ID = 'rzp_test_amourflorals';
 export const DEV_RAZORPAY_KEY_SECRET = 'amour-florals-razorpay-development-secret';
 
+const DAY_MS = 86_400_000;
+
 /**
  * In production an unset secret is never the documented one: a random secret takes its place,
  * so unsigned webhooks and unverifiable payments are simply refused. The documented development
@@ -330,13 +334,17 @@ function paymentsConfig(
   env: Env,
   nodeEnv: string,
   generateSecret: () => string,
-): Pick<Config, 'stripe' | 'cardPaymentsEnabled' | 'stripeWebhookSecret' | 'razorpay'> {
+): Pick<
+  Config,
+  'stripe' | 'cardPaymentsEnabled' | 'stripeWebhookSecret' | 'paymentWebhookRetentionMs' | 'razorpay'
+> {
   const production = nodeEnv === 'production';
   const secretKey = str(env, 'STRIPE_SECRET_KEY', '');
   const webhookSecret = str(env, 'STRIPE_WEBHOOK_SECRET', '');
   const keyId = str(env, 'RAZORPAY_KEY_ID', '');
   const keySecret = str(env, 'RAZORPAY_KEY_SECRET', '');
   const cardPaymentsEnabled = bool(env, 'CARD_PAYMENTS_ENABLED', true);
+  const webhookRetentionMs = int(env, 'PAYMENT_WEBHOOK_RETENTION_MS', 30 * DAY_MS, 4 * DAY_MS, 365 * DAY_MS);
   const configured = keyId !== '' && keySecret !== '';
   if (production) {
     if (cardPaymentsEnabled && secretKey === '') {
@@ -373,6 +381,8 @@ function paymentsConfig(
     stripe: secretKey ? { secretKey } : null,
     cardPaymentsEnabled,
     stripeWebhookSecret: webhookSecret || (production ? generateSecret() : DEV_STRIPE_WEBHOOK_SECRET),
+    // Longer than any gateway's retries (Stripe: 3 days), so a retried event is still recognised.
+    paymentWebhookRetentionMs: webhookRetentionMs,
     razorpay: {
       keyId: keyId || (production ? '' : DEV_RAZORPAY_KEY_ID),
       keySecret: keySecret || (production ? generateSecret() : DEV_RAZORPAY_KEY_SECRET),

@@ -140,11 +140,14 @@ export const PAYMENT_REPOSITORY = token<PaymentRepository>('PaymentRepository');
  * Webhook events already taken (exactly-once processing): `claim` inserts the event id BEFORE the
  * event is applied and answers true only for the first claimant (unique key: insert wins), so
  * duplicated and concurrent deliveries are no-ops. `release` forgets a claim whose processing
- * failed, so the gateway's retry runs it again.
+ * failed, so the gateway's retry runs it again; `forget` drops claims older than any retry
+ * (ForgetProcessedWebhookEvents), so the store stays bounded.
  */
 export interface ProcessedEventStore {
   claim(eventId: string, type: string, at: Date): Promise<boolean>;
   release(eventId: string): Promise<void>;
+  /** Forgets at most `limit` claims made before `before`, oldest first; answers how many. */
+  forget(before: Date, limit: number): Promise<number>;
 }
 export const PROCESSED_EVENT_STORE = token<ProcessedEventStore>('ProcessedEventStore');
 

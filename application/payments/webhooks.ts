@@ -102,3 +102,33 @@ export class HandlePaymentWebhook {
     }
   }
 }
+
+const FORGET_BATCH = 1_000;
+
+/**
+ * Keeps the record of taken webhook events bounded: a claim older than `retentionMs` is
+ * forgotten. The record guards against the gateway delivering an event again, which it does only
+ * while retrying (Stripe: up to 3 days; a delivery's signature is dated within 5 minutes of its
+ * sending), far shorter than the retention.
+ */
+export class ForgetProcessedWebhookEvents {
+  constructor(
+    private readonly processed: ProcessedEventStore,
+    private readonly clock: Clock,
+    private readonly retentionMs: number,
+    private readonly logger: AppLogger,
+  ) {}
+
+  /** Answers how many claims were forgotten. */
+  async execute(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - this.retentionMs);
+    let forgotten = 0;
+    for (;;) {
+      const n = await this.processed.forget(before, FORGET_BATCH);
+      forgotten += n;
+      if (n < FORGET_BATCH) break;
+    }
+    if (forgotten > 0) this.logger.info('processed webhook events forgotten', { forgotten });
+    return forgotten;
+  }
+}

@@ -20,11 +20,12 @@ import {
   type CheckoutGateway,
   type PaymentGateway,
   type PaymentSettings,
+  type ProcessedEventStore,
   type WebhookVerifier,
 } from '../../application/payments/ports.js';
 import { PaymentSettlement } from '../../application/payments/settlement.js';
 import { ConfirmPayment, CreatePaymentIntent } from '../../application/payments/intents.js';
-import { HandlePaymentWebhook } from '../../application/payments/webhooks.js';
+import { ForgetProcessedWebhookEvents, HandlePaymentWebhook } from '../../application/payments/webhooks.js';
 import {
   CreateSetupIntent,
   ListPaymentMethods,
@@ -35,8 +36,35 @@ import { CreateCheckoutOrder, VerifyCheckoutPayment } from '../../application/pa
 import { PaymentReferences } from '../../application/payments/references.js';
 import { ORDER_REPOSITORY } from '../../application/ordering/ports.js';
 import { USER_REPOSITORY } from '../../application/identity/ports.js';
-import { APP_LOGGER, CLOCK, EVENT_BUS, ID_GENERATOR } from '../../application/shared/ports.js';
+import {
+  APP_LOGGER,
+  CLOCK,
+  EVENT_BUS,
+  ID_GENERATOR,
+  STARTUP_TASK,
+  type AppLogger,
+  type Clock,
+  type StartupTask,
+} from '../../application/shared/ports.js';
 import { bindClass, bindUseCase, loaded } from './bind.js';
+import { SweepSchedule } from './stock-reservations.js';
+
+/** Forgets webhook claims older than PAYMENT_WEBHOOK_RETENTION_MS, hourly (and at start). */
+export class ProcessedWebhookEventsRetention extends SweepSchedule {
+  readonly name = 'forget processed webhook events';
+  static readonly INTERVAL_MS = 3_600_000;
+
+  constructor(
+    private readonly forget: ForgetProcessedWebhookEvents,
+    logger: AppLogger,
+  ) {
+    super(ProcessedWebhookEventsRetention.INTERVAL_MS, logger);
+  }
+
+  protected async sweep(): Promise<void> {
+    await this.forget.execute();
+  }
+}
 
 /** The store's currency: order totals are in its minor units (the storefront pays in INR). */
 export const STORE_CURRENCY = 'INR';
@@ -160,6 +188,24 @@ export function bindPayments(container: Container, config: Config, modules: Paym
     CLOCK,
     APP_LOGGER,
   ]);
+  container
+    .bind(ForgetProcessedWebhookEvents)
+    .toResolvedValue(
+      (processed: ProcessedEventStore, clock: Clock, logger: AppLogger) =>
+        new ForgetProcessedWebhookEvents(processed, clock, config.paymentWebhookRetentionMs, logger),
+      [PROCESSED_EVENT_STORE, CLOCK, APP_LOGGER],
+    )
+    .inSingletonScope();
+  container
+    .bind(ProcessedWebhookEventsRetention)
+    .toResolvedValue(
+      (forget: ForgetProcessedWebhookEvents, logger: AppLogger) =>
+        new ProcessedWebhookEventsRetention(forget, logger),
+      [ForgetProcessedWebhookEvents, APP_LOGGER],
+    )
+    .inSingletonScope()
+    .onDeactivation((schedule) => schedule.stop());
+  container.bind<StartupTask>(STARTUP_TASK).toService(ProcessedWebhookEventsRetention);
   bindUseCase(container, ListPaymentMethods, [USER_REPOSITORY, PAYMENT_GATEWAY, PAYMENT_SETTINGS]);
   bindUseCase(container, SavePaymentMethod, [USER_REPOSITORY, PAYMENT_GATEWAY, PAYMENT_SETTINGS, APP_LOGGER]);
   bindUseCase(container, CreateSetupIntent, [

@@ -18,4 +18,13 @@ export class MemoryProcessedEventStore implements ProcessedEventStore {
   async release(eventId: string): Promise<void> {
     this.claimed.delete(eventId);
   }
+
+  async forget(before: Date, limit: number): Promise<number> {
+    const old = [...this.claimed]
+      .filter(([, claim]) => claim.at < before)
+      .sort(([, a], [, b]) => a.at.getTime() - b.at.getTime())
+      .slice(0, limit);
+    for (const [id] of old) this.claimed.delete(id);
+    return old.length;
+  }
 }

@@ -44,4 +44,17 @@ export class MongoProcessedEventStore implements ProcessedEventStore {
   async release(eventId: string): Promise<void> {
     await this.events.collection.deleteOne({ _id: eventId } as never);
   }
+
+  async forget(before: Date, limit: number): Promise<number> {
+    // deleteMany has no limit: the oldest ids first (the `at` index), then those. Swept like the
+    // memory store rather than by a TTL index: one rule and one contract test for both.
+    const old = await this.events.collection
+      .find({ at: { $lt: before } } as never, { projection: { _id: 1 } })
+      .sort({ at: 1 })
+      .limit(limit)
+      .toArray();
+    if (old.length === 0) return 0;
+    const result = await this.events.collection.deleteMany({ _id: { $in: old.map((d) => d._id) } } as never);
+    return result.deletedCount;
+  }
 }

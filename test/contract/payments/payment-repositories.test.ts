@@ -129,6 +129,28 @@ function eventsContract(make: () => Promise<ProcessedEventStore>): void {
     );
     expect(results.filter(Boolean)).to.have.length(1);
   });
+
+  it('forget drops claims made before the cutoff, oldest first and at most the limit', async () => {
+    const store = await make();
+    const at = (minutes: number) => new Date(FIXED_NOW.getTime() + minutes * 60_000);
+    const ids = [0, 1, 2, 3].map((i) => `evt_${testId()}_${i}`);
+    // claimed at minutes 3, 0, 2, 10 (not in claim order)
+    for (const [id, minute] of [
+      [ids[0]!, 3],
+      [ids[1]!, 0],
+      [ids[2]!, 2],
+      [ids[3]!, 10],
+    ] as const) {
+      expect(await store.claim(id, 'charge.refunded', at(minute))).to.equal(true);
+    }
+    expect(await store.forget(at(5), 2)).to.equal(2); // minutes 0 and 2
+    expect(await store.claim(ids[1]!, 'charge.refunded', at(20))).to.equal(true);
+    expect(await store.claim(ids[2]!, 'charge.refunded', at(20))).to.equal(true);
+    expect(await store.claim(ids[0]!, 'charge.refunded', at(20))).to.equal(false); // minute 3: kept
+    expect(await store.forget(at(5), 10)).to.equal(1); // minute 3
+    expect(await store.forget(at(5), 10)).to.equal(0);
+    expect(await store.claim(ids[3]!, 'charge.refunded', at(20))).to.equal(false); // after the cutoff
+  });
 }
 
 describe('contract/payments PaymentRepository and ProcessedEventStore', () => {
