@@ -57,13 +57,19 @@ describe('bench/run.ts (npm run bench): the harness, in a tiny mode', function (
     expect(log).to.include(text.trim().split('\n')[0]!); // printed too
     const rows = tableRows(text.split('| process')[0]!);
     const names = rows.map((r) => r[0]);
+    const replayed = names[2]!;
+    expect(replayed).to.match(/^same bytes and the app's \d+ headers as detail, pre-serialized$/);
     expect(names).to.deep.equal([
       'Fastify hello-world',
       'same bytes as detail, pre-serialized',
+      replayed,
       'product detail',
       'POST /api/orders (1 line, authenticated, a new order each)',
     ]);
     const byName = new Map(rows.map((r) => [r[0], r]));
+    // The informative row is a baseline of its own, never the ratio's.
+    expect(byName.get(replayed)!.slice(7)).to.deep.equal(['(baseline)', '—']);
+    expect(byName.get(replayed)![6]).to.equal(byName.get('product detail')![6]);
     // columns: scenario, req/s, p50, p99, server CPU µs/request, non-2xx, body, baseline, ratio
     expect(byName.get('Fastify hello-world')!.slice(7)).to.deep.equal(['(baseline)', '—']);
     expect(byName.get('product detail')![7]).to.equal('same bytes as detail, pre-serialized');

@@ -2,6 +2,7 @@ import { Schema, type Connection, type Model } from 'mongoose';
 import type { HandledEventStore, HandlerClaim } from '../../../application/shared/event-ports.js';
 import { DocumentLock } from './document-lock.js';
 import { isDuplicateKey } from './duplicate-key.js';
+import { openCollection } from './open-collection.js';
 
 interface HandledEventDocument {
   /** `${handler}|${eventId}`: the primary key makes the first claim win. */
@@ -72,13 +73,13 @@ export class MongoHandledEventStore implements HandledEventStore {
 
   async forget(doneBefore: Date, limit: number): Promise<number> {
     // deleteMany has no limit: the oldest ids first (the `at` index), then those, still done.
-    const old = await this.handled.collection
+    const old = await openCollection(this.handled)
       .find({ done: true, at: { $lt: doneBefore } } as never, { projection: { _id: 1 } })
       .sort({ at: 1 })
       .limit(limit)
       .toArray();
     if (old.length === 0) return 0;
-    const result = await this.handled.collection.deleteMany({
+    const result = await openCollection(this.handled).deleteMany({
       _id: { $in: old.map((d) => d._id) },
       done: true,
     } as never);

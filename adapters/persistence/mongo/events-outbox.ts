@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { isStagedEventType, type StagedEventOutbox } from '../../../application/shared/event-ports.js';
 import type { DomainEvent } from '../../../domain/shared/events.js';
+import { openCollection } from './open-collection.js';
 
 interface StagedEventDocument {
   /** The event id: staging the same event twice keeps one. */
@@ -64,7 +65,7 @@ export class MongoStagedEventOutbox implements StagedEventOutbox {
 
   async pending(before: Date, limit: number): Promise<DomainEvent[]> {
     if (limit < 1) return [];
-    const docs = await this.outbox.collection
+    const docs = await openCollection(this.outbox)
       .find<StagedEventDocument>({ occurredAt: { $lte: before } } as never)
       .sort({ occurredAt: 1 })
       .limit(limit)

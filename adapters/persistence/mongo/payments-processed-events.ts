@@ -1,6 +1,7 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { ProcessedEventStore } from '../../../application/payments/ports.js';
 import { isDuplicateKey } from './duplicate-key.js';
+import { openCollection } from './open-collection.js';
 
 interface ProcessedEventDocument {
   _id: string;
@@ -48,13 +49,15 @@ export class MongoProcessedEventStore implements ProcessedEventStore {
   async forget(before: Date, limit: number): Promise<number> {
     // deleteMany has no limit: the oldest ids first (the `at` index), then those. Swept like the
     // memory store rather than by a TTL index: one rule and one contract test for both.
-    const old = await this.events.collection
+    const old = await openCollection(this.events)
       .find({ at: { $lt: before } } as never, { projection: { _id: 1 } })
       .sort({ at: 1 })
       .limit(limit)
       .toArray();
     if (old.length === 0) return 0;
-    const result = await this.events.collection.deleteMany({ _id: { $in: old.map((d) => d._id) } } as never);
+    const result = await openCollection(this.events).deleteMany({
+      _id: { $in: old.map((d) => d._id) },
+    } as never);
     return result.deletedCount;
   }
 }

@@ -6,6 +6,13 @@ import { createMongoConnection } from '../../../adapters/persistence/mongo/conne
 import type { StartupTask } from '../../../application/shared/ports.js';
 import { runStartupTasks, StartupTracker } from '../../../bootstrap/startup.js';
 import { buildTestApp } from '../../support/harness.js';
+import { PROCESSED_EVENT_STORE, type ProcessedEventStore } from '../../../application/payments/ports.js';
+import {
+  HANDLED_EVENT_STORE,
+  STAGED_EVENT_OUTBOX,
+  type HandledEventStore,
+  type StagedEventOutbox,
+} from '../../../application/shared/event-ports.js';
 import { freePort } from '../../support/ferretdb.js';
 
 function named(name: string, message = 'boom'): Error {
@@ -213,6 +220,38 @@ describe('the application with MONGODB_URI pointing at nothing (in process)', fu
       expect(live.statusCode).to.equal(200);
       expect(live.json().database).to.equal('disconnected');
     } finally {
+      await t.close();
+    }
+  });
+
+  it('its sweeps (outbox, handled-event and webhook-claim retention) fail as rejections, never an uncaught error', async () => {
+    // A cursor read (find().sort()) on a closed connection used to be buffered by mongoose, whose
+    // timeout then threw from a timer: the server process exited (issue 14's webhook retention
+    // found it; the handled-event retention and the outbox sweeper had the same read).
+    const uncaught: unknown[] = [];
+    const record = (error: unknown) => void uncaught.push(error);
+    process.on('uncaughtExceptionMonitor', record);
+    const port = await freePort();
+    const t = await buildTestApp({
+      MONGODB_URI: `mongodb://127.0.0.1:${port}/nothing`,
+      MONGODB_TIMEOUT_MS: '200',
+    });
+    try {
+      for (const store of [
+        t.container.get<ProcessedEventStore>(PROCESSED_EVENT_STORE).forget(new Date(), 10),
+        t.container.get<HandledEventStore>(HANDLED_EVENT_STORE).forget(new Date(), 10),
+        t.container.get<StagedEventOutbox>(STAGED_EVENT_OUTBOX).pending(new Date(), 10),
+      ]) {
+        const error = await store.then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(isMongoUnavailable(error), String(error)).to.equal(true);
+      }
+      await new Promise((r) => setTimeout(r, 600)); // past the buffering timeout
+      expect(uncaught.map(String)).to.deep.equal([]);
+    } finally {
+      process.off('uncaughtExceptionMonitor', record);
       await t.close();
     }
   });
