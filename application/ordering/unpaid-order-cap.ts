@@ -31,8 +31,8 @@ export class UnpaidOrderCap {
   /** A slot for the order, or null when the shopper already holds `cap` orders awaiting payment. */
   async claim(userId: string, orderId: string, now: Date): Promise<UnpaidOrderSlot | null> {
     for (let round = 0; round < ROUNDS; round++) {
-      // Only the indexes: the full slots (sorted, copied) cost a tenth of the claim's CPU with
-      // a few dozen orders awaiting payment, and are needed only when every slot is taken.
+      // Only the indexes: reading the full slots (sorted, copied) was most of the claim's CPU
+      // with a few dozen orders awaiting payment; they are needed only when every slot is taken.
       const taken = new Set(await this.slots.heldIndexes(userId));
       // From a random place, so parallel placements with a large cap rarely collide; the free
       // indexes are walked from there (not listed first: with a cap of hundreds that list cost
