@@ -118,14 +118,17 @@ export class LiquidTemplateLibrary implements TemplateLibrary {
     private readonly dir: string,
     private readonly shop: ShopGlobals,
   ) {
-    // `templates: {}`: no include/render/layout reaches the file system.
+    // `templates: {}`: no include/render/layout reaches the file system. No `renderLimit`: it is
+    // wall-clock time, read (performance.now) at every block liquidjs renders, a tenth of a render's
+    // CPU; and a process paused past it (GC, a CPU quota, a busy host) failed the render, so the
+    // order's mail was refused for good. The templates are this repository's files, their loops
+    // run over the variables' lists, and `memoryLimit` still bounds what a render writes.
     const common = {
       strictVariables: true,
       strictFilters: true,
       lenientIf: true,
       ownPropertyOnly: true,
       templates: {},
-      renderLimit: 1000,
       memoryLimit: 16 * 1024 * 1024,
       globals: { shop: { name: shop.name, url: shop.url } },
     };

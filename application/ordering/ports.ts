@@ -101,6 +101,11 @@ export interface UnpaidOrderSlotRepository {
   /** The slots the user holds, by index. */
   held(userId: string): Promise<UnpaidOrderSlot[]>;
   /**
+   * Only the indexes of the slots the user holds, in no particular order: what a claim reads
+   * first on every placement (the full slots are read only when all are taken).
+   */
+  heldIndexes(userId: string): Promise<number[]>;
+  /**
    * Frees the slot only while `orderId` still holds it (never a later holder's claim): whether
    * this call deleted it.
    */

@@ -15,6 +15,17 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 /** Event ids this instance's per-instance handlers saw recently (a redelivery is skipped). */
 const RECENT_LIMIT = 5_000;
 
+/** An event type's handlers, grouped once when subscribed rather than filtered on every event. */
+interface Subscribers {
+  /** In subscription order (handlersOf). */
+  readonly all: EventHandler[];
+  readonly foreground: EventHandler[];
+  readonly background: EventHandler[];
+  readonly instance: EventHandler[];
+}
+
+const allTrue = (results: readonly boolean[]): boolean => results.every(Boolean);
+
 /**
  * The event bus: delivers stored events to their handlers at least once and lets each handler's
  * effect happen once.
@@ -25,7 +36,7 @@ const RECENT_LIMIT = 5_000;
  *   leaves it there: the sweeper delivers it again later (only the unfinished handlers run).
  */
 export class EventDispatcher implements EventBus {
-  private readonly handlers = new Map<string, EventHandler[]>();
+  private readonly handlers = new Map<string, Subscribers>();
   private readonly recent = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly outboxes: readonly EventOutbox[];
@@ -53,17 +64,20 @@ export class EventDispatcher implements EventBus {
   }
 
   subscribe<T extends EventType>(type: T, handler: EventHandler<EventOf<T>>): void {
-    const list = this.handlers.get(type) ?? [];
-    if (list.some((h) => h.name === handler.name)) {
+    const subscribers = this.handlers.get(type) ?? { all: [], foreground: [], background: [], instance: [] };
+    if (subscribers.all.some((h) => h.name === handler.name)) {
       throw new Error(`a handler named ${handler.name} is already subscribed to ${type}`);
     }
-    list.push(handler as unknown as EventHandler);
-    this.handlers.set(type, list);
+    const any = handler as unknown as EventHandler;
+    subscribers.all.push(any);
+    if ((any.scope ?? 'fleet') === 'instance') subscribers.instance.push(any);
+    else (any.background ? subscribers.background : subscribers.foreground).push(any);
+    this.handlers.set(type, subscribers);
   }
 
   /** The handlers subscribed to `type`, by name (for docs and tests). */
   handlersOf(type: string): string[] {
-    return (this.handlers.get(type) ?? []).map((h) => h.name);
+    return (this.handlers.get(type)?.all ?? []).map((h) => h.name);
   }
 
   async publish(events: readonly DomainEvent[]): Promise<void> {
@@ -97,20 +111,18 @@ export class EventDispatcher implements EventBus {
    * delayed the checkout's answer by the render's time under load (the p99).
    */
   private startFleetHandlers(event: DomainEvent): { foreground: Promise<unknown>; all: Promise<boolean> } {
-    const fleet = (this.handlers.get(event.type) ?? []).filter((h) => (h.scope ?? 'fleet') === 'fleet');
+    const subscribers = this.handlers.get(event.type);
     const foreground = Promise.all(
-      fleet.filter((h) => !h.background).map((handler) => this.runClaimed(handler, event)),
+      (subscribers?.foreground ?? []).map((handler) => this.runClaimed(handler, event)),
     );
-    const background = fleet.filter((h) => h.background);
-    const later =
-      background.length === 0
-        ? Promise.resolve([])
-        : foreground
-            .then(nextTurn)
-            .then(() => Promise.all(background.map((handler) => this.runClaimed(handler, event))));
+    const background = subscribers?.background ?? [];
+    if (background.length === 0) return { foreground, all: foreground.then(allTrue) };
+    const later = foreground
+      .then(nextTurn)
+      .then(() => Promise.all(background.map((handler) => this.runClaimed(handler, event))));
     return {
       foreground,
-      all: Promise.all([foreground, later]).then(([a, b]) => a.every(Boolean) && b.every(Boolean)),
+      all: Promise.all([foreground, later]).then(([a, b]) => allTrue(a) && allTrue(b)),
     };
   }
 
@@ -157,8 +169,7 @@ export class EventDispatcher implements EventBus {
     for (const event of events) {
       if (this.recent.has(event.id)) continue;
       this.remember(event.id);
-      for (const handler of this.handlers.get(event.type) ?? []) {
-        if ((handler.scope ?? 'fleet') !== 'instance') continue;
+      for (const handler of this.handlers.get(event.type)?.instance ?? []) {
         try {
           await handler.handle(event);
         } catch (error) {

@@ -30,6 +30,10 @@ export class MemoryUnpaidOrderSlotRepository implements UnpaidOrderSlotRepositor
       .map((s) => ({ ...s, claimedAt: new Date(s.claimedAt) }));
   }
 
+  async heldIndexes(userId: string): Promise<number[]> {
+    return [...(this.users.get(userId)?.keys() ?? [])];
+  }
+
   async release(userId: string, index: number, orderId: string): Promise<boolean> {
     const slots = this.users.get(userId);
     if (slots?.get(index)?.orderId !== orderId) return false;

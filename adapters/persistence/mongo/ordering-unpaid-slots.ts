@@ -21,7 +21,7 @@ export const unpaidOrderSlotSchema = new Schema<UnpaidOrderSlotDoc>(
   },
   { collection: 'unpaid_order_slots', versionKey: false, timestamps: false },
 );
-// `held(userId)`: a shopper's slots.
+// `held(userId)` and `heldIndexes(userId)`: a shopper's slots.
 unpaidOrderSlotSchema.index({ userId: 1, index: 1 });
 
 export function unpaidOrderSlotModel(connection: Connection): Model<UnpaidOrderSlotDoc> {
@@ -71,6 +71,11 @@ export class MongoUnpaidOrderSlotRepository implements UnpaidOrderSlotRepository
       orderId: d.orderId,
       claimedAt: new Date(d.claimedAt),
     }));
+  }
+
+  async heldIndexes(userId: string): Promise<number[]> {
+    const docs = await this.model.find({ userId }, { _id: 0, index: 1 }).lean<{ index: number }[]>();
+    return docs.map((d) => d.index);
   }
 
   async release(userId: string, index: number, orderId: string): Promise<boolean> {

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,6 +115,25 @@ describe('adapters/templates LiquidTemplateLibrary', () => {
     const withNote = await render('For Asha');
     expect(withNote.text).to.include('Note: For Asha');
     expect(withNote.html).to.include('Note: For Asha');
+  });
+
+  it('a render the process is paused in (GC, a CPU quota, a busy host) still renders: no wall-clock limit', async () => {
+    await library.describe('order-placed'); // loaded before the clock jumps
+    let now = performance.now();
+    // Every clock read is two seconds after the previous one, as if the process stalled in between.
+    const clock = sinon.stub(performance, 'now').callsFake(() => (now += 2000));
+    try {
+      const rendered = await library.render('order-placed', 'email', {
+        name: 'A',
+        orderNumber: 'AF-4',
+        items: [{ title: 'Tulips', quantity: 1, price: '₹100.00', amount: '₹100.00', note: null }],
+        total: '₹100.00',
+        estimatedDelivery: 'Friday',
+      });
+      expect(rendered.unwrap().text).to.include('- Tulips x 1');
+    } finally {
+      clock.restore();
+    }
   });
 
   it('refuses missing required, undeclared and mistyped variables, naming each', async () => {

@@ -63,6 +63,23 @@ function contract(make: () => Promise<HandledEventStore>): void {
     expect(await store.claim('H', recent, FIXED_NOW, 1000)).to.equal('done');
     expect(await store.claim('H', running, FIXED_NOW, 1000)).to.equal('busy');
   });
+
+  it("the handlers of one event are separate pairs: forgetting or releasing one leaves the others' state", async () => {
+    const store = await make();
+    const day = 86_400_000;
+    const id = testId();
+    for (const h of ['A', 'B']) {
+      await store.claim(h, id, later(-30 * day), 1000);
+      await store.complete(h, id, later(-30 * day));
+    }
+    await store.claim('C', id, later(-30 * day), 100 * day); // still running
+    expect(await store.claim('D', id, FIXED_NOW, 1000)).to.equal('claimed');
+    await store.release('D', id);
+    expect(await store.forget(later(-7 * day), 1)).to.equal(1);
+    expect(await store.forget(later(-7 * day), 10)).to.equal(1);
+    for (const h of ['A', 'B', 'D']) expect(await store.claim(h, id, FIXED_NOW, 1000)).to.equal('claimed');
+    expect(await store.claim('C', id, FIXED_NOW, 1000)).to.equal('busy');
+  });
 }
 
 describe('contract/events HandledEventStore', () => {

@@ -63,6 +63,16 @@ function contract(fresh: () => Promise<Stores>): void {
     expect(await slots.held(testId())).to.deep.equal([]);
   });
 
+  it("heldIndexes lists the indexes of the user's slots (only theirs), and follows release", async () => {
+    const user = testId();
+    const five = slot(user, 5);
+    for (const s of [five, slot(user, 2), slot(user, 9), slot(testId(), 4)]) await slots.insert(s);
+    expect((await slots.heldIndexes(user)).sort((a, b) => a - b)).to.deep.equal([2, 5, 9]);
+    expect(await slots.release(user, 5, five.orderId)).to.equal(true);
+    expect((await slots.heldIndexes(user)).sort((a, b) => a - b)).to.deep.equal([2, 9]);
+    expect(await slots.heldIndexes(testId())).to.deep.equal([]);
+  });
+
   it("release frees a slot only for its holder's order: never one re-claimed by another order", async () => {
     const user = testId();
     const a = slot(user, 0);
