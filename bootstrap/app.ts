@@ -80,10 +80,13 @@ export async function createApplication(
 ): Promise<Application> {
   const logger = createLogger(config, options.logDestination);
   const container = await buildContainer(config, new PinoAppLogger(logger), overrides);
-  // Startup tasks (seed, admin account: a bcrypt hash on a worker thread) run while the HTTP
-  // server compiles its schemas; both must finish before the application counts as started,
-  // unless the database is unreachable: then the tasks that need it go on in the background.
-  const startup = startTasks(container);
+  // Startup tasks (indexes, the demo catalog) run while the HTTP server registers its routes;
+  // both must finish before the application counts as started, unless the database is
+  // unreachable: then the tasks that need it go on in the background. The admin account (a
+  // bcrypt hash on a worker thread, ~100 ms, mostly the thread's start) is created once the
+  // server is ready, the users port's callers waiting for it (AdminSeedHold).
+  let serverReady!: () => void;
+  const startup = startTasks(container, new Promise<void>((resolve) => (serverReady = resolve)));
   startup.settled.catch(() => undefined); // awaited below; this only stops an early rejection counting as unhandled
   const realtime = container.isBound(REALTIME_ENDPOINT)
     ? container.get<RealtimeProtocol>(REALTIME_ENDPOINT)
@@ -125,6 +128,7 @@ export async function createApplication(
     startup.stop();
     throw error;
   }
+  serverReady();
   return {
     app,
     container,
@@ -153,12 +157,16 @@ export async function createApplication(
   };
 }
 
-/** Runs the container's start-up tasks (the API's and the worker's). */
-export function startTasks(container: Container): StartupRun {
+/**
+ * Runs the container's start-up tasks (the API's and the worker's); those run after listening
+ * start when `afterListening` resolves (by default once the others are done).
+ */
+export function startTasks(container: Container, afterListening?: Promise<unknown>): StartupRun {
   const tasks = container.isBound(STARTUP_TASK) ? container.getAll<StartupTask>(STARTUP_TASK) : [];
   return runStartupTasks(tasks, {
     isUnavailable: isMongoUnavailable,
     logger: container.get<AppLogger>(APP_LOGGER),
     tracker: container.get<StartupTracker>(STARTUP_PROGRESS),
+    ...(afterListening ? { afterListening } : {}),
   });
 }

@@ -38,6 +38,11 @@ export interface StartupOptions {
   readonly tracker: StartupTracker;
   /** Pause before the n-th retry of a task (n from 0). */
   readonly retryDelayMs?: (attempt: number) => number;
+  /**
+   * The tasks with `afterListening` start once this resolves (the API: its server is ready, so
+   * they do not compete with it for the CPU); by default a macrotask after `settled`.
+   */
+  readonly afterListening?: Promise<unknown>;
 }
 
 const defaultDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 2000);
@@ -47,6 +52,7 @@ const defaultDelay = (attempt: number) => Math.min(250 * 2 ** attempt, 2000);
  * unreachable does not stop the start: the tasks after it still run (those that need the database
  * fail the same way and wait too), and the waiting ones are retried, in order, until they
  * succeed, so indexes, the admin account, the seed... appear once the database answers.
+ * Tasks with `afterListening` run last, after `settled` (the process listens meanwhile).
  */
 export function runStartupTasks(tasks: readonly StartupTask[], options: StartupOptions): StartupRun {
   const { isUnavailable, logger, tracker } = options;
@@ -65,6 +71,12 @@ export function runStartupTasks(tasks: readonly StartupTask[], options: StartupO
   });
 
   for (const task of tasks) tracker.set(task.name, 'not run yet');
+  const first = tasks.filter((task) => !task.afterListening);
+  const later = tasks.filter((task) => task.afterListening);
+  const held = new Set<StartupTask>();
+  const release = (task: StartupTask) => {
+    if (held.delete(task)) task.afterListening?.release();
+  };
 
   /** true: done; false: the database (or another dependency) is unreachable. */
   let current = '';
@@ -80,6 +92,8 @@ export function runStartupTasks(tasks: readonly StartupTask[], options: StartupO
         return false;
       }
       throw error;
+    } finally {
+      release(task);
     }
   };
   const sleep = (ms: number) =>
@@ -94,20 +108,33 @@ export function runStartupTasks(tasks: readonly StartupTask[], options: StartupO
 
   const run = async (): Promise<void> => {
     const waiting: StartupTask[] = [];
-    for (const task of tasks) {
-      if (stopped) return;
-      if (await attempt(task)) continue;
-      if (waiting.length === 0) {
-        logger.warn(
-          'the database is unreachable at start: listening anyway (database routes answer 503 and ' +
-            'readiness fails) and retrying the start-up tasks until it answers',
-          { task: task.name },
-        );
-        settle();
+    const runEach = async (list: readonly StartupTask[]): Promise<boolean> => {
+      for (const task of list) {
+        if (stopped) return false;
+        if (await attempt(task)) continue;
+        if (waiting.length === 0) {
+          logger.warn(
+            'the database is unreachable at start: listening anyway (database routes answer 503 and ' +
+              'readiness fails) and retrying the start-up tasks until it answers',
+            { task: task.name },
+          );
+          settle();
+        }
+        waiting.push(task);
       }
-      waiting.push(task);
+      return true;
+    };
+    if (!(await runEach(first))) return;
+    // What needs a task run after listening waits from now until the task's first attempt ends:
+    // after the other tasks (they may use the same ports) and before listening, unless the
+    // database was unreachable (then the process listens already, and those calls fail with it).
+    for (const task of later) {
+      held.add(task);
+      task.afterListening?.hold();
     }
     settle();
+    if (later.length > 0) await (options.afterListening ?? new Promise((resolve) => setImmediate(resolve)));
+    if (!(await runEach(later))) return;
     for (const task of waiting) {
       for (let n = 0; !stopped && !(await attempt(task)); n++) await sleep(delay(n));
     }
@@ -131,6 +158,10 @@ export function runStartupTasks(tasks: readonly StartupTask[], options: StartupO
       stopped = true;
       settle();
       wake?.();
+      // Tasks that will not run now hold nothing (a running one releases when its attempt ends).
+      for (const task of later) {
+        if (current !== task.name) release(task);
+      }
     },
   };
 }

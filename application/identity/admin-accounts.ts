@@ -12,7 +12,14 @@ import {
   type Role,
   type User,
 } from '../../domain/identity/user.js';
-import type { AppLogger, Clock, IdGenerator, RandomSource, StartupTask } from '../shared/ports.js';
+import type {
+  AppLogger,
+  Clock,
+  IdGenerator,
+  RandomSource,
+  StartupHold,
+  StartupTask,
+} from '../shared/ports.js';
 import type { IdentitySettings, PasswordHasher, UserRepository } from './ports.js';
 import { modifyUser, userNotFound } from './save-user.js';
 import { withHasher } from './hashing.js';
@@ -87,6 +94,8 @@ export class SetUserActive {
  * Startup: make sure the configured admin account exists. An existing account with that email is
  * left alone (never promoted silently: the email might have been registered by someone else).
  * Without a configured password one is generated; it is logged once outside production only.
+ * Given `afterListening` (the API: AdminSeedHold), it runs after the process listens and the
+ * users port's other callers wait for it; `users` and `createAdmin` then use the store itself.
  */
 export class EnsureAdminAccount implements StartupTask {
   readonly name = 'identity:ensure-admin';
@@ -97,6 +106,7 @@ export class EnsureAdminAccount implements StartupTask {
     private readonly random: RandomSource,
     private readonly logger: AppLogger,
     private readonly settings: IdentitySettings,
+    readonly afterListening?: StartupHold,
   ) {}
 
   async run(): Promise<void> {

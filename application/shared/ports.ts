@@ -110,5 +110,19 @@ export interface Page<T> {
 export interface StartupTask {
   readonly name: string;
   run(): Promise<void>;
+  /**
+   * Present: the task runs after the others and the process listens without waiting for it (its
+   * work is slow and only some requests need it). The runner calls `hold()` when it schedules the
+   * task, before listening, and `release()` once the task's first attempt has ended, however it
+   * ended (done, failed, waiting for the database, or the process stopping): in between, whatever
+   * needs the task's work waits (EnsureAdminAccount: AdminSeedHold).
+   */
+  readonly afterListening?: StartupHold;
 }
 export const STARTUP_TASK = token<StartupTask>('StartupTask');
+
+/** What waits for a task that runs after listening (StartupTask.afterListening). */
+export interface StartupHold {
+  hold(): void;
+  release(): void;
+}

@@ -26,7 +26,10 @@ import {
   TOKEN_SERVICE,
   USER_REPOSITORY,
   type IdentitySettings,
+  type PasswordHasher,
+  type UserRepository,
 } from '../../application/identity/ports.js';
+import { AdminSeedHold } from '../../application/identity/admin-seed-hold.js';
 import {
   APP_LOGGER,
   CLOCK,
@@ -35,6 +38,10 @@ import {
   RANDOM_SOURCE,
   STARTUP_TASK,
   type AppLogger,
+  type Clock,
+  type IdGenerator,
+  type RandomSource,
+  type StartupTask,
 } from '../../application/shared/ports.js';
 import { TokenAuthenticator } from '../../application/identity/authenticator.js';
 import {
@@ -277,12 +284,39 @@ export function bindIdentity(container: Container, config: Config): void {
   bindUseCase(container, RevokeApiKey, [API_KEY_STORE, CLOCK]);
   bindUseCase(container, AuthenticateApiKey, [API_KEY_STORE, USER_REPOSITORY, SECRET_DIGEST, CLOCK]);
 
-  // startup: the configured admin account exists
-  bindClass(container, STARTUP_TASK, EnsureAdminAccount, [
-    USER_REPOSITORY,
-    CreateAdmin,
-    RANDOM_SOURCE,
-    APP_LOGGER,
-    IDENTITY_SETTINGS,
-  ]);
+  // startup: the configured admin account exists. Its password hash (a worker thread's start and
+  // a bcrypt hash) runs after listening; meanwhile every other caller of the users port waits.
+  container.bind(AdminSeedHold).toConstantValue(new AdminSeedHold());
+  container.onActivation<UserRepository>(USER_REPOSITORY, (context, users) =>
+    context.get(AdminSeedHold).guard(users),
+  );
+  container
+    .bind<StartupTask>(STARTUP_TASK)
+    .toResolvedValue(
+      (
+        hold: AdminSeedHold,
+        guarded: UserRepository,
+        hasher: PasswordHasher,
+        ids: IdGenerator,
+        clock: Clock,
+        random: RandomSource,
+        logger: AppLogger,
+        identity: IdentitySettings,
+      ) => {
+        const users = hold.unguarded(guarded);
+        const createAdmin = new CreateAdmin(users, hasher, ids, clock);
+        return new EnsureAdminAccount(users, createAdmin, random, logger, identity, hold);
+      },
+      [
+        AdminSeedHold,
+        USER_REPOSITORY,
+        PASSWORD_HASHER,
+        ID_GENERATOR,
+        CLOCK,
+        RANDOM_SOURCE,
+        APP_LOGGER,
+        IDENTITY_SETTINGS,
+      ],
+    )
+    .inSingletonScope();
 }

@@ -22,6 +22,8 @@ import { TEST_PROCESS_ENV } from '../support/pii.js';
  * templates from package.json above the code), so a stale dist cannot pass for the sources.
  */
 
+const ADMIN = { email: 'bundle-admin@example.com', password: 'Heron-Lantern-Quiet-58' };
+
 describe('npm start: the bundle (dist/bundle/main.js) starts and answers', function () {
   this.timeout(90_000);
   const root = new URL(import.meta.url.endsWith('.js') ? '../../../' : '../../', import.meta.url).pathname;
@@ -51,6 +53,8 @@ describe('npm start: the bundle (dist/bundle/main.js) starts and answers', funct
         PORT: '0',
         HOST: '127.0.0.1',
         SEED_DEMO: 'true',
+        ADMIN_EMAIL: ADMIN.email,
+        ADMIN_PASSWORD: ADMIN.password,
         BCRYPT_ROUNDS: '4',
         MAIL_OUTBOX_DIR: join(dir, 'outbox'),
         SMS_OUTBOX_DIR: join(dir, 'sms'),
@@ -80,6 +84,17 @@ describe('npm start: the bundle (dist/bundle/main.js) starts and answers', funct
     }
     rmSync(dir, { recursive: true, force: true });
     if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+  });
+
+  // First, right after listening: the admin account is created after listening, and the login waits for it.
+  it('signs the configured admin in as soon as it listens', async () => {
+    const login = await fetch(`${origin}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    expect(login.status, await login.clone().text()).to.equal(200);
+    expect(((await login.json()) as { data: { user: { role: string } } }).data.user.role).to.equal('admin');
   });
 
   it('serves the catalog, health, the OpenAPI document and the Swagger UI assets', async () => {

@@ -259,6 +259,8 @@ describe('the application with MONGODB_URI pointing at nothing (in process)', fu
   it('on the embedded store readiness answers 200 once started', async () => {
     const t = await buildTestApp();
     try {
+      // The admin account is created after listening: readiness waits for it like any start-up task.
+      await t.startup.completed;
       const ready = await t.request({ method: 'GET', url: '/api/health/ready' });
       expect(ready.statusCode).to.equal(200);
       expect(ready.json()).to.include({ status: 'ready' });

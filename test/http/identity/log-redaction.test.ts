@@ -119,6 +119,7 @@ describe('logs carry no secrets', () => {
         {},
         { logDestination: lines },
       );
+      await application.startup.completed; // the admin account is created after listening
       await application.close();
       return lines.json().filter((l) => /admin account/.test(String(l.msg)));
     }
