@@ -35,6 +35,13 @@ describe('npm start on the embedded default (a real process, no configuration)',
   });
 
   it('prints the generated admin password once, and it logs the admin in', async () => {
+    // The admin account is created after listening: readiness answers 200 once it exists, and
+    // its log line may reach us a little after that answer.
+    const seen = () => lines.some((l) => typeof l.generatedPassword === 'string');
+    for (let i = 0; (await fetch(`${base}/api/health/ready`)).status !== 200 || !seen(); i += 1) {
+      expect(i, 'ready and logged within 10 s').to.be.below(200);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // `generatedPassword`: the logger redacts `password` fields (and production never logs it).
     const notices = lines.filter((l) => typeof l.generatedPassword === 'string');
     expect(notices).to.have.length(1);
