@@ -22,7 +22,9 @@ export interface StartRow {
   readonly name: string;
   /** Spawn to the first HTTP answer, each run (ms). */
   readonly startMs: readonly number[];
-  /** Resident set size once idle after start (MB). */
+  /** Resident set size 1 s after the first answer (MB): start-up's one-off work may still be alive. */
+  readonly firstSecondRssMb?: number | null;
+  /** Resident set size once idle, BENCH_IDLE_SECONDS after the first answer (MB). */
   readonly idleRssMb: number | null;
   /** Highest resident set size seen while the catalog scenarios ran (MB). */
   readonly loadRssMb?: number | null;
@@ -36,6 +38,8 @@ export interface RunInfo {
   readonly pinned: boolean;
   readonly server: string;
   readonly store: string;
+  /** When idle RSS was read: seconds after the first answer (BENCH_IDLE_SECONDS). */
+  readonly idleSeconds?: number;
 }
 
 export function median(values: readonly number[]): number {
@@ -69,16 +73,18 @@ export function loadTable(rows: readonly LoadRow[], connections: number): string
   return lines.join('\n');
 }
 
-export function startTable(rows: readonly StartRow[]): string {
+export function startTable(rows: readonly StartRow[], idleSeconds = 15): string {
   const lines = [
-    '| process | start to first answer, median (runs) | idle RSS | RSS under catalog load |',
-    '| --- | ---: | ---: | ---: |',
+    `| process | start to first answer, median (runs) | RSS 1 s after | idle RSS (${idleSeconds} s after) | RSS under catalog load |`,
+    '| --- | ---: | ---: | ---: | ---: |',
   ];
   const mb = (v: number | null | undefined) => (v === null || v === undefined ? '—' : `${Math.round(v)} MB`);
   for (const row of rows) {
     const start =
       row.startMs.length === 0 ? '—' : `${Math.round(median(row.startMs))} ms (${row.startMs.length})`;
-    lines.push(`| ${row.name} | ${start} | ${mb(row.idleRssMb)} | ${mb(row.loadRssMb)} |`);
+    lines.push(
+      `| ${row.name} | ${start} | ${mb(row.firstSecondRssMb)} | ${mb(row.idleRssMb)} | ${mb(row.loadRssMb)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -93,6 +99,6 @@ export function report(info: RunInfo, rows: readonly LoadRow[], starts: readonly
     '',
     loadTable(rows, info.connections),
   ];
-  if (starts.length > 0) parts.push('', startTable(starts));
+  if (starts.length > 0) parts.push('', startTable(starts, info.idleSeconds));
   return parts.join('\n') + '\n';
 }

@@ -40,6 +40,7 @@ describe('bench/run.ts (npm run bench): the harness, in a tiny mode', function (
         BENCH_SCENARIOS: 'detail,checkout',
         BENCH_SHOPPERS: '10',
         BENCH_START_RUNS: '1',
+        BENCH_IDLE_SECONDS: '2',
         BENCH_OUTPUT: output,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -90,8 +91,11 @@ describe('bench/run.ts (npm run bench): the harness, in a tiny mode', function (
     expect(byName.get('same bytes as detail, pre-serialized')![6]).to.equal(byName.get('product detail')![6]);
     // Start-up and memory, app and bare Fastify.
     const starts = text.split('| process')[1]!;
-    expect(starts).to.match(/\| the app \(embedded default\) \| \d+ ms \(1\) \| \d+ MB \| \d+ MB \|/);
-    expect(starts).to.match(/\| bare Fastify \(baseline\) \| \d+ ms \(1\) \| \d+ MB \| — \|/);
+    expect(starts).to.include('| RSS 1 s after | idle RSS (2 s after) |');
+    expect(starts).to.match(
+      /\| the app \(embedded default\) \| \d+ ms \(1\) \| \d+ MB \| \d+ MB \| \d+ MB \|/,
+    );
+    expect(starts).to.match(/\| bare Fastify \(baseline\) \| \d+ ms \(1\) \| \d+ MB \| \d+ MB \| — \|/);
   });
 
   it('the report: a ratio is req/s over its baseline\'s, "—" for a baseline or a missing one', () => {
@@ -123,8 +127,10 @@ describe('bench/run.ts (npm run bench): the harness, in a tiny mode', function (
       'base',
       '0.25x',
     ]);
-    expect(startTable([{ name: 'app', startMs: [300, 100, 200], idleRssMb: 80.4 }])).to.include(
-      '| app | 200 ms (3) | 80 MB | — |',
-    );
+    expect(
+      startTable([{ name: 'app', startMs: [300, 100, 200], firstSecondRssMb: 95.6, idleRssMb: 80.4 }], 15),
+    )
+      .to.include('| RSS 1 s after | idle RSS (15 s after) |')
+      .and.include('| app | 200 ms (3) | 96 MB | 80 MB | — |');
   });
 });
