@@ -1,6 +1,7 @@
 import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { AppLogger, Clock } from '../shared/ports.js';
+import { forgetAllBefore } from '../shared/retention.js';
 import type { GatewayEvent, PaymentRepository, ProcessedEventStore, WebhookVerifier } from './ports.js';
 import type { PaymentSettlement } from './settlement.js';
 
@@ -103,8 +104,6 @@ export class HandlePaymentWebhook {
   }
 }
 
-const FORGET_BATCH = 1_000;
-
 /**
  * Keeps the record of taken webhook events bounded: a claim older than `retentionMs` is
  * forgotten. The record guards against the gateway delivering an event again, which it does only
@@ -121,13 +120,10 @@ export class ForgetProcessedWebhookEvents {
 
   /** Answers how many claims were forgotten. */
   async execute(): Promise<number> {
-    const before = new Date(this.clock.now().getTime() - this.retentionMs);
-    let forgotten = 0;
-    for (;;) {
-      const n = await this.processed.forget(before, FORGET_BATCH);
-      forgotten += n;
-      if (n < FORGET_BATCH) break;
-    }
+    const forgotten = await forgetAllBefore(
+      this.processed,
+      new Date(this.clock.now().getTime() - this.retentionMs),
+    );
     if (forgotten > 0) this.logger.info('processed webhook events forgotten', { forgotten });
     return forgotten;
   }

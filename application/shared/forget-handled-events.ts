@@ -1,7 +1,6 @@
 import type { HandledEventStore } from './event-ports.js';
 import type { AppLogger, Clock } from './ports.js';
-
-const BATCH = 1_000;
+import { forgetAllBefore } from './retention.js';
 
 /**
  * Keeps the handled-event record bounded: a (handler, event) pair completed more than
@@ -20,13 +19,10 @@ export class ForgetHandledEvents {
 
   /** Answers how many pairs were forgotten. */
   async execute(): Promise<number> {
-    const before = new Date(this.clock.now().getTime() - this.retentionMs);
-    let forgotten = 0;
-    for (;;) {
-      const n = await this.handled.forget(before, BATCH);
-      forgotten += n;
-      if (n < BATCH) break;
-    }
+    const forgotten = await forgetAllBefore(
+      this.handled,
+      new Date(this.clock.now().getTime() - this.retentionMs),
+    );
     if (forgotten > 0) this.logger.info('handled events forgotten', { forgotten });
     return forgotten;
   }

@@ -93,7 +93,7 @@ import { RedisEventFanout } from '../../adapters/cache/redis-event-fanout.js';
 import { LocalEventFanout } from '../../adapters/system/local-event-fanout.js';
 import type { Config } from '../config.js';
 import { bindUseCase } from './bind.js';
-import { SweepSchedule } from './stock-reservations.js';
+import { RetentionSchedule, SweepSchedule } from './stock-reservations.js';
 
 type HandlerClass<T extends EventType> = new (...args: any[]) => EventHandler<EventOf<T>>;
 type Reactions = { readonly [T in EventType]?: readonly HandlerClass<T>[] };
@@ -194,20 +194,8 @@ export class EventOutboxSchedule extends SweepSchedule {
 }
 
 /** Forgets completed handled-event pairs older than EVENT_HANDLED_RETENTION_MS, hourly (and at start). */
-export class HandledEventsRetention extends SweepSchedule {
+export class HandledEventsRetention extends RetentionSchedule {
   readonly name = 'forget handled events';
-  static readonly INTERVAL_MS = 3_600_000;
-
-  constructor(
-    private readonly forget: ForgetHandledEvents,
-    logger: AppLogger,
-  ) {
-    super(HandledEventsRetention.INTERVAL_MS, logger);
-  }
-
-  protected async sweep(): Promise<void> {
-    await this.forget.execute();
-  }
 }
 
 /**

@@ -47,23 +47,11 @@ import {
   type StartupTask,
 } from '../../application/shared/ports.js';
 import { bindClass, bindUseCase, loaded } from './bind.js';
-import { SweepSchedule } from './stock-reservations.js';
+import { RetentionSchedule } from './stock-reservations.js';
 
 /** Forgets webhook claims older than PAYMENT_WEBHOOK_RETENTION_MS, hourly (and at start). */
-export class ProcessedWebhookEventsRetention extends SweepSchedule {
+export class ProcessedWebhookEventsRetention extends RetentionSchedule {
   readonly name = 'forget processed webhook events';
-  static readonly INTERVAL_MS = 3_600_000;
-
-  constructor(
-    private readonly forget: ForgetProcessedWebhookEvents,
-    logger: AppLogger,
-  ) {
-    super(ProcessedWebhookEventsRetention.INTERVAL_MS, logger);
-  }
-
-  protected async sweep(): Promise<void> {
-    await this.forget.execute();
-  }
 }
 
 /** The store's currency: order totals are in its minor units (the storefront pays in INR). */

@@ -73,6 +73,22 @@ export abstract class SweepSchedule implements StartupTask {
   }
 }
 
+/** A retention use case's sweep: hourly, and once at start. */
+export abstract class RetentionSchedule extends SweepSchedule {
+  static readonly INTERVAL_MS = 3_600_000;
+
+  constructor(
+    private readonly retention: { execute(): Promise<number> },
+    logger: AppLogger,
+  ) {
+    super(RetentionSchedule.INTERVAL_MS, logger);
+  }
+
+  protected async sweep(): Promise<void> {
+    await this.retention.execute();
+  }
+}
+
 /** The stock reservation sweeper on its schedule (STOCK_SWEEP_INTERVAL_MS). */
 export class ReservationSweepSchedule extends SweepSchedule {
   readonly name = 'sweep expired stock reservations';
