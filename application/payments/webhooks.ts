@@ -1,7 +1,7 @@
 import { Ok, type Result } from '../../domain/shared/result.js';
 import type { DomainError } from '../../domain/shared/errors.js';
 import type { AppLogger, Clock } from '../shared/ports.js';
-import { forgetAllBefore } from '../shared/retention.js';
+import { ForgetOlderRecords } from '../shared/retention.js';
 import type { GatewayEvent, PaymentRepository, ProcessedEventStore, WebhookVerifier } from './ports.js';
 import type { PaymentSettlement } from './settlement.js';
 
@@ -110,21 +110,6 @@ export class HandlePaymentWebhook {
  * while retrying (Stripe: up to 3 days; a delivery's signature is dated within 5 minutes of its
  * sending), far shorter than the retention.
  */
-export class ForgetProcessedWebhookEvents {
-  constructor(
-    private readonly processed: ProcessedEventStore,
-    private readonly clock: Clock,
-    private readonly retentionMs: number,
-    private readonly logger: AppLogger,
-  ) {}
-
-  /** Answers how many claims were forgotten. */
-  async execute(): Promise<number> {
-    const forgotten = await forgetAllBefore(
-      this.processed,
-      new Date(this.clock.now().getTime() - this.retentionMs),
-    );
-    if (forgotten > 0) this.logger.info('processed webhook events forgotten', { forgotten });
-    return forgotten;
-  }
+export class ForgetProcessedWebhookEvents extends ForgetOlderRecords {
+  protected readonly forgottenMessage = 'processed webhook events forgotten';
 }

@@ -1,6 +1,4 @@
-import type { HandledEventStore } from './event-ports.js';
-import type { AppLogger, Clock } from './ports.js';
-import { forgetAllBefore } from './retention.js';
+import { ForgetOlderRecords } from './retention.js';
 
 /**
  * Keeps the handled-event record bounded: a (handler, event) pair completed more than
@@ -9,21 +7,6 @@ import { forgetAllBefore } from './retention.js';
  * or in flight: far shorter than the retention. An event left pending longer than the retention
  * (a handler failing for that long) would run its completed handlers again.
  */
-export class ForgetHandledEvents {
-  constructor(
-    private readonly handled: HandledEventStore,
-    private readonly clock: Clock,
-    private readonly retentionMs: number,
-    private readonly logger: AppLogger,
-  ) {}
-
-  /** Answers how many pairs were forgotten. */
-  async execute(): Promise<number> {
-    const forgotten = await forgetAllBefore(
-      this.handled,
-      new Date(this.clock.now().getTime() - this.retentionMs),
-    );
-    if (forgotten > 0) this.logger.info('handled events forgotten', { forgotten });
-    return forgotten;
-  }
+export class ForgetHandledEvents extends ForgetOlderRecords {
+  protected readonly forgottenMessage = 'handled events forgotten';
 }
